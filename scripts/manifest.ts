@@ -1,0 +1,33 @@
+/**
+ * One manifest source (top-level manifest.json, Chrome's shape) and a small,
+ * pure transform that resolves browser differences at build time.
+ */
+export type TargetBrowser = 'chrome' | 'firefox';
+
+export const GECKO_ID = 'downcheck@downcheck.dev';
+/** Firefox 142 is the first release that knows `data_collection_permissions` (web-ext lint warns otherwise). */
+export const FIREFOX_MIN_VERSION = '142.0';
+
+type Json = Record<string, unknown>;
+
+export function manifestFor(browser: TargetBrowser, source: Json): Json {
+  const manifest: Json = structuredClone(source);
+  if (browser === 'chrome') return manifest;
+
+  const background = (manifest.background ?? {}) as Json;
+  // Firefox MV3 runs event pages, not service workers (bugzilla 1573659).
+  manifest.background = {
+    scripts: [background.service_worker],
+    ...(background.type ? { type: background.type } : {}),
+  };
+  delete manifest.minimum_chrome_version;
+  manifest.browser_specific_settings = {
+    gecko: {
+      id: GECKO_ID,
+      strict_min_version: FIREFOX_MIN_VERSION,
+      // Nothing is collected by default; outside checks are opt-in per source (issue 4).
+      data_collection_permissions: { required: ['none'] },
+    },
+  };
+  return manifest;
+}

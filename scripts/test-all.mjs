@@ -1,0 +1,61 @@
+// `npm test`: every check the project has, in order, one closing line for CI.
+// Steps keep running after a failure so one run shows everything that is red.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+
+mkdirSync('.tmp', { recursive: true });
+const only = process.argv.slice(2); // e.g. `npm test -- unit e2e`
+let passed = 0;
+let failed = 0;
+const summary = [];
+
+function run(name, cmd, args, { count } = {}) {
+  if (only.length && !only.includes(name)) return;
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${cmd} ${args.join(' ')}`);
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(result.stdout ?? '');
+  const ok = result.status === 0;
+  const counted = count?.(result.stdout ?? '');
+  if (counted) {
+    passed += counted.passed;
+    failed += counted.failed;
+    if (!ok && counted.failed === 0) failed += 1; // crashed before reporting a failure
+  } else if (ok) passed += 1;
+  else failed += 1;
+  summary.push(`${ok ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${counted ? ` ${counted.passed} passed, ${counted.failed} failed` : ''}`);
+}
+
+const vitestCount = () => {
+  if (!existsSync('.tmp/vitest.json')) return { passed: 0, failed: 1 };
+  const report = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
+  return { passed: report.numPassedTests, failed: report.numFailedTests };
+};
+const nodeTestCount = (out) => {
+  const pass = [...out.matchAll(/^(?:# |ℹ )pass (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const fail = [...out.matchAll(/^(?:# |ℹ )fail (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  return { passed: pass, failed: fail };
+};
+const webExtLintCount = (out) => {
+  try {
+    const report = JSON.parse(out.slice(out.indexOf('{')));
+    const problems = report.count ?? 0;
+    for (const kind of ['errors', 'warnings', 'notices']) for (const p of report[kind] ?? []) console.log(`  ${kind}: ${p.code} ${p.message} ${p.file ?? ''}`);
+    return problems === 0 && (report.summary?.warnings ?? 0) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+};
+
+const npx = (bin, ...args) => ['npx', ['--no-install', bin, ...args]];
+run('typecheck', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json'));
+run('lint', ...npx('eslint', '.', '--max-warnings=0'));
+run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'), { count: vitestCount });
+run('build:chrome', 'npm', ['run', '--silent', 'build:chrome']);
+run('build:firefox', 'npm', ['run', '--silent', 'build:firefox']);
+run('web-ext-lint', ...npx('web-ext', 'lint', '--source-dir', 'dist/firefox', '--no-config-discovery', '--output', 'json', '--self-hosted'), { count: webExtLintCount });
+run('e2e', 'node', ['test/e2e/run.mjs'], { count: nodeTestCount });
+
+console.log(`\n${summary.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,104 @@
+import { classify } from '../core/classify';
+import { badgeFor } from '../core/badge';
+import type { Incident } from '../shared/incident';
+import { clearBadge, showBadge } from '../platform/badge';
+import { t } from '../platform/i18n';
+import type { FrameError, FrameResponse } from '../platform/requests';
+import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
+import {
+  appendHistory,
+  appendSubframeFailure,
+  forgetTab,
+  readIncident,
+  removeIncident,
+  writeIncident,
+} from '../platform/storage';
+import { withTabLock } from './tab-lock';
+
+/** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */
+const isTab = (tabId: number): boolean => Number.isInteger(tabId) && tabId >= 0;
+
+export function handleFrameResponse(r: FrameResponse): Promise<void> {
+  if (!isTab(r.tabId)) return Promise.resolve();
+  return withTabLock(r.tabId, async () => {
+    const incident = classify({
+      kind: 'http',
+      url: r.url,
+      status: r.status,
+      headers: r.headers,
+      ...(r.ip ? { ip: r.ip } : {}),
+      method: r.method,
+      time: r.time,
+    });
+    if (r.frame === 'sub') {
+      if (incident) await appendSubframeFailure(r.tabId, { url: r.url, status: r.status, time: r.time });
+      return;
+    }
+    if (incident) await record(r.tabId, incident);
+    else await clear(r.tabId);
+  });
+}
+
+export function handleFrameError(e: FrameError): Promise<void> {
+  if (!isTab(e.tabId)) return Promise.resolve();
+  return withTabLock(e.tabId, async () => {
+    // classify() returns null for aborted navigations (user stop, Back/Forward, downloads):
+    // the page that stays on screen is unchanged, so its state is left as it is.
+    const incident = classify({ kind: 'network', url: e.url, error: e.error, method: e.method, time: e.time });
+    if (!incident) return;
+    if (e.frame === 'sub') {
+      await appendSubframeFailure(e.tabId, { url: e.url, error: e.error, time: e.time });
+      return;
+    }
+    await record(e.tabId, incident);
+  });
+}
+
+export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo): Promise<void> {
+  return withTabLock(tabId, async () => {
+    let current = await readIncident(tabId);
+    if (change.url !== undefined && current && !samePage(current.url, change.url)) {
+      // Left the failing page without a new response (history navigation from cache, pushState).
+      await clear(tabId);
+      current = undefined;
+    }
+    if (change.title !== undefined && !current && tab.url) {
+      const soft = classify({ kind: 'soft', url: tab.url, title: change.title, time: Date.now() });
+      if (soft) {
+        await record(tabId, soft, tab);
+        return;
+      }
+    }
+    // Browsers reset tab-specific badges when the error page commits, after the response was seen.
+    if (change.complete && current) await showBadge(tabId, badgeView(current));
+  });
+}
+
+export function handleTabRemoved(tabId: number): Promise<void> {
+  return withTabLock(tabId, () => forgetTab(tabId));
+}
+
+async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Promise<void> {
+  const tab = knownTab ?? (await getTab(tabId));
+  if (!tab) return; // closed while we were classifying
+  await writeIncident(tabId, incident);
+  if (!tab.incognito) await appendHistory(incident);
+  await showBadge(tabId, badgeView(incident));
+}
+
+async function clear(tabId: number): Promise<void> {
+  const had = await readIncident(tabId);
+  if (!had) return;
+  await removeIncident(tabId);
+  await clearBadge(tabId).catch(() => undefined); // the tab may be gone
+}
+
+function badgeView(incident: Incident): { text: string; color: string; title: string } {
+  const view = badgeFor(incident);
+  return { text: view.text, color: view.color, title: t(view.title) };
+}
+
+/** Same document, ignoring the fragment. */
+export function samePage(a: string, b: string): boolean {
+  return a.split('#', 1)[0] === b.split('#', 1)[0];
+}

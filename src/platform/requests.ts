@@ -1,0 +1,64 @@
+import { browser, type WebRequest } from './browser';
+
+/** What the background needs from a finished top-level or frame response; browser-neutral. */
+export interface FrameResponse {
+  tabId: number;
+  frame: 'main' | 'sub';
+  url: string;
+  status: number;
+  method: string;
+  ip?: string;
+  headers: ReadonlyArray<{ name: string; value?: string }>;
+  time: number;
+}
+
+export interface FrameError {
+  tabId: number;
+  frame: 'main' | 'sub';
+  url: string;
+  error: string;
+  method: string;
+  time: number;
+}
+
+const FILTER: WebRequest.RequestFilter = {
+  urls: ['http://*/*', 'https://*/*'],
+  types: ['main_frame', 'sub_frame'],
+};
+
+/**
+ * `onResponseStarted` rather than `onCompleted`: the status and headers are known at the first
+ * byte, before the page's title can arrive, so a healthy response clears the tab's old incident
+ * before any soft-error title check for the new page runs.
+ */
+export function onFrameResponse(listener: (r: FrameResponse) => void): void {
+  browser.webRequest.onResponseStarted.addListener(
+    (d) => {
+      listener({
+        tabId: d.tabId,
+        frame: d.type === 'main_frame' ? 'main' : 'sub',
+        url: d.url,
+        status: d.statusCode,
+        method: d.method,
+        ...(d.ip ? { ip: d.ip } : {}),
+        headers: d.responseHeaders ?? [],
+        time: d.timeStamp,
+      });
+    },
+    FILTER,
+    ['responseHeaders'],
+  );
+}
+
+export function onFrameError(listener: (e: FrameError) => void): void {
+  browser.webRequest.onErrorOccurred.addListener((d) => {
+    listener({
+      tabId: d.tabId,
+      frame: d.type === 'main_frame' ? 'main' : 'sub',
+      url: d.url,
+      error: d.error,
+      method: d.method,
+      time: d.timeStamp,
+    });
+  }, FILTER);
+}

@@ -1,0 +1,58 @@
+import { browser, IS_FIREFOX, type Tabs } from './browser';
+
+export interface TabChange {
+  url?: string;
+  title?: string;
+  complete: boolean;
+}
+
+export interface TabInfo {
+  url?: string;
+  title?: string;
+  incognito: boolean;
+}
+
+/**
+ * Tab updates relevant to detection. Firefox can filter updates at the source, which spares
+ * waking the background for favicon or audio changes; Chrome has no such filter (it rejects the
+ * second argument), so it gets every update and ignores the rest.
+ */
+export function onTabChanged(listener: (tabId: number, change: TabChange, tab: TabInfo) => void): void {
+  const handler = (tabId: number, info: Tabs.OnUpdatedChangeInfoType, tab: Tabs.Tab): void => {
+    if (info.url === undefined && info.title === undefined && info.status !== 'complete') return;
+    listener(
+      tabId,
+      {
+        ...(info.url !== undefined ? { url: info.url } : {}),
+        ...(info.title !== undefined ? { title: info.title } : {}),
+        complete: info.status === 'complete',
+      },
+      { ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito },
+    );
+  };
+  if (IS_FIREFOX) {
+    browser.tabs.onUpdated.addListener(handler, { properties: ['url', 'title', 'status'] });
+  } else {
+    browser.tabs.onUpdated.addListener(handler);
+  }
+}
+
+export function onTabRemoved(listener: (tabId: number) => void): void {
+  browser.tabs.onRemoved.addListener((tabId) => listener(tabId));
+}
+
+/** A tab that no longer exists (closed mid-check) is `undefined`, not an error. */
+export async function getTab(tabId: number): Promise<TabInfo | undefined> {
+  try {
+    const tab = await browser.tabs.get(tabId);
+    return { ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function activeTab(): Promise<(TabInfo & { id: number }) | undefined> {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  if (!tab || tab.id === undefined) return undefined;
+  return { id: tab.id, ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
+}

@@ -1,0 +1,186 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+import en from '../../../public/_locales/en/messages.json';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+const messages = en as Record<string, { message: string }>;
+const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved, samePage } = await import(
+  '../../../src/background/detect'
+);
+const { readHistory, readIncident } = await import('../../../src/platform/storage');
+
+const NGINX_502 = [
+  { name: 'Server', value: 'nginx/1.22.1' },
+  { name: 'Date', value: 'Tue, 24 Nov 2026 14:00:00 GMT' },
+  { name: 'Content-Type', value: 'text/html' },
+  { name: 'Set-Cookie', value: 'session=secret' },
+];
+
+async function newTab(url = 'https://shop.example/cart'): Promise<number> {
+  const tab = await fakeBrowser.tabs.create({ url });
+  return tab.id!;
+}
+
+const response = (tabId: number, status: number, extra: Partial<Parameters<typeof handleFrameResponse>[0]> = {}) =>
+  handleFrameResponse({
+    tabId,
+    frame: 'main',
+    url: 'https://shop.example/cart',
+    status,
+    method: 'GET',
+    ip: '203.0.113.7',
+    headers: NGINX_502,
+    time: 1_790_000_000_000,
+    ...extra,
+  });
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
+    const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+    return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
+  }) as typeof fakeBrowser.i18n.getMessage;
+});
+
+describe('a main-frame 5xx response', () => {
+  it('becomes the tab incident, with a badge, a tooltip in words and a history entry', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+
+    const incident = await readIncident(tabId);
+    expect(incident).toMatchObject({ kind: 'http', status: 502, host: 'shop.example', method: 'GET', ip: '203.0.113.7' });
+    expect(incident?.platform?.id).toBe('nginx');
+    expect(incident?.headers).toEqual({ server: 'nginx/1.22.1', date: 'Tue, 24 Nov 2026 14:00:00 GMT' });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+    const title = await fakeBrowser.action.getTitle({ tabId });
+    expect(title).not.toBe('');
+    expect(title).not.toMatch(/^[a-z_]+$/); // a sentence, not an i18n key
+    expect(await readHistory()).toHaveLength(1);
+  });
+
+  it('is cleared, badge and all, by the next healthy response of the tab', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+    await response(tabId, 200, { headers: [] });
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
+    expect(await readHistory()).toHaveLength(1); // history keeps what happened
+  });
+
+  it('is not written to history for an incognito tab, but still shows on the tab', async () => {
+    const tabId = await newTab();
+    const real = fakeBrowser.tabs.get;
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await real(id)), incognito: true }));
+    await response(tabId, 503);
+    expect(await readIncident(tabId)).toMatchObject({ status: 503 });
+    expect(await readHistory()).toEqual([]);
+    vi.restoreAllMocks();
+  });
+
+  it('from a sub-frame is recorded for the tab but never makes the page an incident', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502, { frame: 'sub', url: 'https://ads.example/frame' });
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
+    const stored = await fakeBrowser.storage.session.get(`subframes:${tabId}`);
+    expect(stored[`subframes:${tabId}`]).toMatchObject([{ url: 'https://ads.example/frame', status: 502 }]);
+  });
+
+  it('outside any tab (tabId -1) is ignored', async () => {
+    await response(-1, 502);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+
+  it('for a tab closed mid-check leaves no trace', async () => {
+    await response(9999, 502);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    expect(await readHistory()).toEqual([]);
+  });
+});
+
+describe('a main-frame network error', () => {
+  it('Chrome and Firefox spellings of a DNS failure give the same incident', async () => {
+    const a = await newTab('http://gone.invalid/');
+    const b = await newTab('http://gone.invalid/');
+    await handleFrameError({ tabId: a, frame: 'main', url: 'http://gone.invalid/', error: 'net::ERR_NAME_NOT_RESOLVED', method: 'GET', time: 1 });
+    await handleFrameError({ tabId: b, frame: 'main', url: 'http://gone.invalid/', error: 'NS_ERROR_UNKNOWN_HOST', method: 'GET', time: 1 });
+    const [ia, ib] = [await readIncident(a), await readIncident(b)];
+    expect(ia).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
+    expect({ ...ib, rawError: undefined }).toEqual({ ...ia, rawError: undefined });
+    expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('DNS');
+  });
+
+  it('a user-aborted navigation is not an error and keeps what the tab had', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+    for (const error of ['net::ERR_ABORTED', 'NS_BINDING_ABORTED']) {
+      await handleFrameError({ tabId, frame: 'main', url: 'https://shop.example/next', error, method: 'GET', time: 2 });
+    }
+    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    expect(await readHistory()).toHaveLength(1);
+  });
+});
+
+describe('tab changes', () => {
+  it('a soft-error title on a healthy response is an incident', async () => {
+    const tabId = await newTab('https://blog.example/post');
+    await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
+    await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+  });
+
+  it('an ordinary title is nothing', async () => {
+    const tabId = await newTab('https://blog.example/post');
+    await handleTabChange(tabId, { title: 'Top 502 recipes', complete: false }, { url: 'https://blog.example/post', incognito: false });
+    expect(await readIncident(tabId)).toBeUndefined();
+  });
+
+  it('a title does not overwrite a real HTTP incident', async () => {
+    const tabId = await newTab();
+    await response(tabId, 504);
+    await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 504 });
+  });
+
+  it('leaving the failing page without a response (back/forward cache) clears it; a fragment change does not', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+    await handleTabChange(tabId, { url: 'https://shop.example/cart#top', complete: false }, { url: 'https://shop.example/cart#top', incognito: false });
+    expect(await readIncident(tabId)).toBeDefined();
+    await handleTabChange(tabId, { url: 'https://shop.example/', complete: false }, { url: 'https://shop.example/', incognito: false });
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
+  });
+
+  it('re-applies the badge when the error page finishes loading (browsers reset it on commit)', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+    await fakeBrowser.action.setBadgeText({ tabId, text: '' });
+    await handleTabChange(tabId, { complete: true }, { url: 'https://shop.example/cart', incognito: false });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+  });
+
+  it('closing the tab forgets its state', async () => {
+    const tabId = await newTab();
+    await response(tabId, 502);
+    await response(tabId, 502, { frame: 'sub' });
+    await handleTabRemoved(tabId);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+
+  it('concurrent events of one tab are applied in order', async () => {
+    const tabId = await newTab();
+    await Promise.all([response(tabId, 502), response(tabId, 200, { headers: [] }), response(tabId, 503)]);
+    expect(await readIncident(tabId)).toMatchObject({ status: 503 });
+  });
+});
+
+describe('samePage', () => {
+  it.each([
+    ['https://a.example/x', 'https://a.example/x#y', true],
+    ['https://a.example/x', 'https://a.example/x?q', false],
+    ['https://a.example/x', 'https://b.example/x', false],
+  ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import source from '../../manifest.json';
+import { FIREFOX_MIN_VERSION, GECKO_ID, manifestFor } from '../../scripts/manifest';
+
+describe('manifestFor', () => {
+  it('leaves the Chrome manifest as written (service worker, no gecko keys)', () => {
+    const chrome = manifestFor('chrome', source);
+    expect(chrome).toEqual(source);
+    expect(chrome).not.toHaveProperty('browser_specific_settings');
+    expect((chrome.background as { service_worker: string }).service_worker).toBe('src/background/index.ts');
+  });
+
+  it('gives Firefox background scripts, a gecko id, data-collection declaration and minimum version', () => {
+    const firefox = manifestFor('firefox', source);
+    expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
+    expect(firefox).not.toHaveProperty('minimum_chrome_version');
+    expect(firefox.browser_specific_settings).toEqual({
+      gecko: { id: GECKO_ID, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
+    });
+  });
+
+  it('does not mutate its input', () => {
+    const copy = structuredClone(source);
+    manifestFor('firefox', source);
+    expect(source).toEqual(copy);
+  });
+
+  it('asks for least privilege: web pages only, no tabs/history permission', () => {
+    expect(source.host_permissions).toEqual(['http://*/*', 'https://*/*']);
+    expect(source.permissions).not.toContain('tabs');
+    expect(source.permissions).not.toContain('<all_urls>');
+    expect(source.name).toMatch(/^__MSG_\w+__$/);
+    expect(source.description).toMatch(/^__MSG_\w+__$/);
+  });
+});

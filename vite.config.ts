@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+import { crx } from '@crxjs/vite-plugin';
+import source from './manifest.json' with { type: 'json' };
+import { manifestFor, type TargetBrowser } from './scripts/manifest.ts';
+
+export default defineConfig(({ mode }) => {
+  const browser: TargetBrowser = mode === 'firefox' ? 'firefox' : 'chrome';
+  return {
+    define: { 'import.meta.env.FIREFOX': JSON.stringify(browser === 'firefox') },
+    build: {
+      outDir: `dist/${browser}`,
+      emptyOutDir: true,
+      target: browser === 'firefox' ? 'firefox128' : 'chrome120',
+      minify: true,
+      sourcemap: false,
+    },
+    // crxjs's dev-server CORS hook is irrelevant for production builds.
+    server: { cors: { origin: [/chrome-extension:\/\//] } },
+    plugins: [crx({ manifest: manifestFor(browser, source) as never, browser })],
+  };
+});
