@@ -95,7 +95,7 @@ async function clear(tabId: number): Promise<void> {
 
 function badgeView(incident: Incident): { text: string; color: string; title: string } {
   const view = badgeFor(incident);
-  return { text: view.text, color: view.color, title: t(view.title) };
+  return { text: view.text, color: view.color, title: t({ key: view.title.key, subs: [...(view.title.subs ?? []), t(incident.meaning)] }) };
 }
 
 /** Same document, ignoring the fragment. */

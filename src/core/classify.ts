@@ -1,0 +1,139 @@
+import type { Fault, Incident, Msg, NetErrorCategory, Observation, Severity } from '../shared/incident';
+import { fingerprint } from './fingerprint';
+import { pickDiagnosticHeaders } from './headers';
+import { normalizeNetError } from './net-error';
+import { softErrorStatus } from './soft-error';
+import { describeUrl } from './url';
+
+/**
+ * Turns what the browser saw into an incident, or `null` when it is not one (healthy status,
+ * aborted load, non-web URL). Total: any input, however malformed, gets one of the two.
+ */
+export function classify(obs: Observation): Incident | null {
+  const url = describeUrl(obs?.url);
+  if (!url.ok || !url.isWeb) return null;
+  const time = Number.isFinite(obs.time) ? obs.time : 0;
+  const base = { url: obs.url, host: url.host, time };
+
+  switch (obs.kind) {
+    case 'http': {
+      if (!isServerError(obs.status)) return null;
+      const headers = pickDiagnosticHeaders(obs.headers);
+      const method = normalMethod(obs.method);
+      return {
+        ...base,
+        kind: 'http',
+        ...httpOutcome(obs.status, headers, method),
+        headers,
+        ...(typeof obs.ip === 'string' && /^[0-9a-fA-F:.]{2,45}$/.test(obs.ip) ? { ip: obs.ip } : {}),
+        ...(headers['retry-after'] ? { retryAfter: headers['retry-after'] } : {}),
+      };
+    }
+    case 'soft': {
+      const status = softErrorStatus(obs.title);
+      if (status === undefined) return null;
+      return { ...base, kind: 'soft', ...httpOutcome(status, {}, 'GET'), severity: 'warning', headers: {} };
+    }
+    case 'network': {
+      const netError = normalizeNetError(obs.error);
+      if (netError === null) return null;
+      const method = normalMethod(obs.method);
+      return {
+        ...base,
+        kind: 'network',
+        netError,
+        rawError: typeof obs.error === 'string' ? obs.error.slice(0, 100) : String(obs.error),
+        meaning: { key: `meaning_net_${netKey(netError)}` },
+        explanation: { key: `fault_net_${netKey(netError)}` },
+        severity: 'critical',
+        retryable: netError !== 'tls' && isIdempotent(method),
+        fault: NET_FAULT[netError],
+        headers: {},
+        method,
+        badge: NET_BADGE[netError],
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+export const isServerError = (status: unknown): status is number =>
+  typeof status === 'number' && Number.isInteger(status) && status >= 500 && status <= 599;
+
+/** Outcomes worth trying again: the failure is usually temporary. 501/505 are permanent. */
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524, 527, 530]);
+/** Navigations are GET or POST; HEAD is listed for probes. A POST is never replayed automatically. */
+export const isIdempotent = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
+/** Status codes with their own sentence in `_locales` (`meaning_<status>`). */
+const KNOWN_STATUS = new Set([500, 501, 502, 503, 504, 505, 507, 508, 520, 521, 522, 523, 524, 525, 526, 527, 530]);
+
+function normalMethod(method: unknown): string {
+  if (method === undefined) return 'GET';
+  return typeof method === 'string' && /^[A-Za-z]{1,16}$/.test(method) ? method.toUpperCase() : 'OTHER';
+}
+
+function httpOutcome(
+  status: number,
+  headers: Record<string, string>,
+  method: string,
+): Pick<Incident, 'status' | 'meaning' | 'explanation' | 'severity' | 'retryable' | 'fault' | 'platform' | 'reference' | 'method' | 'badge'> {
+  const { platform, reference } = fingerprint(headers);
+  const { explanation, fault } = explain(status, platform?.id, platform?.name);
+  const severity: Severity = status === 503 ? 'warning' : 'critical';
+  return {
+    status,
+    meaning: KNOWN_STATUS.has(status) ? { key: `meaning_${status}` } : { key: 'meaning_5xx', subs: [String(status)] },
+    explanation,
+    severity,
+    retryable: RETRYABLE_STATUS.has(status) && isIdempotent(method),
+    fault,
+    ...(platform ? { platform } : {}),
+    ...(reference ? { reference } : {}),
+    method,
+    badge: String(status),
+  };
+}
+
+/** Which link of the chain failed, in the platform's own terms where we know them. */
+function explain(status: number, platform: string | undefined, name: string | undefined): { explanation: Msg; fault: Fault } {
+  if (platform === 'cloudflare') {
+    if (status >= 520 && status <= 527) return { explanation: { key: `fault_cf_${status}` }, fault: 'origin' };
+    if (status === 530) return { explanation: { key: 'fault_cf_530' }, fault: 'dns' };
+    if (status === 502 || status === 504) return { explanation: { key: `fault_cf_origin_${status}` }, fault: 'origin' };
+  }
+  if ((platform === 'cloudfront' || platform === 'alb') && (status === 502 || status === 503 || status === 504)) {
+    return { explanation: { key: `fault_${platform}_${status}` }, fault: 'origin' };
+  }
+  if (name && (status === 502 || status === 503 || status === 504)) {
+    return { explanation: { key: `fault_gateway_${status}`, subs: [name] }, fault: 'origin' };
+  }
+  if (status === 500 || status === 502 || status === 503 || status === 504) {
+    return { explanation: { key: `fault_generic_${status}` }, fault: 'origin' };
+  }
+  return { explanation: { key: 'fault_generic_5xx' }, fault: 'origin' };
+}
+
+const netKey = (category: NetErrorCategory): string => category.replace('-', '_');
+
+const NET_FAULT: Record<NetErrorCategory, Fault> = {
+  dns: 'dns',
+  refused: 'origin',
+  reset: 'unknown',
+  'timed-out': 'unknown',
+  tls: 'unknown',
+  offline: 'you',
+  other: 'unknown',
+};
+
+/** At most four characters: toolbar badges show little more. */
+export const NET_BADGE: Record<NetErrorCategory, string> = {
+  dns: 'DNS',
+  refused: 'REF',
+  reset: 'RST',
+  'timed-out': 'TIME',
+  tls: 'TLS',
+  offline: 'OFF',
+  other: 'ERR',
+};

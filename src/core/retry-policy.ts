@@ -1,0 +1,122 @@
+/**
+ * Which failed navigations Downcheck retries by itself, and how long it waits between attempts.
+ * Pure: time and randomness come in as arguments. The stateful schedule built on this lives in
+ * `retry-schedule.ts`; `Retry-After` parsing in `retry-after.ts`.
+ */
+import type { NetErrorCategory } from '../shared/incident';
+import { RETRY_AFTER_MAX_MS } from './retry-after';
+
+/**
+ * Statuses that say "the server or its gateway is struggling; the same request may work later".
+ * 520–524, 527 and 530 are Cloudflare's origin-unreachable family. 501, 505 and friends are not
+ * here: they do not get better by waiting. 429 is handled apart (only with `Retry-After`).
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524, 527, 530]);
+
+/**
+ * Methods Downcheck resends without asking. RFC 9110 §9.2.2 also calls PUT, DELETE, OPTIONS and
+ * TRACE idempotent, but a navigation is only ever GET or POST (forms cannot send anything else),
+ * and silently repeating a DELETE the visitor no longer watches is not what "bring the page back"
+ * means. So: the safe methods that a navigation can use, and nothing else.
+ */
+export const RETRYABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+export interface RetryCandidate {
+  /** Request method as the browser reports it; unknown (`undefined`) is never resent. */
+  method: string | undefined;
+  status?: number;
+  /** Set for network failures; takes precedence over `status`. */
+  netError?: NetErrorCategory;
+  /** The already parsed `Retry-After` (see `parseRetryAfter`); needed for a 429 to be retried. */
+  retryAfterMs?: number;
+}
+
+export type RetryDecision =
+  | { retry: true; reason: 'server-error' | 'rate-limited' | 'network' }
+  /**
+   * - `status`: the outcome is not one that waiting fixes (404, 501, a success…), or there is none;
+   * - `tls`: a certificate or TLS failure: waiting does not fix it and retrying hides it;
+   * - `no-retry-after`: a 429 without a usable `Retry-After`: the server asked us to slow down
+   *   without saying until when, so we do not guess;
+   * - `method`: the outcome would have been retried, but the request was not GET/HEAD (a form
+   *   POST): the UI offers "resubmit" with a warning instead. Reported only when the outcome
+   *   itself was retryable, so the UI never offers to resubmit a form that got a 404.
+   */
+  | { retry: false; reason: 'status' | 'tls' | 'no-retry-after' | 'method' };
+
+/** Whether Downcheck may retry this failed navigation by itself, and why (not). */
+export function isRetryable(candidate: RetryCandidate): RetryDecision {
+  const outcome = outcomeDecision(candidate);
+  if (!outcome.retry) return outcome;
+  const method = typeof candidate.method === 'string' ? candidate.method.toUpperCase() : '';
+  return RETRYABLE_METHODS.has(method) ? outcome : { retry: false, reason: 'method' };
+}
+
+function outcomeDecision({ status, netError, retryAfterMs }: RetryCandidate): RetryDecision {
+  if (netError !== undefined) return netError === 'tls' ? { retry: false, reason: 'tls' } : { retry: true, reason: 'network' };
+  if (status === undefined) return { retry: false, reason: 'status' };
+  if (status === 429) return isUsableDelay(retryAfterMs) ? { retry: true, reason: 'rate-limited' } : { retry: false, reason: 'no-retry-after' };
+  return RETRYABLE_STATUSES.has(status) ? { retry: true, reason: 'server-error' } : { retry: false, reason: 'status' };
+}
+
+function isUsableDelay(ms: number | undefined): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0;
+}
+
+export interface BackoffOptions {
+  /** Upper end of the first retry's jitter window. */
+  firstDelayMs: number;
+  /** Each retry's window is this many times the previous one. */
+  factor: number;
+  /** No wait is shorter, whatever the jitter draws or the server says: probes never spin. */
+  minDelayMs: number;
+  /** No backoff wait is longer. A `Retry-After` may ask for more, up to {@link RETRY_AFTER_MAX_MS}. */
+  maxDelayMs: number;
+}
+
+export interface RetryOptions extends BackoffOptions {
+  /** Stop after this long without success; `null` retries until the visitor stops it. */
+  giveUpAfterMs: number | null;
+}
+
+/**
+ * Tuned with `npm run bench` (test/bench/retry.bench.ts), which prints the trade-off between how
+ * soon the page is back after the site recovers and how many requests the struggling server gets.
+ */
+export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
+  firstDelayMs: 2_000,
+  factor: 2,
+  minDelayMs: 1_000,
+  maxDelayMs: 120_000,
+  giveUpAfterMs: 30 * 60 * 1000,
+});
+
+export interface RetryDelayInput {
+  /** 1 for the first retry after the original failure, 2 for the next, and so on. */
+  attempt: number;
+  /** The `Retry-After` of the latest failure, parsed; the wait is never shorter than it. */
+  retryAfterMs?: number;
+  /** Uniform in [0, 1), e.g. `Math.random`; called exactly once per delay. */
+  random: () => number;
+}
+
+/**
+ * How long to wait before retry number `attempt`: exponential backoff with full jitter, i.e. a
+ * uniform draw between the floor and a window that grows by `factor` per attempt up to the cap,
+ * so that many visitors of one failing site do not come back in lockstep. A usable
+ * `Retry-After` (clamped to 1 h) raises the wait to at least what the server asked for.
+ */
+export function nextRetryDelay(input: RetryDelayInput, options: BackoffOptions = DEFAULT_RETRY_OPTIONS): number {
+  const { firstDelayMs, factor, minDelayMs, maxDelayMs } = options;
+  const attempt = Number.isFinite(input.attempt) ? Math.max(1, Math.floor(input.attempt)) : 1;
+  const window = Math.max(minDelayMs, Math.min(maxDelayMs, firstDelayMs * factor ** (attempt - 1)));
+  const draw = unitInterval(input.random());
+  const backoff = minDelayMs + draw * (window - minDelayMs);
+  const { retryAfterMs } = input;
+  return isUsableDelay(retryAfterMs) ? Math.max(backoff, Math.min(retryAfterMs, RETRY_AFTER_MAX_MS)) : backoff;
+}
+
+/** A faulty random source must not make the wait negative, NaN or endless. */
+function unitInterval(x: number): number {
+  return x >= 0 && x <= 1 ? x : x > 1 ? 1 : 0;
+}
