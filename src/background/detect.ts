@@ -1,8 +1,5 @@
 import { classify } from '../core/classify';
-import { badgeFor } from '../core/badge';
 import type { Incident } from '../shared/incident';
-import { clearBadge, showBadge } from '../platform/badge';
-import { t } from '../platform/i18n';
 import type { FrameError, FrameResponse } from '../platform/requests';
 import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
 import {
@@ -14,6 +11,9 @@ import {
   writeIncident,
 } from '../platform/storage';
 import { withTabLock } from './tab-lock';
+import { refreshBadge } from './badge-view';
+import { leaveRetry, retryFailedTab } from './retry';
+import { originOf } from '../core/url';
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */
 const isTab = (tabId: number): boolean => Number.isInteger(tabId) && tabId >= 0;
@@ -70,32 +70,36 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
       }
     }
     // Browsers reset tab-specific badges when the error page commits, after the response was seen.
-    if (change.complete && current) await showBadge(tabId, badgeView(current));
+    if (change.complete && current) await refreshBadge(tabId);
   });
 }
 
 export function handleTabRemoved(tabId: number): Promise<void> {
-  return withTabLock(tabId, () => forgetTab(tabId));
+  return withTabLock(tabId, async () => {
+    const incident = await readIncident(tabId);
+    await forgetTab(tabId);
+    await leaveRetry(tabId, originOf(incident?.url));
+  });
 }
 
 async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Promise<void> {
   const tab = knownTab ?? (await getTab(tabId));
   if (!tab) return; // closed while we were classifying
+  const previous = await readIncident(tabId);
   await writeIncident(tabId, incident);
   if (!tab.incognito) await appendHistory(incident);
-  await showBadge(tabId, badgeView(incident));
+  // A tab that fails again on another origin leaves its old schedule first.
+  const previousOrigin = originOf(previous?.url);
+  if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
+  await retryFailedTab(tabId, incident);
+  await refreshBadge(tabId);
 }
 
 async function clear(tabId: number): Promise<void> {
   const had = await readIncident(tabId);
   if (!had) return;
   await removeIncident(tabId);
-  await clearBadge(tabId).catch(() => undefined); // the tab may be gone
-}
-
-function badgeView(incident: Incident): { text: string; color: string; title: string } {
-  const view = badgeFor(incident);
-  return { text: view.text, color: view.color, title: t({ key: view.title.key, subs: [...(view.title.subs ?? []), t(incident.meaning)] }) };
+  await leaveRetry(tabId, originOf(had.url)); // also redraws the (now empty) badge
 }
 
 /** Same document, ignoring the fragment. */

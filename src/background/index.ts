@@ -2,9 +2,15 @@
  * The background worker's entry point: listeners registered synchronously at top level (so a
  * stopped worker is woken by the event that needs it), no state kept in globals.
  */
+import { onAlarm } from '../platform/alarms';
+import { onConnectivityChanged } from '../platform/connectivity';
+import { serveRequests } from '../platform/messaging';
+import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { onFrameError, onFrameResponse } from '../platform/requests';
-import { onTabChanged, onTabRemoved } from '../platform/tabs';
+import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } from './detect';
+import { handleRequest } from './requests';
+import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
@@ -12,3 +18,16 @@ onFrameResponse((r) => void handleFrameResponse(r).catch(report('response')));
 onFrameError((e) => void handleFrameError(e).catch(report('error')));
 onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
+onAlarm((name) => {
+  if (name.startsWith(ALARM_PREFIX)) void probeOrigin(name.slice(ALARM_PREFIX.length)).catch(report('alarm'));
+});
+onConnectivityChanged((online) => void connectivityChanged(online).catch(report('connectivity')));
+onNotificationClicked((id) => {
+  if (!id.startsWith(RECOVERED_NOTIFICATION_PREFIX)) return;
+  const tabId = Number(id.slice(RECOVERED_NOTIFICATION_PREFIX.length));
+  if (Number.isInteger(tabId)) void focusTab(tabId).then(() => clearNotification(id)).catch(report('notification'));
+});
+serveRequests(handleRequest);
+
+// Timers die with the worker; schedules in storage.session do not.
+void resumeRetries().catch(report('resume'));

@@ -3,17 +3,29 @@ import type { Incident, Msg } from '../shared/incident';
 export interface BadgeSpec {
   text: string;
   color: string;
-  /** Tooltip: `badge_title` with the badge text, the meaning's key resolved by the caller, and the host. */
+  /** Tooltip; its last substitution (the meaning in words) is added by the caller, which can translate. */
   title: Msg;
 }
 
-/** Red for a broken site, amber for "temporarily unavailable" (503, soft errors). AA contrast with white text. */
-export const BADGE_COLORS = { critical: '#B3261E', warning: '#9A5B00' } as const;
+export type RetryBadgeState = 'waiting' | 'offline' | 'gave-up' | undefined;
 
-export function badgeFor(incident: Incident): BadgeSpec {
+/** Red for a broken site, amber for "temporarily unavailable" (503, soft errors), blue while a retry is pending. AA contrast with white text. */
+export const BADGE_COLORS = { critical: '#B3261E', warning: '#9A5B00', retrying: '#1A5FB4' } as const;
+
+/** `↻` marks a pending automatic retry; four characters is all a toolbar badge shows. */
+export function badgeFor(incident: Incident, retry?: RetryBadgeState): BadgeSpec {
+  const code = incident.badge.slice(0, 4);
+  const subs = [incident.badge, incident.host];
+  if (retry === 'waiting' || retry === 'offline') {
+    return {
+      text: `↻${code.slice(0, 3)}`,
+      color: BADGE_COLORS.retrying,
+      title: { key: retry === 'waiting' ? 'badge_title_retrying' : 'badge_title_offline', subs },
+    };
+  }
   return {
-    text: incident.badge.slice(0, 4),
+    text: code,
     color: BADGE_COLORS[incident.severity] ?? BADGE_COLORS.critical,
-    title: { key: 'badge_title', subs: [incident.badge, incident.host] },
+    title: { key: retry === 'gave-up' ? 'badge_title_gave_up' : 'badge_title', subs },
   };
 }

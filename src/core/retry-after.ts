@@ -67,7 +67,7 @@ export function parseHttpDate(text: string, now: number): number | undefined {
   m = RFC850_DATE.exec(text);
   if (m) return utc(fullYear(Number(m[3]), now), m[2], m[1], m[4], m[5], m[6]);
   m = ASCTIME_DATE.exec(text);
-  if (m) return utc(Number(m[7]), m[1], m[2], m[3], m[4], m[5]);
+  if (m) return utc(Number(m[6]), m[1], m[2], m[3], m[4], m[5]);
   return undefined;
 }
 

@@ -63,6 +63,11 @@ function isUsableDelay(ms: number | undefined): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0;
 }
 
+/** The wait a parsed `Retry-After` imposes, clamped to 1 h; `undefined` if there is none. */
+export function serverRequestedWait(retryAfterMs: number | undefined): number | undefined {
+  return isUsableDelay(retryAfterMs) ? Math.min(retryAfterMs, RETRY_AFTER_MAX_MS) : undefined;
+}
+
 export interface BackoffOptions {
   /** Upper end of the first retry's jitter window. */
   firstDelayMs: number;
@@ -80,14 +85,27 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /**
- * Tuned with `npm run bench` (test/bench/retry.bench.ts), which prints the trade-off between how
- * soon the page is back after the site recovers and how many requests the struggling server gets.
+ * Tuned with `npm run bench` (test/bench/retry.bench.ts), which prints how soon the page is back
+ * after the site recovers and how many requests the struggling server gets meanwhile.
+ *
+ * - First retry 1–3 s after the failure: a blip (a deploy, a restarting worker) costs the visitor
+ *   about as long as pressing reload would.
+ * - Windows 3, 6, 12, 24, 48, 96 s, then capped at 3 min: 12 probes (median) in a 10-minute
+ *   outage, with the page back about 50 s after recovery. The cap is the knob: 2 min gives ~35 s
+ *   for ~14 probes, 1 min ~19 s for ~23. Issue 3 also asks for the page back within 10 % of any
+ *   outage; that needs probes every ~20 % of the time elapsed (~27 per 10 minutes, e.g. 3 s ×1.2
+ *   capped at 90 s), so it cannot be had together with the 12-probe budget. We keep the budget:
+ *   short outages get their page back a few seconds later instead (3.8 s after a 10 s outage,
+ *   ~20 s after a 1-minute one).
+ * - Floor 1 s, so a `Retry-After: 0` or an unlucky draw never makes the probe spin.
+ * - Give up after 30 min: longer outages are rare, and a tab left open overnight should not probe
+ *   all night unless the visitor asks for it ("until I stop it", `null`).
  */
 export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
-  firstDelayMs: 2_000,
+  firstDelayMs: 3_000,
   factor: 2,
   minDelayMs: 1_000,
-  maxDelayMs: 120_000,
+  maxDelayMs: 180_000,
   giveUpAfterMs: 30 * 60 * 1000,
 });
 
@@ -112,8 +130,8 @@ export function nextRetryDelay(input: RetryDelayInput, options: BackoffOptions =
   const window = Math.max(minDelayMs, Math.min(maxDelayMs, firstDelayMs * factor ** (attempt - 1)));
   const draw = unitInterval(input.random());
   const backoff = minDelayMs + draw * (window - minDelayMs);
-  const { retryAfterMs } = input;
-  return isUsableDelay(retryAfterMs) ? Math.max(backoff, Math.min(retryAfterMs, RETRY_AFTER_MAX_MS)) : backoff;
+  const serverWait = serverRequestedWait(input.retryAfterMs);
+  return serverWait === undefined ? backoff : Math.max(backoff, serverWait);
 }
 
 /** A faulty random source must not make the wait negative, NaN or endless. */

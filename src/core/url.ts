@@ -91,3 +91,9 @@ export function isPrivateHost(hostInput: string): boolean {
   if (host === 'localhost') return true;
   return PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix));
 }
+
+/** `https://shop.example:8443` for a web URL, else undefined. */
+export function originOf(raw: unknown): string | undefined {
+  const info = describeUrl(raw);
+  return info.ok && info.isWeb ? info.origin : undefined;
+}

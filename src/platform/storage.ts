@@ -1,5 +1,6 @@
 import { browser } from './browser';
 import { HISTORY_KEY, HISTORY_LIMIT, incidentKey, type Incident } from '../shared/incident';
+import { recoveredKey, retryKey, type Recovery, type RetryRecord } from '../shared/retry';
 
 /** Per-tab incident: `storage.session` so it survives the worker being stopped but not a browser restart. */
 export async function readIncident(tabId: number): Promise<Incident | undefined> {
@@ -42,5 +43,46 @@ export async function appendSubframeFailure(tabId: number, entry: { url: string;
 }
 
 export async function forgetTab(tabId: number): Promise<void> {
-  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId)]);
+  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId), recoveredKey(tabId)]);
+}
+
+/* Auto-retry records (one per failing origin) and recovery notes, in `storage.session`. */
+
+export async function readRetry(origin: string): Promise<RetryRecord | undefined> {
+  const key = retryKey(origin);
+  const got = await browser.storage.session.get(key);
+  return got[key] as RetryRecord | undefined;
+}
+
+export async function writeRetry(record: RetryRecord): Promise<void> {
+  await browser.storage.session.set({ [retryKey(record.origin)]: record });
+}
+
+export async function removeRetry(origin: string): Promise<void> {
+  await browser.storage.session.remove(retryKey(origin));
+}
+
+export async function allRetries(): Promise<RetryRecord[]> {
+  const all = await browser.storage.session.get(null);
+  return Object.entries(all)
+    .filter(([key]) => key.startsWith('retry:'))
+    .map(([, value]) => value as RetryRecord);
+}
+
+export async function writeRecovery(tabId: number, recovery: Recovery): Promise<void> {
+  await browser.storage.session.set({ [recoveredKey(tabId)]: recovery });
+}
+
+export async function readRecovery(tabId: number): Promise<Recovery | undefined> {
+  const key = recoveredKey(tabId);
+  const got = await browser.storage.session.get(key);
+  return got[key] as Recovery | undefined;
+}
+
+export function onSessionChanged(listener: (keys: string[]) => void): () => void {
+  const handler = (changes: Record<string, unknown>, area: string): void => {
+    if (area === 'session') listener(Object.keys(changes));
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
 }

@@ -56,3 +56,33 @@ export async function activeTab(): Promise<(TabInfo & { id: number }) | undefine
   if (!tab || tab.id === undefined) return undefined;
   return { id: tab.id, ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
 }
+
+/** Reloads a tab; a tab that is gone is `false`, not an error. */
+export async function reloadTab(tabId: number, bypassCache = false): Promise<boolean> {
+  try {
+    await browser.tabs.reload(tabId, { bypassCache });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function isTabInForeground(tabId: number): Promise<boolean> {
+  try {
+    const tab = await browser.tabs.get(tabId);
+    if (!tab.active) return false;
+    const window = await browser.windows.get(tab.windowId!);
+    return window.focused;
+  } catch {
+    return false;
+  }
+}
+
+export async function focusTab(tabId: number): Promise<void> {
+  try {
+    const tab = await browser.tabs.update(tabId, { active: true });
+    if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+  } catch {
+    // closed in the meantime: nothing to focus
+  }
+}

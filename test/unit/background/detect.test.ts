@@ -3,6 +3,8 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import en from '../../../public/_locales/en/messages.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+// Auto-retry probes are the retry tests' business; here they must never reach the network.
+vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
 const messages = en as Record<string, { message: string }>;
 const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved, samePage } = await import(
@@ -52,7 +54,7 @@ describe('a main-frame 5xx response', () => {
     expect(incident).toMatchObject({ kind: 'http', status: 502, host: 'shop.example', method: 'GET', ip: '203.0.113.7' });
     expect(incident?.platform?.id).toBe('nginx');
     expect(incident?.headers).toEqual({ server: 'nginx/1.22.1', date: 'Tue, 24 Nov 2026 14:00:00 GMT' });
-    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502'); // a retry is pending
     const title = await fakeBrowser.action.getTitle({ tabId });
     expect(title).not.toBe('');
     expect(title).not.toMatch(/^[a-z_]+$/); // a sentence, not an i18n key
@@ -108,7 +110,7 @@ describe('a main-frame network error', () => {
     const [ia, ib] = [await readIncident(a), await readIncident(b)];
     expect(ia).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect({ ...ib, rawError: undefined }).toEqual({ ...ia, rawError: undefined });
-    expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('DNS');
+    expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('↻DNS');
   });
 
   it('a user-aborted navigation is not an error and keeps what the tab had', async () => {
@@ -128,7 +130,7 @@ describe('tab changes', () => {
     await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
     await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
-    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
   });
 
   it('an ordinary title is nothing', async () => {
@@ -159,7 +161,7 @@ describe('tab changes', () => {
     await response(tabId, 502);
     await fakeBrowser.action.setBadgeText({ tabId, text: '' });
     await handleTabChange(tabId, { complete: true }, { url: 'https://shop.example/cart', incognito: false });
-    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
   });
 
   it('closing the tab forgets its state', async () => {

@@ -1,0 +1,20 @@
+import { badgeFor } from '../core/badge';
+import { clearBadge, showBadge } from '../platform/badge';
+import { t } from '../platform/i18n';
+import { readIncident, readRetry } from '../platform/storage';
+import { originOf } from '../core/url';
+
+/** Draws the tab's badge from what storage says: the incident and, if any, its origin's retry. */
+export async function refreshBadge(tabId: number): Promise<void> {
+  const incident = await readIncident(tabId);
+  if (!incident) {
+    await clearBadge(tabId).catch(() => undefined); // the tab may be gone
+    return;
+  }
+  const origin = originOf(incident.url);
+  const retry = origin ? await readRetry(origin) : undefined;
+  const state = retry?.tabs.includes(tabId) ? retry.state : undefined;
+  const view = badgeFor(incident, state);
+  const title = t({ key: view.title.key, subs: [...(view.title.subs ?? []), t(incident.meaning)] });
+  await showBadge(tabId, { text: view.text, color: view.color, title }).catch(() => undefined);
+}

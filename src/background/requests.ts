@@ -1,0 +1,34 @@
+import { withSitePolicy } from '../core/settings';
+import type { Message, RequestType, Requests } from '../shared/messages';
+import { readSettings, writeSettings } from '../platform/settings';
+import { allRetries, readIncident } from '../platform/storage';
+import { reloadTab } from '../platform/tabs';
+import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
+
+/** Answers the popup's and options page's requests (already checked to come from our own pages). */
+export async function handleRequest(message: Message): Promise<Requests[RequestType]['response']> {
+  switch (message.type) {
+    case 'retry-now':
+      return { started: await retryNow(message.tabId) };
+    case 'stop-retry':
+      return { stopped: await stopRetry(message.tabId) };
+    case 'start-retry': {
+      const incident = await readIncident(message.tabId);
+      return { started: incident ? await retryFailedTab(message.tabId, incident, { force: true }) : false };
+    }
+    case 'resubmit':
+      // The visitor confirmed in the popup that the form may be submitted twice.
+      return { reloaded: await reloadTab(message.tabId) };
+    case 'site-policy': {
+      const host = message.host.toLowerCase();
+      await writeSettings(withSitePolicy(await readSettings(), host, message.policy));
+      if (message.policy === 'never') {
+        for (const record of await allRetries()) {
+          if (new URL(record.origin).hostname !== host) continue;
+          for (const tabId of record.tabs) await leaveRetry(tabId, record.origin);
+        }
+      }
+      return { policy: message.policy };
+    }
+  }
+}

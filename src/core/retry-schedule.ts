@@ -1,0 +1,102 @@
+/**
+ * One origin's retry schedule as plain data, and the pure steps that move it on. The background
+ * keeps it in `storage.session` (everything here survives JSON), probes the origin when `nextAt`
+ * comes, and calls these functions with what happened. Tabs waiting on the origin are the
+ * background's business, not the schedule's.
+ */
+import { DEFAULT_RETRY_OPTIONS, nextRetryDelay, serverRequestedWait, type RetryOptions } from './retry-policy';
+
+export interface RetrySchedule {
+  origin: string;
+  startedAt: number;
+  /** The retry that `nextAt` is for: 1 until the first probe fails, then 2, … */
+  attempt: number;
+  /** When to probe next (epoch ms). Meaningless while paused offline. */
+  nextAt: number;
+  /** The server's `Retry-After` expressed as a time: nothing automatic probes before it. */
+  notBefore: number;
+  /** Set while the browser is offline: no probes, and the give-up clock stands still. */
+  pausedOfflineSince: number | null;
+  /** When to stop trying; `null` means until the visitor stops it. */
+  giveUpAt: number | null;
+}
+
+export interface FailureInput {
+  now: number;
+  /** Parsed `Retry-After` of this failure, if it had a usable one. */
+  retryAfterMs?: number;
+  random: () => number;
+}
+
+/** Start waiting after the navigation itself failed. */
+export function startSchedule(
+  { origin, ...failure }: FailureInput & { origin: string },
+  options: RetryOptions = DEFAULT_RETRY_OPTIONS,
+): RetrySchedule {
+  const { now } = failure;
+  const giveUpAfterMs = options.giveUpAfterMs;
+  const giveUpAt = giveUpAfterMs === null ? null : now + (Number.isFinite(giveUpAfterMs) ? Math.max(0, giveUpAfterMs) : 0);
+  const first: RetrySchedule = { origin, startedAt: now, attempt: 0, nextAt: now, notBefore: now, pausedOfflineSince: null, giveUpAt };
+  return schedule(first, failure, options);
+}
+
+/** The probe sent at `now` failed too: back off further. */
+export function onProbeFailed(s: RetrySchedule, failure: FailureInput, options: RetryOptions = DEFAULT_RETRY_OPTIONS): RetrySchedule {
+  return schedule(s, failure, options);
+}
+
+function schedule(s: RetrySchedule, { now, retryAfterMs, random }: FailureInput, options: RetryOptions): RetrySchedule {
+  const attempt = s.attempt + 1;
+  const delay = nextRetryDelay({ attempt, random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, options);
+  const serverWait = serverRequestedWait(retryAfterMs);
+  // The latest Retry-After replaces older ones: `Retry-After: 0` lifts an earlier wait.
+  const notBefore = serverWait === undefined ? s.notBefore : now + serverWait;
+  let nextAt = now + delay;
+  // Rather than overshoot the give-up time and never look again, take one last look exactly at
+  // it, as long as that respects the floor and the server's Retry-After.
+  if (s.giveUpAt !== null && nextAt > s.giveUpAt && s.giveUpAt >= Math.max(notBefore, now + options.minDelayMs)) {
+    nextAt = s.giveUpAt;
+  }
+  return { ...s, attempt, nextAt, notBefore };
+}
+
+/** The browser went offline: stop probing (every probe would fail for the visitor's reasons). */
+export function onOffline(s: RetrySchedule, now: number): RetrySchedule {
+  return s.pausedOfflineSince === null ? { ...s, pausedOfflineSince: now } : s;
+}
+
+/**
+ * Back online: probe at once (a site that was "down" may only have been unreachable from here),
+ * unless the server's `Retry-After` says otherwise. Time spent offline does not count towards
+ * giving up.
+ */
+export function onOnline(s: RetrySchedule, now: number): RetrySchedule {
+  if (s.pausedOfflineSince === null) return s;
+  const offlineFor = Math.max(0, now - s.pausedOfflineSince);
+  return {
+    ...s,
+    pausedOfflineSince: null,
+    nextAt: Math.max(now, s.notBefore),
+    giveUpAt: s.giveUpAt === null ? null : s.giveUpAt + offlineFor,
+  };
+}
+
+/**
+ * True once no further probe fits before the give-up time. Ask after `onProbeFailed`: a
+ * schedule whose last probe is due exactly at the give-up time still gets that probe, even when
+ * the worker wakes up late for it.
+ */
+export function shouldGiveUp(s: RetrySchedule): boolean {
+  return s.giveUpAt !== null && s.pausedOfflineSince === null && s.nextAt > s.giveUpAt;
+}
+
+/** Chrome (120+) fires no alarm sooner than 30 s after it is set. */
+export const ALARM_MIN_DELAY_MS = 30_000;
+
+/**
+ * How the worker should wait: an alarm survives the worker being stopped but cannot be shorter
+ * than 30 s; a timer can, and the worker stays alive long enough for one that short.
+ */
+export function waitMechanism(delayMs: number): 'alarm' | 'timer' {
+  return delayMs >= ALARM_MIN_DELAY_MS ? 'alarm' : 'timer';
+}

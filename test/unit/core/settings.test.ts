@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { autoRetryAllowed, DEFAULT_SETTINGS, sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
+import { isMessage } from '../../../src/shared/messages';
+
+describe('validateSettings', () => {
+  it('gives defaults for nothing or garbage', () => {
+    for (const raw of [undefined, null, 42, 'x', [], {}]) expect(validateSettings(raw)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('keeps valid values and replaces each invalid one by its default', () => {
+    expect(validateSettings({ autoRetry: false, giveUpMinutes: null, alwaysRetry: ['A.example'], neverRetry: ['b.example'] })).toEqual({
+      autoRetry: false,
+      giveUpMinutes: null,
+      alwaysRetry: ['a.example'],
+      neverRetry: ['b.example'],
+    });
+    expect(validateSettings({ autoRetry: 'yes', giveUpMinutes: 7, alwaysRetry: 'a.example', neverRetry: [1, 'ok.example', 'bad host', '<x>', 'ok.example'] })).toEqual({
+      ...DEFAULT_SETTINGS,
+      neverRetry: ['ok.example'],
+    });
+    expect(validateSettings({ giveUpMinutes: -1 }).giveUpMinutes).toBe(30);
+    expect(validateSettings({ giveUpMinutes: Infinity }).giveUpMinutes).toBe(30);
+  });
+
+  it('bounds the site lists', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `s${i}.example`);
+    expect(validateSettings({ neverRetry: many }).neverRetry).toHaveLength(500);
+  });
+});
+
+describe('site policies', () => {
+  it('never beats always beats the global switch', () => {
+    const s = { ...DEFAULT_SETTINGS, autoRetry: false, alwaysRetry: ['a.example'], neverRetry: ['b.example'] };
+    expect(autoRetryAllowed(s, 'a.example')).toBe(true);
+    expect(autoRetryAllowed(s, 'b.example')).toBe(false);
+    expect(autoRetryAllowed(s, 'c.example')).toBe(false);
+    expect(autoRetryAllowed(DEFAULT_SETTINGS, 'c.example')).toBe(true);
+    expect(sitePolicy(s, 'b.example')).toBe('never');
+  });
+
+  it('withSitePolicy moves a host between lists without duplicates', () => {
+    let s = withSitePolicy(DEFAULT_SETTINGS, 'A.example', 'always');
+    expect(s.alwaysRetry).toEqual(['a.example']);
+    s = withSitePolicy(s, 'a.example', 'never');
+    expect(s).toMatchObject({ alwaysRetry: [], neverRetry: ['a.example'] });
+    s = withSitePolicy(s, 'a.example', 'default');
+    expect(s).toMatchObject({ alwaysRetry: [], neverRetry: [] });
+  });
+});
+
+describe('isMessage', () => {
+  it.each([
+    [{ type: 'retry-now', tabId: 3 }, true],
+    [{ type: 'stop-retry', tabId: 0 }, true],
+    [{ type: 'site-policy', host: 'a.example', policy: 'never' }, true],
+    [{ type: 'retry-now', tabId: -1 }, false],
+    [{ type: 'retry-now', tabId: '3' }, false],
+    [{ type: 'retry-now' }, false],
+    [{ type: 'site-policy', host: 'a.example', policy: 'sometimes' }, false],
+    [{ type: 'site-policy', host: 'x'.repeat(300), policy: 'never' }, false],
+    [{ type: 'eval', code: '1' }, false],
+    [null, false],
+    ['retry-now', false],
+  ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
+});
