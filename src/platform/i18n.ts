@@ -1,9 +1,9 @@
 import { browser } from './browser';
 import type { Msg } from '../shared/incident';
 
-/** Resolves a core message through `_locales`; a missing key shows the key rather than nothing. */
-export function t(msg: Msg | string): string {
-  const { key, subs } = typeof msg === 'string' ? { key: msg, subs: undefined } : msg;
+/** Resolves a message through `_locales`; a missing key shows the key rather than nothing. */
+export function t(msg: Msg | string, substitutions?: string[]): string {
+  const { key, subs } = typeof msg === 'string' ? { key: msg, subs: substitutions } : msg;
   return browser.i18n.getMessage(key, subs) || key;
 }
 

@@ -1,27 +1,51 @@
 import type { Incident } from '../shared/incident';
+import type { Recovery, RetryRecord } from '../shared/retry';
+import { retryView, formatWait } from '../core/retry-view';
+import { sitePolicy, type SitePolicy } from '../core/settings';
+import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
-import { readHistory, readIncident } from '../platform/storage';
+import { request } from '../platform/messaging';
+import { readSettings } from '../platform/settings';
+import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
 import { activeTab } from '../platform/tabs';
 import { h, localize } from '../ui/dom';
-import { describeUrl } from '../core/url';
 
 const HISTORY_SHOWN = 5;
+
+interface State {
+  tabId?: number;
+  isWeb: boolean;
+  incident?: Incident;
+  retry?: RetryRecord;
+  recovery?: Recovery;
+  policy: SitePolicy;
+}
+
+let state: State = { isWeb: true, policy: 'default' };
+let confirmResubmit = false;
+
+async function load(): Promise<State> {
+  const tab = await activeTab();
+  const info = tab?.url ? describeUrl(tab.url) : undefined;
+  const isWeb = info ? info.ok && info.isWeb : true;
+  if (!tab) return { isWeb, policy: 'default' };
+  const incident = await readIncident(tab.id);
+  const origin = originOf(incident?.url);
+  const [retry, recovery, settings] = await Promise.all([origin ? readRetry(origin) : undefined, readRecovery(tab.id), readSettings()]);
+  return { tabId: tab.id, isWeb, incident, retry, recovery, policy: incident ? sitePolicy(settings, incident.host) : 'default' };
+}
 
 async function render(): Promise<void> {
   const app = document.getElementById('app');
   if (!app) return;
-  document.documentElement.lang = uiLanguage();
-  localize(document, t);
-
-  const tab = await activeTab();
-  const incident = tab ? await readIncident(tab.id) : undefined;
-  const isWeb = tab?.url ? describeUrl(tab.url).ok && (describeUrl(tab.url) as { isWeb: boolean }).isWeb : true;
-
+  // Redrawing replaces the buttons: keep the keyboard focus where it was.
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   app.replaceChildren(
     h('header', { class: 'brand' }, h('img', { src: '/icons/icon-32.png', alt: '', width: '20', height: '20' }), h('h1', {}, t('extName'))),
-    incident ? incidentView(incident) : healthyView(isWeb),
-    await historyView(incident),
+    state.incident ? incidentView(state.incident) : healthyView(),
+    await historyView(state.incident),
   );
+  if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   app.setAttribute('aria-busy', 'false');
 }
 
@@ -42,24 +66,96 @@ function incidentView(incident: Incident): HTMLElement {
     h('h2', { id: 'incident-meaning' }, t(incident.meaning)),
     h('p', { class: 'explanation' }, t(incident.explanation)),
     incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
-    h(
-      'dl',
-      {},
-      ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : [])),
-    ),
+    retrySection(incident),
+    h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
   );
 }
 
-function healthyView(isWeb: boolean): HTMLElement {
+function retrySection(incident: Incident): HTMLElement | null {
+  if (state.tabId === undefined) return null;
+  const tabId = state.tabId;
+  const view = retryView({ record: state.retry, tabId, method: incident.method, retryable: incident.retryable, now: Date.now() });
+  if (!view) return null;
+  const button = (key: string, action: () => Promise<unknown>, primary = false) =>
+    actionButton(t(key), key, action, primary);
+  const actions: Array<HTMLElement | null> = [];
+  switch (view.kind) {
+    case 'waiting':
+    case 'offline':
+      actions.push(button('retry_now', () => request('retry-now', { tabId }), true), button('retry_stop', () => request('stop-retry', { tabId })));
+      break;
+    case 'gave-up':
+    case 'off':
+      actions.push(button('retry_now', () => request('retry-now', { tabId }), true), button('retry_start', () => request('start-retry', { tabId })));
+      break;
+    case 'post':
+      actions.push(
+        confirmResubmit
+          ? h(
+              'div',
+              { class: 'warning', role: 'alert' },
+              h('p', {}, t('retry_resubmit_warning')),
+              button('retry_resubmit_confirm', () => request('resubmit', { tabId }), true),
+              button('retry_resubmit_cancel', async () => (confirmResubmit = false)),
+            )
+          : button('retry_resubmit', async () => (confirmResubmit = true)),
+      );
+      break;
+  }
+  return h(
+    'section',
+    { class: `retry retry-${view.kind}`, 'data-testid': 'retry', 'aria-labelledby': 'retry-status' },
+    h('p', { id: 'retry-status', class: 'retry-status', 'data-testid': 'retry-status' }, t(view.status)),
+    h('p', { class: 'retry-detail' }, t(view.detail)),
+    h('div', { class: 'actions' }, ...actions),
+    view.kind === 'post' ? null : policyControl(incident.host),
+  );
+}
+
+function policyControl(host: string): HTMLElement {
+  const select = h(
+    'select',
+    { id: 'site-policy', 'data-focus-key': 'site-policy' },
+    ...(['default', 'always', 'never'] as const).map((p) => {
+      const option = h('option', { value: p }, t(`retry_policy_${p}`));
+      option.selected = p === state.policy;
+      return option;
+    }),
+  );
+  select.addEventListener('change', () => {
+    const policy = select.value as SitePolicy;
+    void request('site-policy', { host, policy }).then(refresh, showError);
+  });
+  return h('p', { class: 'policy' }, h('label', { for: 'site-policy' }, t('retry_policy_label', [host])), ' ', select);
+}
+
+function actionButton(label: string, key: string, action: () => Promise<unknown>, primary: boolean): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: primary ? 'primary' : '', 'data-focus-key': key, 'data-action': key }, label);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void action().then(refresh, showError);
+  });
+  return button;
+}
+
+function healthyView(): HTMLElement {
+  const recovery = state.recovery;
   return h(
     'section',
     { class: 'healthy', 'data-testid': 'healthy' },
-    h('p', {}, t(isWeb ? 'popup_no_problem' : 'popup_not_web')),
+    recovery
+      ? h(
+          'p',
+          { class: 'recovered', 'data-testid': 'recovered' },
+          t('popup_recovered', [recovery.host, formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]),
+        )
+      : null,
+    h('p', {}, t(state.isWeb ? 'popup_no_problem' : 'popup_not_web')),
   );
 }
 
 async function historyView(current: Incident | undefined): Promise<HTMLElement> {
-  const history = (await readHistory()).filter((i) => i !== current).slice(0, HISTORY_SHOWN);
+  const history = (await readHistory()).filter((i) => i.time !== current?.time || i.url !== current?.url).slice(0, HISTORY_SHOWN);
   return h(
     'section',
     { class: 'history', 'aria-labelledby': 'history-heading' },
@@ -84,4 +180,26 @@ function formatTime(time: number): string {
   }
 }
 
-void render();
+function showError(error: unknown): void {
+  const app = document.getElementById('app');
+  app?.append(h('p', { class: 'error', role: 'alert' }, t('popup_error'), ' ', error instanceof Error ? error.message : String(error)));
+}
+
+async function refresh(): Promise<void> {
+  state = await load();
+  await render();
+}
+
+/** The countdown ticks in place; everything else redraws only when storage changes. */
+function tick(): void {
+  const el = document.querySelector('[data-testid="retry-status"]');
+  if (!el || !state.incident || state.tabId === undefined) return;
+  const view = retryView({ record: state.retry, tabId: state.tabId, method: state.incident.method, retryable: state.incident.retryable, now: Date.now() });
+  if (view) el.textContent = t(view.status);
+}
+
+document.documentElement.lang = uiLanguage();
+localize(document, t);
+void refresh();
+onSessionChanged(() => void refresh());
+setInterval(tick, 1000);

@@ -147,7 +147,7 @@ describe('nextRetryDelay', () => {
     );
   });
 
-  it('never waits longer as the window of a later attempt shrinks: windows only grow', () => {
+  it('waits no less for a later attempt with the same draw (windows only grow)', () => {
     fc.assert(
       fc.property(attempt, draw, options, (n, r, o) => nextRetryDelay({ attempt: n + 1, random: fixed(r) }, o) >= nextRetryDelay({ attempt: n, random: fixed(r) }, o)),
     );

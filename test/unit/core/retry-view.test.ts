@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { formatWait, retryView } from '../../../src/core/retry-view';
+import type { RetryRecord } from '../../../src/shared/retry';
+import en from '../../../public/_locales/en/messages.json';
+
+const messages = en as Record<string, { message: string }>;
+const NOW = 1_000_000;
+const record = (over: Partial<RetryRecord> = {}): RetryRecord => ({
+  origin: 'https://a.example',
+  probeUrl: 'https://a.example/',
+  tabs: [7],
+  schedule: { origin: 'https://a.example', startedAt: NOW - 10_000, attempt: 3, nextAt: NOW + 12_400, notBefore: NOW, pausedOfflineSince: null, giveUpAt: NOW + 1e6 },
+  state: 'waiting',
+  probes: 2,
+  lastProbe: { at: NOW - 1000, status: 502 },
+  ...over,
+});
+const view = (over: Partial<Parameters<typeof retryView>[0]>) => retryView({ record: record(), tabId: 7, method: 'GET', retryable: true, now: NOW, ...over });
+
+describe('retryView', () => {
+  it('counts down to the next attempt and says what the last probe saw', () => {
+    expect(view({})).toEqual({
+      kind: 'waiting',
+      seconds: 13,
+      attempt: 3,
+      status: { key: 'retry_waiting_status', subs: ['13 s', '3'] },
+      detail: { key: 'retry_waiting_detail_last', subs: ['2', '502'] },
+    });
+    expect(view({ now: NOW + 20_000 })?.status).toEqual({ key: 'retry_checking_status' });
+  });
+
+  it.each([
+    ['a POST', { method: 'POST' }, 'post'],
+    ['no schedule', { record: undefined }, 'off'],
+    ['another tab’s schedule', { tabId: 8 }, 'off'],
+    ['given up', { record: record({ state: 'gave-up' }) }, 'gave-up'],
+    ['offline', { record: record({ state: 'offline' }) }, 'offline'],
+  ] as const)('%s → %s', (_, over, kind) => expect(view(over as never)?.kind).toBe(kind));
+
+  it('says nothing for outcomes that are never retried (e.g. a certificate error)', () => {
+    expect(view({ retryable: false })).toBeUndefined();
+  });
+
+  it('uses only existing messages', () => {
+    for (const v of [view({}), view({ method: 'POST' }), view({ record: undefined }), view({ record: record({ state: 'gave-up' }) }), view({ record: record({ state: 'offline' }) }), view({ record: record({ lastProbe: undefined }) })]) {
+      expect(messages[v!.status.key], v!.status.key).toBeDefined();
+      expect(messages[v!.detail.key], v!.detail.key).toBeDefined();
+    }
+  });
+});
+
+describe('formatWait', () => {
+  it.each([
+    [0, '0 s'],
+    [-5, '0 s'],
+    [59, '59 s'],
+    [60, '1 min 00 s'],
+    [185, '3 min 05 s'],
+    [3725, '1 h 02 min'],
+  ])('%s → %s', (s, text) => expect(formatWait(s)).toBe(text));
+});
