@@ -6,7 +6,7 @@
  * as a safety net even for waits short enough for a live timer.
  */
 import { parseRetryAfter } from '../core/retry-after';
-import { DEFAULT_RETRY_OPTIONS, isRetryable, type RetryOptions } from '../core/retry-policy';
+import { decisionFor, DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../core/retry-policy';
 import { ALARM_MIN_DELAY_MS, onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule, waitMechanism } from '../core/retry-schedule';
 import { autoRetryAllowed, type Settings } from '../core/settings';
 import { originOf } from '../core/url';
@@ -34,15 +34,6 @@ const optionsFor = (settings: Settings): RetryOptions => ({
   giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
 });
 
-/** Whether this failure is one Downcheck may retry by itself (never a POST, never a certificate error). */
-export function retryDecision(incident: Incident, now: number) {
-  const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
-  return isRetryable({
-    method: incident.method,
-    ...(incident.netError ? { netError: incident.netError } : { status: incident.status }),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
-}
 
 /**
  * A tab's page just failed: join its origin's schedule or start one. `force` is the visitor
@@ -51,7 +42,7 @@ export function retryDecision(incident: Incident, now: number) {
 export async function retryFailedTab(tabId: number, incident: Incident, { force = false } = {}): Promise<boolean> {
   const now = Date.now();
   const origin = originOf(incident.url);
-  if (!origin || !retryDecision(incident, now).retry) return false;
+  if (!origin || !decisionFor(incident, now).retry) return false;
   const settings = await readSettings();
   if (!force && !autoRetryAllowed(settings, incident.host)) return false;
 
@@ -215,6 +206,7 @@ export async function retryNow(tabId: number): Promise<boolean> {
     await probeOrigin(origin, { force: true });
     return true;
   }
+  // Never resend a form: that takes the visitor's explicit "send again" (the `resubmit` request).
   if (incident && incident.method !== 'GET' && incident.method !== 'HEAD') return false;
   return reloadTab(tabId);
 }

@@ -3,8 +3,8 @@
  * Pure: time and randomness come in as arguments. The stateful schedule built on this lives in
  * `retry-schedule.ts`; `Retry-After` parsing in `retry-after.ts`.
  */
-import type { NetErrorCategory } from '../shared/incident';
-import { RETRY_AFTER_MAX_MS } from './retry-after';
+import type { Incident, NetErrorCategory } from '../shared/incident';
+import { parseRetryAfter, RETRY_AFTER_MAX_MS } from './retry-after';
 
 /**
  * Statuses that say "the server or its gateway is struggling; the same request may work later".
@@ -137,4 +137,14 @@ export function nextRetryDelay(input: RetryDelayInput, options: BackoffOptions =
 /** A faulty random source must not make the wait negative, NaN or endless. */
 function unitInterval(x: number): number {
   return x >= 0 && x <= 1 ? x : x > 1 ? 1 : 0;
+}
+
+/** The decision for a recorded incident (its method, outcome and raw `Retry-After`). */
+export function decisionFor(incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'>, now: number): RetryDecision {
+  const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
+  return isRetryable({
+    method: incident.method,
+    ...(incident.netError ? { netError: incident.netError } : { status: incident.status }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
 }

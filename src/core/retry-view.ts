@@ -1,5 +1,6 @@
 import type { Msg } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
+import type { RetryDecision } from './retry-policy';
 
 /**
  * What the popup says about a tab's auto-retry, as localisable messages: pure, so the wording
@@ -12,10 +13,11 @@ export type RetryView =
   | { kind: 'post'; status: Msg; detail: Msg }
   | { kind: 'off'; status: Msg; detail: Msg };
 
-export function retryView(input: { record?: RetryRecord | undefined; tabId: number; method: string; retryable: boolean; now: number }): RetryView | undefined {
-  const { record, tabId, method, now } = input;
-  if (method !== 'GET' && method !== 'HEAD') return { kind: 'post', status: { key: 'retry_post_status' }, detail: { key: 'retry_post_detail' } };
-  if (!input.retryable) return undefined;
+export function retryView(input: { record?: RetryRecord | undefined; tabId: number; decision: RetryDecision; now: number }): RetryView | undefined {
+  const { record, tabId, decision, now } = input;
+  // Only a form whose outcome would otherwise be retried gets the "sent a form" story; a POST that got a 404 gets none.
+  if (!decision.retry && decision.reason === 'method') return { kind: 'post', status: { key: 'retry_post_status' }, detail: { key: 'retry_post_detail' } };
+  if (!decision.retry) return undefined;
   if (!record || !record.tabs.includes(tabId)) return { kind: 'off', status: { key: 'retry_off_status' }, detail: { key: 'retry_off_detail' } };
   const tries = String(record.probes);
   if (record.state === 'gave-up') return { kind: 'gave-up', status: { key: 'retry_gave_up_status', subs: [tries] }, detail: { key: 'retry_gave_up_detail' } };

@@ -1,5 +1,6 @@
 import type { Incident } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
+import { decisionFor } from '../core/retry-policy';
 import { retryView, formatWait } from '../core/retry-view';
 import { sitePolicy, type SitePolicy } from '../core/settings';
 import { describeUrl, originOf } from '../core/url';
@@ -74,7 +75,7 @@ function incidentView(incident: Incident): HTMLElement {
 function retrySection(incident: Incident): HTMLElement | null {
   if (state.tabId === undefined) return null;
   const tabId = state.tabId;
-  const view = retryView({ record: state.retry, tabId, method: incident.method, retryable: incident.retryable, now: Date.now() });
+  const view = retryView({ record: state.retry, tabId, decision: decisionFor(incident, Date.now()), now: Date.now() });
   if (!view) return null;
   const button = (key: string, action: () => Promise<unknown>, primary = false) =>
     actionButton(t(key), key, action, primary);
@@ -194,7 +195,7 @@ async function refresh(): Promise<void> {
 function tick(): void {
   const el = document.querySelector('[data-testid="retry-status"]');
   if (!el || !state.incident || state.tabId === undefined) return;
-  const view = retryView({ record: state.retry, tabId: state.tabId, method: state.incident.method, retryable: state.incident.retryable, now: Date.now() });
+  const view = retryView({ record: state.retry, tabId: state.tabId, decision: decisionFor(state.incident, Date.now()), now: Date.now() });
   if (view) el.textContent = t(view.status);
 }
 

@@ -15,7 +15,8 @@ const record = (over: Partial<RetryRecord> = {}): RetryRecord => ({
   lastProbe: { at: NOW - 1000, status: 502 },
   ...over,
 });
-const view = (over: Partial<Parameters<typeof retryView>[0]>) => retryView({ record: record(), tabId: 7, method: 'GET', retryable: true, now: NOW, ...over });
+const GET = { retry: true, reason: 'server-error' } as const;
+const view = (over: Partial<Parameters<typeof retryView>[0]>) => retryView({ record: record(), tabId: 7, decision: GET, now: NOW, ...over });
 
 describe('retryView', () => {
   it('counts down to the next attempt and says what the last probe saw', () => {
@@ -30,7 +31,7 @@ describe('retryView', () => {
   });
 
   it.each([
-    ['a POST', { method: 'POST' }, 'post'],
+    ['a POST', { decision: { retry: false, reason: 'method' } }, 'post'],
     ['no schedule', { record: undefined }, 'off'],
     ['another tab’s schedule', { tabId: 8 }, 'off'],
     ['given up', { record: record({ state: 'gave-up' }) }, 'gave-up'],
@@ -38,11 +39,12 @@ describe('retryView', () => {
   ] as const)('%s → %s', (_, over, kind) => expect(view(over as never)?.kind).toBe(kind));
 
   it('says nothing for outcomes that are never retried (e.g. a certificate error)', () => {
-    expect(view({ retryable: false })).toBeUndefined();
+    expect(view({ decision: { retry: false, reason: 'tls' } })).toBeUndefined();
+    expect(view({ decision: { retry: false, reason: 'status' } })).toBeUndefined();
   });
 
   it('uses only existing messages', () => {
-    for (const v of [view({}), view({ method: 'POST' }), view({ record: undefined }), view({ record: record({ state: 'gave-up' }) }), view({ record: record({ state: 'offline' }) }), view({ record: record({ lastProbe: undefined }) })]) {
+    for (const v of [view({}), view({ decision: { retry: false, reason: 'method' } }), view({ record: undefined }), view({ record: record({ state: 'gave-up' }) }), view({ record: record({ state: 'offline' }) }), view({ record: record({ lastProbe: undefined }) })]) {
       expect(messages[v!.status.key], v!.status.key).toBeDefined();
       expect(messages[v!.detail.key], v!.detail.key).toBeDefined();
     }
