@@ -1,0 +1,53 @@
+import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings';
+import { t, uiLanguage } from '../platform/i18n';
+import { readSettings, writeSettings } from '../platform/settings';
+import { h, localize } from '../ui/dom';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+function fill(settings: Settings): void {
+  $<HTMLInputElement>('auto-retry').checked = settings.autoRetry;
+  $<HTMLInputElement>('auto-retry').setAttribute('aria-describedby', 'auto-retry-hint');
+  const select = $<HTMLSelectElement>('give-up');
+  select.replaceChildren(
+    ...GIVE_UP_CHOICES.map((minutes) => {
+      const option = h('option', { value: minutes === null ? 'never' : String(minutes) }, minutes === null ? t('options_give_up_never') : t('options_give_up_minutes', [String(minutes)]));
+      option.selected = minutes === settings.giveUpMinutes;
+      return option;
+    }),
+  );
+  $<HTMLTextAreaElement>('always-sites').value = settings.alwaysRetry.join('\n');
+  $<HTMLTextAreaElement>('never-sites').value = settings.neverRetry.join('\n');
+}
+
+const lines = (id: string): string[] =>
+  $<HTMLTextAreaElement>(id)
+    .value.split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function read(): Settings {
+  const giveUp = $<HTMLSelectElement>('give-up').value;
+  return validateSettings({
+    autoRetry: $<HTMLInputElement>('auto-retry').checked,
+    giveUpMinutes: giveUp === 'never' ? null : Number(giveUp),
+    alwaysRetry: lines('always-sites'),
+    neverRetry: lines('never-sites'),
+  });
+}
+
+async function main(): Promise<void> {
+  document.documentElement.lang = uiLanguage();
+  localize(document, t);
+  fill(await readSettings());
+  $('save').addEventListener('click', () => {
+    const settings = read();
+    void writeSettings(settings).then(() => {
+      fill(settings); // shows what was kept: invalid host names are dropped
+      $('status').textContent = t('options_saved');
+    });
+  });
+  $('app').setAttribute('aria-busy', 'false');
+}
+
+void main();
