@@ -13,6 +13,7 @@ import {
 import { withTabLock } from './tab-lock';
 import { refreshBadge } from './badge-view';
 import { leaveRetry, retryFailedTab } from './retry';
+import { maybeInjectPanel } from './panel';
 import { originOf } from '../core/url';
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */
@@ -66,11 +67,16 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
       const soft = classify({ kind: 'soft', url: tab.url, title: change.title, time: Date.now() });
       if (soft) {
         await record(tabId, soft, tab);
+        // The title can arrive after the load completed: the panel may not wait for another "complete".
+        await maybeInjectPanel(tabId);
         return;
       }
     }
     // Browsers reset tab-specific badges when the error page commits, after the response was seen.
-    if (change.complete && current) await refreshBadge(tabId);
+    if (change.complete && current) {
+      await refreshBadge(tabId);
+      await maybeInjectPanel(tabId);
+    }
   });
 }
 

@@ -10,6 +10,7 @@ import { onFrameError, onFrameResponse } from '../platform/requests';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } from './detect';
 import { handleRequest } from './requests';
+import { handlePanelRequest } from './panel';
 import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
@@ -27,7 +28,7 @@ onNotificationClicked((id) => {
   const tabId = Number(id.slice(RECOVERED_NOTIFICATION_PREFIX.length));
   if (Number.isInteger(tabId)) void focusTab(tabId).then(() => clearNotification(id)).catch(report('notification'));
 });
-serveRequests(handleRequest);
+serveRequests({ page: handleRequest, panel: handlePanelRequest });
 
 // Timers die with the worker; schedules in storage.session do not.
 void resumeRetries().catch(report('resume'));

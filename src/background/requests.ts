@@ -1,5 +1,5 @@
 import { withSitePolicy } from '../core/settings';
-import type { Message, RequestType, Requests } from '../shared/messages';
+import { isPanelMessage, type Message, type RequestType, type Requests } from '../shared/messages';
 import { readSettings, writeSettings } from '../platform/settings';
 import { allRetries, readIncident } from '../platform/storage';
 import { reloadTab } from '../platform/tabs';
@@ -7,6 +7,7 @@ import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 
 /** Answers the popup's and options page's requests (already checked to come from our own pages). */
 export async function handleRequest(message: Message): Promise<Requests[RequestType]['response']> {
+  if (isPanelMessage(message)) throw new Error('panel requests come from the panel');
   switch (message.type) {
     case 'retry-now':
       return { started: await retryNow(message.tabId) };

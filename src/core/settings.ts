@@ -12,6 +12,8 @@ export interface Settings {
   alwaysRetry: string[];
   /** Hosts never auto-retried. */
   neverRetry: string[];
+  /** Hosts whose error pages get no in-page panel ("don't show on this site"). */
+  panelHidden: string[];
 }
 
 export const GIVE_UP_CHOICES: ReadonlyArray<number | null> = [5, 10, 30, 60, 120, null];
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   giveUpMinutes: 30,
   alwaysRetry: [],
   neverRetry: [],
+  panelHidden: [],
 });
 
 const MAX_SITES = 500;
@@ -41,6 +44,7 @@ export function validateSettings(raw: unknown): Settings {
       giveUp === null || (typeof giveUp === 'number' && GIVE_UP_CHOICES.includes(giveUp)) ? giveUp : DEFAULT_SETTINGS.giveUpMinutes,
     alwaysRetry: hostList(r.alwaysRetry),
     neverRetry: hostList(r.neverRetry),
+    panelHidden: hostList(r.panelHidden),
   };
 }
 

@@ -1,5 +1,5 @@
 import { browser, type Runtime } from './browser';
-import { isMessage, type Message, type Reply, type RequestType, type Requests } from '../shared/messages';
+import { isMessage, isPanelMessage, type Message, type PanelMessage, type Reply, type RequestType, type Requests } from '../shared/messages';
 
 /** Sends a typed request to the background and unwraps its reply. */
 export async function request<T extends RequestType>(type: T, body: Requests[T]['request']): Promise<Requests[T]['response']> {
@@ -9,17 +9,27 @@ export async function request<T extends RequestType>(type: T, body: Requests[T][
   return reply.value;
 }
 
-type Handler = (message: Message) => Promise<unknown>;
+export interface Handlers {
+  /** Requests from the extension's own pages (popup, options, guide). */
+  page(message: Message): Promise<unknown>;
+  /** Requests from the panel injected into a failing tab; `tabId` comes from the browser, not the page. */
+  panel(message: PanelMessage, tabId: number): Promise<unknown>;
+}
 
 /**
- * Serves requests from the extension's own pages only: content scripts and web pages (which
- * can reach `runtime.onMessage` through externally_connectable or a compromised frame) are refused.
+ * Serves requests. Extension pages may send any request; a content script (the panel) only the
+ * panel's own, bound to the tab it runs in. Anything else — other extensions, web pages, a frame
+ * pretending — gets no answer.
  */
-export function serveRequests(handler: Handler): void {
+export function serveRequests(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-    if (sender.id !== browser.runtime.id || !isOwnPage(sender.url)) return undefined;
+    if (sender.id !== browser.runtime.id) return undefined;
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });
-    return handler(message).then(
+    let work: Promise<unknown>;
+    if (isOwnPage(sender.url)) work = handlers.page(message);
+    else if (isPanelMessage(message) && sender.tab?.id !== undefined && sender.frameId === 0) work = handlers.panel(message, sender.tab.id);
+    else return undefined;
+    return work.then(
       (value) => ({ ok: true, value }),
       (error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
     );

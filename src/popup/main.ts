@@ -8,7 +8,7 @@ import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
 import { readSettings } from '../platform/settings';
 import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
-import { activeTab } from '../platform/tabs';
+import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { h, localize } from '../ui/dom';
 
 const HISTORY_SHOWN = 5;
@@ -25,8 +25,18 @@ interface State {
 let state: State = { isWeb: true, policy: 'default' };
 let confirmResubmit = false;
 
+/** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
+async function targetTab(): Promise<(TabInfo & { id: number }) | undefined> {
+  const wanted = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isInteger(wanted) && wanted > 0) {
+    const tab = await getTab(wanted);
+    return tab ? { ...tab, id: wanted } : undefined;
+  }
+  return activeTab();
+}
+
 async function load(): Promise<State> {
-  const tab = await activeTab();
+  const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
   if (!tab) return { isWeb, policy: 'default' };

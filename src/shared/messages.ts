@@ -1,8 +1,21 @@
 /**
- * The one message protocol between extension pages (popup, options) and the background. Each
- * request's response type is declared here once; errors travel back as `{ ok: false, error }`.
+ * The one message protocol between extension pages (popup, options), the in-page panel and the
+ * background. Each request's response type is declared here once; errors travel back as
+ * `{ ok: false, error }`. The panel runs inside a web page: its requests carry no tab id (the
+ * background takes it from the sender, never from the message) and only a few types are allowed.
  */
 import type { SitePolicy } from '../core/settings';
+import type { Incident } from './incident';
+import type { RetryRecord } from './retry';
+
+export interface PanelState {
+  tabId: number;
+  incident?: Incident;
+  retry?: RetryRecord;
+  hidden: boolean;
+  os: string;
+  browser: 'chrome' | 'firefox';
+}
 
 export interface Requests {
   'retry-now': { request: { tabId: number }; response: { started: boolean } };
@@ -10,19 +23,29 @@ export interface Requests {
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
+  'panel-state': { request: Record<string, never>; response: PanelState };
+  'panel-retry-now': { request: Record<string, never>; response: { started: boolean } };
+  'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
+  'panel-hide-site': { request: Record<string, never>; response: { hidden: boolean } };
+  'panel-open-guide': { request: Record<string, never>; response: { opened: boolean } };
 }
 
 export type RequestType = keyof Requests;
 export type Message = { [T in RequestType]: { type: T } & Requests[T]['request'] }[RequestType];
+export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
-const TYPES: ReadonlySet<string> = new Set<RequestType>(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'site-policy']);
+const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit']);
+export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide']);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */
 export function isMessage(value: unknown): value is Message {
   if (!value || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
-  if (typeof m.type !== 'string' || !TYPES.has(m.type)) return false;
+  if (typeof m.type !== 'string') return false;
   if (m.type === 'site-policy') return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
-  return typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
+  if (TAB_TYPES.has(m.type)) return typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
+  return PANEL_TYPES.has(m.type);
 }
+
+export const isPanelMessage = (m: Message): m is PanelMessage => PANEL_TYPES.has(m.type);

@@ -13,6 +13,7 @@ describe('validateSettings', () => {
       giveUpMinutes: null,
       alwaysRetry: ['a.example'],
       neverRetry: ['b.example'],
+      panelHidden: [],
     });
     expect(validateSettings({ autoRetry: 'yes', giveUpMinutes: 7, alwaysRetry: 'a.example', neverRetry: [1, 'ok.example', 'bad host', '<x>', 'ok.example'] })).toEqual({
       ...DEFAULT_SETTINGS,

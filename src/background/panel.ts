@@ -1,0 +1,54 @@
+import type { PanelMessage, PanelState } from '../shared/messages';
+import { originOf } from '../core/url';
+import { BROWSER_KIND, injectPanel, openGuide, platformOs } from '../platform/panel';
+import { readSettings, writeSettings } from '../platform/settings';
+import { readIncident, readRetry } from '../platform/storage';
+import { retryNow, stopRetry } from './retry';
+
+/**
+ * The in-page panel: injected only into pages that failed and that the browser lets us script
+ * (an HTTP error page or a soft error; browser-owned network-error pages refuse it), never into
+ * healthy pages, and not on sites where the visitor turned it off.
+ */
+export async function maybeInjectPanel(tabId: number): Promise<boolean> {
+  const incident = await readIncident(tabId);
+  if (!incident || incident.kind === 'network') return false;
+  const settings = await readSettings();
+  if (settings.panelHidden.includes(incident.host)) return false;
+  return injectPanel(tabId);
+}
+
+export async function handlePanelRequest(message: PanelMessage, tabId: number): Promise<unknown> {
+  switch (message.type) {
+    case 'panel-state':
+      return panelState(tabId);
+    case 'panel-retry-now':
+      return { started: await retryNow(tabId) };
+    case 'panel-stop-retry':
+      return { stopped: await stopRetry(tabId) };
+    case 'panel-hide-site': {
+      const incident = await readIncident(tabId);
+      if (!incident) return { hidden: false };
+      const settings = await readSettings();
+      await writeSettings({ ...settings, panelHidden: [...settings.panelHidden, incident.host] });
+      return { hidden: true };
+    }
+    case 'panel-open-guide':
+      await openGuide(tabId);
+      return { opened: true };
+  }
+}
+
+async function panelState(tabId: number): Promise<PanelState> {
+  const incident = await readIncident(tabId);
+  const origin = originOf(incident?.url);
+  const [retry, settings, os] = await Promise.all([origin ? readRetry(origin) : undefined, readSettings(), platformOs()]);
+  return {
+    tabId,
+    ...(incident ? { incident } : {}),
+    ...(retry ? { retry } : {}),
+    hidden: incident ? settings.panelHidden.includes(incident.host) : false,
+    os,
+    browser: BROWSER_KIND,
+  };
+}
