@@ -1,7 +1,7 @@
 import { browser, IS_FIREFOX } from './browser';
 // crxjs builds the panel as a standalone IIFE file and gives its name; nothing is declared in the
 // manifest, so healthy pages never get a content script.
-import panelFile from '../panel/index.ts?iife';
+import panelFile from '../panel/inject.ts?iife';
 
 /** Injects the panel into a failing tab's top frame. Browser-owned error pages refuse it: `false`. */
 export async function injectPanel(tabId: number): Promise<boolean> {
