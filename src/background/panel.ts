@@ -1,6 +1,7 @@
 import type { PanelMessage, PanelState } from '../shared/messages';
 import { originOf } from '../core/url';
-import { BROWSER_KIND, injectPanel, openGuide, platformOs } from '../platform/panel';
+import { injectPanel, openGuide } from '../platform/panel';
+import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { readSettings, writeSettings } from '../platform/settings';
 import { readIncident, readRetry } from '../platform/storage';
 import { retryNow, stopRetry } from './retry';

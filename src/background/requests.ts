@@ -2,7 +2,9 @@ import { withSitePolicy } from '../core/settings';
 import { isPanelMessage, type Message, type RequestType, type Requests } from '../shared/messages';
 import { readSettings, writeSettings } from '../platform/settings';
 import { allRetries, readIncident } from '../platform/storage';
-import { reloadTab } from '../platform/tabs';
+import { getTab, reloadTab } from '../platform/tabs';
+import { clearSiteData, openUrl } from '../platform/site-data';
+import { originOf } from '../core/url';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 
 /** Answers the popup's and options page's requests (already checked to come from our own pages). */
@@ -20,6 +22,19 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
     case 'resubmit':
       // The visitor confirmed in the popup that the form may be submitted twice.
       return { reloaded: await reloadTab(message.tabId) };
+    case 'clear-site-data': {
+      const incident = await readIncident(message.tabId);
+      const tab = await getTab(message.tabId);
+      const origin = originOf(incident?.url ?? tab?.url);
+      if (!origin) throw new Error('no web page in this tab');
+      const result = await clearSiteData(origin, { cookies: message.cookies });
+      // Reload bypassing the cache: the page and its files come from the server again.
+      const reloaded = await reloadTab(message.tabId, true);
+      return { ...result, reloaded };
+    }
+    case 'open-url':
+      await openUrl(message.url, message.tabId);
+      return { opened: true };
     case 'site-policy': {
       const host = message.host.toLowerCase();
       await writeSettings(withSitePolicy(await readSettings(), host, message.policy));

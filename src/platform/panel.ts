@@ -1,4 +1,4 @@
-import { browser, IS_FIREFOX } from './browser';
+import { browser } from './browser';
 // crxjs builds the panel as a standalone IIFE file and gives its name; nothing is declared in the
 // manifest, so healthy pages never get a content script.
 import panelFile from '../panel/inject.ts?iife';
@@ -13,15 +13,6 @@ export async function injectPanel(tabId: number): Promise<boolean> {
   }
 }
 
-export async function platformOs(): Promise<string> {
-  try {
-    return (await browser.runtime.getPlatformInfo()).os;
-  } catch {
-    return 'unknown';
-  }
-}
-
-export const BROWSER_KIND: 'chrome' | 'firefox' = IS_FIREFOX ? 'firefox' : 'chrome';
 
 /** The full guide: the popup page, opened in a tab for the failing tab. */
 export async function openGuide(tabId: number): Promise<void> {

@@ -43,7 +43,7 @@ export async function appendSubframeFailure(tabId: number, entry: { url: string;
 }
 
 export async function forgetTab(tabId: number): Promise<void> {
-  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId), recoveredKey(tabId)]);
+  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId), recoveredKey(tabId), guideKey(tabId)]);
 }
 
 /* Auto-retry records (one per failing origin) and recovery notes, in `storage.session`. */
@@ -85,4 +85,18 @@ export function onSessionChanged(listener: (keys: string[]) => void): () => void
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
+}
+
+/** The visitor's done/didn't-help marks on guide steps, per tab (session only). */
+export type GuideMarks = Record<string, 'done' | 'failed'>;
+const guideKey = (tabId: number): string => `guide:${tabId}`;
+
+export async function readGuideMarks(tabId: number): Promise<GuideMarks> {
+  const got = await browser.storage.session.get(guideKey(tabId));
+  const marks = got[guideKey(tabId)];
+  return marks && typeof marks === 'object' ? (marks as GuideMarks) : {};
+}
+
+export async function writeGuideMarks(tabId: number, marks: GuideMarks): Promise<void> {
+  await browser.storage.session.set({ [guideKey(tabId)]: marks });
 }

@@ -10,11 +10,15 @@ import { readSettings } from '../platform/settings';
 import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { h, localize } from '../ui/dom';
+import type { Os } from '../core/guide';
+import { BROWSER_KIND, platformOs } from '../platform/browser-info';
+import { chainView, guideView } from './guide-view';
 
 const HISTORY_SHOWN = 5;
 
 interface State {
   tabId?: number;
+  os: string;
   isWeb: boolean;
   incident?: Incident;
   retry?: RetryRecord;
@@ -22,7 +26,7 @@ interface State {
   policy: SitePolicy;
 }
 
-let state: State = { isWeb: true, policy: 'default' };
+let state: State = { isWeb: true, policy: 'default', os: 'unknown' };
 let confirmResubmit = false;
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
@@ -39,11 +43,12 @@ async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
-  if (!tab) return { isWeb, policy: 'default' };
+  const os = await platformOs();
+  if (!tab) return { isWeb, policy: 'default', os };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
   const [retry, recovery, settings] = await Promise.all([origin ? readRetry(origin) : undefined, readRecovery(tab.id), readSettings()]);
-  return { tabId: tab.id, isWeb, incident, retry, recovery, policy: incident ? sitePolicy(settings, incident.host) : 'default' };
+  return { tabId: tab.id, isWeb, incident, retry, recovery, os, policy: incident ? sitePolicy(settings, incident.host) : 'default' };
 }
 
 async function render(): Promise<void> {
@@ -51,16 +56,20 @@ async function render(): Promise<void> {
   if (!app) return;
   // Redrawing replaces the buttons: keep the keyboard focus where it was.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+  const guideEl =
+    state.incident && state.tabId !== undefined
+      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
+      : null;
   app.replaceChildren(
     h('header', { class: 'brand' }, h('img', { src: '/icons/icon-32.png', alt: '', width: '20', height: '20' }), h('h1', {}, t('extName'))),
-    state.incident ? incidentView(state.incident) : healthyView(),
+    state.incident ? incidentView(state.incident, guideEl) : healthyView(),
     await historyView(state.incident),
   );
   if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   app.setAttribute('aria-busy', 'false');
 }
 
-function incidentView(incident: Incident): HTMLElement {
+function incidentView(incident: Incident, guideEl: HTMLElement | null): HTMLElement {
   const rows: Array<[string, string | undefined]> = [
     ['popup_label_status', incident.status !== undefined ? String(incident.status) : incident.badge],
     ['popup_label_platform', incident.platform?.name ?? t('platform_unknown')],
@@ -77,8 +86,15 @@ function incidentView(incident: Incident): HTMLElement {
     h('h2', { id: 'incident-meaning' }, t(incident.meaning)),
     h('p', { class: 'explanation' }, t(incident.explanation)),
     incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
+    chainView(incident),
     retrySection(incident),
-    h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
+    guideEl,
+    h(
+      'details',
+      { class: 'facts' },
+      h('summary', {}, t('popup_details')),
+      h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
+    ),
   );
 }
 

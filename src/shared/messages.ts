@@ -23,6 +23,8 @@ export interface Requests {
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
+  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean } };
+  'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   'panel-state': { request: Record<string, never>; response: PanelState };
   'panel-retry-now': { request: Record<string, never>; response: { started: boolean } };
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
@@ -35,7 +37,7 @@ export type Message = { [T in RequestType]: { type: T } & Requests[T]['request']
 export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
-const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit']);
+const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url']);
 export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide']);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */
@@ -44,8 +46,12 @@ export function isMessage(value: unknown): value is Message {
   const m = value as Record<string, unknown>;
   if (typeof m.type !== 'string') return false;
   if (m.type === 'site-policy') return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
-  if (TAB_TYPES.has(m.type)) return typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
-  return PANEL_TYPES.has(m.type);
+  if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
+  const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
+  if (m.type === 'clear-site-data') return tabOk && typeof m.cookies === 'boolean';
+  // Only web pages and the browser's own settings pages the guide links to: never javascript: or data:.
+  if (m.type === 'open-url') return tabOk && typeof m.url === 'string' && m.url.length < 2048 && /^(https?:\/\/|chrome:\/\/settings\/)/.test(m.url);
+  return tabOk;
 }
 
 export const isPanelMessage = (m: Message): m is PanelMessage => PANEL_TYPES.has(m.type);

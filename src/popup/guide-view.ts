@@ -1,0 +1,145 @@
+import type { Incident } from '../shared/incident';
+import { chainFor } from '../core/chain';
+import { guide, type BrowserKind, type Os, type Step, type StepAction, type VerdictKind } from '../core/guide';
+import { supportReport } from '../core/report';
+import { t, uiLanguage } from '../platform/i18n';
+import { request } from '../platform/messaging';
+import { readGuideMarks, writeGuideMarks, type GuideMarks } from '../platform/storage';
+import { chainSvg } from '../ui/chain-svg';
+import { h } from '../ui/dom';
+
+export interface GuideContext {
+  tabId: number;
+  incident: Incident;
+  verdict?: VerdictKind;
+  verdictLine?: string;
+  os: Os;
+  browser: BrowserKind;
+  statusPageUrl?: string;
+  archiveUrl?: string;
+  /** An automatic retry is already running for this tab: no need to offer starting one. */
+  retrying?: boolean;
+  onChange: () => void;
+}
+
+/** You → DNS → gateway → site, failing link marked. */
+export function chainView(incident: Incident, verdict?: VerdictKind): HTMLElement {
+  const nodes = chainFor(incident, verdict);
+  const labels = nodes.map((n) => t(n.label));
+  const failed = nodes.filter((n) => n.state === 'failed').map((n) => t(n.label));
+  const description = t('chain_description', [labels.join(' → ') + (failed.length ? ` (${t('chain_failed_at', [failed.join(', ')])})` : '')]);
+  const figure = h('figure', { class: 'chain-figure' });
+  figure.append(chainSvg(nodes, labels, description));
+  return figure;
+}
+
+export async function guideView(ctx: GuideContext): Promise<HTMLElement> {
+  const steps = guide(ctx);
+  const marks = await readGuideMarks(ctx.tabId);
+  const nextId = steps.find((s) => !marks[s.id] && !s.folded)?.id;
+  const list = h('ol', { class: 'guide', 'data-testid': 'guide' });
+  for (const step of steps) list.append(stepView(step, step.id === nextId, marks, ctx));
+  return h('section', { class: 'guide-section', 'aria-labelledby': 'guide-heading' }, h('h2', { id: 'guide-heading' }, t('guide_heading')), list);
+}
+
+function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideContext): HTMLElement {
+  const mark = marks[step.id];
+  const details = h('details', { class: `step${mark ? ` marked-${mark}` : ''}`, 'data-step': step.id });
+  details.open = isNext;
+  details.append(
+    h(
+      'summary',
+      {},
+      h('span', { class: 'step-title' }, t(step.title)),
+      isNext ? h('span', { class: 'badge-next' }, t('guide_next')) : null,
+      mark ? h('span', { class: `mark mark-${mark}`, role: 'img', 'aria-label': t(mark === 'done' ? 'guide_marked_done' : 'guide_marked_failed') }, mark === 'done' ? '✓' : '✗') : null,
+    ),
+    ...step.body.map((msg) => h('p', {}, t(msg))),
+  );
+  if (step.code?.length) details.append(h('pre', { class: 'code-block' }, step.code.join('\n')));
+  const status = h('p', { class: 'action-status', role: 'status' });
+  const shown = step.actions.filter((a) => !(a.kind === 'auto-retry' && ctx.retrying));
+  const actions = h('div', { class: 'actions' }, ...shown.map((a) => actionView(a, ctx, status)));
+  if (step.id === 'contact') details.append(reportBox(ctx));
+  if (shown.length) details.append(actions, status);
+  if (!step.folded) {
+    const markButton = (kind: 'done' | 'failed') => {
+      const b = h('button', { type: 'button', class: 'link-button', 'data-mark': kind }, t(kind === 'done' ? 'guide_done' : 'guide_failed'));
+      b.addEventListener('click', () => {
+        void readGuideMarks(ctx.tabId)
+          .then((m) => writeGuideMarks(ctx.tabId, { ...m, [step.id]: kind }))
+          .then(ctx.onChange);
+      });
+      return b;
+    };
+    details.append(h('p', { class: 'marks' }, markButton('done'), markButton('failed')));
+  }
+  return h('li', {}, details);
+}
+
+function reportText(ctx: GuideContext): string {
+  return supportReport({
+    incident: ctx.incident,
+    ...(ctx.verdictLine ? { verdictLine: ctx.verdictLine } : {}),
+    now: Date.now(),
+    localTime: (time) => new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(time)),
+    tr: (key, subs) => t(key, subs),
+  });
+}
+
+function reportBox(ctx: GuideContext): HTMLElement {
+  const area = h('textarea', { readonly: '', rows: '8', class: 'report', 'data-testid': 'report', 'aria-label': t('step_contact_title') });
+  area.value = reportText(ctx);
+  return area;
+}
+
+function actionView(action: StepAction, ctx: GuideContext, status: HTMLElement): HTMLElement {
+  const run = (label: string, work: () => Promise<string | void>, primary = false, testId: string = action.kind): HTMLButtonElement => {
+    const b = h('button', { type: 'button', class: primary ? 'primary' : '', 'data-action': testId }, label);
+    b.addEventListener('click', () => {
+      b.disabled = true;
+      void work()
+        .then((message) => {
+          if (message) status.textContent = message;
+        })
+        .catch((error: unknown) => (status.textContent = `${t('popup_error')} ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => (b.disabled = false));
+    });
+    return b;
+  };
+  switch (action.kind) {
+    case 'retry-now':
+      return run(t('action_retry_now'), async () => void (await request('retry-now', { tabId: ctx.tabId })), true);
+    case 'auto-retry':
+      return run(t('action_auto_retry'), async () => void (await request('start-retry', { tabId: ctx.tabId }).then(ctx.onChange)));
+    case 'clear-cache':
+      return run(t('action_clear_cache'), async () => {
+        const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: false });
+        return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
+      });
+    case 'clear-cookies': {
+      // Two steps: the first click only reveals the warning and the real button.
+      const wrap = h('span', {});
+      const confirm = run(t('action_clear_cookies_confirm'), async () => {
+        const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: true });
+        return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
+      }, false, 'clear-cookies-confirm');
+      const ask = h('button', { type: 'button', 'data-action': 'clear-cookies' }, t('action_clear_cookies'));
+      ask.addEventListener('click', () => {
+        wrap.replaceChildren(h('span', { class: 'warning', role: 'alert' }, t('step_cookies_warning')), ' ', confirm);
+        confirm.focus();
+      });
+      wrap.append(ask);
+      return wrap;
+    }
+    case 'open-url':
+      return run(t('action_open_url'), async () => void (await request('open-url', { tabId: ctx.tabId, url: action.url })));
+    case 'open-browser-settings':
+      return run(t('action_open_browser_settings'), async () => void (await request('open-url', { tabId: ctx.tabId, url: action.url })));
+    case 'copy-report':
+      return run(t('action_copy_report'), async () => {
+        await navigator.clipboard.writeText(reportText(ctx));
+        return t('action_copied');
+      });
+  }
+}
