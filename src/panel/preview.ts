@@ -1,0 +1,53 @@
+/**
+ * The panel as it appears on an error page, drawn from a sample incident in an OPEN shadow root:
+ * the real panel's root is closed, which also hides it from accessibility checkers and
+ * screenshot tools. Used by the end-to-end accessibility check and the store screenshots.
+ * `?incident=522|502|post` picks the sample.
+ */
+import { classify } from '../core/classify';
+import type { PanelState } from '../shared/messages';
+import { h } from '../ui/dom';
+import { t } from '../platform/i18n';
+import { renderPanel } from './view';
+import css from './panel.css?inline';
+
+const now = Date.now();
+const samples = {
+  '522': classify({ kind: 'http', url: 'https://shop.example/', status: 522, headers: [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' }], time: now }),
+  '502': classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [{ name: 'server', value: 'nginx' }], time: now }),
+  post: classify({ kind: 'http', url: 'https://shop.example/checkout', status: 502, method: 'POST', headers: [{ name: 'server', value: 'nginx' }], time: now }),
+};
+const which = (new URLSearchParams(location.search).get('incident') ?? '522') as keyof typeof samples;
+const incident = samples[which] ?? samples['522'];
+const state: PanelState = {
+  tabId: 1,
+  ...(incident ? { incident } : {}),
+  ...(which === 'post'
+    ? {}
+    : {
+        retry: {
+          origin: 'https://shop.example',
+          probeUrl: 'https://shop.example/',
+          tabs: [1],
+          schedule: { origin: 'https://shop.example', startedAt: now - 20_000, attempt: 3, nextAt: now + 12_000, notBefore: now, pausedOfflineSince: null, giveUpAt: now + 1_800_000 },
+          state: 'waiting',
+          probes: 2,
+          lastProbe: { at: now - 4000, status: Number(which) },
+        },
+      }),
+  hidden: false,
+  os: 'linux',
+  browser: 'chrome',
+};
+
+const host = document.createElement('downcheck-panel');
+host.setAttribute('style', 'position: fixed; inset: auto 16px 16px auto; z-index: 10;');
+const root = host.attachShadow({ mode: 'open' });
+const style = document.createElement('style');
+style.textContent = css;
+const frame = h('aside', { class: 'panel', role: 'region', 'aria-label': t('panel_label'), 'data-testid': 'panel' });
+root.append(style, frame);
+document.body.append(host);
+const noop = (): void => undefined;
+renderPanel(frame, state, { retryNow: noop, stop: noop, openGuide: noop, hideSite: noop, close: noop }, now);
+document.documentElement.dataset.ready = 'true';
