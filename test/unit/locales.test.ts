@@ -42,3 +42,11 @@ describe('_locales', () => {
     for (const key of used) expect(en[key], key).toBeDefined();
   });
 });
+
+describe('diagnosis messages', async () => {
+  const { CHECK_MESSAGES } = await import('../../src/checks/messages');
+  it.each(Object.entries(CHECK_MESSAGES))('%s exists with %i substitutions', (key, count) => {
+    expect(en[key], key).toBeDefined();
+    expect(placeholders(en[key]!.message)).toHaveLength(count);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * The one way checks talk HTTP. Every answer from the outside world is treated as hostile:
+ *
+ * - time-limited: a timer aborts the request, and every await (headers, each body chunk) is raced
+ *   against that abort, so even a fetch that ignores its signal cannot hang a check;
+ * - size-limited while streaming: the body is read chunk by chunk and abandoned past `maxBytes`
+ *   (Content-Length is not trusted, and chunked answers have none);
+ * - parsed defensively: JSON.parse is guarded, then a hand-written parser keeps only what it
+ *   recognises (see src/core/validate.ts);
+ * - rate-limited: with a `rateKey`, nothing is sent when the service's budget is spent, and a
+ *   429 stops requests to it until its reset time.
+ *
+ * Anything odd comes back as `{ ok: false, reason }`, never as a throw. Requests carry no cookies,
+ * no referrer and bypass the HTTP cache.
+ */
+import { parseRetryAfter } from '../core/retry-after';
+import type { CheckContext, NoEvidenceReason } from './types';
+
+export interface HttpFailure {
+  ok: false;
+  reason: NoEvidenceReason;
+  status?: number;
+  retryAt?: number;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Outside services are called at known URLs: a redirect is an error unless allowed. */
+  redirect?: RequestRedirect;
+  /** Budget key for ctx.limiter (`check-host`, `doh:Google`, …). Polls of a running measurement pass none. */
+  rateKey?: string;
+  /** Statuses that count as an answer; default 2xx. */
+  okStatus?: (status: number) => boolean;
+}
+
+export interface JsonOptions<T> extends RequestOptions {
+  maxBytes: number;
+  /** Returns the clean value, or undefined when the shape is wrong. */
+  parse: (value: unknown) => T | undefined;
+}
+
+export type JsonResult<T> = { ok: true; value: T; status: number; headers: Headers } | HttpFailure;
+export type TextResult = { ok: true; text: string; status: number; headers: Headers; redirected: boolean } | HttpFailure;
+export type StatusResult = { ok: true; status: number; headers: Headers; redirected: boolean } | HttpFailure;
+
+class TooLarge extends Error {}
+class Aborted extends Error {}
+
+const is2xx = (status: number) => status >= 200 && status <= 299;
+
+/**
+ * A check wraps up this long before its deadline, so that its own answer ("timed out", or the
+ * partial results it has) arrives before runChecks gives up on it.
+ */
+export const DEADLINE_MARGIN_MS = 20;
+
+/** Milliseconds left before `capMs` or (a margin before) the check's deadline, whichever comes first. */
+export function timeLeft(ctx: Pick<CheckContext, 'deadlineAt' | 'now'>, capMs: number): number {
+  if (ctx.deadlineAt === undefined) return capMs;
+  return Math.max(0, Math.min(capMs, ctx.deadlineAt - DEADLINE_MARGIN_MS - ctx.now()));
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. Never rejects. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function fetchJson<T>(ctx: CheckContext, url: string, options: JsonOptions<T>): Promise<JsonResult<T>> {
+  const result = await request(ctx, url, options, async (response, guard) => {
+    const bytes = await readLimited(response, options.maxBytes, guard);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return fail('malformed', response.status);
+    }
+    let value: T | undefined;
+    try {
+      value = options.parse(json);
+    } catch {
+      value = undefined; // a parser bug is still only "no evidence"
+    }
+    return value === undefined ? fail('malformed', response.status) : { ok: true as const, value, status: response.status, headers: response.headers };
+  });
+  return result;
+}
+
+/** The body as text; with `truncate`, a longer body is cut at `maxBytes` instead of refused. */
+export async function fetchText(ctx: CheckContext, url: string, options: RequestOptions & { maxBytes: number; truncate?: boolean }): Promise<TextResult> {
+  return request(ctx, url, options, async (response, guard) => {
+    const bytes = await readLimited(response, options.maxBytes, guard, options.truncate);
+    return { ok: true as const, text: new TextDecoder().decode(bytes), status: response.status, headers: response.headers, redirected: response.redirected };
+  });
+}
+
+/** Status and headers only; the body is cancelled unread. Every status (429 included) counts as an answer. */
+export async function fetchStatus(ctx: CheckContext, url: string, options: Omit<RequestOptions, 'okStatus'>): Promise<StatusResult> {
+  return request(ctx, url, { ...options, okStatus: () => true }, async (response) => {
+    void response.body?.cancel().catch(() => undefined);
+    return { ok: true as const, status: response.status, headers: response.headers, redirected: response.redirected };
+  });
+}
+
+const fail = (reason: NoEvidenceReason, status?: number, retryAt?: number): HttpFailure => ({
+  ok: false,
+  reason,
+  ...(status !== undefined ? { status } : {}),
+  ...(retryAt !== undefined ? { retryAt } : {}),
+});
+
+type Guard = <X>(promise: Promise<X>) => Promise<X>;
+
+async function request<R extends { ok: true }>(
+  ctx: CheckContext,
+  url: string,
+  options: RequestOptions,
+  consume: (response: Response, guard: Guard) => Promise<R | HttpFailure>,
+): Promise<R | HttpFailure> {
+  if (options.signal.aborted) return fail('aborted');
+  if (options.rateKey && ctx.limiter) {
+    const token = ctx.limiter.take(options.rateKey);
+    if (!token.allowed) return fail('rate-limited', undefined, token.retryAt);
+  }
+
+  const controller = new AbortController();
+  let cause: 'timeout' | 'aborted' | undefined;
+  const abort = (why: 'timeout' | 'aborted') => {
+    cause ??= why;
+    controller.abort();
+  };
+  const onParentAbort = () => abort('aborted');
+  options.signal.addEventListener('abort', onParentAbort, { once: true });
+  const timer = setTimeout(() => abort('timeout'), Math.max(0, options.timeoutMs));
+  const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new Aborted()), { once: true }));
+  aborted.catch(() => undefined);
+  const guard: Guard = (promise) => Promise.race([promise, aborted]);
+
+  try {
+    // Called unbound: browsers throw "Illegal invocation" for fetch with a foreign `this`.
+    const fetchFn = ctx.fetch;
+    const response = await guard(
+      fetchFn(url, {
+        method: options.method ?? 'GET',
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        signal: controller.signal,
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        redirect: options.redirect ?? 'error',
+      }),
+    );
+    if (!(options.okStatus ?? is2xx)(response.status)) {
+      void response.body?.cancel().catch(() => undefined);
+      if (response.status !== 429) return fail('http-error', response.status);
+      const retryAt = rateLimitReset(response.headers, ctx.now());
+      if (options.rateKey) ctx.limiter?.backOff(options.rateKey, retryAt);
+      return fail('rate-limited', 429, retryAt);
+    }
+    return await consume(response, guard);
+  } catch (error) {
+    if (cause) return fail(cause);
+    if (error instanceof TooLarge) return fail('too-large');
+    return fail('network');
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onParentAbort);
+    // Releases whatever is still open (an unread body, a stalled stream). Harmless after success.
+    controller.abort();
+  }
+}
+
+async function readLimited(response: Response, maxBytes: number, guard: Guard, truncate = false): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await guard(reader.read());
+    if (done) break;
+    if (total + value.byteLength > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      if (!truncate) throw new TooLarge();
+      chunks.push(value.subarray(0, maxBytes - total));
+      total = maxBytes;
+      break;
+    }
+    total += value.byteLength;
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * When a 429-ing service will take requests again (ctx.now() time): `Retry-After` (seconds or a
+ * date), else Globalping's `X-RateLimit-Reset` (seconds until the window resets). Bounded by the
+ * limiter; `undefined` when neither header is usable.
+ */
+export function rateLimitReset(headers: Headers, now: number): number | undefined {
+  const retryAfter = parseRetryAfter(headers.get('retry-after') ?? undefined, now);
+  if (retryAfter !== undefined) return now + retryAfter;
+  const reset = headers.get('x-ratelimit-reset');
+  if (reset && /^\d{1,7}$/.test(reset.trim())) return now + Number(reset.trim()) * 1000;
+  return undefined;
+}

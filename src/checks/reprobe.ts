@@ -1,0 +1,45 @@
+/**
+ * Re-probe: does the site answer the browser now? One GET of the failing page's origin (never its
+ * path: the path may be a POST target or carry tokens), bypassing the HTTP cache, without cookies,
+ * reading the status line only. Local: nothing leaves the browser except this request to the site
+ * itself, so it runs without consent, private hosts included.
+ */
+import { answerKind } from '../core/verdict';
+import { describeUrl } from '../core/url';
+import { fetchStatus, timeLeft } from './http';
+import { noEvidence } from './evidence';
+import type { Check, CheckContext, EvidenceFor } from './types';
+
+export const REPROBE_TIMEOUT_MS = 8_000;
+
+export const reprobeCheck: Check = {
+  id: 'reprobe',
+  needsConsent: false,
+  async run(ctx: CheckContext, signal: AbortSignal): Promise<EvidenceFor<'reprobe'>> {
+    const started = ctx.now();
+    const origin = describeUrl(ctx.origin);
+    if (!origin.ok || !origin.isWeb) return noEvidence('reprobe', 'not-applicable', 0);
+    const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
+    const result = await fetchStatus(ctx, `${origin.origin}/`, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
+    const ms = ctx.now() - started;
+    if (!result.ok) {
+      if (result.reason === 'aborted') return noEvidence('reprobe', 'aborted', ms);
+      const error = result.reason === 'timeout' ? 'timeout' : 'network';
+      return {
+        check: 'reprobe',
+        outcome: { kind: 'unreachable', error },
+        summary: error === 'timeout' ? { key: 'check_reprobe_timeout', subs: [String(Math.round(timeoutMs / 1000))] } : { key: 'check_reprobe_unreachable' },
+        ms,
+      };
+    }
+    const retryAfter = result.headers.get('retry-after')?.slice(0, 64);
+    const kind = answerKind(result.status);
+    const key = kind === 'up' ? 'check_reprobe_up' : kind === 'refused' ? 'check_reprobe_refused' : 'check_reprobe_error';
+    return {
+      check: 'reprobe',
+      outcome: { kind: 'answered', status: result.status, redirected: result.redirected, ...(retryAfter ? { retryAfter } : {}) },
+      summary: { key, subs: [String(result.status)] },
+      ms,
+    };
+  },
+};

@@ -1,0 +1,41 @@
+import { expect } from 'vitest';
+import { endpointsAt } from '../../../src/checks/endpoints';
+import type { CheckContext } from '../../../src/checks/types';
+import type { OutsideServices } from '../../fixtures/outside-services.mjs';
+
+/** The failing page: its path, query and fragment must never reach any outside service. */
+export const FAILING_URL = 'https://shop.example/account/orders?session=SECRET123&ref=mail#details';
+export const PRIVATE_PARTS = ['account', 'orders', 'SECRET123', 'session', 'details', 'mail'];
+
+export function contextFor(services: OutsideServices, overrides: Partial<CheckContext> = {}): CheckContext {
+  return {
+    host: 'shop.example',
+    origin: 'https://shop.example',
+    url: FAILING_URL,
+    fetch: globalThis.fetch,
+    endpoints: endpointsAt(services.base),
+    now: Date.now,
+    ...overrides,
+  };
+}
+
+/** Nothing but the host (and the origin's scheme/port) of the failing page was sent anywhere, and no cookie or referrer. */
+export function expectOnlyHostSent(services: OutsideServices): void {
+  for (const request of services.log) {
+    const sent = `${request.path}${request.search} ${request.body} ${request.host ?? ''}`;
+    for (const part of PRIVATE_PARTS) expect(sent, `${request.service} ${request.method} ${request.path}`).not.toContain(part);
+    expect(request.cookie).toBeUndefined();
+    expect(request.referer).toBeUndefined();
+  }
+}
+
+export const never = (): AbortSignal => new AbortController().signal;
+
+/** A port nothing listens on (connection refused). */
+export const CLOSED = 'http://127.0.0.1:9';
+
+export async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work;
+  return { value, ms: performance.now() - started };
+}

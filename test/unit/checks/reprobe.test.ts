@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reprobeCheck } from '../../../src/checks/reprobe';
+import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
+import { CLOSED, contextFor, never, timed } from './helpers';
+
+let services: OutsideServices;
+beforeAll(async () => {
+  services = await startOutsideServices();
+});
+afterAll(() => services.stop());
+beforeEach(() => {
+  services.setBehaviour();
+  services.clearLog();
+});
+
+/** The failing site is the stand-in itself; the failing URL has a private path and query. */
+const ctx = (overrides = {}) => contextFor(services, { host: '127.0.0.1', origin: services.base, url: `${services.base}/account/orders?session=SECRET123`, ...overrides });
+
+describe('re-probe', () => {
+  it('fetches the origin only, without cookies, and reports the status', async () => {
+    const evidence = await reprobeCheck.run(ctx(), never());
+    expect(evidence).toMatchObject({ check: 'reprobe', outcome: { kind: 'answered', status: 200 }, summary: { key: 'check_reprobe_up', subs: ['200'] } });
+    expect(services.log).toHaveLength(1);
+    expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/', search: '' });
+    expect(services.log[0]!.cookie).toBeUndefined();
+    expect(reprobeCheck.needsConsent).toBe(false);
+  });
+
+  it.each([
+    [503, 'check_reprobe_error'],
+    [522, 'check_reprobe_error'],
+    [403, 'check_reprobe_refused'],
+    [429, 'check_reprobe_refused'],
+    [404, 'check_reprobe_up'],
+    [401, 'check_reprobe_up'],
+  ])('HTTP %i → %s', async (status, key) => {
+    services.setBehaviour({ site: { status, headers: { 'retry-after': '5' } } });
+    const evidence = await reprobeCheck.run(ctx(), never());
+    expect(evidence.outcome).toMatchObject({ kind: 'answered', status, retryAfter: '5' });
+    expect(evidence.summary).toEqual({ key, subs: [String(status)] });
+  });
+
+  it('a site that never answers is unreachable (timeout) by the deadline', async () => {
+    services.setBehaviour({ site: { fault: 'hang' } });
+    const { value, ms } = await timed(reprobeCheck.run(ctx({ deadlineAt: Date.now() + 300 }), never()));
+    expect(value).toMatchObject({ outcome: { kind: 'unreachable', error: 'timeout' }, summary: { key: 'check_reprobe_timeout' } });
+    expect(ms).toBeLessThan(450);
+  });
+
+  it('a refused connection is unreachable (network)', async () => {
+    const evidence = await reprobeCheck.run(ctx({ origin: CLOSED }), never());
+    expect(evidence).toMatchObject({ outcome: { kind: 'unreachable', error: 'network' }, summary: { key: 'check_reprobe_unreachable' } });
+  });
+
+  it('stops when aborted, and refuses a non-web origin', async () => {
+    services.setBehaviour({ site: { fault: 'hang' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    expect((await reprobeCheck.run(ctx(), controller.signal)).outcome).toEqual({ kind: 'none', reason: 'aborted' });
+    expect((await reprobeCheck.run(ctx({ origin: 'null' }), never())).outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
+  });
+});

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ALL_CHECKS, LOCAL_CHECKS } from '../../../src/checks';
+import { EvidenceCache } from '../../../src/checks/limits';
+import { runChecks } from '../../../src/checks/run';
+import type { Check, CheckContext, Evidence } from '../../../src/checks/types';
+import { createVantageCheck } from '../../../src/checks/vantage';
+import { checkHostSource } from '../../../src/checks/vantage-check-host';
+import { globalpingSource } from '../../../src/checks/vantage-globalping';
+import { classify } from '../../../src/core/classify';
+import { DEFAULT_CONSENT, type Consent } from '../../../src/core/consent';
+import { verdict } from '../../../src/core/verdict';
+import type { Incident } from '../../../src/shared/incident';
+import { DEFAULT_BEHAVIOUR, startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
+import { contextFor, expectOnlyHostSent, FAILING_URL, timed } from './helpers';
+
+let services: OutsideServices;
+beforeAll(async () => {
+  services = await startOutsideServices();
+});
+afterAll(() => services.stop());
+beforeEach(() => {
+  services.setBehaviour();
+  services.clearLog();
+});
+
+const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
+const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
+/** The production list, with vantage polling scaled down for tests. */
+const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
+const OUTSIDE = ['doh-cloudflare', 'doh-google', 'check-host', 'globalping', 'statuspage', 'wayback'];
+
+/** The failing site `shop.example` is served by the stand-in (as --host-resolver-rules would do in a browser). */
+function siteContext(overrides: Partial<CheckContext> = {}): CheckContext {
+  const realFetch = globalThis.fetch;
+  const viaStandIn: typeof fetch = (input, init) => realFetch(String(input).replace(/^https?:\/\/shop\.example(:\d+)?/, services.base), init);
+  return contextFor(services, { fetch: viaStandIn, ...overrides });
+}
+
+const cf522 = classify({
+  kind: 'http',
+  url: FAILING_URL,
+  status: 522,
+  ip: '93.184.216.34',
+  headers: [
+    { name: 'server', value: 'cloudflare' },
+    { name: 'cf-ray', value: '8a1b2c3d4e5f6789-FRA' },
+  ],
+  time: 1,
+})!;
+/** A timed-out navigation; `ip` is the address the browser had connected to. */
+const timedOut = (ip: string): Incident => ({ ...classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_CONNECTION_TIMED_OUT', time: 1 })!, ip });
+
+const outsideRequests = () => services.log.filter((r) => OUTSIDE.includes(r.service));
+
+describe('runChecks', () => {
+  it('without consent, only local checks run and no outside service hears anything', async () => {
+    const arrived: Evidence[] = [];
+    const evidence = await runChecks(CHECKS, siteContext({ incident: cf522 }), { deadlineMs: 800, consent: DEFAULT_CONSENT, onEvidence: (e) => arrived.push(e) });
+    expect(evidence.map((e) => [e.check, e.outcome.kind])).toEqual([
+      ['gateway', 'link'],
+      ['reprobe', 'answered'],
+      ['connectivity', 'online'],
+      ['dns', 'none'],
+      ['vantage', 'none'],
+      ['status-page', 'none'],
+      ['archive', 'none'],
+    ]);
+    for (const e of evidence.slice(3)) expect(e.outcome).toEqual({ kind: 'none', reason: 'not-consented' });
+    expect(arrived).toHaveLength(7);
+    expect(outsideRequests()).toEqual([]);
+    expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'connectivity']);
+  });
+
+  it('with consent, all run in parallel and report progressively; only the host is sent', async () => {
+    services.setBehaviour({ checkHost: { nullPolls: 2 }, doh: { delayMs: 20 }, wayback: { delayMs: 60 } });
+    const arrivals: Array<[string, number, boolean]> = [];
+    const started = performance.now();
+    const evidence = await runChecks(CHECKS, siteContext({ incident: cf522 }), {
+      deadlineMs: 800,
+      consent: EVERYTHING,
+      onEvidence: (e) => arrivals.push([e.check, performance.now() - started, e.partial === true]),
+    });
+    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'online', 'answers', 'observed', 'no-page', 'archived']);
+    expect(evidence.some((e) => e.partial)).toBe(false);
+    expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
+    expect(arrivals[0]![1]).toBeLessThan(100);
+    const finals = arrivals.filter(([, , partial]) => !partial);
+    expect(finals.map(([c]) => c).sort()).toEqual(CHECKS.map((c) => c.id).sort());
+    expect(finals.at(-1)![0]).toBe('vantage'); // check-host polls longest
+    // Globalping finished first: its nodes were shown before check-host's.
+    const interim = arrivals.filter(([, , partial]) => partial);
+    expect(interim.map(([c]) => c)).toEqual(['vantage']);
+    expect(interim[0]![1]).toBeLessThan(finals.at(-1)![1]);
+    expectOnlyHostSent(services);
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(OUTSIDE));
+  });
+
+  it('never sends a private host anywhere, even with consent', async () => {
+    for (const host of ['intranet', 'wiki.corp', '10.1.2.3', 'nas.local']) {
+      const evidence = await runChecks(CHECKS, siteContext({ host, origin: `https://${host}`, url: `https://${host}/x?y=1` }), { deadlineMs: 500, consent: EVERYTHING });
+      for (const e of evidence.filter((x) => ['dns', 'vantage', 'status-page', 'archive'].includes(x.check))) {
+        expect(e.outcome, `${host} ${e.check}`).toEqual({ kind: 'none', reason: 'private-host' });
+      }
+    }
+    expect(outsideRequests()).toEqual([]);
+  });
+
+  it('ends by the deadline even if a check never returns', async () => {
+    const stuck: Check = { id: 'archive', needsConsent: false, run: () => new Promise(() => undefined) };
+    services.setBehaviour({ checkHost: { fault: 'hang' }, globalping: { fault: 'hang' }, statusPage: { fault: 'hang' } });
+    const { value, ms } = await timed(runChecks([...CHECKS.slice(0, 6), stuck], siteContext(), { deadlineMs: 400, consent: EVERYTHING }));
+    expect(ms).toBeGreaterThanOrEqual(350);
+    expect(ms).toBeLessThan(500);
+    expect(value[6]!.outcome).toEqual({ kind: 'none', reason: 'timeout' });
+    expect(value[4]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // vantage
+    expect(value[5]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // status page
+  });
+
+  it('interim evidence reaches the listener only; if the deadline cuts a check off, its last interim evidence stands', async () => {
+    const interim: Evidence = { check: 'vantage', outcome: { kind: 'observed', nodes: [{ source: 'x', location: 'A', state: 'up' }], up: 1, down: 0, sources: [] }, summary: { key: 'k' }, ms: 5 };
+    const slow: Check = {
+      id: 'vantage',
+      needsConsent: false,
+      run: (ctx) => {
+        ctx.report?.(interim);
+        ctx.report?.({ ...interim, check: 'dns' } as never); // not its own: ignored
+        return new Promise(() => undefined);
+      },
+    };
+    const seen: Evidence[] = [];
+    const [result] = await runChecks([slow], siteContext(), { deadlineMs: 100, consent: DEFAULT_CONSENT, onEvidence: (e) => seen.push(e) });
+    expect(seen.map((e) => [e.check, e.partial])).toEqual([
+      ['vantage', true],
+      ['vantage', undefined],
+    ]);
+    expect(result).toMatchObject({ check: 'vantage', outcome: interim.outcome });
+    expect(result!.partial).toBeUndefined();
+  });
+
+  it('stops when the caller aborts', async () => {
+    services.setBehaviour({ site: { fault: 'hang' }, connectivity: { fault: 'hang' }, doh: { fault: 'hang' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const { value, ms } = await timed(runChecks(CHECKS.slice(0, 4), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
+    expect(ms).toBeLessThan(300);
+    expect(value.slice(1).map((e) => e.outcome)).toEqual([
+      { kind: 'none', reason: 'aborted' },
+      { kind: 'none', reason: 'aborted' },
+      { kind: 'none', reason: 'aborted' },
+    ]);
+    const late = await runChecks(CHECKS.slice(1, 2), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal });
+    expect(late[0]!.outcome).toEqual({ kind: 'none', reason: 'aborted' });
+  });
+
+  it('a broken check or listener cannot break the run', async () => {
+    const throwsNow: Check = {
+      id: 'dns',
+      needsConsent: false,
+      run: () => {
+        throw new Error('sync bug');
+      },
+    };
+    const rejects: Check = { id: 'archive', needsConsent: false, run: () => Promise.reject(new Error('async bug')) };
+    const lies: Check = { id: 'vantage', needsConsent: false, run: async () => ({ check: 'dns', outcome: { kind: 'none', reason: 'timeout' }, summary: { key: 'x' }, ms: 0 }) };
+    const evidence = await runChecks([throwsNow, rejects, lies], siteContext(), {
+      deadlineMs: 300,
+      consent: DEFAULT_CONSENT,
+      onEvidence: () => {
+        throw new Error('listener bug');
+      },
+    });
+    expect(evidence.map((e) => [e.check, e.outcome])).toEqual([
+      ['dns', { kind: 'none', reason: 'malformed' }],
+      ['archive', { kind: 'none', reason: 'malformed' }],
+      ['vantage', { kind: 'none', reason: 'malformed' }],
+    ]);
+  });
+
+  it('serves outside evidence from the per-host cache for a minute', async () => {
+    let now = 1_000_000;
+    const cache = new EvidenceCache({ now: () => now });
+    const options = { deadlineMs: 800, consent: EVERYTHING, cache };
+    await runChecks(CHECKS, siteContext({ now: () => now }), options);
+    const asked = outsideRequests().length;
+    expect(asked).toBeGreaterThan(0);
+    services.clearLog();
+    const again = await runChecks(CHECKS, siteContext({ now: () => now }), options);
+    expect(outsideRequests()).toEqual([]);
+    expect(again.filter((e) => e.cached).map((e) => e.check)).toEqual(['dns', 'vantage', 'status-page', 'archive']);
+    expect(again.find((e) => e.check === 'reprobe')!.cached).toBeUndefined(); // local checks always fresh
+    now += 61_000;
+    await runChecks(CHECKS, siteContext({ now: () => now }), options);
+    expect(outsideRequests().length).toBe(asked);
+  });
+});
+
+describe('scenarios on the stand-ins → verdict', () => {
+  const run = (ctx: CheckContext) => runChecks(CHECKS, ctx, { deadlineMs: 400, consent: EVERYTHING });
+  const down = DEFAULT_BEHAVIOUR.checkHost.nodes!.map((n) => ({ ...n, state: 'error' as const, status: 503 }));
+  const probesDown = DEFAULT_BEHAVIOUR.globalping.probes!.map((p) => ({ ...p, state: 'unreachable' as const }));
+
+  it('down for everyone: Cloudflare 522 here, every vantage point fails', async () => {
+    services.setBehaviour({ site: { status: 522, headers: { server: 'cloudflare' } }, checkHost: { nodes: down }, globalping: { probes: probesDown } });
+    const v = verdict(await run(siteContext({ incident: cf522 })));
+    expect(v).toMatchObject({ kind: 'down-for-everyone', confidence: 'high' });
+    expect(v.reasons.map((r) => r.key)).toEqual(['check_vantage_all_down', 'fault_cf_522', 'check_reprobe_error']);
+  });
+
+  it('just you: the site does not answer you, vantage points see it up', async () => {
+    services.setBehaviour({ site: { fault: 'hang' } });
+    const v = verdict(await run(siteContext({ incident: timedOut('93.184.216.34') })));
+    expect(v).toMatchObject({ kind: 'just-you-connection', confidence: 'high' });
+  });
+
+  it('your DNS: the browser used an address no public resolver gives', async () => {
+    services.setBehaviour({ site: { fault: 'hang' } });
+    const v = verdict(await run(siteContext({ incident: timedOut('198.51.100.99') })));
+    expect(v).toMatchObject({ kind: 'just-you-dns', confidence: 'high' });
+    expect(v.reasons[0]).toEqual({ key: 'check_dns_mismatch', subs: ['198.51.100.99'] });
+  });
+
+  it('back up: the re-probe succeeds now', async () => {
+    const v = verdict(await run(siteContext({ incident: cf522 })));
+    expect(v).toMatchObject({ kind: 'back-up', confidence: 'high' });
+  });
+
+  it("the site's DNS is gone: NXDOMAIN everywhere", async () => {
+    services.setBehaviour({ doh: { rcode: 'NXDOMAIN' }, site: { fault: 'reset' }, checkHost: { nodes: down.map((n) => ({ ...n, state: 'unreachable' as const })) }, globalping: { probes: probesDown } });
+    const incident = classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_NAME_NOT_RESOLVED', time: 1 })!;
+    const v = verdict(await run(siteContext({ incident })));
+    expect(v).toMatchObject({ kind: 'down-for-everyone', confidence: 'high' });
+    expect(v.reasons[0]).toEqual({ key: 'check_dns_nxdomain' });
+  });
+});
