@@ -21,6 +21,8 @@ export function manifestFor(browser: TargetBrowser, source: Json): Json {
     ...(background.type ? { type: background.type } : {}),
   };
   delete manifest.minimum_chrome_version;
+  // Firefox can resolve names as the browser does (dns.resolve); Chrome has no such permission.
+  manifest.permissions = [...((manifest.permissions as string[] | undefined) ?? []), 'dns'];
   manifest.browser_specific_settings = {
     gecko: {
       id: GECKO_ID,

@@ -14,6 +14,7 @@ import { withTabLock } from './tab-lock';
 import { refreshBadge } from './badge-view';
 import { leaveRetry, retryFailedTab } from './retry';
 import { maybeInjectPanel } from './panel';
+import { diagnoseTab, dropDiagnosis } from './diagnose';
 import { originOf } from '../core/url';
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */
@@ -99,12 +100,15 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
   await retryFailedTab(tabId, incident);
   await refreshBadge(tabId);
+  // Local evidence only (nothing leaves the browser but the re-probe to the site itself); not awaited.
+  void diagnoseTab(tabId, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
 }
 
 async function clear(tabId: number): Promise<void> {
   const had = await readIncident(tabId);
   if (!had) return;
   await removeIncident(tabId);
+  await dropDiagnosis(tabId);
   await leaveRetry(tabId, originOf(had.url)); // also redraws the (now empty) badge
 }
 

@@ -6,6 +6,9 @@ import { getTab, reloadTab } from '../platform/tabs';
 import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
+import { diagnoseHost, diagnoseTab } from './diagnose';
+
+const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
 
 /** Answers the popup's and options page's requests (already checked to come from our own pages). */
 export async function handleRequest(message: Message): Promise<Requests[RequestType]['response']> {
@@ -35,6 +38,13 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
     case 'open-url':
       await openUrl(message.url, message.tabId);
       return { opened: true };
+    case 'diagnose':
+      // Not awaited: the popup follows the progress in storage.session.
+      void diagnoseTab(message.tabId, { outside: true }).catch(report);
+      return { started: true };
+    case 'check-site':
+      void diagnoseHost(message.host).catch(report);
+      return { started: true };
     case 'site-policy': {
       const host = message.host.toLowerCase();
       await writeSettings(withSitePolicy(await readSettings(), host, message.policy));

@@ -43,7 +43,7 @@ export async function appendSubframeFailure(tabId: number, entry: { url: string;
 }
 
 export async function forgetTab(tabId: number): Promise<void> {
-  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId), recoveredKey(tabId), guideKey(tabId)]);
+  await browser.storage.session.remove([incidentKey(tabId), subframeKey(tabId), recoveredKey(tabId), guideKey(tabId), `diagnosis:${tabId}`]);
 }
 
 /* Auto-retry records (one per failing origin) and recovery notes, in `storage.session`. */
@@ -99,4 +99,18 @@ export async function readGuideMarks(tabId: number): Promise<GuideMarks> {
 
 export async function writeGuideMarks(tabId: number, marks: GuideMarks): Promise<void> {
   await browser.storage.session.set({ [guideKey(tabId)]: marks });
+}
+
+/** Generic session values owned by one feature (e.g. diagnoses); memory only. */
+export async function readSession<T>(key: string): Promise<T | undefined> {
+  const got = await browser.storage.session.get(key);
+  return got[key] as T | undefined;
+}
+
+export async function writeSession(key: string, value: unknown): Promise<void> {
+  await browser.storage.session.set({ [key]: value });
+}
+
+export async function removeSession(key: string): Promise<void> {
+  await browser.storage.session.remove(key);
 }

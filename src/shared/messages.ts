@@ -25,6 +25,10 @@ export interface Requests {
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
   'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean } };
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
+  /** Run every check the visitor has consented to, now. */
+  'diagnose': { request: { tabId: number }; response: { started: boolean } };
+  /** "Check any site": a host name typed in the popup. */
+  'check-site': { request: { host: string }; response: { started: boolean } };
   'panel-state': { request: Record<string, never>; response: PanelState };
   'panel-retry-now': { request: Record<string, never>; response: { started: boolean } };
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
@@ -37,7 +41,7 @@ export type Message = { [T in RequestType]: { type: T } & Requests[T]['request']
 export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
-const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url']);
+const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose']);
 export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide']);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */
@@ -45,6 +49,7 @@ export function isMessage(value: unknown): value is Message {
   if (!value || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
   if (typeof m.type !== 'string') return false;
+  if (m.type === 'check-site') return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
   if (m.type === 'site-policy') return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;

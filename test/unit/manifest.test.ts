@@ -14,6 +14,7 @@ describe('manifestFor', () => {
     const firefox = manifestFor('firefox', source);
     expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
     expect(firefox).not.toHaveProperty('minimum_chrome_version');
+    expect(firefox.permissions).toEqual([...(source.permissions as string[]), 'dns']);
     expect(firefox.browser_specific_settings).toEqual({
       gecko: { id: GECKO_ID, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
     });

@@ -3,6 +3,8 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import en from '../../../public/_locales/en/messages.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+// The diagnosis has its own tests; here it must never reach the network.
+vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 

@@ -4,6 +4,8 @@ import en from '../../../public/_locales/en/messages.json';
 import type { ProbeResult } from '../../../src/platform/probe';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+// The diagnosis has its own tests; here it must never reach the network.
+vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
 
 /** The server, as the probes see it: each probe takes the next answer (the last one repeats). */
 let answers: ProbeResult[] = [];

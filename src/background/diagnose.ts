@@ -1,0 +1,98 @@
+/**
+ * Runs the diagnosis for a failing tab (or for a host the visitor typed) and keeps its progress in
+ * `storage.session`, so the popup shows the first evidence at once and the verdict as it refines.
+ * Local checks run by themselves when an incident is recorded; the outside ones only with the
+ * visitor's consent, per source, and never for private hosts (both enforced by runChecks).
+ */
+import { ALL_CHECKS, DEFAULT_ENDPOINTS, EvidenceCache, RateLimiter, runChecks, type CheckContext, type CheckId, type Evidence } from '../checks';
+import { DEFAULT_CONSENT } from '../core/consent';
+import { originOf, webHost } from '../core/url';
+import { verdict } from '../core/verdict';
+import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
+import type { Incident } from '../shared/incident';
+import { readConsent } from '../platform/consent';
+import { resolveDns } from '../platform/dns';
+import { readIncident, removeSession, writeSession } from '../platform/storage';
+
+/** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
+const LOCAL_DEADLINE_MS = 8_000;
+const OUTSIDE_DEADLINE_MS = 20_000;
+
+// In-memory only, by design: a short-lived cache and a request budget, never persisted.
+const cache = new EvidenceCache({ now: Date.now });
+const limiter = new RateLimiter({ now: Date.now });
+const running = new Map<string, AbortController>();
+
+export async function diagnoseTab(tabId: number, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
+  const incident = await readIncident(tabId);
+  if (!incident) return undefined;
+  const still = async (): Promise<boolean> => (await readIncident(tabId))?.time === incident.time;
+  return run(diagnosisKey(tabId), incident.url, incident, outside, still);
+}
+
+/** "Check any site": a host typed in the popup, no incident. */
+export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord | undefined> {
+  const url = `https://${hostInput.trim().toLowerCase().replace(/^https?:\/\//, '').split(/[/?#]/)[0]}/`;
+  if (!webHost(url)) throw new Error('not a host name');
+  return run(diagnosisKey('site'), url, undefined, true, async () => true);
+}
+
+async function run(key: string, url: string, incident: Incident | undefined, outside: boolean, stillCurrent: () => Promise<boolean>): Promise<DiagnosisRecord | undefined> {
+  const origin = originOf(url);
+  const host = webHost(url);
+  if (!origin || !host) return undefined;
+  running.get(key)?.abort();
+  const controller = new AbortController();
+  running.set(key, controller);
+
+  const consent = outside ? await readConsent() : DEFAULT_CONSENT;
+  const ctx: CheckContext = {
+    host,
+    origin,
+    url,
+    ...(incident ? { incident } : {}),
+    ...(incident?.ip ? { browserIp: incident.ip } : {}),
+    fetch: globalThis.fetch,
+    endpoints: DEFAULT_ENDPOINTS,
+    now: Date.now,
+    limiter,
+    ...(resolveDns ? { resolveDns } : {}),
+  };
+  const latest = new Map<CheckId, Evidence>();
+  const startedAt = Date.now();
+  let writes: Promise<unknown> = Promise.resolve();
+  const snapshot = (done: boolean): DiagnosisRecord => {
+    const evidence = [...latest.values()];
+    return { host, ...(incident ? { incidentTime: incident.time } : {}), startedAt, outside, evidence, verdict: verdict(evidence), done };
+  };
+  const save = (done: boolean): Promise<unknown> => {
+    const record = snapshot(done);
+    writes = writes.then(async () => {
+      if (controller.signal.aborted && !done) return;
+      if (await stillCurrent()) await writeSession(key, record);
+    });
+    return writes;
+  };
+
+  await save(false);
+  await runChecks(ALL_CHECKS, ctx, {
+    deadlineMs: outside ? OUTSIDE_DEADLINE_MS : LOCAL_DEADLINE_MS,
+    consent,
+    signal: controller.signal,
+    cache,
+    onEvidence: (evidence) => {
+      latest.set(evidence.check, evidence);
+      void save(false);
+    },
+  });
+  if (running.get(key) === controller) running.delete(key);
+  if (controller.signal.aborted) return undefined; // a newer run took over
+  await save(true);
+  return snapshot(true);
+}
+
+/** The tab recovered or left the failing page: its diagnosis no longer applies. */
+export async function dropDiagnosis(tabId: number): Promise<void> {
+  running.get(diagnosisKey(tabId))?.abort();
+  await removeSession(diagnosisKey(tabId));
+}

@@ -1,0 +1,20 @@
+import type { Evidence } from '../checks/types';
+import type { Verdict } from '../core/verdict';
+
+/**
+ * A diagnosis in progress or done, as kept in `storage.session` under `diagnosis:<tabId>` (or
+ * `diagnosis:site` for "check any site"): the latest evidence per check and the verdict it gives.
+ * Memory only: nothing of it is written to disk, so incognito tabs leave no trace.
+ */
+export interface DiagnosisRecord {
+  host: string;
+  /** Which incident it is about (its time), so a stale diagnosis is never shown for a new one. */
+  incidentTime?: number;
+  startedAt: number;
+  outside: boolean;
+  evidence: Evidence[];
+  verdict: Verdict;
+  done: boolean;
+}
+
+export const diagnosisKey = (tabId: number | 'site'): string => `diagnosis:${tabId}`;

@@ -1,0 +1,93 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+const { diagnoseTab, diagnoseHost, dropDiagnosis } = await import('../../../src/background/diagnose');
+const { writeIncident } = await import('../../../src/platform/storage');
+const { writeConsent } = await import('../../../src/platform/consent');
+const { classify } = await import('../../../src/core/classify');
+
+/** Every request the worker makes, answered like a world where the site is down and everything else works. */
+let requested: string[] = [];
+function fakeFetch(input: RequestInfo | URL): Promise<Response> {
+  const url = new URL(String(input));
+  requested.push(url.href);
+  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  if (url.hostname === 'www.gstatic.com') return Promise.resolve(new Response(null, { status: 204 }));
+  if (url.hostname === 'cloudflare.com') return Promise.resolve(new Response('fl=1\nvisit_scheme=https\n', { status: 200 }));
+  if (url.hostname === 'cloudflare-dns.com' || url.hostname === 'dns.google')
+    return Promise.resolve(json({ Status: 0, Answer: [{ name: 'shop.example.', type: 1, TTL: 60, data: '203.0.113.7' }] }));
+  if (url.hostname === 'archive.org') return Promise.resolve(json({ archived_snapshots: {} }));
+  return Promise.resolve(new Response('bad gateway', { status: 502 }));
+}
+
+async function failingTab(url: string): Promise<number> {
+  const tab = await fakeBrowser.tabs.create({ url });
+  const incident = classify({ kind: 'http', url, status: 502, headers: [{ name: 'server', value: 'nginx' }], ip: '203.0.113.7', time: Date.now() })!;
+  await writeIncident(tab.id!, incident);
+  return tab.id!;
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  requested = [];
+  vi.stubGlobal('fetch', vi.fn(fakeFetch));
+});
+
+describe('diagnosis privacy', () => {
+  it('before any consent, only the site itself and the connectivity endpoints are asked', async () => {
+    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
+    const record = await diagnoseTab(tabId, { outside: true });
+    const hosts = new Set(requested.map((u) => new URL(u).hostname));
+    expect([...hosts].sort()).toEqual(['cloudflare.com', 'shop.example', 'www.gstatic.com']);
+    expect(requested.join(' ')).not.toContain('SECRET');
+    expect(requested.join(' ')).not.toContain('/orders');
+    expect(record?.evidence.find((e) => e.check === 'dns')?.outcome).toMatchObject({ kind: 'none', reason: 'not-consented' });
+    expect(record?.done).toBe(true);
+  });
+
+  it('with consent for DNS and the archive, those are asked with the host name only', async () => {
+    await writeConsent({ dns: true, vantage: false, statusPage: false, archive: true });
+    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
+    await diagnoseTab(tabId, { outside: true });
+    const outside = requested.filter((u) => !/shop\.example|gstatic|cloudflare\.com\/cdn-cgi/.test(new URL(u).hostname + new URL(u).pathname));
+    expect(outside.length).toBeGreaterThan(0);
+    for (const u of outside) {
+      expect(u).not.toContain('SECRET');
+      expect(u).not.toContain('orders');
+    }
+    expect(outside.some((u) => u.includes('cloudflare-dns.com') && u.includes('name=shop.example'))).toBe(true);
+    expect(requested.some((u) => u.includes('check-host') || u.includes('globalping'))).toBe(false);
+  });
+
+  it('a private host never leaves the browser, even with every consent given', async () => {
+    await writeConsent({ dns: true, vantage: true, statusPage: true, archive: true });
+    const tabId = await failingTab('http://192.168.1.20:8080/admin');
+    await diagnoseTab(tabId, { outside: true });
+    const hosts = new Set(requested.map((u) => new URL(u).hostname));
+    expect([...hosts].sort()).toEqual(['192.168.1.20', 'cloudflare.com', 'www.gstatic.com']);
+  });
+
+  it('the automatic run after an incident is local only, whatever was consented', async () => {
+    await writeConsent({ dns: true, vantage: true, statusPage: true, archive: true });
+    const tabId = await failingTab('https://shop.example/');
+    await diagnoseTab(tabId, { outside: false });
+    expect(requested.some((u) => /dns|check-host|globalping|archive|status\./.test(u))).toBe(false);
+  });
+
+  it('keeps progress in storage.session and drops it when the tab recovers', async () => {
+    const tabId = await failingTab('https://shop.example/');
+    await diagnoseTab(tabId, { outside: false });
+    const key = `diagnosis:${tabId}`;
+    expect((await fakeBrowser.storage.session.get(key))[key]).toMatchObject({ host: 'shop.example', done: true, verdict: { kind: expect.any(String) } });
+    await dropDiagnosis(tabId);
+    expect((await fakeBrowser.storage.session.get(key))[key]).toBeUndefined();
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({}); // nothing on disk
+  });
+
+  it('"check any site" refuses what is not a host name', async () => {
+    await expect(diagnoseHost('')).rejects.toThrow();
+    await expect(diagnoseHost('http://')).rejects.toThrow();
+  });
+});
