@@ -5,6 +5,7 @@
 import { onAlarm } from '../platform/alarms';
 import { onConnectivityChanged } from '../platform/connectivity';
 import { serveRequests } from '../platform/messaging';
+import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { onFrameError, onFrameResponse } from '../platform/requests';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
@@ -29,6 +30,10 @@ onNotificationClicked((id) => {
   if (Number.isInteger(tabId)) void focusTab(tabId).then(() => clearNotification(id)).catch(report('notification'));
 });
 serveRequests({ page: handleRequest, panel: handlePanelRequest });
+onInstalled((reason) => {
+  // The first-run page asks, in plain words and per source, which outside services may be asked.
+  if (reason === 'install') void openWelcome().catch(report('welcome'));
+});
 
 // Timers die with the worker; schedules in storage.session do not.
 void resumeRetries().catch(report('resume'));

@@ -1,6 +1,8 @@
 import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings';
 import { t, uiLanguage } from '../platform/i18n';
 import { readSettings, writeSettings } from '../platform/settings';
+import { CONSENT_SOURCES, validateConsent, type Consent } from '../core/consent';
+import { readConsent, writeConsent } from '../platform/consent';
 import { h, localize } from '../ui/dom';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -36,13 +38,23 @@ function read(): Settings {
   });
 }
 
+function fillConsent(consent: Consent): void {
+  for (const source of CONSENT_SOURCES) $<HTMLInputElement>(`consent-${source}`).checked = consent[source];
+}
+
+const readConsentForm = (): Consent =>
+  validateConsent(Object.fromEntries(CONSENT_SOURCES.map((source) => [source, $<HTMLInputElement>(`consent-${source}`).checked])));
+
 async function main(): Promise<void> {
   document.documentElement.lang = uiLanguage();
   localize(document, t);
+  // Opened on install: the consent question comes first, in plain words.
+  if (new URLSearchParams(location.search).has('welcome')) $('welcome').hidden = false;
   fill(await readSettings());
+  fillConsent(await readConsent());
   $('save').addEventListener('click', () => {
     const settings = read();
-    void writeSettings(settings).then(() => {
+    void Promise.all([writeSettings(settings), writeConsent(readConsentForm())]).then(() => {
       fill(settings); // shows what was kept: invalid host names are dropped
       $('status').textContent = t('options_saved');
     });

@@ -7,9 +7,15 @@ import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
 import { readSettings } from '../platform/settings';
-import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
+import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry, readSession } from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { h, localize } from '../ui/dom';
+import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
+import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
+import { isPrivateHost } from '../core/url';
+import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
+import { readConsent } from '../platform/consent';
+import { outsideCheckView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { chainView, guideView } from './guide-view';
@@ -19,6 +25,9 @@ const HISTORY_SHOWN = 5;
 interface State {
   tabId?: number;
   os: string;
+  diagnosis?: DiagnosisRecord;
+  siteCheck?: DiagnosisRecord;
+  consent: Consent;
   isWeb: boolean;
   incident?: Incident;
   retry?: RetryRecord;
@@ -26,7 +35,7 @@ interface State {
   policy: SitePolicy;
 }
 
-let state: State = { isWeb: true, policy: 'default', os: 'unknown' };
+let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
 let confirmResubmit = false;
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
@@ -43,12 +52,29 @@ async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
-  const os = await platformOs();
-  if (!tab) return { isWeb, policy: 'default', os };
+  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readSession<DiagnosisRecord>(diagnosisKey('site'))]);
+  if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
-  const [retry, recovery, settings] = await Promise.all([origin ? readRetry(origin) : undefined, readRecovery(tab.id), readSettings()]);
-  return { tabId: tab.id, isWeb, incident, retry, recovery, os, policy: incident ? sitePolicy(settings, incident.host) : 'default' };
+  const [retry, recovery, settings, diagnosis] = await Promise.all([
+    origin ? readRetry(origin) : undefined,
+    readRecovery(tab.id),
+    readSettings(),
+    readSession<DiagnosisRecord>(diagnosisKey(tab.id)),
+  ]);
+  return {
+    tabId: tab.id,
+    isWeb,
+    incident,
+    retry,
+    recovery,
+    os,
+    consent,
+    siteCheck,
+    // A diagnosis of an earlier incident of this tab is not this one's.
+    ...(diagnosis && diagnosis.incidentTime === incident?.time ? { diagnosis } : {}),
+    policy: incident ? sitePolicy(settings, incident.host) : 'default',
+  };
 }
 
 async function render(): Promise<void> {
@@ -58,7 +84,7 @@ async function render(): Promise<void> {
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   const guideEl =
     state.incident && state.tabId !== undefined
-      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
+      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, ...guideExtras(state.diagnosis), retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
       : null;
   app.replaceChildren(
     h('header', { class: 'brand' }, h('img', { src: '/icons/icon-32.png', alt: '', width: '20', height: '20' }), h('h1', {}, t('extName'))),
@@ -86,7 +112,11 @@ function incidentView(incident: Incident, guideEl: HTMLElement | null): HTMLElem
     h('h2', { id: 'incident-meaning' }, t(incident.meaning)),
     h('p', { class: 'explanation' }, t(incident.explanation)),
     incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
-    chainView(incident),
+    chainView(incident, state.diagnosis?.done ? state.diagnosis.verdict.kind : undefined),
+    verdictView(state.diagnosis),
+    state.tabId !== undefined && !state.diagnosis?.outside
+      ? outsideCheckView(state.consent, incident.host, isPrivateHost(incident.host), () => void request('diagnose', { tabId: state.tabId! }))
+      : null,
     retrySection(incident),
     guideEl,
     h(
@@ -165,6 +195,37 @@ function actionButton(label: string, key: string, action: () => Promise<unknown>
   return button;
 }
 
+/** Status page and archived copy found by the diagnosis, and the verdict, for the guide. */
+function guideExtras(d: DiagnosisRecord | undefined): { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } {
+  if (!d) return {};
+  const out: { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } = {};
+  if (d.done && d.verdict.kind !== 'cant-tell') out.verdict = d.verdict.kind;
+  out.verdictLine = `${t(VERDICT_KEYS[d.verdict.kind])} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
+  for (const e of d.evidence) {
+    if (e.check === 'status-page' && e.outcome.kind === 'reported') out.statusPageUrl = e.outcome.pageUrl;
+    if (e.check === 'archive' && e.outcome.kind === 'archived') out.archiveUrl = e.outcome.snapshotUrl;
+  }
+  return out;
+}
+
+function checkSiteForm(): HTMLElement {
+  const input = h('input', { type: 'text', id: 'check-host', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', placeholder: 'example.com' });
+  const form = h(
+    'form',
+    { class: 'check-site', 'data-testid': 'check-site' },
+    h('label', { for: 'check-host' }, t('popup_check_site')),
+    h('span', { class: 'row' }, input, h('button', { type: 'submit', class: 'primary' }, t('popup_check_button'))),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const host = input.value.trim();
+    if (!host) return;
+    // Only the sources the visitor allowed are asked; without any, the local checks still say whether it answers here.
+    void request('check-site', { host }).catch(showError);
+  });
+  return h('section', {}, form, state.siteCheck ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck)) : null);
+}
+
 function healthyView(): HTMLElement {
   const recovery = state.recovery;
   return h(
@@ -178,6 +239,8 @@ function healthyView(): HTMLElement {
         )
       : null,
     h('p', {}, t(state.isWeb ? 'popup_no_problem' : 'popup_not_web')),
+    checkSiteForm(),
+    CONSENT_SOURCES.some((s) => state.consent[s]) ? null : h('p', { class: 'note' }, t('popup_check_site_consent')),
   );
 }
 
