@@ -1,0 +1,329 @@
+// Real browsers with the built extension loaded, behind one small uniform interface, so a scenario
+// is written once and runs in Chromium (playwright-core) and Firefox (puppeteer-core, WebDriver BiDi).
+// Launch recipes: shared/reference/toolchain.md. No tool may download a browser: both use the
+// system binaries (override with CHROMIUM_PATH / FIREFOX_PATH).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+
+export const GECKO_ID = 'downcheck@downcheck.dev';
+/** Fixed so moz-extension:// URLs are known before the add-on is installed. */
+export const FIREFOX_UUID = '6d2c1c3e-5f1a-4b7e-9c1d-0d0c0ec0de01';
+const EXTENSION_PAGE = '/src/popup/index.html';
+
+/**
+ * Where Firefox evaluates extension code. Any moz-extension:// document of ours gets the
+ * extension API, even an image; one that runs no extension script of its own is best, because
+ * the popup or options page may act on the active tab when opened. The icon, else the manifest.
+ */
+function neutralExtensionPath(dir) {
+  try {
+    const { icons = {} } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const icon = Object.values(icons)[0];
+    if (typeof icon === 'string') return `/${icon.replace(/^\//, '')}`;
+  } catch {
+    /* fall through */
+  }
+  return '/manifest.json';
+}
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries `fn` until it returns a value other than undefined, or throws the last error at the deadline. */
+export async function poll(fn, { timeoutMs = 5000, intervalMs = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Waits for `promise` at most `ms`; the timer does not keep the process alive. */
+const withTimeout = (promise, ms) => {
+  let timer;
+  const timeout = new Promise((r) => {
+    timer = setTimeout(r, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
+const readProc = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** Our own processes only: those whose command line names this run's fresh profile dir, and their descendants. */
+function processesOf(profileDir) {
+  let all = [];
+  try {
+    all = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return []; // not Linux: rely on the drivers' own clean-up
+  }
+  const found = new Set(all.filter((pid) => readProc(`/proc/${pid}/cmdline`).includes(profileDir)));
+  // Firefox's content processes do not name the profile; they are children of the one that does.
+  for (const pid of found) {
+    for (const child of readProc(`/proc/${pid}/task/${pid}/children`).split(' ').filter(Boolean)) found.add(child);
+  }
+  return [...found].map(Number);
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return readProc(`/proc/${pid}/stat`).split(' ')[2] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Closes a browser for good: graceful close first, then SIGKILL for any of its processes still
+ * there, and only when they are all gone deletes the profile (a browser still flushing its
+ * databases would otherwise re-create files in a directory we just removed).
+ */
+async function shutDown(profileDir, gracefulClose) {
+  const pids = processesOf(profileDir);
+  await withTimeout(gracefulClose().catch(() => undefined), 10_000);
+  const remaining = () => [...new Set([...pids, ...processesOf(profileDir)])].filter(alive);
+  await poll(() => (remaining().length === 0 ? true : undefined), { timeoutMs: 3000, intervalMs: 50 }).catch(() => undefined);
+  for (const pid of remaining()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  await poll(() => (remaining().length === 0 ? true : undefined), { timeoutMs: 3000, intervalMs: 50 }).catch(() => undefined);
+  rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+}
+
+/** Starts an in-page navigation (`location.href = url`): Firefox reports the real tab id only for those. */
+async function startInPageNavigation(evaluate, url) {
+  try {
+    await evaluate(url);
+  } catch (error) {
+    // The old document may be torn down before the evaluation reports back; the navigation still happens.
+    if (!/context|destroyed|navigat|detached|closed|discarded/i.test(String(error?.message))) throw error;
+  }
+}
+
+/**
+ * Chromium with the extension loaded unpacked.
+ * @param {{ extensionDir: string, headless?: boolean, args?: string[] }} options
+ */
+export async function launchChromium({ extensionDir, headless = true, args = [] }) {
+  const dir = resolve(extensionDir);
+  const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless,
+      args: [
+        // Playwright passes --disable-extensions; without this exception nothing loads.
+        `--disable-extensions-except=${dir}`,
+        `--load-extension=${dir}`,
+        '--no-sandbox', // as root the sandbox cannot start
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        ...args,
+      ],
+    });
+  } catch (error) {
+    rmSync(profileDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  // Worker handles that stopWorker() stopped: Playwright keeps listing them, and evaluating in one hangs.
+  const stale = new WeakSet();
+  const liveWorker = () => context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://') && !stale.has(w));
+  let extensionId;
+  try {
+    const first = liveWorker() ?? (await context.waitForEvent('serviceworker', { timeout: 5000 }));
+    extensionId = new URL(first.url()).host;
+  } catch (error) {
+    await shutDown(profileDir, () => context.close());
+    throw new Error(`The extension's service worker did not start (is ${dir} a Chrome build?): ${error.message}`);
+  }
+
+  // After stopWorker() Playwright may not get a handle on the restarted worker; an extension page
+  // of ours has the same API (storage.session, action, tabs) and does not wake the worker.
+  let extPage;
+  const extensionPage = async () => {
+    if (extPage && !extPage.isClosed()) return extPage;
+    extPage = await context.newPage();
+    await extPage.goto(`chrome-extension://${extensionId}${neutralExtensionPath(dir)}`);
+    return extPage;
+  };
+
+  const extEval = async (fn, arg) => {
+    const w = liveWorker();
+    if (w) return w.evaluate(fn, arg);
+    return (await extensionPage()).evaluate(fn, arg);
+  };
+
+  /**
+   * Stops the extension's service worker, as Chrome does when it is idle (the Chrome samples'
+   * terminate-service-worker test). Playwright stays attached to workers, which keeps them alive,
+   * so this goes through the DevTools ServiceWorker domain. Chrome may start it again at once.
+   */
+  const stopWorker = async () => {
+    const page = context.pages().find((p) => p !== extPage) ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    try {
+      const scope = `chrome-extension://${extensionId}/`;
+      const stopped = new Promise((resolve) => {
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+          if (versions.some((v) => v.scriptURL.startsWith(scope) && v.runningStatus === 'stopped')) resolve();
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      for (const w of context.serviceWorkers()) stale.add(w);
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await withTimeout(stopped, 5000);
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  };
+
+  return {
+    name: 'chromium',
+    extensionId,
+    extensionUrl: (path = EXTENSION_PAGE) => `chrome-extension://${extensionId}${path}`,
+    context,
+    async openPage(url) {
+      const page = await context.newPage();
+      if (url) await page.goto(url);
+      return page;
+    },
+    async navigateInPage(page, url) {
+      const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10_000 }).catch(() => undefined);
+      await startInPageNavigation((u) => page.evaluate((to) => void (location.href = to), u), url);
+      await committed;
+    },
+    extEval,
+    stopWorker,
+    tabIdOf: (page) => tabIdOf(extEval, page.url()),
+    close: () => shutDown(profileDir, () => context.close()),
+  };
+}
+
+/**
+ * Firefox with the extension installed temporarily over WebDriver BiDi.
+ * @param {{ extensionDir: string, headless?: boolean }} options
+ */
+export async function launchFirefox({ extensionDir, headless = true }) {
+  const dir = resolve(extensionDir);
+  const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-firefox-'));
+  let browser;
+  const cleanUp = () => shutDown(profileDir, async () => browser?.close());
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless,
+      userDataDir: profileDir,
+      // Without it, navigating to moz-extension:// from the remote protocol is refused.
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      },
+    });
+    await browser.installExtension(dir);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+
+  const base = `moz-extension://${FIREFOX_UUID}`;
+  const evalUrl = `${base}${neutralExtensionPath(dir)}`;
+  // One extension page per browser, opened lazily and reused: evaluating there is evaluating in the extension.
+  let extPage;
+  const extensionPage = async () => {
+    if (extPage && !extPage.isClosed()) return extPage;
+    const page = await browser.newPage();
+    // goto never resolves for extension pages: start it, then poll until the page is ours.
+    page.goto(evalUrl).catch(() => undefined);
+    await poll(
+      async () => ((await page.evaluate(() => location.protocol === 'moz-extension:' && typeof globalThis.browser === 'object')) ? true : undefined),
+      { timeoutMs: 10_000, what: `extension page ${evalUrl}` },
+    );
+    extPage = page;
+    return page;
+  };
+
+  const extEval = async (fn, arg) => (await extensionPage()).evaluate(fn, arg);
+
+  return {
+    name: 'firefox',
+    extensionId: FIREFOX_UUID,
+    extensionUrl: (path = EXTENSION_PAGE) => `${base}${path}`,
+    browser,
+    async openPage(url) {
+      const page = await browser.newPage();
+      if (url) await page.goto(url);
+      return page;
+    },
+    async navigateInPage(page, url) {
+      // waitForNavigation never settles when the result is a network error page (about:neterror),
+      // so wait for the page's URL to change instead: that happens when the new document commits.
+      const before = page.url();
+      await startInPageNavigation((u) => page.evaluate((to) => void (location.href = to), u), url);
+      await poll(() => (page.url() !== before ? true : undefined), { timeoutMs: 10_000, intervalMs: 50, what: `navigation to ${url}` }).catch(() => undefined);
+    },
+    extEval,
+    async stopWorker() {
+      throw new Error('No remote protocol command stops a Firefox background page.');
+    },
+    tabIdOf: (page) => tabIdOf(extEval, page.url()),
+    close: cleanUp,
+  };
+}
+
+/**
+ * The extension's id for the tab showing `url` (it has host permissions for http(s), so tab URLs
+ * are visible without the "tabs" permission). Give each test page a unique URL.
+ */
+async function tabIdOf(extEval, url) {
+  return poll(
+    async () => {
+      const ids = await extEval(async (wanted) => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const tabs = await api.tabs.query({});
+        return tabs.filter((t) => t.url === wanted).map((t) => t.id);
+      }, url);
+      if (ids.length > 1) throw new Error(`${ids.length} tabs show ${url}: give each test page a unique URL`);
+      return ids[0];
+    },
+    { what: `the tab showing ${url}` },
+  );
+}
+
+/** Launches by name: 'chromium' | 'firefox'. */
+export function launchBrowser(name, options) {
+  if (name === 'chromium') return launchChromium(options);
+  if (name === 'firefox') return launchFirefox(options);
+  throw new Error(`Unknown browser "${name}" (expected chromium or firefox)`);
+}

@@ -1,0 +1,161 @@
+// Auto-retry end to end: /flaky answers 502 (through a real nginx) for a while, then 200. The
+// built extension must bring the page back by itself with probes — never by reloading the full
+// page again and again — share one schedule between tabs, honour Retry-After, survive its worker
+// being stopped, pause while offline, and never resend a POST.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startDemoSite } from '../fixtures/demo-site.mjs';
+import { launchBrowser, poll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
+const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox').split(',').map((s) => s.trim()).filter(Boolean);
+
+const OUTAGE_MS = 8000;
+/** First retry within 3 s, then windows of 6 s, 12 s…: an 8 s outage is over well within 40 s. */
+const BACK_WITHIN_MS = 40_000;
+const POST_WATCH_MS = 60_000;
+
+let site;
+let visits = 0;
+
+before(async () => {
+  site = await startDemoSite();
+});
+after(async () => {
+  await site?.stop();
+});
+
+async function withBrowser(name, scenario) {
+  const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
+  try {
+    await scenario(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Makes /flaky fail for `ms` from now, answering `status` (with `retryAfter`, if given). */
+async function armFlaky(ms, { status = 502, retryAfter } = {}) {
+  const q = new URLSearchParams({ fail_for_ms: String(ms), status: String(status), ...(retryAfter ? { retry_after: String(retryAfter) } : {}) });
+  const res = await fetch(`${site.urls.flakyControl}?${q}`);
+  assert.equal(res.status, 200);
+}
+
+const flakyRequests = (since) => site.log.filter((r) => r.upstream === 'flaky' && r.time >= since && !r.path.startsWith('/__control'));
+/** A navigation asks for a document; the extension's probe is a fetch (`Sec-Fetch-Dest: empty`). */
+const isPageLoad = (r) => r.dest === 'document';
+const isProbe = (r) => r.dest === 'empty';
+
+async function openTab(browser, path = '/flaky') {
+  visits += 1;
+  const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
+  const tabId = await browser.tabIdOf(page);
+  await browser.navigateInPage(page, `${site.origin}${path}?visit=${visits}`);
+  return { page, tabId };
+}
+
+const heading = (page) => page.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
+
+async function waitBack(page, timeoutMs = BACK_WITHIN_MS) {
+  return poll(async () => ((await heading(page)) === 'Back online' ? true : undefined), { timeoutMs, intervalMs: 250, what: 'the page to come back' });
+}
+
+const session = (browser) => browser.extEval(async () => (globalThis.browser ?? globalThis.chrome).storage.session.get(null));
+const retryRecords = async (browser) => Object.entries(await session(browser)).filter(([k]) => k.startsWith('retry:')).map(([, v]) => v);
+
+for (const name of BROWSERS) {
+  describe(`${name}: auto-retry`, () => {
+    it('a 502 page comes back by itself, with probes instead of repeated page loads', { timeout: 90_000 }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(OUTAGE_MS);
+        const since = Date.now();
+        const { page } = await openTab(browser);
+        await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+        await waitBack(page);
+        const requests = flakyRequests(since);
+        const loads = requests.filter(isPageLoad);
+        const probes = requests.filter(isProbe);
+        // One failed load, one successful reload; everything in between was a probe.
+        assert.equal(loads.length, 2, `page loads: ${JSON.stringify(requests)}`);
+        assert.ok(probes.length >= 1 && probes.length <= 8, `probes: ${JSON.stringify(requests)}`);
+        assert.equal(loads[1].status ?? 200, 200);
+        assert.deepEqual(await retryRecords(browser), [], 'the schedule ends when the page is back');
+      }),
+    );
+
+    it('a 503 with Retry-After: 5 is not probed before 5 s', { timeout: 90_000 }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(3000, { status: 503, retryAfter: 5 });
+        const since = Date.now();
+        const { page } = await openTab(browser);
+        await waitBack(page);
+        const requests = flakyRequests(since);
+        const firstLoad = requests.find(isPageLoad);
+        const firstProbe = requests.find(isProbe);
+        assert.ok(firstLoad && firstProbe, JSON.stringify(requests));
+        assert.ok(firstProbe.time - firstLoad.time >= 4900, `probed ${firstProbe.time - firstLoad.time} ms after the 503`);
+      }),
+    );
+
+    it('ten seconds of outage on three tabs of one origin cost one schedule, and all three come back', { timeout: 90_000 }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(OUTAGE_MS);
+        const since = Date.now();
+        const tabs = [await openTab(browser), await openTab(browser), await openTab(browser)];
+        await poll(async () => ((await retryRecords(browser))[0]?.tabs.length === 3 ? true : undefined), { what: 'one schedule with three tabs' });
+        assert.equal((await retryRecords(browser)).length, 1);
+        for (const { page } of tabs) await waitBack(page);
+        const probes = flakyRequests(since).filter(isProbe);
+        assert.ok(probes.length <= 8, `three tabs, ${probes.length} probes: ${JSON.stringify(probes)}`);
+        assert.equal(flakyRequests(since).filter(isPageLoad).length, 6, 'three failed loads, three reloads');
+      }),
+    );
+
+    it('a POST that got a 502 is never resent', { timeout: POST_WATCH_MS + 30_000 }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(2000);
+        const since = Date.now();
+        visits += 1;
+        const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
+        await browser.navigateInPage(page, `${site.origin}/form?target=flaky&visit=${visits}`);
+        await poll(async () => ((await page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), { what: 'the form' });
+        await page.evaluate(() => void setTimeout(() => document.querySelector('form').submit()));
+        await new Promise((r) => setTimeout(r, POST_WATCH_MS));
+        const requests = flakyRequests(since);
+        assert.equal(requests.filter((r) => r.method === 'POST').length, 1, JSON.stringify(requests));
+        assert.equal(requests.filter(isProbe).length, 0, 'nothing probed for a failed POST');
+      }),
+    );
+
+    it('going offline pauses the retry and coming back online resumes it at once', { timeout: 90_000, skip: name === 'firefox' && 'puppeteer cannot emulate offline for a Firefox extension' }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(2000);
+        const since = Date.now();
+        const { page } = await openTab(browser);
+        await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+        await browser.context.setOffline(true);
+        await poll(async () => ((await retryRecords(browser))[0]?.state === 'offline' ? true : undefined), { what: 'the schedule paused offline' });
+        await new Promise((r) => setTimeout(r, 6000)); // the outage ends while we are offline
+        const probesOffline = flakyRequests(since).filter(isProbe).length;
+        assert.equal(probesOffline, 0, 'no probe while offline');
+        const online = Date.now();
+        await browser.context.setOffline(false);
+        await waitBack(page, 10_000);
+        assert.ok(Date.now() - online < 5000, `came back ${Date.now() - online} ms after going online`);
+      }),
+    );
+
+    it('the worker is stopped mid-wait and the page still comes back', { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' }, () =>
+      withBrowser(name, async (browser) => {
+        await armFlaky(OUTAGE_MS);
+        const { page } = await openTab(browser);
+        await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+        await browser.stopWorker();
+        // The live timer died with the worker; the alarm (at most 30 s) wakes it and it resumes.
+        await waitBack(page, 60_000);
+      }),
+    );
+  });
+}
