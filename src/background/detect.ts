@@ -7,8 +7,11 @@ import {
   appendSubframeFailure,
   forgetTab,
   readIncident,
+  readSession,
   removeIncident,
+  removeSession,
   writeIncident,
+  writeSession,
 } from '../platform/storage';
 import { withTabLock } from './tab-lock';
 import { refreshBadge } from './badge-view';
@@ -23,6 +26,8 @@ const isTab = (tabId: number): boolean => Number.isInteger(tabId) && tabId >= 0;
 export function handleFrameResponse(r: FrameResponse): Promise<void> {
   if (!isTab(r.tabId)) return Promise.resolve();
   return withTabLock(r.tabId, async () => {
+    // Kept so a soft-error title can be checked against its page's own response (see confirmSoftError).
+    if (r.frame === 'main' && r.status < 400 && (await getTab(r.tabId))) await writeSession(responseKey(r.tabId), { url: r.url, status: r.status, at: Date.now() });
     const incident = classify({
       kind: 'http',
       url: r.url,
@@ -64,27 +69,51 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
       await clear(tabId);
       current = undefined;
     }
-    if (change.title !== undefined && !current && tab.url) {
-      const soft = classify({ kind: 'soft', url: tab.url, title: change.title, time: Date.now() });
-      if (soft) {
-        await record(tabId, soft, tab);
-        // The title can arrive after the load completed: the panel may not wait for another "complete".
-        await maybeInjectPanel(tabId);
-        return;
-      }
-    }
     // Browsers reset tab-specific badges when the error page commits, after the response was seen.
     if (change.complete && current) {
       await refreshBadge(tabId);
       await maybeInjectPanel(tabId);
     }
+    return change.title !== undefined && !current && tab.url && classify({ kind: 'soft', url: tab.url, title: change.title, time: 0 })
+      ? { title: change.title, url: tab.url, seenAt: Date.now() }
+      : undefined;
+  }).then(async (candidate) => {
+    if (!candidate) return;
+    // Firefox reports the page's response up to ~100 ms AFTER its title; Chrome before. Decide once
+    // both have had time to arrive, so an error page's title is never mistaken for a soft error.
+    await new Promise((resolve) => setTimeout(resolve, SOFT_SETTLE_MS));
+    await withTabLock(tabId, () => confirmSoftError(tabId, candidate));
   });
+}
+
+/** How long a soft-error title waits for its page's response before it is judged. */
+export const SOFT_SETTLE_MS = 400;
+/** A response older than this belongs to an earlier navigation. */
+const RESPONSE_FRESH_MS = 30_000;
+const responseKey = (tabId: number): string => `response:${tabId}`;
+
+/**
+ * A page titled like a gateway error is a soft error only if the browser saw this very page
+ * answer with a success status, and nothing else has been recorded for the tab meanwhile.
+ */
+async function confirmSoftError(tabId: number, candidate: { title: string; url: string; seenAt: number }): Promise<void> {
+  if (await readIncident(tabId)) return;
+  const tab = await getTab(tabId);
+  if (!tab?.url || tab.title !== candidate.title || !samePage(tab.url, candidate.url)) return;
+  const response = await readSession<{ url: string; status: number; at: number }>(responseKey(tabId));
+  if (!response || !samePage(response.url, tab.url) || response.status >= 400 || candidate.seenAt - response.at > RESPONSE_FRESH_MS) return;
+  const soft = classify({ kind: 'soft', url: tab.url, title: candidate.title, time: Date.now() });
+  if (!soft) return;
+  await record(tabId, soft, tab);
+  // The title can arrive after the load completed: the panel may not wait for another "complete".
+  await maybeInjectPanel(tabId);
 }
 
 export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await readIncident(tabId);
     await forgetTab(tabId);
+    await removeSession(responseKey(tabId));
     await leaveRetry(tabId, originOf(incident?.url));
   });
 }

@@ -26,6 +26,8 @@ import { withOriginLock } from './tab-lock';
 export const ALARM_PREFIX = 'retry:';
 export const RECOVERED_NOTIFICATION_PREFIX = 'recovered:';
 
+const OFFLINE_RECHECK_MS = 2_000;
+
 /** Live timers for waits shorter than an alarm can be; losing them (worker stopped) only costs the alarm's delay. */
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -93,6 +95,13 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
 async function arm(record: RetryRecord): Promise<void> {
   const { origin } = record;
   clearTimer(origin);
+  if (record.state === 'offline') {
+    // Workers do not always get the 'online' event (Chromium's offline emulation changes
+    // navigator.onLine without firing it): look again every few seconds, and every 30 s by alarm.
+    timers.set(origin, setTimeout(() => void probeOrigin(origin).catch(report), OFFLINE_RECHECK_MS));
+    await setAlarm(ALARM_PREFIX + origin, Date.now() + ALARM_MIN_DELAY_MS);
+    return;
+  }
   if (record.state !== 'waiting') {
     await clearAlarm(ALARM_PREFIX + origin);
     return;
@@ -126,6 +135,13 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
     const record = await readRetry(origin);
     if (!record) return { result: 'skipped' as const };
     const now = Date.now();
+    if (record.state === 'offline') {
+      if (!isOnline()) return { result: 'skipped' as const, record };
+      // Back online without the event: resume now (the probe below happens right away).
+      record.schedule = onOnline(record.schedule, now);
+      record.state = 'waiting';
+      await writeRetry(record);
+    }
     if (!force && (record.state !== 'waiting' || record.schedule.nextAt > now + 250)) {
       return { result: 'skipped' as const, record }; // an early or duplicate wake-up: just re-arm
     }

@@ -32,7 +32,8 @@ export function classify(obs: Observation): Incident | null {
     case 'soft': {
       const status = softErrorStatus(obs.title);
       if (status === undefined) return null;
-      return { ...base, kind: 'soft', ...httpOutcome(status, {}, 'GET'), severity: 'warning', headers: {} };
+      // Not retryable by itself: the server answered 200, so a probe cannot tell when it is fixed.
+      return { ...base, kind: 'soft', ...httpOutcome(status, {}, 'GET'), severity: 'warning', retryable: false, headers: {} };
     }
     case 'network': {
       const netError = normalizeNetError(obs.error);

@@ -139,8 +139,12 @@ function unitInterval(x: number): number {
   return x >= 0 && x <= 1 ? x : x > 1 ? 1 : 0;
 }
 
-/** The decision for a recorded incident (its method, outcome and raw `Retry-After`). */
-export function decisionFor(incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'>, now: number): RetryDecision {
+/**
+ * The decision for a recorded incident (its method, outcome and raw `Retry-After`). A soft error
+ * (an error page served with 200) is never retried automatically: every probe would "succeed".
+ */
+export function decisionFor(incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'> & { kind?: Incident['kind'] }, now: number): RetryDecision {
+  if (incident.kind === 'soft') return { retry: false, reason: 'status' };
   const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
   return isRetryable({
     method: incident.method,

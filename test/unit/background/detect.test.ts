@@ -127,12 +127,35 @@ describe('a main-frame network error', () => {
 });
 
 describe('tab changes', () => {
-  it('a soft-error title on a healthy response is an incident', async () => {
+  it('a soft-error title on a healthy response is an incident (response first, as in Chrome)', async () => {
     const tabId = await newTab('https://blog.example/post');
     await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
+    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502, retryable: false });
+    // Never retried automatically: the server says 200, so no probe could tell when it is fixed.
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+    expect(await fakeBrowser.storage.session.get('retry:https://blog.example')).toEqual({});
+  });
+
+  it('a soft-error title before its 200 response (as in Firefox) is still an incident', async () => {
+    const tabId = await newTab('https://blog.example/post');
+    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
+    const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
+    await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
+    await change;
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
-    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
+  });
+
+  it('an error page’s own title arriving before its 502 POST response is not a soft error, and nothing is retried', async () => {
+    const tabId = await newTab('https://shop.example/cart');
+    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
+    const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
+    await response(tabId, 502, { method: 'POST' });
+    await change;
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, method: 'POST' });
+    expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toEqual({});
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
   });
 
   it('an ordinary title is nothing', async () => {

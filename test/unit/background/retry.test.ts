@@ -221,6 +221,18 @@ describe('auto-retry of a failed page', () => {
     expect(probed).toHaveLength(1);
   });
 
+  it('notices being back online even when no online event arrives (Chromium workers)', async () => {
+    await failingTab();
+    onlineFlag = false;
+    await retry.connectivityChanged(false);
+    await advance(10_000);
+    expect(probed).toEqual([]);
+    onlineFlag = true; // no event
+    await advance(3000);
+    expect(probed).toHaveLength(1);
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting' });
+  });
+
   it('resumes after the worker was stopped: timers are gone, storage and alarm are not', async () => {
     await failingTab();
     vi.clearAllTimers(); // what a stopped worker loses

@@ -158,7 +158,7 @@ describe('classify: soft errors', () => {
       status: 504,
       badge: '504',
       severity: 'warning',
-      retryable: true,
+      retryable: false, // answered 200: a probe cannot tell when it is fixed
       headers: {},
     });
   });
