@@ -217,6 +217,24 @@ for (const name of BROWSERS) {
       }),
     );
 
+    it('a navigation the user stops (ERR_ABORTED / NS_BINDING_ABORTED) is not an error', { timeout: 60_000 }, () =>
+      withBrowser(name, async (browser) => {
+        const { page, tabId } = await openTab(browser);
+        // /gateway-timeout takes 1 s to fail; stop it long before, as the Stop button would.
+        await page.evaluate((to) => {
+          location.href = to;
+          setTimeout(() => window.stop(), 300);
+        }, `${site.urls.gatewayTimeout}?visit=${visits}`);
+        await new Promise((r) => setTimeout(r, 600));
+        assert.match(page.url(), /\/\?visit=/, 'the stopped navigation did not commit');
+        const quietUntil = Date.now() + 1500; // past the moment the 504 would have arrived
+        do {
+          const state = await extensionState(browser, tabId);
+          assert.ok(state.badge === '' && state.incident === null, `a stopped navigation became an incident:${dump(state)}`);
+        } while (Date.now() < quietUntil);
+      }),
+    );
+
     it('recovery: the same tab reaching a healthy page clears badge and incident', { timeout: 60_000 }, () =>
       withBrowser(name, async (browser) => {
         const { page, tabId } = await openTab(browser);
