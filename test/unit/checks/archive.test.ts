@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveCheck, parseAvailability, waybackLinkFor } from '../../../src/checks/archive';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { contextFor, expectOnlyHostSent, FAILING_URL, never, timed } from './helpers';
+import { contextFor, expectOnlyHostSent, FAILING_URL, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 describe('archived copy', () => {
   it('asks the Wayback Machine about the origin’s front page only', async () => {

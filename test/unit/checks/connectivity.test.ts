@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectivityCheck } from '../../../src/checks/connectivity';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { CLOSED, contextFor, never, timed } from './helpers';
+import { CLOSED, contextFor, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const withEndpoints = (connectivity: Array<{ url: string; expectStatus: number; expectBody?: string }>) => {
   const ctx = contextFor(services);

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dnsCheck, dnsConsensus, parseDohAnswer } from '../../../src/checks/dns';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
 import { RateLimiter } from '../../../src/checks/limits';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { contextFor, expectOnlyHostSent, never, timed } from './helpers';
+import { contextFor, expectOnlyHostSent, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const PUBLIC_V4 = '93.184.216.34';
 

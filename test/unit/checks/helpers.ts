@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { endpointsAt } from '../../../src/checks/endpoints';
 import type { CheckContext } from '../../../src/checks/types';
-import type { OutsideServices } from '../../fixtures/outside-services.mjs';
+import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
 
 /** The failing page: its path, query and fragment must never reach any outside service. */
 export const FAILING_URL = 'https://shop.example/account/orders?session=SECRET123&ref=mail#details';
@@ -38,4 +38,27 @@ export async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number
   const started = performance.now();
   const value = await work;
   return { value, ms: performance.now() - started };
+}
+
+/**
+ * One stand-in server for a test file, started before its tests and stopped after them, with
+ * default behaviour and an empty log before each test. Used as if it were the server itself.
+ */
+export function useOutsideServices(): OutsideServices {
+  let current: OutsideServices | undefined;
+  beforeAll(async () => {
+    current = await startOutsideServices();
+  });
+  afterAll(() => current?.stop());
+  beforeEach(() => {
+    current!.setBehaviour();
+    current!.clearLog();
+  });
+  return new Proxy({} as OutsideServices, {
+    get(_, key) {
+      if (!current) throw new Error('outside services not started yet');
+      const value = Reflect.get(current, key) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchJson, fetchStatus, fetchText, rateLimitReset, sleep, timeLeft } from '../../../src/checks/http';
 import { RateLimiter } from '../../../src/checks/limits';
 import { isRecord } from '../../../src/core/validate';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { CLOSED, contextFor, never, timed } from './helpers';
+import { CLOSED, contextFor, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const anyObject = (v: unknown) => (isRecord(v) ? v : undefined);
 const doh = () => `${services.base}/resolve?name=shop.example&type=A`;

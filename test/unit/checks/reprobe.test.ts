@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reprobeCheck } from '../../../src/checks/reprobe';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { CLOSED, contextFor, never, timed } from './helpers';
+import { CLOSED, contextFor, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 /** The failing site is the stand-in itself; the failing URL has a private path and query. */
 const ctx = (overrides = {}) => contextFor(services, { host: '127.0.0.1', origin: services.base, url: `${services.base}/account/orders?session=SECRET123`, ...overrides });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, LOCAL_CHECKS } from '../../../src/checks';
 import { EvidenceCache } from '../../../src/checks/limits';
 import { runChecks } from '../../../src/checks/run';
@@ -10,18 +10,10 @@ import { classify } from '../../../src/core/classify';
 import { DEFAULT_CONSENT, type Consent } from '../../../src/core/consent';
 import { verdict } from '../../../src/core/verdict';
 import type { Incident } from '../../../src/shared/incident';
-import { DEFAULT_BEHAVIOUR, startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { contextFor, expectOnlyHostSent, FAILING_URL, timed } from './helpers';
+import { DEFAULT_BEHAVIOUR } from '../../fixtures/outside-services.mjs';
+import { contextFor, expectOnlyHostSent, FAILING_URL, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };

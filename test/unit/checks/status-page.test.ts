@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
 import { knownStatusPage, parseStatusJson, registrableDomain, statusPageCheck } from '../../../src/checks/status-page';
-import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { contextFor, expectOnlyHostSent, never, timed } from './helpers';
+import { contextFor, expectOnlyHostSent, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const github = (overrides = {}) => contextFor(services, { host: 'github.com', origin: 'https://github.com', url: 'https://github.com/org/private-repo/issues?q=secret', ...overrides });
 

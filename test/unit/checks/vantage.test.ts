@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../../src/checks/limits';
 import type { Evidence, VantageNode } from '../../../src/checks/types';
 import { createVantageCheck, vantageCheck } from '../../../src/checks/vantage';
 import { checkHostSource, parseCheckHostNode, parseCheckHostStart } from '../../../src/checks/vantage-check-host';
 import { globalpingSource, parseGlobalpingMeasurement } from '../../../src/checks/vantage-globalping';
 import type { PollSchedule, VantageSource } from '../../../src/checks/vantage-source';
-import { DEFAULT_BEHAVIOUR, startOutsideServices, type Behaviour, type OutsideServices } from '../../fixtures/outside-services.mjs';
-import { contextFor, expectOnlyHostSent, never, timed } from './helpers';
+import { DEFAULT_BEHAVIOUR, type Behaviour } from '../../fixtures/outside-services.mjs';
+import { contextFor, expectOnlyHostSent, never, timed, useOutsideServices } from './helpers';
 
-let services: OutsideServices;
-beforeAll(async () => {
-  services = await startOutsideServices();
-});
-afterAll(() => services.stop());
-beforeEach(() => {
-  services.setBehaviour();
-  services.clearLog();
-});
+const services = useOutsideServices();
 
 const FAST: PollSchedule = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
 const check = createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]);
