@@ -21,6 +21,9 @@ export function manifestFor(browser: TargetBrowser, source: Json): Json {
     ...(background.type ? { type: background.type } : {}),
   };
   delete manifest.minimum_chrome_version;
+  // Firefox's default MV3 policy for extension pages adds `upgrade-insecure-requests`, which turns
+  // the worker's probes of an http:// site into https:// requests that fail. Same policy, minus that.
+  manifest.content_security_policy = { extension_pages: "script-src 'self'" };
   // Firefox can resolve names as the browser does (dns.resolve); Chrome has no such permission.
   manifest.permissions = [...((manifest.permissions as string[] | undefined) ?? []), 'dns'];
   manifest.browser_specific_settings = {

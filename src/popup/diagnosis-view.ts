@@ -47,6 +47,12 @@ function evidenceLine(e: Evidence): HTMLElement {
   );
 }
 
+/**
+ * What the visitor ticked, kept across redraws (the popup redraws whenever storage changes).
+ * Nothing is pre-ticked: consent is given, never assumed.
+ */
+const ticked: Partial<Record<ConsentSource, boolean>> = {};
+
 const SOURCE_KEYS: Record<ConsentSource, string> = {
   dns: 'consent_dns',
   vantage: 'consent_vantage',
@@ -69,9 +75,14 @@ export function outsideCheckView(consent: Consent, host: string, isPrivate: bool
   const boxes = CONSENT_SOURCES.map((source) => {
     const id = `consent-${source}`;
     const box = h('input', { type: 'checkbox', id, 'data-consent': source });
-    box.checked = true;
+    box.checked = ticked[source] === true;
+    box.addEventListener('change', () => {
+      ticked[source] = box.checked;
+      button.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
+    });
     return { source, box, row: h('p', { class: 'consent-row' }, box, h('label', { for: id }, t(SOURCE_KEYS[source]))) };
   });
+  button.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
   button.addEventListener('click', () => {
     let next = validateConsent({});
     for (const { source, box } of boxes) next = withConsent(next, source, box.checked);

@@ -15,6 +15,8 @@ describe('manifestFor', () => {
     expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
     expect(firefox).not.toHaveProperty('minimum_chrome_version');
     expect(firefox.permissions).toEqual([...(source.permissions as string[]), 'dns']);
+    // Without it Firefox upgrades the worker's http:// probes to https://.
+    expect(firefox.content_security_policy).toEqual({ extension_pages: "script-src 'self'" });
     expect(firefox.browser_specific_settings).toEqual({
       gecko: { id: GECKO_ID, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
     });

@@ -1,0 +1,654 @@
+// Diagnosis end to end: the BUILT extension in a real browser diagnoses a failing site, with every
+// outside service (connectivity endpoints, DNS-over-HTTPS, check-host.net, Globalping, status
+// pages, the Wayback Machine) replaced by the local stand-in (test/fixtures/outside-services.mjs),
+// and the failing site served by a real nginx under a public-looking name (`shop.example`).
+// We read the verdict where the user sees it (the popup's data-verdict) and where the worker keeps
+// it (`diagnosis:<tabId>` in storage.session), and we prove what was — and was not — sent, from
+// the logs of everything that could have received it. Each scenario gets a fresh browser profile.
+//
+// The site: a small nginx of our own that answers 502 on every path, its root included. (The demo
+// site's root is healthy, and the re-probe asks the failing origin's root, never the path, so there
+// it would rightly say "back up".)
+//
+// Chromium: `--host-resolver-rules` maps shop.example to nginx (or to a closed port) and EVERY
+// other name to the stand-in (`MAP *`), so any request the extension makes to any host lands in
+// the stand-in's log; the stand-in speaks HTTPS with a throw-away self-signed certificate, which
+// `--ignore-certificate-errors` makes the extension's service worker accept (verified: without
+// it every fetch to the stand-in fails), and plain HTTP on the same port. It also logs every TLS
+// handshake by its SNI, so even a connection that never got as far as a request would show.
+// Chromium's own background requests land there too; they are named one by one (CHROMIUM_OWN).
+//
+// Firefox differences (it has no host-resolver-rules, and its certificate trust cannot be changed
+// through the harness's launcher):
+//  - All its traffic goes through a recording HTTP proxy (`http_proxy`/`https_proxy` in the
+//    environment, which Firefox's default "system proxy" setting reads; loopback goes direct).
+//    The proxy serves `http://shop.example` from nginx and refuses every CONNECT, so the proxy
+//    log is the complete list of hosts Firefox contacted; for HTTPS it sees only `host:port`, never
+//    paths or queries (so "only the hostname is sent" is proven in Chromium only).
+//  - The outside services are therefore unreachable in Firefox: connectivity reads "offline" and
+//    the consented checks give no evidence, so no verdict scenario (down for everyone, just you,
+//    your DNS) runs there. What runs: no outside request before consent (and, as the control, the
+//    consented sources — and only those — being contacted after consent in the popup), and a
+//    private host getting no outside request at all, with every consent given.
+//  - Firefox's DNS check also asks the browser's own resolver (`dns.resolve`); Chromium has none.
+//  - The stand-in's own log stays empty in Firefox (nothing can reach it); we assert that too.
+//  - Found here and fixed: Firefox upgraded the extension's own http:// fetches to https:// (its
+//    default MV3 extension CSP has `upgrade-insecure-requests`), so the re-probe of an http-only
+//    site failed there; loopback is not upgraded, which is why other tests missed it.
+//
+// Run: `node --test --test-reporter=spec test/e2e/diagnosis.e2e.mjs` (E2E_BROWSERS=chromium,firefox
+// by default) or through `npm run test:e2e`. Needs dist/ built, nginx and openssl.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { findNginx, freePort } from '../fixtures/demo-site.mjs';
+import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
+import { launchBrowser, poll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
+const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+/** The failing site's public-looking name (never private, so outside checks are allowed for it). */
+const SITE = 'shop.example';
+/** Where its status page is discovered (`status.<registrable domain>`, src/checks/status-page.ts). */
+const SITE_STATUS = `status.${SITE}`;
+/** The connectivity endpoints' hosts (src/checks/endpoints.ts): local checks, they learn nothing about the site. */
+const CONNECTIVITY_HOSTS = ['www.gstatic.com', 'cloudflare.com'];
+/** Hosts that learn which site is visited: allowed only after consent, and never for private hosts. */
+const OUTSIDE_HOSTS = {
+  dns: ['cloudflare-dns.com', 'dns.google'],
+  vantage: ['check-host.net', 'api.globalping.io'],
+  statusPage: [SITE_STATUS, ...REAL_HOSTS.filter((h) => /status/.test(h))],
+  archive: ['archive.org'],
+};
+/** Stand-in services per consent source. */
+const SERVICES_OF = {
+  dns: ['doh-cloudflare', 'doh-google'],
+  vantage: ['check-host', 'globalping'],
+  statusPage: ['statuspage'],
+  archive: ['wayback'],
+};
+const ALL_CONSENT = { dns: true, vantage: true, statusPage: true, archive: true };
+const OUTSIDE_CHECKS = ['dns', 'vantage', 'status-page', 'archive'];
+/** Must never reach anyone but the site itself (a session token in the failing URL). */
+const SECRET = 'tok-5e3c1f0a9b7d4e21';
+
+const LOCAL_MS = 15_000; // local checks end by 8 s (src/background/diagnose.ts)
+const OUTSIDE_MS = 25_000; // outside checks end by 20 s; the stand-ins answer within ~2 s
+const QUIET_MS = 750; // how long "nothing more is sent" must hold
+
+/** The stand-in's defaults, with every vantage point seeing the site fail (a 502, or no answer at all). */
+const ALL_DOWN = {
+  checkHost: { nodes: DEFAULT_BEHAVIOUR.checkHost.nodes.map((n, i) => ({ ...n, state: i === 0 ? 'unreachable' : 'error', status: 502 })) },
+  globalping: { probes: DEFAULT_BEHAVIOUR.globalping.probes.map((p) => ({ ...p, state: 'error', status: 502 })) },
+};
+/** Public resolvers give the address the browser used (the site's host is mapped to 127.0.0.1). */
+const DNS_AGREES = { doh: { names: { [SITE]: { a: ['127.0.0.1'], aaaa: [] } } } };
+/** Faster than the default (one `null` poll first): results at check-host's first poll. */
+const PROMPT = { checkHost: { nullPolls: 0 }, globalping: { inProgressPolls: 0 } };
+const behaviour = (...parts) => parts.reduce((all, part) => {
+  for (const [key, value] of Object.entries(part)) all[key] = { ...all[key], ...value };
+  return all;
+}, {});
+
+let certDir;
+let services; // the outside-service stand-in (HTTPS)
+let site; // nginx: `/start` answers 200, every other path 502 (its upstream is dead)
+let proxy; // Firefox only: records every request Firefox sends to the network
+let visits = 0;
+
+before(async () => {
+  certDir = mkdtempSync(join(tmpdir(), 'downcheck-cert-'));
+  const tls = selfSignedCertificate(certDir);
+  services = await startOutsideServices({ tls });
+  site = await startFailingSite();
+  if (BROWSERS.includes('firefox')) proxy = await startRecordingProxy({ [SITE]: site.port });
+});
+after(async () => {
+  await Promise.all([services?.stop(), site?.stop(), proxy?.stop()]);
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
+});
+
+// ── fixtures ─────────────────────────────────────────────────────────────────────────────────
+
+/** A throw-away self-signed certificate for the real service names (trusted by nobody). */
+function selfSignedCertificate(dir) {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const names = [...REAL_HOSTS, SITE_STATUS].map((h) => `DNS:${h}`).join(',');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+/**
+ * A real nginx that fails on every path but `/start` (its upstream port is closed: nginx answers
+ * its own 502). The demo site's root page is healthy, and the re-probe asks the origin's root, so
+ * it would (rightly) say "back up": this site fails at the root too. `refusedPort`: nothing listens.
+ */
+async function startFailingSite() {
+  const dir = mkdtempSync(join(tmpdir(), 'downcheck-failing-site-'));
+  const [port, deadPort, refusedPort] = [await freePort(), await freePort(), await freePort()];
+  mkdirSync(join(dir, 'tmp'));
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp/${t};`).join('\n  ');
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off;
+master_process off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+${process.getuid?.() === 0 ? 'user root;' : ''}
+events { worker_connections 64; }
+http {
+  access_log ${dir}/access.log;
+  ${temp}
+  default_type text/html;
+  server {
+    listen 127.0.0.1:${port};
+    location = /start { return 200 '<!doctype html><title>Start</title><h1>Start</h1>'; }
+    location = /favicon.ico { return 204; }
+    location / { proxy_pass http://127.0.0.1:${deadPort}; }
+  }
+}
+`,
+  );
+  const nginx = spawn(findNginx(), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
+  const killOnExit = () => nginx.exitCode === null && nginx.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (nginx.exitCode === null && nginx.signalCode === null) {
+      const exited = new Promise((r) => nginx.once('exit', r));
+      nginx.kill('SIGTERM');
+      const timer = setTimeout(() => nginx.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await poll(
+      () =>
+        new Promise((resolve, reject) => {
+          if (nginx.exitCode !== null) reject(new Error(`nginx exited: ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`));
+          const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket.destroy() ?? true));
+          socket.on('error', () => resolve(undefined));
+        }),
+      { timeoutMs: 5000, intervalMs: 50, what: 'nginx to listen' },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, refusedPort, origin: `http://127.0.0.1:${port}`, stop };
+}
+
+/**
+ * Firefox's view of the network: a forward proxy that records every request (plain HTTP: the full
+ * URL; HTTPS: `CONNECT host:port`). Plain HTTP to a host in `routes` is served by that local port;
+ * everything else is refused, so nothing leaves the machine.
+ */
+async function startRecordingProxy(routes) {
+  const log = [];
+  const server = createServer((req, res) => {
+    let target;
+    try {
+      target = new URL(req.url);
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    log.push({ method: req.method, host: target.hostname, target: req.url, referer: req.headers.referer, time: Date.now() });
+    const port = routes[target.hostname];
+    if (!port) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('refused by the test proxy');
+    const headers = { ...req.headers };
+    for (const hop of ['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive']) delete headers[hop];
+    const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: target.pathname + target.search, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connect', (req, socket) => {
+    log.push({ method: 'CONNECT', host: req.url.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), target: req.url, time: Date.now() });
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
+  });
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    log,
+    clearLog: () => void (log.length = 0),
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ── browsers ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A fresh browser for one scenario, always closed afterwards. Chromium: `shop.example` → `sitePort`,
+ * every other name → the stand-in (loopback excluded). Firefox: everything through the proxy.
+ */
+async function withBrowser(name, { sitePort = site.port } = {}, scenario) {
+  let browser;
+  if (name === 'chromium') {
+    const rules = [`MAP ${SITE} 127.0.0.1:${sitePort}`, `MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
+    browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
+  } else {
+    // Firefox reads these at start-up ("use system proxy settings", its default); restored at once.
+    const keys = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    Object.assign(process.env, { http_proxy: proxy.url, https_proxy: proxy.url, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, no_proxy: 'localhost,127.0.0.1', NO_PROXY: 'localhost,127.0.0.1' });
+    try {
+      browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+  try {
+    await scenario(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A tab on nginx's healthy start page (a unique URL, for its tab id), then an in-page navigation to `url`. */
+async function openFailingTab(browser, url) {
+  visits += 1;
+  const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
+  const tabId = await browser.tabIdOf(page);
+  await browser.navigateInPage(page, url);
+  return { page, tabId };
+}
+
+/** The tab's incident and diagnosis record, as the worker keeps them. */
+const stored = (browser, tabId) =>
+  browser.extEval(async (id) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    const session = await api.storage.session.get([`incident:${id}`, `diagnosis:${id}`]);
+    const { consent } = await api.storage.local.get('consent');
+    return { incident: session[`incident:${id}`] ?? null, diagnosis: session[`diagnosis:${id}`] ?? null, consent: consent ?? null };
+  }, tabId);
+
+const setConsent = (browser, consent) =>
+  browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ consent: c }), consent);
+
+/** Waits for the tab's diagnosis to finish (`outside`: the consented run, else the automatic local one). */
+async function diagnosisDone(browser, tabId, { outside }) {
+  let last;
+  try {
+    await poll(
+      async () => {
+        last = await stored(browser, tabId);
+        const d = last.diagnosis;
+        return d && d.done && d.outside === outside && d.incidentTime === last.incident?.time ? true : undefined;
+      },
+      { timeoutMs: outside ? OUTSIDE_MS : LOCAL_MS, intervalMs: 150, what: `the ${outside ? 'outside' : 'local'} diagnosis of tab ${tabId}` },
+    );
+  } catch (error) {
+    error.message += `\n  stored: ${JSON.stringify(last)}`;
+    throw error;
+  }
+  return last;
+}
+
+/** The popup, opened in a tab of its own for `tabId` (the full-guide form: `?tab=`). */
+async function openPopup(browser, tabId) {
+  const url = browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`);
+  const page = await browser.openPage();
+  // Firefox: goto never settles for extension pages; poll the page instead (both browsers).
+  page.goto(url).catch(() => undefined);
+  await poll(async () => ((await page.evaluate(() => document.querySelector('[data-testid=incident]') !== null)) ? true : undefined), {
+    timeoutMs: 10_000,
+    what: `the popup for tab ${tabId} showing the incident`,
+  });
+  return page;
+}
+
+/** The popup's verdict once it shows `kind`, or the last one it showed. */
+async function popupVerdict(page, kind) {
+  let shown;
+  await poll(
+    async () => {
+      shown = await page.evaluate(() => document.querySelector('[data-testid=verdict]')?.getAttribute('data-verdict') ?? null);
+      return shown === kind ? true : undefined;
+    },
+    { timeoutMs: 5000, what: `the popup to show data-verdict="${kind}"` },
+  ).catch(() => undefined);
+  return shown;
+}
+
+const evidenceOf = (record, check) => record.diagnosis.evidence.find((e) => e.check === check);
+const brief = (r) => `${r.service} ${r.method} ${r.scheme}://${r.host}${r.path}${r.search}`;
+const show = (log) => (log.length ? `\n  ${log.map(brief).join('\n  ')}` : ' (none)');
+
+/**
+ * Chromium's own background requests (Google sign-in cookie check, component/extension updater)
+ * that its flags do not silence. Named one by one, so anything new fails the test until understood.
+ */
+const CHROMIUM_OWN = [
+  { host: 'accounts.google.com', path: '/ListAccounts' },
+  { host: 'update.googleapis.com', path: '/service/update2/json' },
+];
+const chromiumOwn = (r) => CHROMIUM_OWN.some((o) => r.host === o.host && r.path === o.path);
+
+/** Everything beyond the connectivity endpoints, in Chromium (where every name leads to the stand-in). */
+function chromiumOutsideTraffic() {
+  return {
+    requests: services.log.filter((r) => r.service !== 'connectivity' && !chromiumOwn(r)),
+    // Handshakes with other names, or failed ones (they never reach the request log).
+    handshakes: services.connections.filter((c) => !c.ok || ![...CONNECTIVITY_HOSTS, ...CHROMIUM_OWN.map((o) => o.host)].includes(c.servername)),
+  };
+}
+
+/** Asserts nothing but connectivity was asked, and waits QUIET_MS to be sure nothing more follows. */
+async function assertNothingOutside(what) {
+  const until = Date.now() + QUIET_MS;
+  do {
+    const { requests, handshakes } = chromiumOutsideTraffic();
+    assert.deepEqual(requests.map(brief), [], `${what}: requests beyond connectivity:${show(requests)}`);
+    assert.deepEqual(handshakes, [], `${what}: TLS handshakes beyond the connectivity hosts`);
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < until);
+}
+
+/** The verdict in storage and in the popup (opened after the diagnosis finished, or `popup` given). */
+async function assertVerdict(browser, tabId, record, expected, popup) {
+  const { kind, confidence } = record.diagnosis.verdict;
+  const evidence = JSON.stringify(record.diagnosis.evidence.map((e) => ({ check: e.check, outcome: e.outcome })));
+  assert.deepEqual({ kind, confidence }, expected, `verdict of diagnosis:${tabId}; evidence: ${evidence}`);
+  const page = popup ?? (await openPopup(browser, tabId));
+  assert.equal(await popupVerdict(page, expected.kind), expected.kind, "the popup's [data-testid=verdict] data-verdict");
+}
+
+// ── Chromium: the full set ───────────────────────────────────────────────────────────────────
+
+if (BROWSERS.includes('chromium')) {
+  describe('chromium: diagnosis with outside services stood in', () => {
+    it('no outside request before consent; after consent in the popup, only the ticked sources', { timeout: 60_000 }, async (t) => {
+      services.clearLog();
+      services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
+      let afterRerender;
+      await withBrowser('chromium', {}, async (browser) => {
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/cart?visit=${visits + 1}`);
+        const local = await diagnosisDone(browser, tabId, { outside: false });
+        assert.equal(local.incident.status, 502, 'precondition: nginx 502 at shop.example');
+        assert.equal(local.consent, null, 'a fresh profile has no consent stored');
+        for (const check of OUTSIDE_CHECKS) {
+          assert.equal(evidenceOf(local, check)?.outcome.reason, 'not-consented', `${check}: answered "not consented" without running`);
+        }
+        assert.equal(evidenceOf(local, 'connectivity')?.outcome.kind, 'online', 'the connectivity stand-in answered (TLS accepted)');
+        assert.ok(services.requests('connectivity').length > 0, 'the connectivity endpoints were asked');
+
+        // The popup asks, source by source; opening it sends nothing.
+        const popup = await openPopup(browser, tabId);
+        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=consent]') !== null), 'the consent box is shown');
+        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=verdict]') !== null), 'the local verdict is shown');
+        await assertNothingOutside('after the incident, the local checks and opening the popup');
+
+        // Nothing is pre-ticked. The visitor ticks three sources (real clicks) and leaves the archive
+        // out; then the popup redraws, as it does on any storage.session change (the worker's retry
+        // schedule and diagnosis progress write there). Here a harmless key of ours triggers it.
+        for (const source of ['dns', 'vantage', 'statusPage']) await popup.click(`[data-consent=${source}]`);
+        await popup.evaluate(() => void (document.querySelector('[data-consent=archive]').dataset.e2eBefore = 'redraw'));
+        await browser.extEval(() => chrome.storage.session.set({ 'e2e:nudge': Date.now() }));
+        afterRerender = await poll(
+          () =>
+            popup.evaluate(() => {
+              const box = document.querySelector('[data-consent=archive]');
+              if (!box || box.dataset.e2eBefore) return undefined;
+              return [...document.querySelectorAll('[data-consent]')].map((b) => `${b.dataset.consent}:${b.checked}`).join(',');
+            }),
+          { timeoutMs: 5000, what: 'the popup to redraw' },
+        );
+        await browser.extEval(() => chrome.storage.session.remove('e2e:nudge'));
+        await assertNothingOutside('after ticking sources, before agreeing');
+
+        await popup.click('[data-testid=consent] [data-action=diagnose]');
+        const outside = await diagnosisDone(browser, tabId, { outside: true });
+        assert.deepEqual(outside.consent, { dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        for (const source of ['dns', 'vantage', 'statusPage']) {
+          for (const service of SERVICES_OF[source]) assert.ok(services.requests(service).length > 0, `${service} asked after consent to ${source}:${show(services.log)}`);
+        }
+        assert.deepEqual(services.requests('wayback').map(brief), [], 'the unticked archive is never asked');
+        assert.equal(evidenceOf(outside, 'archive')?.outcome.reason, 'not-consented');
+        assert.deepEqual(services.requests('site').filter((r) => !chromiumOwn(r)).map(brief), [], 'no request to any other host');
+        // Vantage all up while you get the site's own 502 → rule 9 of src/core/verdict.ts.
+        await assertVerdict(browser, tabId, outside, { kind: 'partly-down', confidence: 'medium' }, popup);
+      });
+      // Found by this test once: each redraw rebuilt the consent box with every source ticked.
+      await t.test('what the visitor ticked survives the popup redrawing, and nothing is pre-ticked', () => {
+        assert.equal(afterRerender, 'dns:true,vantage:true,statusPage:true,archive:false', 'the consent boxes after a redraw');
+      });
+    });
+
+    it('down for everyone: every vantage point fails too', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(
+        behaviour(PROMPT, DNS_AGREES, ALL_DOWN, { statusPage: { pages: { [SITE_STATUS]: { indicator: 'major', description: 'Checkout is down', name: 'Shop' } } } }),
+      );
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/checkout?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        await popup.click('[data-action=diagnose]');
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        const reprobe = evidenceOf(record, 'reprobe')?.outcome;
+        assert.deepEqual([reprobe?.kind, reprobe?.status], ['answered', 502], `your re-probe still gets the 502: ${JSON.stringify(reprobe)}`);
+        const vantage = evidenceOf(record, 'vantage')?.outcome;
+        assert.equal(vantage?.kind, 'observed', `vantage evidence: ${JSON.stringify(vantage)}`);
+        assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 6 }, 'all six nodes (3 check-host, 3 Globalping) fail');
+        assert.equal(evidenceOf(record, 'status-page')?.outcome.indicator, 'major', 'the discovered status page was read');
+        // Rule 7: all down, the site's own gateway answered 502, the status page says major → high.
+        await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
+      });
+    });
+
+    it('just you (your connection): vantage points get 200 while your connection is refused', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
+      return withBrowser('chromium', { sitePort: site.refusedPort }, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/?visit=${visits + 1}`);
+        const local = await diagnosisDone(browser, tabId, { outside: false });
+        assert.deepEqual([local.incident.kind, local.incident.netError], ['network', 'refused'], 'precondition: connection refused');
+        const popup = await openPopup(browser, tabId);
+        await popup.click('[data-action=diagnose]');
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        assert.equal(evidenceOf(record, 'reprobe')?.outcome.kind, 'unreachable', 'your re-probe fails');
+        const vantage = evidenceOf(record, 'vantage')?.outcome;
+        assert.deepEqual({ up: vantage?.up, down: vantage?.down }, { up: 6, down: 0 }, 'every vantage point gets 200');
+        // Rule 9: everyone else reaches it, you do not, and nothing says the site itself failed.
+        // (A 5xx from the site while vantage points see 200 reads as partly down instead: see the first scenario.)
+        await assertVerdict(browser, tabId, record, { kind: 'just-you-connection', confidence: 'high' }, popup);
+      });
+    });
+
+    it('just you (your DNS): public resolvers give another address than the one the browser used', { timeout: 60_000 }, () => {
+      services.clearLog();
+      // The defaults: public DNS says 93.184.216.34 / 2606:2800:…; the browser connected to 127.0.0.1.
+      services.setBehaviour(behaviour(PROMPT));
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/login?visit=${visits + 1}`);
+        const local = await diagnosisDone(browser, tabId, { outside: false });
+        assert.equal(local.incident.ip, '127.0.0.1', 'precondition: the incident records the address the browser used');
+        const popup = await openPopup(browser, tabId);
+        await popup.click('[data-action=diagnose]');
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        const dns = evidenceOf(record, 'dns')?.outcome;
+        assert.deepEqual(
+          { consensus: dns?.consensus, browserIp: dns?.browserIp, browserIpMatches: dns?.browserIpMatches },
+          { consensus: 'resolves', browserIp: '127.0.0.1', browserIpMatches: false },
+          `dns evidence: ${JSON.stringify(dns)}`,
+        );
+        assert.deepEqual(
+          services.log.filter((r) => r.service.startsWith('doh-')).map((r) => r.query.name).sort(),
+          [SITE, SITE, SITE, SITE],
+          'both resolvers asked for A and AAAA of the host',
+        );
+        // Rule 6: public DNS resolves, you fail, an address no public resolver gives, vantage all up → high.
+        await assertVerdict(browser, tabId, record, { kind: 'just-you-dns', confidence: 'high' }, popup);
+      });
+    });
+
+    it('private host (127.0.0.1): no outside request at all, even with every consent given', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(behaviour(PROMPT));
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `${site.origin}/admin?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null), 'the popup says the host stays private');
+        assert.equal(await popup.evaluate(() => document.querySelector('[data-action=diagnose]')), null, 'and offers no outside check');
+        // Asked anyway, as the popup would: the worker itself must refuse.
+        const reply = await popup.evaluate((id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }), tabId);
+        assert.deepEqual(reply, { ok: true, value: { started: true } });
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
+        await assertNothingOutside('private host, all consent, outside checks requested');
+        // Only the site's own answer (nginx's 502, still failing on re-probe) → rule 12.
+        await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'medium' }, popup);
+      });
+    });
+
+    it('only the hostname is sent: no path, query or token reaches any outside service', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const failing = `http://${SITE}/account/orders/8841?session=${SECRET}&visit=${visits + 1}#${SECRET}`;
+        const { page, tabId } = await openFailingTab(browser, failing);
+        await page.evaluate((s) => void (document.cookie = `sid=${s}; path=/`), SECRET).catch(() => undefined);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        await popup.click('[data-action=diagnose]');
+        await diagnosisDone(browser, tabId, { outside: true });
+        // Every source was asked, each with the host (or origin) only.
+        const asked = (service) => services.requests(service);
+        assert.ok(asked('doh-cloudflare').length && asked('doh-google').length, `DoH asked:${show(services.log)}`);
+        for (const r of [...asked('doh-cloudflare'), ...asked('doh-google')]) assert.equal(r.query.name, SITE);
+        const checkHostStart = asked('check-host').find((r) => r.path === '/check-http');
+        assert.equal(checkHostStart?.query.host, `http://${SITE}`, 'check-host.net gets the origin');
+        const globalpingStart = asked('globalping').find((r) => r.method === 'POST');
+        assert.equal(JSON.parse(globalpingStart?.body ?? '{}').target, SITE, 'Globalping gets the host');
+        assert.equal(asked('wayback')[0]?.query.url, `http://${SITE}/`, 'the Wayback Machine gets the origin');
+        assert.equal(asked('statuspage')[0]?.host, SITE_STATUS, 'the status page is discovered by name');
+        // Nothing else of the URL, anywhere in any request (path, query, body, headers we log).
+        const leaks = services.log.filter((r) => {
+          const all = JSON.stringify(r);
+          const more = all.includes(SECRET) || all.includes('/account') || all.includes('8841');
+          return more || (!chromiumOwn(r) && (r.referer !== undefined || r.cookie !== undefined));
+        });
+        assert.deepEqual(leaks, [], 'requests carrying more than the host');
+        assert.deepEqual(services.connections.filter((c) => !c.ok), [], 'no failed TLS handshakes');
+      });
+    });
+  });
+}
+
+// ── Firefox: what its APIs allow ────────────────────────────────────────────────────────────
+
+/** Hosts Firefox itself contacts (remote settings, telemetry…): not the extension's doing. */
+const FIREFOX_OWN = /(^|\.)(mozilla\.(com|net|org)|firefox\.com|mozaws\.net|mozgcp\.net)$/;
+const proxyLine = (r) => `${r.method} ${r.target}`;
+/** Proxy entries that reached a host that learns the site (per consent source, or any listed). */
+const contacted = (hosts) => proxy.log.filter((r) => hosts.includes(r.host));
+
+if (BROWSERS.includes('firefox')) {
+  describe('firefox: diagnosis privacy (every request seen by a recording proxy)', () => {
+    it('no outside request before consent; after consent in the popup, only the ticked sources', { timeout: 60_000 }, async (t) => {
+      services.clearLog();
+      proxy.clearLog();
+      let reprobe;
+      let siteRequests;
+      await withBrowser('firefox', {}, async (browser) => {
+        const failing = `http://${SITE}/orders?session=${SECRET}&visit=${visits + 1}`;
+        const { tabId } = await openFailingTab(browser, failing);
+        const local = await diagnosisDone(browser, tabId, { outside: false });
+        reprobe = evidenceOf(local, 'reprobe')?.outcome;
+        siteRequests = proxy.log.filter((r) => r.host === SITE).map(proxyLine);
+        assert.equal(local.incident.status, 502, 'precondition: nginx 502 at shop.example, through the proxy');
+        for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(local, check)?.outcome.reason, 'not-consented', check);
+        const popup = await openPopup(browser, tabId);
+        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=consent]') !== null), 'the consent box is shown');
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        const allowed = [SITE, ...CONNECTIVITY_HOSTS];
+        const unexpected = proxy.log.filter((r) => !allowed.includes(r.host) && !FIREFOX_OWN.test(r.host));
+        assert.deepEqual(unexpected.map(proxyLine), [], 'before consent: hosts beyond the site, connectivity and Firefox itself');
+
+        await popup.evaluate(() => {
+          for (const source of ['dns', 'vantage', 'statusPage']) {
+            const box = document.querySelector(`[data-consent=${source}]`);
+            if (!box.checked) box.click();
+          }
+          document.querySelector('[data-testid=consent] [data-action=diagnose]').click();
+        });
+        const outside = await diagnosisDone(browser, tabId, { outside: true });
+        assert.deepEqual(outside.consent, { dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        for (const host of [...OUTSIDE_HOSTS.dns, ...OUTSIDE_HOSTS.vantage, SITE_STATUS]) {
+          assert.ok(contacted([host]).length > 0, `${host} contacted after consent:\n  ${proxy.log.map(proxyLine).join('\n  ')}`);
+        }
+        assert.deepEqual(contacted(OUTSIDE_HOSTS.archive).map(proxyLine), [], 'the unticked archive is never contacted');
+        // Plain-HTTP requests are seen whole (HTTPS ones as host:port only): the token goes to nobody but the site.
+        const withToken = proxy.log.filter((r) => r.host !== SITE && (r.target.includes(SECRET) || r.referer?.includes(SECRET)));
+        assert.deepEqual(withToken.map(proxyLine), [], 'the token reached another host');
+        assert.ok(proxy.log.some((r) => r.target === failing), 'the proxy did see the navigation with the token (the control)');
+        assert.deepEqual(services.log, [], 'nothing can reach the stand-in in Firefox');
+      });
+      // Found by this test once: Firefox's default MV3 extension CSP has `upgrade-insecure-requests`,
+      // so the worker's re-probe of http://shop.example/ went to https://shop.example/ and failed.
+      // The Firefox manifest now declares `extension_pages: "script-src 'self'"` (scripts/manifest.ts).
+      await t.test('the re-probe asks the http:// site over http', () => {
+        assert.deepEqual([reprobe?.kind, reprobe?.status], ['answered', 502], `re-probe: ${JSON.stringify(reprobe)}; the site saw:\n  ${siteRequests.join('\n  ')}`);
+      });
+    });
+
+    it('private host (127.0.0.1): no outside request at all, even with every consent given', { timeout: 60_000 }, () => {
+      services.clearLog();
+      proxy.clearLog();
+      return withBrowser('firefox', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `${site.origin}/admin?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null), 'the popup says the host stays private');
+        const reply = await popup.evaluate((id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }), tabId);
+        assert.deepEqual(reply, { ok: true, value: { started: true } });
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        const unexpected = proxy.log.filter((r) => !CONNECTIVITY_HOSTS.includes(r.host) && !FIREFOX_OWN.test(r.host));
+        assert.deepEqual(unexpected.map(proxyLine), [], 'hosts beyond connectivity and Firefox itself');
+        assert.deepEqual(services.log, [], 'nothing can reach the stand-in in Firefox');
+      });
+    });
+  });
+}
