@@ -153,8 +153,10 @@ function decide(f: Facts): Decision {
     return { kind: 'back-up', confidence: doubt ? 'medium' : 'high', uses: ['reprobe', 'vantage'] };
   }
 
-  // 3. Offline.
-  if (f.connectivity?.kind === 'offline') return { kind: 'just-you-connection', confidence: 'high', uses: ['connectivity', ...failing] };
+  // 3. Offline — unless the re-probe reached the site just now: then we are online and only the
+  //    connectivity endpoints are unreachable from here (a firewall, a filtered network).
+  const reachedSiteNow = probe?.kind === 'server-error';
+  if (f.connectivity?.kind === 'offline' && !reachedSiteNow) return { kind: 'just-you-connection', confidence: 'high', uses: ['connectivity', ...failing] };
 
   // 4. Refused to you.
   if (probe?.kind === 'refused') {

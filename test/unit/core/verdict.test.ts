@@ -55,6 +55,7 @@ const TABLE: Row[] = [
   ['DoH NXDOMAIN from both → the site’s DNS is down for everyone', [netDns, probeDead(), nx2], 'down-for-everyone', 'high', ['dns_nxdomain']],
   ['DoH gives another address than the browser used, vantage up → your DNS', [netTimeout, probeDead(), dnsMismatch, vantage(3, 0)], 'just-you-dns', 'high', ['dns_mismatch', 'vantage_3_0']],
   ['offline → your connection, whatever else', [offline, probeDead(), nx2, vantage(0, 3), status('major'), cf522], 'just-you-connection', 'high', ['conn_offline']],
+  ['“offline” but the re-probe just reached the site’s gateway → the test endpoints are blocked, not you', [offline, probe(522), cf522], 'down-for-everyone', 'medium'],
   ['Cloudflare 522 + vantage down → down for everyone, high', [cf522, vantage(0, 3)], 'down-for-everyone', 'high', ['vantage_0_3', 'fault_cf_522']],
 
   // ── every verdict ──
