@@ -129,6 +129,9 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
   await retryFailedTab(tabId, incident);
   await refreshBadge(tabId);
+  // Firefox may report the response after the page finished loading: no "complete" event follows.
+  const now = knownTab ? undefined : await getTab(tabId);
+  if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId);
   // Local evidence only (nothing leaves the browser but the re-probe to the site itself); not awaited.
   void diagnoseTab(tabId, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
 }

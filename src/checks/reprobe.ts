@@ -1,7 +1,9 @@
 /**
- * Re-probe: does the site answer the browser now? One GET of the failing page's origin (never its
- * path: the path may be a POST target or carry tokens), bypassing the HTTP cache, without cookies,
- * reading the status line only. Local: nothing leaves the browser except this request to the site
+ * Re-probe: does the site answer the browser now? One GET of the failing page itself when it was
+ * a GET (a site whose home page works while /checkout fails is not "back up"), otherwise of the
+ * origin's root (a POST target is never requested again); the fragment is never sent. Bypasses the
+ * HTTP cache, sends no cookies, reads the status line only. The request goes to the site itself,
+ * which knows its own URLs. Local: nothing leaves the browser except this request to the site
  * itself, so it runs without consent, private hosts included.
  */
 import { answerKind } from '../core/verdict';
@@ -20,7 +22,11 @@ export const reprobeCheck: Check = {
     const origin = describeUrl(ctx.origin);
     if (!origin.ok || !origin.isWeb) return noEvidence('reprobe', 'not-applicable', 0);
     const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
-    const result = await fetchStatus(ctx, `${origin.origin}/`, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
+    const method = ctx.incident?.method;
+    const page = describeUrl(ctx.url);
+    const samePage = (method === 'GET' || method === 'HEAD') && page.ok && page.isWeb && page.origin === origin.origin;
+    const target = samePage ? ctx.url.split('#', 1)[0]! : `${origin.origin}/`;
+    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
     const ms = ctx.now() - started;
     if (!result.ok) {
       if (result.reason === 'aborted') return noEvidence('reprobe', 'aborted', ms);

@@ -54,8 +54,9 @@ export interface GuideInput {
 }
 
 const ORDER: Record<VerdictKind | 'origin' | 'dns' | 'you' | 'unknown' | 'gateway', StepId[]> = {
-  'down-for-everyone': ['wait', 'status-page', 'archive', 'contact', 'retry', 'owner'],
-  'partly-down': ['wait', 'vpn', 'other-browser', 'status-page', 'archive', 'contact', 'owner'],
+  // Clearing the cache rarely fixes a site that is down, but costs nothing to offer last.
+  'down-for-everyone': ['wait', 'status-page', 'archive', 'contact', 'retry', 'clear-cache', 'owner'],
+  'partly-down': ['wait', 'vpn', 'other-browser', 'status-page', 'archive', 'contact', 'clear-cache', 'owner'],
   'just-you-connection': ['connection', 'vpn', 'change-dns', 'retry', 'other-browser'],
   'just-you-dns': ['change-dns', 'clear-cache', 'retry', 'other-browser', 'vpn'],
   'blocked-for-you': ['block', 'vpn', 'clear-cache', 'other-browser', 'contact'],

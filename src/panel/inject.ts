@@ -33,14 +33,30 @@ const MAX_RESTORES = 20;
 
 type Global = typeof globalThis & { [MARK]?: boolean };
 
+/**
+ * The host element and its closed root. A page can pre-define `downcheck-panel` as a custom
+ * element to run its own code and take the shadow root first: then a name it cannot guess is used.
+ */
+function createHost(): { host: HTMLElement; root: ShadowRoot } {
+  for (const name of ['downcheck-panel', `downcheck-panel-${crypto.randomUUID().slice(0, 8)}`]) {
+    try {
+      const host = document.createElement(name);
+      const root = host.attachShadow({ mode: 'closed' });
+      host.setAttribute('style', HOST_STYLE);
+      return { host, root };
+    } catch {
+      // taken by the page: try the unguessable name
+    }
+  }
+  throw new Error('no panel host');
+}
+
 function main(): void {
   const g = globalThis as Global;
   if (g[MARK]) return; // injected again on the same page: one panel is enough
   g[MARK] = true;
 
-  const host = document.createElement('downcheck-panel');
-  host.setAttribute('style', HOST_STYLE);
-  const root = host.attachShadow({ mode: 'closed' });
+  const { host, root } = createHost();
   const style = document.createElement('style');
   style.textContent = css;
   const frame = h('aside', { class: 'panel', role: 'region', 'aria-label': t('panel_label'), 'data-testid': 'panel' });
@@ -53,13 +69,17 @@ function main(): void {
   const attach = (): void => {
     if (!host.isConnected) document.documentElement.append(host);
   };
+  const tampered = (): boolean =>
+    !host.isConnected ||
+    host.getAttribute('style') !== HOST_STYLE ||
+    host.attributes.length !== 1 || // e.g. `inert`, `hidden`, `popover`
+    document.documentElement.lastElementChild !== host; // something placed after it could cover it
   const observer = new MutationObserver(() => {
-    if (closed || restores >= MAX_RESTORES) return;
-    if (!host.isConnected || host.getAttribute('style') !== HOST_STYLE) {
-      restores += 1;
-      host.setAttribute('style', HOST_STYLE);
-      attach();
-    }
+    if (closed || restores >= MAX_RESTORES || !tampered()) return;
+    restores += 1;
+    for (const { name } of [...host.attributes]) if (name !== 'style') host.removeAttribute(name);
+    host.setAttribute('style', HOST_STYLE);
+    document.documentElement.append(host); // (re)attached as the last child: nothing paints above it
   });
 
   const close = (): void => {
@@ -101,6 +121,7 @@ function main(): void {
   attach();
   observer.observe(document.documentElement, { childList: true });
   observer.observe(host, { attributes: true });
+  // Attribute changes on the root element (e.g. `inert` on <html>) are the page's own business.
   void load();
 }
 

@@ -40,6 +40,16 @@ const state: PanelState = {
   browser: 'chrome',
 };
 
+// The error page behind the panel, as the sample's server would have shown it.
+const backdrop: Record<string, [string, string]> = {
+  '522': ['Connection timed out · Error code 522', 'Cloudflare Ray ID: 8f1a2b3c4d5e6f70-FRA'],
+  '502': ['502 Bad Gateway', 'nginx'],
+  post: ['502 Bad Gateway', 'nginx'],
+};
+const [title, footer] = backdrop[which] ?? backdrop['522']!;
+document.querySelector('#page h1')!.textContent = title;
+document.querySelector('#page p')!.textContent = footer;
+
 const host = document.createElement('downcheck-panel');
 host.setAttribute('style', 'position: fixed; inset: auto 16px 16px auto; z-index: 10;');
 const root = host.attachShadow({ mode: 'open' });

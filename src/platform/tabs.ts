@@ -10,6 +10,8 @@ export interface TabInfo {
   url?: string;
   title?: string;
   incognito: boolean;
+  /** `complete` once the tab's document has loaded. */
+  status?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export function onTabRemoved(listener: (tabId: number) => void): void {
 export async function getTab(tabId: number): Promise<TabInfo | undefined> {
   try {
     const tab = await browser.tabs.get(tabId);
-    return { ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
+    return { ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito, ...(tab.status ? { status: tab.status } : {}) };
   } catch {
     return undefined;
   }

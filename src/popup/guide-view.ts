@@ -8,6 +8,12 @@ import { readGuideMarks, writeGuideMarks, type GuideMarks } from '../platform/st
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';
 
+/**
+ * What the last action of each step said ("Cleared this site's cached data…"), kept across the
+ * redraws that the action itself causes (a reload changes storage), so the visitor gets to read it.
+ */
+const results = new Map<string, string>();
+
 export interface GuideContext {
   tabId: number;
   incident: Incident;
@@ -57,9 +63,14 @@ function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideCont
     ...step.body.map((msg) => h('p', {}, t(msg))),
   );
   if (step.code?.length) details.append(h('pre', { class: 'code-block' }, step.code.join('\n')));
-  const status = h('p', { class: 'action-status', role: 'status' });
+  const resultKey = `${ctx.tabId}:${step.id}`;
+  const status = h('p', { class: 'action-status', role: 'status', 'data-step-status': step.id }, results.get(resultKey) ?? '');
+  const report = (message: string): void => {
+    results.set(resultKey, message);
+    status.textContent = message;
+  };
   const shown = step.actions.filter((a) => !(a.kind === 'auto-retry' && ctx.retrying));
-  const actions = h('div', { class: 'actions' }, ...shown.map((a) => actionView(a, ctx, status)));
+  const actions = h('div', { class: 'actions' }, ...shown.map((a) => actionView(a, ctx, report)));
   if (step.id === 'contact') details.append(reportBox(ctx));
   if (shown.length) details.append(actions, status);
   if (!step.folded) {
@@ -93,16 +104,16 @@ function reportBox(ctx: GuideContext): HTMLElement {
   return area;
 }
 
-function actionView(action: StepAction, ctx: GuideContext, status: HTMLElement): HTMLElement {
+function actionView(action: StepAction, ctx: GuideContext, report: (message: string) => void): HTMLElement {
   const run = (label: string, work: () => Promise<string | void>, primary = false, testId: string = action.kind): HTMLButtonElement => {
     const b = h('button', { type: 'button', class: primary ? 'primary' : '', 'data-action': testId }, label);
     b.addEventListener('click', () => {
       b.disabled = true;
       void work()
         .then((message) => {
-          if (message) status.textContent = message;
+          if (message) report(message);
         })
-        .catch((error: unknown) => (status.textContent = `${t('popup_error')} ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => report(`${t('popup_error')} ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => (b.disabled = false));
     });
     return b;

@@ -632,7 +632,10 @@ for (const name of BROWSERS) {
         // server sees comes from a click that reached the panel (synthetic clicks must not).
         await neverRetry(browser, '127.0.0.1');
         const url = unique(site.urls.hostile);
-        const hostileLoads = (since) => logSince(since, (r) => pathOf(r) === '/hostile');
+        // Page loads only: the one automatic diagnosis re-probe of the failing page (a fetch,
+        // `dest=empty`) is not a retry; it is counted apart below.
+        const hostileLoads = (since) => logSince(since, (r) => pathOf(r) === '/hostile' && r.dest !== 'empty');
+        const hostileProbes = (since) => logSince(since, (r) => pathOf(r) === '/hostile' && r.dest === 'empty');
         const start = Date.now();
         const { page, tabId } = await openTab(browser, url);
         await waitForPanel(page, { browser, tabId, timeoutMs: 10_000 });
@@ -667,6 +670,7 @@ for (const name of BROWSERS) {
         assert.ok(seen.syntheticEvents > 50, `synthetic events fired: ${seen.syntheticEvents}`);
         let loads = hostileLoads(start);
         assert.equal(loads.length, 1, `only the original page load; synthetic clicks must not retry:\n    ${describeLog(loads)}`);
+        assert.ok(hostileProbes(start).length <= 1, `at most the automatic diagnosis re-probe:\n    ${describeLog(hostileProbes(start))}`);
 
         // A real click reaches it.
         if (browser.name === 'chromium') {
@@ -683,13 +687,16 @@ for (const name of BROWSERS) {
         await sleep(1000);
         assert.equal(await hostInfo(page), null, 'closed by the visitor: it stays closed');
         loads = hostileLoads(start);
-        assert.equal(loads.filter((r) => r.dest === 'empty').length, 0, `no probe at all (auto-retry is off for the site):\n    ${describeLog(loads)}`);
+        // Auto-retry is off for the site: the only fetches are the automatic diagnosis re-probes, one per failed load.
+        const probes = hostileProbes(start);
+        assert.ok(probes.length <= loads.length, `no retry probe (auto-retry is off for the site):\n    ${describeLog([...loads, ...probes])}`);
       }),
     );
 
-    // Harder attacks the panel does not withstand yet (see each reason). They run and report, but
-    // do not fail the suite: `todo` until the extension handles them.
-    describe('harder hostile pages (known gaps)', () => {
+    // Harder attacks. `inert` on the host and an overlay appended after it are handled (the panel
+    // strips foreign attributes and moves itself back to the end). The others are known gaps: they
+    // run and report, but do not fail the suite (`todo`).
+    describe('harder hostile pages', () => {
       let browser;
       before(async () => {
         browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
@@ -700,12 +707,12 @@ for (const name of BROWSERS) {
       });
       const cases = [
         ['custom-element', 'the page defines <downcheck-panel> as a custom element first; its constructor takes the shadow root, the panel\'s attachShadow throws, no panel at all'],
-        ['inert', 'the page sets `inert` on the host; the panel restores only its style attribute, so no real click or focus reaches it'],
-        ['overlay', 'a transparent full-viewport layer with the same z-index, appended after the panel, takes the visitor\'s clicks'],
+        ['inert', null],
+        ['overlay', null],
         ['hide-root', '`html { display: none }`: the page blanks itself; nothing under the root renders, the top layer included'],
       ];
       for (const [extra, gap] of cases) {
-        it(`${extra}: the panel stays visible and a real click on its close button works`, { timeout: 30_000, todo: gap }, async () => {
+        it(`${extra}: the panel stays visible and a real click on its close button works`, { timeout: 30_000, ...(gap ? { todo: gap } : {}) }, async () => {
           const { page, tabId } = await openTab(browser, unique(`${site.urls.hostile}?extra=${extra}`));
           const info = await waitForPanel(page, { browser, tabId, timeoutMs: 5000 });
           await waitFor(page, () => window.__hostile?.done, undefined, 'the attacks', 15_000);

@@ -8,7 +8,19 @@ const services = useOutsideServices();
 const ctx = (overrides = {}) => contextFor(services, { host: '127.0.0.1', origin: services.base, url: `${services.base}/account/orders?session=SECRET123`, ...overrides });
 
 describe('re-probe', () => {
-  it('fetches the origin only, without cookies, and reports the status', async () => {
+  it('after a failed GET, asks for that same page again (not just the home page), without its fragment', async () => {
+    const incident = { method: 'GET' } as never;
+    await reprobeCheck.run(ctx({ incident, url: `${services.base}/checkout?step=2#pay` }), never());
+    expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/checkout', search: '?step=2' });
+  });
+
+  it('after a failed POST, asks only for the origin root: a form target is never requested again', async () => {
+    const incident = { method: 'POST' } as never;
+    await reprobeCheck.run(ctx({ incident, url: `${services.base}/checkout/pay` }), never());
+    expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/', search: '' });
+  });
+
+  it('without an incident, fetches the origin only, without cookies, and reports the status', async () => {
     const evidence = await reprobeCheck.run(ctx(), never());
     expect(evidence).toMatchObject({ check: 'reprobe', outcome: { kind: 'answered', status: 200 }, summary: { key: 'check_reprobe_up', subs: ['200'] } });
     expect(services.log).toHaveLength(1);

@@ -26,11 +26,11 @@ const ids = (input: GuideInput) => guide(input).map((s) => s.id);
 describe('guide order', () => {
   it('down for everyone: wait (auto-retry) first, then status page, archive and contact', () => {
     expect(ids(base(cf522, { verdict: 'down-for-everyone', statusPageUrl: 'https://status.shop.example', archiveUrl: 'https://web.archive.org/web/2026/https://shop.example/' }))).toEqual([
-      'wait', 'status-page', 'archive', 'contact', 'retry', 'owner',
+      'wait', 'status-page', 'archive', 'contact', 'retry', 'clear-cache', 'owner',
     ]);
   });
   it('leaves out status page and archive when the diagnosis found none', () => {
-    expect(ids(base(cf522, { verdict: 'down-for-everyone' }))).toEqual(['wait', 'contact', 'retry', 'owner']);
+    expect(ids(base(cf522, { verdict: 'down-for-everyone' }))).toEqual(['wait', 'contact', 'retry', 'clear-cache', 'owner']);
   });
   it('just you: your side first', () => {
     expect(ids(base(cf522, { verdict: 'just-you-connection' }))[0]).toBe('connection');
