@@ -8,6 +8,7 @@
  */
 import { answerKind } from '../core/verdict';
 import { describeUrl } from '../core/url';
+import { parseRetryAfter } from '../core/retry-after';
 import { fetchStatus, timeLeft } from './http';
 import { noEvidence } from './evidence';
 import type { Check, CheckContext, EvidenceFor } from './types';
@@ -22,6 +23,9 @@ export const reprobeCheck: Check = {
     const origin = describeUrl(ctx.origin);
     if (!origin.ok || !origin.isWeb) return noEvidence('reprobe', 'not-applicable', 0);
     const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
+    // The server asked not to be asked again before its Retry-After: honour it here too.
+    const wait = parseRetryAfter(ctx.incident?.retryAfter, ctx.now());
+    if (wait !== undefined && wait > 0) return noEvidence('reprobe', 'rate-limited', 0);
     const method = ctx.incident?.method;
     const page = describeUrl(ctx.url);
     const samePage = (method === 'GET' || method === 'HEAD') && page.ok && page.isWeb && page.origin === origin.origin;
