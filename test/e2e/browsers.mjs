@@ -2,6 +2,7 @@
 // is written once and runs in Chromium (playwright-core) and Firefox (puppeteer-core, WebDriver BiDi).
 // Launch recipes: shared/reference/toolchain.md. No tool may download a browser: both use the
 // system binaries (override with CHROMIUM_PATH / FIREFOX_PATH).
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -326,4 +327,23 @@ export function launchBrowser(name, options) {
   if (name === 'chromium') return launchChromium(options);
   if (name === 'firefox') return launchFirefox(options);
   throw new Error(`Unknown browser "${name}" (expected chromium or firefox)`);
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built extension per browser. */
+export const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
+/** The browsers to run, from E2E_BROWSERS (default: both). */
+export const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+/** A fresh browser (and profile) with the built extension for one scenario, always closed afterwards. */
+export async function withBrowser(name, scenario) {
+  const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
+  try {
+    await scenario(browser);
+  } finally {
+    await browser.close();
+  }
 }

@@ -6,16 +6,9 @@
 // the browsers (default: chromium,firefox).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startDemoSite } from '../fixtures/demo-site.mjs';
-import { launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
-const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
 
 const SETTLE_MS = 5000; // how long the extension gets to reach the expected state
 const QUIET_MS = 750; // how long "nothing happened" must hold on a healthy page
@@ -68,15 +61,6 @@ after(async () => {
   await site?.stop();
 });
 
-/** A fresh browser for one scenario, always closed (and its profile deleted) afterwards. */
-async function withBrowser(name, scenario) {
-  const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
-  try {
-    await scenario(browser);
-  } finally {
-    await browser.close();
-  }
-}
 
 /**
  * Opens the start page under a URL no other tab has, so its tab id can be looked up. Scenarios

@@ -20,14 +20,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startDemoSite } from '../fixtures/demo-site.mjs';
-import { launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll, withBrowser } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
-const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const CLOUDFLARE_RAY = '8f1a2b3c4d5e6f70-FRA';
@@ -53,14 +48,6 @@ after(async () => {
   await site?.stop();
 });
 
-async function withBrowser(name, scenario) {
-  const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
-  try {
-    await scenario(browser);
-  } finally {
-    await browser.close();
-  }
-}
 
 /** A tab on the start page under a URL of its own (for its tab id), then an in-page navigation to `url`. */
 async function openTab(browser, url) {

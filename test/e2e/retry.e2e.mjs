@@ -4,13 +4,9 @@
 // being stopped, pause while offline, and never resend a POST.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startDemoSite } from '../fixtures/demo-site.mjs';
-import { launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
-const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox').split(',').map((s) => s.trim()).filter(Boolean);
 
 const OUTAGE_MS = 8000;
 /** First retry within 3 s, then windows of 6 s, 12 s…: an 8 s outage is over well within 40 s. */
@@ -27,14 +23,6 @@ after(async () => {
   await site?.stop();
 });
 
-async function withBrowser(name, scenario) {
-  const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
-  try {
-    await scenario(browser);
-  } finally {
-    await browser.close();
-  }
-}
 
 /** Makes /flaky fail for `ms` from now, answering `status` (with `retryAfter`, if given). */
 async function armFlaky(ms, { status = 502, retryAfter } = {}) {
