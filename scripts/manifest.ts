@@ -24,8 +24,11 @@ export function manifestFor(browser: TargetBrowser, source: Json): Json {
   // Firefox's default MV3 policy for extension pages adds `upgrade-insecure-requests`, which turns
   // the worker's probes of an http:// site into https:// requests that fail. Same policy, minus that.
   manifest.content_security_policy = { extension_pages: "script-src 'self'" };
+  // Firefox detects with webRequest (status, headers, method and address of every failing
+  // response); Chrome with webNavigation, because there holding webRequest slows every page.
   // Firefox can resolve names as the browser does (dns.resolve); Chrome has no such permission.
-  manifest.permissions = [...((manifest.permissions as string[] | undefined) ?? []), 'dns'];
+  const permissions = ((manifest.permissions as string[] | undefined) ?? []).map((p) => (p === 'webNavigation' ? 'webRequest' : p));
+  manifest.permissions = [...permissions, 'dns'];
   manifest.browser_specific_settings = {
     gecko: {
       id: GECKO_ID,

@@ -1,6 +1,10 @@
 import { classify } from '../core/classify';
 import type { Incident } from '../shared/incident';
-import type { FrameError, FrameResponse } from '../platform/requests';
+import { DETECTION, type FrameError, type FrameResponse } from '../platform/requests';
+import { readPageStatus, type PageLoad } from '../platform/navigation';
+import { probeHeaders } from '../platform/probe';
+import { looksFailed } from '../core/suspect';
+import { isServerError } from '../core/classify';
 import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
 import {
   appendHistory,
@@ -35,6 +39,7 @@ export function handleFrameResponse(r: FrameResponse): Promise<void> {
       headers: r.headers,
       ...(r.ip ? { ip: r.ip } : {}),
       method: r.method,
+      ...(r.reprobe ? { reprobe: r.reprobe } : {}),
       time: r.time,
     });
     if (r.frame === 'sub') {
@@ -61,6 +66,70 @@ export function handleFrameError(e: FrameError): Promise<void> {
   });
 }
 
+/**
+ * Chrome builds (webNavigation): a top-level page finished loading. One that looks like any
+ * healthy page is left alone — nothing is read from it or injected into it — and ends the tab's
+ * incident; one that looks failed has its status read, and a failed one its headers re-probed.
+ */
+export async function handlePageLoaded(load: PageLoad): Promise<void> {
+  if (!isTab(load.tabId)) return;
+  if (!looksFailed(load.title, load.url)) {
+    await withTabLock(load.tabId, () => endIncidentUnlessSoft(load.tabId, load.url));
+    return;
+  }
+  const status = await readPageStatus(load.tabId, load.url);
+  if (status === undefined) return; // cannot be known (not scriptable, moved on): the tab's state stays
+  if (!isServerError(status)) {
+    await withTabLock(load.tabId, async () => {
+      if (status < 400) await writeSession(responseKey(load.tabId), { url: load.url, status, at: Date.now() });
+      await endIncidentUnlessSoft(load.tabId, load.url);
+    });
+    return;
+  }
+  await recordWithReprobe({ tabId: load.tabId, url: load.url, status, method: load.method, time: load.time });
+}
+
+/**
+ * Chrome builds (webNavigation): a network error. An empty 5xx answer reaches webNavigation only
+ * as ERR_HTTP_RESPONSE_CODE_FAILURE, without its status: the re-probe supplies it.
+ */
+export async function handleNavigationError(e: FrameError): Promise<void> {
+  if (!isTab(e.tabId)) return;
+  if (e.frame === 'main' && /HTTP_RESPONSE_CODE_FAILURE$/.test(e.error)) {
+    await recordWithReprobe({ tabId: e.tabId, url: e.url, method: e.method, time: e.time });
+    return;
+  }
+  await handleFrameError(e);
+}
+
+/** Re-probes a failed page for its headers (a possible POST: the site's root instead), then records it. */
+async function recordWithReprobe(failure: { tabId: number; url: string; status?: number; method: string; time: number }): Promise<void> {
+  const target = failure.method === 'GET' ? failure.url.split('#', 1)[0]! : (originOf(failure.url) ?? failure.url) + '/';
+  const answer = await probeHeaders(target);
+  const status = failure.status ?? answer.status;
+  if (!isServerError(status)) return; // an empty 5xx that already answers again: nothing to report
+  // The tab may have moved on while the probe was out.
+  const tab = await getTab(failure.tabId);
+  if (!tab?.url || !samePage(tab.url, failure.url)) return;
+  await handleFrameResponse({
+    tabId: failure.tabId,
+    frame: 'main',
+    url: failure.url,
+    status,
+    method: failure.method,
+    headers: answer.status !== undefined ? answer.headers : [],
+    ...(answer.status !== undefined ? { reprobe: { status: answer.status, redirected: answer.redirected, at: answer.at } } : {}),
+    time: failure.time,
+  });
+}
+
+/** A healthy load ends the tab's incident, unless it is the soft error read from this very page's title. */
+async function endIncidentUnlessSoft(tabId: number, url: string): Promise<void> {
+  const current = await readIncident(tabId);
+  if (current?.kind === 'soft' && samePage(current.url, url)) return;
+  await clear(tabId);
+}
+
 export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo): Promise<void> {
   return withTabLock(tabId, async () => {
     let current = await readIncident(tabId);
@@ -70,7 +139,8 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
       current = undefined;
     }
     // Browsers reset tab-specific badges when the error page commits, after the response was seen.
-    if (change.complete && current) {
+    // Chrome builds learn a page's status only after it completed: handlePageLoaded decides then.
+    if (change.complete && current && DETECTION === 'webRequest') {
       await refreshBadge(tabId);
       await maybeInjectPanel(tabId);
     }
@@ -100,13 +170,20 @@ async function confirmSoftError(tabId: number, candidate: { title: string; url: 
   if (await readIncident(tabId)) return;
   const tab = await getTab(tabId);
   if (!tab?.url || tab.title !== candidate.title || !samePage(tab.url, candidate.url)) return;
-  const response = await readSession<{ url: string; status: number; at: number }>(responseKey(tabId));
-  if (!response || !samePage(response.url, tab.url) || response.status >= 400 || candidate.seenAt - response.at > RESPONSE_FRESH_MS) return;
+  const status = await freshStatus(tabId, tab.url, candidate.seenAt);
+  if (status === undefined || status >= 400) return;
   const soft = classify({ kind: 'soft', url: tab.url, title: candidate.title, time: Date.now() });
   if (!soft) return;
   await record(tabId, soft, tab);
   // The title can arrive after the load completed: the panel may not wait for another "complete".
   await maybeInjectPanel(tabId);
+}
+
+/** The status this page was served with: as recorded from its response, else (Chrome builds) read from the page. */
+async function freshStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined> {
+  const response = await readSession<{ url: string; status: number; at: number }>(responseKey(tabId));
+  if (response && samePage(response.url, url) && seenAt - response.at <= RESPONSE_FRESH_MS) return response.status;
+  return DETECTION === 'webNavigation' ? readPageStatus(tabId, url) : undefined;
 }
 
 export function handleTabRemoved(tabId: number): Promise<void> {

@@ -7,17 +7,23 @@ import { onConnectivityChanged } from '../platform/connectivity';
 import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
-import { onFrameError, onFrameResponse } from '../platform/requests';
+import { DETECTION, onFrameError, onFrameResponse } from '../platform/requests';
+import { onNavigationError, onPageLoaded } from '../platform/navigation';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
-import { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } from './detect';
+import { handleFrameError, handleFrameResponse, handleNavigationError, handlePageLoaded, handleTabChange, handleTabRemoved } from './detect';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
 import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
-onFrameResponse((r) => void handleFrameResponse(r).catch(report('response')));
-onFrameError((e) => void handleFrameError(e).catch(report('error')));
+if (DETECTION === 'webRequest') {
+  onFrameResponse((r) => void handleFrameResponse(r).catch(report('response')));
+  onFrameError((e) => void handleFrameError(e).catch(report('error')));
+} else {
+  onPageLoaded((load) => void handlePageLoaded(load).catch(report('page')));
+  onNavigationError((e) => void handleNavigationError(e).catch(report('error')));
+}
 onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onAlarm((name) => {

@@ -19,7 +19,7 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
-import { isTabInForeground, reloadTab } from '../platform/tabs';
+import { isTabInForeground, reloadTab, reopenTab } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
 
@@ -200,7 +200,7 @@ async function bringBack(record: RetryRecord): Promise<void> {
     const incident = await readIncident(tabId);
     await writeRecovery(tabId, { url: incident?.url ?? record.probeUrl, host, at, downSince: record.schedule.startedAt, probes: record.probes });
     const foreground = await isTabInForeground(tabId);
-    if (!(await reloadTab(tabId))) continue;
+    if (!(await reopenTab(tabId, incident?.url ?? record.probeUrl))) continue;
     if (!foreground) {
       await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, t({ key: 'notify_back_title', subs: [host] }), t('notify_back_body')).catch(report);
     }
@@ -224,7 +224,7 @@ export async function retryNow(tabId: number): Promise<boolean> {
   }
   // Never resend a form: that takes the visitor's explicit "send again" (the `resubmit` request).
   if (incident && incident.method !== 'GET' && incident.method !== 'HEAD') return false;
-  return reloadTab(tabId);
+  return incident ? reopenTab(tabId, incident.url) : reloadTab(tabId);
 }
 
 /** Browser went offline or came back. */

@@ -14,6 +14,8 @@ import { noEvidence } from './evidence';
 import type { Check, CheckContext, EvidenceFor } from './types';
 
 export const REPROBE_TIMEOUT_MS = 8_000;
+/** A re-probe answer this recent (Chrome builds fetch one with the failure's headers) is not asked again. */
+export const REPROBE_REUSE_MS = 10_000;
 
 export const reprobeCheck: Check = {
   id: 'reprobe',
@@ -23,6 +25,8 @@ export const reprobeCheck: Check = {
     const origin = describeUrl(ctx.origin);
     if (!origin.ok || !origin.isWeb) return noEvidence('reprobe', 'not-applicable', 0);
     const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
+    const recent = ctx.incident?.reprobe;
+    if (recent && ctx.now() - recent.at >= 0 && ctx.now() - recent.at <= REPROBE_REUSE_MS) return answered(recent.status, recent.redirected, ctx.incident?.retryAfter, 0);
     // The server asked not to be asked again before its Retry-After: honour it here too.
     const wait = parseRetryAfter(ctx.incident?.retryAfter, ctx.now());
     if (wait !== undefined && wait > 0) return noEvidence('reprobe', 'rate-limited', 0);
@@ -42,14 +46,18 @@ export const reprobeCheck: Check = {
         ms,
       };
     }
-    const retryAfter = result.headers.get('retry-after')?.slice(0, 64);
-    const kind = answerKind(result.status);
-    const key = kind === 'up' ? 'check_reprobe_up' : kind === 'refused' ? 'check_reprobe_refused' : 'check_reprobe_error';
-    return {
-      check: 'reprobe',
-      outcome: { kind: 'answered', status: result.status, redirected: result.redirected, ...(retryAfter ? { retryAfter } : {}) },
-      summary: { key, subs: [String(result.status)] },
-      ms,
-    };
+    return answered(result.status, result.redirected, result.headers.get('retry-after') ?? undefined, ms);
   },
 };
+
+function answered(status: number, redirected: boolean, rawRetryAfter: string | undefined, ms: number): EvidenceFor<'reprobe'> {
+  const retryAfter = rawRetryAfter?.slice(0, 64);
+  const kind = answerKind(status);
+  const key = kind === 'up' ? 'check_reprobe_up' : kind === 'refused' ? 'check_reprobe_refused' : 'check_reprobe_error';
+  return {
+    check: 'reprobe',
+    outcome: { kind: 'answered', status, redirected, ...(retryAfter ? { retryAfter } : {}) },
+    summary: { key, subs: [String(status)] },
+    ms,
+  };
+}

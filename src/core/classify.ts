@@ -27,6 +27,7 @@ export function classify(obs: Observation): Incident | null {
         headers,
         ...(typeof obs.ip === 'string' && /^[0-9a-fA-F:.]{2,45}$/.test(obs.ip) ? { ip: obs.ip } : {}),
         ...(headers['retry-after'] ? { retryAfter: headers['retry-after'] } : {}),
+        ...(validReprobe(obs.reprobe) ? { reprobe: { status: obs.reprobe.status, redirected: obs.reprobe.redirected, at: obs.reprobe.at } } : {}),
       };
     }
     case 'soft': {
@@ -58,6 +59,12 @@ export function classify(obs: Observation): Incident | null {
       return null;
   }
 }
+
+const validReprobe = (r: unknown): r is NonNullable<Incident['reprobe']> => {
+  if (typeof r !== 'object' || r === null) return false;
+  const { status, redirected, at } = r as Record<string, unknown>;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 && typeof redirected === 'boolean' && typeof at === 'number' && Number.isFinite(at);
+};
 
 export const isServerError = (status: unknown): status is number =>
   typeof status === 'number' && Number.isInteger(status) && status >= 500 && status <= 599;

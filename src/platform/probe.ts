@@ -35,3 +35,50 @@ export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<
     clearTimeout(timer);
   }
 }
+
+export interface HeaderProbeResult {
+  status?: number;
+  /** Every response header the fetch may read (the classifier keeps its allowlist of them). */
+  headers: Array<{ name: string; value: string }>;
+  redirected: boolean;
+  error?: string;
+  /** When the answer came (epoch ms). */
+  at: number;
+}
+
+/** Header probes of the same URL within this window share one request (several tabs failing together). */
+const HEADER_PROBE_SHARE_MS = 5_000;
+export const HEADER_PROBE_TIMEOUT_MS = 4_000;
+const recentHeaderProbes = new Map<string, { at: number; answer: Promise<HeaderProbeResult> }>();
+
+/**
+ * Chrome builds cannot see a failing response's own headers (no webRequest, see navigation.ts):
+ * one GET like `probe`, right after the failure, answers with the gateway's headers instead.
+ */
+export function probeHeaders(url: string, timeoutMs = HEADER_PROBE_TIMEOUT_MS): Promise<HeaderProbeResult> {
+  const now = Date.now();
+  for (const [key, entry] of recentHeaderProbes) if (now - entry.at > HEADER_PROBE_SHARE_MS) recentHeaderProbes.delete(key);
+  const shared = recentHeaderProbes.get(url);
+  if (shared) return shared.answer;
+  const answer = fetchHeaders(url, timeoutMs);
+  recentHeaderProbes.set(url, { at: now, answer });
+  return answer;
+}
+
+async function fetchHeaders(url: string, timeoutMs: number): Promise<HeaderProbeResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: controller.signal });
+    void response.body?.cancel().catch(() => undefined);
+    const headers: Array<{ name: string; value: string }> = [];
+    response.headers.forEach((value, name) => {
+      if (headers.length < 100) headers.push({ name, value: value.slice(0, 1024) });
+    });
+    return { status: response.status, headers, redirected: response.redirected, at: Date.now() };
+  } catch (error) {
+    return { headers: [], redirected: false, error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error', at: Date.now() };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,4 +1,12 @@
-import { browser, type WebRequest } from './browser';
+import { browser, IS_FIREFOX, type WebRequest } from './browser';
+import type { Reprobe } from '../shared/incident';
+
+/**
+ * How this build notices failures. Firefox: webRequest, which reports every response's status,
+ * headers, method and address. Chrome: webNavigation plus a status read of pages that look failed
+ * (navigation.ts), because holding webRequest in Chrome slows every request of every page.
+ */
+export const DETECTION: 'webRequest' | 'webNavigation' = IS_FIREFOX ? 'webRequest' : 'webNavigation';
 
 /** What the background needs from a finished top-level or frame response; browser-neutral. */
 export interface FrameResponse {
@@ -9,6 +17,8 @@ export interface FrameResponse {
   method: string;
   ip?: string;
   headers: ReadonlyArray<{ name: string; value?: string }>;
+  /** The headers came from this re-probe, not from the response itself (Chrome builds). */
+  reprobe?: Reprobe;
   time: number;
 }
 

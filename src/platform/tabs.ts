@@ -69,6 +69,21 @@ export async function reloadTab(tabId: number, bypassCache = false): Promise<boo
   }
 }
 
+/**
+ * Loads a failed page again as a fresh GET navigation, which can never resend a form (a reload
+ * replays whatever the failed request was; Chrome builds do not always know whether that was a
+ * POST). A URL with a fragment would only scroll, so such a tab is reloaded instead.
+ */
+export async function reopenTab(tabId: number, url: string): Promise<boolean> {
+  if (IS_FIREFOX || url.includes('#')) return reloadTab(tabId);
+  try {
+    await browser.tabs.update(tabId, { url });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function isTabInForeground(tabId: number): Promise<boolean> {
   try {
     const tab = await browser.tabs.get(tabId);

@@ -58,6 +58,8 @@ export type Observation =
       headers?: ReadonlyArray<{ name: string; value?: string }>;
       ip?: string;
       method?: string;
+      /** Set when the headers came from a re-probe right after the failure (Chrome builds), not from the response itself. */
+      reprobe?: Reprobe;
       time: number;
     }
   | { kind: 'network'; url: string; error: string; method?: string; time: number }
@@ -88,10 +90,22 @@ export interface Incident {
   headers: Record<string, string>;
   /** Address the browser connected to, when known. */
   ip?: string;
+  /**
+   * Chrome builds do not see the failing response's own headers: `headers` (and `platform`,
+   * `reference`, `retryAfter`) then come from this one re-probe, sent right after the failure.
+   */
+  reprobe?: Reprobe;
   method: string;
   time: number;
   /** Short toolbar badge text: status code or a label such as `DNS`. */
   badge: string;
+}
+
+/** The answer of a re-probe: its status, whether it was redirected, and when it came (epoch ms). */
+export interface Reprobe {
+  status: number;
+  redirected: boolean;
+  at: number;
 }
 
 export const incidentKey = (tabId: number): string => `incident:${tabId}`;

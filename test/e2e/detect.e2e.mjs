@@ -25,6 +25,13 @@ const FAILING = [
     incident: { kind: 'http', status: 502, method: 'GET', host: '127.0.0.1', platform: { id: 'nginx' } },
   },
   {
+    // Chrome shows its own error page for an empty 5xx, and webNavigation reports it only as
+    // ERR_HTTP_RESPONSE_CODE_FAILURE: the status comes from the re-probe there.
+    page: 'emptyBadGateway',
+    badge: '502',
+    incident: { kind: 'http', status: 502, method: 'GET', host: '127.0.0.1', platform: { id: 'nginx' } },
+  },
+  {
     page: 'gatewayTimeout',
     badge: '504',
     incident: { kind: 'http', status: 504, method: 'GET', host: '127.0.0.1', platform: { id: 'nginx' } },
@@ -159,6 +166,16 @@ for (const name of BROWSERS) {
           assert.ok(state.incident, `no incident:${tabId} ${after}`);
           assert.deepEqual(pick(state.incident, incident), incident, `incident fields ${after}`);
           assert.equal(new URL(state.incident.url).href, new URL(site.urls[pageName]).href);
+          if (incident.kind === 'http') {
+            // The detection contract of each build (src/platform/requests.ts DETECTION).
+            if (name === 'chromium') {
+              assert.equal(state.incident.ip, undefined, `Chrome builds (webNavigation) never see the address ${after}`);
+              assert.equal(typeof state.incident.reprobe?.status, 'number', `Chrome builds: the headers came from one re-probe ${after}`);
+            } else {
+              assert.equal(state.incident.ip, '127.0.0.1', `Firefox builds (webRequest): the address the browser used ${after}`);
+              assert.equal(state.incident.reprobe, undefined, `Firefox builds: the response's own headers ${after}`);
+            }
+          }
         }),
       );
     }

@@ -490,7 +490,7 @@ if (BROWSERS.includes('chromium')) {
       });
     });
 
-    it('just you (your DNS): public resolvers give another address than the one the browser used', { timeout: 60_000 }, () => {
+    it('your DNS: public resolvers are asked, but Chrome builds cannot compare their address with the one the browser used', { timeout: 60_000 }, () => {
       services.clearLog();
       // The defaults: public DNS says 93.184.216.34 / 2606:2800:…; the browser connected to 127.0.0.1.
       services.setBehaviour(behaviour(PROMPT));
@@ -498,14 +498,16 @@ if (BROWSERS.includes('chromium')) {
         await setConsent(browser, ALL_CONSENT);
         const { tabId } = await openFailingTab(browser, `http://${SITE}/login?visit=${visits + 1}`);
         const local = await diagnosisDone(browser, tabId, { outside: false });
-        assert.equal(local.incident.ip, '127.0.0.1', 'precondition: the incident records the address the browser used');
+        // Chrome builds detect without webRequest (it slows every page, issue 2): the address the
+        // browser connected to is never seen. Firefox builds keep it (unit-tested rule 6: "your DNS").
+        assert.equal(local.incident.ip, undefined, 'Chrome builds do not see the address the browser used');
         const popup = await openPopup(browser, tabId);
         await popup.click('[data-action=diagnose]');
         const record = await diagnosisDone(browser, tabId, { outside: true });
         const dns = evidenceOf(record, 'dns')?.outcome;
         assert.deepEqual(
           { consensus: dns?.consensus, browserIp: dns?.browserIp, browserIpMatches: dns?.browserIpMatches },
-          { consensus: 'resolves', browserIp: '127.0.0.1', browserIpMatches: false },
+          { consensus: 'resolves', browserIp: undefined, browserIpMatches: undefined },
           `dns evidence: ${JSON.stringify(dns)}`,
         );
         assert.deepEqual(
@@ -513,8 +515,9 @@ if (BROWSERS.includes('chromium')) {
           [SITE, SITE, SITE, SITE],
           'both resolvers asked for A and AAAA of the host',
         );
-        // Rule 6: public DNS resolves, you fail, an address no public resolver gives, vantage all up → high.
-        await assertVerdict(browser, tabId, record, { kind: 'just-you-dns', confidence: 'high' }, popup);
+        // Without the address, "others get 200, you get a 5xx" is all that is known: partly down,
+        // never a confident "your DNS".
+        assert.equal(record.diagnosis.verdict.kind, 'partly-down', JSON.stringify(record.diagnosis.verdict));
       });
     });
 

@@ -73,7 +73,7 @@ for (const name of BROWSERS) {
       }),
     );
 
-    it('a 503 with Retry-After: 5 is not probed before 5 s', { timeout: 90_000 }, () =>
+    it('a 503 with Retry-After: 5 is not probed again before 5 s', { timeout: 90_000 }, () =>
       withBrowser(name, async (browser) => {
         await armFlaky(3000, { status: 503, retryAfter: 5 });
         const since = Date.now();
@@ -81,9 +81,18 @@ for (const name of BROWSERS) {
         await waitBack(page);
         const requests = flakyRequests(since);
         const firstLoad = requests.find(isPageLoad);
-        const firstProbe = requests.find(isProbe);
-        assert.ok(firstLoad && firstProbe, JSON.stringify(requests));
-        assert.ok(firstProbe.time - firstLoad.time >= 4900, `probed ${firstProbe.time - firstLoad.time} ms after the 503`);
+        const probes = requests.filter(isProbe);
+        assert.ok(firstLoad && probes.length > 0, JSON.stringify(requests));
+        if (name === 'chromium') {
+          // Chrome builds do not see the 503's own headers (no webRequest): one re-probe right after
+          // the failure fetches them, and from its Retry-After on nothing is asked for 5 s.
+          const [headerProbe, next] = probes;
+          assert.ok(headerProbe.time - firstLoad.time < 2000, `the header re-probe came ${headerProbe.time - firstLoad.time} ms after the 503`);
+          assert.ok(next, `a probe after the header re-probe: ${JSON.stringify(requests)}`);
+          assert.ok(next.time - headerProbe.time >= 4900, `probed ${next.time - headerProbe.time} ms after the re-probe's Retry-After: 5`);
+        } else {
+          assert.ok(probes[0].time - firstLoad.time >= 4900, `probed ${probes[0].time - firstLoad.time} ms after the 503`);
+        }
       }),
     );
 

@@ -14,7 +14,7 @@ describe('manifestFor', () => {
     const firefox = manifestFor('firefox', source);
     expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
     expect(firefox).not.toHaveProperty('minimum_chrome_version');
-    expect(firefox.permissions).toEqual([...(source.permissions as string[]), 'dns']);
+    expect(firefox.permissions).toEqual([...(source.permissions as string[]).map((p) => (p === 'webNavigation' ? 'webRequest' : p)), 'dns']);
     // Without it Firefox upgrades the worker's http:// probes to https://.
     expect(firefox.content_security_policy).toEqual({ extension_pages: "script-src 'self'" });
     expect(firefox.browser_specific_settings).toEqual({
@@ -31,6 +31,9 @@ describe('manifestFor', () => {
   it('asks for least privilege: web pages only, no tabs/history permission', () => {
     expect(source.host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(source.permissions).not.toContain('tabs');
+    // Chrome: holding webRequest slows every request of every page (issue 2); Firefox keeps it.
+    expect(source.permissions).toContain('webNavigation');
+    expect(source.permissions).not.toContain('webRequest');
     expect(source.permissions).not.toContain('<all_urls>');
     expect(source.name).toMatch(/^__MSG_\w+__$/);
     expect(source.description).toMatch(/^__MSG_\w+__$/);

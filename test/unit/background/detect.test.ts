@@ -8,6 +8,9 @@ vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async ()
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
+// These are the webRequest handlers (Firefox builds); detect-navigation.test.ts covers Chrome's.
+vi.mock('../../../src/platform/requests', async (importOriginal) => ({ ...(await importOriginal<object>()), DETECTION: 'webRequest' }));
+
 const messages = en as Record<string, { message: string }>;
 const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved, samePage } = await import(
   '../../../src/background/detect'

@@ -27,6 +27,7 @@ const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
 const ORIGIN = 'https://shop.example';
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const reloads: number[] = [];
+const reopened: string[] = [];
 let onlineFlag = true;
 
 async function failingTab(url = `${ORIGIN}/cart`, status = 502, extra: Record<string, unknown> = {}): Promise<number> {
@@ -75,6 +76,16 @@ beforeEach(() => {
   (fakeBrowser.tabs as unknown as { reload: (id: number) => Promise<void> }).reload = async (id: number) => {
     reloads.push(id);
   };
+  // Chrome builds bring a page back with a fresh GET navigation to its URL (never a reload that
+  // could replay a form): that counts as loading it again, too.
+  reopened.length = 0;
+  const realUpdate = fakeBrowser.tabs.update.bind(fakeBrowser.tabs) as (id: number, props: object) => Promise<unknown>;
+  (fakeBrowser.tabs as unknown as { update: (id: number, props: { url?: string }) => Promise<unknown> }).update = async (id, props) => {
+    if (props.url === undefined) return realUpdate(id, props);
+    reloads.push(id);
+    reopened.push(props.url);
+    return fakeBrowser.tabs.get(id);
+  };
 });
 
 afterEach(() => {
@@ -101,6 +112,7 @@ describe('auto-retry of a failed page', () => {
     answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([tabId]);
+    expect(reopened).toEqual([`${ORIGIN}/cart`]); // a GET navigation to the page, not a reload
     expect(await readRetry(ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeUndefined();
     expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({ [`recovered:${tabId}`]: { host: 'shop.example', probes: 2 } });

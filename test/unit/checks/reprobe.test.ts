@@ -20,6 +20,19 @@ describe('re-probe', () => {
     expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/', search: '' });
   });
 
+  it('reuses the answer of a re-probe made seconds ago (Chrome builds fetch one with the failure), and only then', async () => {
+    const now = Date.now();
+    const fresh = { method: 'GET', retryAfter: '30', reprobe: { status: 503, redirected: false, at: now - 2_000 } } as never;
+    const evidence = await reprobeCheck.run(ctx({ incident: fresh }), never());
+    expect(evidence).toMatchObject({ outcome: { kind: 'answered', status: 503, retryAfter: '30' }, summary: { key: 'check_reprobe_error', subs: ['503'] } });
+    expect(services.log).toHaveLength(0);
+
+    const stale = { method: 'GET', reprobe: { status: 503, redirected: false, at: now - 60_000 } } as never;
+    const asked = await reprobeCheck.run(ctx({ incident: stale }), never());
+    expect(asked.outcome).toMatchObject({ kind: 'answered', status: 200 });
+    expect(services.log).toHaveLength(1);
+  });
+
   it('without an incident, fetches the origin only, without cookies, and reports the status', async () => {
     const evidence = await reprobeCheck.run(ctx(), never());
     expect(evidence).toMatchObject({ check: 'reprobe', outcome: { kind: 'answered', status: 200 }, summary: { key: 'check_reprobe_up', subs: ['200'] } });
