@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  define: { 'import.meta.env.FIREFOX': 'false' },
+  define: { 'import.meta.env.FIREFOX': 'false', 'import.meta.env.WEBREQUEST': 'false' },
   plugins: [
     {
       // crxjs turns `file.ts?iife` into the built script's file name; unit tests only need a name.

@@ -3,4 +3,6 @@
 interface ImportMetaEnv {
   /** Build-time browser constant: true in the Firefox build. */
   readonly FIREFOX: boolean;
+  /** Detects with webRequest (Firefox; and the benchmark's Chrome build of that design). */
+  readonly WEBREQUEST: boolean;
 }

@@ -5,3 +5,5 @@ export { browser };
 export type { Runtime, Tabs, WebRequest } from 'webextension-polyfill';
 
 export const IS_FIREFOX: boolean = import.meta.env.FIREFOX === true;
+/** Detection with webRequest: Firefox builds, and the benchmark's Chrome build of that design. */
+export const USES_WEBREQUEST: boolean = import.meta.env.WEBREQUEST === true;

@@ -29,14 +29,20 @@ const committed = new Map<number, { url: string; method: 'GET' | 'POST' }>();
 
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
+/**
+ * A page the browser prerenders is not on screen (and may never be): it is judged when it is
+ * shown, through the tab's URL change, like any other page the visitor moves to.
+ */
+const offScreen = (d: object): boolean => (d as { documentLifecycle?: unknown }).documentLifecycle === 'prerender';
+
 /** A top-level page of a tab finished loading (error pages of network failures never do). */
 export function onPageLoaded(listener: (load: PageLoad) => void): void {
   browser.webNavigation.onCommitted.addListener((d) => {
-    if (d.frameId !== 0) return;
+    if (d.frameId !== 0 || offScreen(d)) return;
     committed.set(d.tabId, { url: d.url, method: methodOfTransition(d.transitionType) });
   }, WEB_ONLY);
   browser.webNavigation.onCompleted.addListener((d) => {
-    if (d.frameId !== 0) return;
+    if (d.frameId !== 0 || offScreen(d)) return;
     const commit = committed.get(d.tabId);
     committed.delete(d.tabId);
     void browser.tabs.get(d.tabId).then(
@@ -57,6 +63,7 @@ export function onPageLoaded(listener: (load: PageLoad) => void): void {
 /** Network-level failures of top-level pages and frames; Chrome gives the same `net::ERR_*` strings as webRequest. */
 export function onNavigationError(listener: (e: FrameError) => void): void {
   browser.webNavigation.onErrorOccurred.addListener((d) => {
+    if (offScreen(d)) return;
     listener({
       tabId: d.tabId,
       frame: d.frameId === 0 ? 'main' : 'sub',

@@ -1,4 +1,4 @@
-import { browser, IS_FIREFOX, type WebRequest } from './browser';
+import { browser, USES_WEBREQUEST, type WebRequest } from './browser';
 import type { Reprobe } from '../shared/incident';
 
 /**
@@ -6,7 +6,7 @@ import type { Reprobe } from '../shared/incident';
  * headers, method and address. Chrome: webNavigation plus a status read of pages that look failed
  * (navigation.ts), because holding webRequest in Chrome slows every request of every page.
  */
-export const DETECTION: 'webRequest' | 'webNavigation' = IS_FIREFOX ? 'webRequest' : 'webNavigation';
+export const DETECTION: 'webRequest' | 'webNavigation' = USES_WEBREQUEST ? 'webRequest' : 'webNavigation';
 
 /** What the background needs from a finished top-level or frame response; browser-neutral. */
 export interface FrameResponse {

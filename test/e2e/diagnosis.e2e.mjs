@@ -17,6 +17,9 @@
 // it every fetch to the stand-in fails), and plain HTTP on the same port. It also logs every TLS
 // handshake by its SNI, so even a connection that never got as far as a request would show.
 // Chromium's own background requests land there too; they are named one by one (CHROMIUM_OWN).
+// Chrome builds detect without webRequest (README, "Detection and its cost to healthy pages"), so
+// they never learn the address the browser connected to: the "your DNS" scenario shows that they
+// still ask the public resolvers, and do not claim "your DNS" without that address.
 //
 // Firefox differences (it has no host-resolver-rules, and its certificate trust cannot be changed
 // through the harness's launcher):
