@@ -123,6 +123,23 @@ async function recordWithReprobe(failure: { tabId: number; url: string; status?:
   });
 }
 
+/**
+ * The visitor opened the popup on a tab without an incident. Chrome builds read a page's status
+ * only when its title looks failed; an application's error page titled like any other page is
+ * read now. The method of that load is unknown, which is safe: Chrome builds bring pages back
+ * with a fresh GET navigation, never a reload that could resend a form.
+ */
+export async function inspectTab(tabId: number): Promise<boolean> {
+  if (DETECTION !== 'webNavigation' || !isTab(tabId)) return false;
+  if (await readIncident(tabId)) return true;
+  const tab = await getTab(tabId);
+  if (!tab?.url || tab.status !== 'complete') return false;
+  const status = await readPageStatus(tabId, tab.url);
+  if (!isServerError(status)) return false;
+  await recordWithReprobe({ tabId, url: tab.url, status, method: 'GET', time: Date.now() });
+  return (await readIncident(tabId)) !== undefined;
+}
+
 /** A healthy load ends the tab's incident, unless it is the soft error read from this very page's title. */
 async function endIncidentUnlessSoft(tabId: number, url: string): Promise<void> {
   const current = await readIncident(tabId);

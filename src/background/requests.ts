@@ -7,6 +7,7 @@ import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
+import { inspectTab } from './detect';
 
 const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
 
@@ -42,6 +43,8 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       // Not awaited: the popup follows the progress in storage.session.
       void diagnoseTab(message.tabId, { outside: true }).catch(report);
       return { started: true };
+    case 'inspect-tab':
+      return { found: await inspectTab(message.tabId) };
     case 'check-site':
       void diagnoseHost(message.host).catch(report);
       return { started: true };

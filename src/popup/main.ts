@@ -288,8 +288,14 @@ function tick(): void {
   if (view) el.textContent = t(view.status);
 }
 
+/** A web page without an incident may still be an error page the title did not give away (Chrome builds). */
+async function inspectOnce(): Promise<void> {
+  if (state.incident || state.tabId === undefined || !state.isWeb) return;
+  await request('inspect-tab', { tabId: state.tabId }); // an incident it finds redraws through storage
+}
+
 document.documentElement.lang = uiLanguage();
 localize(document, t);
-void refresh();
+void refresh().then(inspectOnce).catch(showError);
 onSessionChanged(() => void refresh());
 setInterval(tick, 1000);

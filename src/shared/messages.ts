@@ -27,6 +27,11 @@ export interface Requests {
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   /** Run every check the visitor has consented to, now. */
   'diagnose': { request: { tabId: number }; response: { started: boolean } };
+  /**
+   * The popup opened on a tab without an incident: Chrome builds read only pages that look failed
+   * by their title, so an error page titled like any other is read now, on the visitor's request.
+   */
+  'inspect-tab': { request: { tabId: number }; response: { found: boolean } };
   /** "Check any site": a host name typed in the popup. */
   'check-site': { request: { host: string }; response: { started: boolean } };
   'panel-state': { request: Record<string, never>; response: PanelState };
@@ -41,7 +46,7 @@ export type Message = { [T in RequestType]: { type: T } & Requests[T]['request']
 export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
-const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose']);
+const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose', 'inspect-tab']);
 export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide']);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */

@@ -195,6 +195,36 @@ for (const name of BROWSERS) {
       }),
     );
 
+    it(
+      name === 'chromium'
+        ? "an application's 500 page titled like any page: not read on load, found when the popup is opened"
+        : "an application's 500 page titled like any page: noticed from its response",
+      { timeout: 60_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          const { page, tabId } = await openTab(browser);
+          const url = `${site.urls.appError}?visit=${visits}`;
+          await browser.navigateInPage(page, url);
+          await poll(async () => ((await page.evaluate(() => document.readyState)) === 'complete' ? true : undefined), { what: 'the error page to load' });
+          const expected = { kind: 'http', status: 500, host: '127.0.0.1', platform: { id: 'nginx' } };
+          if (name === 'chromium') {
+            // Chrome builds read a page's status only when its title looks failed ("Acme Shop" does not).
+            const quietUntil = Date.now() + QUIET_MS;
+            do {
+              const state = await extensionState(browser, tabId);
+              assert.ok(state.badge === '' && state.incident === null, `nothing is read from a page that looks healthy:${dump(state)}`);
+            } while (Date.now() < quietUntil);
+            const popup = await browser.openPage(browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`));
+            const state = await settle(browser, tabId, (s) => badgeShows(s.badge, '500') && hasFields(s.incident, expected));
+            assert.deepEqual(pick(state.incident, expected), expected, `after the popup opened:${dump(state)}`);
+            await poll(async () => ((await popup.evaluate(() => document.body.textContent ?? '')).includes('500') ? true : undefined), { what: 'the popup to show the 500' });
+          } else {
+            const state = await settle(browser, tabId, (s) => badgeShows(s.badge, '500') && hasFields(s.incident, expected));
+            assert.deepEqual(pick(state.incident, expected), expected, `incident fields:${dump(state)}`);
+          }
+        }),
+    );
+
     it('healthy page: no badge, no incident, DOM untouched', { timeout: 60_000 }, () =>
       withBrowser(name, async (browser) => {
         const { page, tabId } = await openTab(browser);

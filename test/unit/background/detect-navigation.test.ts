@@ -33,7 +33,7 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handleTabChange } = await import('../../../src/background/detect');
+const { handlePageLoaded, handleNavigationError, handleTabChange, inspectTab } = await import('../../../src/background/detect');
 const { readIncident } = await import('../../../src/platform/storage');
 const { DETECTION } = await import('../../../src/platform/requests');
 
@@ -209,5 +209,45 @@ describe('Chrome builds: network errors from webNavigation', () => {
     await navError(tabId, 'net::ERR_CONNECTION_REFUSED', 'sub', 'https://ads.example/frame');
     expect(await readIncident(tabId)).toBeUndefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).some((k) => k.startsWith('subframes:'))).toBe(true);
+  });
+});
+
+describe('Chrome builds: the popup opened on a page without an incident', () => {
+  const withStatus = (status: 'loading' | 'complete') => {
+    vi.restoreAllMocks();
+    const real = fakeBrowser.tabs.get;
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await real(id)), status }));
+  };
+  const complete = () => withStatus('complete');
+
+  it('an error page titled like any page is read now, and becomes the incident', async () => {
+    const tabId = await newTab();
+    complete();
+    pageStatus.set('https://shop.example/cart', 500);
+    await loaded(tabId, 'Acme Shop');
+    expect(statusReads).toEqual([]); // not on load: the title looks healthy
+    expect(await inspectTab(tabId)).toBe(true);
+    expect(statusReads).toEqual(['https://shop.example/cart']);
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500, platform: { id: 'nginx' } });
+  });
+
+  it('a healthy page stays without incident; a page still loading is not read', async () => {
+    const tabId = await newTab();
+    pageStatus.set('https://shop.example/cart', 200);
+    withStatus('loading');
+    expect(await inspectTab(tabId)).toBe(false);
+    expect(statusReads).toEqual([]);
+    complete();
+    expect(await inspectTab(tabId)).toBe(false);
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(headerProbes).toEqual([]);
+  });
+
+  it('a tab that already has its incident is not read again', async () => {
+    const tabId = await newTab();
+    await handleNavigationError({ tabId, frame: 'main', url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: 1 });
+    complete();
+    expect(await inspectTab(tabId)).toBe(true);
+    expect(statusReads).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoRetryAllowed, DEFAULT_SETTINGS, sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
-import { isMessage } from '../../../src/shared/messages';
+import { isMessage, type RequestType } from '../../../src/shared/messages';
 
 describe('validateSettings', () => {
   it('gives defaults for nothing or garbage', () => {
@@ -62,5 +62,29 @@ describe('isMessage', () => {
     [{ type: 'eval', code: '1' }, false],
     [null, false],
     ['retry-now', false],
+    [{ type: 'inspect-tab', tabId: 4 }, true],
+    [{ type: 'inspect-tab' }, false],
   ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
+
+  it('accepts a well-formed example of every request type there is (a new type cannot be forgotten here)', () => {
+    // The compiler insists on one example per request type; the check must let each through.
+    const examples: { [T in RequestType]: { type: T; [field: string]: unknown } } = {
+      'retry-now': { type: 'retry-now', tabId: 1 },
+      'stop-retry': { type: 'stop-retry', tabId: 1 },
+      'start-retry': { type: 'start-retry', tabId: 1 },
+      'resubmit': { type: 'resubmit', tabId: 1 },
+      'site-policy': { type: 'site-policy', host: 'a.example', policy: 'always' },
+      'clear-site-data': { type: 'clear-site-data', tabId: 1, cookies: false },
+      'open-url': { type: 'open-url', tabId: 1, url: 'https://status.example/' },
+      'diagnose': { type: 'diagnose', tabId: 1 },
+      'inspect-tab': { type: 'inspect-tab', tabId: 1 },
+      'check-site': { type: 'check-site', host: 'a.example' },
+      'panel-state': { type: 'panel-state' },
+      'panel-retry-now': { type: 'panel-retry-now' },
+      'panel-stop-retry': { type: 'panel-stop-retry' },
+      'panel-hide-site': { type: 'panel-hide-site' },
+      'panel-open-guide': { type: 'panel-open-guide' },
+    };
+    for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
+  });
 });
