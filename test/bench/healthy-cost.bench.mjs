@@ -22,9 +22,6 @@
  * navigationStart → loadEventEnd from PerformanceNavigationTiming, read in the page. Prints a
  * table and a verdict on the 2 % target; it asserts nothing (a benchmark prints, tests assert).
  *
- * HEALTHY_COST_BROWSER=firefox measures Firefox ESR instead: EMPTY, DOWNCHECK (dist/firefox, which
- * keeps webRequest), WEBREQUEST-ONLY, HOSTS-ONLY and EMPTY-AGAIN, as Firefox-shaped extensions.
- *
  *   HEALTHY_COST_ROUNDS=120  measured rounds (default 120, about 2 min on 2 idle cores; the issue asks for ≥ 25)
  *   HEALTHY_COST_WARMUP=5    discarded warm-up rounds (default 5)
  */
@@ -32,14 +29,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
-import { launchChromium, launchFirefox } from '../e2e/browsers.mjs';
+import { launchChromium } from '../e2e/browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIREFOX = process.env.HEALTHY_COST_BROWSER === 'firefox';
-const DIST = join(ROOT, 'dist', FIREFOX ? 'firefox' : 'chrome');
+const DIST = join(ROOT, 'dist', 'chrome');
 const ROUNDS = positiveInt(process.env.HEALTHY_COST_ROUNDS, 120);
 const WARMUP = positiveInt(process.env.HEALTHY_COST_WARMUP, 5);
 const TARGET = 1.02;
@@ -195,10 +191,8 @@ async function startServer(bodies) {
 // Extension variants.
 
 const MINIMAL = (name, extra, worker) => ({
-  manifest: FIREFOX
-    ? { manifest_version: 3, name, version: '1.0', background: { scripts: ['sw.js'] }, browser_specific_settings: { gecko: { id: `${name}@downcheck.dev` } }, ...extra }
-    : { manifest_version: 3, name, version: '1.0', background: { service_worker: 'sw.js' }, ...extra },
-  worker: FIREFOX ? worker.replaceAll('chrome.', 'browser.') : worker,
+  manifest: { manifest_version: 3, name, version: '1.0', background: { service_worker: 'sw.js' }, ...extra },
+  worker,
 });
 
 const MINIMAL_VARIANTS = {
@@ -217,14 +211,11 @@ const MINIMAL_VARIANTS = {
   ),
   'HOSTS-ONLY': MINIMAL('bench-hosts', { host_permissions: ['http://*/*', 'https://*/*'] }, '// Does nothing.\n'),
 };
-const ORDER = FIREFOX
-  ? ['EMPTY', 'DOWNCHECK', 'WEBREQUEST-ONLY', 'HOSTS-ONLY', 'EMPTY-AGAIN']
-  : ['EMPTY', 'DOWNCHECK', 'DOWNCHECK-WEBREQUEST', 'WEBREQUEST-ONLY', 'WEBNAVIGATION', 'HOSTS-ONLY', 'EMPTY-AGAIN'];
+const ORDER = ['EMPTY', 'DOWNCHECK', 'DOWNCHECK-WEBREQUEST', 'WEBREQUEST-ONLY', 'WEBNAVIGATION', 'HOSTS-ONLY', 'EMPTY-AGAIN'];
 
 function writeVariants(dir) {
   const dirs = { DOWNCHECK: DIST };
   for (const [name, { manifest, worker }] of Object.entries(MINIMAL_VARIANTS)) {
-    if (!ORDER.includes(name)) continue;
     const d = join(dir, name.toLowerCase());
     mkdirSync(d);
     writeFileSync(join(d, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -232,7 +223,7 @@ function writeVariants(dir) {
     dirs[name] = d;
   }
   dirs['EMPTY-AGAIN'] = dirs.EMPTY; // same extension, its own browser and profile
-  if (ORDER.includes('DOWNCHECK-WEBREQUEST')) dirs['DOWNCHECK-WEBREQUEST'] = buildWebRequestDesign(join(dir, 'downcheck-webrequest'));
+  dirs['DOWNCHECK-WEBREQUEST'] = buildWebRequestDesign(join(dir, 'downcheck-webrequest'));
   return dirs;
 }
 
@@ -251,10 +242,9 @@ function buildWebRequestDesign(outDir) {
 
 function ensureBuild() {
   if (existsSync(join(DIST, 'manifest.json'))) return;
-  const script = FIREFOX ? 'build:firefox' : 'build:chrome';
-  console.log(`${relative(ROOT, DIST)} is missing: running npm run ${script}`);
-  const r = spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error(`npm run ${script} failed`);
+  console.log('dist/chrome is missing: running npm run build:chrome');
+  const r = spawnSync('npm', ['run', 'build:chrome'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (r.status !== 0) throw new Error('npm run build:chrome failed');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,7 +335,7 @@ function printTable(samples, subresources) {
         : `UNDECIDED at this sample size: the 95 % interval (${pct(row.lo)} … ${pct(row.hi)}) straddles +2 %`;
   const aa = rows.find((r) => r.name === 'EMPTY-AGAIN');
   console.log('');
-  for (const name of ['DOWNCHECK', 'DOWNCHECK-WEBREQUEST'].filter((n) => ORDER.includes(n))) {
+  for (const name of ['DOWNCHECK', 'DOWNCHECK-WEBREQUEST']) {
     const row = rows.find((r) => r.name === name);
     console.log(`${name} vs EMPTY: median ${pct(row.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(row)}.`);
   }
@@ -439,14 +429,13 @@ async function main() {
   try {
     server = await startServer(bodies);
     const dirs = writeVariants(tmp);
-    const binary = FIREFOX ? `Firefox: ${process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'}` : `Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}`;
-    console.log(`${binary}; Downcheck build: ${relative(ROOT, DIST)} (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`);
+    console.log(`Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`);
     console.log(`Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${WARMUP} warm-up + ${ROUNDS} measured rounds over ${ORDER.length} variants.`);
 
     // One browser per variant, launched one after another, all open for the whole run.
     const pages = {};
     for (const name of ORDER) {
-      browsers[name] = await (FIREFOX ? launchFirefox : launchChromium)({ extensionDir: dirs[name] });
+      browsers[name] = await launchChromium({ extensionDir: dirs[name] });
       pages[name] = await browsers[name].openPage();
     }
 
@@ -463,8 +452,7 @@ async function main() {
         loadId += 1;
         const result = await measureLoad(pages[name], `${server.origin}/page?load=${loadId}`);
         // Everything but the fetch blocks the load event, so at least subresources - 1 are in.
-        // (Firefox has no responseStatus: undefined there.)
-        if ((result.status !== undefined && result.status !== 200) || result.resources < subresources - 1) incomplete += 1;
+        if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
         if (round >= WARMUP) samples[name].push({ ms: result.loadEventEnd });
       }
     }

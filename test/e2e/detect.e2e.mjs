@@ -251,14 +251,14 @@ for (const name of BROWSERS) {
     it('a navigation the user stops (ERR_ABORTED / NS_BINDING_ABORTED) is not an error', { timeout: 60_000 }, () =>
       withBrowser(name, async (browser) => {
         const { page, tabId } = await openTab(browser);
-        // /gateway-timeout takes 1 s to fail; stop it long before, as the Stop button would.
+        // /slow-gateway takes 4 s to fail; stop it long before, as the Stop button would.
         await page.evaluate((to) => {
           location.href = to;
           setTimeout(() => window.stop(), 300);
-        }, `${site.urls.gatewayTimeout}?visit=${visits}`);
+        }, `${site.origin}/slow-gateway?visit=${visits}`);
         await new Promise((r) => setTimeout(r, 600));
         assert.match(page.url(), /\/\?visit=/, 'the stopped navigation did not commit');
-        const quietUntil = Date.now() + 1500; // past the moment the 504 would have arrived
+        const quietUntil = Date.now() + 4000; // past the moment the 504 would have arrived
         do {
           const state = await extensionState(browser, tabId);
           assert.ok(state.badge === '' && state.incident === null, `a stopped navigation became an incident:${dump(state)}`);
