@@ -156,8 +156,9 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
       current = undefined;
     }
     // Browsers reset tab-specific badges when the error page commits, after the response was seen.
-    // Chrome builds learn a page's status only after it completed: handlePageLoaded decides then.
-    if (change.complete && current && DETECTION === 'webRequest') {
+    // Chrome builds learn an HTTP page's status only after it completed (handlePageLoaded decides
+    // then); their network errors, like every failure seen by webRequest, come before the commit.
+    if (change.complete && current && (DETECTION === 'webRequest' || current.kind === 'network')) {
       await refreshBadge(tabId);
       await maybeInjectPanel(tabId);
     }

@@ -184,6 +184,14 @@ describe('Chrome builds: network errors from webNavigation', () => {
     expect(headerProbes).toEqual([]);
   });
 
+  it('the badge the error page’s commit reset comes back when that page completes', async () => {
+    const tabId = await newTab();
+    await navError(tabId, 'net::ERR_NAME_NOT_RESOLVED');
+    await fakeBrowser.action.setBadgeText({ tabId, text: '' }); // what the browser does on commit
+    await handleTabChange(tabId, { complete: true }, { url: 'https://shop.example/cart', incognito: false });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/DNS$/);
+  });
+
   it('an aborted navigation is nothing', async () => {
     const tabId = await newTab();
     await navError(tabId, 'net::ERR_ABORTED');
