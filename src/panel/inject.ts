@@ -66,8 +66,18 @@ function main(): void {
   let closed = false;
   let restores = 0;
 
+  // A page that blanks itself (`html { display: none }`) would take the panel with it: while the
+  // panel is open the root is shown (an inline !important beats any stylesheet), and restored on close.
+  let revealed = false;
+  const revealRoot = (): void => {
+    const rootEl = document.documentElement;
+    if (getComputedStyle(rootEl).display !== 'none') return;
+    rootEl.style.setProperty('display', 'block', 'important');
+    revealed = true;
+  };
   const attach = (): void => {
     if (!host.isConnected) document.documentElement.append(host);
+    revealRoot();
   };
   const tampered = (): boolean =>
     !host.isConnected ||
@@ -85,6 +95,7 @@ function main(): void {
   const close = (): void => {
     closed = true;
     observer.disconnect();
+    if (revealed) document.documentElement.style.removeProperty('display');
     clearInterval(ticker);
     clearInterval(refresher);
     host.remove();
@@ -116,7 +127,10 @@ function main(): void {
     if (event.key === 'Escape' && event.isTrusted) close();
   });
 
-  const ticker = setInterval(() => state && tickPanel(frame, state), 1000);
+  const ticker = setInterval(() => {
+    revealRoot(); // the page may add its blanking stylesheet later
+    if (state) tickPanel(frame, state);
+  }, 1000);
   const refresher = setInterval(() => void load(), REFRESH_MS);
   attach();
   observer.observe(document.documentElement, { childList: true });
