@@ -1,0 +1,110 @@
+// The webNavigation adapter of Chrome builds: which events become page loads and errors, what
+// method a load is taken to have used, and what a status read accepts from the page.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+const { onPageLoaded, onNavigationError, readPageStatus } = await import('../../../src/platform/navigation');
+
+type Trigger = { trigger: (details: object) => Promise<unknown> };
+const nav = fakeBrowser.webNavigation as unknown as Record<'onCommitted' | 'onCompleted' | 'onErrorOccurred', Trigger>;
+
+const loads: unknown[] = [];
+const errors: unknown[] = [];
+let tabId = 0;
+
+// Listeners are registered once, as the worker does at top level.
+onPageLoaded((load) => loads.push(load));
+onNavigationError((error) => errors.push(error));
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+beforeEach(async () => {
+  loads.length = 0;
+  errors.length = 0;
+  const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/cart' });
+  tabId = tab.id!;
+  vi.restoreAllMocks();
+  const real = fakeBrowser.tabs.get;
+  vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await real(id)), title: '502 Bad Gateway' }));
+});
+
+describe('onPageLoaded', () => {
+  it('a completed top-level load, with the tab title and GET for an ordinary navigation', async () => {
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', transitionType: 'link', timeStamp: 1 });
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', timeStamp: 2 });
+    await settle();
+    expect(loads).toEqual([{ tabId, url: 'https://shop.example/cart', title: '502 Bad Gateway', method: 'GET', time: 2 }]);
+  });
+
+  it('a form submission is taken as a possible POST, for that load only', async () => {
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 1 });
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 2 });
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 3 }); // no commit of its own
+    await settle();
+    expect(loads.map((l) => (l as { method: string }).method)).toEqual(['POST', 'GET']);
+  });
+
+  it('frames and prerendered pages are not page loads', async () => {
+    await nav.onCompleted.trigger({ tabId, frameId: 3, url: 'https://ads.example/', timeStamp: 1 });
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/next', documentLifecycle: 'prerender', timeStamp: 1 });
+    await settle();
+    expect(loads).toEqual([]);
+  });
+
+  it('a tab closed before its title could be read is skipped', async () => {
+    vi.spyOn(fakeBrowser.tabs, 'get').mockRejectedValue(new Error('No tab with id'));
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', timeStamp: 1 });
+    await settle();
+    expect(loads).toEqual([]);
+  });
+});
+
+describe('onNavigationError', () => {
+  it('keeps Chrome’s error string and tells frames from the page; skips prerendering', async () => {
+    await nav.onErrorOccurred.trigger({ tabId, frameId: 0, url: 'https://shop.example/', error: 'net::ERR_NAME_NOT_RESOLVED', timeStamp: 5 });
+    await nav.onErrorOccurred.trigger({ tabId, frameId: 7, url: 'https://ads.example/', error: 'net::ERR_CONNECTION_REFUSED', timeStamp: 6 });
+    await nav.onErrorOccurred.trigger({ tabId, frameId: 0, url: 'https://shop.example/x', error: 'net::ERR_ABORTED', documentLifecycle: 'prerender', timeStamp: 7 });
+    expect(errors).toEqual([
+      { tabId, frame: 'main', url: 'https://shop.example/', error: 'net::ERR_NAME_NOT_RESOLVED', method: 'GET', time: 5 },
+      { tabId, frame: 'sub', url: 'https://ads.example/', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: 6 },
+    ]);
+  });
+
+  it('an event without an error string (as Firefox would send) gives an empty one, not a crash', async () => {
+    await nav.onErrorOccurred.trigger({ tabId, frameId: 0, url: 'https://shop.example/', timeStamp: 5 });
+    expect(errors).toEqual([expect.objectContaining({ error: '' })]);
+  });
+});
+
+describe('readPageStatus', () => {
+  const answer = (result: unknown) => {
+    (fakeBrowser as unknown as { scripting: object }).scripting = { executeScript: vi.fn(async () => [{ frameId: 0, result }]) };
+  };
+
+  it('the status of the document the tab shows now, fragment aside', async () => {
+    answer({ status: 502, href: 'https://shop.example/cart#top' });
+    expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBe(502);
+  });
+
+  it('undefined when the tab moved on, the browser does not tell, or the answer is odd', async () => {
+    answer({ status: 502, href: 'https://elsewhere.example/' });
+    expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBeUndefined();
+    for (const status of [undefined, 0, 99, 600, 502.5, '502', null]) {
+      answer({ status, href: 'https://shop.example/cart' });
+      expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBeUndefined();
+    }
+    answer(undefined);
+    expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBeUndefined();
+  });
+
+  it('undefined when the page cannot be scripted (the browser’s own error page, a PDF)', async () => {
+    (fakeBrowser as unknown as { scripting: object }).scripting = {
+      executeScript: vi.fn(async () => {
+        throw new Error('Cannot access contents of the page');
+      }),
+    };
+    expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBeUndefined();
+  });
+});
