@@ -25,6 +25,8 @@ export function supportReport({ incident, verdictLine, localTime, tr }: ReportIn
     ['report_gateway', incident.platform ? `${incident.platform.name}${incident.platform.pop ? ` (${incident.platform.pop})` : ''}` : undefined],
     ['report_reference', incident.reference ? `${incident.reference.kind}: ${incident.reference.value}` : undefined],
     ['report_server_address', incident.ip],
+    // Chrome builds do not see the failing response itself: say where the gateway details came from.
+    ['report_headers_source', incident.reprobe && (incident.platform || incident.reference) ? tr('report_headers_reprobe', [String(incident.reprobe.status)]) : undefined],
     ['report_verdict', verdictLine],
   ];
   const body = lines

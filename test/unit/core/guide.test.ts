@@ -103,6 +103,12 @@ describe('supportReport', () => {
     expect(report).not.toContain('/account');
     expect(report).not.toContain('SECRET');
   });
+  it('says where the gateway details came from when they came from a re-probe (Chrome builds), and only then', () => {
+    expect(report).not.toContain(messages.report_headers_source!.message);
+    const reprobed = supportReport({ incident: { ...cf522, reprobe: { status: 522, redirected: false, at: 0 } }, now: 0, localTime: () => '', tr });
+    expect(reprobed).toContain(`${messages.report_headers_source!.message}: a re-check right after the error (it answered 522)`);
+    expect(reprobed).not.toMatch(/!\w/);
+  });
   it('keeps hostile header values on one line', () => {
     const evil = { ...cf522, reference: { kind: 'cf-ray', value: 'x\nSubject: spam' } };
     expect(supportReport({ incident: evil, now: 0, localTime: () => '', tr }).split('\n').some((l) => l.startsWith('Subject'))).toBe(false);
