@@ -3,8 +3,9 @@
 // page again and again — share one schedule between tabs, honour Retry-After, survive its worker
 // being stopped, pause while offline, and never resend a POST.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startDemoSite } from '../fixtures/demo-site.mjs';
+import { freePort, startDemoSite } from '../fixtures/demo-site.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
 
@@ -72,6 +73,37 @@ for (const name of BROWSERS) {
         assert.deepEqual(await retryRecords(browser), [], 'the schedule ends when the page is back');
       }),
     );
+
+    it('a site that refused the connection comes back by itself once it listens again, loaded once', { timeout: 90_000 }, async () => {
+      // A server that is down at the network level: nothing listens on its port for a few seconds.
+      const port = await freePort();
+      const log = [];
+      const server = createServer((req, res) => {
+        log.push({ dest: req.headers['sec-fetch-dest'] ?? null, method: req.method, time: Date.now() });
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end('<!doctype html><title>Back</title><h1>Back online</h1>');
+      });
+      try {
+        await withBrowser(name, async (browser) => {
+          visits += 1;
+          const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
+          const tabId = await browser.tabIdOf(page);
+          await browser.navigateInPage(page, `http://127.0.0.1:${port}/shop?visit=${visits}`);
+          await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { timeoutMs: 10_000, what: 'a retry schedule for the refused site' });
+          const incident = (await session(browser))[`incident:${tabId}`];
+          assert.equal(incident?.netError, 'refused', JSON.stringify(incident));
+          await new Promise((r) => setTimeout(r, 4000));
+          await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+          await waitBack(page);
+          assert.equal(log.filter((r) => r.dest === 'document').length, 1, `one page load once the site is back: ${JSON.stringify(log)}`);
+          assert.ok(log.filter((r) => r.dest === 'empty').length >= 1, `the probe found it back first: ${JSON.stringify(log)}`);
+          assert.ok(log.every((r) => r.method === 'GET'), JSON.stringify(log));
+          assert.deepEqual(await retryRecords(browser), [], 'the schedule ends when the page is back');
+        });
+      } finally {
+        await new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()));
+      }
+    });
 
     it('a 503 with Retry-After: 5 is not probed again before 5 s', { timeout: 90_000 }, () =>
       withBrowser(name, async (browser) => {
