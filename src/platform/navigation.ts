@@ -26,6 +26,8 @@ export interface PageLoad {
  * between, because these very events keep it alive). Lost with the worker, it defaults to GET.
  */
 const committed = new Map<number, { url: string; method: 'GET' | 'POST' }>();
+/** Loads that commit and never complete (closed tabs) must not pile up in a long-lived worker. */
+const COMMITTED_LIMIT = 200;
 
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
@@ -39,7 +41,9 @@ const offScreen = (d: object): boolean => (d as { documentLifecycle?: unknown })
 export function onPageLoaded(listener: (load: PageLoad) => void): void {
   browser.webNavigation.onCommitted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;
+    committed.delete(d.tabId); // re-inserted last: the map stays in commit order
     committed.set(d.tabId, { url: d.url, method: methodOfTransition(d.transitionType) });
+    if (committed.size > COMMITTED_LIMIT) committed.delete(committed.keys().next().value!);
   }, WEB_ONLY);
   browser.webNavigation.onCompleted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;

@@ -46,6 +46,14 @@ describe('onPageLoaded', () => {
     expect(loads.map((l) => (l as { method: string }).method)).toEqual(['POST', 'GET']);
   });
 
+  it('remembers the commits of at most 200 tabs: the oldest is forgotten (and taken as GET)', async () => {
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 1 });
+    for (let other = 10_000; other < 10_200; other += 1) await nav.onCommitted.trigger({ tabId: other, frameId: 0, url: 'https://a.example/', transitionType: 'link', timeStamp: 1 });
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 2 });
+    await settle();
+    expect(loads).toEqual([expect.objectContaining({ method: 'GET' })]);
+  });
+
   it('frames and prerendered pages are not page loads', async () => {
     await nav.onCompleted.trigger({ tabId, frameId: 3, url: 'https://ads.example/', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/next', documentLifecycle: 'prerender', timeStamp: 1 });
