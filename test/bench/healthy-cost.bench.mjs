@@ -22,7 +22,8 @@
  * navigationStart → loadEventEnd from PerformanceNavigationTiming, read in the page. Prints a
  * table and a verdict on the 2 % target; it asserts nothing (a benchmark prints, tests assert).
  *
- *   HEALTHY_COST_ROUNDS=120  measured rounds (default 120, about 2 min on 2 idle cores; the issue asks for ≥ 25)
+ *   HEALTHY_COST_ROUNDS=400  measured rounds (default 400, about 5 min on 2 idle cores: fewer leave the ±2 % question
+ *                            undecided on such a machine, whose A/A noise is ±2–3 %; the issue asks for ≥ 25)
  *   HEALTHY_COST_WARMUP=5    discarded warm-up rounds (default 5)
  */
 import { spawnSync } from 'node:child_process';
@@ -36,7 +37,7 @@ import { launchChromium } from '../e2e/browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'chrome');
-const ROUNDS = positiveInt(process.env.HEALTHY_COST_ROUNDS, 120);
+const ROUNDS = positiveInt(process.env.HEALTHY_COST_ROUNDS, 400);
 const WARMUP = positiveInt(process.env.HEALTHY_COST_WARMUP, 5);
 const TARGET = 1.02;
 const BOOTSTRAP = 2000;
