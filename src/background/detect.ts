@@ -1,10 +1,9 @@
-import { classify } from '../core/classify';
+import { classify, isServerError } from '../core/classify';
 import type { Incident } from '../shared/incident';
 import { DETECTION, type FrameError, type FrameResponse } from '../platform/requests';
 import { readPageStatus, type PageLoad } from '../platform/navigation';
 import { probeHeaders } from '../platform/probe';
 import { looksFailed } from '../core/suspect';
-import { isServerError } from '../core/classify';
 import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
 import {
   appendHistory,
@@ -22,7 +21,7 @@ import { refreshBadge } from './badge-view';
 import { leaveRetry, retryFailedTab } from './retry';
 import { maybeInjectPanel } from './panel';
 import { diagnoseTab, dropDiagnosis } from './diagnose';
-import { originOf } from '../core/url';
+import { originOf, reprobeTarget, samePage } from '../core/url';
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */
 const isTab = (tabId: number): boolean => Number.isInteger(tabId) && tabId >= 0;
@@ -104,7 +103,8 @@ export async function handleNavigationError(e: FrameError): Promise<void> {
 
 /** Re-probes a failed page for its headers (a possible POST: the site's root instead), then records it. */
 async function recordWithReprobe(failure: { tabId: number; url: string; status?: number; method: string; time: number }): Promise<void> {
-  const target = failure.method === 'GET' ? failure.url.split('#', 1)[0]! : (originOf(failure.url) ?? failure.url) + '/';
+  const target = reprobeTarget(failure.url, failure.method);
+  if (!target) return;
   const answer = await probeHeaders(target);
   const status = failure.status ?? answer.status;
   if (!isServerError(status)) return; // an empty 5xx that already answers again: nothing to report
@@ -237,9 +237,4 @@ async function clear(tabId: number): Promise<void> {
   await removeIncident(tabId);
   await dropDiagnosis(tabId);
   await leaveRetry(tabId, originOf(had.url)); // also redraws the (now empty) badge
-}
-
-/** Same document, ignoring the fragment. */
-export function samePage(a: string, b: string): boolean {
-  return a.split('#', 1)[0] === b.split('#', 1)[0];
 }

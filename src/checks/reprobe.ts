@@ -7,7 +7,7 @@
  * itself, so it runs without consent, private hosts included.
  */
 import { answerKind } from '../core/verdict';
-import { describeUrl } from '../core/url';
+import { describeUrl, reprobeTarget } from '../core/url';
 import { parseRetryAfter } from '../core/retry-after';
 import { fetchStatus, timeLeft } from './http';
 import { noEvidence } from './evidence';
@@ -30,10 +30,7 @@ export const reprobeCheck: Check = {
     // The server asked not to be asked again before its Retry-After: honour it here too.
     const wait = parseRetryAfter(ctx.incident?.retryAfter, ctx.now());
     if (wait !== undefined && wait > 0) return noEvidence('reprobe', 'rate-limited', 0);
-    const method = ctx.incident?.method;
-    const page = describeUrl(ctx.url);
-    const samePage = (method === 'GET' || method === 'HEAD') && page.ok && page.isWeb && page.origin === origin.origin;
-    const target = samePage ? ctx.url.split('#', 1)[0]! : `${origin.origin}/`;
+    const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
     const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
     const ms = ctx.now() - started;
     if (!result.ok) {

@@ -97,3 +97,19 @@ export function originOf(raw: unknown): string | undefined {
   const info = describeUrl(raw);
   return info.ok && info.isWeb ? info.origin : undefined;
 }
+
+/** Same document: equal URLs once the fragment is set aside. */
+export function samePage(a: string, b: string): boolean {
+  return a.split('#', 1)[0] === b.split('#', 1)[0];
+}
+
+/**
+ * Where a re-probe of a failed page goes: the page itself, without its fragment, when it was
+ * fetched with GET or HEAD from `origin`; otherwise that origin's root, so a form's target is
+ * never requested again. `undefined` for a URL that is not a web page.
+ */
+export function reprobeTarget(pageUrl: string, method: string | undefined, origin: string | undefined = originOf(pageUrl)): string | undefined {
+  if (!origin) return undefined;
+  const idempotent = method === 'GET' || method === 'HEAD';
+  return idempotent && originOf(pageUrl) === origin ? pageUrl.split('#', 1)[0]! : `${origin}/`;
+}

@@ -8,6 +8,7 @@
  */
 import { browser } from './browser';
 import { methodOfTransition } from '../core/suspect';
+import { samePage } from '../core/url';
 import type { FrameError } from './requests';
 
 export interface PageLoad {
@@ -104,5 +105,3 @@ export async function readPageStatus(tabId: number, url: string): Promise<number
     return undefined;
   }
 }
-
-const samePage = (a: string, b: string): boolean => a.split('#', 1)[0] === b.split('#', 1)[0];

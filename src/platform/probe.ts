@@ -16,21 +16,23 @@ export const PROBE_TIMEOUT_MS = 15_000;
 
 export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
   const started = performance.now();
+  const answer = await askOnce(url, timeoutMs);
+  const ms = performance.now() - started;
+  if ('error' in answer) return { error: answer.error, ms };
+  const retryAfter = answer.headers.get('retry-after');
+  return { status: answer.status, ...(retryAfter ? { retryAfter: retryAfter.slice(0, 64) } : {}), ms };
+}
+
+/** One GET as described above: the status line and headers, or why there were none. */
+async function askOnce(url: string, timeoutMs: number): Promise<{ status: number; headers: Headers; redirected: boolean } | { error: string }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetch(url, {
-      method: 'GET',
-      cache: 'no-store',
-      credentials: 'omit',
-      redirect: 'follow',
-      signal: controller.signal,
-    });
+    const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: controller.signal });
     void response.body?.cancel().catch(() => undefined);
-    const retryAfter = response.headers.get('retry-after');
-    return { status: response.status, ...(retryAfter ? { retryAfter: retryAfter.slice(0, 64) } : {}), ms: performance.now() - started };
+    return { status: response.status, headers: response.headers, redirected: response.redirected };
   } catch (error) {
-    return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error', ms: performance.now() - started };
+    return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error' };
   } finally {
     clearTimeout(timer);
   }
@@ -60,25 +62,14 @@ export function probeHeaders(url: string, timeoutMs = HEADER_PROBE_TIMEOUT_MS): 
   for (const [key, entry] of recentHeaderProbes) if (now - entry.at > HEADER_PROBE_SHARE_MS) recentHeaderProbes.delete(key);
   const shared = recentHeaderProbes.get(url);
   if (shared) return shared.answer;
-  const answer = fetchHeaders(url, timeoutMs);
-  recentHeaderProbes.set(url, { at: now, answer });
-  return answer;
-}
-
-async function fetchHeaders(url: string, timeoutMs: number): Promise<HeaderProbeResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: controller.signal });
-    void response.body?.cancel().catch(() => undefined);
+  const answer = askOnce(url, timeoutMs).then((a): HeaderProbeResult => {
+    if ('error' in a) return { headers: [], redirected: false, error: a.error, at: Date.now() };
     const headers: Array<{ name: string; value: string }> = [];
-    response.headers.forEach((value, name) => {
+    a.headers.forEach((value, name) => {
       if (headers.length < 100) headers.push({ name, value: value.slice(0, 1024) });
     });
-    return { status: response.status, headers, redirected: response.redirected, at: Date.now() };
-  } catch (error) {
-    return { headers: [], redirected: false, error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error', at: Date.now() };
-  } finally {
-    clearTimeout(timer);
-  }
+    return { status: a.status, headers, redirected: a.redirected, at: Date.now() };
+  });
+  recentHeaderProbes.set(url, { at: now, answer });
+  return answer;
 }

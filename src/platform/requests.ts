@@ -1,12 +1,7 @@
-import { browser, USES_WEBREQUEST, type WebRequest } from './browser';
+import { browser, type WebRequest } from './browser';
 import type { Reprobe } from '../shared/incident';
 
-/**
- * How this build notices failures. Firefox: webRequest, which reports every response's status,
- * headers, method and address. Chrome: webNavigation plus a status read of pages that look failed
- * (navigation.ts), because holding webRequest in Chrome slows every request of every page.
- */
-export const DETECTION: 'webRequest' | 'webNavigation' = USES_WEBREQUEST ? 'webRequest' : 'webNavigation';
+export { DETECTION } from './browser';
 
 /** What the background needs from a finished top-level or frame response; browser-neutral. */
 export interface FrameResponse {

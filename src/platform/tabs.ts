@@ -1,4 +1,4 @@
-import { browser, IS_FIREFOX, USES_WEBREQUEST, type Tabs } from './browser';
+import { browser, DETECTION, IS_FIREFOX, type Tabs } from './browser';
 
 export interface TabChange {
   url?: string;
@@ -75,7 +75,7 @@ export async function reloadTab(tabId: number, bypassCache = false): Promise<boo
  * POST). A URL with a fragment would only scroll, so such a tab is reloaded instead.
  */
 export async function reopenTab(tabId: number, url: string): Promise<boolean> {
-  if (USES_WEBREQUEST || url.includes('#')) return reloadTab(tabId);
+  if (DETECTION === 'webRequest' || url.includes('#')) return reloadTab(tabId);
   try {
     await browser.tabs.update(tabId, { url });
     return true;

@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { launchChromium } from '../e2e/browsers.mjs';
+import { mulberry32 as rng } from './prng.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'chrome');
@@ -50,17 +51,6 @@ function positiveInt(value, fallback) {
 // ---------------------------------------------------------------------------------------------
 // Deterministic content of realistic, small sizes.
 
-/** mulberry32: a tiny seeded PRNG, so the page and the bootstrap are the same every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'server gateway upstream origin status request response header retry cache edge proxy timeout healthy page load network browser extension worker'.split(' ');
 function prose(random, words) {

@@ -15,21 +15,10 @@
  */
 import { onProbeFailed, shouldGiveUp, startSchedule } from '../../src/core/retry-schedule';
 import type { RetryOptions } from '../../src/core/retry-policy';
+import { mulberry32 } from './prng.mjs';
 
 /** The page itself plus 29 sub-resources: a modest page. */
 export const PAGE_COST = 30;
-
-/** Small seeded PRNG (mulberry32), so every run prints the same table. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Run {
   /** False when the policy gave up before the site came back. */

@@ -5,8 +5,8 @@
 // Run through `npm run test:e2e` (test/e2e/run.mjs builds dist/ if missing). E2E_BROWSERS picks
 // the browsers (default: chromium,firefox).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startDemoSite } from '../fixtures/demo-site.mjs';
+import { before, describe, it } from 'node:test';
+import { useDemoSite } from './demo.mjs';
 import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
 
 
@@ -58,15 +58,8 @@ const FAILING = [
   { page: 'refused', badge: 'REF', incident: { kind: 'network', netError: 'refused', method: 'GET', host: '127.0.0.1' } },
 ];
 
-let site;
+const site = useDemoSite();
 let visits = 0;
-
-before(async () => {
-  site = await startDemoSite();
-});
-after(async () => {
-  await site?.stop();
-});
 
 
 /**

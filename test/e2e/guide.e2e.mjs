@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startDemoSite } from '../fixtures/demo-site.mjs';
+import { useDemoSite } from './demo.mjs';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll, withBrowser } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,15 +38,8 @@ const msg = (key, ...subs) => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let site;
+const site = useDemoSite();
 let visits = 0;
-
-before(async () => {
-  site = await startDemoSite();
-});
-after(async () => {
-  await site?.stop();
-});
 
 
 /** A tab on the start page under a URL of its own (for its tab id), then an in-page navigation to `url`. */
@@ -121,6 +114,18 @@ async function whyNoPanel(browser, tabId) {
 const waitForPanel = (page, { browser, tabId, timeoutMs = 8000 } = {}) =>
   poll(async () => (await hostInfo(page)) ?? undefined, { timeoutMs, what: 'the panel host in the page' }).catch(async (error) => {
     throw new Error(`${error.message}: no panel was injected.${await whyNoPanel(browser, tabId)}`);
+  });
+
+/** The popup's state once the local checks are done, which is when the guide is ordered by the verdict. */
+const finalGuide = (popup) =>
+  poll(
+    async () => {
+      const s = await popupState(popup);
+      return s.verdict?.done && s.steps.length ? s : undefined;
+    },
+    { timeoutMs: 15_000, what: 'the final verdict and the guide in the popup' },
+  ).catch(async (error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(await popupState(popup))}`);
   });
 
 /** Opens the popup for `tabId` as a page of its own (the full guide); resolves once it has drawn. */
@@ -325,16 +330,7 @@ for (const name of BROWSERS) {
       it('the popup on a failing tab shows the sentence, the verdict (local checks, no consent) and the guide', { timeout: 30_000 }, async () => {
         assert.ok(tabs.cloudflare522, 'needs the tabs of the first test');
         const popup = await openPopup(browser, tabs.cloudflare522.tabId);
-        const state = await poll(
-          async () => {
-            const s = await popupState(popup);
-            // The guide is ordered by the verdict once the local checks are done: wait for that.
-            return s.verdict?.done && s.steps.length ? s : undefined;
-          },
-          { timeoutMs: 15_000, what: 'the final verdict and the guide in the popup' },
-        ).catch(async (error) => {
-          throw new Error(`${error.message}: ${JSON.stringify(await popupState(popup))}`);
-        });
+        const state = await finalGuide(popup);
         assert.equal(state.sentence, msg('fault_cf_522'), 'the one-sentence explanation of a Cloudflare 522');
         assert.ok(state.verdict.kind && state.verdict.text, `a verdict with words: ${JSON.stringify(state.verdict)}`);
         assert.ok(state.steps.length >= 2, `guide steps: ${state.steps}`);
@@ -348,16 +344,7 @@ for (const name of BROWSERS) {
       it('the support report of a Cloudflare 522 has the Ray ID and no path or query of the failing page', { timeout: 30_000 }, async () => {
         assert.ok(tabs.cloudflareSite, 'needs the tabs of the first test');
         const popup = await openPopup(browser, tabs.cloudflareSite.tabId);
-        const state = await poll(
-          async () => {
-            const s = await popupState(popup);
-            // The guide is ordered by the verdict once the local checks are done: wait for that.
-            return s.verdict?.done && s.steps.length ? s : undefined;
-          },
-          { timeoutMs: 15_000, what: 'the final verdict and the guide' },
-        ).catch(async (error) => {
-          throw new Error(`${error.message}: ${JSON.stringify(await popupState(popup))}`);
-        });
+        const state = await finalGuide(popup);
         assert.ok(
           state.steps.includes('contact'),
           `the guide has no "${msg('step_contact_title')}" step, so no report to send: the verdict is ${JSON.stringify(state.verdict)}, ` +

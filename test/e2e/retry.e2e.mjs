@@ -4,8 +4,9 @@
 // being stopped, pause while offline, and never resend a POST.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import { freePort, startDemoSite } from '../fixtures/demo-site.mjs';
+import { describe, it } from 'node:test';
+import { freePort } from '../fixtures/demo-site.mjs';
+import { useDemoSite } from './demo.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
 
@@ -14,15 +15,8 @@ const OUTAGE_MS = 8000;
 const BACK_WITHIN_MS = 40_000;
 const POST_WATCH_MS = 60_000;
 
-let site;
+const site = useDemoSite();
 let visits = 0;
-
-before(async () => {
-  site = await startDemoSite();
-});
-after(async () => {
-  await site?.stop();
-});
 
 
 /** Makes /flaky fail for `ms` from now, answering `status` (with `retryAfter`, if given). */

@@ -12,7 +12,7 @@ vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ stat
 vi.mock('../../../src/platform/requests', async (importOriginal) => ({ ...(await importOriginal<object>()), DETECTION: 'webRequest' }));
 
 const messages = en as Record<string, { message: string }>;
-const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved, samePage } = await import(
+const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } = await import(
   '../../../src/background/detect'
 );
 const { readHistory, readIncident } = await import('../../../src/platform/storage');
@@ -205,12 +205,4 @@ describe('tab changes', () => {
     await Promise.all([response(tabId, 502), response(tabId, 200, { headers: [] }), response(tabId, 503)]);
     expect(await readIncident(tabId)).toMatchObject({ status: 503 });
   });
-});
-
-describe('samePage', () => {
-  it.each([
-    ['https://a.example/x', 'https://a.example/x#y', true],
-    ['https://a.example/x', 'https://a.example/x?q', false],
-    ['https://a.example/x', 'https://b.example/x', false],
-  ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
 });

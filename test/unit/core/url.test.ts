@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUrl, isPrivateHost, webHost } from '../../../src/core/url';
+import { describeUrl, isPrivateHost, reprobeTarget, samePage, webHost } from '../../../src/core/url';
 
 describe('describeUrl gives every shape of URL a defined outcome', () => {
   it.each([
@@ -48,4 +48,26 @@ describe('isPrivateHost: names that must never leave the browser', () => {
     '%s is public',
     (host) => expect(isPrivateHost(host)).toBe(false),
   );
+});
+
+describe('samePage', () => {
+  it.each([
+    ['https://a.example/x', 'https://a.example/x#y', true],
+    ['https://a.example/x', 'https://a.example/x?q', false],
+    ['https://a.example/x', 'https://b.example/x', false],
+  ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
+});
+
+describe('reprobeTarget', () => {
+  it('the failed page itself after a GET or HEAD, without its fragment', () => {
+    expect(reprobeTarget('https://a.example/checkout?step=2#pay', 'GET')).toBe('https://a.example/checkout?step=2');
+    expect(reprobeTarget('https://a.example/x', 'HEAD')).toBe('https://a.example/x');
+  });
+  it('the root after anything else, a form target is never asked again', () => {
+    for (const method of ['POST', 'PUT', undefined]) expect(reprobeTarget('https://a.example/checkout/pay', method)).toBe('https://a.example/');
+  });
+  it('the root of the given origin when the page is elsewhere; nothing for a non-web URL', () => {
+    expect(reprobeTarget('https://b.example/x', 'GET', 'https://a.example')).toBe('https://a.example/');
+    expect(reprobeTarget('chrome://settings', 'GET')).toBeUndefined();
+  });
 });
