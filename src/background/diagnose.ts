@@ -12,16 +12,44 @@ import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
 import { readConsent } from '../platform/consent';
 import { resolveDns } from '../platform/dns';
-import { readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
+import {
+  readEvidenceCache,
+  readIncident,
+  readLimits,
+  removeDiagnosis,
+  writeDiagnosis,
+  writeEvidenceCache,
+  writeLimits,
+} from '../platform/storage';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
 const OUTSIDE_DEADLINE_MS = 20_000;
 
-// In-memory only, by design: a short-lived cache and a request budget, never persisted.
-const cache = new EvidenceCache({ now: Date.now });
-const limiter = new RateLimiter({ now: Date.now });
+/** Runs in progress in this worker, so a newer one can stop an older one; nothing to keep. */
 const running = new Map<number | 'site', AbortController>();
+
+/**
+ * The outside services' request budgets and 429 back-offs, and the evidence cache, live in
+ * `storage.session`: a worker stopped during a back-off must not ask that service again before it
+ * ends. These objects are only this worker's copy, read once and saved after every change.
+ */
+let outsideState: Promise<{ limiter: RateLimiter; cache: EvidenceCache }> | undefined;
+
+function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCache }> {
+  outsideState ??= Promise.all([readLimits(), readEvidenceCache()]).then(([limits, cached]) => {
+    let saving: Promise<unknown> = Promise.resolve();
+    const save = (write: () => Promise<void>): void => {
+      saving = saving.then(write, write);
+    };
+    return {
+      limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
+      cache: new EvidenceCache({ now: Date.now, state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
+    };
+  });
+  outsideState.catch(() => (outsideState = undefined));
+  return outsideState;
+}
 
 export async function diagnoseTab(tabId: number, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
   const incident = await readIncident(tabId);
@@ -46,6 +74,7 @@ async function run(key: number | 'site', url: string, incident: Incident | undef
   running.set(key, controller);
 
   const consent = outside ? await readConsent() : DEFAULT_CONSENT;
+  const { limiter, cache } = await loadOutsideState();
   const ctx: CheckContext = {
     host,
     origin,
