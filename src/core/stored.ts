@@ -78,6 +78,8 @@ export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefin
   url.username = '';
   url.password = '';
   if (url.href.length <= max) return url.href;
+  url.hash = '';
+  if (url.href.length <= max) return url.href;
   return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
 }
 
