@@ -27,7 +27,8 @@ import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } fro
 
 const CHECKS: readonly CheckId[] = ['reprobe', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 const REASONS: readonly NoEvidenceReason[] = [
-  'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network', 'not-consented', 'private-host', 'aborted', 'not-applicable',
+  'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network',
+  'not-consented', 'private-host', 'aborted', 'not-applicable',
 ];
 const MAX_TIME = 8.64e15;
 const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
@@ -75,7 +76,8 @@ function connectivity(o: Record<string, unknown>): ConnectivityOutcome | undefin
 }
 
 function gateway(o: Record<string, unknown>): GatewayOutcome | undefined {
-  const failed = oneOf(o.failed, ['gateway-to-origin', 'origin', 'origin-dns', 'name-lookup', 'refused', 'your-connection', 'path'] as const);
+  const links = ['gateway-to-origin', 'origin', 'origin-dns', 'name-lookup', 'refused', 'your-connection', 'path'] as const;
+  const failed = oneOf(o.failed, links);
   if (o.kind !== 'link' || !failed || typeof o.siteAnswered !== 'boolean') return undefined;
   return withOptional<GatewayOutcome>(
     { kind: 'link', failed, siteAnswered: o.siteAnswered },
@@ -194,7 +196,8 @@ export function parseEvidence(value: unknown): Evidence | undefined {
 
 function parseVerdict(value: unknown): Verdict | undefined {
   if (!isRecord(value)) return undefined;
-  const kind = oneOf(value.kind, ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as const);
+  const kinds = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as const;
+  const kind = oneOf(value.kind, kinds);
   const confidence = oneOf(value.confidence, ['low', 'medium', 'high'] as const);
   const reasons = arrayOf(value.reasons, parseMsg, 20);
   return kind && confidence && reasons ? { kind, confidence, reasons } : undefined;
@@ -211,7 +214,8 @@ export function parseDiagnosis(value: unknown): DiagnosisRecord | undefined {
   const startedAt = time(value.startedAt);
   const evidence = arrayOf(value.evidence, parseEvidence, CHECKS.length * 2);
   const verdict = parseVerdict(value.verdict);
-  if (!host || startedAt === undefined || !evidence || !verdict || typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;
+  if (!host || startedAt === undefined || !evidence || !verdict) return undefined;
+  if (typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;
   return withOptional<DiagnosisRecord>(
     { host, startedAt, outside: value.outside, evidence, verdict, done: value.done },
     { incidentTime: time(value.incidentTime) },
