@@ -252,16 +252,28 @@ export interface StoredCacheEntry {
 }
 
 export const EVIDENCE_CACHE_LIMIT = 200;
+export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
 
-/** The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is dropped. */
+/**
+ * The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is
+ * dropped; the newest entries are kept within EVIDENCE_CACHE_LIMIT and EVIDENCE_CACHE_MAX_BYTES.
+ */
 export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEntry> {
-  const out: Record<string, StoredCacheEntry> = {};
-  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT) ?? []) {
+  const valid: Array<[string, StoredCacheEntry]> = [];
+  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT * 2) ?? []) {
     if (!isRecord(entry) || key.length > 300) continue;
     const evidence = parseEvidence(entry.evidence);
     const storedAt = time(entry.storedAt);
     if (!evidence || storedAt === undefined || !key.startsWith(`${evidence.check}|`)) continue;
-    out[key] = { evidence, storedAt };
+    valid.push([key, { evidence, storedAt }]);
+  }
+  valid.sort((a, b) => b[1].storedAt - a[1].storedAt);
+  const out: Record<string, StoredCacheEntry> = {};
+  let bytes = 2;
+  for (const [key, entry] of valid.slice(0, EVIDENCE_CACHE_LIMIT)) {
+    bytes += key.length + JSON.stringify(entry).length + 4;
+    if (bytes > EVIDENCE_CACHE_MAX_BYTES) break;
+    out[key] = entry;
   }
   return out;
 }

@@ -189,6 +189,17 @@ describe('garbage in storage', () => {
     expect(Object.keys(parseEvidenceCache(cache))).toEqual([`${evidence.check}|shop.example`]);
   });
 
+  it('the evidence cache keeps its newest entries within its count and byte bounds', () => {
+    const evidence = (session['diagnosis:1'] as { evidence: Array<{ check: string }> }).evidence.find((e) => e.check === 'dns')!;
+    const cache = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`dns|h${i}.example`, { evidence, storedAt: i }]));
+    const kept = parseEvidenceCache(cache);
+    const times = Object.values(kept).map((e) => e.storedAt);
+    expect(times.length).toBeGreaterThan(50);
+    expect(times.length).toBeLessThanOrEqual(200);
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(256 * 1024);
+    expect(Math.max(...times) - Math.min(...times)).toBe(times.length - 1); // consecutive: the newest read
+  });
+
   it('a stored link must be https (status page, archive)', () => {
     const archive = (session['diagnosis:1'] as { evidence: Array<{ check: string }> }).evidence.find((e) => e.check === 'archive')!;
     expect(parseEvidence(archive)).toEqual(archive);
