@@ -42,10 +42,11 @@ function withOptional<T extends object>(out: T, fields: Record<string, unknown>)
   return out;
 }
 
-function https(value: unknown): string | undefined {
+/** A link the popup may show: http(s) only (never `javascript:` or `data:`), at most 2 KB. */
+function link(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2048) return undefined;
   try {
-    return new URL(value).protocol === 'https:' ? value : undefined;
+    return ['https:', 'http:'].includes(new URL(value).protocol) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -154,7 +155,7 @@ function vantage(o: Record<string, unknown>): VantageOutcome | undefined {
 function statusPage(o: Record<string, unknown>): StatusPageOutcome | undefined {
   if (o.kind === 'no-page') return { kind: 'no-page' };
   const page = short(o.page);
-  const pageUrl = https(o.pageUrl);
+  const pageUrl = link(o.pageUrl);
   const found = oneOf(o.found, ['known', 'discovered'] as const);
   const indicator = oneOf(o.indicator, ['none', 'minor', 'major', 'critical', 'maintenance'] as const);
   const description = text(o.description, 200);
@@ -164,7 +165,7 @@ function statusPage(o: Record<string, unknown>): StatusPageOutcome | undefined {
 
 function archive(o: Record<string, unknown>): ArchiveOutcome | undefined {
   if (o.kind === 'not-archived') return { kind: 'not-archived' };
-  const snapshotUrl = https(o.snapshotUrl);
+  const snapshotUrl = link(o.snapshotUrl);
   const timestamp = token(o.timestamp, /^\d{14}$/, 14);
   const date = token(o.date, /^\d{4}-\d{2}-\d{2}$/, 10);
   return o.kind === 'archived' && snapshotUrl && timestamp && date ? { kind: 'archived', snapshotUrl, timestamp, date } : undefined;
@@ -196,8 +197,8 @@ export function parseEvidence(value: unknown): Evidence | undefined {
 
 function parseVerdict(value: unknown): Verdict | undefined {
   if (!isRecord(value)) return undefined;
-  const kinds = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as const;
-  const kind = oneOf(value.kind, kinds);
+  const kinds = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'];
+  const kind = oneOf(value.kind, kinds as readonly Verdict['kind'][]);
   const confidence = oneOf(value.confidence, ['low', 'medium', 'high'] as const);
   const reasons = arrayOf(value.reasons, parseMsg, 20);
   return kind && confidence && reasons ? { kind, confidence, reasons } : undefined;
