@@ -64,7 +64,7 @@ export function autoRetryAllowed(settings: Settings, host: string): boolean {
 
 /** A copy of `settings` with `host` moved to the list `policy` names (or to neither). */
 export function withSitePolicy(settings: Settings, host: string, policy: SitePolicy): Settings {
-  const h = host.toLowerCase();
+  const h = host.trim().toLowerCase(); // as validateSettings keeps hosts: otherwise ` a.example ` lands in both lists
   const alwaysRetry = settings.alwaysRetry.filter((x) => x !== h);
   const neverRetry = settings.neverRetry.filter((x) => x !== h);
   if (policy === 'always') alwaysRetry.push(h);

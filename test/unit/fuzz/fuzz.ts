@@ -81,3 +81,15 @@ export function nested(depth: number, leaf: unknown = 1): unknown {
 
 /** Control characters that must never survive into display text. */
 export const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Guards against a target that passes because its generator never reaches the interesting branch:
+ * at least `minShare` of 1,000 samples (fixed seed) must be inputs the code under test accepts.
+ */
+export function reaches<T>(what: string, arbitrary: fc.Arbitrary<T>, accepted: (value: T) => boolean, minShare = 0.05): void {
+  it(`the generator reaches ${what}`, () => {
+    const samples = fc.sample(arbitrary, { numRuns: 1_000, seed: 42 });
+    const share = samples.filter(accepted).length / samples.length;
+    if (share < minShare) throw new Error(`only ${(share * 100).toFixed(1)} % of samples reach ${what}`);
+  });
+}

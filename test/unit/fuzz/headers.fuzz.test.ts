@@ -7,7 +7,7 @@ import { fingerprint } from '../../../src/core/fingerprint';
 import { classify } from '../../../src/core/classify';
 import { describeUrl } from '../../../src/core/url';
 import type { Observation, PlatformId } from '../../../src/shared/incident';
-import { anyString, anyValue, CONTROL, fuzz, mostly } from './fuzz';
+import { anyString, anyValue, CONTROL, fuzz, mostly, reaches } from './fuzz';
 
 const PLATFORMS: readonly PlatformId[] = [
   'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
@@ -72,6 +72,9 @@ describe('fuzz: response headers', () => {
     }
   });
 
+  reaches('a recognised platform', rawHeaders, (raw) => fingerprint(pickDiagnosticHeaders(raw as never)).platform !== undefined, 0.2);
+  reaches('values cut at the size cap', rawHeaders, (raw) => Object.values(pickDiagnosticHeaders(raw as never)).some((v) => v.length >= 240), 0.02);
+
   fuzz('fingerprint of any dictionary (not only picked headers) never throws', [fc.dictionary(headerName, headerValue)], (headers) => {
     const found = fingerprint(headers);
     expect(found.platform === undefined || PLATFORMS.includes(found.platform.id)).toBe(true);
@@ -109,4 +112,7 @@ describe('fuzz: classify', () => {
     // A stored incident must survive structured cloning into storage.
     expect(structuredClone(incident)).toEqual(incident);
   });
+
+  reaches('incidents of each kind', observation, (obs) => classify(obs as Observation) !== null, 0.1);
+
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describeUrl, isPrivateHost, originOf, reprobeTarget, samePage, webHost } from '../../../src/core/url';
 import { refuseOutside } from '../../../src/checks/evidence';
 import { displayIp, isPrivateIp, normalizeIp } from '../../../src/checks/ip';
-import { anyString, anyValue, fuzz } from './fuzz';
+import { anyString, anyValue, fuzz, reaches } from './fuzz';
 
 type Quad = [number, number, number, number];
 const byte = fc.integer({ min: 0, max: 255 });
@@ -125,6 +125,9 @@ describe('fuzz: private hosts are never classified public', () => {
     expect(isPrivateHost(host!)).toBe(true);
     expect(refuseOutside({ host: host!, origin: originOf(raw)! })).toBe('private-host');
   });
+
+  reaches('private URLs the URL parser accepts', privateUrl, (raw) => webHost(raw) !== undefined, 0.5);
+  reaches('hosts with extra trailing dots', privateUrl, (raw) => /\.\.$/.test(webHost(raw) ?? ''), 0.05);
 
   fuzz('isPrivateHost never throws, for any string', [fc.oneof(anyString, privateHostInUrl)], (host) => {
     expect(typeof isPrivateHost(host)).toBe('boolean');
