@@ -38,7 +38,7 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
   }, timeoutFor(RUNS));
 }
 
-function report(target: string, details: fc.RunDetails<unknown>): void {
+function report<Ts>(target: string, details: fc.RunDetails<Ts>): void {
   const file = process.env.FUZZ_REPORT;
   if (!file) return;
   const line = {
