@@ -7,6 +7,9 @@ import { isPrivateHost, webHost } from '../../../src/core/url';
 import { refuseOutside } from '../../../src/checks/evidence';
 import { sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
 import type { Observation } from '../../../src/shared/incident';
+import { fetchJson } from '../../../src/checks/http';
+import { parseStatusJson } from '../../../src/checks/status-page';
+import type { CheckContext } from '../../../src/checks/types';
 
 describe('fuzz regressions', () => {
   it('bug: a header value cut at the size cap kept a trailing space, so picking it again changed it', () => {
@@ -55,5 +58,17 @@ describe('fuzz regressions', () => {
     expect(next.alwaysRetry).toEqual([]);
     expect(next.neverRetry).toEqual(['shop.example']);
     expect(sitePolicy(next, 'shop.example')).toBe('never');
+  });
+
+  it('bug: an outside answer with bytes that are not UTF-8 was silently repaired and believed', async () => {
+    const body = new Uint8Array([...Buffer.from('{"status":{"indicator":"none","description":"'), 0xc3, 0x28, 0xff, ...Buffer.from('"}}')]);
+    const ctx = { fetch: async () => new Response(body, { status: 200 }), now: Date.now } as unknown as CheckContext;
+    const result = await fetchJson(ctx, 'http://status.example/api/v2/status.json', {
+      maxBytes: 1024,
+      timeoutMs: 1000,
+      signal: new AbortController().signal,
+      parse: parseStatusJson,
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });
