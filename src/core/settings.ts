@@ -88,7 +88,7 @@ export function autoRetryAllowed(settings: Settings, host: string): boolean {
 
 /** A copy of `settings` with `host` moved to the list `policy` names (or to neither). */
 export function withSitePolicy(settings: Settings, host: string, policy: SitePolicy): Settings {
-  const h = normaliseHost(host) ?? host.toLowerCase();
+  const h = normaliseHost(host) ?? host.trim().toLowerCase(); // as validateSettings keeps hosts
   const alwaysRetry = settings.alwaysRetry.filter((x) => x !== h);
   const neverRetry = settings.neverRetry.filter((x) => x !== h);
   if (policy === 'always') alwaysRetry.push(h);
