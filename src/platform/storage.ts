@@ -28,6 +28,7 @@ import {
   parseSubframes,
   RETRY_PREFIX,
   retryKey,
+  SCHEMA_VERSION,
   SESSION_KEYS,
   SITE_DIAGNOSIS_KEY,
   SUBFRAME_LIMIT,
@@ -287,6 +288,8 @@ export async function writeSettings(settings: Settings): Promise<void> {
 
 /** At every worker start: brings what an older version stored up to the current schema. */
 export async function migrateStorage(): Promise<void> {
+  const { [LOCAL_KEYS.schema]: version } = await browser.storage.local.get(LOCAL_KEYS.schema);
+  if (version === SCHEMA_VERSION) return; // the common case: nothing to read beyond the version
   const items = await browser.storage.local.get([LOCAL_KEYS.schema, LOCAL_KEYS.history]);
   const { set: updates, remove } = migrateLocal(items);
   if (remove.length) await browser.storage.local.remove(remove);
