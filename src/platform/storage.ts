@@ -296,9 +296,12 @@ export async function migrateStorage(): Promise<void> {
   if (Object.keys(updates).length) await set('local', updates);
 }
 
+/** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
 export function onSessionChanged(listener: (keys: string[]) => void): () => void {
+  const internal: readonly string[] = Object.values(SESSION_KEYS);
   const handler = (changes: Record<string, unknown>, areaName: string): void => {
-    if (areaName === 'session') listener(Object.keys(changes));
+    const keys = Object.keys(changes).filter((key) => !internal.includes(key));
+    if (areaName === 'session' && keys.length) listener(keys);
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
