@@ -207,3 +207,16 @@ describe('settings', () => {
     expect(await storage.readSettings()).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
   });
 });
+
+describe('onSessionChanged', () => {
+  it('tells pages about records they show, not about the worker bookkeeping', async () => {
+    const seen: string[][] = [];
+    const stop = storage.onSessionChanged((keys) => seen.push(keys));
+    await storage.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
+    await storage.writeEvidenceCache({});
+    await storage.writeIncident(3, incidentAt(3));
+    stop();
+    await storage.removeIncident(3);
+    expect(seen).toEqual([['incident:3']]);
+  });
+});
