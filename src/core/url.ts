@@ -2,6 +2,8 @@
  * What a URL is, for Downcheck's purposes: a web page we can reason about, or something else
  * (browser pages, files, data). Never throws; odd input gets `{ ok: false }`.
  */
+import { storedUrl } from './stored';
+
 export type UrlInfo =
   | {
       ok: true;
@@ -113,9 +115,17 @@ export function originOf(raw: unknown): string | undefined {
   return info.ok && info.isWeb ? info.origin : undefined;
 }
 
-/** Same document: equal URLs once the fragment is set aside. */
+/**
+ * Same document: equal URLs once the fragment is set aside, compared as storage keeps them (no
+ * user:pass@, a very long URL cut the same way), so a stored incident still matches its page.
+ */
 export function samePage(a: string, b: string): boolean {
-  return a.split('#', 1)[0] === b.split('#', 1)[0];
+  return pageKey(a) === pageKey(b);
+}
+
+function pageKey(url: string): string {
+  const bare = url.split('#', 1)[0]!;
+  return storedUrl(bare) ?? bare;
 }
 
 /**
