@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import source from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
 import { manifestFor, type TargetBrowser } from './scripts/manifest.ts';
 
 export default defineConfig(({ mode }) => {
@@ -21,6 +22,6 @@ export default defineConfig(({ mode }) => {
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
-    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest }) as never, browser })],
+    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser })],
   };
 });
