@@ -18,7 +18,14 @@ export default defineConfig(({ mode }) => {
       minify: true,
       sourcemap: false,
       // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots).
-      rollupOptions: { input: { 'panel-preview': 'src/panel/preview.html' } },
+      rollupOptions: {
+        input: { 'panel-preview': 'src/panel/preview.html' },
+        // Reproducible builds (scripts/repro-check.mjs): the hash of a script entry that imports a `?iife` file is
+        // computed before crxjs fills in that file's name, from an id holding the checkout's absolute path, so
+        // the same sources gave another name in another folder. Script entries keep their plain name instead.
+        // (Rolldown names entries that plugins emit, like these, with chunkFileNames.)
+        output: { chunkFileNames: (chunk) => (chunk.isEntry && /\.[cm]?[jt]s$/.test(chunk.facadeModuleId ?? '') ? 'assets/[name].js' : 'assets/[name]-[hash].js') },
+      },
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
