@@ -105,9 +105,13 @@ describe('fuzz: titles', () => {
   });
 
   fuzz('looksFailed never throws and answers a boolean, quickly, for any title and URL', [fc.oneof(title, anyValue), pageUrl], (t, u) => {
-    const started = performance.now();
-    expect(typeof looksFailed(t, u)).toBe('boolean');
-    expect(performance.now() - started).toBeLessThan(50);
+    const time = () => {
+      const started = performance.now();
+      expect(typeof looksFailed(t, u)).toBe('boolean');
+      return performance.now() - started;
+    };
+    // A slow pattern is slow every time; a pause of a loaded machine (GC, scheduling) is not.
+    if (time() >= 50) expect(Math.min(time(), time(), time())).toBeLessThan(50);
   });
 
   fuzz('methodOfTransition gives GET or POST for anything', [anyValue], (t) => {
