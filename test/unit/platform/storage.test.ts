@@ -136,6 +136,22 @@ describe('a full storage area', () => {
     }
   });
 
+  it('a pushState flood of 60 KB soft-error URLs keeps storage small, and a later 502 elsewhere is detected', async () => {
+    limitArea('local', 10 * 1024 * 1024); // Chrome's storage.local quota
+    for (let i = 0; i < 300; i++) {
+      const url = `https://flood.example/${String(i).padStart(4, '0')}${'a'.repeat(60_000)}`;
+      const soft = classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 2_000_000 + i })!;
+      await storage.writeIncident(1, soft);
+      await storage.appendHistory(soft);
+    }
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThan(1024 * 1024);
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null)).length).toBeLessThan(64 * 1024);
+    const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/cart' });
+    await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 3_000_000 });
+    expect((await storage.readIncident(tab.id!))?.status).toBe(502);
+    expect((await storage.readHistory())[0]?.host).toBe('shop.example');
+  });
+
   it('session: caches and diagnoses make room for what detection needs', async () => {
     await fakeBrowser.storage.session.set({ 'evidence-cache': { junk: 'x'.repeat(50_000) }, 'diagnosis:9': { junk: 'y'.repeat(20_000) } });
     limitArea('session', 60_000);
