@@ -8,13 +8,18 @@ vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async ()
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
-// These are the webRequest handlers (Firefox builds); detect-navigation.test.ts covers Chrome's.
-vi.mock('../../../src/platform/requests', async (importOriginal) => ({ ...(await importOriginal<object>()), DETECTION: 'webRequest' }));
+// These are the webRequest strategy's paths (Firefox builds); detect-navigation.test.ts covers Chrome's.
 
 const messages = en as Record<string, { message: string }>;
-const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } = await import(
-  '../../../src/background/detect'
-);
+const record = await import('../../../src/background/record');
+const { webRequestDetection } = await import('../../../src/background/detect-webrequest');
+type FrameResponse = import('../../../src/platform/requests').FrameResponse;
+// The webRequest strategy's path into the recorder (src/background/detect-webrequest.ts).
+const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
+const handleFrameError = record.recordNetworkError;
+const handleTabRemoved = record.handleTabRemoved;
+const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
+  record.handleTabChange(...args, webRequestDetection);
 const { readHistory, readIncident } = await import('../../../src/platform/storage');
 
 const NGINX_502 = [

@@ -1,0 +1,30 @@
+// What the worker accepts as a report of the status read (page-status.content.ts): only our own
+// content script, in a tab's top frame, in the document on screen, about a 5xx.
+import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const { pageStatusFrom } = await import('../../../src/platform/page-status');
+
+const OWN = fakeBrowser.runtime.id;
+const sender = (extra: object = {}) => ({ id: OWN, tab: { id: 7 } as never, frameId: 0, url: 'https://shop.example/cart', documentLifecycle: 'active', ...extra });
+const report = { type: 'page-status', status: 502 };
+
+describe('pageStatusFrom', () => {
+  it('takes the tab and the address from the sender, never from the message', () => {
+    expect(pageStatusFrom({ ...report, url: 'https://evil.example/', tabId: 1 }, sender())).toMatchObject({ tabId: 7, url: 'https://shop.example/cart', status: 502 });
+  });
+
+  it('refuses other extensions, frames, prerendered documents, extension pages and tab-less senders', () => {
+    expect(pageStatusFrom(report, sender({ id: 'another-extension' }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ frameId: 3 }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ documentLifecycle: 'prerender' }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ url: `chrome-extension://${OWN}/src/popup/index.html` }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ tab: undefined }))).toBeUndefined();
+  });
+
+  it('refuses anything but a 5xx status', () => {
+    for (const status of [200, 404, 499, 600, 502.5, '502', null]) expect(pageStatusFrom({ type: 'page-status', status }, sender())).toBeUndefined();
+    for (const message of [null, 'page-status', { type: 'panel-state' }, []]) expect(pageStatusFrom(message, sender())).toBeUndefined();
+  });
+});
