@@ -15,7 +15,7 @@ import { quietUntil } from '../core/quiet';
 import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
 import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, type PageLoad } from '../platform/navigation';
-import type { PageStatus } from '../platform/page-status';
+import type { PageStatus } from '../platform/page-status-report';
 import { registerPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
 import { readIncident } from '../platform/storage';

@@ -9,7 +9,7 @@ import { classify } from '../core/classify';
 import { softIncidentAllowed, SOFT_INCIDENT_WINDOW_MS } from '../core/soft-limit';
 import type { Incident, Observation } from '../shared/incident';
 import type { FrameError } from '../platform/requests';
-import type { PageStatus } from '../platform/page-status';
+import type { PageStatus } from '../platform/page-status-report';
 import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
 import {
   appendHistory,

@@ -1,5 +1,5 @@
 import { browser, type Runtime } from './browser';
-import { pageStatusFrom, type PageStatus } from './page-status';
+import { pageStatusFrom, type PageStatus } from './page-status-report';
 import { isMessage, isPanelMessage, type Message, type PanelMessage, type Reply, type RequestType, type Requests } from '../shared/messages';
 
 /** Sends a typed request to the background and unwraps its reply. */

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-const { pageStatusFrom } = await import('../../../src/platform/page-status');
+const { pageStatusFrom } = await import('../../../src/platform/page-status-report');
 
 const OWN = fakeBrowser.runtime.id;
 const sender = (extra: object = {}) => ({ id: OWN, tab: { id: 7 } as never, frameId: 0, url: 'https://shop.example/cart', documentLifecycle: 'active', ...extra });
