@@ -80,9 +80,17 @@ export function recordNetworkError(e: FrameError): Promise<void> {
       await appendSubframeFailure(e.tabId, { url: e.url, error: e.error, time: e.time });
       return;
     }
+    // The browser gave up displaying an error answer it already reported (Firefox:
+    // NS_ERROR_NET_ERROR_RESPONSE after a 500 sent as application/problem+json): the answer stays the incident.
+    if (ERROR_ANSWER_NOT_SHOWN.test(e.error)) {
+      const current = await readIncident(e.tabId);
+      if (current?.kind === 'http' && samePage(current.url, e.url)) return;
+    }
     await record(e.tabId, incident);
   });
 }
+
+const ERROR_ANSWER_NOT_SHOWN = /NS_ERROR_NET_ERROR_RESPONSE$/;
 
 /**
  * The tab's incident, updated with what was learnt about the same failure later (a header

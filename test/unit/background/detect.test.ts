@@ -123,6 +123,17 @@ describe('a main-frame network error', () => {
     expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('↻DNS');
   });
 
+  it('Firefox giving up on showing an error answer it reported (NS_ERROR_NET_ERROR_RESPONSE) keeps that answer as the incident', async () => {
+    const tabId = await newTab();
+    await response(tabId, 500);
+    await handleFrameError({ tabId, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500 });
+    // Without an answer seen first, it is a network failure like any other.
+    const other = await newTab();
+    await handleFrameError({ tabId: other, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    expect(await readIncident(other)).toMatchObject({ kind: 'network' });
+  });
+
   it('a user-aborted navigation is not an error and keeps what the tab had', async () => {
     const tabId = await newTab();
     await response(tabId, 502);
