@@ -8,6 +8,7 @@ import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
+import { migrateStorage } from '../platform/storage';
 import { handleTabChange, handleTabRemoved } from './record';
 import { detection } from './detection';
 import { handleRequest } from './requests';
@@ -39,5 +40,7 @@ onInstalled((reason) => {
   if (reason === 'install') void openWelcome().catch(report('welcome'));
 });
 
+// What an older version stored is brought up to the current schema (every read validates anyway).
+void migrateStorage().catch(report('migrate'));
 // Timers die with the worker; schedules in storage.session do not.
 void resumeRetries().catch(report('resume'));

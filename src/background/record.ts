@@ -16,11 +16,12 @@ import {
   appendSubframeFailure,
   forgetTab,
   readIncident,
-  readSession,
+  readResponse,
+  readSoftTimes,
   removeIncident,
-  removeSession,
   writeIncident,
-  writeSession,
+  writeResponse,
+  writeSoftTimes,
 } from '../platform/storage';
 import { withTabLock } from './tab-lock';
 import { refreshBadge } from './badge-view';
@@ -143,16 +144,13 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo, 
 export const SOFT_SETTLE_MS = 400;
 /** A response older than this belongs to an earlier navigation. */
 const RESPONSE_FRESH_MS = 30_000;
-const responseKey = (tabId: number): string => `response:${tabId}`;
-const softTimesKey = (tabId: number): string => `soft-times:${tabId}`;
-
 export async function rememberResponse(tabId: number, url: string, status: number): Promise<void> {
-  await writeSession(responseKey(tabId), { url, status, at: Date.now() });
+  await writeResponse(tabId, { url, status, at: Date.now() });
 }
 
 /** The status of the page's response as a strategy remembered it, if it is this page's and recent. */
 export async function rememberedStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined> {
-  const response = await readSession<{ url: string; status: number; at: number }>(responseKey(tabId));
+  const response = await readResponse(tabId);
   if (response && samePage(response.url, url) && seenAt - response.at <= RESPONSE_FRESH_MS) return response.status;
   return undefined;
 }
@@ -171,10 +169,9 @@ async function confirmSoftError(tabId: number, candidate: { title: string; url: 
   const soft = classify({ kind: 'soft', url: tab.url, title: candidate.title, time: Date.now() });
   if (!soft) return;
   const now = Date.now();
-  const times = (await readSession<unknown>(softTimesKey(tabId))) ?? [];
-  const recent = (Array.isArray(times) ? times : []).filter((t): t is number => typeof t === 'number' && now - t >= 0 && now - t < SOFT_INCIDENT_WINDOW_MS);
+  const recent = (await readSoftTimes(tabId)).filter((t) => now - t >= 0 && now - t < SOFT_INCIDENT_WINDOW_MS);
   if (!softIncidentAllowed(recent, now)) return;
-  await writeSession(softTimesKey(tabId), [...recent, now]);
+  await writeSoftTimes(tabId, [...recent, now]);
   await record(tabId, soft, tab);
   // The title can arrive after the load completed: the panel may not wait for another "complete".
   await maybeInjectPanel(tabId, soft);
@@ -184,8 +181,6 @@ export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await readIncident(tabId);
     await forgetTab(tabId);
-    await removeSession(responseKey(tabId));
-    await removeSession(softTimesKey(tabId));
     await leaveRetry(tabId, originOf(incident?.url));
   });
 }
