@@ -113,7 +113,12 @@ export async function endIncidentUnlessSoft(tabId: number, url: string): Promise
   await clear(tabId);
 }
 
-export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo, detection: Pick<Detection, 'statusBeforeComplete' | 'servedStatus'>): Promise<void> {
+export function handleTabChange(
+  tabId: number,
+  change: TabChange,
+  tab: TabInfo,
+  detection: Pick<Detection, 'statusBeforeComplete' | 'servedStatus'>,
+): Promise<void> {
   return withTabLock(tabId, async () => {
     let current = await readIncident(tabId);
     if (change.url !== undefined && current && !samePage(current.url, change.url)) {
@@ -160,7 +165,11 @@ export async function rememberedStatus(tabId: number, url: string, seenAt: numbe
  * answer with a success status, and nothing else has been recorded for the tab meanwhile. A tab
  * that keeps producing them (a page rewriting its address under an error title) is rate-limited.
  */
-async function confirmSoftError(tabId: number, candidate: { title: string; url: string; seenAt: number }, detection: Pick<Detection, 'servedStatus'>): Promise<void> {
+async function confirmSoftError(
+  tabId: number,
+  candidate: { title: string; url: string; seenAt: number },
+  detection: Pick<Detection, 'servedStatus'>,
+): Promise<void> {
   if (await readIncident(tabId)) return;
   const tab = await getTab(tabId);
   if (!tab?.url || tab.title !== candidate.title || !samePage(tab.url, candidate.url)) return;

@@ -57,7 +57,7 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
       return existing;
     }
     // The site's quiet time (503/429: at least 5 s; its Retry-After) holds for the first probe too.
-    const quietMs = quietUntil({ ...(incident.status !== undefined ? { status: incident.status } : {}), ...(incident.retryAfter ? { retryAfter: incident.retryAfter } : {}), at: incident.time }) - now;
+    const quietMs = quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) - now;
     const retryAfterMs = quietMs > 0 ? quietMs : parseRetryAfter(incident.retryAfter, now);
     const schedule = startSchedule(
       { origin, now, random: Math.random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },

@@ -29,7 +29,7 @@ export const reprobeCheck: Check = {
     if (recent && ctx.now() - recent.at >= 0 && ctx.now() - recent.at <= REPROBE_REUSE_MS) return answered(recent.status, recent.redirected, ctx.incident?.retryAfter, 0);
     // A site that asked for quiet (503/429, its Retry-After) is not asked again before that (core/quiet).
     const incident = ctx.incident;
-    const quiet = incident ? quietUntil({ ...(incident.status !== undefined ? { status: incident.status } : {}), ...(incident.retryAfter ? { retryAfter: incident.retryAfter } : {}), at: incident.time }) : 0;
+    const quiet = incident ? quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) : 0;
     if (quiet > ctx.now()) return noEvidence('reprobe', 'rate-limited', 0);
     const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
     const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'follow' });

@@ -1,6 +1,14 @@
 import { browser, type Runtime } from './browser';
 import { pageStatusFrom, type PageStatus } from './page-status-report';
-import { isMessage, isPanelMessage, type Message, type PanelMessage, type Reply, type RequestType, type Requests } from '../shared/messages';
+import {
+  isMessage,
+  isPanelMessage,
+  type Message,
+  type PanelMessage,
+  type Reply,
+  type RequestType,
+  type Requests,
+} from '../shared/messages';
 
 /** Sends a typed request to the background and unwraps its reply. */
 export async function request<T extends RequestType>(type: T, body: Requests[T]['request']): Promise<Requests[T]['response']> {

@@ -11,5 +11,7 @@ declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknow
   const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
   const status = entry?.responseStatus;
   // The worker takes the tab, the frame and the address from the sender, never from here.
-  if (typeof status === 'number' && status >= 500 && status <= 599) chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => undefined);
+  if (typeof status === 'number' && status >= 500 && status <= 599) {
+    chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => undefined);
+  }
 })();
