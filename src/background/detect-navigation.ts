@@ -20,7 +20,7 @@ import { registerPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
 import { readIncident } from '../platform/storage';
 import { getTab } from '../platform/tabs';
-import { refreshBadge } from './badge-view';
+import { drawBadge } from './badge-view';
 import { maybeInjectPanel } from './panel';
 import { withTabLock } from './tab-lock';
 import { classify } from '../core/classify';
@@ -68,7 +68,7 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
     if (isServerError(status)) {
       const current = await readIncident(load.tabId);
       if (!current || !samePage(current.url, load.url)) return; // the status read records it
-      await refreshBadge(load.tabId);
+      await drawBadge(load.tabId, current);
       await maybeInjectPanel(load.tabId, current);
       return;
     }

@@ -24,7 +24,7 @@ import {
   writeSoftTimes,
 } from '../platform/storage';
 import { withTabLock } from './tab-lock';
-import { refreshBadge } from './badge-view';
+import { drawBadge } from './badge-view';
 import { leaveRetry, retryFailedTab } from './retry';
 import { maybeInjectPanel } from './panel';
 import { diagnoseTab, dropDiagnosis } from './diagnose';
@@ -101,8 +101,9 @@ export function enrichIncident(tabId: number, incident: Incident): Promise<void>
   return withTabLock(tabId, async () => {
     const current = await readIncident(tabId);
     if (!current || current.kind !== 'http' || !samePage(current.url, incident.url) || current.status !== incident.status) return;
-    await writeIncident(tabId, { ...incident, time: current.time, method: current.method });
-    await refreshBadge(tabId);
+    const enriched = { ...incident, time: current.time, method: current.method };
+    await writeIncident(tabId, enriched);
+    await drawBadge(tabId, enriched);
   });
 }
 
@@ -130,7 +131,7 @@ export function handleTabChange(
     // A strategy that learns an HTTP page's status only after it completed decides then (see
     // detect-navigation.ts); network errors, like every failure seen by webRequest, come before the commit.
     if (change.complete && current && (detection.statusBeforeComplete || current.kind === 'network')) {
-      await refreshBadge(tabId);
+      await drawBadge(tabId, current);
       await maybeInjectPanel(tabId, current);
     }
     return change.title !== undefined && !current && tab.url && classify({ kind: 'soft', url: tab.url, title: change.title, time: 0 })
@@ -205,7 +206,7 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   const previousOrigin = originOf(previous?.url);
   if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
   await retryFailedTab(tabId, incident);
-  await refreshBadge(tabId);
+  await drawBadge(tabId, incident);
   // The response may come after the page finished loading: no "complete" event follows.
   const now = knownTab ? undefined : await getTab(tabId);
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
