@@ -42,7 +42,9 @@ before(async () => {
 });
 after(async () => {
   await server?.stop();
-  const rows = Object.entries(results).map(([name, r]) => `${name.padEnd(10)} ${`${r.detected}/${r.errors}`.padStart(9)} ${String(r.missed.length).padStart(7)} ${String(r.falseAlarms.length).padStart(13)}`);
+  const rows = Object.entries(results).map(([name, r]) =>
+    [name.padEnd(10), `${r.detected}/${r.errors}`.padStart(9), `${r.missed.length}`.padStart(7), `${r.falseAlarms.length}`.padStart(13)].join(' '),
+  );
   console.log(['', 'corpus      detected  missed  false alarms', ...rows, ''].join('\n'));
   for (const [name, r] of Object.entries(results)) {
     if (r.missed.length) console.log(`${name} missed: ${r.missed.join(', ')}`);
@@ -52,7 +54,8 @@ after(async () => {
 
 for (const name of BROWSERS) {
   describe(`${name}: the error-page corpus`, () => {
-    it(`${CORPUS.filter((e) => e.kind === 'error').length} error pages detected, ${CORPUS.filter((e) => e.kind === 'healthy').length} healthy pages left alone`, { timeout: 600_000 }, async () => {
+    const count = (kind) => CORPUS.filter((e) => e.kind === kind).length;
+    it(`${count('error')} error pages detected, ${count('healthy')} healthy pages left alone`, { timeout: 600_000 }, async () => {
       const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
       const r = { errors: 0, detected: 0, missed: [], falseAlarms: [] };
       results[name] = r;
@@ -62,7 +65,10 @@ for (const name of BROWSERS) {
         const tabId = await browser.tabIdOf(page);
         // Chromium: page.goto gives real tab ids and also leaves Chrome's own error page (an empty
         // 5xx); Firefox reports real tab ids to webRequest only for navigations started in the page.
-        const go = (url) => (name === 'chromium' ? page.goto(url, { waitUntil: 'load', timeout: 10_000 }).catch(() => undefined) : browser.navigateInPage(page, url));
+        const go = (url) =>
+          name === 'chromium'
+            ? page.goto(url, { waitUntil: 'load', timeout: 10_000 }).catch(() => undefined)
+            : browser.navigateInPage(page, url);
         for (const entry of walkOrder()) {
           const url = `${server.urlOf(entry.id)}?b=${name}`;
           await go(url);
@@ -72,14 +78,17 @@ for (const name of BROWSERS) {
             const seen = await poll(
               async () => {
                 const s = await tabState(browser, tabId);
-                return s.incident && sameUrl(s.incident.url, url) && s.incident.status === entry.status && badgeShows(s.badge, code) ? s : undefined;
+                const recorded = s.incident && sameUrl(s.incident.url, url) && s.incident.status === entry.status;
+                return recorded && badgeShows(s.badge, code) ? s : undefined;
               },
               { timeoutMs: DETECT_MS, intervalMs: 50, what: `${entry.id}` },
             ).catch(() => undefined);
             if (seen) r.detected += 1;
             else r.missed.push(`${entry.id} (${JSON.stringify(await tabState(browser, tabId))})`);
           } else {
-            await poll(async () => ((await page.evaluate(() => document.readyState).catch(() => undefined)) === 'complete' ? true : undefined), { what: `${entry.id} to load` }).catch(() => undefined);
+            const loaded = async () =>
+              (await page.evaluate(() => document.readyState).catch(() => undefined)) === 'complete' ? true : undefined;
+            await poll(loaded, { what: `${entry.id} to load` }).catch(() => undefined);
             const until = Date.now() + QUIET_MS;
             let alarm;
             do {
@@ -96,7 +105,8 @@ for (const name of BROWSERS) {
           return Array.isArray(got.history) ? got.history.map((i) => i.url) : [];
         });
         for (const entry of CORPUS.filter((e) => e.kind === 'healthy')) {
-          if (history.some((u) => sameUrl(u, `${server.urlOf(entry.id)}?b=${name}`)) && !r.falseAlarms.some((f) => f.startsWith(entry.id))) r.falseAlarms.push(`${entry.id} (in history)`);
+          const inHistory = history.some((u) => sameUrl(u, `${server.urlOf(entry.id)}?b=${name}`));
+          if (inHistory && !r.falseAlarms.some((f) => f.startsWith(entry.id))) r.falseAlarms.push(`${entry.id} (in history)`);
         }
       } finally {
         await browser.close();
