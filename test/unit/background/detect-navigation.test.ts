@@ -38,7 +38,9 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } = await import('../../../src/background/detect-navigation');
+const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } = await import(
+  '../../../src/background/detect-navigation'
+);
 const record = await import('../../../src/background/record');
 const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
   record.handleTabChange(...args, navigationDetection);
@@ -59,7 +61,8 @@ async function newTab(url = 'https://shop.example/cart'): Promise<number> {
 const loaded = (tabId: number, extra: Partial<Parameters<typeof handlePageLoaded>[0]> = {}) =>
   handlePageLoaded({ tabId, url: 'https://shop.example/cart', method: 'GET', time: 1_790_000_000_000, ...extra });
 /** The status read in the page reported a 5xx (sender checks: test/unit/platform/page-status.test.ts). */
-const reported = (tabId: number, status: number, url = 'https://shop.example/cart') => handlePageStatus({ tabId, url, status, time: Date.now() });
+const reported = (tabId: number, status: number, url = 'https://shop.example/cart') =>
+  handlePageStatus({ tabId, url, status, time: Date.now() });
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -119,7 +122,8 @@ describe('Chrome builds detect with a status read in every page', () => {
     expect(headerProbes).toEqual([]);
     await vi.advanceTimersByTimeAsync(200);
     expect(headerProbes).toEqual(['https://shop.example/cart']);
-    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject({ status: 503, retryAfter: '120', platform: { id: 'nginx' } }));
+    const completed = { status: 503, retryAfter: '120', platform: { id: 'nginx' } };
+    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject(completed));
     const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
     expect(history).toHaveLength(1); // completed, not recorded twice
   });

@@ -7,12 +7,20 @@ vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const { pageStatusFrom } = await import('../../../src/platform/page-status-report');
 
 const OWN = fakeBrowser.runtime.id;
-const sender = (extra: object = {}) => ({ id: OWN, tab: { id: 7 } as never, frameId: 0, url: 'https://shop.example/cart', documentLifecycle: 'active', ...extra });
+const sender = (extra: object = {}) => ({
+  id: OWN,
+  tab: { id: 7 } as never,
+  frameId: 0,
+  url: 'https://shop.example/cart',
+  documentLifecycle: 'active',
+  ...extra,
+});
 const report = { type: 'page-status', status: 502 };
 
 describe('pageStatusFrom', () => {
   it('takes the tab and the address from the sender, never from the message', () => {
-    expect(pageStatusFrom({ ...report, url: 'https://evil.example/', tabId: 1 }, sender())).toMatchObject({ tabId: 7, url: 'https://shop.example/cart', status: 502 });
+    const forged = { ...report, url: 'https://evil.example/', tabId: 1 };
+    expect(pageStatusFrom(forged, sender())).toMatchObject({ tabId: 7, url: 'https://shop.example/cart', status: 502 });
   });
 
   it('refuses other extensions, frames, prerendered documents, extension pages and tab-less senders', () => {
@@ -24,7 +32,9 @@ describe('pageStatusFrom', () => {
   });
 
   it('refuses anything but a 5xx status', () => {
-    for (const status of [200, 404, 499, 600, 502.5, '502', null]) expect(pageStatusFrom({ type: 'page-status', status }, sender())).toBeUndefined();
+    for (const status of [200, 404, 499, 600, 502.5, '502', null]) {
+      expect(pageStatusFrom({ type: 'page-status', status }, sender())).toBeUndefined();
+    }
     for (const message of [null, 'page-status', { type: 'panel-state' }, []]) expect(pageStatusFrom(message, sender())).toBeUndefined();
   });
 });
