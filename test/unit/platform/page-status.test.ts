@@ -38,3 +38,20 @@ describe('pageStatusFrom', () => {
     for (const message of [null, 'page-status', { type: 'panel-state' }, []]) expect(pageStatusFrom(message, sender())).toBeUndefined();
   });
 });
+
+describe('serveRequests and the status read', () => {
+  it('a valid report goes to the strategy that asked for reports, unanswered; a forged one does not', async () => {
+    const { serveRequests } = await import('../../../src/platform/messaging');
+    const reports: unknown[] = [];
+    const page = vi.fn(async () => 'page');
+    serveRequests({ page, panel: vi.fn(async () => 'panel'), pageStatus: (s) => void reports.push(s) });
+    const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
+    const replies = await onMessage.trigger(report, sender());
+    expect(reports).toEqual([expect.objectContaining({ tabId: 7, status: 502 })]);
+    expect(replies.filter((r) => r !== undefined)).toEqual([]);
+    await onMessage.trigger(report, sender({ frameId: 2 }));
+    await onMessage.trigger(report, sender({ id: 'another-extension' }));
+    expect(reports).toHaveLength(1);
+    expect(page).not.toHaveBeenCalled();
+  });
+});
