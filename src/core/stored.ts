@@ -37,10 +37,10 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered';
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered'];
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft'];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
@@ -261,6 +261,11 @@ export function parseResponse(value: unknown): ResponseNote | undefined {
   const at = time(value.at);
   return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
 }
+
+/** When a tab's last soft incidents were recorded (epoch ms; core/soft-limit.ts rate-limits them). */
+export const SOFT_TIMES_LIMIT = 10;
+
+export const parseSoftTimes = (value: unknown): number[] => arrayOf(value, time, SOFT_TIMES_LIMIT) ?? [];
 
 /** The visitor's done/didn't-help marks on guide steps, per tab. */
 export type GuideMarks = Record<string, 'done' | 'failed'>;

@@ -25,6 +25,7 @@ import {
   parseRecovery,
   parseResponse,
   parseRetryRecord,
+  parseSoftTimes,
   parseSubframes,
   RETRY_PREFIX,
   retryKey,
@@ -129,6 +130,15 @@ export async function writeResponse(tabId: number, note: ResponseNote): Promise<
 
 export async function removeResponse(tabId: number): Promise<void> {
   await browser.storage.session.remove(tabKey('response', tabId));
+}
+
+/** When the tab's last soft incidents were recorded (they are rate-limited per tab). */
+export async function readSoftTimes(tabId: number): Promise<number[]> {
+  return parseSoftTimes(await get('session', tabKey('soft', tabId)));
+}
+
+export async function writeSoftTimes(tabId: number, times: number[]): Promise<void> {
+  await set('session', { [tabKey('soft', tabId)]: parseSoftTimes(times.slice(-10)) });
 }
 
 const diagnosisKey = (tabId: number | 'site'): string => (tabId === 'site' ? SITE_DIAGNOSIS_KEY : tabKey('diagnosis', tabId));

@@ -11,7 +11,8 @@ vi.mock('../../../src/background/diagnose', () => ({
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
 
 const storage = await import('../../../src/platform/storage');
-const { handleFrameResponse } = await import('../../../src/background/detect');
+const { recordHttpAnswer } = await import('../../../src/background/record');
+const handleFrameResponse = (r: import('../../../src/platform/requests').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/classify');
 const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings');
 const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/stored');
