@@ -12,6 +12,7 @@ import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
 import { readConsent } from '../platform/consent';
 import { resolveDns } from '../platform/dns';
+import { backgroundFetch } from '../platform/fetch-limit';
 import { readIncident, removeSession, writeSession } from '../platform/storage';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
@@ -19,7 +20,7 @@ const LOCAL_DEADLINE_MS = 8_000;
 const OUTSIDE_DEADLINE_MS = 20_000;
 
 // In-memory only, by design: a short-lived cache and a request budget, never persisted.
-const cache = new EvidenceCache({ now: Date.now });
+const cache = new EvidenceCache({ now: () => Date.now() });
 const limiter = new RateLimiter({ now: Date.now });
 const running = new Map<string, AbortController>();
 
@@ -52,7 +53,8 @@ async function run(key: string, url: string, incident: Incident | undefined, out
     url,
     ...(incident ? { incident } : {}),
     ...(incident?.ip ? { browserIp: incident.ip } : {}),
-    fetch: globalThis.fetch,
+    // Under the global limit on background requests in flight, like the retry probes.
+    fetch: backgroundFetch,
     endpoints: DEFAULT_ENDPOINTS,
     now: Date.now,
     limiter,

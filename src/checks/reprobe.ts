@@ -31,7 +31,8 @@ export const reprobeCheck: Check = {
     const wait = parseRetryAfter(ctx.incident?.retryAfter, ctx.now());
     if (wait !== undefined && wait > 0) return noEvidence('reprobe', 'rate-limited', 0);
     const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
-    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
+    // Never follows a redirect (it could point anywhere, a device on the visitor's network included): a redirect already says the site answers.
+    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'manual' });
     const ms = ctx.now() - started;
     if (!result.ok) {
       if (result.reason === 'aborted') return noEvidence('reprobe', 'aborted', ms);

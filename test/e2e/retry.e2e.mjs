@@ -14,6 +14,9 @@ const OUTAGE_MS = 8000;
 /** First retry within 3 s, then windows of 6 s, 12 s…: an 8 s outage is over well within 40 s. */
 const BACK_WITHIN_MS = 40_000;
 const POST_WATCH_MS = 60_000;
+/** Issue 11 item 3, shortened: a 30 s outage becomes 12 s; "45 s after recovery" keeps its ratio to the backoff. */
+const EIGHT_TABS_OUTAGE_MS = 12_000;
+const EIGHT_TABS_BACK_MS = 30_000;
 
 const site = useDemoSite();
 let visits = 0;
@@ -133,6 +136,28 @@ for (const name of BROWSERS) {
         const probes = flakyRequests(since).filter(isProbe);
         assert.ok(probes.length <= 8, `three tabs, ${probes.length} probes: ${JSON.stringify(probes)}`);
         assert.equal(flakyRequests(since).filter(isPageLoad).length, 6, 'three failed loads, three reloads');
+      }),
+    );
+
+    it('eight tabs opened one after another during an outage all come back, active or in the background', { timeout: 120_000 }, () =>
+      withBrowser(name, async (browser) => {
+        // Issue 11 item 3 with shorter timings: tabs join the schedule at every stage of its backoff.
+        await armFlaky(EIGHT_TABS_OUTAGE_MS);
+        const armedAt = Date.now();
+        const tabs = [];
+        for (let i = 0; i < 8; i += 1) {
+          tabs.push(await openTab(browser));
+          const due = armedAt + ((i + 1) * (EIGHT_TABS_OUTAGE_MS - 1500)) / 8;
+          await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+        }
+        // Half of them in the background: the last one opened is the active tab; bring the first to the front.
+        await tabs[0].page.bringToFront();
+        const recoveredAt = armedAt + EIGHT_TABS_OUTAGE_MS;
+        const back = await Promise.all(tabs.map(({ page }) => waitBack(page, EIGHT_TABS_BACK_MS + Math.max(0, recoveredAt - Date.now())).then(() => true, () => false)));
+        const missing = back.map((ok, i) => (ok ? null : i + 1)).filter((i) => i !== null);
+        const records = await retryRecords(browser);
+        assert.deepEqual(missing, [], `tabs not back ${EIGHT_TABS_BACK_MS / 1000} s after the site recovered: ${missing}; records: ${JSON.stringify(records)}`);
+        assert.deepEqual(records.filter((r) => r.state !== 'recovered'), [], 'no schedule left waiting');
       }),
     );
 
