@@ -300,7 +300,7 @@ const SCHEDULE_FIELDS = {
   origin: true, startedAt: true, attempt: true, nextAt: true, notBefore: true, pausedOfflineSince: true, giveUpAt: true,
 } as const satisfies Record<keyof RetrySchedule, true>;
 const RETRY_FIELDS = {
-  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true,
+  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true, recoveries: true, recoveredAt: true,
 } as const satisfies Record<keyof RetryRecord, true>;
 export const RETRY_FIELD_NAMES = [...Object.keys(RETRY_FIELDS), ...Object.keys(SCHEDULE_FIELDS).map((f) => `schedule.${f}`)];
 
@@ -327,16 +327,25 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const probeUrl = storedUrl(value.probeUrl);
   const tabs = arrayOf(value.tabs, tabId, MAX_TABS);
   const schedule = parseSchedule(value.schedule, origin);
-  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up'] as const);
+  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up', 'recovered', 'page-fails'] as const);
   const probes = intIn(value.probes, 0, 1_000_000);
   if (!probeUrl || !tabs || !schedule || !state || probes === undefined) return undefined;
   const record: RetryRecord = { origin, probeUrl, tabs: [...new Set(tabs)], schedule, state, probes };
   const last = value.lastProbe;
   const at = isRecord(last) ? time(last.at) : undefined;
   if (isRecord(last) && at !== undefined) {
-    const fields = { status: intIn(last.status, 0, 999), error: text(last.error, 256) };
+    const fields = {
+      status: intIn(last.status, 0, 999),
+      error: text(last.error, 256),
+      redirect: last.redirect === true ? (true as const) : undefined,
+      verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
+    };
     record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
   }
+  const recoveries = intIn(value.recoveries, 0, 1000);
+  const recoveredAt = time(value.recoveredAt);
+  if (recoveries !== undefined) record.recoveries = recoveries;
+  if (recoveredAt !== undefined) record.recoveredAt = recoveredAt;
   return record;
 }
 

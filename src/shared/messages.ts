@@ -23,7 +23,8 @@ export interface Requests {
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
-  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean } };
+  /** `needsConfirmation`: the page was not loaded again because it is a form's answer (or its method is unknown). */
+  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean; needsConfirmation: boolean } };
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   /** Run every check the visitor has consented to, now. */
   'diagnose': { request: { tabId: number }; response: { started: boolean } };
