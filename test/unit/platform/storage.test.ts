@@ -4,7 +4,10 @@ import v010 from '../../fixtures/storage/0.1.0.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
 
 const storage = await import('../../../src/platform/storage');
@@ -22,7 +25,9 @@ function limitArea(area: 'local' | 'session' | 'sync', bytes: number, perItem = 
   const set = target.set.bind(target);
   vi.spyOn(target, 'set').mockImplementation(async (items: Record<string, unknown>) => {
     const all = { ...(await target.get(null)), ...items };
-    for (const [key, value] of Object.entries(items)) if (key.length + JSON.stringify(value).length > perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    for (const [key, value] of Object.entries(items)) {
+      if (key.length + JSON.stringify(value).length > perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    }
     if (JSON.stringify(all).length > bytes) throw quotaError();
     return set(items);
   });
@@ -81,9 +86,11 @@ describe('what 0.1.0 stored', () => {
 describe('garbage in storage', () => {
   it('every reader gives absent or a default, and the popup history never throws', async () => {
     const junk = { kind: 'http', url: 42, time: 'yesterday', tabs: 'x', schedule: [], evidence: {}, host: {} };
-    const keys = ['incident:1', 'subframes:1', 'response:1', 'diagnosis:1', 'diagnosis:site', 'guide:1', 'recovered:1', 'retry:https://x.example', 'limits', 'evidence-cache'];
+    const keys = ['incident:1', 'subframes:1', 'response:1', 'diagnosis:1', 'diagnosis:site', 'guide:1', 'recovered:1'];
+    keys.push('retry:https://x.example', 'limits', 'evidence-cache');
     await fakeBrowser.storage.session.set(Object.fromEntries(keys.map((k) => [k, junk])));
-    await fakeBrowser.storage.local.set({ history: [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)], consent: 'yes', settings: [1], schema: {} });
+    const stored = [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)];
+    await fakeBrowser.storage.local.set({ history: stored, consent: 'yes', settings: [1], schema: {} });
     await fakeBrowser.storage.sync.set({ settings: 'x'.repeat(1000) });
     expect(await storage.readIncident(1)).toBeUndefined();
     expect(await storage.readSubframeFailures(1)).toEqual([]);
@@ -121,7 +128,7 @@ describe('a full storage area', () => {
     for (let i = 0; i < 5; i++) {
       const tab = await fakeBrowser.tabs.create({ url: `https://s${i}.example/${'p'.repeat(600)}` });
       tabs.push(tab.id!);
-      await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: Date.now() });
+      await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 1 });
     }
     for (const [i, tabId] of tabs.entries()) {
       expect((await storage.readIncident(tabId))?.status).toBe(502);
