@@ -80,4 +80,10 @@ describe('fuzz regressions', () => {
     expect(historyUrl(once)).toBe(once);
     expect(once.length).toBeLessThanOrEqual(HISTORY_URL_MAX);
   });
+
+  it('bug (in the fix above): an all-digit single label read as a number became public (0100000000 is 1.0.0.0)', () => {
+    // The URL parser never hands such a label over, but a private reading must never be lost.
+    expect(isPrivateHost('0100000000')).toBe(true);
+    expect(isPrivateHost('intranet')).toBe(true);
+  });
 });
