@@ -88,7 +88,9 @@ export function historyUrl(raw: unknown): string | undefined {
   const url = storedUrl(raw, Number.MAX_SAFE_INTEGER);
   if (!url) return undefined;
   const { origin, pathname } = new URL(url);
-  return (origin + pathname).slice(0, HISTORY_URL_MAX);
+  // Parsed again after the cut: a cut that ends in `/.` or `/..` would otherwise change on every read.
+  const cut = new URL((origin + pathname).slice(0, HISTORY_URL_MAX));
+  return cut.origin + cut.pathname;
 }
 
 // ── small parsers ───────────────────────────────────────────────────────────────────────────
