@@ -190,7 +190,6 @@ export type Evidence =
   | EvidenceOf<'archive', ArchiveOutcome>;
 
 export type EvidenceFor<C extends CheckId> = Extract<Evidence, { check: C }>;
-export type OutcomeFor<C extends CheckId> = EvidenceFor<C>['outcome'];
 
 // ── checks ──────────────────────────────────────────────────────────────────────────────────
 

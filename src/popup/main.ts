@@ -7,7 +7,16 @@ import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
 import { readSettings } from '../platform/settings';
-import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry, readSession, writeSession } from '../platform/storage';
+import {
+  onSessionChanged,
+  readConsentAsked,
+  readDiagnosis,
+  readHistory,
+  readIncident,
+  readRecovery,
+  readRetry,
+  writeConsentAsked,
+} from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
@@ -15,7 +24,7 @@ import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent'
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
 import { answerFor } from '../core/answer';
 import { isPrivateHost } from '../core/url';
-import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
+import type { DiagnosisRecord } from '../shared/diagnosis';
 import { readConsent } from '../platform/consent';
 import { consentView, evidenceView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
@@ -39,9 +48,6 @@ interface State {
   consentDeclined?: boolean;
 }
 
-/** Where "not now" is kept (memory only), per tab, as the incident's time. */
-const declinedKey = (tabId: number): string => `consent-declined:${tabId}`;
-
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
 let confirmResubmit = false;
 /** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
@@ -61,7 +67,7 @@ async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
-  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readSession<DiagnosisRecord>(diagnosisKey('site'))]);
+  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readDiagnosis('site')]);
   if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
@@ -69,8 +75,8 @@ async function load(): Promise<State> {
     origin ? readRetry(origin) : undefined,
     readRecovery(tab.id),
     readSettings(),
-    readSession<DiagnosisRecord>(diagnosisKey(tab.id)),
-    readSession<number>(declinedKey(tab.id)),
+    readDiagnosis(tab.id),
+    readConsentAsked(tab.id),
   ]);
   return {
     tabId: tab.id,
@@ -174,7 +180,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       answerEl,
       primaryAction(incident, tabId, view, guideEl),
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
-        ? consentView(incident.host, runOutside, () => safely(() => writeSession(declinedKey(tabId), incident.time)))
+        ? consentView(incident.host, runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
         : null,
       outsideOffer,
     ),
