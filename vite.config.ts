@@ -16,8 +16,9 @@ export default defineConfig(({ mode }) => {
       target: browser === 'firefox' ? 'firefox128' : 'chrome120',
       minify: true,
       sourcemap: false,
-      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots).
-      rollupOptions: { input: { 'panel-preview': 'src/panel/preview.html' } },
+      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots)
+      // and the history page (opened from the popup and the settings).
+      rollupOptions: { input: { 'panel-preview': 'src/panel/preview.html', history: 'src/history/index.html' } },
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },

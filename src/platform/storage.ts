@@ -232,6 +232,24 @@ export async function readHistory(): Promise<Incident[]> {
   return parseHistory(await get('local', LOCAL_KEYS.history));
 }
 
+/** The history page: forget one incident (by its time and host), or all of them. */
+export async function removeHistoryEntry(time: number, host: string): Promise<void> {
+  const list = (await readHistory()).filter((i) => i.time !== time || i.host !== host);
+  await set('local', { [LOCAL_KEYS.history]: list });
+}
+
+export async function clearHistory(): Promise<void> {
+  await browser.storage.local.remove(LOCAL_KEYS.history);
+}
+
+export function onHistoryChanged(listener: () => void): () => void {
+  const handler = (changes: Record<string, unknown>, area: string): void => {
+    if (area === 'local' && LOCAL_KEYS.history in changes) listener();
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
+}
+
 /**
  * Newest first, bounded in count and bytes, URLs cut to origin + path. Callers must not call this
  * for incognito tabs. Never throws: a full disk costs history entries, never detection.

@@ -64,7 +64,7 @@ export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
  * "Is it down for everyone?": asked inline, naming each source and what it receives. "Allow all"
  * or the ticked ones are saved at once and the checks start; nothing is pre-ticked.
  */
-export function consentView(host: string, run: () => void, notNow: () => void): HTMLElement {
+export function consentView(run: () => void, notNow: () => void): HTMLElement {
   const save = (pick: (source: ConsentSource) => boolean): void => {
     let next = validateConsent({});
     for (const source of CONSENT_SOURCES) next = withConsent(next, source, pick(source));
@@ -91,7 +91,7 @@ export function consentView(host: string, run: () => void, notNow: () => void): 
     'section',
     { class: 'consent', 'data-testid': 'consent', 'aria-labelledby': 'consent-heading' },
     h('h3', { id: 'consent-heading' }, t('consent_heading')),
-    h('p', { class: 'consent-intro' }, t('consent_intro_short', [host])),
+    h('p', { class: 'consent-intro' }, t('consent_intro_short')),
     h('ul', { class: 'consent-list' }, ...rows),
     h('p', { class: 'actions' }, all, chosen, later),
   );

@@ -11,14 +11,13 @@ import {
   onSessionChanged,
   readConsentAsked,
   readDiagnosis,
-  readHistory,
   readIncident,
   readRecovery,
   readRetry,
   writeConsentAsked,
 } from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
-import { openSettings } from '../platform/pages';
+import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
@@ -30,8 +29,6 @@ import { consentView, evidenceView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { chainView, guideView } from './guide-view';
-
-const HISTORY_SHOWN = 5;
 
 interface State {
   tabId?: number;
@@ -102,26 +99,62 @@ async function render(): Promise<void> {
   if (!app) return;
   // Redrawing replaces the buttons: keep the keyboard focus where it was.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
-  const body = state.incident && state.tabId !== undefined ? await incidentView(state.incident, state.tabId) : await healthyView();
+  const body = state.incident && state.tabId !== undefined ? await incidentView(state.incident, state.tabId) : healthyView();
+  // What is open now (a key pressed while this redraw was being built counts) stays open.
+  const wasOpen = new Map([...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]));
   app.replaceChildren(topBar(), ...body);
+  for (const d of app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')) {
+    const open = wasOpen.get(foldId(d));
+    if (open !== undefined) d.open = open;
+  }
   if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   app.setAttribute('aria-busy', 'false');
 }
 
-/** Name, icon and the way to the settings: always the same place, whatever the state. */
+/** A small line icon, drawn in the text colour. */
+function icon(paths: string[]): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 24 24', width: '18', height: '18', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor' })) svg.setAttribute(k, v);
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  for (const d of paths) {
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
+}
+
+const CLOCK = ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18', 'M12 7v5l3 2'];
+const GEAR = [
+  'M12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6',
+  'M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 ' +
+    '1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 ' +
+    '1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 ' +
+    '1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z',
+];
+
+function iconButton(label: string, key: string, paths: string[], action: () => Promise<void>): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'icon-button', 'data-action': key, 'data-focus-key': key, title: label });
+  button.setAttribute('aria-label', label);
+  button.append(icon(paths));
+  button.addEventListener('click', () => void action().then(() => window.close(), showError));
+  return button;
+}
+
+/** Name, icon, history and settings: always the same place, whatever the state. */
 function topBar(): HTMLElement {
-  const gear = h('button', { type: 'button', class: 'icon-button', 'data-action': 'settings', 'data-focus-key': 'settings', title: t('popup_settings') },
-    h('span', { 'aria-hidden': 'true' }, '⚙'));
-  gear.setAttribute('aria-label', t('popup_settings'));
-  gear.addEventListener('click', () => void openSettings().then(() => window.close(), showError));
   return h(
     'header',
     { class: 'topbar' },
     h('img', { src: '/icons/icon-32.png', alt: '', width: '24', height: '24' }),
     h('h1', {}, t('extName')),
-    gear,
+    iconButton(t('popup_history'), 'history', CLOCK, () => openExtensionPage('src/history/index.html')),
+    iconButton(t('popup_settings'), 'settings', GEAR, openSettings),
   );
 }
+
+const foldId = (d: HTMLElement): string => (d.dataset.fold ? `fold:${d.dataset.fold}` : `step:${d.dataset.step ?? ''}`);
 
 /** A folded section with a visible disclosure marker; stays open across redraws once opened. */
 function fold(id: string, summary: string, ...content: Array<Node | null>): HTMLDetailsElement {
@@ -180,7 +213,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       answerEl,
       primaryAction(incident, tabId, view, guideEl),
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
-        ? consentView(incident.host, runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
+        ? consentView(runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
         : null,
       outsideOffer,
     ),
@@ -188,17 +221,17 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       'div',
       { class: 'folds' },
       steps ? fold('guide', t('popup_fold_guide', [String(steps)]), guideEl) : null,
+      // How Downcheck knows, then the technical details: one fold, so every state fits the popup.
       fold(
-        'why',
-        t('popup_fold_why'),
+        'details',
+        t('popup_fold_details'),
         verdictView(d, 'verdict-detail', t(incident.explanation)),
         chainView(incident, d?.done ? d.verdict.kind : undefined),
         evidenceView(d),
         isPrivate ? h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [incident.host])) : null,
+        ...technicalDetails(incident),
       ),
-      technicalFold(incident),
       fold('check', t('popup_check_site'), checkSiteForm()),
-      await historyFold(incident),
     ),
   ];
 }
@@ -265,7 +298,7 @@ function retrySection(incident: Incident, tabId: number, view: RetryView): HTMLE
 }
 
 /** The code, its meaning, who answered, and the per-site retry choice: for those who want them. */
-function technicalFold(incident: Incident): HTMLElement {
+function technicalDetails(incident: Incident): Array<HTMLElement | null> {
   const rows: Array<[string, string | undefined]> = [
     ['popup_label_status', incident.status !== undefined ? String(incident.status) : incident.badge],
     ['popup_label_platform', incident.platform?.name ?? t('platform_unknown')],
@@ -276,16 +309,15 @@ function technicalFold(incident: Incident): HTMLElement {
     ['popup_label_time', formatTime(incident.time)],
   ];
   const last = state.retry?.lastProbe;
-  return fold(
-    'details',
-    t('popup_details'),
+  return [
+    h('h3', { class: 'small-heading' }, t('popup_details')),
     h('p', { class: `code severity-${incident.severity}` }, incident.badge, ' · ', h('span', { id: 'incident-meaning', class: 'meaning' }, t(incident.meaning))),
     h('p', { class: 'explanation' }, t(incident.explanation)),
     incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
     h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
     last && state.retry ? h('p', { class: 'note' }, t('retry_waiting_detail_last', [String(state.retry.probes), last.status !== undefined ? String(last.status) : (last.error ?? '?')])) : null,
     decisionFor(incident, Date.now()).reason === 'method' ? null : policyControl(incident.host),
-  );
+  ];
 }
 
 function policyControl(host: string): HTMLElement {
@@ -351,7 +383,7 @@ function checkSiteForm(): HTMLElement {
   );
 }
 
-async function healthyView(): Promise<HTMLElement[]> {
+function healthyView(): HTMLElement[] {
   const recovery = state.recovery;
   return [
     h(
@@ -367,25 +399,7 @@ async function healthyView(): Promise<HTMLElement[]> {
         : null,
     ),
     h('section', { class: 'check-any', 'aria-labelledby': 'check-heading' }, h('h2', { id: 'check-heading', class: 'small-heading' }, t('popup_check_site')), checkSiteForm()),
-    h('div', { class: 'folds' }, await historyFold(undefined)),
   ];
-}
-
-async function historyFold(current: Incident | undefined): Promise<HTMLElement> {
-  const history = (await readHistory()).filter((i) => i.time !== current?.time || i.url !== current?.url).slice(0, HISTORY_SHOWN);
-  return fold(
-    'history',
-    t('popup_history_heading'),
-    history.length
-      ? h(
-          'ul',
-          { class: 'history' },
-          ...history.map((i) =>
-            h('li', {}, h('span', { class: 'code' }, i.badge), ' ', h('span', { class: 'host' }, i.host), ' ', h('time', { datetime: new Date(i.time).toISOString() }, formatTime(i.time))),
-          ),
-        )
-      : h('p', {}, t('popup_history_empty')),
-  );
 }
 
 function formatTime(time: number): string {
@@ -426,5 +440,13 @@ const safely = (work: () => Promise<unknown>): void => void work().catch(showErr
 document.documentElement.lang = uiLanguage();
 localize(document, t);
 safely(() => refresh().then(inspectOnce));
-onSessionChanged(() => safely(refresh));
+/** Redraws only for what concerns the tab shown (other tabs' retries change storage all the time). */
+function concernsUs(keys: string[]): boolean {
+  if (state.tabId === undefined) return true;
+  const origin = originOf(state.incident?.url);
+  return keys.some((k) => k.endsWith(`:${state.tabId}`) || k === 'diagnosis:site' || (origin !== undefined && k === `retry:${origin}`));
+}
+onSessionChanged((keys) => {
+  if (concernsUs(keys)) safely(refresh);
+});
 setInterval(tick, 1000);

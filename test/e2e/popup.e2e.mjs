@@ -271,5 +271,59 @@ for (const name of BROWSERS) {
       console.log(`popup height at ${POPUP_WIDTH} px wide, folds closed (${name}):\n  ${table.join('\n  ')}`);
       assert.equal(problems.length, 0, problems.join('\n'));
     });
+
+    it('the history page lists the incidents per site, exports JSON and CSV, deletes one and clears all, by keyboard', { timeout: 60_000 }, async () => {
+      assert.ok(states.length >= 9, 'needs the incidents of the first test');
+      const page = await browser.openPage();
+      const url = browser.extensionUrl('/src/history/index.html');
+      if (name === 'chromium') await page.goto(url);
+      else page.goto(url).catch(() => undefined);
+      const sites = () => page.evaluate(() => [...document.querySelectorAll('.site')].map((s) => ({ host: s.dataset.host, rows: s.querySelectorAll('li').length })));
+      await poll(async () => ((await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false)) ? true : undefined), {
+        what: 'the history page to draw',
+      });
+      const listed = await poll(async () => {
+        const now = await sites();
+        return now.some((x) => x.host === '127.0.0.1') ? now : undefined;
+      }, { what: 'the demo site in the history' });
+      assert.ok(listed.find((x) => x.host === '127.0.0.1').rows >= 3, `the 502s on 127.0.0.1 are listed: ${JSON.stringify(listed)}`);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], 'axe on the history page');
+      if (name === 'chromium') await page.screenshot({ path: join(SCREENSHOTS, 'history-light.png'), fullPage: true, animations: 'disabled' });
+
+      // The exports, as the page hands them to the browser's download.
+      await page.evaluate(() => {
+        window.__exports = [];
+        const create = URL.createObjectURL.bind(URL);
+        URL.createObjectURL = (blob) => (window.__exports.push(blob), create(blob));
+        HTMLAnchorElement.prototype.click = function () {}; // no real download dialog in the test
+      });
+      await page.focus('#export-json');
+      await page.keyboard.press('Enter');
+      await page.focus('#export-csv');
+      await page.keyboard.press('Enter');
+      const [json, csv] = await poll(async () => {
+        const texts = await page.evaluate(() => Promise.all(window.__exports.map((b) => b.text())));
+        return texts.length === 2 ? texts : undefined;
+      }, { what: 'two exports' });
+      const parsed = JSON.parse(json);
+      assert.equal(parsed.format, 'downcheck-history');
+      assert.ok(parsed.incidents.some((i) => i.host === '127.0.0.1' && i.code === '502'), `JSON export: ${json.slice(0, 300)}`);
+      assert.ok(csv.startsWith('time,host,url,kind,code,platform,method\r\n') && csv.includes(',127.0.0.1,'), `CSV export: ${csv.slice(0, 300)}`);
+
+      // Delete one (by keyboard), then clear all (two steps).
+      const before = (await sites()).find((x) => x.host === '127.0.0.1').rows;
+      await page.focus('.site[data-host="127.0.0.1"] li [data-action=delete]');
+      await page.keyboard.press('Enter');
+      await poll(async () => ((await sites()).find((x) => x.host === '127.0.0.1')?.rows === before - 1 ? true : undefined), { what: 'one incident deleted' });
+      await page.focus('#clear-all');
+      await page.keyboard.press('Enter');
+      await page.focus('#clear-confirm');
+      await page.keyboard.press('Enter');
+      await poll(async () => ((await sites()).length === 0 ? true : undefined), { what: 'the history cleared' });
+      const stored = await browser.extEval(async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('history')).history ?? null);
+      assert.equal(stored, null, 'nothing left in storage');
+      await page.close();
+    });
   });
 }
