@@ -29,7 +29,9 @@ export function handleFrameResponse(r: FrameResponse): Promise<void> {
   if (!isTab(r.tabId)) return Promise.resolve();
   return withTabLock(r.tabId, async () => {
     // Kept so a soft-error title can be checked against its page's own response (see confirmSoftError).
-    if (r.frame === 'main' && r.status < 400 && (await getTab(r.tabId))) await writeResponse(r.tabId, { url: r.url, status: r.status, at: Date.now() });
+    if (r.frame === 'main' && r.status < 400 && (await getTab(r.tabId))) {
+      await writeResponse(r.tabId, { url: r.url, status: r.status, at: Date.now() });
+    }
     const incident = classify({
       kind: 'http',
       url: r.url,

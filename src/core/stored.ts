@@ -79,6 +79,8 @@ export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefin
   url.username = '';
   url.password = '';
   if (url.href.length <= max) return url.href;
+  url.hash = '';
+  if (url.href.length <= max) return url.href;
   return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
 }
 
@@ -114,7 +116,8 @@ function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }
 
 const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const PLATFORM_IDS: readonly PlatformId[] = [
-  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx',
+  'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
 ];
 
 const INCIDENT_FIELDS = {
@@ -143,7 +146,8 @@ function parseReprobe(value: unknown): Reprobe | undefined {
   if (!isRecord(value)) return undefined;
   const status = intIn(value.status, 0, 999);
   const at = time(value.at);
-  return status !== undefined && typeof value.redirected === 'boolean' && at !== undefined ? { status, redirected: value.redirected, at } : undefined;
+  if (status === undefined || typeof value.redirected !== 'boolean' || at === undefined) return undefined;
+  return { status, redirected: value.redirected, at };
 }
 
 function parseHeaders(value: unknown): Record<string, string> {
@@ -170,10 +174,23 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
   const method = token(value.method, /^[A-Z]{1,16}$/, 16);
   const at = time(value.time);
   const badge = text(value.badge, 8);
-  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method || at === undefined || badge === undefined) return undefined;
-  if (typeof value.retryable !== 'boolean') return undefined;
+  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method) return undefined;
+  if (at === undefined || badge === undefined || typeof value.retryable !== 'boolean') return undefined;
   return optional<Incident>(
-    { kind, url, host: h.toLowerCase(), meaning, explanation, severity, retryable: value.retryable, fault, headers: parseHeaders(value.headers), method, time: at, badge },
+    {
+      kind,
+      url,
+      host: h.toLowerCase(),
+      meaning,
+      explanation,
+      severity,
+      retryable: value.retryable,
+      fault,
+      headers: parseHeaders(value.headers),
+      method,
+      time: at,
+      badge,
+    },
     {
       status: intIn(value.status, 0, 999),
       netError: oneOf(value.netError, NET_ERRORS),
@@ -313,7 +330,8 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const last = value.lastProbe;
   const at = isRecord(last) ? time(last.at) : undefined;
   if (isRecord(last) && at !== undefined) {
-    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, { status: intIn(last.status, 0, 999), error: text(last.error, 256) });
+    const fields = { status: intIn(last.status, 0, 999), error: text(last.error, 256) };
+    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
   }
   return record;
 }
