@@ -37,10 +37,11 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft';
+/** `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now". */
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft'];
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft', 'consent-asked'];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
