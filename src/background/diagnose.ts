@@ -65,7 +65,13 @@ export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord |
   return run('site', url, undefined, true, async () => true);
 }
 
-async function run(key: number | 'site', url: string, incident: Incident | undefined, outside: boolean, stillCurrent: () => Promise<boolean>): Promise<DiagnosisRecord | undefined> {
+async function run(
+  key: number | 'site',
+  url: string,
+  incident: Incident | undefined,
+  outside: boolean,
+  stillCurrent: () => Promise<boolean>,
+): Promise<DiagnosisRecord | undefined> {
   const origin = originOf(url);
   const host = webHost(url);
   if (!origin || !host) return undefined;

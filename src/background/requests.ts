@@ -7,7 +7,7 @@ import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
-import { inspectTab } from './detect';
+import { detection } from './detection';
 
 const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
 
@@ -44,7 +44,7 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       void diagnoseTab(message.tabId, { outside: true }).catch(report);
       return { started: true };
     case 'inspect-tab':
-      return { found: await inspectTab(message.tabId) };
+      return { found: await detection.inspectTab(message.tabId) };
     case 'check-site':
       void diagnoseHost(message.host).catch(report);
       return { started: true };

@@ -6,6 +6,7 @@
  * as a safety net even for waits short enough for a live timer.
  */
 import { parseRetryAfter } from '../core/retry-after';
+import { quietUntil } from '../core/quiet';
 import { decisionFor, DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../core/retry-policy';
 import { ALARM_MIN_DELAY_MS, onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule, waitMechanism } from '../core/retry-schedule';
 import { autoRetryAllowed, type Settings } from '../core/settings';
@@ -55,7 +56,9 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
       await writeRetry(existing);
       return existing;
     }
-    const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
+    // The site's quiet time (503/429: at least 5 s; its Retry-After) holds for the first probe too.
+    const quietMs = quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) - now;
+    const retryAfterMs = quietMs > 0 ? quietMs : parseRetryAfter(incident.retryAfter, now);
     const schedule = startSchedule(
       { origin, now, random: Math.random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
       optionsFor(settings),

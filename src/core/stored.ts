@@ -37,10 +37,10 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered';
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered'];
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft'];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
@@ -78,6 +78,8 @@ export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefin
   url.username = '';
   url.password = '';
   if (url.href.length <= max) return url.href;
+  url.hash = '';
+  if (url.href.length <= max) return url.href;
   return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
 }
 
@@ -113,7 +115,8 @@ function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }
 
 const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const PLATFORM_IDS: readonly PlatformId[] = [
-  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx',
+  'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
 ];
 
 const INCIDENT_FIELDS = {
@@ -142,7 +145,8 @@ function parseReprobe(value: unknown): Reprobe | undefined {
   if (!isRecord(value)) return undefined;
   const status = intIn(value.status, 0, 999);
   const at = time(value.at);
-  return status !== undefined && typeof value.redirected === 'boolean' && at !== undefined ? { status, redirected: value.redirected, at } : undefined;
+  if (status === undefined || typeof value.redirected !== 'boolean' || at === undefined) return undefined;
+  return { status, redirected: value.redirected, at };
 }
 
 function parseHeaders(value: unknown): Record<string, string> {
@@ -169,10 +173,23 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
   const method = token(value.method, /^[A-Z]{1,16}$/, 16);
   const at = time(value.time);
   const badge = text(value.badge, 8);
-  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method || at === undefined || badge === undefined) return undefined;
-  if (typeof value.retryable !== 'boolean') return undefined;
+  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method) return undefined;
+  if (at === undefined || badge === undefined || typeof value.retryable !== 'boolean') return undefined;
   return optional<Incident>(
-    { kind, url, host: h.toLowerCase(), meaning, explanation, severity, retryable: value.retryable, fault, headers: parseHeaders(value.headers), method, time: at, badge },
+    {
+      kind,
+      url,
+      host: h.toLowerCase(),
+      meaning,
+      explanation,
+      severity,
+      retryable: value.retryable,
+      fault,
+      headers: parseHeaders(value.headers),
+      method,
+      time: at,
+      badge,
+    },
     {
       status: intIn(value.status, 0, 999),
       netError: oneOf(value.netError, NET_ERRORS),
@@ -245,6 +262,11 @@ export function parseResponse(value: unknown): ResponseNote | undefined {
   return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
 }
 
+/** When a tab's last soft incidents were recorded (epoch ms; core/soft-limit.ts rate-limits them). */
+export const SOFT_TIMES_LIMIT = 10;
+
+export const parseSoftTimes = (value: unknown): number[] => arrayOf(value, time, SOFT_TIMES_LIMIT) ?? [];
+
 /** The visitor's done/didn't-help marks on guide steps, per tab. */
 export type GuideMarks = Record<string, 'done' | 'failed'>;
 
@@ -312,7 +334,8 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const last = value.lastProbe;
   const at = isRecord(last) ? time(last.at) : undefined;
   if (isRecord(last) && at !== undefined) {
-    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, { status: intIn(last.status, 0, 999), error: text(last.error, 256) });
+    const fields = { status: intIn(last.status, 0, 999), error: text(last.error, 256) };
+    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
   }
   return record;
 }

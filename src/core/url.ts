@@ -2,6 +2,8 @@
  * What a URL is, for Downcheck's purposes: a web page we can reason about, or something else
  * (browser pages, files, data). Never throws; odd input gets `{ ok: false }`.
  */
+import { storedUrl } from './stored';
+
 export type UrlInfo =
   | {
       ok: true;
@@ -77,11 +79,26 @@ function privateIPv6(host: string): boolean | undefined {
 const PRIVATE_SUFFIXES = ['.local', '.internal', '.localhost', '.lan', '.home.arpa', '.intranet', '.corp', '.home'];
 
 /**
+ * `0.0..` or `192.11022107..` reach here unparsed (the URL parser reads an address only without
+ * the extra dots): once those are gone, an all-numeric host is read the way the URL parser reads
+ * addresses (one number, hex, octal, short forms), so its spelling cannot hide a private one.
+ */
+function numericHost(host: string): string {
+  if (!/^[0-9a-fx.]+$/.test(host) || !/\d/.test(host)) return host;
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return host;
+  }
+}
+
+/**
  * Hosts whose name must never leave the browser: loopback, private and link-local ranges,
  * single-label intranet names and the reserved private suffixes.
  */
 export function isPrivateHost(hostInput: string): boolean {
-  const host = hostInput.toLowerCase().replace(/\.$/, '');
+  // Every trailing dot: the URL parser keeps `a.local..` and `10.0.0.1..` as they are.
+  const host = numericHost(hostInput.toLowerCase().replace(/\.+$/, ''));
   if (host.length === 0) return true;
   const v4 = privateIPv4(host);
   if (v4 !== undefined) return v4;
@@ -98,9 +115,17 @@ export function originOf(raw: unknown): string | undefined {
   return info.ok && info.isWeb ? info.origin : undefined;
 }
 
-/** Same document: equal URLs once the fragment is set aside. */
+/**
+ * Same document: equal URLs once the fragment is set aside, compared as storage keeps them (no
+ * user:pass@, a very long URL cut the same way), so a stored incident still matches its page.
+ */
 export function samePage(a: string, b: string): boolean {
-  return a.split('#', 1)[0] === b.split('#', 1)[0];
+  return pageKey(a) === pageKey(b);
+}
+
+function pageKey(url: string): string {
+  const bare = url.split('#', 1)[0]!;
+  return storedUrl(bare) ?? bare;
 }
 
 /**

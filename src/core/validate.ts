@@ -27,7 +27,8 @@ export function text(value: unknown, max: number): string | undefined {
     .slice(0, max * 2)
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .trim()
-    .slice(0, max);
+    .slice(0, max)
+    .trimEnd(); // the cut may land after a space: cleaning the result again must change nothing
 }
 
 /** A string matching `pattern` exactly (anchor it), at most `max` characters; refused otherwise. */

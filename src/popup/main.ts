@@ -245,7 +245,8 @@ function healthyView(): HTMLElement {
 }
 
 async function historyView(current: Incident | undefined): Promise<HTMLElement> {
-  const history = (await readHistory()).filter((i) => i.time !== current?.time || i.url !== current?.url).slice(0, HISTORY_SHOWN);
+  // History keeps origin + path only: the current incident is recognised by its time and host.
+  const history = (await readHistory()).filter((i) => i.time !== current?.time || i.host !== current?.host).slice(0, HISTORY_SHOWN);
   return h(
     'section',
     { class: 'history', 'aria-labelledby': 'history-heading' },

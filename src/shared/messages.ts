@@ -28,8 +28,8 @@ export interface Requests {
   /** Run every check the visitor has consented to, now. */
   'diagnose': { request: { tabId: number }; response: { started: boolean } };
   /**
-   * The popup opened on a tab without an incident: Chrome builds read only pages that look failed
-   * by their title, so an error page titled like any other is read now, on the visitor's request.
+   * The popup opened on a tab without an incident: Chrome builds read a page loaded before the
+   * extension's status read was registered (installed or updated since) now, on the visitor's request.
    */
   'inspect-tab': { request: { tabId: number }; response: { found: boolean } };
   /** "Check any site": a host name typed in the popup. */

@@ -195,16 +195,13 @@ const retryRecordFor = async (browser, tabId) =>
     .map(([, v]) => v)
     .find((r) => r.tabs.includes(tabId));
 
-/** Turns auto-retry off for a host, as the popup's "this site" choice does (storage.sync, else local). */
+/** Turns auto-retry off for a host, as the popup's "this site" choice does (storage.local, copied to sync; the newer copy wins). */
 const neverRetry = (browser, host) =>
   browser.extEval(async (h) => {
     const api = globalThis.browser ?? globalThis.chrome;
-    const settings = { neverRetry: [h] };
-    try {
-      await api.storage.sync.set({ settings });
-    } catch {
-      await api.storage.local.set({ settings });
-    }
+    const settings = { neverRetry: [h], savedAt: Date.now() };
+    await api.storage.local.set({ settings });
+    await api.storage.sync?.set({ settings }).catch(() => undefined);
   }, host);
 
 const logSince = (since, filter = () => true) => site.log.filter((r) => r.time >= since && filter(r));

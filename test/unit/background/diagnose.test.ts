@@ -148,3 +148,17 @@ describe('outside services state survives the worker', () => {
     expect(requested.slice(before).some((u) => u.includes('dns-query') || u.includes('dns.google'))).toBe(false);
   });
 });
+
+describe('a storage area that refuses writes', () => {
+  it('does not stall the diagnosis: it still finishes with a verdict', async () => {
+    const tabId = await failingTab('https://shop.example/');
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(new Error('QUOTA_BYTES quota exceeded'));
+    try {
+      const record = await diagnoseTab(tabId, { outside: false });
+      expect(record).toMatchObject({ done: true, verdict: { kind: expect.any(String) } });
+    } finally {
+      set.mockRestore();
+    }
+  });
+});

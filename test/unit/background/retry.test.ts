@@ -18,7 +18,14 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handleFrameResponse, handleTabRemoved, handleTabChange } = await import('../../../src/background/detect');
+const record = await import('../../../src/background/record');
+const { webRequestDetection } = await import('../../../src/background/detect-webrequest');
+type FrameResponse = import('../../../src/platform/requests').FrameResponse;
+// The webRequest strategy's path into the recorder (src/background/detect-webrequest.ts).
+const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
+const handleTabRemoved = record.handleTabRemoved;
+const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
+  record.handleTabChange(...args, webRequestDetection);
 const retry = await import('../../../src/background/retry');
 const { readIncident, readRetry, allRetries } = await import('../../../src/platform/storage');
 const { writeSettings } = await import('../../../src/platform/settings');

@@ -56,6 +56,17 @@ describe('samePage', () => {
     ['https://a.example/x', 'https://a.example/x?q', false],
     ['https://a.example/x', 'https://b.example/x', false],
   ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
+
+  it('a stored incident (credentials stripped, a long URL cut) still matches its page', async () => {
+    const { storedUrl } = await import('../../../src/core/stored');
+    const withCredentials = 'https://user:pass@shop.example/cart?x=1#top';
+    expect(samePage(storedUrl(withCredentials)!, withCredentials)).toBe(true);
+    const long = `https://flood.example/${'a'.repeat(20_000)}?q=1#f`;
+    expect(storedUrl(long)!.length).toBeLessThan(long.length);
+    expect(samePage(storedUrl(long)!, long)).toBe(true);
+    expect(samePage(storedUrl(long)!, `https://flood.example/${'a'.repeat(20_000)}?q=2`)).toBe(true); // cut alike: a known limit
+    expect(samePage(storedUrl(long)!, 'https://flood.example/')).toBe(false);
+  });
 });
 
 describe('reprobeTarget', () => {
