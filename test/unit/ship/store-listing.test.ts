@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { generate, LANGUAGES, listing } from '../../../scripts/store-listing.mjs';
+import { pngSize } from '../../../scripts/chrome-store-check.mjs';
 
 describe('store listing', () => {
   it('store/ holds exactly what the locale files give (regenerate with node scripts/store-listing.mjs)', () => {
@@ -25,5 +26,9 @@ describe('store listing', () => {
     );
     expect(listing(messages).long).toContain('Each learns only the name — never more.');
     expect(() => listing({})).toThrow(/no "extDescription"/);
+  });
+
+  it('has the 440×280 promo tile', () => {
+    expect(pngSize(readFileSync(new URL('../../../store/promo-tile-440x280.png', import.meta.url)))).toEqual({ width: 440, height: 280 });
   });
 });
