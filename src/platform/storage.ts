@@ -166,6 +166,16 @@ export async function writeGuideMarks(tabId: number, marks: GuideMarks): Promise
   await setOptional('session', { [tabKey('guide', tabId)]: parseGuideMarks(marks) });
 }
 
+/** The incident (its time) for which the visitor said "not now" to the consent question: asked once per incident. */
+export async function readConsentAsked(tabId: number): Promise<number | undefined> {
+  const value = await get('session', tabKey('consent-asked', tabId));
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export async function writeConsentAsked(tabId: number, incidentTime: number): Promise<void> {
+  await setOptional('session', { [tabKey('consent-asked', tabId)]: incidentTime });
+}
+
 /** Set when Downcheck brought a tab back; read by the popup ("back after 4 min"). */
 export async function readRecovery(tabId: number): Promise<Recovery | undefined> {
   return parseRecovery(await get('session', tabKey('recovered', tabId)));
@@ -231,6 +241,24 @@ export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>
 
 export async function readHistory(): Promise<Incident[]> {
   return parseHistory(await get('local', LOCAL_KEYS.history));
+}
+
+/** The history page: forget one incident (by its time and host), or all of them. */
+export async function removeHistoryEntry(time: number, host: string): Promise<void> {
+  const list = (await readHistory()).filter((i) => i.time !== time || i.host !== host);
+  await set('local', { [LOCAL_KEYS.history]: list });
+}
+
+export async function clearHistory(): Promise<void> {
+  await browser.storage.local.remove(LOCAL_KEYS.history);
+}
+
+export function onHistoryChanged(listener: () => void): () => void {
+  const handler = (changes: Record<string, unknown>, area: string): void => {
+    if (area === 'local' && LOCAL_KEYS.history in changes) listener();
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
@@ -29,7 +29,16 @@ async function failingTab(url: string): Promise<number> {
   return tab.id!;
 }
 
+// Connectivity evidence is shared by every host for 30 s (checks/run.ts): each test starts a minute later.
+let clock = Date.UTC(2026, 10, 26, 9, 0, 0);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 beforeEach(() => {
+  clock += 61_000;
+  vi.useFakeTimers({ toFake: ['Date'], now: clock });
   fakeBrowser.reset();
   requested = [];
   vi.stubGlobal('fetch', vi.fn(fakeFetch));
