@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import source from './manifest.json' with { type: 'json' };
@@ -30,6 +31,10 @@ export default defineConfig(({ mode }) => {
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
-    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser })],
+    plugins: [
+      // PRIVACY.md ships inside the extension (as plain text, which every browser shows) for the options page's link.
+      { name: 'privacy-policy', generateBundle() { this.emitFile({ type: 'asset', fileName: 'privacy.txt', source: readFileSync('PRIVACY.md', 'utf8') }); } },
+      crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser }),
+    ],
   };
 });

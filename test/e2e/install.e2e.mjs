@@ -7,11 +7,12 @@
 //   Firefox:  about:debugging → "Load Temporary Add-on…" → the zip itself (here WebDriver BiDi
 //             webExtension.install with the zip's path, the same temporary install).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pngSize } from '../../scripts/chrome-store-check.mjs';
 import { packageNames } from '../../scripts/package.mjs';
 import { unzipTo } from '../../scripts/zip.mjs';
 import { BROWSERS, launchChromium, launchFirefox, poll } from './browsers.mjs';
@@ -50,6 +51,33 @@ async function showsBadgeOn502(browser) {
   assert.ok(badge === '502' || badge === '↻502', `badge on the 502 page: ${JSON.stringify(badge)}`);
 }
 
+/**
+ * The Web Store's five 1280×800 screenshots, from the installed package in this fresh profile:
+ * store/screenshots/<n>-<what>.png. Each is checked for its size.
+ */
+async function storeScreenshots(browser) {
+  const dir = join(ROOT, 'store', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const shots = [
+    ['1-error-page-panel', site.urls.badGateway, 'light'],
+    ['2-panel-cloudflare-522', browser.extensionUrl('/src/panel/preview.html?incident=522'), 'light'],
+    ['3-panel-cloudflare-522-dark', browser.extensionUrl('/src/panel/preview.html?incident=522'), 'dark'],
+    ['4-form-never-resent', browser.extensionUrl('/src/panel/preview.html?incident=post'), 'light'],
+    ['5-settings-consent', browser.extensionUrl('/src/options/index.html?welcome'), 'light'],
+  ];
+  for (const [name, url, theme] of shots) {
+    const page = await browser.openPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: theme });
+    await page.goto(url);
+    await page.waitForTimeout(1500); // the panel is injected after the load; previews render at once
+    const path = join(dir, `${name}.png`);
+    await page.screenshot({ path });
+    assert.deepEqual(pngSize(readFileSync(path)), { width: 1280, height: 800 }, `${name}.png is 1280×800`);
+    await page.close();
+  }
+}
+
 describe('README "Install", followed in a fresh profile', () => {
   it('names the packages and the steps this test follows', () => {
     const section = installSection();
@@ -70,6 +98,7 @@ describe('README "Install", followed in a fresh profile', () => {
         const manifest = await browser.extEval(() => chrome.runtime.getManifest());
         assert.equal(manifest.version, version);
         await showsBadgeOn502(browser);
+        await storeScreenshots(browser);
       } finally {
         await browser.close();
       }
