@@ -16,7 +16,7 @@ export async function maybeInjectPanel(tabId: number): Promise<boolean> {
   const incident = await readIncident(tabId);
   if (!incident || incident.kind === 'network') return false;
   const settings = await readSettings();
-  if (panelHiddenOn(settings, incident.host)) return false;
+  if (!settings.panel || panelHiddenOn(settings, incident.host)) return false;
   return injectPanel(tabId);
 }
 

@@ -171,7 +171,7 @@ for (const name of BROWSERS) {
 
       // Down (an nginx 502) with the auto-retry running: the real local verdict, and the same with outside evidence.
       const down = await openTab(browser, unique(site.urls.badGateway));
-      const real = await finishedDiagnosis(browser, down.tabId);
+      await finishedDiagnosis(browser, down.tabId);
       await poll(async () => ((await browser.extEval(async () => Object.keys(await (globalThis.browser ?? globalThis.chrome).storage.session.get(null)).some((k) => k.startsWith('retry:')))) ? true : undefined), {
         what: 'an auto-retry schedule',
       });
