@@ -1,3 +1,4 @@
+import type { Incident } from '../shared/incident';
 import type { PanelMessage, PanelState } from '../shared/messages';
 import { originOf } from '../core/url';
 import { injectPanel, openGuide, stylePanelHost } from '../platform/panel';
@@ -12,8 +13,8 @@ import { retryNow, stopRetry } from './retry';
  * (an HTTP error page or a soft error; browser-owned network-error pages refuse it), never into
  * healthy pages, and not on sites where the visitor turned it off.
  */
-export async function maybeInjectPanel(tabId: number): Promise<boolean> {
-  const incident = await readIncident(tabId);
+export async function maybeInjectPanel(tabId: number, known?: Incident): Promise<boolean> {
+  const incident = known ?? (await readIncident(tabId));
   if (!incident || incident.kind === 'network') return false;
   const settings = await readSettings();
   if (!settings.panel || panelHiddenOn(settings, incident.host)) return false;

@@ -25,9 +25,11 @@ import {
   parseRecovery,
   parseResponse,
   parseRetryRecord,
+  parseSoftTimes,
   parseSubframes,
   RETRY_PREFIX,
   retryKey,
+  SCHEMA_VERSION,
   SESSION_KEYS,
   SITE_DIAGNOSIS_KEY,
   SUBFRAME_LIMIT,
@@ -128,6 +130,15 @@ export async function writeResponse(tabId: number, note: ResponseNote): Promise<
 
 export async function removeResponse(tabId: number): Promise<void> {
   await browser.storage.session.remove(tabKey('response', tabId));
+}
+
+/** When the tab's last soft incidents were recorded (they are rate-limited per tab). */
+export async function readSoftTimes(tabId: number): Promise<number[]> {
+  return parseSoftTimes(await get('session', tabKey('soft', tabId)));
+}
+
+export async function writeSoftTimes(tabId: number, times: number[]): Promise<void> {
+  await set('session', { [tabKey('soft', tabId)]: parseSoftTimes(times.slice(-10)) });
 }
 
 const diagnosisKey = (tabId: number | 'site'): string => (tabId === 'site' ? SITE_DIAGNOSIS_KEY : tabKey('diagnosis', tabId));
@@ -324,15 +335,20 @@ export async function writeSettings(settings: Settings): Promise<void> {
 
 /** At every worker start: brings what an older version stored up to the current schema. */
 export async function migrateStorage(): Promise<void> {
+  const { [LOCAL_KEYS.schema]: version } = await browser.storage.local.get(LOCAL_KEYS.schema);
+  if (version === SCHEMA_VERSION) return; // the common case: nothing to read beyond the version
   const items = await browser.storage.local.get([LOCAL_KEYS.schema, LOCAL_KEYS.history]);
   const { set: updates, remove } = migrateLocal(items);
   if (remove.length) await browser.storage.local.remove(remove);
   if (Object.keys(updates).length) await set('local', updates);
 }
 
+/** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
 export function onSessionChanged(listener: (keys: string[]) => void): () => void {
+  const internal: readonly string[] = Object.values(SESSION_KEYS);
   const handler = (changes: Record<string, unknown>, areaName: string): void => {
-    if (areaName === 'session') listener(Object.keys(changes));
+    const keys = Object.keys(changes).filter((key) => !internal.includes(key));
+    if (areaName === 'session' && keys.length) listener(keys);
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);

@@ -29,13 +29,14 @@ export interface Requests {
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
-  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean } };
+  /** `needsConfirmation`: the page was not loaded again because it is a form's answer (or its method is unknown). */
+  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean; needsConfirmation: boolean } };
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   /** Run every check the visitor has consented to, now. */
   'diagnose': { request: { tabId: number }; response: { started: boolean } };
   /**
-   * The popup opened on a tab without an incident: Chrome builds read only pages that look failed
-   * by their title, so an error page titled like any other is read now, on the visitor's request.
+   * The popup opened on a tab without an incident: Chrome builds read a page loaded before the
+   * extension's status read was registered (installed or updated since) now, on the visitor's request.
    */
   'inspect-tab': { request: { tabId: number }; response: { found: boolean } };
   /** "Check any site": a host name typed in the popup. */
