@@ -62,8 +62,8 @@ function fill(settings: Settings): void {
   hidden.replaceChildren(
     ...(settings.panelHidden.length
       ? settings.panelHidden.map((host, index) => {
-          const show = h('button', { type: 'button', 'data-action': 'show-again', 'data-host': host }, t('options_show_again'));
-          show.setAttribute('aria-label', t('options_show_again_label', [host]));
+          // Visible: "Show again"; heard: which site (the words after it are for screen readers only).
+          const show = h('button', { type: 'button', 'data-action': 'show-again', 'data-host': host }, t('options_show_again'), h('span', { class: 'sr-only' }, ` (${host})`));
           show.addEventListener('click', () => {
             undo = { host, index };
             void update((s) => ({ ...s, panelHidden: s.panelHidden.filter((x) => x !== host) }))
