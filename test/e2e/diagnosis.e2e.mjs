@@ -615,9 +615,8 @@ if (BROWSERS.includes('chromium')) {
         assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 3 }, 'the three Globalping probes still count');
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
         // What the visitor reads: one line per source, the hostile ones saying why there is no answer.
-        await popup.evaluate(() => document.querySelector('[data-testid=verdict] details')?.setAttribute('open', ''));
         const lines = await popup.evaluate(() =>
-          Object.fromEntries([...document.querySelectorAll('[data-testid=verdict] li[data-check]')].map((li) => [li.dataset.check, { none: li.classList.contains('none'), text: li.textContent }])),
+          Object.fromEntries([...document.querySelectorAll('li[data-check]')].map((li) => [li.dataset.check, { none: li.classList.contains('none'), text: li.textContent }])),
         );
         const message = (key) => en[key].message;
         assert.deepEqual(lines.dns, { none: true, text: `${message('check_name_dns')}: ${message('check_none_timeout')}` }, 'the DNS line');

@@ -105,7 +105,7 @@ for (const name of BROWSERS) {
           const incidents = Object.entries(all).filter(([k, v]) => k.startsWith('incident:') && many.origins.some((o) => v?.url?.startsWith(o)));
           seen = `${incidents.length} incidents; schedules: ${many.origins.map((o) => all[`retry:${o}`]?.state ?? '-').join(' ')}`;
           return many.origins.every((o) => all[`retry:${o}`]?.state === 'waiting') ? true : undefined;
-        }, { timeoutMs: 60_000, intervalMs: 500, what: 'sixteen schedules' }).catch((error) => {
+        }, { timeoutMs: 90_000, intervalMs: 500, what: 'sixteen schedules' }).catch((error) => {
           throw new Error(`${error.message} (${seen})`);
         });
         await sleep(3000);
