@@ -8,11 +8,14 @@ import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
-import { migrateStorage } from '../platform/storage';
+import { migrateStorage, onConsentChanged } from '../platform/storage';
+import { consentChanged } from './consent-trigger';
 import { handleTabChange, handleTabRemoved } from './record';
 import { detection } from './detection';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
+import { onCheckMenuClicked, onOmniboxEntered } from '../platform/entry-points';
+import { checkFromEntryPoint, installCheckMenu } from './check-any';
 import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
@@ -35,7 +38,13 @@ serveRequests({
   // Only a strategy that registered the status read (Chrome builds) accepts its reports.
   ...(detection.pageStatus ? { pageStatus: (s) => void detection.pageStatus!(s).catch(report('page status')) } : {}),
 });
+// Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
+onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));
+onCheckMenuClicked((url) => void checkFromEntryPoint(url).catch(report('menu')));
+// Consent just given: the checks run by themselves for the incident in the active tab.
+onConsentChanged((before, after) => void consentChanged(before, after).catch(report('consent')));
 onInstalled((reason) => {
+  void installCheckMenu().catch(report('menu'));
   // The first-run page asks, in plain words and per source, which outside services may be asked.
   if (reason === 'install') void openWelcome().catch(report('welcome'));
 });

@@ -17,7 +17,7 @@ export async function maybeInjectPanel(tabId: number, known?: Incident): Promise
   const incident = known ?? (await readIncident(tabId));
   if (!incident || incident.kind === 'network') return false;
   const settings = await readSettings();
-  if (panelHiddenOn(settings, incident.host)) return false;
+  if (!settings.panel || panelHiddenOn(settings, incident.host)) return false;
   return injectPanel(tabId);
 }
 

@@ -22,6 +22,7 @@ export type StepId =
   | 'archive'
   | 'contact'
   | 'block'
+  | 'isp'
   | 'owner';
 
 export type StepAction =
@@ -58,16 +59,16 @@ const ORDER: Record<VerdictKind | 'origin' | 'dns' | 'you' | 'unknown' | 'gatewa
   // Clearing the cache rarely fixes a site that is down, but costs nothing to offer last.
   'down-for-everyone': ['wait', 'status-page', 'archive', 'contact', 'retry', 'clear-cache', 'owner'],
   'partly-down': ['wait', 'vpn', 'other-browser', 'status-page', 'archive', 'contact', 'clear-cache', 'owner'],
-  'just-you-connection': ['connection', 'vpn', 'change-dns', 'retry', 'other-browser'],
-  'just-you-dns': ['change-dns', 'clear-cache', 'retry', 'other-browser', 'vpn'],
+  'just-you-connection': ['connection', 'vpn', 'change-dns', 'retry', 'other-browser', 'isp'],
+  'just-you-dns': ['change-dns', 'clear-cache', 'retry', 'other-browser', 'vpn', 'isp'],
   'blocked-for-you': ['block', 'vpn', 'clear-cache', 'other-browser', 'contact'],
   'back-up': ['retry', 'clear-cache'],
   'cant-tell': ['retry', 'wait', 'clear-cache', 'change-dns', 'other-browser', 'vpn', 'status-page', 'archive', 'contact', 'owner'],
   // Before a verdict: by the side the incident points at.
   origin: ['wait', 'retry', 'status-page', 'archive', 'clear-cache', 'other-browser', 'contact', 'owner'],
   gateway: ['wait', 'retry', 'status-page', 'archive', 'clear-cache', 'contact', 'owner'],
-  dns: ['change-dns', 'retry', 'connection', 'other-browser', 'contact', 'owner'],
-  you: ['connection', 'vpn', 'retry', 'change-dns', 'other-browser'],
+  dns: ['change-dns', 'retry', 'connection', 'other-browser', 'isp', 'contact', 'owner'],
+  you: ['connection', 'vpn', 'retry', 'change-dns', 'other-browser', 'isp'],
   unknown: ['retry', 'connection', 'clear-cache', 'change-dns', 'vpn', 'other-browser', 'status-page', 'archive', 'contact', 'owner'],
 };
 
@@ -113,6 +114,8 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
       ? { id: 'archive', title: m('step_archive_title'), body: [m('step_archive_body')], actions: [{ kind: 'open-url', url: archiveUrl }] }
       : null,
   contact: () => ({ id: 'contact', title: m('step_contact_title'), body: [m('step_contact_body')], actions: [{ kind: 'copy-report' }] }),
+  // When the connection or its DNS is at fault and the visitor's own fixes did not help: what to tell the provider.
+  isp: ({ incident }) => ({ id: 'isp', title: m('step_isp_title'), body: [m('step_isp_body'), m('step_isp_tell', incident.host)], actions: [] }),
   block: () => ({ id: 'block', title: m('step_block_title'), body: [m('step_block_body_1'), m('step_block_body_2')], actions: [] }),
   owner: ({ incident }) => ownerStep(incident),
 };

@@ -14,6 +14,10 @@ export interface Settings {
   neverRetry: string[];
   /** Hosts whose error pages get no in-page panel ("don't show on this site"). */
   panelHidden: string[];
+  /** The in-page panel on error pages at all (default on). */
+  panel: boolean;
+  /** A notification when a page in the background came back (default on). */
+  notifications: boolean;
 }
 
 export const GIVE_UP_CHOICES: ReadonlyArray<number | null> = [5, 10, 30, 60, 120, null];
@@ -24,6 +28,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   alwaysRetry: [],
   neverRetry: [],
   panelHidden: [],
+  panel: true,
+  notifications: true,
 });
 
 /** Per list; beyond it the oldest entries go (lists grow at the end, so the last ones are the newest). */
@@ -67,6 +73,8 @@ export function validateSettings(raw: unknown): Settings {
     alwaysRetry: hostList(r.alwaysRetry),
     neverRetry: hostList(r.neverRetry),
     panelHidden: hostList(r.panelHidden),
+    panel: typeof r.panel === 'boolean' ? r.panel : DEFAULT_SETTINGS.panel,
+    notifications: typeof r.notifications === 'boolean' ? r.notifications : DEFAULT_SETTINGS.notifications,
   };
 }
 

@@ -1,25 +1,39 @@
 import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings';
 import { t, uiLanguage } from '../platform/i18n';
 import { readSettings, writeSettings } from '../platform/settings';
-import { CONSENT_SOURCES, validateConsent, type Consent } from '../core/consent';
+import { CONSENT_SOURCES, validateConsent, withConsent, type Consent, type ConsentSource } from '../core/consent';
 import { readConsent, writeConsent } from '../platform/consent';
+import { openExtensionPage } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 
+/**
+ * Settings that apply the moment they are changed: no Save button to forget. Each change reads
+ * the stored settings afresh and changes only its own field, so nothing the page does not show
+ * (or another page changed meanwhile) is lost; the page then says "Saved".
+ */
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-function fill(settings: Settings): void {
-  $<HTMLInputElement>('auto-retry').checked = settings.autoRetry;
-  $<HTMLInputElement>('auto-retry').setAttribute('aria-describedby', 'auto-retry-hint');
-  const select = $<HTMLSelectElement>('give-up');
-  select.replaceChildren(
-    ...GIVE_UP_CHOICES.map((minutes) => {
-      const option = h('option', { value: minutes === null ? 'never' : String(minutes) }, minutes === null ? t('options_give_up_never') : t('options_give_up_minutes', [String(minutes)]));
-      option.selected = minutes === settings.giveUpMinutes;
-      return option;
-    }),
-  );
-  $<HTMLTextAreaElement>('always-sites').value = settings.alwaysRetry.join('\n');
-  $<HTMLTextAreaElement>('never-sites').value = settings.neverRetry.join('\n');
+const say = (text: string): void => void ($('status').textContent = text);
+
+function showError(error: unknown): void {
+  say(`${t('popup_error')} ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The last hidden-site removal, for "Undo". */
+let undo: { host: string; index: number } | undefined;
+
+async function update(change: (stored: Settings) => Settings): Promise<void> {
+  const next = validateSettings(change(await readSettings()));
+  await writeSettings(next);
+  fill(next);
+  say(t('options_saved'));
+}
+
+async function updateConsent(change: (stored: Consent) => Consent): Promise<void> {
+  const next = validateConsent(change(await readConsent()));
+  await writeConsent(next);
+  fillConsent(next);
+  say(t('options_saved'));
 }
 
 const lines = (id: string): string[] =>
@@ -28,24 +42,89 @@ const lines = (id: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** The form's fields over the stored settings: what the page does not show (the panel's hidden sites) is kept. */
-function read(stored: Settings): Settings {
-  const giveUp = $<HTMLSelectElement>('give-up').value;
-  return validateSettings({
-    ...stored,
-    autoRetry: $<HTMLInputElement>('auto-retry').checked,
-    giveUpMinutes: giveUp === 'never' ? null : Number(giveUp),
-    alwaysRetry: lines('always-sites'),
-    neverRetry: lines('never-sites'),
-  });
+function fill(settings: Settings): void {
+  $<HTMLInputElement>('auto-retry').checked = settings.autoRetry;
+  $<HTMLInputElement>('notifications').checked = settings.notifications;
+  $<HTMLInputElement>('panel').checked = settings.panel;
+  const select = $<HTMLSelectElement>('give-up');
+  select.replaceChildren(
+    ...GIVE_UP_CHOICES.map((minutes) => {
+      const option = h('option', { value: minutes === null ? 'never' : String(minutes) }, minutes === null ? t('options_give_up_never') : t('options_give_up_minutes', [String(minutes)]));
+      option.selected = minutes === settings.giveUpMinutes;
+      return option;
+    }),
+  );
+  // A list being typed into keeps what is typed; it shows what was kept once the visitor leaves it.
+  for (const [id, list] of [['always-sites', settings.alwaysRetry], ['never-sites', settings.neverRetry]] as const) {
+    if (document.activeElement !== $(id)) $<HTMLTextAreaElement>(id).value = list.join('\n');
+  }
+  const hidden = $('hidden-sites');
+  hidden.replaceChildren(
+    ...(settings.panelHidden.length
+      ? settings.panelHidden.map((host, index) => {
+          // Visible: "Show again"; heard: which site (the words after it are for screen readers only).
+          const show = h('button', { type: 'button', 'data-action': 'show-again', 'data-host': host }, t('options_show_again'), h('span', { class: 'sr-only' }, ` (${host})`));
+          show.addEventListener('click', () => {
+            undo = { host, index };
+            void update((s) => ({ ...s, panelHidden: s.panelHidden.filter((x) => x !== host) }))
+              .then(() => {
+                $('undo-row').hidden = false;
+                $('undo').textContent = t('options_undo_host', [host]);
+                $('undo').focus();
+              })
+              .catch(showError);
+          });
+          return h('li', {}, h('span', { class: 'host' }, host), ' ', show);
+        })
+      : [h('li', { class: 'empty' }, t('options_hidden_none'))]),
+  );
 }
 
 function fillConsent(consent: Consent): void {
   for (const source of CONSENT_SOURCES) $<HTMLInputElement>(`consent-${source}`).checked = consent[source];
 }
 
-const readConsentForm = (): Consent =>
-  validateConsent(Object.fromEntries(CONSENT_SOURCES.map((source) => [source, $<HTMLInputElement>(`consent-${source}`).checked])));
+function bind(): void {
+  const run = (work: () => Promise<void>): void => void work().catch(showError);
+  $('auto-retry').addEventListener('change', () => run(() => update((s) => ({ ...s, autoRetry: $<HTMLInputElement>('auto-retry').checked }))));
+  $('notifications').addEventListener('change', () => run(() => update((s) => ({ ...s, notifications: $<HTMLInputElement>('notifications').checked }))));
+  $('panel').addEventListener('change', () => run(() => update((s) => ({ ...s, panel: $<HTMLInputElement>('panel').checked }))));
+  $('give-up').addEventListener('change', () => {
+    const value = $<HTMLSelectElement>('give-up').value;
+    run(() => update((s) => ({ ...s, giveUpMinutes: value === 'never' ? null : Number(value) })));
+  });
+  for (const [id, field] of [['always-sites', 'alwaysRetry'], ['never-sites', 'neverRetry']] as const) {
+    $(id).addEventListener('change', () => run(() => update((s) => ({ ...s, [field]: lines(id) }))));
+  }
+  for (const source of CONSENT_SOURCES) {
+    const box = $<HTMLInputElement>(`consent-${source}`);
+    box.addEventListener('change', () => run(() => updateConsent((c) => withConsent(c, source, box.checked))));
+  }
+  $('undo').addEventListener('click', () => {
+    const last = undo;
+    if (!last) return;
+    undo = undefined;
+    $('undo-row').hidden = true;
+    run(() =>
+      update((s) => {
+        const list = s.panelHidden.filter((x) => x !== last.host);
+        list.splice(Math.min(last.index, list.length), 0, last.host);
+        return { ...s, panelHidden: list };
+      }),
+    );
+  });
+  $('open-history').addEventListener('click', () => run(() => openExtensionPage('src/history/index.html')));
+  // First run: one click gives or refuses, and is saved at once.
+  const all = (agreed: boolean): Consent => CONSENT_SOURCES.reduce((c: Consent, s: ConsentSource) => withConsent(c, s, agreed), validateConsent({}));
+  const closeWelcome = (): void => void ($('welcome').hidden = true);
+  $('welcome-allow-all').addEventListener('click', () => run(() => updateConsent(() => all(true)).then(closeWelcome)));
+  $('welcome-not-now').addEventListener('click', () => run(() => updateConsent(() => all(false)).then(closeWelcome)));
+  $('welcome-choose').addEventListener('click', () => {
+    closeWelcome();
+    $('consent-dns').focus();
+    $('privacy-heading').scrollIntoView({ block: 'start' });
+  });
+}
 
 async function main(): Promise<void> {
   document.documentElement.lang = uiLanguage();
@@ -54,17 +133,8 @@ async function main(): Promise<void> {
   if (new URLSearchParams(location.search).has('welcome')) $('welcome').hidden = false;
   fill(await readSettings());
   fillConsent(await readConsent());
-  $('save').addEventListener('click', () => {
-    void readSettings()
-      .then(async (stored) => {
-        const settings = read(stored);
-        await Promise.all([writeSettings(settings), writeConsent(readConsentForm())]);
-        fill(settings); // shows what was kept: invalid host names are dropped
-        $('status').textContent = t('options_saved');
-      })
-      .catch((error: unknown) => console.error('Downcheck options:', error));
-  });
+  bind();
   $('app').setAttribute('aria-busy', 'false');
 }
 
-void main();
+void main().catch(showError);

@@ -253,6 +253,15 @@ export async function clearHistory(): Promise<void> {
   await browser.storage.local.remove(LOCAL_KEYS.history);
 }
 
+/** The visitor's consent changed (popup, first-run page, settings): old and new value, validated. */
+export function onConsentChanged(listener: (before: Consent | undefined, after: Consent) => void): void {
+  browser.storage.onChanged.addListener((changes, area) => {
+    const change = changes[LOCAL_KEYS.consent];
+    if (area !== 'local' || !change) return;
+    listener(change.oldValue === undefined ? undefined : validateConsent(change.oldValue), validateConsent(change.newValue));
+  });
+}
+
 export function onHistoryChanged(listener: () => void): () => void {
   const handler = (changes: Record<string, unknown>, area: string): void => {
     if (area === 'local' && LOCAL_KEYS.history in changes) listener();

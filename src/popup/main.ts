@@ -46,12 +46,18 @@ interface State {
 }
 
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
+/** Opened from the address bar (`down example.com`) or the context menu: the site to check. */
+const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 253) || undefined;
+
 let confirmResubmit = false;
+/** What is typed in "check any site", kept across redraws. */
+let typedHost = CHECK_HOST ?? '';
 /** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
 const openFolds = new Set<string>();
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
 async function targetTab(): Promise<(TabInfo & { id: number }) | undefined> {
+  if (CHECK_HOST) return undefined;
   const wanted = Number(new URLSearchParams(location.search).get('tab'));
   if (Number.isInteger(wanted) && wanted > 0) {
     const tab = await getTab(wanted);
@@ -361,6 +367,8 @@ function guideExtras(d: DiagnosisRecord | undefined): { verdict?: VerdictKind; v
 
 function checkSiteForm(): HTMLElement {
   const input = h('input', { type: 'text', id: 'check-host', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', placeholder: 'example.com' });
+  input.value = typedHost;
+  input.addEventListener('input', () => (typedHost = input.value));
   const form = h(
     'form',
     { class: 'check-site', 'data-testid': 'check-site' },
@@ -392,7 +400,7 @@ function healthyView(): HTMLElement[] {
       h(
         'h2',
         { class: 'headline', 'data-testid': 'answer' },
-        recovery ? t('answer_recovered', [recovery.host]) : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
+        CHECK_HOST ? t('answer_check_any', [CHECK_HOST]) : recovery ? t('answer_recovered', [recovery.host]) : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
       ),
       recovery
         ? h('p', { class: 'sub recovered', 'data-testid': 'recovered' }, t('popup_recovered_detail', [formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]))
@@ -430,6 +438,10 @@ function tick(): void {
 
 /** A web page without an incident may still be an error page the title did not give away (Chrome builds). */
 async function inspectOnce(): Promise<void> {
+  if (CHECK_HOST) {
+    await request('check-site', { host: CHECK_HOST });
+    return;
+  }
   if (state.incident || state.tabId === undefined || !state.isWeb) return;
   await request('inspect-tab', { tabId: state.tabId }); // an incident it finds redraws through storage
 }

@@ -4,7 +4,8 @@
  * against the demo site (real nginx):
  *
  *   popup time to interactive  the popup page for a failing tab (a Cloudflare 522), from the
- *                              start of its navigation to the first enabled button of the guide,
+ *                              start of its navigation to the first enabled button of the answer
+ *                              (its one action) or the guide,
  *                              stamped in the page by a MutationObserver installed before the
  *                              popup's own scripts run (performance.now(), i.e. since navigation start);
  *     baseline                 the same for an extension page with no script of ours (the icon):
@@ -59,11 +60,11 @@ function line(label, samples) {
   return `  ${label.padEnd(58)} median ${ms(median(samples))}   p95 ${ms(percentile(samples, 95))}   (min ${ms(Math.min(...samples)).trim()}, max ${ms(Math.max(...samples)).trim()})`;
 }
 
-/** Installed before the popup's scripts: stamps the first enabled button of the guide. */
+/** Installed before the popup's scripts: stamps the first enabled button of the answer or the guide. */
 const POPUP_PROBE = () => {
   const stamp = () => {
     if (window.__tti !== undefined) return;
-    const button = document.querySelector('[data-testid=guide] button:not([disabled])');
+    const button = document.querySelector('[data-testid=incident] button:not([disabled]), [data-testid=guide] button:not([disabled])');
     if (button) window.__tti = performance.now();
   };
   new MutationObserver(stamp).observe(document, { childList: true, subtree: true, attributes: true });

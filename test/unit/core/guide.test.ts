@@ -140,3 +140,14 @@ describe('supportReport', () => {
     expect(supportReport({ incident: evil, now: 0, localTime: () => '', tr }).split('\n').some((l) => l.startsWith('Subject'))).toBe(false);
   });
 });
+
+describe('contact your internet provider', () => {
+  it('is offered, last, when the connection or its DNS is at fault, with the site to name', () => {
+    for (const input of [base(cf522, { verdict: 'just-you-connection' }), base(cf522, { verdict: 'just-you-dns' }), base(dns)]) {
+      const steps = guide(input);
+      const isp = steps.find((s) => s.id === 'isp');
+      expect(isp?.body).toEqual([{ key: 'step_isp_body' }, { key: 'step_isp_tell', subs: [input.incident.host] }]);
+    }
+    expect(ids(base(cf522, { verdict: 'down-for-everyone' }))).not.toContain('isp');
+  });
+});

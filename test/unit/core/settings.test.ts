@@ -25,7 +25,11 @@ describe('validateSettings', () => {
       alwaysRetry: ['a.example'],
       neverRetry: ['b.example'],
       panelHidden: [],
+      panel: true,
+      notifications: true,
     });
+    expect(validateSettings({ panel: false, notifications: false })).toEqual({ ...DEFAULT_SETTINGS, panel: false, notifications: false });
+    expect(validateSettings({ panel: 'no', notifications: 0 })).toEqual(DEFAULT_SETTINGS);
     expect(validateSettings({ autoRetry: 'yes', giveUpMinutes: 7, alwaysRetry: 'a.example', neverRetry: [1, 'ok.example', 'bad host', '<x>', 'ok.example'] })).toEqual({
       ...DEFAULT_SETTINGS,
       neverRetry: ['ok.example'],

@@ -89,7 +89,8 @@ describe('storage written by 0.1.0', () => {
   });
 
   it('settings and consent are kept', () => {
-    expect(pickSettings(undefined, (v010.sync as Record<string, unknown>).settings)).toEqual(v010.sync.settings);
+    // Fields added later (the panel and notification switches) read as their defaults.
+    expect(pickSettings(undefined, (v010.sync as Record<string, unknown>).settings)).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
     expect(validateConsent(local.consent)).toEqual(local.consent);
   });
 

@@ -63,7 +63,8 @@ describe('what 0.1.0 stored', () => {
     expect((await storage.allRetries()).map((r) => r.origin).sort()).toEqual(['https://down.example', 'https://shop.example']);
     expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [1, 4], probes: 1 });
     expect((await storage.readDiagnosis(1))?.evidence).toHaveLength(7);
-    expect(await storage.readSettings()).toEqual(v010.sync.settings);
+    // Fields added later (the panel and notification switches) read as their defaults.
+    expect(await storage.readSettings()).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
     expect(await storage.readConsent()).toEqual(v010.local.consent);
   });
 
