@@ -8,7 +8,7 @@
  * (it only makes Downcheck a little less gentle); `snapshot()` lets the caller keep it in
  * `storage.session` if it wants to.
  */
-import type { CheckId, Evidence } from './types';
+import type { CheckId, Evidence } from '../core/evidence';
 
 export interface RateLimitPolicy {
   /** Requests allowed in a burst. */

@@ -4,7 +4,7 @@
  * site the user visits does. Default: nothing agreed. Validated on every read, like settings: only
  * a literal `true` counts as agreement.
  */
-import type { CheckId } from '../checks/types';
+import type { CheckId } from './evidence';
 
 export interface Consent {
   /** Public DNS resolvers (Cloudflare, Google) learn the site's name. */

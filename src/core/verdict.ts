@@ -18,7 +18,7 @@
  *  15. otherwise: can't tell.
  */
 import type { Msg } from '../shared/incident';
-import type { CheckId, ConnectivityOutcome, DnsOutcome, Evidence, GatewayOutcome, StatusIndicator, VantageOutcome } from '../checks/types';
+import type { CheckId, ConnectivityOutcome, DnsOutcome, Evidence, GatewayOutcome, StatusIndicator, VantageOutcome } from './evidence';
 
 export type VerdictKind =
   | 'down-for-everyone'

@@ -1,4 +1,4 @@
-import type { Evidence } from '../checks/types';
+import type { Evidence } from '../core/evidence';
 import { checkNameKey } from '../checks/messages';
 import { CONSENT_SOURCES, validateConsent, withConsent, type Consent, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict';

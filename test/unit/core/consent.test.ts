@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allows, anyConsent, consentFor, CONSENT_SOURCES, DEFAULT_CONSENT, validateConsent, withConsent } from '../../../src/core/consent';
-import { CHECK_IDS, type CheckId } from '../../../src/checks/types';
+import { CHECK_IDS, type CheckId } from '../../../src/core/evidence';
 import { ALL_CHECKS } from '../../../src/checks';
 
 const ALL = { dns: true, vantage: true, statusPage: true, archive: true };
