@@ -97,6 +97,42 @@ describe('runChecks', () => {
     expect(outsideRequests()).toEqual([]);
   });
 
+  const OUTSIDE_IDS = ['dns', 'vantage', 'status-page', 'archive'];
+  const outcomes = (evidence: Evidence[]) => Object.fromEntries(evidence.filter((e) => OUTSIDE_IDS.includes(e.check)).map((e) => [e.check, e.outcome]));
+
+  it.each(['10.0.0.7', '127.0.0.1', '::1', 'fd00::1', '64:ff9b::a00:1', '2002:a00:1::1', '198.18.0.1', 'not an address'])(
+    'a public name the browser reached at the private address %s: no outside check runs, nobody hears of it',
+    async (ip) => {
+      const evidence = await runChecks(CHECKS, siteContext({ incident: timedOut(ip) }), { deadlineMs: 500, consent: EVERYTHING });
+      const private_ = { kind: 'none', reason: 'private-host' };
+      expect(outcomes(evidence)).toEqual({ dns: private_, vantage: private_, 'status-page': private_, archive: private_ });
+      expect(outsideRequests()).toEqual([]);
+    },
+  );
+
+  it("the browser's own resolver (Firefox) gives a private address: no outside check runs", async () => {
+    const resolveDns = async () => ['93.184.216.34', '192.168.1.20'];
+    const evidence = await runChecks(CHECKS, siteContext({ resolveDns }), { deadlineMs: 500, consent: EVERYTHING });
+    expect(Object.values(outcomes(evidence)).map((o) => (o.kind === 'none' ? o.reason : o.kind))).toEqual(['private-host', 'private-host', 'private-host', 'private-host']);
+    expect(outsideRequests()).toEqual([]);
+  });
+
+  it('public DNS answers with a private address: the resolvers were asked (with consent), nobody else is', async () => {
+    services.setBehaviour({ doh: { a: ['10.20.30.40'], aaaa: [] } });
+    const evidence = await runChecks(CHECKS, siteContext(), { deadlineMs: 800, consent: EVERYTHING });
+    const found = outcomes(evidence);
+    expect(found.dns).toMatchObject({ kind: 'answers', consensus: 'resolves' });
+    expect([found.vantage, found['status-page'], found.archive]).toEqual(Array(3).fill({ kind: 'none', reason: 'private-host' }));
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(['doh-cloudflare', 'doh-google']));
+  });
+
+  it('public DNS and the browser agree on public addresses: every consented check runs', async () => {
+    const resolveDns = async () => ['93.184.216.34'];
+    const evidence = await runChecks(CHECKS, siteContext({ resolveDns, incident: timedOut('93.184.216.34') }), { deadlineMs: 800, consent: EVERYTHING });
+    expect(Object.values(outcomes(evidence)).filter((o) => o.kind === 'none' && o.reason === 'private-host')).toEqual([]);
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(OUTSIDE));
+  });
+
   it('ends by the deadline even if a check never returns', async () => {
     const stuck: Check = { id: 'archive', needsConsent: false, run: () => new Promise(() => undefined) };
     services.setBehaviour({ checkHost: { fault: 'hang' }, globalping: { fault: 'hang' }, statusPage: { fault: 'hang' } });
@@ -206,9 +242,9 @@ describe('scenarios on the stand-ins → verdict', () => {
 
   it('your DNS: the browser used an address no public resolver gives', async () => {
     services.setBehaviour({ site: { fault: 'hang' } });
-    const v = verdict(await run(siteContext({ incident: timedOut('198.51.100.99') })));
+    const v = verdict(await run(siteContext({ incident: timedOut('45.33.32.156') })));
     expect(v).toMatchObject({ kind: 'just-you-dns', confidence: 'high' });
-    expect(v.reasons[0]).toEqual({ key: 'check_dns_mismatch', subs: ['198.51.100.99'] });
+    expect(v.reasons[0]).toEqual({ key: 'check_dns_mismatch', subs: ['45.33.32.156'] });
   });
 
   it('back up: the re-probe succeeds now', async () => {
