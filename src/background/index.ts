@@ -9,6 +9,7 @@ import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { DETECTION, onFrameError, onFrameResponse } from '../platform/requests';
 import { onNavigationError, onPageLoaded } from '../platform/navigation';
+import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { handleFrameError, handleFrameResponse, handleNavigationError, handlePageLoaded, handleTabChange, handleTabRemoved } from './detect';
 import { handleRequest } from './requests';
@@ -24,6 +25,8 @@ if (DETECTION === 'webRequest') {
   onPageLoaded((load) => void handlePageLoaded(load).catch(report('page')));
   onNavigationError((e) => void handleNavigationError(e).catch(report('error')));
 }
+// "Am I online?" without asking anyone: when other sites last answered (by bucket, never by name).
+onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability')));
 onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onAlarm((name) => {

@@ -55,6 +55,11 @@ export interface CheckContext {
   /** The failing URL. Never sent anywhere: only its host / origin may be. */
   url: string;
   incident?: Incident;
+  /**
+   * What the browser already knows about being online (no request needed): `navigator.onLine`,
+   * and how long ago another site answered a page load (within the last minute), if one did.
+   */
+  browser?: { online: boolean; otherSiteAnsweredAgoMs?: number };
   /** Address the browser connected to (webRequest `ip`); defaults to `incident.ip`. */
   browserIp?: string;
   fetch: typeof fetch;

@@ -5,9 +5,9 @@
  */
 import type { Msg, NetErrorCategory } from '../shared/incident';
 
-export type CheckId = 'reprobe' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive';
+export type CheckId = 'reprobe' | 'online' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive';
 
-export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
+export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 
 /**
  * Why a check has nothing to say. `not-applicable` is for a check with nothing to look at (the
@@ -40,6 +40,17 @@ export type ReprobeOutcome =
   /** No HTTP answer at all. */
   | { kind: 'unreachable'; error: 'network' | 'timeout' };
 
+/**
+ * What the browser already knows about being online, asking nobody: whether it says it is
+ * offline, and when another site last answered a top-level load (core/reachability.ts).
+ */
+export type OnlineOutcome =
+  /** Another site answered a page load this long ago (at most a minute). */
+  | { kind: 'online'; agoMs: number }
+  /** The browser says it is offline (`navigator.onLine`, or the page failed with "internet disconnected"). */
+  | { kind: 'offline' };
+
+/** The connectivity baseline: well-known endpoints asked directly, with the visitor's consent. */
 export type ConnectivityOutcome =
   /** A well-known endpoint answered exactly as it always does. */
   | { kind: 'online'; via: string }
@@ -177,6 +188,7 @@ interface EvidenceOf<C extends CheckId, O> {
 
 export type Evidence =
   | EvidenceOf<'reprobe', ReprobeOutcome>
+  | EvidenceOf<'online', OnlineOutcome>
   | EvidenceOf<'connectivity', ConnectivityOutcome>
   | EvidenceOf<'gateway', GatewayOutcome>
   | EvidenceOf<'dns', DnsOutcome>

@@ -54,6 +54,7 @@ function evidenceLine(e: Evidence): HTMLElement {
 const ticked: Partial<Record<ConsentSource, boolean>> = {};
 
 const SOURCE_KEYS: Record<ConsentSource, string> = {
+  connectivity: 'consent_connectivity',
   dns: 'consent_dns',
   vantage: 'consent_vantage',
   statusPage: 'consent_status_page',

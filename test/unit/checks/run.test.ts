@@ -15,7 +15,7 @@ import { contextFor, expectOnlyHostSent, FAILING_URL, timed, useOutsideServices 
 
 const services = useOutsideServices();
 
-const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
+const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
 /** The production list, with vantage polling scaled down for tests. */
 const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
@@ -51,16 +51,18 @@ describe('runChecks', () => {
     expect(evidence.map((e) => [e.check, e.outcome.kind])).toEqual([
       ['gateway', 'link'],
       ['reprobe', 'answered'],
-      ['connectivity', 'online'],
+      ['online', 'none'],
+      ['connectivity', 'none'],
       ['dns', 'none'],
       ['vantage', 'none'],
       ['status-page', 'none'],
       ['archive', 'none'],
     ]);
     for (const e of evidence.slice(3)) expect(e.outcome).toEqual({ kind: 'none', reason: 'not-consented' });
-    expect(arrived).toHaveLength(7);
+    expect(arrived).toHaveLength(8);
     expect(outsideRequests()).toEqual([]);
-    expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'connectivity']);
+    expect(services.log.filter((r) => r.service !== 'site')).toEqual([]); // the connectivity endpoints neither
+    expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'online']);
   });
 
   it('with consent, all run in parallel and report progressively; only the host is sent', async () => {
@@ -72,7 +74,8 @@ describe('runChecks', () => {
       consent: EVERYTHING,
       onEvidence: (e) => arrivals.push([e.check, performance.now() - started, e.partial === true]),
     });
-    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'online', 'answers', 'observed', 'no-page', 'archived']);
+    // `online` has nothing to go on here (no browser signals in this context); the consented baseline answers.
+    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'no-page', 'archived']);
     expect(evidence.some((e) => e.partial)).toBe(false);
     expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
     expect(arrivals[0]![1]).toBeLessThan(100);
@@ -136,12 +139,12 @@ describe('runChecks', () => {
   it('ends by the deadline even if a check never returns', async () => {
     const stuck: Check = { id: 'archive', needsConsent: false, run: () => new Promise(() => undefined) };
     services.setBehaviour({ checkHost: { fault: 'hang' }, globalping: { fault: 'hang' }, statusPage: { fault: 'hang' } });
-    const { value, ms } = await timed(runChecks([...CHECKS.slice(0, 6), stuck], siteContext(), { deadlineMs: 400, consent: EVERYTHING }));
+    const { value, ms } = await timed(runChecks([...CHECKS.slice(0, 7), stuck], siteContext(), { deadlineMs: 400, consent: EVERYTHING }));
     expect(ms).toBeGreaterThanOrEqual(350);
     expect(ms).toBeLessThan(500);
-    expect(value[6]!.outcome).toEqual({ kind: 'none', reason: 'timeout' });
-    expect(value[4]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // vantage
-    expect(value[5]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // status page
+    expect(value[7]!.outcome).toEqual({ kind: 'none', reason: 'timeout' });
+    expect(value[5]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // vantage
+    expect(value[6]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // status page
   });
 
   it('interim evidence reaches the listener only; if the deadline cuts a check off, its last interim evidence stands', async () => {
@@ -169,7 +172,8 @@ describe('runChecks', () => {
     services.setBehaviour({ site: { fault: 'hang' }, connectivity: { fault: 'hang' }, doh: { fault: 'hang' } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const { value, ms } = await timed(runChecks(CHECKS.slice(0, 4), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
+    const networked = CHECKS.filter((c) => ['gateway', 'reprobe', 'connectivity', 'dns'].includes(c.id));
+    const { value, ms } = await timed(runChecks(networked, siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
     expect(ms).toBeLessThan(300);
     expect(value.slice(1).map((e) => e.outcome)).toEqual([
       { kind: 'none', reason: 'aborted' },
@@ -214,7 +218,7 @@ describe('runChecks', () => {
     services.clearLog();
     const again = await runChecks(CHECKS, siteContext({ now: () => now }), options);
     expect(outsideRequests()).toEqual([]);
-    expect(again.filter((e) => e.cached).map((e) => e.check)).toEqual(['dns', 'vantage', 'status-page', 'archive']);
+    expect(again.filter((e) => e.cached).map((e) => e.check)).toEqual(['connectivity', 'dns', 'vantage', 'status-page', 'archive']);
     expect(again.find((e) => e.check === 'reprobe')!.cached).toBeUndefined(); // local checks always fresh
     now += 61_000;
     await runChecks(CHECKS, siteContext({ now: () => now }), options);
