@@ -44,7 +44,7 @@ export function onSiteAnswered(listener: (url: string) => void): void {
   if (DETECTION === 'webRequest') {
     browser.webRequest.onResponseStarted.addListener(
       (d) => {
-        if (!d.fromCache && d.tabId >= 0) listener(d.url);
+        if (!d.fromCache) listener(d.url);
       },
       { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
     );
