@@ -23,7 +23,7 @@ const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XML
 const browserGlobals = ['browser', 'chrome'].map((name) => ({ name, message: 'Go through src/platform.' }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'test/e2e/harness-selftest/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

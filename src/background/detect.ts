@@ -10,11 +10,10 @@ import {
   appendSubframeFailure,
   forgetTab,
   readIncident,
-  readSession,
+  readResponse,
   removeIncident,
-  removeSession,
   writeIncident,
-  writeSession,
+  writeResponse,
 } from '../platform/storage';
 import { withTabLock } from './tab-lock';
 import { refreshBadge } from './badge-view';
@@ -30,7 +29,7 @@ export function handleFrameResponse(r: FrameResponse): Promise<void> {
   if (!isTab(r.tabId)) return Promise.resolve();
   return withTabLock(r.tabId, async () => {
     // Kept so a soft-error title can be checked against its page's own response (see confirmSoftError).
-    if (r.frame === 'main' && r.status < 400 && (await getTab(r.tabId))) await writeSession(responseKey(r.tabId), { url: r.url, status: r.status, at: Date.now() });
+    if (r.frame === 'main' && r.status < 400 && (await getTab(r.tabId))) await writeResponse(r.tabId, { url: r.url, status: r.status, at: Date.now() });
     const incident = classify({
       kind: 'http',
       url: r.url,
@@ -80,7 +79,7 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
   if (status === undefined) return; // cannot be known (not scriptable, moved on): the tab's state stays
   if (!isServerError(status)) {
     await withTabLock(load.tabId, async () => {
-      if (status < 400) await writeSession(responseKey(load.tabId), { url: load.url, status, at: Date.now() });
+      if (status < 400) await writeResponse(load.tabId, { url: load.url, status, at: Date.now() });
       await endIncidentUnlessSoft(load.tabId, load.url);
     });
     return;
@@ -178,7 +177,6 @@ export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo):
 export const SOFT_SETTLE_MS = 400;
 /** A response older than this belongs to an earlier navigation. */
 const RESPONSE_FRESH_MS = 30_000;
-const responseKey = (tabId: number): string => `response:${tabId}`;
 
 /**
  * A page titled like a gateway error is a soft error only if the browser saw this very page
@@ -199,7 +197,7 @@ async function confirmSoftError(tabId: number, candidate: { title: string; url: 
 
 /** The status this page was served with: as recorded from its response, else (Chrome builds) read from the page. */
 async function freshStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined> {
-  const response = await readSession<{ url: string; status: number; at: number }>(responseKey(tabId));
+  const response = await readResponse(tabId);
   if (response && samePage(response.url, url) && seenAt - response.at <= RESPONSE_FRESH_MS) return response.status;
   return DETECTION === 'webNavigation' ? readPageStatus(tabId, url) : undefined;
 }
@@ -208,7 +206,6 @@ export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await readIncident(tabId);
     await forgetTab(tabId);
-    await removeSession(responseKey(tabId));
     await leaveRetry(tabId, originOf(incident?.url));
   });
 }

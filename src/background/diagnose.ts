@@ -9,38 +9,66 @@ import { ALL_CHECKS, DEFAULT_ENDPOINTS, EvidenceCache, RateLimiter, runChecks, t
 import { DEFAULT_CONSENT } from '../core/consent';
 import { originOf, webHost } from '../core/url';
 import { verdict } from '../core/verdict';
-import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
+import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
 import { isOnline } from '../platform/connectivity';
 import { readConsent } from '../platform/consent';
 import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
-import { readIncident, removeSession, writeSession } from '../platform/storage';
+import {
+  readEvidenceCache,
+  readIncident,
+  readLimits,
+  removeDiagnosis,
+  writeDiagnosis,
+  writeEvidenceCache,
+  writeLimits,
+} from '../platform/storage';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
 const OUTSIDE_DEADLINE_MS = 20_000;
 
-// In-memory only, by design: a short-lived cache and a request budget, never persisted.
-const cache = new EvidenceCache({ now: Date.now });
-const limiter = new RateLimiter({ now: Date.now });
-const running = new Map<string, AbortController>();
+/** Runs in progress in this worker, so a newer one can stop an older one; nothing to keep. */
+const running = new Map<number | 'site', AbortController>();
+
+/**
+ * The outside services' request budgets and 429 back-offs, and the evidence cache, live in
+ * `storage.session`: a worker stopped during a back-off must not ask that service again before it
+ * ends. These objects are only this worker's copy, read once and saved after every change.
+ */
+let outsideState: Promise<{ limiter: RateLimiter; cache: EvidenceCache }> | undefined;
+
+function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCache }> {
+  outsideState ??= Promise.all([readLimits(), readEvidenceCache()]).then(([limits, cached]) => {
+    let saving: Promise<unknown> = Promise.resolve();
+    const save = (write: () => Promise<void>): void => {
+      saving = saving.then(write, write);
+    };
+    return {
+      limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
+      cache: new EvidenceCache({ now: Date.now, state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
+    };
+  });
+  outsideState.catch(() => (outsideState = undefined));
+  return outsideState;
+}
 
 export async function diagnoseTab(tabId: number, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
   const incident = await readIncident(tabId);
   if (!incident) return undefined;
   const still = async (): Promise<boolean> => (await readIncident(tabId))?.time === incident.time;
-  return run(diagnosisKey(tabId), incident.url, incident, outside, still);
+  return run(tabId, incident.url, incident, outside, still);
 }
 
 /** "Check any site": a host typed in the popup, no incident. */
 export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord | undefined> {
   const url = `https://${hostInput.trim().toLowerCase().replace(/^https?:\/\//, '').split(/[/?#]/)[0]}/`;
   if (!webHost(url)) throw new Error('not a host name');
-  return run(diagnosisKey('site'), url, undefined, true, async () => true);
+  return run('site', url, undefined, true, async () => true);
 }
 
-async function run(key: string, url: string, incident: Incident | undefined, outside: boolean, stillCurrent: () => Promise<boolean>): Promise<DiagnosisRecord | undefined> {
+async function run(key: number | 'site', url: string, incident: Incident | undefined, outside: boolean, stillCurrent: () => Promise<boolean>): Promise<DiagnosisRecord | undefined> {
   const origin = originOf(url);
   const host = webHost(url);
   if (!origin || !host) return undefined;
@@ -49,6 +77,7 @@ async function run(key: string, url: string, incident: Incident | undefined, out
   running.set(key, controller);
 
   const consent = outside ? await readConsent() : DEFAULT_CONSENT;
+  const { limiter, cache } = await loadOutsideState();
   const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
   const ctx: CheckContext = {
     browser: { online: isOnline(), ...(answeredAgo !== undefined ? { otherSiteAnsweredAgoMs: answeredAgo } : {}) },
@@ -74,7 +103,7 @@ async function run(key: string, url: string, incident: Incident | undefined, out
     const record = snapshot(done);
     writes = writes.then(async () => {
       if (controller.signal.aborted && !done) return;
-      if (await stillCurrent()) await writeSession(key, record);
+      if (await stillCurrent()) await writeDiagnosis(key, record);
     });
     return writes;
   };
@@ -98,6 +127,6 @@ async function run(key: string, url: string, incident: Incident | undefined, out
 
 /** The tab recovered or left the failing page: its diagnosis no longer applies. */
 export async function dropDiagnosis(tabId: number): Promise<void> {
-  running.get(diagnosisKey(tabId))?.abort();
-  await removeSession(diagnosisKey(tabId));
+  running.get(tabId)?.abort();
+  await removeDiagnosis(tabId);
 }

@@ -11,6 +11,7 @@ import { DETECTION, onFrameError, onFrameResponse } from '../platform/requests';
 import { onNavigationError, onPageLoaded } from '../platform/navigation';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
+import { migrateStorage } from '../platform/storage';
 import { handleFrameError, handleFrameResponse, handleNavigationError, handlePageLoaded, handleTabChange, handleTabRemoved } from './detect';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
@@ -44,5 +45,7 @@ onInstalled((reason) => {
   if (reason === 'install') void openWelcome().catch(report('welcome'));
 });
 
+// What an older version stored is brought up to the current schema (every read validates anyway).
+void migrateStorage().catch(report('migrate'));
 // Timers die with the worker; schedules in storage.session do not.
 void resumeRetries().catch(report('resume'));

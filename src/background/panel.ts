@@ -2,6 +2,7 @@ import type { PanelMessage, PanelState } from '../shared/messages';
 import { originOf } from '../core/url';
 import { injectPanel, openGuide } from '../platform/panel';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
+import { panelHiddenOn, withPanelHidden } from '../core/settings';
 import { readSettings, writeSettings } from '../platform/settings';
 import { readIncident, readRetry } from '../platform/storage';
 import { retryNow, stopRetry } from './retry';
@@ -15,7 +16,7 @@ export async function maybeInjectPanel(tabId: number): Promise<boolean> {
   const incident = await readIncident(tabId);
   if (!incident || incident.kind === 'network') return false;
   const settings = await readSettings();
-  if (settings.panelHidden.includes(incident.host)) return false;
+  if (panelHiddenOn(settings, incident.host)) return false;
   return injectPanel(tabId);
 }
 
@@ -31,7 +32,7 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
       const incident = await readIncident(tabId);
       if (!incident) return { hidden: false };
       const settings = await readSettings();
-      await writeSettings({ ...settings, panelHidden: [...settings.panelHidden, incident.host] });
+      await writeSettings(withPanelHidden(settings, incident.host));
       return { hidden: true };
     }
     case 'panel-open-guide':
@@ -48,7 +49,7 @@ async function panelState(tabId: number): Promise<PanelState> {
     tabId,
     ...(incident ? { incident } : {}),
     ...(retry ? { retry } : {}),
-    hidden: incident ? settings.panelHidden.includes(incident.host) : false,
+    hidden: incident ? panelHiddenOn(settings, incident.host) : false,
     os,
     browser: BROWSER_KIND,
   };

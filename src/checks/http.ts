@@ -85,7 +85,8 @@ export async function fetchJson<T>(ctx: CheckContext, url: string, options: Json
     const bytes = await readLimited(response, options.maxBytes, guard);
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
+      // fatal: JSON is UTF-8 (RFC 8259); an answer with other bytes is malformed, not silently repaired.
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch {
       return fail('malformed', response.status);
     }

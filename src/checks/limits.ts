@@ -4,9 +4,8 @@
  * a short per-host cache of evidence (so opening the popup twice does not ask twice).
  *
  * The state is plain JSON and the clock is injected: the pure functions below do the work, the two
- * small classes only hold the state. A worker that is stopped loses the state, which is harmless
- * (it only makes Downcheck a little less gentle); `snapshot()` lets the caller keep it in
- * `storage.session` if it wants to.
+ * small classes only hold the state and report every change (`onChange`), which the worker keeps
+ * in `storage.session`: a stopped worker must not forget a service's 429 back-off.
  */
 import type { CheckId, Evidence } from '../core/evidence';
 
@@ -67,6 +66,8 @@ export interface RateLimiterOptions {
   /** Per-key policies (keys are service names: `check-host`, `globalping`, `doh:Cloudflare`, …). */
   policies?: Readonly<Record<string, RateLimitPolicy>>;
   state?: Readonly<Record<string, BucketState>>;
+  /** Called with the whole state after every change, to be saved. */
+  onChange?: (state: Record<string, BucketState>) => void;
 }
 
 export class RateLimiter {
@@ -80,12 +81,14 @@ export class RateLimiter {
   take(key: string): { allowed: true } | { allowed: false; retryAt: number } {
     const result = takeToken(this.buckets.get(key), this.policyFor(key), this.options.now());
     this.buckets.set(key, result.state);
+    this.options.onChange?.(this.snapshot());
     return result.allowed ? { allowed: true } : { allowed: false, retryAt: result.retryAt };
   }
 
   /** The service said 429: send nothing to it before `until` (bounded). */
   backOff(key: string, until: number | undefined): void {
     this.buckets.set(key, backOff(this.buckets.get(key), this.policyFor(key), this.options.now(), until));
+    this.options.onChange?.(this.snapshot());
   }
 
   snapshot(): Record<string, BucketState> {
@@ -128,7 +131,7 @@ export function cachePut(state: CacheState, host: string, evidence: Evidence, no
 export class EvidenceCache {
   private state: CacheState;
 
-  constructor(private readonly options: { now: () => number; ttlMs?: number; state?: CacheState }) {
+  constructor(private readonly options: { now: () => number; ttlMs?: number; state?: CacheState; onChange?: (state: CacheState) => void }) {
     this.state = { ...(options.state ?? {}) };
   }
 
@@ -138,6 +141,7 @@ export class EvidenceCache {
 
   put(host: string, evidence: Evidence): void {
     this.state = cachePut(this.state, host, evidence, this.options.now(), this.options.ttlMs ?? CACHE_TTL_MS);
+    this.options.onChange?.(this.snapshot());
   }
 
   snapshot(): CacheState {

@@ -55,7 +55,11 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   let dnsAnswered: (evidence: Evidence | undefined) => void = () => undefined;
   const dnsEvidence = new Promise<Evidence | undefined>((resolve) => (dnsAnswered = resolve));
   if (!checks.some((c) => c.id === 'dns')) dnsAnswered(undefined);
-  const address = addressGate(ctx, Promise.race([dnsEvidence, stopped.then(() => undefined)]));
+  // A resolver that hangs must not hold the other sources up for the whole run: they wait for its
+  // answer only so long (no answer is not a private answer).
+  const dnsWaitMs = Math.min(DNS_WAIT_MS, deadlineMs / 3);
+  const dnsWait = new Promise<undefined>((resolve) => setTimeout(resolve, dnsWaitMs, undefined));
+  const address = addressGate(ctx, Promise.race([dnsEvidence, dnsWait, stopped.then(() => undefined)]));
   const notify = (evidence: Evidence) => {
     try {
       options.onEvidence?.(evidence);
@@ -136,6 +140,8 @@ function gate(check: Check, ctx: CheckContext, consent: Consent): NoEvidenceReas
 
 /** How long the browser's own resolver may take to say where the site is (Firefox `dns.resolve`). */
 const LOCAL_RESOLVE_MS = 2_000;
+/** How long the other outside checks wait for the public resolvers' answer (at most a third of the run). */
+const DNS_WAIT_MS = 3_000;
 
 /**
  * Whether the failing site's address is private although its name is public (an intranet name in

@@ -44,7 +44,8 @@ export function classify(obs: Observation): Incident | null {
         ...base,
         kind: 'network',
         netError,
-        rawError: typeof obs.error === 'string' ? obs.error.slice(0, 100) : String(obs.error),
+        // Only a string is kept: String() of anything else can be huge or throw (an object without a prototype).
+        ...(typeof obs.error === 'string' ? { rawError: obs.error.slice(0, 100) } : {}),
         meaning: { key: `meaning_net_${netKey(netError)}` },
         explanation: { key: `fault_net_${netKey(netError)}` },
         severity: 'critical',

@@ -181,19 +181,3 @@ function ownerStep(incident: Incident): Step | null {
     folded: true,
   };
 }
-
-/** Every message key the guide can produce, for the locale test. */
-export function allGuideKeys(): string[] {
-  const keys = new Set<string>();
-  const sample: Incident = { kind: 'http', url: 'https://a.example/', host: 'a.example', status: 502, meaning: m('x'), explanation: m('x'), severity: 'critical', retryable: true, fault: 'origin', headers: {}, method: 'GET', time: 0, badge: '502' };
-  const oses: Os[] = ['win', 'mac', 'linux', 'cros', 'android', 'unknown'];
-  for (const os of oses)
-    for (const browser of ['chrome', 'firefox'] as const)
-      for (const verdict of Object.keys(ORDER) as VerdictKind[])
-        for (const step of guide({ incident: sample, verdict, os, browser, statusPageUrl: 'https://status.a.example', archiveUrl: 'https://web.archive.org/x' }))
-          for (const msg of [step.title, ...step.body]) keys.add(msg.key);
-  for (const platform of ['cloudflare', 'nginx', 'alb', 'cloudfront', 'vercel', 'heroku', undefined] as const)
-    for (const status of [502, 504, 522, 525]) for (const key of ownerAdviceKeys(platform, status)) keys.add(key);
-  keys.add('step_retry_body_form');
-  return [...keys].sort();
-}

@@ -40,7 +40,8 @@ export function pickDiagnosticHeaders(raw: RawHeaders): Record<string, string> {
     const value = entry.value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
     if (!value) continue;
     const joined = out[name] ? `${out[name]}, ${value}` : value;
-    out[name] = joined.length > MAX_HEADER_VALUE ? joined.slice(0, MAX_HEADER_VALUE) : joined;
+    // trimEnd: the cut may land after a space, and picking the result again must change nothing.
+    out[name] = joined.length > MAX_HEADER_VALUE ? joined.slice(0, MAX_HEADER_VALUE).trimEnd() : joined;
   }
   return out;
 }

@@ -4,6 +4,8 @@ import { isPrivateIp, normalizeIp } from './ip';
  * What a URL is, for Downcheck's purposes: a web page we can reason about, or something else
  * (browser pages, files, data). Never throws; odd input gets `{ ok: false }`.
  */
+import { storedUrl } from './stored';
+
 export type UrlInfo =
   | {
       ok: true;
@@ -74,13 +76,28 @@ const PRIVATE_SUFFIXES = [
 const IPV4_LIKE = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d*))*$/;
 
 /**
+ * `0.0..` or `192.11022107..` reach here unparsed (the URL parser reads an address only without
+ * the extra dots): once those are gone, an all-numeric host is read the way the URL parser reads
+ * addresses (one number, hex, octal, short forms), so its spelling cannot hide a private one.
+ */
+function numericHost(host: string): string {
+  if (!/^[0-9a-fx.]+$/.test(host) || !/\d/.test(host)) return host;
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return host;
+  }
+}
+
+/**
  * Hosts whose name must never leave the browser: addresses in private, special or reserved
  * blocks (core/ip.ts), single-label intranet names and the special-use and intranet suffixes.
  * Takes what the URL parser gives (`[::1]`, `10.0.0.1`) as well as bare addresses (`::1`).
  */
 export function isPrivateHost(hostInput: string): boolean {
   if (typeof hostInput !== 'string') return true;
-  const host = hostInput.trim().toLowerCase().replace(/\.$/, '');
+  // Every trailing dot: the URL parser keeps `a.local..` and `10.0.0.1..` as they are.
+  const host = numericHost(hostInput.trim().toLowerCase().replace(/\.+$/, ''));
   if (host.length === 0) return true;
   if (host.startsWith('[') || host.includes(':')) return isPrivateIp(host);
   // Anything that only looks like an IPv4 address and is not a canonical one fails closed.
@@ -114,9 +131,17 @@ export function originOf(raw: unknown): string | undefined {
   return info.ok && info.isWeb ? info.origin : undefined;
 }
 
-/** Same document: equal URLs once the fragment is set aside. */
+/**
+ * Same document: equal URLs once the fragment is set aside, compared as storage keeps them (no
+ * user:pass@, a very long URL cut the same way), so a stored incident still matches its page.
+ */
 export function samePage(a: string, b: string): boolean {
-  return a.split('#', 1)[0] === b.split('#', 1)[0];
+  return pageKey(a) === pageKey(b);
+}
+
+function pageKey(url: string): string {
+  const bare = url.split('#', 1)[0]!;
+  return storedUrl(bare) ?? bare;
 }
 
 /**

@@ -30,7 +30,8 @@ export function text(value: unknown, max: number): string | undefined {
     .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .trim()
-    .slice(0, max);
+    .slice(0, max)
+    .trimEnd(); // the cut may land after a space: cleaning the result again must change nothing
 }
 
 /** A string matching `pattern` exactly (anchor it), at most `max` characters; refused otherwise. */

@@ -28,9 +28,11 @@ const lines = (id: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function read(): Settings {
+/** The form's fields over the stored settings: what the page does not show (the panel's hidden sites) is kept. */
+function read(stored: Settings): Settings {
   const giveUp = $<HTMLSelectElement>('give-up').value;
   return validateSettings({
+    ...stored,
     autoRetry: $<HTMLInputElement>('auto-retry').checked,
     giveUpMinutes: giveUp === 'never' ? null : Number(giveUp),
     alwaysRetry: lines('always-sites'),
@@ -53,11 +55,14 @@ async function main(): Promise<void> {
   fill(await readSettings());
   fillConsent(await readConsent());
   $('save').addEventListener('click', () => {
-    const settings = read();
-    void Promise.all([writeSettings(settings), writeConsent(readConsentForm())]).then(() => {
-      fill(settings); // shows what was kept: invalid host names are dropped
-      $('status').textContent = t('options_saved');
-    });
+    void readSettings()
+      .then(async (stored) => {
+        const settings = read(stored);
+        await Promise.all([writeSettings(settings), writeConsent(readConsentForm())]);
+        fill(settings); // shows what was kept: invalid host names are dropped
+        $('status').textContent = t('options_saved');
+      })
+      .catch((error: unknown) => console.error('Downcheck options:', error));
   });
   $('app').setAttribute('aria-busy', 'false');
 }

@@ -7,13 +7,13 @@ import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
 import { readSettings } from '../platform/settings';
-import { onSessionChanged, readHistory, readIncident, readRecovery, readRetry, readSession } from '../platform/storage';
+import { onSessionChanged, readDiagnosis, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
 import { isPrivateHost } from '../core/url';
-import { diagnosisKey, type DiagnosisRecord } from '../shared/diagnosis';
+import type { DiagnosisRecord } from '../shared/diagnosis';
 import { readConsent } from '../platform/consent';
 import { outsideCheckView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
@@ -52,7 +52,7 @@ async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
-  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readSession<DiagnosisRecord>(diagnosisKey('site'))]);
+  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readDiagnosis('site')]);
   if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
@@ -60,7 +60,7 @@ async function load(): Promise<State> {
     origin ? readRetry(origin) : undefined,
     readRecovery(tab.id),
     readSettings(),
-    readSession<DiagnosisRecord>(diagnosisKey(tab.id)),
+    readDiagnosis(tab.id),
   ]);
   return {
     tabId: tab.id,

@@ -16,5 +16,3 @@ export interface DiagnosisRecord {
   verdict: Verdict;
   done: boolean;
 }
-
-export const diagnosisKey = (tabId: number | 'site'): string => `diagnosis:${tabId}`;

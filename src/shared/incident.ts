@@ -107,7 +107,3 @@ export interface Reprobe {
   redirected: boolean;
   at: number;
 }
-
-export const incidentKey = (tabId: number): string => `incident:${tabId}`;
-export const HISTORY_KEY = 'history';
-export const HISTORY_LIMIT = 500;

@@ -1,7 +1,7 @@
 import type { RetrySchedule } from '../core/retry-schedule';
 
 /**
- * One failing origin's auto-retry, as kept in `storage.session` under `retry:<origin>`:
+ * One failing origin's auto-retry, as kept in `storage.session` (see core/stored.ts):
  * the schedule, the tabs waiting on it, and what the probes saw. Every tab failing on the same
  * origin shares it, so ten tabs cost one probe each time.
  */
@@ -17,10 +17,7 @@ export interface RetryRecord {
   lastProbe?: { at: number; status?: number; error?: string };
 }
 
-export const retryKey = (origin: string): string => `retry:${origin}`;
 /** Set when Downcheck brought a tab back; read by the popup ("back after 4 min"). */
-export const recoveredKey = (tabId: number): string => `recovered:${tabId}`;
-
 export interface Recovery {
   url: string;
   host: string;

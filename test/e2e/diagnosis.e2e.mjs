@@ -611,6 +611,54 @@ if (BROWSERS.includes('chromium')) {
         assert.deepEqual(services.connections.filter((c) => !c.ok), [], 'no failed TLS handshakes');
       });
     });
+
+    // Issue 14, item 4 (unit-tested fault by fault in test/unit/checks/hostile-answers.test.ts):
+    // four outside services answer in hostile ways at once; each says "no answer" in the popup,
+    // Globalping still answers properly and still counts, and the diagnosis ends within its time.
+    it('hostile answers: each hostile source shows as no answer in the popup, the one left still decides', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(
+        behaviour(PROMPT, DNS_AGREES, ALL_DOWN, {
+          doh: { fault: 'hang' },
+          checkHost: { fault: 'reset-mid-body' },
+          statusPage: { fault: 'rate-limited' },
+          wayback: { fault: 'huge-10mb' },
+        }),
+      );
+      const en = JSON.parse(readFileSync(`${ROOT}public/_locales/en/messages.json`, 'utf8'));
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/basket?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        const started = Date.now();
+        await popup.click('[data-action=diagnose]');
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        const took = Date.now() - started;
+        // The DoH stand-in never answers: the DNS check's own 3 s limit ends it, far from the 20 s deadline.
+        assert.ok(took < 12_000, `the outside diagnosis took ${took} ms`);
+        const expected = { dns: 'timeout', 'status-page': 'rate-limited', archive: 'too-large' };
+        for (const [check, reason] of Object.entries(expected)) {
+          const outcome = evidenceOf(record, check)?.outcome;
+          assert.deepEqual([outcome?.kind, outcome?.reason], ['none', reason], `${check}: ${JSON.stringify(outcome)}`);
+        }
+        const vantage = evidenceOf(record, 'vantage')?.outcome;
+        assert.equal(vantage?.kind, 'observed', `vantage: ${JSON.stringify(vantage)}`);
+        assert.deepEqual(vantage.sources.map((x) => [x.source, x.result]), [['check-host', 'network'], ['globalping', 'complete']]);
+        assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 3 }, 'the three Globalping probes still count');
+        await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
+        // What the visitor reads: one line per source, the hostile ones saying why there is no answer.
+        await popup.evaluate(() => document.querySelector('[data-testid=verdict] details')?.setAttribute('open', ''));
+        const lines = await popup.evaluate(() =>
+          Object.fromEntries([...document.querySelectorAll('[data-testid=verdict] li[data-check]')].map((li) => [li.dataset.check, { none: li.classList.contains('none'), text: li.textContent }])),
+        );
+        const message = (key) => en[key].message;
+        assert.deepEqual(lines.dns, { none: true, text: `${message('check_name_dns')}: ${message('check_none_timeout')}` }, 'the DNS line');
+        assert.ok(lines['status-page']?.none && lines['status-page'].text.endsWith(message('check_none_rate_limited')), `status page line: ${JSON.stringify(lines['status-page'])}`);
+        assert.ok(lines.archive?.none && lines.archive.text.endsWith(message('check_none_too_large')), `archive line: ${JSON.stringify(lines.archive)}`);
+        assert.ok(lines.vantage && !lines.vantage.none && lines.vantage.text.endsWith(message('check_vantage_all_down').replace('$1', '3')), `vantage line: ${JSON.stringify(lines.vantage)}`);
+      });
+    });
   });
 }
 

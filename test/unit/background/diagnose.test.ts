@@ -127,3 +127,57 @@ describe('diagnosis privacy', () => {
     await expect(diagnoseHost('http://')).rejects.toThrow();
   });
 });
+
+describe('outside services state survives the worker', () => {
+  /** A fresh worker: the module (and anything it kept in memory) loaded again, storage as it was. */
+  async function restartedWorker(): Promise<typeof import('../../../src/background/diagnose')> {
+    vi.resetModules();
+    return import('../../../src/background/diagnose');
+  }
+
+  let asked = 0;
+  const dohAsked = (): number => requested.filter((u) => new URL(u).hostname === 'cloudflare-dns.com').length;
+
+  async function answer429ThenRestart(): Promise<typeof import('../../../src/background/diagnose')> {
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((input: RequestInfo | URL) =>
+        new URL(String(input)).hostname === 'cloudflare-dns.com'
+          ? (requested.push(String(input)), Promise.resolve(new Response('slow down', { status: 429, headers: { 'retry-after': '600' } })))
+          : fakeFetch(input),
+      ),
+    );
+    const worker = await restartedWorker();
+    await worker.diagnoseHost('first.example');
+    asked = dohAsked();
+    expect(asked).toBeGreaterThan(0);
+    vi.stubGlobal('fetch', vi.fn(fakeFetch));
+    return restartedWorker();
+  }
+
+  it('a 429 back-off is kept in storage.session and honoured by the next worker', async () => {
+    const worker = await answer429ThenRestart();
+    const { limits } = await fakeBrowser.storage.session.get('limits');
+    expect((limits as Record<string, { blockedUntil?: number }>)['doh:Cloudflare']?.blockedUntil).toBeGreaterThan(Date.now() + 590_000);
+    await worker.diagnoseHost('second.example');
+    expect(dohAsked()).toBe(asked); // nothing more to the service that said 429
+    expect(requested.some((u) => new URL(u).hostname === 'dns.google')).toBe(true); // the other resolver still is
+  });
+
+  it('without the saved state the next worker would ask again (the test can fail)', async () => {
+    const worker = await answer429ThenRestart();
+    await fakeBrowser.storage.session.remove('limits');
+    await worker.diagnoseHost('second.example');
+    expect(dohAsked()).toBeGreaterThan(asked);
+  });
+
+  it('outside evidence is cached across a worker restart', async () => {
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await (await restartedWorker()).diagnoseHost('shop.example');
+    const before = requested.length;
+    const record = await (await restartedWorker()).diagnoseHost('shop.example');
+    expect(record?.evidence.find((e) => e.check === 'dns')).toMatchObject({ cached: true });
+    expect(requested.slice(before).some((u) => u.includes('dns-query') || u.includes('dns.google'))).toBe(false);
+  });
+});

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { autoRetryAllowed, DEFAULT_SETTINGS, sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
+import {
+  autoRetryAllowed,
+  DEFAULT_SETTINGS,
+  MAX_SITES,
+  normaliseHost,
+  panelHiddenOn,
+  pickSettings,
+  sitePolicy,
+  validateSettings,
+  withPanelHidden,
+  withSitePolicy,
+} from '../../../src/core/settings';
 import { isMessage, type RequestType } from '../../../src/shared/messages';
 
 describe('validateSettings', () => {
@@ -26,6 +37,64 @@ describe('validateSettings', () => {
   it('bounds the site lists', () => {
     const many = Array.from({ length: 2000 }, (_, i) => `s${i}.example`);
     expect(validateSettings({ neverRetry: many }).neverRetry).toHaveLength(500);
+  });
+});
+
+describe('host names in the site lists', () => {
+  it.each([
+    ['my_host.example', 'my_host.example'],
+    ['_dmarc.example', '_dmarc.example'],
+    ['Shop.Example.', 'shop.example'],
+    ['  shop.example  ', 'shop.example'],
+    ['https://shop.example/cart?x=1', 'shop.example'],
+    ['shop.example:8443', 'shop.example'],
+    ['bücher.example', 'xn--bcher-kva.example'],
+    ['[2001:DB8::1]', '[2001:db8::1]'],
+    ['192.168.1.20', '192.168.1.20'],
+    ['localhost', 'localhost'],
+  ])('%s is kept as %s', (raw, host) => expect(normaliseHost(raw)).toBe(host));
+
+  it.each(['', ' ', 'bad host', '<x>', 'a..b', '-lead.example', 'x'.repeat(300), 'javascript:alert(1)', 'file:///etc/passwd'])('%j is refused', (raw) =>
+    expect(normaliseHost(raw)).toBeUndefined(),
+  );
+
+  it('a host with _ or a trailing dot matches the page it was chosen on', () => {
+    const s = validateSettings({ neverRetry: ['my_host.example.'], panelHidden: ['Shop.Example.'] });
+    expect(sitePolicy(s, 'my_host.example')).toBe('never');
+    expect(sitePolicy(s, 'my_host.example.')).toBe('never');
+    expect(panelHiddenOn(s, 'shop.example.')).toBe(true);
+    expect(panelHiddenOn(s, 'other.example')).toBe(false);
+  });
+
+  it('the cap keeps the newest entries (lists grow at the end)', () => {
+    let s = validateSettings({ panelHidden: Array.from({ length: MAX_SITES }, (_, i) => `old${i}.example`) });
+    s = withPanelHidden(s, 'new.example');
+    expect(s.panelHidden).toHaveLength(MAX_SITES);
+    expect(s.panelHidden.at(-1)).toBe('new.example');
+    expect(s.panelHidden).not.toContain('old0.example');
+    s = withSitePolicy(validateSettings({ neverRetry: Array.from({ length: MAX_SITES }, (_, i) => `n${i}.example`) }), 'latest.example', 'never');
+    expect(s.neverRetry.at(-1)).toBe('latest.example');
+  });
+
+  it('a host hidden twice is listed once, at its latest place', () => {
+    const s = withPanelHidden(withPanelHidden(withPanelHidden(DEFAULT_SETTINGS, 'a.example'), 'b.example'), 'A.example.');
+    expect(s.panelHidden).toEqual(['b.example', 'a.example']);
+  });
+});
+
+describe('pickSettings (local copy and sync copy)', () => {
+  const a = { ...DEFAULT_SETTINGS, neverRetry: ['a.example'] };
+  const b = { ...DEFAULT_SETTINGS, neverRetry: ['b.example'] };
+  it('takes the one saved last', () => {
+    expect(pickSettings({ ...a, savedAt: 2 }, { ...b, savedAt: 1 }).neverRetry).toEqual(['a.example']);
+    expect(pickSettings({ ...a, savedAt: 1 }, { ...b, savedAt: 2 }).neverRetry).toEqual(['b.example']);
+    expect(pickSettings({ ...a, savedAt: 1 }, b).neverRetry).toEqual(['a.example']); // 0.1.0 sync copy vs a saved one
+  });
+  it('takes whichever exists, defaults for neither', () => {
+    expect(pickSettings(a, undefined).neverRetry).toEqual(['a.example']);
+    expect(pickSettings(undefined, b).neverRetry).toEqual(['b.example']);
+    expect(pickSettings(undefined, 'junk')).toEqual(DEFAULT_SETTINGS);
+    expect(pickSettings([], null)).toEqual(DEFAULT_SETTINGS);
   });
 });
 

@@ -50,8 +50,8 @@ describe('isPrivateHost: names that must never leave the browser', () => {
     // IPv4: special-purpose blocks
     '192.0.0.1', '192.0.0.255', '192.0.2.1', '192.88.99.1', '198.18.0.1', '198.19.255.255', '198.51.100.7', '203.0.113.7',
     '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255',
-    // IPv4 spellings that are not canonical (the URL parser never gives these): fail closed
-    '0x7f.1', '2130706433', '127.1', '1.2.3', '999.1.1.1', '01.2.3.4',
+    // IPv4 spellings read as the URL parser reads them (hex, one number, short forms), or failing closed
+    '0x7f.1', '2130706433', '127.1', '999.1.1.1', '10.0.0.1..', '0.0..',
     // IPv6
     '[::1]', '[::]', '[fd12:3456::1]', '[fc00::1]', '[fe80::1]', '[febf::1]', '[fec0::1]', '[feff::1]', '[ff02::1]', '[ff05::1:3]',
     '[::ffff:192.168.0.1]', '[::ffff:c0a8:1]', '[::ffff:7f00:1]', '[::127.0.0.1]',
@@ -68,6 +68,7 @@ describe('isPrivateHost: names that must never leave the browser', () => {
     '198.20.0.1', '100.63.255.255', '100.128.0.1', '169.253.1.1', '223.255.255.255', '11.0.0.1', '126.255.255.255', '128.0.0.1',
     '[2606:4700::1111]', '[2001:4860:4860::8888]', '[2a00:1450:4001::200e]', '[2003::1]', '[2001:200::1]', '[64:ff9c::1]', '[2400:cb00::1]',
     '[::ffff:8.8.8.8]', '2606:4700::6810:84e5',
+    '1.2.3', '01.2.3.4', // 1.2.0.3 and 1.2.3.4 to the URL parser: where the browser would connect
   ])('%s is public', (host) => expect(isPrivateHost(host)).toBe(false));
 
   it('every host the URL parser gives for a private address is private', () => {
@@ -107,6 +108,17 @@ describe('samePage', () => {
     ['https://a.example/x', 'https://a.example/x?q', false],
     ['https://a.example/x', 'https://b.example/x', false],
   ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
+
+  it('a stored incident (credentials stripped, a long URL cut) still matches its page', async () => {
+    const { storedUrl } = await import('../../../src/core/stored');
+    const withCredentials = 'https://user:pass@shop.example/cart?x=1#top';
+    expect(samePage(storedUrl(withCredentials)!, withCredentials)).toBe(true);
+    const long = `https://flood.example/${'a'.repeat(20_000)}?q=1#f`;
+    expect(storedUrl(long)!.length).toBeLessThan(long.length);
+    expect(samePage(storedUrl(long)!, long)).toBe(true);
+    expect(samePage(storedUrl(long)!, `https://flood.example/${'a'.repeat(20_000)}?q=2`)).toBe(true); // cut alike: a known limit
+    expect(samePage(storedUrl(long)!, 'https://flood.example/')).toBe(false);
+  });
 });
 
 describe('reprobeTarget', () => {

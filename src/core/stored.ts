@@ -1,0 +1,351 @@
+/**
+ * Everything Downcheck keeps in browser storage, described once: the key of each record, the
+ * schema version, the bounds, and a pure validator per record. Storage can hold anything (a record
+ * written by an older version, a hand-edited profile, a bug): each `parse*` turns what was read
+ * into a valid record or `undefined` ("absent"), and never throws. `src/platform/storage.ts` is
+ * the only code that reads and writes these keys.
+ *
+ * A field added to a stored type must be added to its validator too, or it is dropped on read:
+ * the `satisfies Record<keyof T, true>` field lists below make the type checker say so.
+ */
+import type { Incident, Msg, NetErrorCategory, Platform, PlatformId, Reprobe, SupportReference } from '../shared/incident';
+import type { Recovery, RetryRecord } from '../shared/retry';
+import type { RetrySchedule } from './retry-schedule';
+import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
+
+// ── keys ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * 1 = 0.1.0 (no version stored). 2 = validated, bounded records; history keeps origin + path only;
+ * settings carry `savedAt` and `storage.local` holds the authoritative copy.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** `storage.local` (and `storage.sync` for settings): kept across browser restarts. */
+export const LOCAL_KEYS = Object.freeze({
+  schema: 'schema',
+  history: 'history',
+  settings: 'settings',
+  consent: 'consent',
+});
+
+/** `storage.session`: kept while the browser runs, even when the worker is stopped. */
+export const SESSION_KEYS = Object.freeze({
+  /** Outside services' request budgets and 429 back-offs (checks/limits.ts). */
+  limits: 'limits',
+  /** Recent outside evidence per host (checks/limits.ts). */
+  evidenceCache: 'evidence-cache',
+});
+
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered';
+
+/** Every per-tab record, so forgetting a tab forgets all of it. */
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered'];
+
+export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
+/** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
+export const SITE_DIAGNOSIS_KEY = 'diagnosis:site';
+export const RETRY_PREFIX = 'retry:';
+export const retryKey = (origin: string): string => RETRY_PREFIX + origin;
+
+// ── bounds ──────────────────────────────────────────────────────────────────────────────────
+
+export const HISTORY_LIMIT = 500;
+/** The whole history stays under this many bytes of JSON (the newest entries are kept). */
+export const HISTORY_MAX_BYTES = 256 * 1024;
+/** A tab's own URL (session): long enough for real pages, never a 64 KB pushState address. */
+export const SESSION_URL_MAX = 8 * 1024;
+/** History keeps origin + path, no query or fragment, at most this long. */
+export const HISTORY_URL_MAX = 512;
+export const SUBFRAME_LIMIT = 20;
+const MAX_TIME = 8.64e15;
+const MAX_HEADERS = 32;
+const MAX_TABS = 1000;
+
+/**
+ * A web URL fit to be stored: user name and password removed; when longer than `max`, its origin
+ * and the start of its path (no query, no fragment). `undefined` for anything that is not http(s).
+ */
+export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return undefined;
+  url.username = '';
+  url.password = '';
+  if (url.href.length <= max) return url.href;
+  url.hash = '';
+  if (url.href.length <= max) return url.href;
+  return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
+}
+
+/** What history keeps of a URL: origin and path, capped; never the query (it can hold tokens). */
+export function historyUrl(raw: unknown): string | undefined {
+  const url = storedUrl(raw, Number.MAX_SAFE_INTEGER);
+  if (!url) return undefined;
+  const { origin, pathname } = new URL(url);
+  return (origin + pathname).slice(0, HISTORY_URL_MAX);
+}
+
+// ── small parsers ───────────────────────────────────────────────────────────────────────────
+
+const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
+const tabId = (value: unknown): number | undefined => intIn(value, 0, Number.MAX_SAFE_INTEGER);
+const host = (value: unknown): string | undefined => token(value, /^[^\s/?#@]+$/, 255);
+
+export function parseMsg(value: unknown): Msg | undefined {
+  if (!isRecord(value)) return undefined;
+  const key = token(value.key, /^[A-Za-z0-9_]+$/, 100);
+  if (!key) return undefined;
+  const subs = arrayOf(value.subs, (s) => text(s, 500), 8);
+  return subs ? { key, subs } : { key };
+}
+
+/** Copies into `out` the optional fields that parse; a field that does not is left out. */
+function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }): T {
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) (out as Record<string, unknown>)[name] = value;
+  return out;
+}
+
+// ── incident and history ────────────────────────────────────────────────────────────────────
+
+const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
+const PLATFORM_IDS: readonly PlatformId[] = [
+  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+];
+
+const INCIDENT_FIELDS = {
+  kind: true, url: true, host: true, status: true, netError: true, rawError: true, meaning: true, explanation: true, severity: true,
+  retryable: true, fault: true, platform: true, reference: true, retryAfter: true, headers: true, ip: true, reprobe: true, method: true,
+  time: true, badge: true,
+} as const satisfies Record<keyof Incident, true>;
+export const INCIDENT_FIELD_NAMES = Object.keys(INCIDENT_FIELDS);
+
+function parsePlatform(value: unknown): Platform | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = oneOf(value.id, PLATFORM_IDS);
+  const name = text(value.name, 64);
+  if (!id || !name) return undefined;
+  return optional<Platform>({ id, name }, { pop: text(value.pop, 32) || undefined });
+}
+
+function parseReference(value: unknown): SupportReference | undefined {
+  if (!isRecord(value)) return undefined;
+  const kind = text(value.kind, 64);
+  const ref = text(value.value, 256);
+  return kind && ref ? { kind, value: ref } : undefined;
+}
+
+function parseReprobe(value: unknown): Reprobe | undefined {
+  if (!isRecord(value)) return undefined;
+  const status = intIn(value.status, 0, 999);
+  const at = time(value.at);
+  return status !== undefined && typeof value.redirected === 'boolean' && at !== undefined ? { status, redirected: value.redirected, at } : undefined;
+}
+
+function parseHeaders(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of entriesOf(value, MAX_HEADERS) ?? []) {
+    const key = token(name, /^[a-z0-9-]+$/, 64);
+    const val = text(v, 1024);
+    if (key && val !== undefined) out[key] = val;
+  }
+  return out;
+}
+
+/** A stored incident, or `undefined` when a field it cannot do without is missing or wrong. */
+export function parseIncident(value: unknown, urlOf: (url: unknown) => string | undefined = storedUrl): Incident | undefined {
+  if (!isRecord(value)) return undefined;
+  const kind = oneOf(value.kind, ['http', 'network', 'soft'] as const);
+  const url = urlOf(value.url);
+  const h = host(value.host);
+  const meaning = parseMsg(value.meaning);
+  const explanation = parseMsg(value.explanation);
+  const severity = oneOf(value.severity, ['critical', 'warning'] as const);
+  const fault = oneOf(value.fault, ['origin', 'gateway', 'dns', 'you', 'unknown'] as const);
+  // The method decides whether a page may be loaded again: never guessed.
+  const method = token(value.method, /^[A-Z]{1,16}$/, 16);
+  const at = time(value.time);
+  const badge = text(value.badge, 8);
+  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method || at === undefined || badge === undefined) return undefined;
+  if (typeof value.retryable !== 'boolean') return undefined;
+  return optional<Incident>(
+    { kind, url, host: h.toLowerCase(), meaning, explanation, severity, retryable: value.retryable, fault, headers: parseHeaders(value.headers), method, time: at, badge },
+    {
+      status: intIn(value.status, 0, 999),
+      netError: oneOf(value.netError, NET_ERRORS),
+      rawError: text(value.rawError, 256),
+      platform: parsePlatform(value.platform),
+      reference: parseReference(value.reference),
+      retryAfter: text(value.retryAfter, 256),
+      ip: token(value.ip, /^[0-9A-Fa-f.:[\]%a-z]+$/, 64),
+      reprobe: parseReprobe(value.reprobe),
+    },
+  );
+}
+
+/** What history keeps of an incident: the same record with its URL cut to origin + path. */
+export const historyEntry = (incident: unknown): Incident | undefined => parseIncident(incident, historyUrl);
+
+/**
+ * A stored history, newest first: entries that do not parse are dropped (the others stay), at
+ * most HISTORY_LIMIT of them and HISTORY_MAX_BYTES of JSON in all, the newest kept.
+ */
+export function parseHistory(value: unknown): Incident[] {
+  const parsed = arrayOf(value, historyEntry, HISTORY_LIMIT * 4) ?? [];
+  parsed.sort((a, b) => b.time - a.time);
+  return boundHistory(parsed);
+}
+
+/** The newest entries that fit the count and byte bounds. */
+export function boundHistory(list: readonly Incident[], maxBytes = HISTORY_MAX_BYTES): Incident[] {
+  const out: Incident[] = [];
+  let bytes = 2;
+  for (const entry of list.slice(0, HISTORY_LIMIT)) {
+    bytes += JSON.stringify(entry).length + 1;
+    if (bytes > maxBytes) break;
+    out.push(entry);
+  }
+  return out;
+}
+
+// ── per-tab records ─────────────────────────────────────────────────────────────────────────
+
+export interface SubframeFailure {
+  url: string;
+  status?: number;
+  error?: string;
+  time: number;
+}
+
+function parseSubframe(value: unknown): SubframeFailure | undefined {
+  if (!isRecord(value)) return undefined;
+  const url = storedUrl(value.url, 2048);
+  const at = time(value.time);
+  if (!url || at === undefined) return undefined;
+  return optional<SubframeFailure>({ url, time: at }, { status: intIn(value.status, 0, 999), error: text(value.error, 256) });
+}
+
+export const parseSubframes = (value: unknown): SubframeFailure[] => arrayOf(value, parseSubframe, SUBFRAME_LIMIT) ?? [];
+
+/** The last successful main-frame response of a tab (to tell a soft error from a real one). */
+export interface ResponseNote {
+  url: string;
+  status: number;
+  at: number;
+}
+
+export function parseResponse(value: unknown): ResponseNote | undefined {
+  if (!isRecord(value)) return undefined;
+  const url = storedUrl(value.url);
+  const status = intIn(value.status, 0, 999);
+  const at = time(value.at);
+  return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
+}
+
+/** The visitor's done/didn't-help marks on guide steps, per tab. */
+export type GuideMarks = Record<string, 'done' | 'failed'>;
+
+export function parseGuideMarks(value: unknown): GuideMarks {
+  const out: GuideMarks = {};
+  for (const [step, mark] of entriesOf(value, 100) ?? []) {
+    const id = token(step, /^[A-Za-z0-9_-]+$/, 100);
+    const kind = oneOf(mark, ['done', 'failed'] as const);
+    if (id && kind) out[id] = kind;
+  }
+  return out;
+}
+
+const RECOVERY_FIELDS = { url: true, host: true, at: true, downSince: true, probes: true } as const satisfies Record<keyof Recovery, true>;
+export const RECOVERY_FIELD_NAMES = Object.keys(RECOVERY_FIELDS);
+
+export function parseRecovery(value: unknown): Recovery | undefined {
+  if (!isRecord(value)) return undefined;
+  const url = storedUrl(value.url);
+  const h = host(value.host);
+  const at = time(value.at);
+  const downSince = time(value.downSince);
+  const probes = intIn(value.probes, 0, 1_000_000);
+  if (!url || !h || at === undefined || downSince === undefined || probes === undefined) return undefined;
+  return { url, host: h, at, downSince, probes };
+}
+
+// ── retry schedules ─────────────────────────────────────────────────────────────────────────
+
+const SCHEDULE_FIELDS = {
+  origin: true, startedAt: true, attempt: true, nextAt: true, notBefore: true, pausedOfflineSince: true, giveUpAt: true,
+} as const satisfies Record<keyof RetrySchedule, true>;
+const RETRY_FIELDS = {
+  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true,
+} as const satisfies Record<keyof RetryRecord, true>;
+export const RETRY_FIELD_NAMES = [...Object.keys(RETRY_FIELDS), ...Object.keys(SCHEDULE_FIELDS).map((f) => `schedule.${f}`)];
+
+const nullableTime = (value: unknown): number | null | undefined => (value === null ? null : time(value));
+
+function parseSchedule(value: unknown, origin: string): RetrySchedule | undefined {
+  if (!isRecord(value) || value.origin !== origin) return undefined;
+  const startedAt = time(value.startedAt);
+  const attempt = intIn(value.attempt, 0, 1_000_000);
+  const nextAt = time(value.nextAt);
+  const notBefore = time(value.notBefore);
+  const pausedOfflineSince = nullableTime(value.pausedOfflineSince);
+  const giveUpAt = nullableTime(value.giveUpAt);
+  if (startedAt === undefined || attempt === undefined || nextAt === undefined || notBefore === undefined) return undefined;
+  if (pausedOfflineSince === undefined || giveUpAt === undefined) return undefined;
+  return { origin, startedAt, attempt, nextAt, notBefore, pausedOfflineSince, giveUpAt };
+}
+
+export function parseRetryRecord(value: unknown): RetryRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const origin = typeof value.origin === 'string' && value.origin.length <= 300 ? value.origin : undefined;
+  // An origin is its own URL's origin: `https://shop.example:8443`, nothing more.
+  if (!origin || storedUrl(origin) === undefined || new URL(origin).origin !== origin) return undefined;
+  const probeUrl = storedUrl(value.probeUrl);
+  const tabs = arrayOf(value.tabs, tabId, MAX_TABS);
+  const schedule = parseSchedule(value.schedule, origin);
+  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up'] as const);
+  const probes = intIn(value.probes, 0, 1_000_000);
+  if (!probeUrl || !tabs || !schedule || !state || probes === undefined) return undefined;
+  const record: RetryRecord = { origin, probeUrl, tabs: [...new Set(tabs)], schedule, state, probes };
+  const last = value.lastProbe;
+  const at = isRecord(last) ? time(last.at) : undefined;
+  if (isRecord(last) && at !== undefined) {
+    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, { status: intIn(last.status, 0, 999), error: text(last.error, 256) });
+  }
+  return record;
+}
+
+// ── schema version and migration ────────────────────────────────────────────────────────────
+
+/** The version `storage.local` was written by: 1 (0.1.0) when none is stored; `undefined` for garbage. */
+export function storedVersion(value: unknown): number | undefined {
+  if (value === undefined) return 1;
+  return intIn(value, 1, 1_000_000);
+}
+
+export interface Migration {
+  set: Record<string, unknown>;
+  remove: string[];
+}
+
+/**
+ * What to write to bring `storage.local` (the items as read) up to SCHEMA_VERSION. Pure: the
+ * platform applies it. Unknown or newer versions are left alone (every read validates anyway).
+ */
+export function migrateLocal(items: Readonly<Record<string, unknown>>): Migration {
+  const version = storedVersion(items[LOCAL_KEYS.schema]);
+  if (version === SCHEMA_VERSION || (version !== undefined && version > SCHEMA_VERSION)) return { set: {}, remove: [] };
+  // From 0.1.0 (or an unreadable version): history re-validated and cut to origin + path.
+  const set: Record<string, unknown> = { [LOCAL_KEYS.schema]: SCHEMA_VERSION };
+  const remove: string[] = [];
+  if (LOCAL_KEYS.history in items) {
+    const history = parseHistory(items[LOCAL_KEYS.history]);
+    if (history.length) set[LOCAL_KEYS.history] = history;
+    else remove.push(LOCAL_KEYS.history);
+  }
+  return { set, remove };
+}

@@ -1,0 +1,100 @@
+// An outside service's 429 back-off survives the worker being stopped (issue 10, "no behaviour in
+// worker globals"). The BUILT extension asks a service that answers 429 (`Retry-After: 30`, the
+// local stand-in for Cloudflare's DNS-over-HTTPS in test/fixtures/outside-services.mjs); Chrome's
+// idle stop is forced over CDP (browsers.mjs stopWorker); the next diagnosis, run by a freshly
+// started worker, must not send that service anything before the back-off ends, while the other
+// resolver is still asked. Control: with the saved state removed, the same step does ask it, so
+// the assertion can fail.
+//
+// Chromium only: no protocol command stops a Firefox background page (see retry.e2e.mjs). The
+// unit tests (test/unit/background/diagnose.test.ts) cover the same in both builds' code.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
+import { BROWSERS, launchBrowser, poll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DNS_ONLY = { dns: true, vantage: false, statusPage: false, archive: false };
+/** The stand-in's `Retry-After` for a rate-limited DoH answer. */
+const BACKOFF_S = 30;
+
+let certDir;
+let services;
+
+before(async () => {
+  certDir = mkdtempSync(join(tmpdir(), 'downcheck-backoff-cert-'));
+  const key = join(certDir, 'key.pem');
+  const cert = join(certDir, 'cert.pem');
+  const names = REAL_HOSTS.map((h) => `DNS:${h}`).join(',');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  services = await startOutsideServices({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, behaviour: { cloudflareDns: { fault: 'rate-limited' } } });
+});
+after(async () => {
+  await services?.stop();
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
+});
+
+/** "Check any site" from one of the extension's own pages, as the popup does; resolves when the diagnosis is done. */
+async function checkSite(page, host) {
+  const reply = await page.evaluate((h) => chrome.runtime.sendMessage({ type: 'check-site', host: h }), host);
+  assert.equal(reply?.ok, true, `check-site was refused: ${JSON.stringify(reply)}`);
+  await poll(
+    async () => {
+      const { 'diagnosis:site': record } = await page.evaluate(() => chrome.storage.session.get('diagnosis:site'));
+      return record?.host === host && record.done ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, what: `the diagnosis of ${host}` },
+  );
+}
+
+const asked = (service, since = 0) => services.requests(service).filter((r) => r.time >= since).length;
+
+for (const name of BROWSERS) {
+  describe(`${name}: outside services state survives the worker`, () => {
+    it(
+      'after a 429 and a worker stop, nothing reaches that service before its back-off ends',
+      { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' },
+      async () => {
+        const rules = [`MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
+        const browser = await launchBrowser(name, { extensionDir: `${ROOT}dist/chrome`, args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
+        try {
+          const page = await browser.openPage(browser.extensionUrl());
+          await page.evaluate((consent) => chrome.storage.local.set({ consent }), DNS_ONLY);
+
+          const start = Date.now();
+          await checkSite(page, 'first.example');
+          assert.ok(asked('doh-cloudflare', start) >= 1, 'the rate-limited service was asked once');
+          const { limits } = await page.evaluate(() => chrome.storage.session.get('limits'));
+          const blockedUntil = limits?.['doh:Cloudflare']?.blockedUntil;
+          assert.ok(blockedUntil > Date.now() + 10_000, `a back-off is kept in storage.session: ${JSON.stringify(limits)}`);
+
+          await browser.stopWorker();
+          const restarted = Date.now();
+          await checkSite(page, 'second.example'); // wakes a fresh worker
+          assert.ok(Date.now() < blockedUntil, 'still within the back-off');
+          assert.equal(asked('doh-cloudflare', restarted), 0, 'the fresh worker asked the service that said 429');
+          assert.ok(asked('doh-google', restarted) >= 1, 'the other resolver was asked (the DNS check did run)');
+
+          // Control: without the saved state, a fresh worker would ask again.
+          await browser.stopWorker();
+          await page.evaluate(() => chrome.storage.session.remove('limits'));
+          const forgotten = Date.now();
+          await checkSite(page, 'third.example');
+          assert.ok(Date.now() < start + BACKOFF_S * 1000, 'the control ran within the back-off too');
+          assert.ok(asked('doh-cloudflare', forgotten) >= 1, 'without the saved back-off the service is asked again');
+        } finally {
+          await browser.close();
+        }
+      },
+    );
+  });
+}

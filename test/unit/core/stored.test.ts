@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import v010 from '../../fixtures/storage/0.1.0.json';
+import {
+  boundHistory,
+  HISTORY_LIMIT,
+  HISTORY_MAX_BYTES,
+  HISTORY_URL_MAX,
+  historyUrl,
+  migrateLocal,
+  parseGuideMarks,
+  parseHistory,
+  parseIncident,
+  parseRecovery,
+  parseResponse,
+  parseRetryRecord,
+  parseSubframes,
+  SCHEMA_VERSION,
+  SESSION_URL_MAX,
+  storedUrl,
+} from '../../../src/core/stored';
+import { parseDiagnosis, parseEvidence, parseEvidenceCache, parseLimits } from '../../../src/core/stored-evidence';
+import { pickSettings, validateSettings } from '../../../src/core/settings';
+import { validateConsent } from '../../../src/core/consent';
+import { classify } from '../../../src/core/classify';
+import type { Incident } from '../../../src/shared/incident';
+
+/** What Downcheck 0.1.0 left in storage (written by the 0.1.0 code itself; see the fixture). */
+const session = v010.session as Record<string, unknown>;
+const local = v010.local as Record<string, unknown>;
+
+/** Every reader, as the storage module applies it to a raw stored value. */
+const readers: Record<string, (raw: unknown) => unknown> = {
+  incident: parseIncident,
+  history: parseHistory,
+  subframes: parseSubframes,
+  response: parseResponse,
+  guide: parseGuideMarks,
+  recovered: parseRecovery,
+  retry: parseRetryRecord,
+  diagnosis: parseDiagnosis,
+  limits: parseLimits,
+  evidenceCache: parseEvidenceCache,
+  settings: (raw) => pickSettings(raw, undefined),
+  consent: validateConsent,
+};
+
+/** Every string in a value, for the size checks. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+describe('storage written by 0.1.0', () => {
+  it('every per-tab record reads back as a valid record with the same content', () => {
+    for (const tab of [1, 2, 3]) expect(parseIncident(session[`incident:${tab}`]), `incident:${tab}`).toBeDefined();
+    // Nothing is lost on the way: the validators keep every field 0.1.0 wrote (credentials aside).
+    expect(parseIncident(session['incident:2'])).toEqual(session['incident:2']);
+    expect(parseIncident(session['incident:3'])).toEqual(session['incident:3']);
+    expect(parseRetryRecord(session['retry:https://down.example'])).toEqual(session['retry:https://down.example']);
+    expect(parseRecovery(session['recovered:5'])).toEqual(session['recovered:5']);
+    expect(parseResponse(session['response:3'])).toEqual(session['response:3']);
+    expect(parseGuideMarks(session['guide:1'])).toEqual(session['guide:1']);
+    expect(parseSubframes(session['subframes:1'])).toEqual(session['subframes:1']);
+    expect(parseDiagnosis(session['diagnosis:1'])).toEqual(session['diagnosis:1']);
+  });
+
+  it('user name and password are not kept', () => {
+    const raw = session['incident:1'] as Incident;
+    expect(raw.url).toContain('user:secret@'); // as 0.1.0 stored it
+    const incident = parseIncident(raw)!;
+    expect(incident.url).toBe('https://shop.example/cart?session=abc');
+    expect({ ...incident, url: raw.url }).toEqual(raw);
+    const retry = parseRetryRecord(session['retry:https://shop.example'])!;
+    expect(retry.probeUrl).toBe('https://shop.example/cart?session=abc');
+    expect(retry.tabs).toEqual([1, 4]);
+  });
+
+  it('history keeps every entry, cut to origin + path, newest first', () => {
+    const raw = local.history as Incident[];
+    const history = parseHistory(raw);
+    expect(history).toHaveLength(raw.length);
+    expect(history.map((i) => i.time)).toEqual(raw.map((i) => i.time));
+    for (const entry of history) {
+      expect(entry.url.length).toBeLessThanOrEqual(HISTORY_URL_MAX);
+      expect(entry.url).not.toMatch(/[?#@]/);
+    }
+    expect(raw.some((i) => i.url.length > 60_000)).toBe(true);
+  });
+
+  it('settings and consent are kept', () => {
+    expect(pickSettings(undefined, (v010.sync as Record<string, unknown>).settings)).toEqual(v010.sync.settings);
+    // 0.1.0 had no connectivity source (its baseline ran unasked): it reads as not agreed.
+    expect(validateConsent(local.consent)).toEqual({ connectivity: false, ...(local.consent as object) });
+  });
+
+  it('migrates to the current schema once', () => {
+    const migration = migrateLocal(local);
+    expect(migration.set.schema).toBe(SCHEMA_VERSION);
+    expect(migration.set.history).toEqual(parseHistory(local.history));
+    expect(JSON.stringify(migration.set.history).length).toBeLessThan(JSON.stringify(local.history).length / 10);
+    expect(migrateLocal({ ...local, ...migration.set })).toEqual({ set: {}, remove: [] });
+    // A newer version's storage is left alone; an unreadable version is migrated again.
+    expect(migrateLocal({ schema: SCHEMA_VERSION + 1, history: 'x' })).toEqual({ set: {}, remove: [] });
+    expect(migrateLocal({ schema: 'two', history: 'x' })).toEqual({ set: { schema: SCHEMA_VERSION }, remove: ['history'] });
+  });
+});
+
+const GARBAGE: unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  NaN,
+  Infinity,
+  '',
+  'x'.repeat(1_000_000),
+  true,
+  [],
+  [null, 1, 'x', {}],
+  {},
+  { kind: 'http' },
+  Object.create(null),
+  JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1}'),
+  new Date(0),
+];
+
+describe('garbage in storage', () => {
+  it.each(Object.keys(readers))('%s: never throws, gives a valid value or absent', (name) => {
+    const read = readers[name]!;
+    for (const raw of GARBAGE) {
+      const value = read(raw);
+      if (value === undefined) continue;
+      // A value that came back is itself valid: reading it again changes nothing.
+      expect(read(value)).toEqual(value);
+      for (const s of strings(value)) expect(s.length).toBeLessThanOrEqual(SESSION_URL_MAX);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  /** Each 0.1.0 record with one field missing, of the wrong type, or oversized. */
+  function* mutations(record: Record<string, unknown>): Generator<[string, Record<string, unknown>]> {
+    for (const field of Object.keys(record)) {
+      const { [field]: _gone, ...without } = record;
+      yield [`${field} missing`, without];
+      for (const bad of [null, 42, 'x'.repeat(100_000), [], { nested: true }, -1, true]) yield [`${field} = ${String(bad).slice(0, 10)}`, { ...record, [field]: bad }];
+    }
+  }
+
+  const records: Array<[string, (raw: unknown) => unknown, unknown]> = [
+    ['incident', parseIncident, session['incident:1']],
+    ['retry', parseRetryRecord, session['retry:https://shop.example']],
+    ['recovery', parseRecovery, session['recovered:5']],
+    ['response', parseResponse, session['response:3']],
+    ['diagnosis', parseDiagnosis, session['diagnosis:1']],
+    ['evidence', parseEvidence, (session['diagnosis:1'] as { evidence: unknown[] }).evidence[6]],
+  ];
+
+  it.each(records)('%s: a field missing, mistyped or oversized gives a valid record or absent', (_name, read, record) => {
+    let absent = 0;
+    for (const [what, raw] of mutations(record as Record<string, unknown>)) {
+      const value = read(raw);
+      if (value === undefined) {
+        absent++;
+        continue;
+      }
+      expect(read(value), what).toEqual(value);
+      for (const s of strings(value)) expect(s.length, what).toBeLessThanOrEqual(SESSION_URL_MAX);
+    }
+    expect(absent).toBeGreaterThan(0);
+  });
+
+  it('a history entry with a bad time is dropped, the others stay', () => {
+    const good = parseHistory(local.history);
+    const bad = [{ ...good[0], time: 'yesterday' }, ...good.slice(1), { ...good[0], time: null }, 'x', null];
+    expect(parseHistory(bad)).toEqual(good.slice(1));
+  });
+
+  it('a retry record filed under another origin, or with a schedule for another, is absent', () => {
+    const record = session['retry:https://shop.example'] as Record<string, unknown>;
+    expect(parseRetryRecord({ ...record, origin: 'https://shop.example/cart' })).toBeUndefined();
+    expect(parseRetryRecord({ ...record, origin: 'https://other.example' })).toBeUndefined();
+  });
+
+  it('the evidence cache keeps only entries filed under their own check', () => {
+    const evidence = (session['diagnosis:1'] as { evidence: unknown[] }).evidence[6] as { check: string };
+    const cache = { [`${evidence.check}|shop.example`]: { evidence, storedAt: 5 }, 'archive|shop.example': { evidence, storedAt: 5 } };
+    expect(Object.keys(parseEvidenceCache(cache))).toEqual([`${evidence.check}|shop.example`]);
+  });
+
+  it('a stored link must be https (status page, archive)', () => {
+    const archive = (session['diagnosis:1'] as { evidence: Array<{ check: string }> }).evidence.find((e) => e.check === 'archive')!;
+    expect(parseEvidence(archive)).toEqual(archive);
+    const outcome = (archive as unknown as { outcome: Record<string, unknown> }).outcome;
+    expect(parseEvidence({ ...archive, outcome: { ...outcome, snapshotUrl: 'javascript:alert(1)' } })).toBeUndefined();
+  });
+});
+
+describe('bounds', () => {
+  it('stored URLs lose user:pass@ and never exceed their cap', () => {
+    expect(storedUrl('https://u:p@shop.example:8443/a?b#c')).toBe('https://shop.example:8443/a?b#c');
+    expect(storedUrl('ftp://shop.example/')).toBeUndefined();
+    expect(storedUrl('javascript:alert(1)')).toBeUndefined();
+    const long = `https://flood.example/${'p'.repeat(70_000)}?q=1`;
+    expect(storedUrl(long)).toBeUndefined(); // beyond what any browser navigates to
+    const big = `https://flood.example/${'p'.repeat(60_000)}?q=1`;
+    expect(storedUrl(big)!.length).toBeLessThanOrEqual(SESSION_URL_MAX);
+    expect(storedUrl(big)).toMatch(/^https:\/\/flood\.example\/p+$/);
+    expect(historyUrl('https://u:p@shop.example/cart?token=SECRET#x')).toBe('https://shop.example/cart');
+  });
+
+  it('history keeps the newest entries within its count and byte bounds', () => {
+    const entry = (i: number): Incident =>
+      classify({ kind: 'http', url: `https://s${i}.example/${'x'.repeat(400)}`, status: 502, headers: [{ name: 'server', value: 'nginx' }], time: 1000 + i })!;
+    const many = Array.from({ length: HISTORY_LIMIT + 300 }, (_, i) => entry(i)).reverse(); // newest first
+    const kept = parseHistory(many);
+    expect(kept[0]!.time).toBe(1000 + HISTORY_LIMIT + 299);
+    expect(kept.length).toBeLessThanOrEqual(HISTORY_LIMIT);
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(HISTORY_MAX_BYTES);
+    expect(boundHistory(kept, 10_000).length).toBeLessThan(kept.length);
+    // Given oldest first (hand-edited, or reordered), still the newest are kept.
+    expect(parseHistory([...many].reverse())[0]!.time).toBe(kept[0]!.time);
+  });
+
+  it('settings lists stay bounded and valid whatever was stored', () => {
+    const huge = { alwaysRetry: Array.from({ length: 5000 }, (_, i) => `h${i}.example`), neverRetry: 'x', panelHidden: [{}] };
+    const settings = validateSettings(huge);
+    expect(settings.alwaysRetry).toHaveLength(500);
+    expect(settings.alwaysRetry.at(-1)).toBe('h4999.example');
+  });
+});

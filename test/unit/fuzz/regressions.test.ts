@@ -1,0 +1,74 @@
+// Bugs the fuzz targets found, each pinned by the smallest input that showed it.
+import { describe, expect, it } from 'vitest';
+import { MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../../../src/core/headers';
+import { text } from '../../../src/core/validate';
+import { classify } from '../../../src/core/classify';
+import { isPrivateHost, webHost } from '../../../src/core/url';
+import { refuseOutside } from '../../../src/checks/evidence';
+import { sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
+import type { Observation } from '../../../src/shared/incident';
+import { fetchJson } from '../../../src/checks/http';
+import { parseStatusJson } from '../../../src/checks/status-page';
+import type { CheckContext } from '../../../src/checks/types';
+
+describe('fuzz regressions', () => {
+  it('bug: a header value cut at the size cap kept a trailing space, so picking it again changed it', () => {
+    const value = `${'a'.repeat(MAX_HEADER_VALUE - 1)} a`;
+    const picked = pickDiagnosticHeaders([{ name: 'server', value }]);
+    expect(picked.server).toBe('a'.repeat(MAX_HEADER_VALUE - 1));
+    expect(pickDiagnosticHeaders([{ name: 'server', value: picked.server }])).toEqual(picked);
+  });
+
+  it('bug: display text cut at its limit kept a trailing space, so cleaning it again changed it', () => {
+    expect(text('ab cd', 3)).toBe('ab');
+    expect(text(text('!     !', 6)!, 6)).toBe(text('!     !', 6));
+  });
+
+  it('bug: classify threw on a network error that is an object without a prototype', () => {
+    const obs = { kind: 'network', url: 'http://a.example/', error: Object.create(null), method: 'GET', time: 0 } as unknown as Observation;
+    expect(() => classify(obs)).not.toThrow();
+    expect(classify(obs)?.rawError).toBeUndefined();
+  });
+
+  it('bug: classify kept String() of a non-string network error, unbounded', () => {
+    const obs = { kind: 'network', url: 'http://a.example/', error: new Array(1000).fill('x'), time: 0 } as unknown as Observation;
+    expect(classify(obs)?.rawError).toBeUndefined();
+  });
+
+  it('bug: a private host with several trailing dots was classified public (a.local.., 10.0.0.1..)', () => {
+    for (const url of ['http://a.local../', 'http://10.0.0.1../', 'http://intranet.corp.../']) {
+      const host = webHost(url)!;
+      expect(isPrivateHost(host)).toBe(true);
+      expect(refuseOutside({ host })).toBe('private-host');
+    }
+  });
+
+  it('bug: a private address spelled with few parts and trailing dots was classified public (0.0.., 192.11022107..)', () => {
+    // The URL parser reads 0.0 as 0.0.0.0 and 192.11022107 as 192.168.52.27, but not with the extra dots.
+    for (const url of ['http://0.0../', 'http://192.11022107../', 'http://100.4194304.../', 'http://0x7f.1../']) {
+      expect(isPrivateHost(webHost(url)!)).toBe(true);
+    }
+    expect(isPrivateHost('93.184.216.34')).toBe(false);
+    expect(isPrivateHost('1.1..')).toBe(false); // 1.0.0.1: public, spelled oddly
+  });
+
+  it('bug: setting a policy for a host with surrounding spaces put it in both the always and the never list', () => {
+    const stored = validateSettings({ alwaysRetry: ['shop.example'] });
+    const next = withSitePolicy(stored, ' shop.example ', 'never');
+    expect(next.alwaysRetry).toEqual([]);
+    expect(next.neverRetry).toEqual(['shop.example']);
+    expect(sitePolicy(next, 'shop.example')).toBe('never');
+  });
+
+  it('bug: an outside answer with bytes that are not UTF-8 was silently repaired and believed', async () => {
+    const body = new Uint8Array([...Buffer.from('{"status":{"indicator":"none","description":"'), 0xc3, 0x28, 0xff, ...Buffer.from('"}}')]);
+    const ctx = { fetch: async () => new Response(body, { status: 200 }), now: Date.now } as unknown as CheckContext;
+    const result = await fetchJson(ctx, 'http://status.example/api/v2/status.json', {
+      maxBytes: 1024,
+      timeoutMs: 1000,
+      signal: new AbortController().signal,
+      parse: parseStatusJson,
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+});

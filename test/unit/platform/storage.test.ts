@@ -1,0 +1,202 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+import v010 from '../../fixtures/storage/0.1.0.json';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+// The diagnosis has its own tests; here it must never reach the network.
+vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
+
+const storage = await import('../../../src/platform/storage');
+const { handleFrameResponse } = await import('../../../src/background/detect');
+const { classify } = await import('../../../src/core/classify');
+const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings');
+const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/stored');
+type Incident = import('../../../src/shared/incident').Incident;
+
+const quotaError = (): Error => new Error('QUOTA_BYTES quota exceeded');
+
+/** Makes an area refuse writes that would take it over `bytes` (JSON of everything in it), as browsers do. */
+function limitArea(area: 'local' | 'session' | 'sync', bytes: number, perItem = Infinity): void {
+  const target = fakeBrowser.storage[area];
+  const set = target.set.bind(target);
+  vi.spyOn(target, 'set').mockImplementation(async (items: Record<string, unknown>) => {
+    const all = { ...(await target.get(null)), ...items };
+    for (const [key, value] of Object.entries(items)) if (key.length + JSON.stringify(value).length > perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    if (JSON.stringify(all).length > bytes) throw quotaError();
+    return set(items);
+  });
+}
+
+const incidentAt = (i: number, url = `https://s${i}.example/${'p'.repeat(300)}`): Incident =>
+  classify({ kind: 'http', url, status: 502, method: 'GET', headers: [{ name: 'server', value: 'nginx' }], time: 1_000_000 + i })!;
+
+beforeEach(() => {
+  vi.restoreAllMocks();
+  fakeBrowser.reset();
+  fakeBrowser.i18n.getMessage = ((key: string) => key) as typeof fakeBrowser.i18n.getMessage;
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
+describe('what 0.1.0 stored', () => {
+  beforeEach(async () => {
+    await fakeBrowser.storage.local.set(v010.local);
+    await fakeBrowser.storage.session.set(v010.session);
+    await fakeBrowser.storage.sync.set(v010.sync);
+  });
+
+  it('reads back through every reader', async () => {
+    expect((await storage.readIncident(1))?.url).toBe('https://shop.example/cart?session=abc');
+    expect((await storage.readIncident(2))?.kind).toBe('network');
+    expect((await storage.readIncident(3))?.kind).toBe('soft');
+    expect(await storage.readHistory()).toHaveLength(5);
+    expect(await storage.readSubframeFailures(1)).toHaveLength(2);
+    expect(await storage.readResponse(3)).toMatchObject({ status: 200 });
+    expect(await storage.readGuideMarks(1)).toEqual({ wait: 'done', 'clear-cache': 'failed' });
+    expect(await storage.readRecovery(5)).toMatchObject({ host: 'back.example', probes: 3 });
+    expect((await storage.allRetries()).map((r) => r.origin).sort()).toEqual(['https://down.example', 'https://shop.example']);
+    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [1, 4], probes: 1 });
+    expect((await storage.readDiagnosis(1))?.evidence).toHaveLength(7);
+    expect(await storage.readSettings()).toEqual(v010.sync.settings);
+    expect(await storage.readConsent()).toEqual({ connectivity: false, ...v010.local.consent });
+  });
+
+  it('is migrated: schema version stored, history cut to origin + path', async () => {
+    await storage.migrateStorage();
+    const local = await fakeBrowser.storage.local.get(null);
+    expect(local.schema).toBe(SCHEMA_VERSION);
+    for (const entry of local.history as Incident[]) expect(entry.url.length).toBeLessThanOrEqual(HISTORY_URL_MAX);
+    expect(JSON.stringify(local).length).toBeLessThan(10_000);
+    expect(await storage.readHistory()).toHaveLength(5);
+  });
+
+  it('forgetTab forgets every record of the tab and nothing else', async () => {
+    await storage.forgetTab(1);
+    await storage.forgetTab(3);
+    const keys = Object.keys(await fakeBrowser.storage.session.get(null)).sort();
+    expect(keys).toEqual(['incident:2', 'recovered:5', 'retry:https://down.example', 'retry:https://shop.example']);
+  });
+});
+
+describe('garbage in storage', () => {
+  it('every reader gives absent or a default, and the popup history never throws', async () => {
+    const junk = { kind: 'http', url: 42, time: 'yesterday', tabs: 'x', schedule: [], evidence: {}, host: {} };
+    const keys = ['incident:1', 'subframes:1', 'response:1', 'diagnosis:1', 'diagnosis:site', 'guide:1', 'recovered:1', 'retry:https://x.example', 'limits', 'evidence-cache'];
+    await fakeBrowser.storage.session.set(Object.fromEntries(keys.map((k) => [k, junk])));
+    await fakeBrowser.storage.local.set({ history: [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)], consent: 'yes', settings: [1], schema: {} });
+    await fakeBrowser.storage.sync.set({ settings: 'x'.repeat(1000) });
+    expect(await storage.readIncident(1)).toBeUndefined();
+    expect(await storage.readSubframeFailures(1)).toEqual([]);
+    expect(await storage.readResponse(1)).toBeUndefined();
+    expect(await storage.readDiagnosis(1)).toBeUndefined();
+    expect(await storage.readDiagnosis('site')).toBeUndefined();
+    expect(await storage.readGuideMarks(1)).toEqual({});
+    expect(await storage.readRecovery(1)).toBeUndefined();
+    expect(await storage.allRetries()).toEqual([]);
+    expect(await storage.readLimits()).toEqual({});
+    expect(await storage.readEvidenceCache()).toEqual({});
+    const history = await storage.readHistory();
+    expect(history.map((i) => i.host)).toEqual(['s2.example']);
+    for (const entry of history) expect(() => new Date(entry.time).toISOString()).not.toThrow(); // what the popup does
+    expect(await storage.readConsent()).toEqual({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
+    expect(await storage.readSettings()).toEqual(DEFAULT_SETTINGS);
+    await storage.migrateStorage();
+    expect((await fakeBrowser.storage.local.get('schema')).schema).toBe(SCHEMA_VERSION);
+  });
+});
+
+describe('a full storage area', () => {
+  it('history: trimmed and retried, the newest entry kept, never a throw', async () => {
+    limitArea('local', 60_000);
+    for (let i = 0; i < 200; i++) await storage.appendHistory(incidentAt(i));
+    const history = await storage.readHistory();
+    expect(history[0]!.time).toBe(1_000_199);
+    expect(history.length).toBeGreaterThan(10);
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThanOrEqual(60_000);
+  });
+
+  it('record() keeps working after the local quota is hit (no history, still an incident and a schedule)', async () => {
+    limitArea('local', 2_000);
+    const tabs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const tab = await fakeBrowser.tabs.create({ url: `https://s${i}.example/${'p'.repeat(600)}` });
+      tabs.push(tab.id!);
+      await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: Date.now() });
+    }
+    for (const [i, tabId] of tabs.entries()) {
+      expect((await storage.readIncident(tabId))?.status).toBe(502);
+      expect(await storage.readRetry(`https://s${i}.example`)).toMatchObject({ tabs: [tabId] });
+    }
+  });
+
+  it('session: caches and diagnoses make room for what detection needs', async () => {
+    await fakeBrowser.storage.session.set({ 'evidence-cache': { junk: 'x'.repeat(50_000) }, 'diagnosis:9': { junk: 'y'.repeat(20_000) } });
+    limitArea('session', 60_000);
+    await storage.writeIncident(1, incidentAt(1));
+    expect(await storage.readIncident(1)).toBeDefined();
+    expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['incident:1']);
+  });
+
+  it('a diagnosis that cannot be saved does not throw', async () => {
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(quotaError());
+    const record: import('../../../src/shared/diagnosis').DiagnosisRecord = {
+      host: 'a.example',
+      startedAt: 1,
+      outside: false,
+      evidence: [],
+      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+      done: true,
+    };
+    await expect(storage.writeDiagnosis(1, record)).resolves.toBeUndefined();
+    await expect(storage.writeIncident(1, incidentAt(1))).rejects.toThrow(/quota/);
+  });
+});
+
+describe('settings', () => {
+  const many = (n: number, prefix: string): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}.example`);
+
+  it('beyond one sync item (8 KB) the local copy is read, never the stale sync copy', async () => {
+    limitArea('sync', 100_000, 8192);
+    await storage.writeSettings({ ...DEFAULT_SETTINGS, neverRetry: ['first.example'] });
+    expect((await fakeBrowser.storage.sync.get('settings')).settings).toBeDefined();
+    const big = { ...DEFAULT_SETTINGS, neverRetry: many(400, 'never-'), panelHidden: many(100, 'hidden-') };
+    await storage.writeSettings(big);
+    expect(await storage.readSettings()).toEqual(big);
+    // And a later small change is read too (sync accepts it again).
+    await storage.writeSettings({ ...big, neverRetry: ['only.example'] });
+    expect((await storage.readSettings()).neverRetry).toEqual(['only.example']);
+  });
+
+  it('a newer copy synced from another device wins over this one', async () => {
+    await storage.writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false });
+    const local = (await fakeBrowser.storage.local.get('settings')).settings as { savedAt: number };
+    await fakeBrowser.storage.sync.set({ settings: { ...DEFAULT_SETTINGS, giveUpMinutes: 120, savedAt: local.savedAt + 1000 } });
+    expect(await storage.readSettings()).toMatchObject({ autoRetry: true, giveUpMinutes: 120 });
+  });
+
+  it('works without sync (disabled, or a temporary Firefox profile)', async () => {
+    vi.spyOn(fakeBrowser.storage.sync, 'get').mockRejectedValue(new Error('sync is disabled'));
+    vi.spyOn(fakeBrowser.storage.sync, 'set').mockRejectedValue(new Error('sync is disabled'));
+    await storage.writeSettings({ ...DEFAULT_SETTINGS, alwaysRetry: ['a.example'] });
+    expect((await storage.readSettings()).alwaysRetry).toEqual(['a.example']);
+  });
+
+  it('0.1.0 copies without a time: the local one if it is too big to have been synced, else the sync one', async () => {
+    const small = { ...DEFAULT_SETTINGS, neverRetry: ['synced.example'] };
+    await fakeBrowser.storage.sync.set({ settings: small });
+    await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, neverRetry: ['stale.example'] } });
+    expect((await storage.readSettings()).neverRetry).toEqual(['synced.example']);
+    const big = { ...DEFAULT_SETTINGS, neverRetry: many(450, 'local-') };
+    await fakeBrowser.storage.local.set({ settings: big });
+    expect(await storage.readSettings()).toEqual(big);
+  });
+
+  it('hiding the panel on a site is kept when other settings are saved', async () => {
+    await storage.writeSettings(withPanelHidden(DEFAULT_SETTINGS, 'My_Host.Example.'));
+    const saved = await storage.readSettings();
+    expect(saved.panelHidden).toEqual(['my_host.example']);
+    // What the options page saves: its form's fields over what is stored.
+    await storage.writeSettings({ ...saved, autoRetry: false, alwaysRetry: ['a.example'] });
+    expect(await storage.readSettings()).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
+  });
+});
