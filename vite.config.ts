@@ -1,7 +1,25 @@
 import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import source from './manifest.json' with { type: 'json' };
-import { manifestFor, type TargetBrowser } from './scripts/manifest.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+import { manifestFor, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
+
+/** After crxjs wrote manifest.json: the injected panel is not web-accessible (scripts/manifest.ts). */
+const panelNotWebAccessible: Plugin = {
+  name: 'downcheck:panel-not-web-accessible',
+  enforce: 'post',
+  writeBundle: {
+    sequential: true,
+    order: 'post',
+    handler(options) {
+      const file = join(options.dir ?? '', 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      writeFileSync(file, `${JSON.stringify(withoutInjectedScripts(manifest), null, 2)}\n`);
+    },
+  },
+};
 
 export default defineConfig(({ mode }) => {
   const browser: TargetBrowser = mode === 'firefox' ? 'firefox' : 'chrome';
@@ -21,6 +39,6 @@ export default defineConfig(({ mode }) => {
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
-    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest }) as never, browser })],
+    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest }) as never, browser }), panelNotWebAccessible],
   };
 });
