@@ -19,7 +19,7 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
-import { isTabInForeground, reloadTab, reopenTab } from '../platform/tabs';
+import { getTab, isTabInForeground, reloadTab, reopenTab } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
 
@@ -200,9 +200,12 @@ async function bringBack(record: RetryRecord): Promise<void> {
     const incident = await readIncident(tabId);
     await writeRecovery(tabId, { url: incident?.url ?? record.probeUrl, host, at, downSince: record.schedule.startedAt, probes: record.probes });
     const foreground = await isTabInForeground(tabId);
+    // Notification centres keep what they were shown: a private window's site is never named there.
+    const incognito = (await getTab(tabId))?.incognito !== false;
     if (!(await reopenTab(tabId, incident?.url ?? record.probeUrl))) continue;
     if (!foreground) {
-      await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, t({ key: 'notify_back_title', subs: [host] }), t('notify_back_body')).catch(report);
+      const title = incognito ? t('notify_back_title_private') : t({ key: 'notify_back_title', subs: [host] });
+      await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, title, t('notify_back_body')).catch(report);
     }
   }
 }
