@@ -33,6 +33,8 @@ interface State {
   retry?: RetryRecord;
   recovery?: Recovery;
   policy: SitePolicy;
+  /** The tab is in a private window (some steps are not offered there). */
+  incognito?: boolean;
 }
 
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
@@ -64,6 +66,7 @@ async function load(): Promise<State> {
   ]);
   return {
     tabId: tab.id,
+    incognito: tab.incognito,
     isWeb,
     incident,
     retry,
@@ -84,7 +87,7 @@ async function render(): Promise<void> {
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   const guideEl =
     state.incident && state.tabId !== undefined
-      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, ...guideExtras(state.diagnosis), retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
+      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, incognito: state.incognito !== false, ...guideExtras(state.diagnosis), retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
       : null;
   app.replaceChildren(
     h('header', { class: 'brand' }, h('img', { src: '/icons/icon-32.png', alt: '', width: '20', height: '20' }), h('h1', {}, t('extName'))),
