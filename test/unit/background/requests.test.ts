@@ -17,3 +17,19 @@ describe("clear this site's data", () => {
     expect(removed).not.toHaveBeenCalled();
   });
 });
+
+describe('"don\'t show on this site" from a private window', () => {
+  it('closes the panel but writes nothing that outlives the session', async () => {
+    const { handlePanelRequest } = await import('../../../src/background/panel');
+    const { writeIncident } = await import('../../../src/platform/storage');
+    const { classify } = await import('../../../src/core/classify');
+    const url = 'https://secret-clinic.example/';
+    const tab = await fakeBrowser.tabs.create({ url });
+    await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], time: Date.now() })!);
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
+    expect(await handlePanelRequest({ type: 'panel-hide-site' } as never, tab.id!)).toEqual({ hidden: true });
+    const kept = JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
+    expect(kept).not.toContain('secret-clinic');
+  });
+});
