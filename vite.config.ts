@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import source from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
@@ -34,11 +35,19 @@ export default defineConfig(({ mode }) => {
       target: browser === 'firefox' ? 'firefox128' : 'chrome120',
       minify: true,
       sourcemap: false,
-      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots).
-      rollupOptions: { input: { 'panel-preview': 'src/panel/preview.html' } },
+      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots)
+      // and the history page (opened from the popup and the settings).
+      rollupOptions: {
+        input: { 'panel-preview': 'src/panel/preview.html', history: 'src/history/index.html' },
+        // Reproducible builds (scripts/repro-check.mjs): the hash of a script entry that imports a `?iife` file is
+        // computed before crxjs fills in that file's name, from an id holding the checkout's absolute path, so
+        // the same sources gave another name in another folder. Script entries keep their plain name instead.
+        // (Rolldown names entries that plugins emit, like these, with chunkFileNames.)
+        output: { chunkFileNames: (chunk) => (chunk.isEntry && /\.[cm]?[jt]s$/.test(chunk.facadeModuleId ?? '') ? 'assets/[name].js' : 'assets/[name]-[hash].js') },
+      },
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
-    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest }) as never, browser }), panelNotWebAccessible],
+    plugins: [crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser }), panelNotWebAccessible],
   };
 });

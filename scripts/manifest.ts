@@ -31,12 +31,25 @@ export function withoutInjectedScripts(bundled: Json, prefix = 'src/panel/'): Js
 const withDetection = (permissions: string[], webRequest: boolean): string[] =>
   webRequest ? permissions.map((p) => (p === 'webNavigation' ? 'webRequest' : p)) : permissions;
 
+/** What both stores accept as a version: one to four dot-separated integers, no leading zeros, no suffix. */
+export const isManifestVersion = (v: unknown): v is string =>
+  typeof v === 'string' && /^(0|[1-9]\d{0,8})(\.(0|[1-9]\d{0,8})){0,3}$/.test(v);
+
 /**
  * `webRequest`: detect with webRequest instead of webNavigation. Always so for Firefox; for
  * Chrome only in the benchmark's build of the design the shipped Chrome build left behind.
+ * `version`: package.json's, the one place the version is written (manifest.json has none).
  */
-export function manifestFor(browser: TargetBrowser, source: Json, { webRequest = browser === 'firefox' }: { webRequest?: boolean } = {}): Json {
+export function manifestFor(
+  browser: TargetBrowser,
+  source: Json,
+  { webRequest = browser === 'firefox', version }: { webRequest?: boolean; version?: string } = {},
+): Json {
   const manifest: Json = structuredClone(source);
+  if (version !== undefined) {
+    if (!isManifestVersion(version)) throw new Error(`"${version}" is not a version both stores accept (1 to 4 dot-separated integers)`);
+    manifest.version = version;
+  }
   manifest.permissions = withDetection((manifest.permissions as string[] | undefined) ?? [], webRequest);
   if (browser === 'chrome') return manifest;
 

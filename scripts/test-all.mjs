@@ -51,9 +51,15 @@ const npx = (bin, ...args) => ['npx', ['--no-install', bin, ...args]];
 run('typecheck', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json'));
 run('lint', ...npx('eslint', '.', '--max-warnings=0'));
 run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'), { count: vitestCount });
-run('build:chrome', 'npm', ['run', '--silent', 'build:chrome']);
-run('build:firefox', 'npm', ['run', '--silent', 'build:firefox']);
-run('web-ext-lint', ...npx('web-ext', 'lint', '--source-dir', 'dist/firefox', '--no-config-discovery', '--output', 'json', '--self-hosted'), { count: webExtLintCount });
+// Both production builds, zipped as the stores get them (artifacts/); the e2e suite loads these packages unzipped.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+run('package', 'node', ['scripts/package.mjs']);
+run('chrome-store-check', 'node', ['scripts/chrome-store-check.mjs', `artifacts/downcheck-${version}-chrome.zip`]);
+const firefoxZip = `artifacts/downcheck-${version}-firefox.zip`;
+run('web-ext-lint', ...npx('web-ext', 'lint', '--source-dir', firefoxZip, '--no-config-discovery', '--output', 'json', '--self-hosted'), { count: webExtLintCount });
+// Quick mode: BUILDING.md's commands on the unpacked source zip, `npm ci` replaced by this checkout's node_modules
+// (no network in tests); `npm run test:repro` runs `npm ci` too.
+run('reproducible', 'node', ['scripts/repro-check.mjs']);
 run('e2e', 'node', ['test/e2e/run.mjs'], { count: nodeTestCount });
 
 console.log(`\n${summary.join('\n')}`);

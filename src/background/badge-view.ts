@@ -3,10 +3,15 @@ import { clearBadge, showBadge } from '../platform/badge';
 import { t } from '../platform/i18n';
 import { readIncident, readRetry } from '../platform/storage';
 import { originOf } from '../core/url';
+import type { Incident } from '../shared/incident';
 
 /** Draws the tab's badge from what storage says: the incident and, if any, its origin's retry. */
 export async function refreshBadge(tabId: number): Promise<void> {
-  const incident = await readIncident(tabId);
+  await drawBadge(tabId, await readIncident(tabId));
+}
+
+/** The same, for a caller that holds the incident it just stored (none: the badge is cleared). */
+export async function drawBadge(tabId: number, incident: Incident | undefined): Promise<void> {
   if (!incident) {
     await clearBadge(tabId).catch(() => undefined); // the tab may be gone
     return;

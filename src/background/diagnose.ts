@@ -15,6 +15,7 @@ import { isOnline } from '../platform/connectivity';
 import { readConsent } from '../platform/consent';
 import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
+import { backgroundFetch } from '../platform/fetch-limit';
 import {
   readEvidenceCache,
   readIncident,
@@ -47,7 +48,7 @@ function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCach
     };
     return {
       limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
-      cache: new EvidenceCache({ now: Date.now, state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
+      cache: new EvidenceCache({ now: () => Date.now(), state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
     };
   });
   outsideState.catch(() => (outsideState = undefined));
@@ -68,7 +69,13 @@ export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord |
   return run('site', url, undefined, true, async () => true);
 }
 
-async function run(key: number | 'site', url: string, incident: Incident | undefined, outside: boolean, stillCurrent: () => Promise<boolean>): Promise<DiagnosisRecord | undefined> {
+async function run(
+  key: number | 'site',
+  url: string,
+  incident: Incident | undefined,
+  outside: boolean,
+  stillCurrent: () => Promise<boolean>,
+): Promise<DiagnosisRecord | undefined> {
   const origin = originOf(url);
   const host = webHost(url);
   if (!origin || !host) return undefined;
@@ -86,7 +93,8 @@ async function run(key: number | 'site', url: string, incident: Incident | undef
     url,
     ...(incident ? { incident } : {}),
     ...(incident?.ip ? { browserIp: incident.ip } : {}),
-    fetch: globalThis.fetch,
+    // Under the global limit on background requests in flight, like the retry probes.
+    fetch: backgroundFetch,
     endpoints: DEFAULT_ENDPOINTS,
     now: Date.now,
     limiter,

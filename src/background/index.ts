@@ -7,28 +7,21 @@ import { onConnectivityChanged } from '../platform/connectivity';
 import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
-import { DETECTION, onFrameError, onFrameResponse } from '../platform/requests';
-import { onNavigationError, onPageLoaded } from '../platform/navigation';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { migrateStorage } from '../platform/storage';
-import { handleFrameError, handleFrameResponse, handleNavigationError, handlePageLoaded, handleTabChange, handleTabRemoved } from './detect';
+import { handleTabChange, handleTabRemoved } from './record';
+import { detection } from './detection';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
 import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
-if (DETECTION === 'webRequest') {
-  onFrameResponse((r) => void handleFrameResponse(r).catch(report('response')));
-  onFrameError((e) => void handleFrameError(e).catch(report('error')));
-} else {
-  onPageLoaded((load) => void handlePageLoaded(load).catch(report('page')));
-  onNavigationError((e) => void handleNavigationError(e).catch(report('error')));
-}
+detection.start(report);
 // "Am I online?" without asking anyone: when other sites last answered (by bucket, never by name).
 onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability')));
-onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab).catch(report('tab change')));
+onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, detection).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onAlarm((name) => {
   if (name.startsWith(ALARM_PREFIX)) void probeOrigin(name.slice(ALARM_PREFIX.length)).catch(report('alarm'));
@@ -39,7 +32,12 @@ onNotificationClicked((id) => {
   const tabId = Number(id.slice(RECOVERED_NOTIFICATION_PREFIX.length));
   if (Number.isInteger(tabId)) void focusTab(tabId).then(() => clearNotification(id)).catch(report('notification'));
 });
-serveRequests({ page: handleRequest, panel: handlePanelRequest });
+serveRequests({
+  page: handleRequest,
+  panel: handlePanelRequest,
+  // Only a strategy that registered the status read (Chrome builds) accepts its reports.
+  ...(detection.pageStatus ? { pageStatus: (s) => void detection.pageStatus!(s).catch(report('page status')) } : {}),
+});
 onInstalled((reason) => {
   // The first-run page asks, in plain words and per source, which outside services may be asked.
   if (reason === 'install') void openWelcome().catch(report('welcome'));

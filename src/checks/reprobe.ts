@@ -8,7 +8,7 @@
  */
 import { answerKind } from '../core/verdict';
 import { describeUrl, reprobeTarget } from '../core/url';
-import { parseRetryAfter } from '../core/retry-after';
+import { quietUntil } from '../core/quiet';
 import { fetchStatus, timeLeft } from './http';
 import { noEvidence } from './evidence';
 import type { Check, CheckContext, EvidenceFor } from './types';
@@ -27,11 +27,13 @@ export const reprobeCheck: Check = {
     const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
     const recent = ctx.incident?.reprobe;
     if (recent && ctx.now() - recent.at >= 0 && ctx.now() - recent.at <= REPROBE_REUSE_MS) return answered(recent.status, recent.redirected, ctx.incident?.retryAfter, 0);
-    // The server asked not to be asked again before its Retry-After: honour it here too.
-    const wait = parseRetryAfter(ctx.incident?.retryAfter, ctx.now());
-    if (wait !== undefined && wait > 0) return noEvidence('reprobe', 'rate-limited', 0);
+    // A site that asked for quiet (503/429, its Retry-After) is not asked again before that (core/quiet).
+    const incident = ctx.incident;
+    const quiet = incident ? quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) : 0;
+    if (quiet > ctx.now()) return noEvidence('reprobe', 'rate-limited', 0);
     const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
-    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'follow' });
+    // Never follows a redirect (it could point anywhere, a device on the visitor's network included): a redirect already says the site answers.
+    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'manual' });
     const ms = ctx.now() - started;
     if (!result.ok) {
       if (result.reason === 'aborted') return noEvidence('reprobe', 'aborted', ms);

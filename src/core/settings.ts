@@ -114,10 +114,10 @@ export const SYNC_ITEM_BYTES = 8192;
  * synced (0.1.0 wrote it because the sync write had failed), the sync copy otherwise (what 0.1.0 read).
  */
 export function pickSettings(local: unknown, synced: unknown): Settings {
-  const savedAt = (raw: unknown): number =>
-    raw && typeof raw === 'object' && typeof (raw as { savedAt?: unknown }).savedAt === 'number' && Number.isFinite((raw as { savedAt: number }).savedAt)
-      ? (raw as { savedAt: number }).savedAt
-      : -1;
+  const savedAt = (raw: unknown): number => {
+    const at = raw && typeof raw === 'object' ? (raw as { savedAt?: unknown }).savedAt : undefined;
+    return typeof at === 'number' && Number.isFinite(at) ? at : -1;
+  };
   const present = (raw: unknown): boolean => raw !== null && typeof raw === 'object' && !Array.isArray(raw);
   if (!present(synced)) return validateSettings(local);
   if (!present(local)) return validateSettings(synced);

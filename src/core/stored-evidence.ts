@@ -28,7 +28,8 @@ import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } fro
 
 const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 const REASONS: readonly NoEvidenceReason[] = [
-  'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network', 'not-consented', 'private-host', 'aborted', 'not-applicable',
+  'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network',
+  'not-consented', 'private-host', 'aborted', 'not-applicable',
 ];
 const MAX_TIME = 8.64e15;
 const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
@@ -42,10 +43,11 @@ function withOptional<T extends object>(out: T, fields: Record<string, unknown>)
   return out;
 }
 
-function https(value: unknown): string | undefined {
+/** A link the popup may show: http(s) only (never `javascript:` or `data:`), at most 2 KB. */
+function link(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2048) return undefined;
   try {
-    return new URL(value).protocol === 'https:' ? value : undefined;
+    return ['https:', 'http:'].includes(new URL(value).protocol) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -82,7 +84,8 @@ function connectivity(o: Record<string, unknown>): ConnectivityOutcome | undefin
 }
 
 function gateway(o: Record<string, unknown>): GatewayOutcome | undefined {
-  const failed = oneOf(o.failed, ['gateway-to-origin', 'origin', 'origin-dns', 'name-lookup', 'refused', 'your-connection', 'path'] as const);
+  const links = ['gateway-to-origin', 'origin', 'origin-dns', 'name-lookup', 'refused', 'your-connection', 'path'] as const;
+  const failed = oneOf(o.failed, links);
   if (o.kind !== 'link' || !failed || typeof o.siteAnswered !== 'boolean') return undefined;
   return withOptional<GatewayOutcome>(
     { kind: 'link', failed, siteAnswered: o.siteAnswered },
@@ -159,7 +162,7 @@ function vantage(o: Record<string, unknown>): VantageOutcome | undefined {
 function statusPage(o: Record<string, unknown>): StatusPageOutcome | undefined {
   if (o.kind === 'no-page') return { kind: 'no-page' };
   const page = short(o.page);
-  const pageUrl = https(o.pageUrl);
+  const pageUrl = link(o.pageUrl);
   const found = oneOf(o.found, ['known', 'discovered'] as const);
   const indicator = oneOf(o.indicator, ['none', 'minor', 'major', 'critical', 'maintenance'] as const);
   const description = text(o.description, 200);
@@ -169,7 +172,7 @@ function statusPage(o: Record<string, unknown>): StatusPageOutcome | undefined {
 
 function archive(o: Record<string, unknown>): ArchiveOutcome | undefined {
   if (o.kind === 'not-archived') return { kind: 'not-archived' };
-  const snapshotUrl = https(o.snapshotUrl);
+  const snapshotUrl = link(o.snapshotUrl);
   const timestamp = token(o.timestamp, /^\d{14}$/, 14);
   const date = token(o.date, /^\d{4}-\d{2}-\d{2}$/, 10);
   return o.kind === 'archived' && snapshotUrl && timestamp && date ? { kind: 'archived', snapshotUrl, timestamp, date } : undefined;
@@ -202,7 +205,8 @@ export function parseEvidence(value: unknown): Evidence | undefined {
 
 function parseVerdict(value: unknown): Verdict | undefined {
   if (!isRecord(value)) return undefined;
-  const kind = oneOf(value.kind, ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as const);
+  const kinds = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'];
+  const kind = oneOf(value.kind, kinds as readonly Verdict['kind'][]);
   const confidence = oneOf(value.confidence, ['low', 'medium', 'high'] as const);
   const reasons = arrayOf(value.reasons, parseMsg, 20);
   return kind && confidence && reasons ? { kind, confidence, reasons } : undefined;
@@ -219,7 +223,8 @@ export function parseDiagnosis(value: unknown): DiagnosisRecord | undefined {
   const startedAt = time(value.startedAt);
   const evidence = arrayOf(value.evidence, parseEvidence, CHECKS.length * 2);
   const verdict = parseVerdict(value.verdict);
-  if (!host || startedAt === undefined || !evidence || !verdict || typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;
+  if (!host || startedAt === undefined || !evidence || !verdict) return undefined;
+  if (typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;
   return withOptional<DiagnosisRecord>(
     { host, startedAt, outside: value.outside, evidence, verdict, done: value.done },
     { incidentTime: time(value.incidentTime) },
@@ -256,16 +261,28 @@ export interface StoredCacheEntry {
 }
 
 export const EVIDENCE_CACHE_LIMIT = 200;
+export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
 
-/** The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is dropped. */
+/**
+ * The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is
+ * dropped; the newest entries are kept within EVIDENCE_CACHE_LIMIT and EVIDENCE_CACHE_MAX_BYTES.
+ */
 export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEntry> {
-  const out: Record<string, StoredCacheEntry> = {};
-  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT) ?? []) {
+  const valid: Array<[string, StoredCacheEntry]> = [];
+  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT * 2) ?? []) {
     if (!isRecord(entry) || key.length > 300) continue;
     const evidence = parseEvidence(entry.evidence);
     const storedAt = time(entry.storedAt);
     if (!evidence || storedAt === undefined || !key.startsWith(`${evidence.check}|`)) continue;
-    out[key] = { evidence, storedAt };
+    valid.push([key, { evidence, storedAt }]);
+  }
+  valid.sort((a, b) => b[1].storedAt - a[1].storedAt);
+  const out: Record<string, StoredCacheEntry> = {};
+  let bytes = 2;
+  for (const [key, entry] of valid.slice(0, EVIDENCE_CACHE_LIMIT)) {
+    bytes += key.length + JSON.stringify(entry).length + 4;
+    if (bytes > EVIDENCE_CACHE_MAX_BYTES) break;
+    out[key] = entry;
   }
   return out;
 }

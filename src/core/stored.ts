@@ -37,10 +37,11 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered';
+/** `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now". */
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered'];
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft', 'consent-asked'];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
@@ -88,7 +89,9 @@ export function historyUrl(raw: unknown): string | undefined {
   const url = storedUrl(raw, Number.MAX_SAFE_INTEGER);
   if (!url) return undefined;
   const { origin, pathname } = new URL(url);
-  return (origin + pathname).slice(0, HISTORY_URL_MAX);
+  // Parsed again after the cut: a cut that ends in `/.` or `/..` would otherwise change on every read.
+  const cut = new URL((origin + pathname).slice(0, HISTORY_URL_MAX));
+  return cut.origin + cut.pathname;
 }
 
 // ── small parsers ───────────────────────────────────────────────────────────────────────────
@@ -115,7 +118,8 @@ function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }
 
 const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const PLATFORM_IDS: readonly PlatformId[] = [
-  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx',
+  'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
 ];
 
 const INCIDENT_FIELDS = {
@@ -144,7 +148,8 @@ function parseReprobe(value: unknown): Reprobe | undefined {
   if (!isRecord(value)) return undefined;
   const status = intIn(value.status, 0, 999);
   const at = time(value.at);
-  return status !== undefined && typeof value.redirected === 'boolean' && at !== undefined ? { status, redirected: value.redirected, at } : undefined;
+  if (status === undefined || typeof value.redirected !== 'boolean' || at === undefined) return undefined;
+  return { status, redirected: value.redirected, at };
 }
 
 function parseHeaders(value: unknown): Record<string, string> {
@@ -171,10 +176,23 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
   const method = token(value.method, /^[A-Z]{1,16}$/, 16);
   const at = time(value.time);
   const badge = text(value.badge, 8);
-  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method || at === undefined || badge === undefined) return undefined;
-  if (typeof value.retryable !== 'boolean') return undefined;
+  if (!kind || !url || !h || !meaning || !explanation || !severity || !fault || !method) return undefined;
+  if (at === undefined || badge === undefined || typeof value.retryable !== 'boolean') return undefined;
   return optional<Incident>(
-    { kind, url, host: h.toLowerCase(), meaning, explanation, severity, retryable: value.retryable, fault, headers: parseHeaders(value.headers), method, time: at, badge },
+    {
+      kind,
+      url,
+      host: h.toLowerCase(),
+      meaning,
+      explanation,
+      severity,
+      retryable: value.retryable,
+      fault,
+      headers: parseHeaders(value.headers),
+      method,
+      time: at,
+      badge,
+    },
     {
       status: intIn(value.status, 0, 999),
       netError: oneOf(value.netError, NET_ERRORS),
@@ -247,6 +265,11 @@ export function parseResponse(value: unknown): ResponseNote | undefined {
   return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
 }
 
+/** When a tab's last soft incidents were recorded (epoch ms; core/soft-limit.ts rate-limits them). */
+export const SOFT_TIMES_LIMIT = 10;
+
+export const parseSoftTimes = (value: unknown): number[] => arrayOf(value, time, SOFT_TIMES_LIMIT) ?? [];
+
 /** The visitor's done/didn't-help marks on guide steps, per tab. */
 export type GuideMarks = Record<string, 'done' | 'failed'>;
 
@@ -280,7 +303,7 @@ const SCHEDULE_FIELDS = {
   origin: true, startedAt: true, attempt: true, nextAt: true, notBefore: true, pausedOfflineSince: true, giveUpAt: true,
 } as const satisfies Record<keyof RetrySchedule, true>;
 const RETRY_FIELDS = {
-  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true,
+  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true, recoveries: true, recoveredAt: true,
 } as const satisfies Record<keyof RetryRecord, true>;
 export const RETRY_FIELD_NAMES = [...Object.keys(RETRY_FIELDS), ...Object.keys(SCHEDULE_FIELDS).map((f) => `schedule.${f}`)];
 
@@ -307,15 +330,25 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const probeUrl = storedUrl(value.probeUrl);
   const tabs = arrayOf(value.tabs, tabId, MAX_TABS);
   const schedule = parseSchedule(value.schedule, origin);
-  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up'] as const);
+  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up', 'recovered', 'page-fails'] as const);
   const probes = intIn(value.probes, 0, 1_000_000);
   if (!probeUrl || !tabs || !schedule || !state || probes === undefined) return undefined;
   const record: RetryRecord = { origin, probeUrl, tabs: [...new Set(tabs)], schedule, state, probes };
   const last = value.lastProbe;
   const at = isRecord(last) ? time(last.at) : undefined;
   if (isRecord(last) && at !== undefined) {
-    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, { status: intIn(last.status, 0, 999), error: text(last.error, 256) });
+    const fields = {
+      status: intIn(last.status, 0, 999),
+      error: text(last.error, 256),
+      redirect: last.redirect === true ? (true as const) : undefined,
+      verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
+    };
+    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
   }
+  const recoveries = intIn(value.recoveries, 0, 1000);
+  const recoveredAt = time(value.recoveredAt);
+  if (recoveries !== undefined) record.recoveries = recoveries;
+  if (recoveredAt !== undefined) record.recoveredAt = recoveredAt;
   return record;
 }
 

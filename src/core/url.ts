@@ -97,11 +97,21 @@ function numericHost(host: string): string {
 export function isPrivateHost(hostInput: string): boolean {
   if (typeof hostInput !== 'string') return true;
   // Every trailing dot: the URL parser keeps `a.local..` and `10.0.0.1..` as they are.
-  const host = numericHost(hostInput.trim().toLowerCase().replace(/\.+$/, ''));
+  const host = hostInput.trim().toLowerCase().replace(/\.+$/, '');
+  const numeric = numericHost(host);
+  // Either reading being private is enough: the number reading only ever adds privacy.
+  return privateByRules(host) || (numeric !== host && privateByRules(numeric));
+}
+
+function privateByRules(host: string): boolean {
   if (host.length === 0) return true;
   if (host.startsWith('[') || host.includes(':')) return isPrivateIp(host);
-  // Anything that only looks like an IPv4 address and is not a canonical one fails closed.
-  if (IPV4_LIKE.test(host)) return normalizeIp(host) !== host || isPrivateIp(host);
+  if (IPV4_LIKE.test(host)) {
+    // Read as the browser would connect; a spelling even the URL parser refuses fails closed.
+    const read = numericHost(host);
+    // A single label stays private whatever number it reads as (an intranet name like `0100000000`).
+    return normalizeIp(read) !== read || isPrivateIp(read) || !host.includes('.');
+  }
   if (!host.includes('.')) return true; // single-label: intranet or localhost
   return PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix));
 }

@@ -1,5 +1,14 @@
 import { browser, type Runtime } from './browser';
-import { isMessage, isPanelMessage, type Message, type PanelMessage, type Reply, type RequestType, type Requests } from '../shared/messages';
+import { pageStatusFrom, type PageStatus } from './page-status-report';
+import {
+  isMessage,
+  isPanelMessage,
+  type Message,
+  type PanelMessage,
+  type Reply,
+  type RequestType,
+  type Requests,
+} from '../shared/messages';
 
 /** Sends a typed request to the background and unwraps its reply. */
 export async function request<T extends RequestType>(type: T, body: Requests[T]['request']): Promise<Requests[T]['response']> {
@@ -14,6 +23,8 @@ export interface Handlers {
   page(message: Message): Promise<unknown>;
   /** Requests from the panel injected into a failing tab; `tabId` comes from the browser, not the page. */
   panel(message: PanelMessage, tabId: number): Promise<unknown>;
+  /** Chrome builds: our status read found a 5xx top-level page (sender checked in page-status.ts); nothing is answered. */
+  pageStatus?(status: PageStatus): void;
 }
 
 /**
@@ -24,6 +35,11 @@ export interface Handlers {
 export function serveRequests(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
+    const status = handlers.pageStatus ? pageStatusFrom(message, sender) : undefined;
+    if (status) {
+      handlers.pageStatus!(status);
+      return undefined;
+    }
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });
     let work: Promise<unknown>;
     if (isOwnPage(sender.url)) work = handlers.page(message);

@@ -1,10 +1,8 @@
 /**
- * Detection without webRequest, for Chrome builds (issue 2, point 10: merely holding webRequest
- * routes every request of every page through the extension layer and costs healthy pages several
- * per cent). webNavigation reports top-level loads and network errors at no measurable cost; a
- * finished page that LOOKS failed (see core/suspect) has its status read from the Performance API
- * (`PerformanceNavigationTiming.responseStatus`), and only a failed one has its headers fetched by
- * one re-probe. Firefox builds keep webRequest (see requests.ts).
+ * webNavigation for Chrome builds (background/detect-navigation.ts): top-level loads, network
+ * errors, the method of each committed load, and a status read of one page on demand. Holding
+ * webRequest would route every request of every page through the extension layer; this does not.
+ * Firefox builds keep webRequest (see requests.ts).
  */
 import { browser } from './browser';
 import { methodOfTransition } from '../core/suspect';
@@ -14,17 +12,15 @@ import type { FrameError } from './requests';
 export interface PageLoad {
   tabId: number;
   url: string;
-  /** The tab's title when the load finished (the browser's stand-in if the page has none). */
-  title?: string;
   /** From the committed navigation's transition type: a form submission counts as a possible POST. */
   method: 'GET' | 'POST';
   time: number;
 }
 
 /**
- * Transition types of the last committed top-level navigation per tab, kept between `onCommitted`
- * and `onCompleted` of the same load (milliseconds to seconds: a worker is never stopped in
- * between, because these very events keep it alive). Lost with the worker, it defaults to GET.
+ * Transition types of the last committed top-level navigation per tab, kept until the tab's next
+ * commit: the load's own events and its status report follow within seconds, while these very
+ * events keep the worker alive. Lost with the worker, it defaults to GET.
  */
 const committed = new Map<number, { url: string; method: 'GET' | 'POST' }>();
 /** Loads that commit and never complete (closed tabs) must not pile up in a long-lived worker. */
@@ -48,21 +44,14 @@ export function onPageLoaded(listener: (load: PageLoad) => void): void {
   }, WEB_ONLY);
   browser.webNavigation.onCompleted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;
-    const commit = committed.get(d.tabId);
-    committed.delete(d.tabId);
-    void browser.tabs.get(d.tabId).then(
-      (tab) => {
-        listener({
-          tabId: d.tabId,
-          url: d.url,
-          ...(tab.title !== undefined ? { title: tab.title } : {}),
-          method: commit && samePage(commit.url, d.url) ? commit.method : 'GET',
-          time: d.timeStamp,
-        });
-      },
-      () => undefined, // the tab closed meanwhile
-    );
+    listener({ tabId: d.tabId, url: d.url, method: committedMethod(d.tabId, d.url), time: d.timeStamp });
   }, WEB_ONLY);
+}
+
+/** The method of the tab's last committed top-level load, if it is this page's; GET when unknown. */
+export function committedMethod(tabId: number, url: string): 'GET' | 'POST' {
+  const commit = committed.get(tabId);
+  return commit && samePage(commit.url, url) ? commit.method : 'GET';
 }
 
 /** Network-level failures of top-level pages and frames; Chrome gives the same `net::ERR_*` strings as webRequest. */

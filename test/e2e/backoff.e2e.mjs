@@ -33,10 +33,12 @@ before(async () => {
   const names = REAL_HOSTS.map((h) => `DNS:${h}`).join(',');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`],
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2']
+      .concat(['-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`]),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  services = await startOutsideServices({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, behaviour: { cloudflareDns: { fault: 'rate-limited' } } });
+  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+  services = await startOutsideServices({ tls, behaviour: { cloudflareDns: { fault: 'rate-limited' } } });
 });
 after(async () => {
   await services?.stop();
@@ -65,7 +67,8 @@ for (const name of BROWSERS) {
       { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' },
       async () => {
         const rules = [`MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
-        const browser = await launchBrowser(name, { extensionDir: `${ROOT}dist/chrome`, args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
+        const args = [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'];
+        const browser = await launchBrowser(name, { extensionDir: `${ROOT}dist/chrome`, args });
         try {
           const page = await browser.openPage(browser.extensionUrl());
           await page.evaluate((consent) => chrome.storage.local.set({ consent }), DNS_ONLY);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { readZip } from '../../scripts/zip.mjs';
 
 export const GECKO_ID = 'downcheck@downcheck.dev';
 /** Fixed so moz-extension:// URLs are known before the add-on is installed. */
@@ -21,7 +22,10 @@ const EXTENSION_PAGE = '/src/popup/index.html';
  */
 function neutralExtensionPath(dir) {
   try {
-    const { icons = {} } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const manifest = dir.endsWith('.zip')
+      ? readZip(readFileSync(dir)).find((e) => e.name === 'manifest.json')?.data.toString('utf8')
+      : readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const { icons = {} } = JSON.parse(manifest ?? '{}');
     const icon = Object.values(icons)[0];
     if (typeof icon === 'string') return `/${icon.replace(/^\//, '')}`;
   } catch {
@@ -101,7 +105,7 @@ const alive = (pid) => {
  * there, and only when they are all gone deletes the profile (a browser still flushing its
  * databases would otherwise re-create files in a directory we just removed).
  */
-async function shutDown(profileDir, gracefulClose) {
+async function shutDown(profileDir, gracefulClose, { keepProfile = false } = {}) {
   const pids = processesOf(profileDir);
   await withTimeout(gracefulClose().catch(() => undefined), 10_000);
   const remaining = () => [...new Set([...pids, ...processesOf(profileDir)])].filter(alive);
@@ -114,7 +118,7 @@ async function shutDown(profileDir, gracefulClose) {
     }
   }
   await poll(() => (remaining().length === 0 ? true : undefined), { timeoutMs: 3000, intervalMs: 50 }).catch(() => undefined);
-  rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  if (!keepProfile) rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 /** Starts an in-page navigation (`location.href = url`): Firefox reports the real tab id only for those. */
@@ -129,20 +133,26 @@ async function startInPageNavigation(evaluate, url) {
 
 /**
  * Chromium with the extension loaded unpacked.
- * @param {{ extensionDir: string, headless?: boolean, args?: string[] }} options
+ * `profileDir`: use (and keep) this profile instead of a fresh temporary one (the upgrade test).
+ * `loadUnpacked`: no command-line flag; the folder is loaded as the "Load unpacked" button of
+ * chrome://extensions does (DevTools `Extensions.loadUnpacked`), in a profile that allows extensions.
+ * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean }} options
  */
-export async function launchChromium({ extensionDir, headless = true, args = [] }) {
+export async function launchChromium({ extensionDir, headless = true, args = [], profileDir: ownProfile, loadUnpacked = false }) {
   const dir = resolve(extensionDir);
-  const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
+  const profileDir = ownProfile ?? mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
+  const keepProfile = ownProfile !== undefined;
   let context;
   try {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless,
+      ...(loadUnpacked ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
       args: [
-        // Playwright passes --disable-extensions; without this exception nothing loads.
-        `--disable-extensions-except=${dir}`,
-        `--load-extension=${dir}`,
+        ...(loadUnpacked
+          ? ['--enable-unsafe-extension-debugging'] // lets the remote protocol (a pipe, as Playwright uses) load extensions
+          : // Playwright passes --disable-extensions; without this exception nothing loads.
+            [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]),
         '--no-sandbox', // as root the sandbox cannot start
         '--disable-gpu',
         '--no-first-run',
@@ -153,8 +163,18 @@ export async function launchChromium({ extensionDir, headless = true, args = [] 
       ],
     });
   } catch (error) {
-    rmSync(profileDir, { recursive: true, force: true });
+    if (!keepProfile) rmSync(profileDir, { recursive: true, force: true });
     throw error;
+  }
+  if (loadUnpacked) {
+    try {
+      const cdp = await context.browser().newBrowserCDPSession();
+      await cdp.send('Extensions.loadUnpacked', { path: dir });
+      await cdp.detach();
+    } catch (error) {
+      await shutDown(profileDir, () => context.close(), { keepProfile });
+      throw new Error(`Load unpacked of ${dir} failed: ${error.message}`);
+    }
   }
 
   // Worker handles that stopWorker() stopped: Playwright keeps listing them, and evaluating in one hangs.
@@ -165,7 +185,7 @@ export async function launchChromium({ extensionDir, headless = true, args = [] 
     const first = liveWorker() ?? (await context.waitForEvent('serviceworker', { timeout: 5000 }));
     extensionId = new URL(first.url()).host;
   } catch (error) {
-    await shutDown(profileDir, () => context.close());
+    await shutDown(profileDir, () => context.close(), { keepProfile });
     throw new Error(`The extension's service worker did not start (is ${dir} a Chrome build?): ${error.message}`);
   }
 
@@ -227,12 +247,14 @@ export async function launchChromium({ extensionDir, headless = true, args = [] 
     extEval,
     stopWorker,
     tabIdOf: (page) => tabIdOf(extEval, page.url()),
-    close: () => shutDown(profileDir, () => context.close()),
+    close: () => shutDown(profileDir, () => context.close(), { keepProfile }),
   };
 }
 
 /**
- * Firefox with the extension installed temporarily over WebDriver BiDi.
+ * Firefox with the extension installed temporarily over WebDriver BiDi, as about:debugging's
+ * "Load Temporary Add-on…" does. `extensionDir` may be the unpacked folder or the package zip itself.
+ * `installExtension(path)` on the result installs another build over it (same add-on id: an update).
  * @param {{ extensionDir: string, headless?: boolean }} options
  */
 export async function launchFirefox({ extensionDir, headless = true }) {
@@ -298,6 +320,12 @@ export async function launchFirefox({ extensionDir, headless = true }) {
     async stopWorker() {
       throw new Error('No remote protocol command stops a Firefox background page.');
     },
+    async installExtension(path) {
+      // The old build's pages go away with it; the next extEval opens one of the new build.
+      await extPage?.close().catch(() => undefined);
+      extPage = undefined;
+      await browser.installExtension(resolve(path));
+    },
     tabIdOf: (page) => tabIdOf(extEval, page.url()),
     close: cleanUp,
   };
@@ -330,8 +358,11 @@ export function launchBrowser(name, options) {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The built extension per browser. */
-export const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
+/**
+ * The extension per browser: the store packages (artifacts/downcheck-<version>-chrome.zip and -firefox.zip)
+ * as run.mjs unzips them, so what is tested is what ships.
+ */
+export const EXTENSION_DIRS = { chromium: `${ROOT}.tmp/e2e-packages/chrome`, firefox: `${ROOT}.tmp/e2e-packages/firefox` };
 /** The browsers to run, from E2E_BROWSERS (default: both). */
 export const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .split(',')

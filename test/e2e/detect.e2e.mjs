@@ -37,9 +37,12 @@ const FAILING = [
     incident: { kind: 'http', status: 504, method: 'GET', host: '127.0.0.1', platform: { id: 'nginx' } },
   },
   {
+    // Chrome builds learn the Retry-After from their header re-probe, sent only after the 5 s a
+    // 503 asks for (src/core/quiet.ts).
     page: 'unavailable',
     badge: '503',
     incident: { kind: 'http', status: 503, method: 'GET', host: '127.0.0.1', retryAfter: '5' },
+    settleMs: 12_000,
   },
   {
     page: 'cloudflare522',
@@ -93,14 +96,14 @@ const dump = (state) => `\n  badge: ${JSON.stringify(state.badge)}\n  storage.se
 const badgeShows = (badge, code) => badge === code || badge === `↻${code.slice(0, 3)}`;
 
 /** Polls until `matches(state)` holds; returns the last state either way so assertions show what was there. */
-async function settle(browser, tabId, matches) {
+async function settle(browser, tabId, matches, timeoutMs = SETTLE_MS) {
   let last;
   await poll(
     async () => {
       last = await extensionState(browser, tabId);
       return matches(last) ? true : undefined;
     },
-    { timeoutMs: SETTLE_MS, what: 'the expected extension state' },
+    { timeoutMs, what: 'the expected extension state' },
   ).catch(() => undefined);
   if (!last) last = await extensionState(browser, tabId);
   return last;
@@ -148,12 +151,12 @@ for (const name of BROWSERS) {
       assert.ok(EXTENSION_DIRS[name], `unknown browser "${name}" in E2E_BROWSERS (chromium, firefox)`);
     });
 
-    for (const { page: pageName, badge, incident } of FAILING) {
+    for (const { page: pageName, badge, incident, settleMs } of FAILING) {
       it(`${pageName}: badge "${badge}" and a ${incident.kind} incident`, { timeout: 60_000 }, () =>
         withBrowser(name, async (browser) => {
           const { page, tabId } = await openTab(browser);
           await browser.navigateInPage(page, site.urls[pageName]);
-          const state = await settle(browser, tabId, (s) => badgeShows(s.badge, badge) && hasFields(s.incident, incident));
+          const state = await settle(browser, tabId, (s) => badgeShows(s.badge, badge) && hasFields(s.incident, incident), settleMs);
           const after = `after ${site.urls[pageName]} in tab ${tabId}:${dump(state)}`;
           assert.ok(badgeShows(state.badge, badge), `badge should be "${badge}" (or "↻${badge.slice(0, 3)}") ${after}`);
           assert.ok(state.incident, `no incident:${tabId} ${after}`);
@@ -188,34 +191,17 @@ for (const name of BROWSERS) {
       }),
     );
 
-    it(
-      name === 'chromium'
-        ? "an application's 500 page titled like any page: not read on load, found when the popup is opened"
-        : "an application's 500 page titled like any page: noticed from its response",
-      { timeout: 60_000 },
-      () =>
-        withBrowser(name, async (browser) => {
-          const { page, tabId } = await openTab(browser);
-          const url = `${site.urls.appError}?visit=${visits}`;
-          await browser.navigateInPage(page, url);
-          await poll(async () => ((await page.evaluate(() => document.readyState)) === 'complete' ? true : undefined), { what: 'the error page to load' });
-          const expected = { kind: 'http', status: 500, host: '127.0.0.1', platform: { id: 'nginx' } };
-          if (name === 'chromium') {
-            // Chrome builds read a page's status only when its title looks failed ("Acme Shop" does not).
-            const quietUntil = Date.now() + QUIET_MS;
-            do {
-              const state = await extensionState(browser, tabId);
-              assert.ok(state.badge === '' && state.incident === null, `nothing is read from a page that looks healthy:${dump(state)}`);
-            } while (Date.now() < quietUntil);
-            const popup = await browser.openPage(browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`));
-            const state = await settle(browser, tabId, (s) => badgeShows(s.badge, '500') && hasFields(s.incident, expected));
-            assert.deepEqual(pick(state.incident, expected), expected, `after the popup opened:${dump(state)}`);
-            await poll(async () => ((await popup.evaluate(() => document.body.textContent ?? '')).includes('500') ? true : undefined), { what: 'the popup to show the 500' });
-          } else {
-            const state = await settle(browser, tabId, (s) => badgeShows(s.badge, '500') && hasFields(s.incident, expected));
-            assert.deepEqual(pick(state.incident, expected), expected, `incident fields:${dump(state)}`);
-          }
-        }),
+    // Chrome builds once read only pages whose title looked failed, and missed this one (issue 11, item 1).
+    it("an application's 500 page titled like any page: noticed on load", { timeout: 60_000 }, () =>
+      withBrowser(name, async (browser) => {
+        const { page, tabId } = await openTab(browser);
+        const url = `${site.urls.appError}?visit=${visits}`;
+        await browser.navigateInPage(page, url);
+        const expected = { kind: 'http', status: 500, host: '127.0.0.1', platform: { id: 'nginx' } };
+        const state = await settle(browser, tabId, (s) => badgeShows(s.badge, '500') && hasFields(s.incident, expected));
+        assert.ok(badgeShows(state.badge, '500'), `badge:${dump(state)}`);
+        assert.deepEqual(pick(state.incident, expected), expected, `incident fields:${dump(state)}`);
+      }),
     );
 
     it('healthy page: no badge, no incident, DOM untouched', { timeout: 60_000 }, () =>

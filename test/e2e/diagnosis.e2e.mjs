@@ -48,14 +48,14 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
 import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
-import { launchBrowser, poll } from './browsers.mjs';
+import { EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXTENSION_DIRS = { chromium: `${ROOT}dist/chrome`, firefox: `${ROOT}dist/firefox` };
+
 const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .split(',')
   .map((s) => s.trim())

@@ -2,20 +2,26 @@
 // spec reporter (its closing `ℹ pass N` / `ℹ fail N` lines are what scripts/test-all.mjs counts).
 //
 //   E2E_BROWSERS=chromium,firefox   which browsers (default both)
-//   E2E_REBUILD=1                   rebuild dist/ even if it exists
+//   E2E_REBUILD=1                   rebuild and repackage (npm run package) even if artifacts/ has the packages
 //   npm run test:e2e -- <file>      only the given test files
+//
+// What is tested is what ships: the browsers load the store packages from artifacts/, unzipped
+// afresh into .tmp/e2e-packages/<chrome|firefox> (EXTENSION_DIRS in browsers.mjs), not dist/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNginx } from '../fixtures/demo-site.mjs';
+import { packageNames } from '../../scripts/package.mjs';
+import { unzipTo } from '../../scripts/zip.mjs';
+import { EXTENSION_DIRS } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 const TARGETS = {
-  chromium: { build: 'build:chrome', dist: 'dist/chrome', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  firefox: { build: 'build:firefox', dist: 'dist/firefox', binary: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' },
+  chromium: { package: 'chrome', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  firefox: { package: 'firefox', binary: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' },
 };
 
 const browsers = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
@@ -40,13 +46,18 @@ try {
   fail(error.message);
 }
 
-for (const b of browsers) {
-  const { build, dist } = TARGETS[b];
-  if (process.env.E2E_REBUILD !== '1' && existsSync(join(ROOT, dist, 'manifest.json'))) continue;
-  console.error(`e2e: building ${dist} (npm run ${build})`);
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const zipOf = (b) => join(ROOT, 'artifacts', packageNames(version)[TARGETS[b].package]);
+if (process.env.E2E_REBUILD === '1' || browsers.some((b) => !existsSync(zipOf(b)))) {
+  console.error('e2e: building and packaging (npm run package)');
   // Build output goes to stderr so stdout carries only the test report.
-  const result = spawnSync('npm', ['run', '--silent', build], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  if (result.status !== 0) fail(`npm run ${build} failed`);
+  const result = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) fail('npm run package failed');
+}
+for (const b of browsers) {
+  rmSync(EXTENSION_DIRS[b], { recursive: true, force: true });
+  const files = unzipTo(zipOf(b), EXTENSION_DIRS[b]);
+  console.error(`e2e: ${b} loads ${relative(ROOT, zipOf(b))} (${files.length} files) unzipped in ${relative(ROOT, EXTENSION_DIRS[b])}`);
 }
 
 const requested = process.argv.slice(2);

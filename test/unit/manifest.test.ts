@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import source from '../../manifest.json';
-import { FIREFOX_MIN_VERSION, GECKO_ID, manifestFor, withoutInjectedScripts } from '../../scripts/manifest';
+import pkg from '../../package.json';
+import { FIREFOX_MIN_VERSION, GECKO_ID, isManifestVersion, manifestFor, withoutInjectedScripts } from '../../scripts/manifest';
 
 describe('manifestFor', () => {
   it('leaves the Chrome manifest as written (service worker, no gecko keys)', () => {
@@ -37,6 +38,20 @@ describe('manifestFor', () => {
     expect(source.permissions).not.toContain('<all_urls>');
     expect(source.name).toMatch(/^__MSG_\w+__$/);
     expect(source.description).toMatch(/^__MSG_\w+__$/);
+  });
+
+  it('takes the version from package.json only: manifest.json has none, both builds get the one given', () => {
+    expect(source).not.toHaveProperty('version');
+    expect(isManifestVersion(pkg.version)).toBe(true);
+    for (const browser of ['chrome', 'firefox'] as const) expect(manifestFor(browser, source, { version: '1.2.3' }).version).toBe('1.2.3');
+  });
+
+  it('refuses a version a store would reject', () => {
+    for (const bad of ['1.2.3-beta', '01.2', '1.2.3.4.5', '', 'v1', '1..2']) {
+      expect(isManifestVersion(bad)).toBe(false);
+      expect(() => manifestFor('chrome', source, { version: bad })).toThrow(/not a version/);
+    }
+    for (const good of ['0', '0.1.0', '1.2.3.4', '10.0.20']) expect(isManifestVersion(good)).toBe(true);
   });
 });
 

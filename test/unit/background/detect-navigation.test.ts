@@ -1,5 +1,6 @@
-// Detection in Chrome builds: webNavigation, a status read only for pages that look failed, and
-// one re-probe for a failed page's headers (issue 2, point 10). The page's status and the site's
+// Detection in Chrome builds: a status read in every top-level page that reports only 5xx,
+// webNavigation for network errors and for the page that replaces a failed one, and one re-probe
+// for a failed page's headers, after the site's quiet time. The page's status and the site's
 // answers are stand-ins here; e2e proves the same against real nginx in real Chromium.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
@@ -12,11 +13,15 @@ vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async ()
 /** What each page was served with, by URL (a missing one cannot be read: a browser error page, a PDF). */
 const pageStatus = new Map<string, number>();
 const statusReads: string[] = [];
-vi.mock('../../../src/platform/navigation', () => ({
+/** Method of each tab's last committed load (form submissions: POST). */
+const commits = new Map<number, 'GET' | 'POST'>();
+vi.mock('../../../src/platform/navigation', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
   readPageStatus: vi.fn(async (_tabId: number, url: string) => {
     statusReads.push(url);
     return pageStatus.get(url);
   }),
+  committedMethod: vi.fn((tabId: number) => commits.get(tabId) ?? 'GET'),
 }));
 
 /** The site, as the header re-probe sees it. */
@@ -33,7 +38,13 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handleTabChange, inspectTab } = await import('../../../src/background/detect');
+const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } = await import(
+  '../../../src/background/detect-navigation'
+);
+const record = await import('../../../src/background/record');
+const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
+  record.handleTabChange(...args, navigationDetection);
+const inspectTab = navigationDetection.inspectTab;
 const { readIncident } = await import('../../../src/platform/storage');
 const { DETECTION } = await import('../../../src/platform/requests');
 
@@ -47,8 +58,11 @@ async function newTab(url = 'https://shop.example/cart'): Promise<number> {
   return tab.id!;
 }
 
-const loaded = (tabId: number, title: string | undefined, extra: Partial<Parameters<typeof handlePageLoaded>[0]> = {}) =>
-  handlePageLoaded({ tabId, url: 'https://shop.example/cart', ...(title !== undefined ? { title } : {}), method: 'GET', time: 1_790_000_000_000, ...extra });
+const loaded = (tabId: number, extra: Partial<Parameters<typeof handlePageLoaded>[0]> = {}) =>
+  handlePageLoaded({ tabId, url: 'https://shop.example/cart', method: 'GET', time: 1_790_000_000_000, ...extra });
+/** The status read in the page reported a 5xx (sender checks: test/unit/platform/page-status.test.ts). */
+const reported = (tabId: number, status: number, url = 'https://shop.example/cart') =>
+  handlePageStatus({ tabId, url, status, time: Date.now() });
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -56,6 +70,8 @@ beforeEach(() => {
   statusReads.length = 0;
   headerProbes.length = 0;
   duringProbe = undefined;
+  commits.clear();
+  vi.useRealTimers();
   siteAnswer = { status: 502, headers: NGINX, redirected: false };
   fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
     const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
@@ -63,26 +79,24 @@ beforeEach(() => {
   }) as typeof fakeBrowser.i18n.getMessage;
 });
 
-describe('Chrome builds detect with webNavigation', () => {
+describe('Chrome builds detect with a status read in every page', () => {
   it('is the detection of the build the unit tests see (Chrome)', () => {
     expect(DETECTION).toBe('webNavigation');
   });
 
-  it('a page that looks healthy is not read at all, and nothing is recorded', async () => {
+  it('a healthy page reports nothing, and its completed load in a tab without incident reads nothing', async () => {
     const tabId = await newTab();
     pageStatus.set('https://shop.example/cart', 200);
-    await loaded(tabId, 'Your cart – Shop');
+    await loaded(tabId);
     expect(statusReads).toEqual([]);
     expect(headerProbes).toEqual([]);
     expect(await readIncident(tabId)).toBeUndefined();
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 
-  it('a 502 page: status read from the page, headers from one re-probe of the same page, classified as nginx', async () => {
+  it('a 502 page, whatever its title: headers from one re-probe of the same page, classified as nginx', async () => {
     const tabId = await newTab('https://shop.example/cart#items');
-    pageStatus.set('https://shop.example/cart#items', 502);
-    await loaded(tabId, '502 Bad Gateway', { url: 'https://shop.example/cart#items' });
-    expect(statusReads).toEqual(['https://shop.example/cart#items']);
+    await reported(tabId, 502, 'https://shop.example/cart#items');
     expect(headerProbes).toEqual(['https://shop.example/cart']); // never the fragment
     const incident = await readIncident(tabId);
     expect(incident).toMatchObject({ kind: 'http', status: 502, method: 'GET', platform: { id: 'nginx' }, reprobe: { status: 502, redirected: false } });
@@ -92,60 +106,83 @@ describe('Chrome builds detect with webNavigation', () => {
 
   it('the status is the page’s own, even when the re-probe already gets another answer', async () => {
     const tabId = await newTab();
-    pageStatus.set('https://shop.example/cart', 504);
     siteAnswer = { status: 200, headers: [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' }], redirected: false };
-    await loaded(tabId, '504 Gateway Time-out');
+    await reported(tabId, 504);
     expect(await readIncident(tabId)).toMatchObject({ status: 504, platform: { id: 'cloudflare', pop: 'FRA' }, reprobe: { status: 200 } });
   });
 
-  it('a 503 keeps the Retry-After the re-probe brought back', async () => {
+  it('a 503 is recorded at once, re-probed only after 5 s of quiet, then keeps the Retry-After it brought back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
     const tabId = await newTab();
-    pageStatus.set('https://shop.example/cart', 503);
     siteAnswer = { status: 503, headers: [...NGINX, { name: 'retry-after', value: '120' }], redirected: false };
-    await loaded(tabId, '503 Service Temporarily Unavailable');
-    expect(await readIncident(tabId)).toMatchObject({ status: 503, retryAfter: '120' });
+    await reported(tabId, 503);
+    expect(await readIncident(tabId)).toMatchObject({ status: 503, badge: '503' });
+    expect(headerProbes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(headerProbes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(headerProbes).toEqual(['https://shop.example/cart']);
+    const completed = { status: 503, retryAfter: '120', platform: { id: 'nginx' } };
+    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject(completed));
+    const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
+    expect(history).toHaveLength(1); // completed, not recorded twice
   });
 
   it('a form submission is taken as a possible POST: the re-probe asks the site’s root, and nothing is retried', async () => {
     const tabId = await newTab('https://shop.example/checkout/pay');
-    pageStatus.set('https://shop.example/checkout/pay', 502);
-    await loaded(tabId, '502 Bad Gateway', { url: 'https://shop.example/checkout/pay', method: 'POST' });
+    commits.set(tabId, 'POST');
+    await reported(tabId, 502, 'https://shop.example/checkout/pay');
     expect(headerProbes).toEqual(['https://shop.example/']);
     expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
     expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toEqual({});
   });
 
-  it('a page whose status cannot be read leaves the tab as it was', async () => {
+  it('a report of a non-5xx status is refused', async () => {
     const tabId = await newTab();
-    await loaded(tabId, '502 Bad Gateway');
-    expect(statusReads).toHaveLength(1);
+    await reported(tabId, 404);
+    await reported(tabId, 200);
     expect(headerProbes).toEqual([]);
     expect(await readIncident(tabId)).toBeUndefined();
   });
 
-  it('a 404 titled "Error" is no incident; a failed page that comes back healthy ends its incident', async () => {
+  it('in a tab with an incident, a completed page whose status cannot be read leaves the tab as it was', async () => {
     const tabId = await newTab();
-    pageStatus.set('https://shop.example/cart', 502);
-    await loaded(tabId, '502 Bad Gateway');
-    expect(await readIncident(tabId)).toBeDefined();
+    await reported(tabId, 502);
+    await loaded(tabId);
+    expect(statusReads).toHaveLength(1);
+    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+  });
+
+  it('a failed page that comes back (200, or a 404) ends its incident', async () => {
+    const tabId = await newTab();
+    await reported(tabId, 502);
     pageStatus.set('https://shop.example/cart', 404);
-    await loaded(tabId, 'Error – page not found');
+    await loaded(tabId);
     expect(await readIncident(tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
 
-    await loaded(tabId, '502 Bad Gateway', { url: 'https://shop.example/cart' });
+    await reported(tabId, 502);
     pageStatus.set('https://shop.example/cart', 200);
-    await loaded(tabId, 'Your cart – Shop');
+    await loaded(tabId);
     expect(await readIncident(tabId)).toBeUndefined();
+  });
+
+  it('a failed page that fails again keeps its incident and gets its badge back on completion', async () => {
+    const tabId = await newTab();
+    await reported(tabId, 502);
+    await fakeBrowser.action.setBadgeText({ tabId, text: '' }); // what the browser does on commit
+    pageStatus.set('https://shop.example/cart', 502);
+    await loaded(tabId);
+    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/502$/);
   });
 
   it('a tab that moved on while the re-probe was out records nothing', async () => {
     const tabId = await newTab();
-    pageStatus.set('https://shop.example/cart', 502);
     duringProbe = async () => {
       await fakeBrowser.tabs.update(tabId, { url: 'https://elsewhere.example/' });
     };
-    await loaded(tabId, '502 Bad Gateway');
+    await reported(tabId, 502);
     expect(headerProbes).toHaveLength(1);
     expect(await readIncident(tabId)).toBeUndefined();
   });
@@ -157,9 +194,27 @@ describe('Chrome builds detect with webNavigation', () => {
     // The title arrives first; the page's load completes after the soft error was confirmed.
     await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
-    await loaded(tabId, '502 Bad Gateway', { url: 'https://blog.example/post' });
+    await loaded(tabId, { url: 'https://blog.example/post' });
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
     expect(headerProbes).toEqual([]); // a 200 is not re-probed
+  });
+
+  it('a page rewriting its address under an error title records a few soft incidents, not one per rewrite', async () => {
+    const tabId = await newTab('https://blog.example/post');
+    let recorded = 0;
+    for (let i = 0; i < 8; i += 1) {
+      const url = `https://blog.example/post?page=${i}`;
+      pageStatus.set(url, 200);
+      await fakeBrowser.tabs.update(tabId, { url, title: '502 Bad Gateway' } as never);
+      await handleTabChange(tabId, { url, title: '502 Bad Gateway', complete: false }, { url, incognito: false });
+      if ((await readIncident(tabId))?.kind === 'soft') recorded += 1;
+    }
+    expect(recorded).toBe(3);
+    const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
+    expect(history).toHaveLength(3);
+    // A real failure in the same tab is never limited.
+    await reported(tabId, 502, 'https://blog.example/post?page=7');
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 
   it('a soft-error title on a page served with a 502 is the 502, not a soft error', async () => {
@@ -167,7 +222,7 @@ describe('Chrome builds detect with webNavigation', () => {
     pageStatus.set('https://shop.example/cart', 502);
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
-    await loaded(tabId, '502 Bad Gateway');
+    await reported(tabId, 502);
     await change;
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
@@ -228,12 +283,10 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
   };
   const complete = () => withStatus('complete');
 
-  it('an error page titled like any page is read now, and becomes the incident', async () => {
+  it('a page loaded before the status read was registered is read now, and a failed one becomes the incident', async () => {
     const tabId = await newTab();
     complete();
     pageStatus.set('https://shop.example/cart', 500);
-    await loaded(tabId, 'Acme Shop');
-    expect(statusReads).toEqual([]); // not on load: the title looks healthy
     expect(await inspectTab(tabId)).toBe(true);
     expect(statusReads).toEqual(['https://shop.example/cart']);
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500, platform: { id: 'nginx' } });

@@ -8,13 +8,18 @@ vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async ()
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
-// These are the webRequest handlers (Firefox builds); detect-navigation.test.ts covers Chrome's.
-vi.mock('../../../src/platform/requests', async (importOriginal) => ({ ...(await importOriginal<object>()), DETECTION: 'webRequest' }));
+// These are the webRequest strategy's paths (Firefox builds); detect-navigation.test.ts covers Chrome's.
 
 const messages = en as Record<string, { message: string }>;
-const { handleFrameError, handleFrameResponse, handleTabChange, handleTabRemoved } = await import(
-  '../../../src/background/detect'
-);
+const record = await import('../../../src/background/record');
+const { webRequestDetection } = await import('../../../src/background/detect-webrequest');
+type FrameResponse = import('../../../src/platform/requests').FrameResponse;
+// The webRequest strategy's path into the recorder (src/background/detect-webrequest.ts).
+const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
+const handleFrameError = record.recordNetworkError;
+const handleTabRemoved = record.handleTabRemoved;
+const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
+  record.handleTabChange(...args, webRequestDetection);
 const { readHistory, readIncident } = await import('../../../src/platform/storage');
 
 const NGINX_502 = [
@@ -116,6 +121,17 @@ describe('a main-frame network error', () => {
     expect(ia).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect({ ...ib, rawError: undefined }).toEqual({ ...ia, rawError: undefined });
     expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('↻DNS');
+  });
+
+  it('Firefox giving up on showing an error answer it reported (NS_ERROR_NET_ERROR_RESPONSE) keeps that answer as the incident', async () => {
+    const tabId = await newTab();
+    await response(tabId, 500);
+    await handleFrameError({ tabId, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500 });
+    // Without an answer seen first, it is a network failure like any other.
+    const other = await newTab();
+    await handleFrameError({ tabId: other, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    expect(await readIncident(other)).toMatchObject({ kind: 'network' });
   });
 
   it('a user-aborted navigation is not an error and keeps what the tab had', async () => {

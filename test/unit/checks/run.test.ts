@@ -78,7 +78,7 @@ describe('runChecks', () => {
     expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'no-page', 'archived']);
     expect(evidence.some((e) => e.partial)).toBe(false);
     expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
-    expect(arrivals[0]![1]).toBeLessThan(100);
+    expect(arrivals[0]![1]).toBeLessThan(300);
     const finals = arrivals.filter(([, , partial]) => !partial);
     expect(finals.map(([c]) => c).sort()).toEqual(CHECKS.map((c) => c.id).sort());
     expect(finals.at(-1)![0]).toBe('vantage'); // check-host polls longest
@@ -218,8 +218,9 @@ describe('runChecks', () => {
     services.clearLog();
     const again = await runChecks(CHECKS, siteContext({ now: () => now }), options);
     expect(outsideRequests()).toEqual([]);
+    // The connectivity baseline is the same for every host: shared for 30 s (issue 11 item 9).
     expect(again.filter((e) => e.cached).map((e) => e.check)).toEqual(['connectivity', 'dns', 'vantage', 'status-page', 'archive']);
-    expect(again.find((e) => e.check === 'reprobe')!.cached).toBeUndefined(); // local checks always fresh
+    expect(again.find((e) => e.check === 'reprobe')!.cached).toBeUndefined(); // the site itself: always asked afresh
     now += 61_000;
     await runChecks(CHECKS, siteContext({ now: () => now }), options);
     expect(outsideRequests().length).toBe(asked);

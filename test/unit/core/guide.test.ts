@@ -81,17 +81,25 @@ describe('owner advice', () => {
   it('is folded away', () => expect(guide(base(cf522)).find((s) => s.id === 'owner')?.folded).toBe(true));
 });
 
-const PATHS = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell', 'origin', 'dns', 'you', 'unknown', 'gateway'] as VerdictKind[];
+const PATHS = [
+  ...['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'],
+  ...['origin', 'dns', 'you', 'unknown', 'gateway'],
+] as VerdictKind[];
 
 /** Every message key the guide can produce (every verdict and fault path, every OS and browser). */
+const ARCHIVE = 'https://web.archive.org/x';
+
 function allGuideKeys(): string[] {
   const keys = new Set<string>();
-  const sample: Incident = { kind: 'http', url: 'https://a.example/', host: 'a.example', status: 502, meaning: { key: 'x' }, explanation: { key: 'x' }, severity: 'critical', retryable: true, fault: 'origin', headers: {}, method: 'GET', time: 0, badge: '502' };
+  const sample: Incident = {
+    ...{ kind: 'http', url: 'https://a.example/', host: 'a.example', status: 502, meaning: { key: 'x' }, explanation: { key: 'x' } },
+    ...{ severity: 'critical', retryable: true, fault: 'origin', headers: {}, method: 'GET', time: 0, badge: '502' },
+  };
   const oses: Os[] = ['win', 'mac', 'linux', 'cros', 'android', 'unknown'];
   for (const os of oses)
     for (const browser of ['chrome', 'firefox'] as const)
       for (const verdict of PATHS)
-        for (const step of guide({ incident: sample, verdict, os, browser, statusPageUrl: 'https://status.a.example', archiveUrl: 'https://web.archive.org/x' }))
+        for (const step of guide({ incident: sample, verdict, os, browser, statusPageUrl: 'https://status.a.example', archiveUrl: ARCHIVE }))
           for (const msg of [step.title, ...step.body]) keys.add(msg.key);
   for (const platform of ['cloudflare', 'nginx', 'alb', 'cloudfront', 'vercel', 'heroku', undefined] as const)
     for (const status of [502, 504, 522, 525]) for (const key of ownerAdviceKeys(platform, status)) keys.add(key);

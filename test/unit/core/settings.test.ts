@@ -54,9 +54,8 @@ describe('host names in the site lists', () => {
     ['localhost', 'localhost'],
   ])('%s is kept as %s', (raw, host) => expect(normaliseHost(raw)).toBe(host));
 
-  it.each(['', ' ', 'bad host', '<x>', 'a..b', '-lead.example', 'x'.repeat(300), 'javascript:alert(1)', 'file:///etc/passwd'])('%j is refused', (raw) =>
-    expect(normaliseHost(raw)).toBeUndefined(),
-  );
+  const refused = ['', ' ', 'bad host', '<x>', 'a..b', '-lead.example', 'x'.repeat(300), 'javascript:alert(1)', 'file:///etc/passwd'];
+  it.each(refused)('%j is refused', (raw) => expect(normaliseHost(raw)).toBeUndefined());
 
   it('a host with _ or a trailing dot matches the page it was chosen on', () => {
     const s = validateSettings({ neverRetry: ['my_host.example.'], panelHidden: ['Shop.Example.'] });
@@ -72,7 +71,8 @@ describe('host names in the site lists', () => {
     expect(s.panelHidden).toHaveLength(MAX_SITES);
     expect(s.panelHidden.at(-1)).toBe('new.example');
     expect(s.panelHidden).not.toContain('old0.example');
-    s = withSitePolicy(validateSettings({ neverRetry: Array.from({ length: MAX_SITES }, (_, i) => `n${i}.example`) }), 'latest.example', 'never');
+    const full = validateSettings({ neverRetry: Array.from({ length: MAX_SITES }, (_, i) => `n${i}.example`) });
+    s = withSitePolicy(full, 'latest.example', 'never');
     expect(s.neverRetry.at(-1)).toBe('latest.example');
   });
 
@@ -133,6 +133,13 @@ describe('isMessage', () => {
     ['retry-now', false],
     [{ type: 'inspect-tab', tabId: 4 }, true],
     [{ type: 'inspect-tab' }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel-0a1b2c3d', on: false }, true],
+    // Only the panel's own host names: never a selector that would style the page.
+    [{ type: 'panel-style', name: 'body', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel, body', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel{}*', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel' }, false],
+    [{ type: 'panel-style' }, false],
   ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
 
   it('accepts a well-formed example of every request type there is (a new type cannot be forgotten here)', () => {
@@ -153,6 +160,7 @@ describe('isMessage', () => {
       'panel-stop-retry': { type: 'panel-stop-retry' },
       'panel-hide-site': { type: 'panel-hide-site' },
       'panel-open-guide': { type: 'panel-open-guide' },
+      'panel-style': { type: 'panel-style', name: 'downcheck-panel', on: true },
     };
     for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
   });

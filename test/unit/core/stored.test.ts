@@ -143,7 +143,9 @@ describe('garbage in storage', () => {
     for (const field of Object.keys(record)) {
       const { [field]: _gone, ...without } = record;
       yield [`${field} missing`, without];
-      for (const bad of [null, 42, 'x'.repeat(100_000), [], { nested: true }, -1, true]) yield [`${field} = ${String(bad).slice(0, 10)}`, { ...record, [field]: bad }];
+      for (const bad of [null, 42, 'x'.repeat(100_000), [], { nested: true }, -1, true]) {
+        yield [`${field} = ${String(bad).slice(0, 10)}`, { ...record, [field]: bad }];
+      }
     }
   }
 
@@ -188,7 +190,18 @@ describe('garbage in storage', () => {
     expect(Object.keys(parseEvidenceCache(cache))).toEqual([`${evidence.check}|shop.example`]);
   });
 
-  it('a stored link must be https (status page, archive)', () => {
+  it('the evidence cache keeps its newest entries within its count and byte bounds', () => {
+    const evidence = (session['diagnosis:1'] as { evidence: Array<{ check: string }> }).evidence.find((e) => e.check === 'dns')!;
+    const cache = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`dns|h${i}.example`, { evidence, storedAt: i }]));
+    const kept = parseEvidenceCache(cache);
+    const times = Object.values(kept).map((e) => e.storedAt);
+    expect(times.length).toBeGreaterThan(50);
+    expect(times.length).toBeLessThanOrEqual(200);
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(256 * 1024);
+    expect(Math.max(...times) - Math.min(...times)).toBe(times.length - 1); // consecutive: the newest read
+  });
+
+  it('a stored link must be a web link (status page, archive)', () => {
     const archive = (session['diagnosis:1'] as { evidence: Array<{ check: string }> }).evidence.find((e) => e.check === 'archive')!;
     expect(parseEvidence(archive)).toEqual(archive);
     const outcome = (archive as unknown as { outcome: Record<string, unknown> }).outcome;
@@ -211,7 +224,7 @@ describe('bounds', () => {
 
   it('history keeps the newest entries within its count and byte bounds', () => {
     const entry = (i: number): Incident =>
-      classify({ kind: 'http', url: `https://s${i}.example/${'x'.repeat(400)}`, status: 502, headers: [{ name: 'server', value: 'nginx' }], time: 1000 + i })!;
+      classify({ kind: 'http', url: `https://s${i}.example/${'x'.repeat(400)}`, status: 502, headers: [], time: 1000 + i })!;
     const many = Array.from({ length: HISTORY_LIMIT + 300 }, (_, i) => entry(i)).reverse(); // newest first
     const kept = parseHistory(many);
     expect(kept[0]!.time).toBe(1000 + HISTORY_LIMIT + 299);
@@ -227,5 +240,45 @@ describe('bounds', () => {
     const settings = validateSettings(huge);
     expect(settings.alwaysRetry).toHaveLength(500);
     expect(settings.alwaysRetry.at(-1)).toBe('h4999.example');
+  });
+});
+
+describe('incidents as classify produces them survive storage', () => {
+  const H = (pairs: Record<string, string>) => Object.entries(pairs).map(([name, value]) => ({ name, value }));
+  const http: Array<[number, Record<string, string>]> = [
+    [522, { server: 'cloudflare', 'cf-ray': '8d1f2a3b4c5d6e7f-FRA', 'retry-after': '120' }],
+    [502, { 'x-amz-cf-pop': 'FRA56-P5', 'x-amz-cf-id': 'abc==', via: '1.1 abc.cloudfront.net (CloudFront)', 'x-cache': 'Error' }],
+    [503, { server: 'awselb/2.0' }],
+    [503, { 'x-served-by': 'cache-fra19120-FRA', 'x-cache': 'MISS', 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' }],
+    [504, { server: 'AkamaiGHost' }],
+    [503, { 'x-varnish': '12345', via: '1.1 varnish' }],
+    [502, { server: 'nginx/1.25.3' }],
+    [502, { via: '1.1 google' }],
+    [504, { 'x-azure-ref': '0abc' }],
+    [502, { server: 'Vercel', 'x-vercel-id': 'fra1::abc', 'x-vercel-error': 'NO_RESPONSE_FROM_FUNCTION' }],
+    [502, { server: 'Netlify', 'x-nf-request-id': '01ABC' }],
+    [503, { via: '1.1 vegur' }],
+    [500, {}],
+    [429, { 'retry-after': '30' }],
+  ];
+
+  it.each(http)('%i %j', (status, headers) => {
+    const url = 'https://shop.example/a?b=1';
+    const incident = classify({ kind: 'http', url, status, headers: H(headers), ip: '2001:db8::1', method: 'GET', time: 5 });
+    if (!incident) return;
+    const stored = JSON.parse(JSON.stringify(incident));
+    expect(parseIncident(stored)).toEqual(stored);
+  });
+
+  const errors = ['net::ERR_NAME_NOT_RESOLVED', 'net::ERR_CONNECTION_REFUSED', 'NS_ERROR_NET_TIMEOUT', 'net::ERR_INTERNET_DISCONNECTED'];
+  it.each([...errors, 'net::ERR_CERT_DATE_INVALID'])('%s', (error) => {
+    const incident = classify({ kind: 'network', url: 'http://[2001:db8::1]:8080/x', error, method: 'POST', time: 5 })!;
+    const stored = JSON.parse(JSON.stringify(incident));
+    expect(parseIncident(stored)).toEqual(stored);
+  });
+
+  it('a soft error', () => {
+    const incident = classify({ kind: 'soft', url: 'https://app.example/', title: '503 Service Unavailable', time: 5 })!;
+    expect(parseIncident(JSON.parse(JSON.stringify(incident)))).toEqual(incident);
   });
 });

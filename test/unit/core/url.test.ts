@@ -68,7 +68,7 @@ describe('isPrivateHost: names that must never leave the browser', () => {
     '198.20.0.1', '100.63.255.255', '100.128.0.1', '169.253.1.1', '223.255.255.255', '11.0.0.1', '126.255.255.255', '128.0.0.1',
     '[2606:4700::1111]', '[2001:4860:4860::8888]', '[2a00:1450:4001::200e]', '[2003::1]', '[2001:200::1]', '[64:ff9c::1]', '[2400:cb00::1]',
     '[::ffff:8.8.8.8]', '2606:4700::6810:84e5',
-    '1.2.3', '01.2.3.4', // 1.2.0.3 and 1.2.3.4 to the URL parser: where the browser would connect
+    '1.2.3', '01.2.3.4', '1.1..', // 1.2.0.3, 1.2.3.4 and 1.0.0.1 to the URL parser: where the browser would connect
   ])('%s is public', (host) => expect(isPrivateHost(host)).toBe(false));
 
   it('every host the URL parser gives for a private address is private', () => {

@@ -5,7 +5,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { onPageLoaded, onNavigationError, readPageStatus } = await import('../../../src/platform/navigation');
+const { committedMethod, onPageLoaded, onNavigationError, readPageStatus } = await import('../../../src/platform/navigation');
 
 type Trigger = { trigger: (details: object) => Promise<unknown> };
 const nav = fakeBrowser.webNavigation as unknown as Record<'onCommitted' | 'onCompleted' | 'onErrorOccurred', Trigger>;
@@ -31,19 +31,24 @@ beforeEach(async () => {
 });
 
 describe('onPageLoaded', () => {
-  it('a completed top-level load, with the tab title and GET for an ordinary navigation', async () => {
+  it('a completed top-level load, GET for an ordinary navigation (no tab is looked up)', async () => {
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', transitionType: 'link', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', timeStamp: 2 });
     await settle();
-    expect(loads).toEqual([{ tabId, url: 'https://shop.example/cart', title: '502 Bad Gateway', method: 'GET', time: 2 }]);
+    expect(loads).toEqual([{ tabId, url: 'https://shop.example/cart', method: 'GET', time: 2 }]);
+    expect(fakeBrowser.tabs.get).not.toHaveBeenCalled();
   });
 
-  it('a form submission is taken as a possible POST, for that load only', async () => {
+  it('a form submission is taken as a possible POST, for that page only, until the tab commits another load', async () => {
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 2 });
-    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 3 }); // no commit of its own
+    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/other', timeStamp: 3 }); // not the committed page
     await settle();
     expect(loads.map((l) => (l as { method: string }).method)).toEqual(['POST', 'GET']);
+    // The page's status report may come after its load completed: the method is still known.
+    expect(committedMethod(tabId, 'https://shop.example/pay#x')).toBe('POST');
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'reload', timeStamp: 4 });
+    expect(committedMethod(tabId, 'https://shop.example/pay')).toBe('GET');
   });
 
   it('remembers the commits of at most 200 tabs: the oldest is forgotten (and taken as GET)', async () => {
@@ -57,13 +62,6 @@ describe('onPageLoaded', () => {
   it('frames and prerendered pages are not page loads', async () => {
     await nav.onCompleted.trigger({ tabId, frameId: 3, url: 'https://ads.example/', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/next', documentLifecycle: 'prerender', timeStamp: 1 });
-    await settle();
-    expect(loads).toEqual([]);
-  });
-
-  it('a tab closed before its title could be read is skipped', async () => {
-    vi.spyOn(fakeBrowser.tabs, 'get').mockRejectedValue(new Error('No tab with id'));
-    await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', timeStamp: 1 });
     await settle();
     expect(loads).toEqual([]);
   });

@@ -4,11 +4,15 @@ import v010 from '../../fixtures/storage/0.1.0.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
 
 const storage = await import('../../../src/platform/storage');
-const { handleFrameResponse } = await import('../../../src/background/detect');
+const { recordHttpAnswer } = await import('../../../src/background/record');
+const handleFrameResponse = (r: import('../../../src/platform/requests').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/classify');
 const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings');
 const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/stored');
@@ -22,7 +26,9 @@ function limitArea(area: 'local' | 'session' | 'sync', bytes: number, perItem = 
   const set = target.set.bind(target);
   vi.spyOn(target, 'set').mockImplementation(async (items: Record<string, unknown>) => {
     const all = { ...(await target.get(null)), ...items };
-    for (const [key, value] of Object.entries(items)) if (key.length + JSON.stringify(value).length > perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    for (const [key, value] of Object.entries(items)) {
+      if (key.length + JSON.stringify(value).length > perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    }
     if (JSON.stringify(all).length > bytes) throw quotaError();
     return set(items);
   });
@@ -81,9 +87,11 @@ describe('what 0.1.0 stored', () => {
 describe('garbage in storage', () => {
   it('every reader gives absent or a default, and the popup history never throws', async () => {
     const junk = { kind: 'http', url: 42, time: 'yesterday', tabs: 'x', schedule: [], evidence: {}, host: {} };
-    const keys = ['incident:1', 'subframes:1', 'response:1', 'diagnosis:1', 'diagnosis:site', 'guide:1', 'recovered:1', 'retry:https://x.example', 'limits', 'evidence-cache'];
+    const keys = ['incident:1', 'subframes:1', 'response:1', 'diagnosis:1', 'diagnosis:site', 'guide:1', 'recovered:1'];
+    keys.push('retry:https://x.example', 'limits', 'evidence-cache');
     await fakeBrowser.storage.session.set(Object.fromEntries(keys.map((k) => [k, junk])));
-    await fakeBrowser.storage.local.set({ history: [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)], consent: 'yes', settings: [1], schema: {} });
+    const stored = [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)];
+    await fakeBrowser.storage.local.set({ history: stored, consent: 'yes', settings: [1], schema: {} });
     await fakeBrowser.storage.sync.set({ settings: 'x'.repeat(1000) });
     expect(await storage.readIncident(1)).toBeUndefined();
     expect(await storage.readSubframeFailures(1)).toEqual([]);
@@ -121,12 +129,28 @@ describe('a full storage area', () => {
     for (let i = 0; i < 5; i++) {
       const tab = await fakeBrowser.tabs.create({ url: `https://s${i}.example/${'p'.repeat(600)}` });
       tabs.push(tab.id!);
-      await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: Date.now() });
+      await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 1 });
     }
     for (const [i, tabId] of tabs.entries()) {
       expect((await storage.readIncident(tabId))?.status).toBe(502);
       expect(await storage.readRetry(`https://s${i}.example`)).toMatchObject({ tabs: [tabId] });
     }
+  });
+
+  it('a pushState flood of 60 KB soft-error URLs keeps storage small, and a later 502 elsewhere is detected', async () => {
+    limitArea('local', 10 * 1024 * 1024); // Chrome's storage.local quota
+    for (let i = 0; i < 300; i++) {
+      const url = `https://flood.example/${String(i).padStart(4, '0')}${'a'.repeat(60_000)}`;
+      const soft = classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 2_000_000 + i })!;
+      await storage.writeIncident(1, soft);
+      await storage.appendHistory(soft);
+    }
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThan(1024 * 1024);
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null)).length).toBeLessThan(64 * 1024);
+    const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/cart' });
+    await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 3_000_000 });
+    expect((await storage.readIncident(tab.id!))?.status).toBe(502);
+    expect((await storage.readHistory())[0]?.host).toBe('shop.example');
   });
 
   it('session: caches and diagnoses make room for what detection needs', async () => {
@@ -198,5 +222,18 @@ describe('settings', () => {
     // What the options page saves: its form's fields over what is stored.
     await storage.writeSettings({ ...saved, autoRetry: false, alwaysRetry: ['a.example'] });
     expect(await storage.readSettings()).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
+  });
+});
+
+describe('onSessionChanged', () => {
+  it('tells pages about records they show, not about the worker bookkeeping', async () => {
+    const seen: string[][] = [];
+    const stop = storage.onSessionChanged((keys) => seen.push(keys));
+    await storage.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
+    await storage.writeEvidenceCache({});
+    await storage.writeIncident(3, incidentAt(3));
+    stop();
+    await storage.removeIncident(3);
+    expect(seen).toEqual([['incident:3']]);
   });
 });

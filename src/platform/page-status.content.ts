@@ -1,0 +1,17 @@
+/**
+ * Chrome builds: the one thing that runs in every web page's top frame (isolated world, at
+ * document_idle, registered by page-status.ts). It reads the status the page was served with
+ * from the Performance API and says something ONLY when it is a 5xx: a healthy page sends no
+ * message (the worker is not woken) and nothing in it is read beyond that number, added to or
+ * changed. Deliberately tiny and dependency-free: it is parsed for every page.
+ */
+declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+
+(() => {
+  const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
+  const status = entry?.responseStatus;
+  // The worker takes the tab, the frame and the address from the sender, never from here.
+  if (typeof status === 'number' && status >= 500 && status <= 599) {
+    chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => undefined);
+  }
+})();

@@ -1,0 +1,64 @@
+// A site that answers 503 asks for quiet (issue 11, item 2): Downcheck sends it nothing for at
+// least 5 s, and from the first answer whose headers it can read (Firefox: the page's own; Chrome:
+// its header re-probe, itself sent only after the 5 s), its Retry-After is honoured. A node
+// server logs every request with its time and whether the browser (navigation) or the extension
+// (fetch) sent it.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+
+const RETRY_AFTER_S = 8;
+const WATCH_MS = 16_000;
+const log = [];
+let server;
+let origin;
+
+before(async () => {
+  server = createServer((req, res) => {
+    const mode = req.headers['sec-fetch-mode'];
+    log.push({ path: req.url, at: Date.now(), by: mode === 'navigate' ? 'page' : 'extension' });
+    if (req.url.startsWith('/start')) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Start</title><p>start</p>');
+      return;
+    }
+    res.writeHead(503, { 'content-type': 'text/html', 'retry-after': String(RETRY_AFTER_S), server: 'nginx', 'cache-control': 'no-store' });
+    res.end('<html><head><title>Shop</title></head><body>Back soon.</body></html>');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((resolve) => server.close(resolve)));
+
+for (const name of BROWSERS) {
+  describe(`${name}: Retry-After`, () => {
+    it(`a 503 with Retry-After: ${RETRY_AFTER_S} gets no request for 5 s, then none before its Retry-After`, { timeout: 90_000 }, () =>
+      withBrowser(name, async (browser) => {
+        const path = `/busy-${name}`;
+        const page = await browser.openPage(`${origin}/start-${name}`);
+        const tabId = await browser.tabIdOf(page);
+        await browser.navigateInPage(page, `${origin}${path}`);
+        await poll(
+          () =>
+            browser.extEval(async (id) => {
+              const api = globalThis.browser ?? globalThis.chrome;
+              const got = await api.storage.session.get(`incident:${id}`);
+              return got[`incident:${id}`]?.status === 503 ? true : undefined;
+            }, tabId),
+          { timeoutMs: 5_000, what: 'the 503 incident' },
+        );
+        const answered = log.find((e) => e.path === path && e.by === 'page').at;
+        await new Promise((resolve) => setTimeout(resolve, WATCH_MS - (Date.now() - answered)));
+        const ours = log.filter((e) => e.path === path && e.by === 'extension').map((e) => e.at - answered);
+        const table = `extension requests (ms after the page's 503): ${JSON.stringify(ours)}`;
+        console.log(`${name}: ${table}`);
+        assert.ok(ours.length > 0, `the site was never asked again within ${WATCH_MS} ms: ${table}`);
+        assert.ok(ours.every((ms) => ms >= 5_000), `a request within 5 s of the 503: ${table}`);
+        // The first answer Downcheck reads the headers of: Firefox the page's own, Chrome its first request's.
+        const headersSeenAt = name === 'firefox' ? 0 : ours[0];
+        const early = ours.filter((ms) => ms > headersSeenAt + 300 && ms < headersSeenAt + RETRY_AFTER_S * 1000);
+        assert.deepEqual(early, [], `requests before the Retry-After (${RETRY_AFTER_S} s after ${headersSeenAt} ms) ended: ${table}`);
+      }),
+    );
+  });
+}

@@ -1,0 +1,57 @@
+// What the worker accepts as a report of the status read (page-status.content.ts): only our own
+// content script, in a tab's top frame, in the document on screen, about a 5xx.
+import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const { pageStatusFrom } = await import('../../../src/platform/page-status-report');
+
+const OWN = fakeBrowser.runtime.id;
+const sender = (extra: object = {}) => ({
+  id: OWN,
+  tab: { id: 7 } as never,
+  frameId: 0,
+  url: 'https://shop.example/cart',
+  documentLifecycle: 'active',
+  ...extra,
+});
+const report = { type: 'page-status', status: 502 };
+
+describe('pageStatusFrom', () => {
+  it('takes the tab and the address from the sender, never from the message', () => {
+    const forged = { ...report, url: 'https://evil.example/', tabId: 1 };
+    expect(pageStatusFrom(forged, sender())).toMatchObject({ tabId: 7, url: 'https://shop.example/cart', status: 502 });
+  });
+
+  it('refuses other extensions, frames, prerendered documents, extension pages and tab-less senders', () => {
+    expect(pageStatusFrom(report, sender({ id: 'another-extension' }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ frameId: 3 }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ documentLifecycle: 'prerender' }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ url: `chrome-extension://${OWN}/src/popup/index.html` }))).toBeUndefined();
+    expect(pageStatusFrom(report, sender({ tab: undefined }))).toBeUndefined();
+  });
+
+  it('refuses anything but a 5xx status', () => {
+    for (const status of [200, 404, 499, 600, 502.5, '502', null]) {
+      expect(pageStatusFrom({ type: 'page-status', status }, sender())).toBeUndefined();
+    }
+    for (const message of [null, 'page-status', { type: 'panel-state' }, []]) expect(pageStatusFrom(message, sender())).toBeUndefined();
+  });
+});
+
+describe('serveRequests and the status read', () => {
+  it('a valid report goes to the strategy that asked for reports, unanswered; a forged one does not', async () => {
+    const { serveRequests } = await import('../../../src/platform/messaging');
+    const reports: unknown[] = [];
+    const page = vi.fn(async () => 'page');
+    serveRequests({ page, panel: vi.fn(async () => 'panel'), pageStatus: (s) => void reports.push(s) });
+    const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
+    const replies = await onMessage.trigger(report, sender());
+    expect(reports).toEqual([expect.objectContaining({ tabId: 7, status: 502 })]);
+    expect(replies.filter((r) => r !== undefined)).toEqual([]);
+    await onMessage.trigger(report, sender({ frameId: 2 }));
+    await onMessage.trigger(report, sender({ id: 'another-extension' }));
+    expect(reports).toHaveLength(1);
+    expect(page).not.toHaveBeenCalled();
+  });
+});
