@@ -1,11 +1,21 @@
 // Lint also guards where code runs: core is pure, the worker never touches window/DOM,
 // background and UI never import each other, and only src/platform touches the browser API.
+// The layers, bottom up: core and shared (pure, import only each other) → checks (pure, no DOM)
+// → platform (the browser API) → background and UI (entry points). Nothing imports upward, and
+// no module reaches itself again through its imports (import-x/no-cycle).
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import { noTypeCycle } from './scripts/lint/no-type-cycle.js';
 
 const browserApi = { group: ['webextension-polyfill'], message: 'Use src/platform: it is the only place that touches the browser API.' };
 const ui = { group: ['**/popup/**', '**/panel/**', '**/options/**', '**/ui/**'], message: 'The background must not import UI code.' };
 const background = { group: ['**/background/**'], message: 'UI code talks to the background through messages and storage, not imports.' };
 const platform = { group: ['**/platform/**'], message: 'core/ is pure: no browser API.' };
+const checks = { group: ['**/checks/**', '**/checks'], message: 'core/ and shared/ sit below checks/: move the type or helper into core/.' };
+// platform/panel.ts imports the panel's built file name (crxjs `?iife`), not its code.
+const uiForPlatform = { group: [...ui.group, '!**/panel/inject.ts?iife'], message: 'platform/ wraps the browser API; it must not import UI code.' };
+const backgroundForPlatform = { group: ['**/background/**'], message: 'platform/ wraps the browser API; it must not import the background.' };
+const checksForPlatform = { group: ['**/checks/**', '**/checks'], message: 'platform/ must not import checks/: the background wires them together.' };
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map((name) => ({
   name,
   message: `${name} does not exist in the background service worker.`,
@@ -23,15 +33,38 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX, downcheck: { rules: { 'no-type-cycle': noTypeCycle } } },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
+    // import-x/no-cycle for imports that run; downcheck/no-type-cycle for the type-only ones it leaves out.
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }], 'downcheck/no-type-cycle': 'error' },
+  },
+  {
+    files: ['src/**/*.ts'],
     ignores: ['src/platform/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [browserApi] }], 'no-restricted-globals': ['error', ...browserGlobals] },
   },
   {
     files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background, checks] }],
+      'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals],
+    },
+  },
+  {
+    // Checks run in the worker: fetch and AbortSignal only, no DOM; the browser API comes injected.
+    files: ['src/checks/**/*.ts'],
+    rules: {
       'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background] }],
       'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals],
     },
+  },
+  {
+    files: ['src/platform/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [uiForPlatform, backgroundForPlatform, checksForPlatform] }] },
   },
   {
     files: ['src/background/**/*.ts'],

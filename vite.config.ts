@@ -3,7 +3,25 @@ import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import source from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
-import { manifestFor, type TargetBrowser } from './scripts/manifest.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+import { manifestFor, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
+
+/** After crxjs wrote manifest.json: the injected panel is not web-accessible (scripts/manifest.ts). */
+const panelNotWebAccessible: Plugin = {
+  name: 'downcheck:panel-not-web-accessible',
+  enforce: 'post',
+  writeBundle: {
+    sequential: true,
+    order: 'post',
+    handler(options) {
+      const file = join(options.dir ?? '', 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      writeFileSync(file, `${JSON.stringify(withoutInjectedScripts(manifest), null, 2)}\n`);
+    },
+  },
+};
 
 export default defineConfig(({ mode }) => {
   const browser: TargetBrowser = mode === 'firefox' ? 'firefox' : 'chrome';
@@ -35,6 +53,7 @@ export default defineConfig(({ mode }) => {
       // PRIVACY.md ships inside the extension (as plain text, which every browser shows) for the options page's link.
       { name: 'privacy-policy', generateBundle() { this.emitFile({ type: 'asset', fileName: 'privacy.txt', source: readFileSync('PRIVACY.md', 'utf8') }); } },
       crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser }),
+      panelNotWebAccessible,
     ],
   };
 });

@@ -10,6 +10,23 @@ export const FIREFOX_MIN_VERSION = '142.0';
 
 type Json = Record<string, unknown>;
 
+/**
+ * crxjs declares every script imported with `?iife` as web-accessible, to any page. The panel is
+ * injected with `scripting.executeScript({ files })`, which needs no such declaration, and a
+ * web-accessible file lets any page detect that Downcheck is installed (by fetching its URL).
+ * `bundled` is the manifest crxjs wrote; what it returns declares no resource under `prefix`.
+ */
+export function withoutInjectedScripts(bundled: Json, prefix = 'src/panel/'): Json {
+  const manifest: Json = structuredClone(bundled);
+  const entries = Array.isArray(manifest.web_accessible_resources) ? (manifest.web_accessible_resources as Json[]) : [];
+  const kept = entries
+    .map((entry) => ({ ...entry, resources: ((entry.resources as string[] | undefined) ?? []).filter((r) => !r.startsWith(prefix)) }))
+    .filter((entry) => entry.resources.length > 0);
+  if (kept.length > 0) manifest.web_accessible_resources = kept;
+  else delete manifest.web_accessible_resources;
+  return manifest;
+}
+
 /** The permission each detection design needs (src/platform/requests.ts DETECTION). */
 const withDetection = (permissions: string[], webRequest: boolean): string[] =>
   webRequest ? permissions.map((p) => (p === 'webNavigation' ? 'webRequest' : p)) : permissions;

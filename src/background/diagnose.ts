@@ -1,8 +1,9 @@
 /**
  * Runs the diagnosis for a failing tab (or for a host the visitor typed) and keeps its progress in
  * `storage.session`, so the popup shows the first evidence at once and the verdict as it refines.
- * Local checks run by themselves when an incident is recorded; the outside ones only with the
- * visitor's consent, per source, and never for private hosts (both enforced by runChecks).
+ * Local checks run by themselves when an incident is recorded and ask nobody but the failing site;
+ * the outside ones (the connectivity baseline included) only with the visitor's consent, per
+ * source, and never for private hosts (both enforced by runChecks).
  */
 import { ALL_CHECKS, DEFAULT_ENDPOINTS, EvidenceCache, RateLimiter, runChecks, type CheckContext, type CheckId, type Evidence } from '../checks';
 import { DEFAULT_CONSENT } from '../core/consent';
@@ -10,7 +11,9 @@ import { originOf, webHost } from '../core/url';
 import { verdict } from '../core/verdict';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
+import { isOnline } from '../platform/connectivity';
 import { readConsent } from '../platform/consent';
+import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
 import { backgroundFetch } from '../platform/fetch-limit';
 import {
@@ -82,7 +85,9 @@ async function run(
 
   const consent = outside ? await readConsent() : DEFAULT_CONSENT;
   const { limiter, cache } = await loadOutsideState();
+  const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
   const ctx: CheckContext = {
+    browser: { online: isOnline(), ...(answeredAgo !== undefined ? { otherSiteAnsweredAgoMs: answeredAgo } : {}) },
     host,
     origin,
     url,

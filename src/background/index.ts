@@ -7,6 +7,7 @@ import { onConnectivityChanged } from '../platform/connectivity';
 import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
+import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged } from './consent-trigger';
@@ -21,6 +22,8 @@ import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
 detection.start(report);
+// "Am I online?" without asking anyone: when other sites last answered (by bucket, never by name).
+onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability')));
 onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, detection).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onAlarm((name) => {

@@ -6,6 +6,7 @@ import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../core/settings';
 import { readSettings, writeSettings } from '../platform/settings';
 import { readDiagnosis, readIncident, readRetry } from '../platform/storage';
+import { getTab } from '../platform/tabs';
 import { retryNow, stopRetry } from './retry';
 
 /**
@@ -32,6 +33,9 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
     case 'panel-hide-site': {
       const incident = await readIncident(tabId);
       if (!incident) return { hidden: false };
+      // A private window's choice is not written where it outlives the session (storage.sync):
+      // the panel closes for this page only.
+      if ((await getTab(tabId))?.incognito !== false) return { hidden: true };
       const settings = await readSettings();
       await writeSettings(withPanelHidden(settings, incident.host));
       return { hidden: true };

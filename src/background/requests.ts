@@ -30,6 +30,8 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
     case 'clear-site-data': {
       const incident = await readIncident(message.tabId);
       const tab = await getTab(message.tabId);
+      // Not offered in private windows (core/guide.ts): browsingData may reach the regular profile.
+      if (tab?.incognito !== false) throw new Error('not in a private window');
       const origin = originOf(incident?.url ?? tab?.url);
       if (!origin) throw new Error('no web page in this tab');
       const result = await clearSiteData(origin, { cookies: message.cookies });

@@ -33,7 +33,7 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
-import { isTabInForeground, reopenTab } from '../platform/tabs';
+import { getTab, isTabInForeground, reopenTab } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
 
@@ -290,7 +290,10 @@ async function bringBack(record: RetryRecord, { notifyBack }: { notifyBack: bool
   if (!notifyBack) return;
   for (const tabId of inBackground) {
     if (tabId === undefined) continue;
-    await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, t({ key: 'notify_back_title', subs: [host] }), t('notify_back_body')).catch(report);
+    // Notification centres keep what they were shown: a private window's site is never named there.
+    const incognito = (await getTab(tabId).catch(() => undefined))?.incognito !== false;
+    const title = incognito ? t('notify_back_title_private') : t({ key: 'notify_back_title', subs: [host] });
+    await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, title, t('notify_back_body')).catch(report);
   }
 }
 

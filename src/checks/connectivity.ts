@@ -1,9 +1,11 @@
 /**
- * Connectivity: is the visitor online at all? A couple of well-known, highly available endpoints
- * are asked in parallel; the first one that answers exactly as it always does settles it. An
- * answer that is not what those endpoints send (a redirect, another status, another body) means a
- * captive portal or a filtering proxy sits in between. Nothing about the failing site is sent, so
- * this runs without consent.
+ * The connectivity baseline: is the visitor online at all? A couple of well-known, highly
+ * available endpoints are asked in parallel; the first one that answers exactly as it always does
+ * settles it. An answer that is not what those endpoints send (a redirect, another status, another
+ * body) means a captive portal or a filtering proxy sits in between. Nothing about the failing site
+ * is sent, but Google and Cloudflare still learn that this browser is online now: it runs only with
+ * the visitor's consent (source `connectivity`). Without it, online.ts judges from what the browser
+ * already saw.
  */
 import { fetchStatus, fetchText, type HttpFailure, timeLeft } from './http';
 import { noEvidence } from './evidence';
@@ -42,7 +44,7 @@ async function attempt(ctx: CheckContext, endpoint: ConnectivityEndpoint, timeou
 
 export const connectivityCheck: Check = {
   id: 'connectivity',
-  needsConsent: false,
+  needsConsent: true,
   async run(ctx: CheckContext, signal: AbortSignal): Promise<EvidenceFor<'connectivity'>> {
     const started = ctx.now();
     const endpoints = ctx.endpoints.connectivity;

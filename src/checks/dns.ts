@@ -12,7 +12,7 @@
  */
 import { fetchJson, timeLeft } from './http';
 import { bareHost, isIpLiteral, noEvidence, refuseOutside } from './evidence';
-import { displayIp, normalizeIp } from './ip';
+import { displayIp, normalizeIp } from '../core/ip';
 import { arrayOf, intIn, isRecord } from '../core/validate';
 import type { Check, CheckContext, DnsConsensus, DnsOutcome, DohResolver, EvidenceFor, NoEvidenceReason, Rcode, ResolverAnswer } from './types';
 

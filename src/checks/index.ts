@@ -1,6 +1,7 @@
 /** The checks, in the order the popup lists them: local ones first, then outside sources. */
 import { archiveCheck } from './archive';
 import { connectivityCheck } from './connectivity';
+import { onlineCheck } from './online';
 import { dnsCheck } from './dns';
 import { gatewayCheck } from './gateway';
 import { reprobeCheck } from './reprobe';
@@ -8,10 +9,10 @@ import { statusPageCheck } from './status-page';
 import type { Check } from './types';
 import { vantageCheck } from './vantage';
 
-export const ALL_CHECKS: readonly Check[] = [gatewayCheck, reprobeCheck, connectivityCheck, dnsCheck, vantageCheck, statusPageCheck, archiveCheck];
+export const ALL_CHECKS: readonly Check[] = [gatewayCheck, reprobeCheck, onlineCheck, connectivityCheck, dnsCheck, vantageCheck, statusPageCheck, archiveCheck];
 /**
- * What runs by itself when an incident is recorded: no third party learns the site (the re-probe
- * asks the site itself; connectivity asks well-known endpoints and sends nothing about the site).
+ * What runs by itself when an incident is recorded: nobody but the failing site is asked (the
+ * re-probe asks the site itself; `online` and `gateway` ask nobody).
  */
 export const LOCAL_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => !c.needsConsent);
 

@@ -12,6 +12,8 @@ export const CHECK_MESSAGES: Readonly<Record<string, number>> = Object.freeze({
   check_reprobe_error: 1,
   check_reprobe_unreachable: 0,
   check_reprobe_timeout: 1,
+  check_online_recent: 1,
+  check_online_offline: 0,
   check_connectivity_online: 1,
   check_connectivity_intercepted: 0,
   check_connectivity_offline: 0,
@@ -46,6 +48,7 @@ export const CHECK_MESSAGES: Readonly<Record<string, number>> = Object.freeze({
   check_none_not_applicable: 0,
   // The checks' names.
   check_name_reprobe: 0,
+  check_name_online: 0,
   check_name_connectivity: 0,
   check_name_gateway: 0,
   check_name_dns: 0,

@@ -5,6 +5,9 @@
  *
  * - a check that needs consent runs only if the user agreed to its source, and never for a
  *   private host (both are answered at once with "no evidence", without calling the check);
+ * - nor for a public name whose address is private: the address the browser connected to, the
+ *   browser's own resolver (Firefox) and, once they answered, the public resolvers the visitor
+ *   agreed to ask are looked at first (DNS itself waits only for the first two);
  * - the whole run ends by `deadlineMs`: at the deadline the shared signal aborts and any check
  *   still running is reported as `none/timeout` (or by its last interim evidence) without
  *   waiting for it; the caller's `signal` ends it early the same way (`none/aborted`);
@@ -13,8 +16,9 @@
  * - a check with several sources (vantage) may hand over interim evidence, marked `partial`.
  */
 import { allows, type Consent } from '../core/consent';
+import { isPrivateIp } from '../core/ip';
 import { isPrivateHost } from '../core/url';
-import { noEvidence } from './evidence';
+import { bareHost, isIpLiteral, noEvidence } from './evidence';
 import type { EvidenceCache } from './limits';
 import type { Check, CheckContext, Evidence, NoEvidenceReason } from './types';
 
@@ -48,6 +52,14 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   const runCtx: CheckContext = { ...ctx, deadlineAt: started + deadlineMs };
 
   const results: Evidence[] = new Array(checks.length);
+  let dnsAnswered: (evidence: Evidence | undefined) => void = () => undefined;
+  const dnsEvidence = new Promise<Evidence | undefined>((resolve) => (dnsAnswered = resolve));
+  if (!checks.some((c) => c.id === 'dns')) dnsAnswered(undefined);
+  // A resolver that hangs must not hold the other sources up for the whole run: they wait for its
+  // answer only so long (no answer is not a private answer).
+  const dnsWaitMs = Math.min(DNS_WAIT_MS, deadlineMs / 3);
+  const dnsWait = new Promise<undefined>((resolve) => setTimeout(resolve, dnsWaitMs, undefined));
+  const address = addressGate(ctx, Promise.race([dnsEvidence, dnsWait, stopped.then(() => undefined)]));
   const notify = (evidence: Evidence) => {
     try {
       options.onEvidence?.(evidence);
@@ -57,6 +69,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   };
   const deliver = (index: number, evidence: Evidence) => {
     results[index] = evidence;
+    if (evidence.check === 'dns') dnsAnswered(evidence);
     notify(evidence);
   };
 
@@ -64,6 +77,9 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
     checks.map(async (check, index) => {
       const skipped = gate(check, ctx, options.consent);
       if (skipped) return deliver(index, noEvidence(check.id, skipped, 0));
+      if (check.needsConsent && (await (check.id === 'dns' ? address.known() : address.answered()))) {
+        return deliver(index, noEvidence(check.id, 'private-host', 0));
+      }
       const cached = cacheable(check) ? options.cache?.get(check.id, cacheHost(check, ctx), cacheTtl(check)) : undefined;
       if (cached) return deliver(index, { ...cached, cached: true });
       if (ended) return deliver(index, noEvidence(check.id, ended, 0));
@@ -120,6 +136,47 @@ function gate(check: Check, ctx: CheckContext, consent: Consent): NoEvidenceReas
   if (isPrivateHost(ctx.host)) return 'private-host';
   if (!allows(consent, check.id, true)) return 'not-consented';
   return undefined;
+}
+
+/** How long the browser's own resolver may take to say where the site is (Firefox `dns.resolve`). */
+const LOCAL_RESOLVE_MS = 2_000;
+/** How long the other outside checks wait for the public resolvers' answer (at most a third of the run). */
+const DNS_WAIT_MS = 3_000;
+
+/**
+ * Whether the failing site's address is private although its name is public (an intranet name in
+ * public DNS, a DNS-rebinding answer): `known()` from what the browser already knows, the address
+ * it connected to and its own resolver; `answered()` also from the public resolvers, once their
+ * evidence is in. Each is worked out once per run.
+ */
+function addressGate(ctx: CheckContext, dns: Promise<Evidence | undefined>): { known(): Promise<boolean>; answered(): Promise<boolean> } {
+  let known: Promise<boolean> | undefined;
+  let answered: Promise<boolean> | undefined;
+  const local = async (): Promise<boolean> => {
+    if (!ctx.resolveDns || isIpLiteral(ctx.host)) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), LOCAL_RESOLVE_MS)));
+    try {
+      const addresses = await Promise.race([ctx.resolveDns(bareHost(ctx.host)), timeout]);
+      return Array.isArray(addresses) && addresses.some((a) => typeof a !== 'string' || isPrivateIp(a));
+    } catch {
+      return false; // no answer is not a private answer
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const viaBrowser = ctx.browserIp ?? ctx.incident?.ip;
+  const knownPrivate = (): Promise<boolean> => (known ??= viaBrowser !== undefined && isPrivateIp(viaBrowser) ? Promise.resolve(true) : local());
+  return {
+    known: knownPrivate,
+    answered: () =>
+      (answered ??= (async () => {
+        if (await knownPrivate()) return true;
+        const evidence = await dns;
+        const outcome = evidence?.check === 'dns' ? evidence.outcome : undefined;
+        return outcome?.kind === 'answers' && outcome.answers.some((a) => Array.isArray(a.addresses) && a.addresses.some((ip) => isPrivateIp(ip)));
+      })()),
+  };
 }
 
 /**

@@ -1,12 +1,17 @@
 /**
- * Which outside sources the user has agreed to, one by one. Local checks (re-probe, connectivity,
- * gateway) tell nobody anything and need no consent; every check that tells a third party which
- * site the user visits does. Default: nothing agreed. Validated on every read, like settings: only
+ * Which outside sources the user has agreed to, one by one. Local checks (the re-probe of the
+ * failing site itself, what the browser knows about being online, the gateway's own answer) tell
+ * nobody anything and need no consent; every check that asks anyone but the failing site does:
+ * those that tell a third party which site the user visits, and the connectivity baseline, which
+ * tells Google and Cloudflare only that this browser is online now (and its IP address, as any
+ * request does). Default: nothing agreed. Validated on every read, like settings: only
  * a literal `true` counts as agreement.
  */
-import type { CheckId } from '../checks/types';
+import type { CheckId } from './evidence';
 
 export interface Consent {
+  /** Google (`www.gstatic.com`) and Cloudflare are asked whether they answer: nothing about the site. */
+  connectivity: boolean;
   /** Public DNS resolvers (Cloudflare, Google) learn the site's name. */
   dns: boolean;
   /** Outside vantage services (check-host.net, Globalping) learn the site's address. */
@@ -19,18 +24,25 @@ export interface Consent {
 
 export type ConsentSource = keyof Consent;
 
-export const CONSENT_SOURCES: readonly ConsentSource[] = ['dns', 'vantage', 'statusPage', 'archive'];
+export const CONSENT_SOURCES: readonly ConsentSource[] = ['connectivity', 'dns', 'vantage', 'statusPage', 'archive'];
 
-export const DEFAULT_CONSENT: Readonly<Consent> = Object.freeze({ dns: false, vantage: false, statusPage: false, archive: false });
+export const DEFAULT_CONSENT: Readonly<Consent> = Object.freeze({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
 
 export function validateConsent(raw: unknown): Consent {
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
-  return { dns: r.dns === true, vantage: r.vantage === true, statusPage: r.statusPage === true, archive: r.archive === true };
+  return {
+    connectivity: r.connectivity === true,
+    dns: r.dns === true,
+    vantage: r.vantage === true,
+    statusPage: r.statusPage === true,
+    archive: r.archive === true,
+  };
 }
 
 const SOURCE_OF: Readonly<Record<CheckId, ConsentSource | null>> = {
   reprobe: null,
-  connectivity: null,
+  online: null,
+  connectivity: 'connectivity',
   gateway: null,
   dns: 'dns',
   vantage: 'vantage',

@@ -53,6 +53,11 @@ export interface GuideInput {
   browser: BrowserKind;
   statusPageUrl?: string;
   archiveUrl?: string;
+  /**
+   * The tab is in a private window. "Clear this site's data" is not offered there: in Chrome's
+   * spanning mode the extension's browsingData call may reach the regular profile's data.
+   */
+  incognito?: boolean;
 }
 
 const ORDER: Record<VerdictKind | 'origin' | 'dns' | 'you' | 'unknown' | 'gateway', StepId[]> = {
@@ -90,12 +95,13 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
     isForm(incident) || !incident.retryable
       ? null
       : { id: 'wait', title: m('step_wait_title'), body: [m('step_wait_body')], actions: [{ kind: 'auto-retry' }] },
-  'clear-cache': ({ incident }) => ({
+  'clear-cache': ({ incident, incognito }) =>
+    incognito === true ? null : {
     id: 'clear-cache',
     title: m('step_cache_title'),
     body: [m('step_cache_body', incident.host), m('step_cache_not_cleared'), m('step_cookies_warning')],
     actions: [{ kind: 'clear-cache' }, { kind: 'clear-cookies' }],
-  }),
+  },
   'change-dns': ({ os, browser }) => dnsStep(os, browser),
   connection: () => ({
     id: 'connection',

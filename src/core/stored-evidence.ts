@@ -8,6 +8,7 @@ import type {
   ArchiveOutcome,
   CheckId,
   ConnectivityOutcome,
+  OnlineOutcome,
   DnsOutcome,
   Evidence,
   GatewayOutcome,
@@ -19,13 +20,13 @@ import type {
   VantageNode,
   VantageOutcome,
   VantageSourceReport,
-} from '../checks/types';
+} from './evidence';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Verdict } from './verdict';
 import { parseMsg } from './stored';
 import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
 
-const CHECKS: readonly CheckId[] = ['reprobe', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
+const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 const REASONS: readonly NoEvidenceReason[] = [
   'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network',
   'not-consented', 'private-host', 'aborted', 'not-applicable',
@@ -65,6 +66,12 @@ function reprobe(o: Record<string, unknown>): ReprobeOutcome | undefined {
   }
   const error = oneOf(o.error, ['network', 'timeout'] as const);
   return o.kind === 'unreachable' && error ? { kind: 'unreachable', error } : undefined;
+}
+
+function online(o: Record<string, unknown>): OnlineOutcome | undefined {
+  if (o.kind === 'offline') return { kind: 'offline' };
+  const agoMs = numberIn(o.agoMs, 0, 3_600_000);
+  return o.kind === 'online' && agoMs !== undefined ? { kind: 'online', agoMs } : undefined;
 }
 
 function connectivity(o: Record<string, unknown>): ConnectivityOutcome | undefined {
@@ -173,6 +180,7 @@ function archive(o: Record<string, unknown>): ArchiveOutcome | undefined {
 
 const OUTCOMES: { [C in CheckId]: (o: Record<string, unknown>) => Extract<Evidence, { check: C }>['outcome'] | undefined } = {
   reprobe,
+  online,
   connectivity,
   gateway,
   dns,

@@ -1,3 +1,5 @@
+import { isPrivateIp, normalizeIp } from './ip';
+
 /**
  * What a URL is, for Downcheck's purposes: a web page we can reason about, or something else
  * (browser pages, files, data). Never throws; odd input gets `{ ok: false }`.
@@ -48,35 +50,30 @@ export function webHost(raw: unknown): string | undefined {
   return info.ok && info.isWeb ? info.host : undefined;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/**
+ * Names that never resolve on the public internet, or resolve only inside someone's network:
+ * RFC 6761 / 6762 / 8375 / 9476 special-use names, Tor's `.onion`, reverse-DNS `.arpa`, and the
+ * suffixes intranets commonly use.
+ */
+const PRIVATE_SUFFIXES = [
+  '.local',
+  '.localhost',
+  '.localdomain',
+  '.internal',
+  '.lan',
+  '.home',
+  '.home.arpa',
+  '.intranet',
+  '.corp',
+  '.onion',
+  '.test',
+  '.invalid',
+  '.arpa',
+  '.alt',
+];
 
-function privateIPv4(host: string): boolean | undefined {
-  const m = IPV4.exec(host);
-  if (!m) return undefined;
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return (
-    a === 10 ||
-    a === 127 ||
-    a === 0 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 169 && b === 254) || // link-local
-    (a === 100 && b >= 64 && b <= 127) // carrier-grade NAT (RFC 6598)
-  );
-}
-
-function privateIPv6(host: string): boolean | undefined {
-  if (!host.startsWith('[') || !host.endsWith(']')) return undefined;
-  const ip = host.slice(1, -1).toLowerCase();
-  if (ip === '::1' || ip === '::') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped?.[1]) return privateIPv4(mapped[1]) ?? true;
-  // The URL parser writes mapped IPv4 as hex (::ffff:a00:1): treat any mapped address as private-unknown → private.
-  if (ip.startsWith('::ffff:')) return true;
-  return /^f[cd]/.test(ip) /* ULA, RFC 4193 */ || /^fe[89ab]/.test(ip) /* link-local */;
-}
-
-const PRIVATE_SUFFIXES = ['.local', '.internal', '.localhost', '.lan', '.home.arpa', '.intranet', '.corp', '.home'];
+/** A host the URL parser would read as an IPv4 address, or that only looks like one: digits, dots, hex. */
+const IPV4_LIKE = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d*))*$/;
 
 /**
  * `0.0..` or `192.11022107..` reach here unparsed (the URL parser reads an address only without
@@ -93,12 +90,14 @@ function numericHost(host: string): string {
 }
 
 /**
- * Hosts whose name must never leave the browser: loopback, private and link-local ranges,
- * single-label intranet names and the reserved private suffixes.
+ * Hosts whose name must never leave the browser: addresses in private, special or reserved
+ * blocks (core/ip.ts), single-label intranet names and the special-use and intranet suffixes.
+ * Takes what the URL parser gives (`[::1]`, `10.0.0.1`) as well as bare addresses (`::1`).
  */
 export function isPrivateHost(hostInput: string): boolean {
+  if (typeof hostInput !== 'string') return true;
   // Every trailing dot: the URL parser keeps `a.local..` and `10.0.0.1..` as they are.
-  const host = hostInput.toLowerCase().replace(/\.+$/, '');
+  const host = hostInput.trim().toLowerCase().replace(/\.+$/, '');
   const numeric = numericHost(host);
   // Either reading being private is enough: the number reading only ever adds privacy.
   return privateByRules(host) || (numeric !== host && privateByRules(numeric));
@@ -106,13 +105,34 @@ export function isPrivateHost(hostInput: string): boolean {
 
 function privateByRules(host: string): boolean {
   if (host.length === 0) return true;
-  const v4 = privateIPv4(host);
-  if (v4 !== undefined) return v4;
-  const v6 = privateIPv6(host);
-  if (v6 !== undefined) return v6;
+  if (host.startsWith('[') || host.includes(':')) return isPrivateIp(host);
+  if (IPV4_LIKE.test(host)) {
+    // Read as the browser would connect; a spelling even the URL parser refuses fails closed.
+    const read = numericHost(host);
+    // A single label stays private whatever number it reads as (an intranet name like `0100000000`).
+    return normalizeIp(read) !== read || isPrivateIp(read) || !host.includes('.');
+  }
   if (!host.includes('.')) return true; // single-label: intranet or localhost
-  if (host === 'localhost') return true;
   return PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix));
+}
+
+/**
+ * A URL without `user:password@`: what may be stored, shown or asked again. Credentials in a URL
+ * are secrets the visitor typed for one site; they are never kept, and a probe never sends them.
+ * Anything that is not a URL comes back unchanged (there is nothing to strip from it).
+ */
+export function withoutCredentials(raw: string): string {
+  if (typeof raw !== 'string' || !raw.includes('@')) return raw;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw;
+  }
+  if (!url.username && !url.password) return raw;
+  url.username = '';
+  url.password = '';
+  return url.href;
 }
 
 /** `https://shop.example:8443` for a web URL, else undefined. */
@@ -137,10 +157,10 @@ function pageKey(url: string): string {
 /**
  * Where a re-probe of a failed page goes: the page itself, without its fragment, when it was
  * fetched with GET or HEAD from `origin`; otherwise that origin's root, so a form's target is
- * never requested again. `undefined` for a URL that is not a web page.
+ * never requested again, and `user:password@` never sent. `undefined` for a URL that is not a web page.
  */
 export function reprobeTarget(pageUrl: string, method: string | undefined, origin: string | undefined = originOf(pageUrl)): string | undefined {
   if (!origin) return undefined;
   const idempotent = method === 'GET' || method === 'HEAD';
-  return idempotent && originOf(pageUrl) === origin ? pageUrl.split('#', 1)[0]! : `${origin}/`;
+  return idempotent && originOf(pageUrl) === origin ? withoutCredentials(pageUrl).split('#', 1)[0]! : `${origin}/`;
 }

@@ -18,13 +18,16 @@ export const numberIn = (value: unknown, min: number, max: number): number | und
   typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 
 /**
- * A string of at most `max` characters with control characters replaced by spaces and the ends
- * trimmed; longer strings are cut, not refused (for display text). `undefined` for non-strings.
+ * A string of at most `max` characters with control characters replaced by spaces, bidirectional
+ * controls removed (an outside answer must not reorder the text around it: "Trojan Source"-style
+ * spoofing of a status page's or a vantage point's name) and the ends trimmed; longer strings are
+ * cut, not refused (for display text). `undefined` for non-strings.
  */
 export function text(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
   return value
     .slice(0, max * 2)
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .trim()
     .slice(0, max)

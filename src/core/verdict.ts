@@ -18,7 +18,7 @@
  *  15. otherwise: can't tell.
  */
 import type { Msg } from '../shared/incident';
-import type { CheckId, ConnectivityOutcome, DnsOutcome, Evidence, GatewayOutcome, StatusIndicator, VantageOutcome } from '../checks/types';
+import type { CheckId, ConnectivityOutcome, DnsOutcome, Evidence, GatewayOutcome, OnlineOutcome, StatusIndicator, VantageOutcome } from './evidence';
 
 export type VerdictKind =
   | 'down-for-everyone'
@@ -65,8 +65,11 @@ export function answerKind(status: number): AnswerKind {
   return REFUSED.has(status) ? 'refused' : 'up';
 }
 
+/** Online or not, from the browser's own view (`online`) and the consented baseline (`connectivity`) together. */
+type ConnectivityFact = { kind: 'online' | 'offline' } | Extract<ConnectivityOutcome, { kind: 'intercepted' }>;
+
 interface Facts {
-  connectivity?: ConnectivityOutcome;
+  connectivity?: ConnectivityFact;
   probe?: { kind: AnswerKind | 'unreachable'; status?: number };
   link?: GatewayOutcome;
   dns?: DnsOutcome;
@@ -77,11 +80,16 @@ interface Facts {
 
 function factsOf(evidence: readonly Evidence[]): Facts {
   const facts: Facts = { summaries: new Map() };
+  let online: OnlineOutcome | undefined;
+  let baseline: ConnectivityOutcome | undefined;
   for (const e of Array.isArray(evidence) ? evidence : []) {
     if (!e || typeof e !== 'object' || !e.outcome || typeof e.outcome !== 'object' || e.outcome.kind === 'none') continue;
     switch (e.check) {
+      case 'online':
+        online = e.outcome;
+        break;
       case 'connectivity':
-        facts.connectivity = e.outcome;
+        baseline = e.outcome;
         break;
       case 'reprobe':
         if (e.outcome.kind === 'answered' && !Number.isInteger(e.outcome.status)) continue;
@@ -110,7 +118,21 @@ function factsOf(evidence: readonly Evidence[]): Facts {
     }
     facts.summaries.set(e.check, e.summary);
   }
+  const connectivity = connectivityOf(online, baseline);
+  if (connectivity) facts.connectivity = connectivity;
   return facts;
+}
+
+/**
+ * An interception explains whatever else is seen; the browser's own "offline" is its present
+ * state; an answer from anywhere (another site, a baseline endpoint) shows the connection works;
+ * only then does a baseline that reached nobody mean offline.
+ */
+function connectivityOf(online: OnlineOutcome | undefined, baseline: ConnectivityOutcome | undefined): ConnectivityFact | undefined {
+  if (baseline?.kind === 'intercepted') return baseline;
+  if (online?.kind === 'offline') return { kind: 'offline' };
+  if (online?.kind === 'online' || baseline?.kind === 'online') return { kind: 'online' };
+  return baseline ? { kind: 'offline' } : undefined;
 }
 
 interface Decision {
@@ -145,7 +167,7 @@ function decide(f: Facts): Decision {
   const failing: CheckId[] = ['gateway', 'reprobe'];
 
   // 1. Captive portal or filtering network.
-  if (f.connectivity?.kind === 'intercepted') return { kind: 'just-you-connection', confidence: 'medium', uses: ['connectivity', ...failing] };
+  if (f.connectivity?.kind === 'intercepted') return { kind: 'just-you-connection', confidence: 'medium', uses: ['online', 'connectivity', ...failing] };
 
   // 2. It answers now.
   if (probe?.kind === 'up') {
@@ -156,7 +178,7 @@ function decide(f: Facts): Decision {
   // 3. Offline — unless the re-probe reached the site just now: then we are online and only the
   //    connectivity endpoints are unreachable from here (a firewall, a filtered network).
   const reachedSiteNow = probe?.kind === 'server-error';
-  if (f.connectivity?.kind === 'offline' && !reachedSiteNow) return { kind: 'just-you-connection', confidence: 'high', uses: ['connectivity', ...failing] };
+  if (f.connectivity?.kind === 'offline' && !reachedSiteNow) return { kind: 'just-you-connection', confidence: 'high', uses: ['online', 'connectivity', ...failing] };
 
   // 4. Refused to you.
   if (probe?.kind === 'refused') {
@@ -203,7 +225,7 @@ function decide(f: Facts): Decision {
   if (vUp && youFail) {
     if (siteSide) return { kind: 'partly-down', confidence: 'medium', uses: ['vantage', ...failing] };
     const confidence: Confidence = v!.up >= 2 && probe?.kind === 'unreachable' ? 'high' : 'medium';
-    return { kind: 'just-you-connection', confidence, uses: ['vantage', 'reprobe', 'gateway', 'connectivity'] };
+    return { kind: 'just-you-connection', confidence, uses: ['vantage', 'reprobe', 'gateway', 'online', 'connectivity'] };
   }
 
   // 10. The operator's word.
@@ -229,5 +251,5 @@ function decide(f: Facts): Decision {
   if (link?.failed === 'refused') return { kind: 'down-for-everyone', confidence: 'low', uses: ['gateway', 'reprobe'] };
 
   // 15.
-  return { kind: 'cant-tell', confidence: 'low', uses: ['reprobe', 'gateway', 'connectivity', 'dns', 'vantage', 'status-page'] };
+  return { kind: 'cant-tell', confidence: 'low', uses: ['reprobe', 'gateway', 'online', 'connectivity', 'dns', 'vantage', 'status-page'] };
 }

@@ -45,7 +45,8 @@ export function onFrameResponse(listener: (r: FrameResponse) => void): void {
         url: d.url,
         status: d.statusCode,
         method: d.method,
-        ...(d.ip ? { ip: d.ip } : {}),
+        // Through a proxy, `ip` is the proxy's address, not the site's: leave it out.
+        ...(d.ip && !(d as { proxyInfo?: unknown }).proxyInfo ? { ip: d.ip } : {}),
         headers: d.responseHeaders ?? [],
         time: d.timeStamp,
       });

@@ -1,4 +1,4 @@
-import type { Evidence } from '../checks/types';
+import type { Evidence } from '../core/evidence';
 import { checkNameKey } from '../checks/messages';
 import { CONSENT_SOURCES, validateConsent, withConsent, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict';
@@ -54,6 +54,7 @@ const ticked: Partial<Record<ConsentSource, boolean>> = {};
 
 /** Per source: who it is and what it receives (short, so the question fits the popup). */
 export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
+  connectivity: 'consent_short_connectivity',
   dns: 'consent_short_dns',
   vantage: 'consent_short_vantage',
   statusPage: 'consent_short_status_page',

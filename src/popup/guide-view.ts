@@ -23,6 +23,8 @@ export interface GuideContext {
   browser: BrowserKind;
   statusPageUrl?: string;
   archiveUrl?: string;
+  /** The tab is in a private window: "clear this site's data" is not offered (core/guide.ts). */
+  incognito?: boolean;
   /** An automatic retry is already running for this tab: no need to offer starting one. */
   retrying?: boolean;
   /** The retry controls are shown elsewhere (the popup's one action): leave out the retry and wait steps. */

@@ -41,6 +41,8 @@ interface State {
   retry?: RetryRecord;
   recovery?: Recovery;
   policy: SitePolicy;
+  /** The tab is in a private window (some steps are not offered there). */
+  incognito?: boolean;
   /** The visitor said "not now" to the consent question for this incident: it is not asked again. */
   consentDeclined?: boolean;
 }
@@ -83,6 +85,7 @@ async function load(): Promise<State> {
   ]);
   return {
     tabId: tab.id,
+    incognito: tab.incognito,
     isWeb,
     incident,
     retry,
@@ -184,6 +187,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
     incident,
     os: state.os as Os,
     browser: BROWSER_KIND,
+    incognito: state.incognito !== false,
     ...guideExtras(d),
     // The retry controls live in the answer's action: the guide does not repeat them.
     hideRetrySteps: view !== undefined,

@@ -1,4 +1,4 @@
-import type { Evidence } from '../checks/types';
+import type { Evidence } from '../core/evidence';
 import type { Verdict } from '../core/verdict';
 
 /**

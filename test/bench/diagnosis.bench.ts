@@ -31,7 +31,7 @@ const RUNS = 20;
 const TIME_SCALE = 0.25;
 const DEADLINE_MS = 2_000;
 const URL_ = 'https://shop.example/checkout?cart=123';
-const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
+const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 
 const scaled = (s: PollSchedule): PollSchedule => ({
   firstMs: s.firstMs * TIME_SCALE,

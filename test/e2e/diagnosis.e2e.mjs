@@ -65,10 +65,12 @@ const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
 const SITE = 'shop.example';
 /** Where its status page is discovered (`status.<registrable domain>`, src/checks/status-page.ts). */
 const SITE_STATUS = `status.${SITE}`;
-/** The connectivity endpoints' hosts (src/checks/endpoints.ts): local checks, they learn nothing about the site. */
-const CONNECTIVITY_HOSTS = ['www.gstatic.com', 'cloudflare.com'];
-/** Hosts that learn which site is visited: allowed only after consent, and never for private hosts. */
+/**
+ * Hosts asked only after consent, and never for private hosts: the connectivity baseline's (they
+ * learn that the browser is online, nothing about the site) and those that learn which site is visited.
+ */
 const OUTSIDE_HOSTS = {
+  connectivity: ['www.gstatic.com', 'cloudflare.com'],
   dns: ['cloudflare-dns.com', 'dns.google'],
   vantage: ['check-host.net', 'api.globalping.io'],
   statusPage: [SITE_STATUS, ...REAL_HOSTS.filter((h) => /status/.test(h))],
@@ -76,13 +78,14 @@ const OUTSIDE_HOSTS = {
 };
 /** Stand-in services per consent source. */
 const SERVICES_OF = {
+  connectivity: ['connectivity'],
   dns: ['doh-cloudflare', 'doh-google'],
   vantage: ['check-host', 'globalping'],
   statusPage: ['statuspage'],
   archive: ['wayback'],
 };
-const ALL_CONSENT = { dns: true, vantage: true, statusPage: true, archive: true };
-const OUTSIDE_CHECKS = ['dns', 'vantage', 'status-page', 'archive'];
+const ALL_CONSENT = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
+const OUTSIDE_CHECKS = ['connectivity', 'dns', 'vantage', 'status-page', 'archive'];
 /** Must never reach anyone but the site itself (a session token in the failing URL). */
 const SECRET = 'tok-5e3c1f0a9b7d4e21';
 
@@ -95,8 +98,13 @@ const ALL_DOWN = {
   checkHost: { nodes: DEFAULT_BEHAVIOUR.checkHost.nodes.map((n, i) => ({ ...n, state: i === 0 ? 'unreachable' : 'error', status: 502 })) },
   globalping: { probes: DEFAULT_BEHAVIOUR.globalping.probes.map((p) => ({ ...p, state: 'error', status: 502 })) },
 };
-/** Public resolvers give the address the browser used (the site's host is mapped to 127.0.0.1). */
-const DNS_AGREES = { doh: { names: { [SITE]: { a: ['127.0.0.1'], aaaa: [] } } } };
+/**
+ * Public resolvers give one public address. (Not 127.0.0.1, where the site really is: a public name
+ * whose public DNS answer is private gets no outside check but DNS at all, see "private address".)
+ */
+const DNS_AGREES = { doh: { names: { [SITE]: { a: ['93.184.216.34'], aaaa: [] } } } };
+/** Public DNS answers with an address inside the visitor's network (an intranet name in public DNS, DNS rebinding). */
+const DNS_PRIVATE = { doh: { names: { [SITE]: { a: ['10.20.30.40'], aaaa: [] } } } };
 /** Faster than the default (one `null` poll first): results at check-host's first poll. */
 const PROMPT = { checkHost: { nullPolls: 0 }, globalping: { inProgressPolls: 0 } };
 const behaviour = (...parts) => parts.reduce((all, part) => {
@@ -360,22 +368,22 @@ const CHROMIUM_OWN = [
 ];
 const chromiumOwn = (r) => CHROMIUM_OWN.some((o) => r.host === o.host && r.path === o.path);
 
-/** Everything beyond the connectivity endpoints, in Chromium (where every name leads to the stand-in). */
+/** Every request the extension sent beyond the failing site, in Chromium (where every other name leads to the stand-in). */
 function chromiumOutsideTraffic() {
   return {
-    requests: services.log.filter((r) => r.service !== 'connectivity' && !chromiumOwn(r)),
-    // Handshakes with other names, or failed ones (they never reach the request log).
-    handshakes: services.connections.filter((c) => !c.ok || ![...CONNECTIVITY_HOSTS, ...CHROMIUM_OWN.map((o) => o.host)].includes(c.servername)),
+    requests: services.log.filter((r) => !chromiumOwn(r)),
+    // Handshakes with any name, or failed ones (they never reach the request log).
+    handshakes: services.connections.filter((c) => !c.ok || !CHROMIUM_OWN.map((o) => o.host).includes(c.servername)),
   };
 }
 
-/** Asserts nothing but connectivity was asked, and waits QUIET_MS to be sure nothing more follows. */
+/** Asserts nobody but the site itself was asked, and waits QUIET_MS to be sure nothing more follows. */
 async function assertNothingOutside(what) {
   const until = Date.now() + QUIET_MS;
   do {
     const { requests, handshakes } = chromiumOutsideTraffic();
-    assert.deepEqual(requests.map(brief), [], `${what}: requests beyond connectivity:${show(requests)}`);
-    assert.deepEqual(handshakes, [], `${what}: TLS handshakes beyond the connectivity hosts`);
+    assert.deepEqual(requests.map(brief), [], `${what}: requests to hosts other than the site:${show(requests)}`);
+    assert.deepEqual(handshakes, [], `${what}: TLS handshakes with hosts other than the site`);
     await new Promise((r) => setTimeout(r, 100));
   } while (Date.now() < until);
 }
@@ -405,8 +413,10 @@ if (BROWSERS.includes('chromium')) {
         for (const check of OUTSIDE_CHECKS) {
           assert.equal(evidenceOf(local, check)?.outcome.reason, 'not-consented', `${check}: answered "not consented" without running`);
         }
-        assert.equal(evidenceOf(local, 'connectivity')?.outcome.kind, 'online', 'the connectivity stand-in answered (TLS accepted)');
-        assert.ok(services.requests('connectivity').length > 0, 'the connectivity endpoints were asked');
+        // Online, from what the browser saw: nginx's start page (another origin) answered a moment ago.
+        assert.equal(evidenceOf(local, 'online')?.outcome.kind, 'online', `online: ${JSON.stringify(evidenceOf(local, 'online'))}`);
+        assert.deepEqual(services.requests('connectivity').map(brief), [], 'the connectivity baseline is not asked without consent');
+        await assertNothingOutside('the incident and its local checks');
 
         // The popup asks, source by source; opening it sends nothing.
         const popup = await openPopup(browser, tabId);
@@ -434,7 +444,8 @@ if (BROWSERS.includes('chromium')) {
 
         await popup.click('[data-testid=consent] [data-action=diagnose]');
         const outside = await diagnosisDone(browser, tabId, { outside: true });
-        assert.deepEqual(outside.consent, { dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(outside.consent, { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(services.requests('connectivity').map(brief), [], 'the unticked connectivity baseline is never asked');
         for (const source of ['dns', 'vantage', 'statusPage']) {
           for (const service of SERVICES_OF[source]) assert.ok(services.requests(service).length > 0, `${service} asked after consent to ${source}:${show(services.log)}`);
         }
@@ -446,7 +457,7 @@ if (BROWSERS.includes('chromium')) {
       });
       // Found by this test once: each redraw rebuilt the consent box with every source ticked.
       await t.test('what the visitor ticked survives the popup redrawing, and nothing is pre-ticked', () => {
-        assert.equal(afterRerender, 'dns:true,vantage:true,statusPage:true,archive:false', 'the consent boxes after a redraw');
+        assert.equal(afterRerender, 'connectivity:false,dns:true,vantage:true,statusPage:true,archive:false', 'the consent boxes after a redraw');
       });
     });
 
@@ -468,6 +479,9 @@ if (BROWSERS.includes('chromium')) {
         assert.equal(vantage?.kind, 'observed', `vantage evidence: ${JSON.stringify(vantage)}`);
         assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 6 }, 'all six nodes (3 check-host, 3 Globalping) fail');
         assert.equal(evidenceOf(record, 'status-page')?.outcome.indicator, 'major', 'the discovered status page was read');
+        // The control for "not without consent": consented, the baseline is asked (and answers as always).
+        assert.ok(services.requests('connectivity').length > 0, 'the consented connectivity baseline was asked');
+        assert.equal(evidenceOf(record, 'connectivity')?.outcome.kind, 'online', 'the connectivity stand-in answered (TLS accepted)');
         // Rule 7: all down, the site's own gateway answered 502, the status page says major → high.
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
       });
@@ -542,6 +556,25 @@ if (BROWSERS.includes('chromium')) {
         await assertNothingOutside('private host, all consent, outside checks requested');
         // Only the site's own answer (nginx's 502, still failing on re-probe) → rule 12.
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'medium' }, popup);
+      });
+    });
+
+    it('private address: a public name whose public DNS answer is private is asked about nowhere else', { timeout: 60_000 }, () => {
+      services.clearLog();
+      services.setBehaviour(behaviour(PROMPT, DNS_PRIVATE));
+      return withBrowser('chromium', {}, async (browser) => {
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, { outside: false });
+        const popup = await openPopup(browser, tabId);
+        await popup.click('[data-action=diagnose]');
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        assert.equal(evidenceOf(record, 'dns')?.outcome.consensus, 'resolves', 'the consented resolvers were asked and answered 10.20.30.40');
+        for (const check of ['connectivity', 'vantage', 'status-page', 'archive']) {
+          assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused once the address is known to be private`);
+        }
+        const others = services.log.filter((r) => !chromiumOwn(r) && !r.service.startsWith('doh-'));
+        assert.deepEqual(others.map(brief), [], 'nobody but the public resolvers heard of the site');
       });
     });
 
@@ -654,9 +687,8 @@ if (BROWSERS.includes('firefox')) {
         const popup = await openPopup(browser, tabId);
         assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=consent]') !== null), 'the consent box is shown');
         await new Promise((r) => setTimeout(r, QUIET_MS));
-        const allowed = [SITE, ...CONNECTIVITY_HOSTS];
-        const unexpected = proxy.log.filter((r) => !allowed.includes(r.host) && !FIREFOX_OWN.test(r.host));
-        assert.deepEqual(unexpected.map(proxyLine), [], 'before consent: hosts beyond the site, connectivity and Firefox itself');
+        const unexpected = proxy.log.filter((r) => r.host !== SITE && !FIREFOX_OWN.test(r.host));
+        assert.deepEqual(unexpected.map(proxyLine), [], 'before consent: hosts beyond the site and Firefox itself');
 
         await popup.evaluate(() => {
           for (const source of ['dns', 'vantage', 'statusPage']) {
@@ -666,7 +698,8 @@ if (BROWSERS.includes('firefox')) {
           document.querySelector('[data-testid=consent] [data-action=diagnose]').click();
         });
         const outside = await diagnosisDone(browser, tabId, { outside: true });
-        assert.deepEqual(outside.consent, { dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(outside.consent, { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(contacted(OUTSIDE_HOSTS.connectivity).map(proxyLine), [], 'the unticked connectivity baseline is never contacted');
         for (const host of [...OUTSIDE_HOSTS.dns, ...OUTSIDE_HOSTS.vantage, SITE_STATUS]) {
           assert.ok(contacted([host]).length > 0, `${host} contacted after consent:\n  ${proxy.log.map(proxyLine).join('\n  ')}`);
         }
@@ -699,8 +732,8 @@ if (BROWSERS.includes('firefox')) {
         const record = await diagnosisDone(browser, tabId, { outside: true });
         for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
         await new Promise((r) => setTimeout(r, QUIET_MS));
-        const unexpected = proxy.log.filter((r) => !CONNECTIVITY_HOSTS.includes(r.host) && !FIREFOX_OWN.test(r.host));
-        assert.deepEqual(unexpected.map(proxyLine), [], 'hosts beyond connectivity and Firefox itself');
+        const unexpected = proxy.log.filter((r) => !FIREFOX_OWN.test(r.host));
+        assert.deepEqual(unexpected.map(proxyLine), [], 'hosts beyond Firefox itself');
         assert.deepEqual(services.log, [], 'nothing can reach the stand-in in Firefox');
       });
     });

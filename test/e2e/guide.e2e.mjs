@@ -328,6 +328,15 @@ for (const name of BROWSERS) {
         const found = await healthy.evaluate(() => ({ panels: document.querySelectorAll('downcheck-panel').length, mutations: window.__mutations, log: window.__mutationLog }));
         assert.equal(found.panels, 0, 'a healthy page gets no panel');
         assert.equal(found.mutations, 0, `nothing was injected into the healthy page: ${JSON.stringify(found.log)}`);
+        // The panel's script is injected, never web-accessible: a page that could load it would know Downcheck is installed.
+        const probe = await healthy.evaluate(async (url) => {
+          try {
+            return `loaded (HTTP ${(await fetch(url)).status})`;
+          } catch {
+            return 'refused';
+          }
+        }, browser.extensionUrl('/src/panel/inject.js'));
+        assert.equal(probe, 'refused', 'a web page fetching the panel script');
       });
 
       it('the popup on a failing tab shows the sentence, the verdict (local checks, no consent) and the guide', { timeout: 30_000 }, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import source from '../../manifest.json';
 import pkg from '../../package.json';
-import { FIREFOX_MIN_VERSION, GECKO_ID, isManifestVersion, manifestFor } from '../../scripts/manifest';
+import { FIREFOX_MIN_VERSION, GECKO_ID, isManifestVersion, manifestFor, withoutInjectedScripts } from '../../scripts/manifest';
 
 describe('manifestFor', () => {
   it('leaves the Chrome manifest as written (service worker, no gecko keys)', () => {
@@ -52,5 +52,25 @@ describe('manifestFor', () => {
       expect(() => manifestFor('chrome', source, { version: bad })).toThrow(/not a version/);
     }
     for (const good of ['0', '0.1.0', '1.2.3.4', '10.0.20']) expect(isManifestVersion(good)).toBe(true);
+  });
+});
+
+describe('withoutInjectedScripts', () => {
+  const crxWrote = {
+    name: 'x',
+    web_accessible_resources: [
+      { matches: ['http://*/*', 'https://*/*'], resources: ['src/panel/inject.js'], use_dynamic_url: false },
+      { matches: ['<all_urls>'], resources: ['icons/icon-16.png', 'src/panel/other.js'] },
+    ],
+  };
+
+  it('no page can load the injected panel script; other resources stay', () => {
+    expect(withoutInjectedScripts(crxWrote).web_accessible_resources).toEqual([{ matches: ['<all_urls>'], resources: ['icons/icon-16.png'] }]);
+    expect(crxWrote.web_accessible_resources[0]!.resources).toEqual(['src/panel/inject.js']); // input untouched
+  });
+
+  it('drops the key when nothing is left, and leaves a manifest without it alone', () => {
+    expect(withoutInjectedScripts({ web_accessible_resources: [crxWrote.web_accessible_resources[0]] })).toEqual({});
+    expect(withoutInjectedScripts({ name: 'x' })).toEqual({ name: 'x' });
   });
 });

@@ -12,7 +12,7 @@ const { consentChanged } = await import('../../../src/background/consent-trigger
 const { writeIncident, writeDiagnosis } = await import('../../../src/platform/storage');
 const { classify } = await import('../../../src/core/classify');
 
-const none = { dns: false, vantage: false, statusPage: false, archive: false };
+const none = { connectivity: false, dns: false, vantage: false, statusPage: false, archive: false };
 const incident = classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [{ name: 'server', value: 'nginx' }], time: 1000 })!;
 
 describe('checks run by themselves once consent is given', () => {

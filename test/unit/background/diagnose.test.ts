@@ -6,6 +6,7 @@ vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const { diagnoseTab, diagnoseHost, dropDiagnosis } = await import('../../../src/background/diagnose');
 const { writeIncident } = await import('../../../src/platform/storage');
 const { writeConsent } = await import('../../../src/platform/consent');
+const { noteSiteAnswered } = await import('../../../src/platform/reachability');
 const { classify } = await import('../../../src/core/classify');
 
 /** Every request the worker makes, answered like a world where the site is down and everything else works. */
@@ -17,14 +18,14 @@ function fakeFetch(input: RequestInfo | URL): Promise<Response> {
   if (url.hostname === 'www.gstatic.com') return Promise.resolve(new Response(null, { status: 204 }));
   if (url.hostname === 'cloudflare.com') return Promise.resolve(new Response('fl=1\nvisit_scheme=https\n', { status: 200 }));
   if (url.hostname === 'cloudflare-dns.com' || url.hostname === 'dns.google')
-    return Promise.resolve(json({ Status: 0, Answer: [{ name: 'shop.example.', type: 1, TTL: 60, data: '203.0.113.7' }] }));
+    return Promise.resolve(json({ Status: 0, Answer: [{ name: 'shop.example.', type: 1, TTL: 60, data: '93.184.216.34' }] }));
   if (url.hostname === 'archive.org') return Promise.resolve(json({ archived_snapshots: {} }));
   return Promise.resolve(new Response('bad gateway', { status: 502 }));
 }
 
 async function failingTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
-  const incident = classify({ kind: 'http', url, status: 502, headers: [{ name: 'server', value: 'nginx' }], ip: '203.0.113.7', time: Date.now() })!;
+  const incident = classify({ kind: 'http', url, status: 502, headers: [{ name: 'server', value: 'nginx' }], ip: '93.184.216.34', time: Date.now() })!;
   await writeIncident(tab.id!, incident);
   return tab.id!;
 }
@@ -45,11 +46,12 @@ beforeEach(() => {
 });
 
 describe('diagnosis privacy', () => {
-  it('before any consent, only the site itself and the connectivity endpoints are asked', async () => {
+  it('before any consent, only the site itself is asked', async () => {
     const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
     const record = await diagnoseTab(tabId, { outside: true });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
-    expect([...hosts].sort()).toEqual(['cloudflare.com', 'shop.example', 'www.gstatic.com']);
+    expect([...hosts].sort()).toEqual(['shop.example']);
+    expect(record?.evidence.find((e) => e.check === 'connectivity')?.outcome).toMatchObject({ kind: 'none', reason: 'not-consented' });
     const toOthers = requested.filter((u) => new URL(u).hostname !== 'shop.example').join(' ');
     expect(toOthers).not.toContain('SECRET');
     expect(toOthers).not.toContain('/orders');
@@ -60,7 +62,7 @@ describe('diagnosis privacy', () => {
   });
 
   it('with consent for DNS and the archive, those are asked with the host name only', async () => {
-    await writeConsent({ dns: true, vantage: false, statusPage: false, archive: true });
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: true });
     const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
     await diagnoseTab(tabId, { outside: true });
     const outside = requested.filter((u) => !/shop\.example|gstatic|cloudflare\.com\/cdn-cgi/.test(new URL(u).hostname + new URL(u).pathname));
@@ -74,15 +76,46 @@ describe('diagnosis privacy', () => {
   });
 
   it('a private host never leaves the browser, even with every consent given', async () => {
-    await writeConsent({ dns: true, vantage: true, statusPage: true, archive: true });
+    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     const tabId = await failingTab('http://192.168.1.20:8080/admin');
     await diagnoseTab(tabId, { outside: true });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
-    expect([...hosts].sort()).toEqual(['192.168.1.20', 'cloudflare.com', 'www.gstatic.com']);
+    expect([...hosts].sort()).toEqual(['192.168.1.20']);
+  });
+
+  it('online, from another site the browser loaded a moment ago: nobody else is asked', async () => {
+    await noteSiteAnswered('https://news.example/today', Date.now() - 20_000);
+    await noteSiteAnswered('https://shop.example/', Date.now() - 1_000); // the failing site's own loads do not count
+    const tabId = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, { outside: true });
+    const online = record?.evidence.find((e) => e.check === 'online');
+    expect(online?.outcome).toMatchObject({ kind: 'online' });
+    expect((online?.outcome as { agoMs: number }).agoMs).toBeGreaterThanOrEqual(20_000);
+    expect(online?.summary).toEqual({ key: 'check_online_recent', subs: [expect.stringMatching(/^2\d$/)] });
+    expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example']));
+    const stored = await fakeBrowser.storage.session.get('reachability');
+    expect(JSON.stringify(stored)).not.toMatch(/news|shop/); // buckets, never names
+  });
+
+  it('no other site answered lately: the browser has nothing to say, and still nobody is asked', async () => {
+    await noteSiteAnswered('https://news.example/today', Date.now() - 61_000);
+    const tabId = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, { outside: true });
+    expect(record?.evidence.find((e) => e.check === 'online')?.outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
+    expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example']));
+  });
+
+  it('with consent to the connectivity test, the baseline endpoints are asked, and nothing about the site', async () => {
+    await writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
+    const record = await diagnoseTab(tabId, { outside: true });
+    expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example', 'www.gstatic.com', 'cloudflare.com']));
+    for (const u of requested.filter((x) => !x.includes('shop.example'))) expect(u).not.toMatch(/shop|SECRET|orders/);
+    expect(record?.evidence.find((e) => e.check === 'connectivity')?.outcome).toMatchObject({ kind: 'online' });
   });
 
   it('the automatic run after an incident is local only, whatever was consented', async () => {
-    await writeConsent({ dns: true, vantage: true, statusPage: true, archive: true });
+    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     const tabId = await failingTab('https://shop.example/');
     await diagnoseTab(tabId, { outside: false });
     expect(requested.some((u) => /dns|check-host|globalping|archive|status\./.test(u))).toBe(false);
@@ -115,7 +148,7 @@ describe('outside services state survives the worker', () => {
   const dohAsked = (): number => requested.filter((u) => new URL(u).hostname === 'cloudflare-dns.com').length;
 
   async function answer429ThenRestart(): Promise<typeof import('../../../src/background/diagnose')> {
-    await writeConsent({ dns: true, vantage: false, statusPage: false, archive: false });
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     vi.stubGlobal(
       'fetch',
       vi.fn((input: RequestInfo | URL) =>
@@ -149,7 +182,7 @@ describe('outside services state survives the worker', () => {
   });
 
   it('outside evidence is cached across a worker restart', async () => {
-    await writeConsent({ dns: true, vantage: false, statusPage: false, archive: false });
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     await (await restartedWorker()).diagnoseHost('shop.example');
     const before = requested.length;
     const record = await (await restartedWorker()).diagnoseHost('shop.example');

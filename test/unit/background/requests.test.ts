@@ -54,3 +54,29 @@ describe('clear-site-data', () => {
     expect(loads).toEqual([]);
   });
 });
+
+describe("clear this site's data in a private window", () => {
+  it('is refused for a tab in a private window: browsingData could reach the regular profile', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/' });
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
+    const { clearSiteData } = await import('../../../src/platform/site-data');
+    vi.mocked(clearSiteData).mockClear();
+    await expect(handleRequest({ type: 'clear-site-data', tabId: tab.id!, cookies: true } as never)).rejects.toThrow(/private window/);
+    expect(clearSiteData).not.toHaveBeenCalled();
+  });
+});
+
+describe('"don\'t show on this site" from a private window', () => {
+  it('closes the panel but writes nothing that outlives the session', async () => {
+    const { handlePanelRequest } = await import('../../../src/background/panel');
+    const url = 'https://secret-clinic.example/';
+    const tab = await fakeBrowser.tabs.create({ url });
+    await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], time: Date.now() })!);
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
+    expect(await handlePanelRequest({ type: 'panel-hide-site' } as never, tab.id!)).toEqual({ hidden: true });
+    const kept = JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
+    expect(kept).not.toContain('secret-clinic');
+  });
+});

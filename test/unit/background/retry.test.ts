@@ -283,6 +283,21 @@ describe('auto-retry of a failed page', () => {
     const all = await fakeBrowser.notifications.getAll();
     expect(Object.keys(all)).toEqual([`recovered:${tabId}`]);
   });
+
+  it('a private window\'s tab that comes back is notified without its site\'s name', async () => {
+    const tabId = await failingTab();
+    await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
+    await fakeBrowser.tabs.update(tabId, { active: false });
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: id === tabId }));
+    const created = vi.spyOn(fakeBrowser.notifications, 'create');
+    answers = [{ status: 200, ms: 5 }];
+    await advance(5000);
+    expect(created.mock.calls.map((c) => c[0])).toEqual([`recovered:${tabId}`]);
+    const shown = JSON.stringify(created.mock.calls);
+    expect(created.mock.calls[0]?.[1]).not.toMatchObject({ title: expect.stringContaining('shop') });
+    expect(shown, shown).not.toContain(new URL(ORIGIN).hostname);
+  });
 });
 
 describe('what "back" means, and what happens after it (issue 11 item 5)', () => {

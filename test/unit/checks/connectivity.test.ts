@@ -15,7 +15,8 @@ describe('connectivity', () => {
     const evidence = await connectivityCheck.run(contextFor(services), never());
     expect(evidence).toMatchObject({ check: 'connectivity', outcome: { kind: 'online' }, summary: { key: 'check_connectivity_online' } });
     for (const r of services.log) expect(`${r.path}${r.search}${r.body}`).not.toContain('shop');
-    expect(connectivityCheck.needsConsent).toBe(false);
+    // Google and Cloudflare still learn that this browser is online: only with consent.
+    expect(connectivityCheck.needsConsent).toBe(true);
     expect(DEFAULT_ENDPOINTS.connectivity.map((e) => e.url)).toEqual(['https://www.gstatic.com/generate_204', 'https://cloudflare.com/cdn-cgi/trace']);
   });
 

@@ -18,7 +18,7 @@ import { contextFor, FAILING_URL, timed, useOutsideServices } from './helpers';
 
 const services = useOutsideServices();
 
-const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
+const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
 const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
 /** The whole diagnosis must end by this, whatever the sources do. */
@@ -87,7 +87,7 @@ describe('hostile and huge answers from the outside services', () => {
   it('baseline: with every source answering properly, the site is down for everyone', async () => {
     services.setBehaviour(DOWN);
     const { evidence, verdict: v } = await diagnose(siteContext({ incident: cf522 }));
-    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'online', 'answers', 'observed', 'reported', 'archived']);
+    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'reported', 'archived']);
     expect(v.kind).toBe('down-for-everyone');
   });
 

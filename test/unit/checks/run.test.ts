@@ -15,7 +15,7 @@ import { contextFor, expectOnlyHostSent, FAILING_URL, timed, useOutsideServices 
 
 const services = useOutsideServices();
 
-const EVERYTHING: Consent = { dns: true, vantage: true, statusPage: true, archive: true };
+const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
 /** The production list, with vantage polling scaled down for tests. */
 const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
@@ -51,16 +51,18 @@ describe('runChecks', () => {
     expect(evidence.map((e) => [e.check, e.outcome.kind])).toEqual([
       ['gateway', 'link'],
       ['reprobe', 'answered'],
-      ['connectivity', 'online'],
+      ['online', 'none'],
+      ['connectivity', 'none'],
       ['dns', 'none'],
       ['vantage', 'none'],
       ['status-page', 'none'],
       ['archive', 'none'],
     ]);
     for (const e of evidence.slice(3)) expect(e.outcome).toEqual({ kind: 'none', reason: 'not-consented' });
-    expect(arrived).toHaveLength(7);
+    expect(arrived).toHaveLength(8);
     expect(outsideRequests()).toEqual([]);
-    expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'connectivity']);
+    expect(services.log.filter((r) => r.service !== 'site')).toEqual([]); // the connectivity endpoints neither
+    expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'online']);
   });
 
   it('with consent, all run in parallel and report progressively; only the host is sent', async () => {
@@ -72,7 +74,8 @@ describe('runChecks', () => {
       consent: EVERYTHING,
       onEvidence: (e) => arrivals.push([e.check, performance.now() - started, e.partial === true]),
     });
-    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'online', 'answers', 'observed', 'no-page', 'archived']);
+    // `online` has nothing to go on here (no browser signals in this context); the consented baseline answers.
+    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'no-page', 'archived']);
     expect(evidence.some((e) => e.partial)).toBe(false);
     expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
     expect(arrivals[0]![1]).toBeLessThan(300);
@@ -97,15 +100,51 @@ describe('runChecks', () => {
     expect(outsideRequests()).toEqual([]);
   });
 
+  const OUTSIDE_IDS = ['dns', 'vantage', 'status-page', 'archive'];
+  const outcomes = (evidence: Evidence[]) => Object.fromEntries(evidence.filter((e) => OUTSIDE_IDS.includes(e.check)).map((e) => [e.check, e.outcome]));
+
+  it.each(['10.0.0.7', '127.0.0.1', '::1', 'fd00::1', '64:ff9b::a00:1', '2002:a00:1::1', '198.18.0.1', 'not an address'])(
+    'a public name the browser reached at the private address %s: no outside check runs, nobody hears of it',
+    async (ip) => {
+      const evidence = await runChecks(CHECKS, siteContext({ incident: timedOut(ip) }), { deadlineMs: 500, consent: EVERYTHING });
+      const private_ = { kind: 'none', reason: 'private-host' };
+      expect(outcomes(evidence)).toEqual({ dns: private_, vantage: private_, 'status-page': private_, archive: private_ });
+      expect(outsideRequests()).toEqual([]);
+    },
+  );
+
+  it("the browser's own resolver (Firefox) gives a private address: no outside check runs", async () => {
+    const resolveDns = async () => ['93.184.216.34', '192.168.1.20'];
+    const evidence = await runChecks(CHECKS, siteContext({ resolveDns }), { deadlineMs: 500, consent: EVERYTHING });
+    expect(Object.values(outcomes(evidence)).map((o) => (o.kind === 'none' ? o.reason : o.kind))).toEqual(['private-host', 'private-host', 'private-host', 'private-host']);
+    expect(outsideRequests()).toEqual([]);
+  });
+
+  it('public DNS answers with a private address: the resolvers were asked (with consent), nobody else is', async () => {
+    services.setBehaviour({ doh: { a: ['10.20.30.40'], aaaa: [] } });
+    const evidence = await runChecks(CHECKS, siteContext(), { deadlineMs: 800, consent: EVERYTHING });
+    const found = outcomes(evidence);
+    expect(found.dns).toMatchObject({ kind: 'answers', consensus: 'resolves' });
+    expect([found.vantage, found['status-page'], found.archive]).toEqual(Array(3).fill({ kind: 'none', reason: 'private-host' }));
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(['doh-cloudflare', 'doh-google']));
+  });
+
+  it('public DNS and the browser agree on public addresses: every consented check runs', async () => {
+    const resolveDns = async () => ['93.184.216.34'];
+    const evidence = await runChecks(CHECKS, siteContext({ resolveDns, incident: timedOut('93.184.216.34') }), { deadlineMs: 800, consent: EVERYTHING });
+    expect(Object.values(outcomes(evidence)).filter((o) => o.kind === 'none' && o.reason === 'private-host')).toEqual([]);
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(OUTSIDE));
+  });
+
   it('ends by the deadline even if a check never returns', async () => {
     const stuck: Check = { id: 'archive', needsConsent: false, run: () => new Promise(() => undefined) };
     services.setBehaviour({ checkHost: { fault: 'hang' }, globalping: { fault: 'hang' }, statusPage: { fault: 'hang' } });
-    const { value, ms } = await timed(runChecks([...CHECKS.slice(0, 6), stuck], siteContext(), { deadlineMs: 400, consent: EVERYTHING }));
+    const { value, ms } = await timed(runChecks([...CHECKS.slice(0, 7), stuck], siteContext(), { deadlineMs: 400, consent: EVERYTHING }));
     expect(ms).toBeGreaterThanOrEqual(350);
     expect(ms).toBeLessThan(500);
-    expect(value[6]!.outcome).toEqual({ kind: 'none', reason: 'timeout' });
-    expect(value[4]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // vantage
-    expect(value[5]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // status page
+    expect(value[7]!.outcome).toEqual({ kind: 'none', reason: 'timeout' });
+    expect(value[5]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // vantage
+    expect(value[6]!.outcome).toEqual({ kind: 'none', reason: 'timeout' }); // status page
   });
 
   it('interim evidence reaches the listener only; if the deadline cuts a check off, its last interim evidence stands', async () => {
@@ -133,7 +172,8 @@ describe('runChecks', () => {
     services.setBehaviour({ site: { fault: 'hang' }, connectivity: { fault: 'hang' }, doh: { fault: 'hang' } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const { value, ms } = await timed(runChecks(CHECKS.slice(0, 4), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
+    const networked = CHECKS.filter((c) => ['gateway', 'reprobe', 'connectivity', 'dns'].includes(c.id));
+    const { value, ms } = await timed(runChecks(networked, siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
     expect(ms).toBeLessThan(300);
     expect(value.slice(1).map((e) => e.outcome)).toEqual([
       { kind: 'none', reason: 'aborted' },
@@ -207,9 +247,9 @@ describe('scenarios on the stand-ins → verdict', () => {
 
   it('your DNS: the browser used an address no public resolver gives', async () => {
     services.setBehaviour({ site: { fault: 'hang' } });
-    const v = verdict(await run(siteContext({ incident: timedOut('198.51.100.99') })));
+    const v = verdict(await run(siteContext({ incident: timedOut('45.33.32.156') })));
     expect(v).toMatchObject({ kind: 'just-you-dns', confidence: 'high' });
-    expect(v.reasons[0]).toEqual({ key: 'check_dns_mismatch', subs: ['198.51.100.99'] });
+    expect(v.reasons[0]).toEqual({ key: 'check_dns_mismatch', subs: ['45.33.32.156'] });
   });
 
   it('back up: the re-probe succeeds now', async () => {

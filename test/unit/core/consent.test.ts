@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { allows, anyConsent, consentFor, CONSENT_SOURCES, DEFAULT_CONSENT, validateConsent, withConsent } from '../../../src/core/consent';
-import { CHECK_IDS, type CheckId } from '../../../src/checks/types';
+import { CHECK_IDS, type CheckId } from '../../../src/core/evidence';
 import { ALL_CHECKS } from '../../../src/checks';
 
-const ALL = { dns: true, vantage: true, statusPage: true, archive: true };
+const ALL = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 
 describe('consent', () => {
   it('agrees to nothing by default, and only a literal true counts', () => {
@@ -18,7 +18,8 @@ describe('consent', () => {
   it('maps each check to its source; local checks need none', () => {
     expect(Object.fromEntries(CHECK_IDS.map((id) => [id, consentFor(id)]))).toEqual({
       reprobe: null,
-      connectivity: null,
+      online: null,
+      connectivity: 'connectivity',
       gateway: null,
       dns: 'dns',
       vantage: 'vantage',
@@ -33,8 +34,8 @@ describe('consent', () => {
   });
 
   it('allows local checks always, outside checks per source', () => {
-    for (const id of ['reprobe', 'connectivity', 'gateway'] as const) expect(allows(DEFAULT_CONSENT, id)).toBe(true);
-    for (const id of ['dns', 'vantage', 'status-page', 'archive'] as const) {
+    for (const id of ['reprobe', 'online', 'gateway'] as const) expect(allows(DEFAULT_CONSENT, id)).toBe(true);
+    for (const id of ['connectivity', 'dns', 'vantage', 'status-page', 'archive'] as const) {
       expect(allows(DEFAULT_CONSENT, id)).toBe(false);
       expect(allows(ALL, id)).toBe(true);
     }

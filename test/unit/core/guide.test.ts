@@ -151,3 +151,14 @@ describe('contact your internet provider', () => {
     expect(ids(base(cf522, { verdict: 'down-for-everyone' }))).not.toContain('isp');
   });
 });
+
+describe('private windows', () => {
+  const incident = classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [], time: 1 })!;
+  it('"clear this site\'s data" is not offered in a private window, and is everywhere else', () => {
+    for (const verdict of ['down-for-everyone', 'partly-down', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as VerdictKind[]) {
+      expect(ids(base(incident, { verdict, incognito: true })), verdict).not.toContain('clear-cache');
+      expect(ids(base(incident, { verdict, incognito: false })), verdict).toContain('clear-cache');
+    }
+    expect(ids(base(incident, { incognito: true }))).not.toContain('clear-cache');
+  });
+});

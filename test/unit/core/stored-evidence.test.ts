@@ -15,7 +15,7 @@ import { contextFor, useOutsideServices } from '../checks/helpers';
  * answering in many ways (every outcome kind the checks have).
  */
 const services = useOutsideServices();
-const EVERYTHING = { dns: true, vantage: true, statusPage: true, archive: true };
+const EVERYTHING = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const PROMPT = { checkHost: { nullPolls: 0 }, globalping: { inProgressPolls: 0 } };
 
 const NONE = { snapshot: null };

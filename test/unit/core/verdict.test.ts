@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Evidence, GatewayOutcome, NoEvidenceReason, ResolverAnswer, StatusIndicator, VantageNode } from '../../../src/checks/types';
+import type { Evidence, GatewayOutcome, NoEvidenceReason, ResolverAnswer, StatusIndicator, VantageNode } from '../../../src/core/evidence';
 import { answerKind, CONFIDENCE_KEYS, verdict, VERDICT_KEYS, type Confidence, type VerdictKind } from '../../../src/core/verdict';
 
 // ── evidence builders (summaries carry a recognisable key so reasons can be asserted) ─────────

@@ -4,7 +4,7 @@
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseDohAnswer, dnsConsensus } from '../../../src/checks/dns';
-import { normalizeIp } from '../../../src/checks/ip';
+import { normalizeIp } from '../../../src/core/ip';
 import { parseCheckHostNode, parseCheckHostStart } from '../../../src/checks/vantage-check-host';
 import { parseGlobalpingMeasurement } from '../../../src/checks/vantage-globalping';
 import { parseStatusJson, registrableDomain } from '../../../src/checks/status-page';

@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import fc from 'fast-check';
 import { describeUrl, isPrivateHost, originOf, reprobeTarget, samePage, webHost } from '../../../src/core/url';
 import { refuseOutside } from '../../../src/checks/evidence';
-import { displayIp, isPrivateIp, normalizeIp } from '../../../src/checks/ip';
+import { displayIp, isPrivateIp, normalizeIp } from '../../../src/core/ip';
 import { anyString, anyValue, fuzz, reaches } from './fuzz';
 
 type Quad = [number, number, number, number];

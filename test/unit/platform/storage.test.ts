@@ -65,7 +65,8 @@ describe('what 0.1.0 stored', () => {
     expect((await storage.readDiagnosis(1))?.evidence).toHaveLength(7);
     // Fields added later (the panel and notification switches) read as their defaults.
     expect(await storage.readSettings()).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
-    expect(await storage.readConsent()).toEqual(v010.local.consent);
+    // 0.1.0 had no connectivity source (its baseline ran unasked): it reads as not agreed.
+    expect(await storage.readConsent()).toEqual({ connectivity: false, ...v010.local.consent });
   });
 
   it('is migrated: schema version stored, history cut to origin + path', async () => {
@@ -107,7 +108,7 @@ describe('garbage in storage', () => {
     const history = await storage.readHistory();
     expect(history.map((i) => i.host)).toEqual(['s2.example']);
     for (const entry of history) expect(() => new Date(entry.time).toISOString()).not.toThrow(); // what the popup does
-    expect(await storage.readConsent()).toEqual({ dns: false, vantage: false, statusPage: false, archive: false });
+    expect(await storage.readConsent()).toEqual({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
     expect(await storage.readSettings()).toEqual(DEFAULT_SETTINGS);
     await storage.migrateStorage();
     expect((await fakeBrowser.storage.local.get('schema')).schema).toBe(SCHEMA_VERSION);

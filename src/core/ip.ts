@@ -2,8 +2,6 @@
  * IP addresses compared as values, not strings: `2606:4700::6810:84e5`, `2606:4700:0:0:0:0:6810:84E5`
  * and `[2606:4700::6810:84e5]` are the same address, and `::ffff:1.2.3.4` is `1.2.3.4`.
  */
-import { isPrivateHost } from '../core/url';
-
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Canonical form (dotted quad, or eight 4-digit lower-case hex groups), or undefined for anything else. */
@@ -58,13 +56,69 @@ function ipv6(s: string): string | undefined {
   return full.join(':');
 }
 
-/** Loopback, private, link-local, unspecified (`0.0.0.0`, a common DNS-blocking answer), ULA. */
-export function isPrivateIp(normalized: string): boolean {
-  if (!normalized.includes(':')) return isPrivateHost(normalized);
-  const groups = normalized.split(':');
-  const zeroUpTo7 = groups.slice(0, 7).every((g) => g === '0000');
-  if (zeroUpTo7 && (groups[7] === '0000' || groups[7] === '0001')) return true; // :: and ::1
-  return /^f[cd]/.test(normalized) /* ULA */ || /^fe[89ab]/.test(normalized) /* link-local */;
+/** Address blocks no public web site is served from; outside services must never hear of them. */
+const SPECIAL_V4 = [
+  '0.0.0.0/8', // "this network"; 0.0.0.0 is a common DNS-blocking answer
+  '10.0.0.0/8',
+  '100.64.0.0/10', // carrier-grade NAT (RFC 6598)
+  '127.0.0.0/8',
+  '169.254.0.0/16', // link-local
+  '172.16.0.0/12',
+  '192.0.0.0/24', // IETF protocol assignments (RFC 6890)
+  '192.0.2.0/24', // documentation (TEST-NET-1)
+  '192.88.99.0/24', // 6to4 relay anycast (deprecated)
+  '192.168.0.0/16',
+  '198.18.0.0/15', // benchmarking (RFC 2544)
+  '198.51.100.0/24', // documentation (TEST-NET-2)
+  '203.0.113.0/24', // documentation (TEST-NET-3)
+  '224.0.0.0/4', // multicast
+  '240.0.0.0/4', // reserved, and the broadcast address
+];
+const SPECIAL_V6 = [
+  '::/96', // unspecified, loopback and the deprecated IPv4-compatible block
+  '::ffff:0:0/96', // IPv4-mapped (normalizeIp turns these into IPv4 first)
+  '64:ff9b::/96', // NAT64 well-known prefix (RFC 6052): a translator on the visitor's network
+  '64:ff9b:1::/48', // NAT64 local use (RFC 8215)
+  '100::/64', // discard-only (RFC 6666)
+  '2001::/23', // IETF protocol assignments: Teredo, benchmarking, ORCHID
+  '2001:db8::/32', // documentation
+  '2002::/16', // 6to4: the tunnel endpoint, often the visitor's own router
+  '3fff::/20', // documentation (RFC 9637)
+  'fc00::/7', // unique local (RFC 4193)
+  'fe80::/10', // link-local
+  'fec0::/10', // site-local (deprecated, still routed inside some networks)
+  'ff00::/8', // multicast
+];
+
+/** The address as bytes (4 or 16), from a normalised address. */
+function bytesOf(normalized: string): number[] {
+  if (!normalized.includes(':')) return normalized.split('.').map(Number);
+  return normalized.split(':').flatMap((g) => [parseInt(g.slice(0, 2), 16), parseInt(g.slice(2), 16)]);
+}
+
+function inBlock(bytes: readonly number[], block: string): boolean {
+  const [base, bitsText] = block.split('/') as [string, string];
+  const baseBytes = bytesOf(normalizeIp(base)!);
+  if (baseBytes.length !== bytes.length) return false;
+  let bits = Number(bitsText);
+  for (let i = 0; bits > 0; i += 1, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((bytes[i]! & mask) !== (baseBytes[i]! & mask)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether an address is one no public web site is served from: loopback, private, shared (CGNAT),
+ * link-local, site-local, unique-local, multicast, reserved, documentation and benchmarking
+ * ranges, and the transition prefixes (NAT64, 6to4, Teredo) that lead into someone's own network.
+ * Anything that is not an address at all counts as private too: fail closed.
+ */
+export function isPrivateIp(raw: string): boolean {
+  const normalized = normalizeIp(raw);
+  if (!normalized) return true;
+  const bytes = bytesOf(normalized);
+  return (normalized.includes(':') ? SPECIAL_V6 : SPECIAL_V4).some((block) => inBlock(bytes, block));
 }
 
 /** Short display form: IPv6 with leading zeros dropped and the longest zero run as `::`. */

@@ -1,0 +1,56 @@
+/**
+ * When sites last answered a top-level page load, by origin bucket (core/reachability.ts): what
+ * lets the diagnosis say "you are online" without asking anyone. Kept in `storage.session`
+ * (memory, gone when the browser closes), never with a site's name.
+ */
+import { browser, DETECTION } from './browser';
+import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS, validateReachability, type Reachability } from '../core/reachability';
+import { originOf } from '../core/url';
+
+const KEY = 'reachability';
+const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
+
+/** Optimisation only (lost with the worker, rebuilt from storage): buckets written in the last few seconds. */
+const recentlyWritten = new Map<string, number>();
+
+async function read(): Promise<Reachability> {
+  const got = await browser.storage.session.get(KEY);
+  return validateReachability(got[KEY]);
+}
+
+/** Notes that the page at `url` answered now. */
+export async function noteSiteAnswered(url: string, now = Date.now()): Promise<void> {
+  const origin = originOf(url);
+  if (!origin) return;
+  const bucket = bucketOf(origin);
+  const last = recentlyWritten.get(bucket);
+  if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
+  const next = noteAnswered(await read(), origin, now);
+  recentlyWritten.set(bucket, now);
+  if (next) await browser.storage.session.set({ [KEY]: next });
+}
+
+/** How long ago a site other than the failing origin answered, within the last minute. */
+export async function otherSiteAnsweredAgoMs(failingOrigin: string, now = Date.now()): Promise<number | undefined> {
+  return otherSiteAnsweredAgo(await read(), failingOrigin, now);
+}
+
+/**
+ * A top-level page got an answer from its server. Chrome builds: webNavigation's `onCompleted`
+ * (network error pages never complete). Firefox builds: the main-frame response's first byte,
+ * not served from the cache.
+ */
+export function onSiteAnswered(listener: (url: string) => void): void {
+  if (DETECTION === 'webRequest') {
+    browser.webRequest.onResponseStarted.addListener(
+      (d) => {
+        if (!d.fromCache) listener(d.url);
+      },
+      { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
+    );
+    return;
+  }
+  browser.webNavigation.onCompleted.addListener((d) => {
+    if (d.frameId === 0) listener(d.url);
+  }, WEB_ONLY);
+}
