@@ -17,9 +17,10 @@ export default defineConfig(({ mode }) => {
       target: browser === 'firefox' ? 'firefox128' : 'chrome120',
       minify: true,
       sourcemap: false,
-      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots).
+      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots)
+      // and the history page (opened from the popup and the settings).
       rollupOptions: {
-        input: { 'panel-preview': 'src/panel/preview.html' },
+        input: { 'panel-preview': 'src/panel/preview.html', history: 'src/history/index.html' },
         // Reproducible builds (scripts/repro-check.mjs): the hash of a script entry that imports a `?iife` file is
         // computed before crxjs fills in that file's name, from an id holding the checkout's absolute path, so
         // the same sources gave another name in another folder. Script entries keep their plain name instead.

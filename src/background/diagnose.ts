@@ -12,6 +12,7 @@ import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
 import { readConsent } from '../platform/consent';
 import { resolveDns } from '../platform/dns';
+import { backgroundFetch } from '../platform/fetch-limit';
 import {
   readEvidenceCache,
   readIncident,
@@ -44,7 +45,7 @@ function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCach
     };
     return {
       limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
-      cache: new EvidenceCache({ now: Date.now, state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
+      cache: new EvidenceCache({ now: () => Date.now(), state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
     };
   });
   outsideState.catch(() => (outsideState = undefined));
@@ -87,7 +88,8 @@ async function run(
     url,
     ...(incident ? { incident } : {}),
     ...(incident?.ip ? { browserIp: incident.ip } : {}),
-    fetch: globalThis.fetch,
+    // Under the global limit on background requests in flight, like the retry probes.
+    fetch: backgroundFetch,
     endpoints: DEFAULT_ENDPOINTS,
     now: Date.now,
     limiter,

@@ -1,11 +1,11 @@
 import type { Incident } from '../shared/incident';
 import type { PanelMessage, PanelState } from '../shared/messages';
 import { originOf } from '../core/url';
-import { injectPanel, openGuide } from '../platform/panel';
+import { injectPanel, openGuide, stylePanelHost } from '../platform/panel';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../core/settings';
 import { readSettings, writeSettings } from '../platform/settings';
-import { readIncident, readRetry } from '../platform/storage';
+import { readDiagnosis, readIncident, readRetry } from '../platform/storage';
 import { retryNow, stopRetry } from './retry';
 
 /**
@@ -39,13 +39,17 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
     case 'panel-open-guide':
       await openGuide(tabId);
       return { opened: true };
+    case 'panel-style':
+      return { styled: await stylePanelHost(tabId, message.name, message.on) };
   }
 }
 
 async function panelState(tabId: number): Promise<PanelState> {
   const incident = await readIncident(tabId);
   const origin = originOf(incident?.url);
-  const [retry, settings, os] = await Promise.all([origin ? readRetry(origin) : undefined, readSettings(), platformOs()]);
+  const [retry, settings, os, diagnosis] = await Promise.all([origin ? readRetry(origin) : undefined, readSettings(), platformOs(), readDiagnosis(tabId)]);
+  // Only this incident's diagnosis (an earlier one of the tab is not about it).
+  const current = diagnosis && incident && diagnosis.incidentTime === incident.time ? diagnosis : undefined;
   return {
     tabId,
     ...(incident ? { incident } : {}),
@@ -53,5 +57,6 @@ async function panelState(tabId: number): Promise<PanelState> {
     hidden: incident ? panelHiddenOn(settings, incident.host) : false,
     os,
     browser: BROWSER_KIND,
+    ...(current ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside } } : {}),
   };
 }

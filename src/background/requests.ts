@@ -2,9 +2,10 @@ import { withSitePolicy } from '../core/settings';
 import { isPanelMessage, type Message, type RequestType, type Requests } from '../shared/messages';
 import { readSettings, writeSettings } from '../platform/settings';
 import { allRetries, readIncident } from '../platform/storage';
-import { getTab, reloadTab } from '../platform/tabs';
+import { getTab, reloadTab, reopenTab } from '../platform/tabs';
 import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
+import { mayLoadAgain } from '../core/retry-policy';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
 import { detection } from './detection';
@@ -32,9 +33,14 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       const origin = originOf(incident?.url ?? tab?.url);
       if (!origin) throw new Error('no web page in this tab');
       const result = await clearSiteData(origin, { cookies: message.cookies });
-      // Reload bypassing the cache: the page and its files come from the server again.
-      const reloaded = await reloadTab(message.tabId, true);
-      return { ...result, reloaded };
+      // Load the page again, bypassing the cache, so that it and its files come from the server
+      // again, but only a page whose request may be repeated: a form's answer (or a page whose
+      // method is unknown) is left for the visitor to send again, with the usual confirmation.
+      const url = incident?.url ?? tab?.url;
+      const method = incident ? incident.method : undefined;
+      if (!url || !mayLoadAgain(method)) return { ...result, reloaded: false, needsConfirmation: true };
+      const reloaded = await reopenTab(message.tabId, url, { bypassCache: true });
+      return { ...result, reloaded, needsConfirmation: false };
     }
     case 'open-url':
       await openUrl(message.url, message.tabId);

@@ -7,8 +7,21 @@
  */
 import { parseRetryAfter } from '../core/retry-after';
 import { quietUntil } from '../core/quiet';
-import { decisionFor, DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../core/retry-policy';
-import { ALARM_MIN_DELAY_MS, onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule, waitMechanism } from '../core/retry-schedule';
+import { decisionFor, DEFAULT_RETRY_OPTIONS, mayLoadAgain, probeVerdict, type RetryOptions } from '../core/retry-policy';
+import {
+  ALARM_MIN_DELAY_MS,
+  isRelapse,
+  MAX_RECOVERIES,
+  onOffline,
+  onOnline,
+  onProbeFailed,
+  onRelapse,
+  RELAPSE_WINDOW_MS,
+  shouldGiveUp,
+  spreadResume,
+  startSchedule,
+  waitMechanism,
+} from '../core/retry-schedule';
 import { autoRetryAllowed, type Settings } from '../core/settings';
 import { originOf } from '../core/url';
 import type { Incident } from '../shared/incident';
@@ -20,7 +33,7 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
-import { isTabInForeground, reloadTab, reopenTab } from '../platform/tabs';
+import { isTabInForeground, reopenTab } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
 
@@ -40,33 +53,49 @@ const optionsFor = (settings: Settings): RetryOptions => ({
 
 /**
  * A tab's page just failed: join its origin's schedule or start one. `force` is the visitor
- * asking for it (popup), which overrides the auto-retry setting but never the POST rule.
+ * asking for it (popup), which overrides the auto-retry setting but never the POST rule. A tab
+ * whose new failure may not be retried (a form sent on the same origin, a TLS error…) leaves the
+ * schedule it was waiting on, so a recovery never loads it again. A failure soon after the origin
+ * was brought back continues the old schedule (attempt and give-up time) instead of starting anew.
  */
 export async function retryFailedTab(tabId: number, incident: Incident, { force = false } = {}): Promise<boolean> {
   const now = Date.now();
   const origin = originOf(incident.url);
-  if (!origin || !decisionFor(incident, now).retry) return false;
+  if (!origin) return false;
+  if (!decisionFor(incident, now).retry) {
+    await leaveRetry(tabId, origin);
+    return false;
+  }
   const settings = await readSettings();
   if (!force && !autoRetryAllowed(settings, incident.host)) return false;
 
   const record = await withOriginLock(origin, async () => {
     const existing = await readRetry(origin);
-    if (existing && existing.state !== 'gave-up') {
+    // The site's quiet time (503/429: at least 5 s; its Retry-After) holds for the first probe too.
+    const quietMs = quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) - now;
+    const retryAfterMs = quietMs > 0 ? quietMs : parseRetryAfter(incident.retryAfter, now);
+    const failure = { now, random: Math.random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    if (existing && (existing.state === 'waiting' || existing.state === 'offline' || existing.state === 'page-fails')) {
       if (!existing.tabs.includes(tabId)) existing.tabs.push(tabId);
       await writeRetry(existing);
       return existing;
     }
-    // The site's quiet time (503/429: at least 5 s; its Retry-After) holds for the first probe too.
-    const quietMs = quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) - now;
-    const retryAfterMs = quietMs > 0 ? quietMs : parseRetryAfter(incident.retryAfter, now);
-    const schedule = startSchedule(
-      { origin, now, random: Math.random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-      optionsFor(settings),
-    );
+    if (existing?.state === 'recovered' && isRelapse(existing.recoveredAt, now)) {
+      const schedule = onRelapse(existing.schedule, failure, optionsFor(settings));
+      const relapsed: RetryRecord = {
+        ...existing,
+        tabs: [...new Set([...existing.tabs, tabId])],
+        schedule: isOnline() ? schedule : onOffline(schedule, now),
+        state: shouldGiveUp(schedule) ? 'gave-up' : isOnline() ? 'waiting' : 'offline',
+      };
+      await writeRetry(relapsed);
+      return relapsed;
+    }
+    const schedule = startSchedule({ origin, ...failure }, optionsFor(settings));
     const fresh: RetryRecord = {
       origin,
       probeUrl: incident.url,
-      tabs: [...new Set([...(existing?.tabs ?? []), tabId])],
+      tabs: [...new Set([...(existing?.state === 'gave-up' ? existing.tabs : []), tabId])],
       schedule: isOnline() ? schedule : onOffline(schedule, now),
       state: isOnline() ? 'waiting' : 'offline',
       probes: 0,
@@ -86,7 +115,8 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
     const record = await readRetry(origin);
     if (!record?.tabs.includes(tabId)) return false;
     record.tabs = record.tabs.filter((id) => id !== tabId);
-    if (record.tabs.length === 0) await dropRecord(origin);
+    // A recovered origin is remembered for its relapse window even once all its tabs are back.
+    if (record.tabs.length === 0 && record.state !== 'recovered') await dropRecord(origin);
     else await writeRetry(record);
     return true;
   });
@@ -94,7 +124,10 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
   return left;
 }
 
-/** Sets the live timer (short waits) and the alarm (long waits, and the safety net for short ones). */
+/**
+ * Sets the live timer (short waits) and the alarm (long waits, and the safety net for short
+ * ones). A recovered origin only keeps an alarm that forgets it when its relapse window ends.
+ */
 async function arm(record: RetryRecord): Promise<void> {
   const { origin } = record;
   clearTimer(origin);
@@ -103,6 +136,10 @@ async function arm(record: RetryRecord): Promise<void> {
     // navigator.onLine without firing it): look again every few seconds, and every 30 s by alarm.
     timers.set(origin, setTimeout(() => void probeOrigin(origin).catch(report), OFFLINE_RECHECK_MS));
     await setAlarm(ALARM_PREFIX + origin, Date.now() + ALARM_MIN_DELAY_MS);
+    return;
+  }
+  if (record.state === 'recovered') {
+    await setAlarm(ALARM_PREFIX + origin, Math.max((record.recoveredAt ?? Date.now()) + RELAPSE_WINDOW_MS, Date.now() + ALARM_MIN_DELAY_MS));
     return;
   }
   if (record.state !== 'waiting') {
@@ -131,13 +168,24 @@ async function dropRecord(origin: string): Promise<void> {
 
 /**
  * The time has come (timer or alarm), or the visitor pressed "Retry now" (`force`): probe the
- * origin once; on success bring every waiting tab back, otherwise back off.
+ * origin once. An answer that would show the page (`probeVerdict`) brings every waiting tab
+ * back, unless this chain of failures already had `MAX_RECOVERIES` recoveries and the page kept
+ * failing: then the site answers others but not the visitor, and nothing is reloaded any more.
+ * Anything else backs off.
  */
-export async function probeOrigin(origin: string, { force = false } = {}): Promise<'recovered' | 'failed' | 'skipped'> {
+export async function probeOrigin(origin: string, { force = false } = {}): Promise<'recovered' | 'page-fails' | 'failed' | 'skipped'> {
   const outcome = await withOriginLock(origin, async () => {
     const record = await readRetry(origin);
     if (!record) return { result: 'skipped' as const };
     const now = Date.now();
+    if (record.state === 'recovered') {
+      // Its relapse window is over (this is its clean-up alarm): forget it.
+      if (!isRelapse(record.recoveredAt, now)) {
+        await dropRecord(origin);
+        return { result: 'skipped' as const };
+      }
+      return { result: 'skipped' as const, record };
+    }
     if (record.state === 'offline') {
       if (!isOnline()) return { result: 'skipped' as const, record };
       // Back online without the event: resume now (the probe below happens right away).
@@ -160,11 +208,26 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
       return { result: 'skipped' as const, record };
     }
     const answer = await probe(record.probeUrl);
+    const verdict = probeVerdict(answer);
     record.probes += 1;
-    record.lastProbe = { at: Date.now(), ...(answer.status !== undefined ? { status: answer.status } : {}), ...(answer.error ? { error: answer.error } : {}) };
-    if (answer.status !== undefined && answer.status < 500 && answer.status !== 429) {
-      await dropRecord(origin);
-      return { result: 'recovered' as const, record };
+    record.lastProbe = {
+      at: Date.now(),
+      ...(answer.status !== undefined ? { status: answer.status } : {}),
+      ...(answer.error ? { error: answer.error } : {}),
+      ...(answer.redirect ? { redirect: true } : {}),
+      verdict,
+    };
+    if (verdict === 'back') {
+      const recoveries = record.recoveries ?? 0;
+      if (recoveries >= MAX_RECOVERIES && !force) {
+        record.state = 'page-fails';
+        await writeRetry(record);
+        return { result: 'page-fails' as const, record };
+      }
+      // The tabs stay listed until each is loaded again: a worker stopped halfway finishes the rest when it starts.
+      const recovered: RetryRecord = { ...record, state: 'recovered', recoveries: recoveries + 1, recoveredAt: Date.now() };
+      await writeRetry(recovered);
+      return { result: 'recovered' as const, record: recovered, first: recoveries === 0 };
     }
     if (answer.error && !isOnline()) {
       record.schedule = onOffline(record.schedule, now);
@@ -182,32 +245,62 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
     return { result: 'failed' as const, record };
   });
 
-  if (outcome.result === 'recovered' && outcome.record) await bringBack(outcome.record);
-  else if (outcome.record) {
-    await arm(outcome.record);
-    await Promise.all(outcome.record.tabs.map(refreshBadge));
-  }
+  if (outcome.record) await arm(outcome.record);
+  if (outcome.result === 'recovered') await bringBack(outcome.record, { notifyBack: outcome.first });
+  else if (outcome.record) await Promise.all(outcome.record.tabs.map(refreshBadge));
   return outcome.result;
 }
 
-/** Tabs whose current incident is still on this origin; the others have moved on. */
+/**
+ * Tabs whose current incident is still on this origin and may be loaded again; the others have
+ * moved on, or now show a form's answer (only the visitor may send that again).
+ */
 async function stillFailing(record: RetryRecord): Promise<number[]> {
   const incidents = await Promise.all(record.tabs.map(readIncident));
-  return record.tabs.filter((_, i) => originOf(incidents[i]?.url) === record.origin);
+  return record.tabs.filter((_, i) => originOf(incidents[i]?.url) === record.origin && mayLoadAgain(incidents[i]?.method));
 }
 
-async function bringBack(record: RetryRecord): Promise<void> {
+/**
+ * Loads every tab that waited again, all at once and each on its own: one tab that is gone or
+ * cannot be loaded never keeps the others waiting, and notifications come only after every tab
+ * was loaded. Each tab's current incident is read again right before: a tab that moved on, or
+ * whose latest failure was a form, is left alone. Each tab leaves the record once handled.
+ */
+async function bringBack(record: RetryRecord, { notifyBack }: { notifyBack: boolean }): Promise<void> {
   const at = Date.now();
   const host = new URL(record.origin).hostname;
-  for (const tabId of record.tabs) {
-    const incident = await readIncident(tabId);
-    await writeRecovery(tabId, { url: incident?.url ?? record.probeUrl, host, at, downSince: record.schedule.startedAt, probes: record.probes });
-    const foreground = await isTabInForeground(tabId);
-    if (!(await reopenTab(tabId, incident?.url ?? record.probeUrl))) continue;
-    if (!foreground) {
-      await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, t({ key: 'notify_back_title', subs: [host] }), t('notify_back_body')).catch(report);
-    }
+  const inBackground = await Promise.all(
+    record.tabs.map(async (tabId): Promise<number | undefined> => {
+      try {
+        const incident = await readIncident(tabId);
+        if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method)) return undefined;
+        await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(report);
+        const foreground = await isTabInForeground(tabId);
+        if (!(await reopenTab(tabId, incident.url))) return undefined;
+        return foreground ? undefined : tabId;
+      } catch (error) {
+        report(error);
+        return undefined;
+      } finally {
+        await leftAfterRecovery(record.origin, tabId).catch(report);
+      }
+    }),
+  );
+  // One "site is back" per chain of failures: a page that relapses and is brought back again does not notify again.
+  if (!notifyBack) return;
+  for (const tabId of inBackground) {
+    if (tabId === undefined) continue;
+    await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, t({ key: 'notify_back_title', subs: [host] }), t('notify_back_body')).catch(report);
   }
+}
+
+/** A recovered origin's tab was handled: it no longer waits there (unless it already relapsed into a new wait). */
+async function leftAfterRecovery(origin: string, tabId: number): Promise<void> {
+  await withOriginLock(origin, async () => {
+    const record = await readRetry(origin);
+    if (record?.state !== 'recovered' || !record.tabs.includes(tabId)) return;
+    await writeRetry({ ...record, tabs: record.tabs.filter((id) => id !== tabId) });
+  });
 }
 
 /** The visitor asked to stop retrying this tab. */
@@ -226,18 +319,21 @@ export async function retryNow(tabId: number): Promise<boolean> {
     return true;
   }
   // Never resend a form: that takes the visitor's explicit "send again" (the `resubmit` request).
-  if (incident && incident.method !== 'GET' && incident.method !== 'HEAD') return false;
-  return incident ? reopenTab(tabId, incident.url) : reloadTab(tabId);
+  // Without an incident the method of the page on screen is unknown: nothing to retry then.
+  if (!incident || !mayLoadAgain(incident.method)) return false;
+  return reopenTab(tabId, incident.url);
 }
 
-/** Browser went offline or came back. */
+/** Browser went offline or came back. Back online, the overdue probes are spread out (`spreadResume`). */
 export async function connectivityChanged(online: boolean): Promise<void> {
   const now = Date.now();
-  for (const { origin } of await allRetries()) {
+  const records = (await allRetries()).filter((r) => r.state === 'waiting' || r.state === 'offline');
+  for (const { origin } of records) {
     const record = await withOriginLock(origin, async () => {
       const current = await readRetry(origin);
-      if (!current || current.state === 'gave-up') return undefined;
+      if (!current || (current.state !== 'waiting' && current.state !== 'offline')) return undefined;
       current.schedule = online ? onOnline(current.schedule, now) : onOffline(current.schedule, now);
+      if (online) current.schedule = spreadResume(current.schedule, { now, random: Math.random, overdue: records.length });
       current.state = online ? 'waiting' : 'offline';
       await writeRetry(current);
       return current;
@@ -248,12 +344,37 @@ export async function connectivityChanged(online: boolean): Promise<void> {
   }
 }
 
-/** At every worker start: timers died with the previous worker, so re-arm every pending schedule. */
+/**
+ * At every worker start: timers died with the previous worker, so re-arm every pending schedule,
+ * spreading those already overdue (a worker that was stopped for a while) rather than probing
+ * them all at once.
+ */
 export async function resumeRetries(): Promise<void> {
   const records = await allRetries();
   if (!isOnline()) return connectivityChanged(false);
   if (records.some((r) => r.state === 'offline')) await connectivityChanged(true);
-  for (const record of records) if (record.state === 'waiting') await arm(record);
+  const now = Date.now();
+  const waiting = records.filter((r) => r.state === 'waiting');
+  const overdue = waiting.filter((r) => r.schedule.nextAt <= now).length;
+  for (const { origin } of waiting) {
+    const record = await withOriginLock(origin, async () => {
+      const current = await readRetry(origin);
+      if (current?.state !== 'waiting') return undefined;
+      const spread = spreadResume(current.schedule, { now, random: Math.random, overdue });
+      if (spread !== current.schedule) {
+        current.schedule = spread;
+        await writeRetry(current);
+      }
+      return current;
+    });
+    if (record) await arm(record);
+  }
+  for (const record of records) {
+    if (record.state !== 'recovered') continue;
+    await arm(record);
+    // Stopped while loading its tabs again: finish the job (no second notification).
+    if (record.tabs.length > 0) await bringBack(record, { notifyBack: false });
+  }
 }
 
 function report(error: unknown): void {

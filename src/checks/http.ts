@@ -109,11 +109,18 @@ export async function fetchText(ctx: CheckContext, url: string, options: Request
   });
 }
 
+/**
+ * With `redirect: 'manual'` a browser hands an extension an opaque answer for a redirect (status
+ * 0, no headers): it stands for "some 3xx" here, with `redirected` set.
+ */
+export const OPAQUE_REDIRECT_STATUS = 300;
+
 /** Status and headers only; the body is cancelled unread. Every status (429 included) counts as an answer. */
 export async function fetchStatus(ctx: CheckContext, url: string, options: Omit<RequestOptions, 'okStatus'>): Promise<StatusResult> {
   return request(ctx, url, { ...options, okStatus: () => true }, async (response) => {
     void response.body?.cancel().catch(() => undefined);
-    return { ok: true as const, status: response.status, headers: response.headers, redirected: response.redirected };
+    const opaque = response.type === 'opaqueredirect';
+    return { ok: true as const, status: opaque ? OPAQUE_REDIRECT_STATUS : response.status, headers: response.headers, redirected: opaque || response.redirected };
   });
 }
 

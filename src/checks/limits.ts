@@ -135,8 +135,10 @@ export class EvidenceCache {
     this.state = { ...(options.state ?? {}) };
   }
 
-  get(check: CheckId, host: string): Evidence | undefined {
-    return cacheGet(this.state, check, host, this.options.now(), this.options.ttlMs ?? CACHE_TTL_MS);
+  /** `ttlMs` shortens the cache's own lifetime for one kind of evidence (never lengthens it: entries expire on put). */
+  get(check: CheckId, host: string, ttlMs?: number): Evidence | undefined {
+    const ttl = this.options.ttlMs ?? CACHE_TTL_MS;
+    return cacheGet(this.state, check, host, this.options.now(), ttlMs === undefined ? ttl : Math.min(ttl, ttlMs));
   }
 
   put(host: string, evidence: Evidence): void {

@@ -64,7 +64,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
     checks.map(async (check, index) => {
       const skipped = gate(check, ctx, options.consent);
       if (skipped) return deliver(index, noEvidence(check.id, skipped, 0));
-      const cached = check.needsConsent ? options.cache?.get(check.id, ctx.host) : undefined;
+      const cached = cacheable(check) ? options.cache?.get(check.id, cacheHost(check, ctx), cacheTtl(check)) : undefined;
       if (cached) return deliver(index, { ...cached, cached: true });
       if (ended) return deliver(index, noEvidence(check.id, ended, 0));
 
@@ -105,7 +105,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
       answered = true;
       controller.signal.removeEventListener('abort', forward);
       own.abort(); // whatever the check left running (it already answered, or ran out of time)
-      if (check.needsConsent && outcome.outcome.kind !== 'none') options.cache?.put(ctx.host, outcome);
+      if (cacheable(check) && outcome.outcome.kind !== 'none') options.cache?.put(cacheHost(check, ctx), outcome);
       deliver(index, outcome);
     }),
   );
@@ -121,3 +121,13 @@ function gate(check: Check, ctx: CheckContext, consent: Consent): NoEvidenceReas
   if (!allows(consent, check.id, true)) return 'not-consented';
   return undefined;
 }
+
+/**
+ * What the visitor's own connection looks like is the same whatever site failed: that evidence is
+ * shared by every host for {@link CONNECTIVITY_CACHE_MS}, so sixteen sites failing together cost
+ * one connectivity check, not sixteen. Outside evidence is cached per host.
+ */
+export const CONNECTIVITY_CACHE_MS = 30_000;
+const cacheable = (check: Check): boolean => check.needsConsent || check.id === 'connectivity';
+const cacheHost = (check: Check, ctx: CheckContext): string => (check.id === 'connectivity' ? '*' : ctx.host);
+const cacheTtl = (check: Check): number | undefined => (check.id === 'connectivity' ? CONNECTIVITY_CACHE_MS : undefined);

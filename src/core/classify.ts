@@ -2,6 +2,7 @@ import type { Fault, Incident, Msg, NetErrorCategory, Observation, Severity } fr
 import { fingerprint } from './fingerprint';
 import { pickDiagnosticHeaders } from './headers';
 import { normalizeNetError } from './net-error';
+import { isRetryableStatus, mayLoadAgain } from './retry-policy';
 import { softErrorStatus } from './soft-error';
 import { describeUrl } from './url';
 
@@ -49,7 +50,7 @@ export function classify(obs: Observation): Incident | null {
         meaning: { key: `meaning_net_${netKey(netError)}` },
         explanation: { key: `fault_net_${netKey(netError)}` },
         severity: 'critical',
-        retryable: netError !== 'tls' && isIdempotent(method),
+        retryable: netError !== 'tls' && mayLoadAgain(method),
         fault: NET_FAULT[netError],
         headers: {},
         method,
@@ -69,11 +70,6 @@ const validReprobe = (r: unknown): r is NonNullable<Incident['reprobe']> => {
 
 export const isServerError = (status: unknown): status is number =>
   typeof status === 'number' && Number.isInteger(status) && status >= 500 && status <= 599;
-
-/** Outcomes worth trying again: the failure is usually temporary. 501/505 are permanent. */
-const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524, 527, 530]);
-/** Navigations are GET or POST; HEAD is listed for probes. A POST is never replayed automatically. */
-export const isIdempotent = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 /** Status codes with their own sentence in `_locales` (`meaning_<status>`). */
 const KNOWN_STATUS = new Set([500, 501, 502, 503, 504, 505, 507, 508, 520, 521, 522, 523, 524, 525, 526, 527, 530]);
@@ -96,7 +92,7 @@ function httpOutcome(
     meaning: KNOWN_STATUS.has(status) ? { key: `meaning_${status}` } : { key: 'meaning_5xx', subs: [String(status)] },
     explanation,
     severity,
-    retryable: RETRYABLE_STATUS.has(status) && isIdempotent(method),
+    retryable: isRetryableStatus(status) && mayLoadAgain(method),
     fault,
     ...(platform ? { platform } : {}),
     ...(reference ? { reference } : {}),

@@ -1,4 +1,5 @@
 import type { Incident, Msg, PlatformId } from '../shared/incident';
+import { mayLoadAgain } from './retry-policy';
 
 /**
  * The guide: what the visitor can do, best step first. Pure: the order depends on the verdict
@@ -116,7 +117,7 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
   owner: ({ incident }) => ownerStep(incident),
 };
 
-const isForm = (incident: Incident): boolean => incident.method !== 'GET' && incident.method !== 'HEAD';
+const isForm = (incident: Incident): boolean => !mayLoadAgain(incident.method);
 const isHttpUrl = (url: string): boolean => /^https?:\/\/[^\s]+$/i.test(url) && url.length < 2048;
 
 /** Public resolvers: Cloudflare and Google, both address families. */

@@ -21,6 +21,43 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 5
  */
 export const RETRYABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
+/** A status that waiting may fix (see {@link RETRYABLE_STATUSES}; 429 needs a `Retry-After` on top). */
+export const isRetryableStatus = (status: unknown): boolean => typeof status === 'number' && RETRYABLE_STATUSES.has(status);
+
+/**
+ * Whether a page requested with `method` may be loaded again without asking the visitor: by
+ * auto-retry, "Retry now", "clear this site's data" or any other path. Unknown is never resent.
+ */
+export const mayLoadAgain = (method: unknown): boolean => typeof method === 'string' && RETRYABLE_METHODS.has(method.toUpperCase());
+
+/** What a probe of a failing page saw (see platform/probe): a status, a redirect it did not follow, or no answer. */
+export interface ProbeAnswer {
+  status?: number | undefined;
+  /** The server answered with a redirect; probes never follow one (it may point at another origin). */
+  redirect?: boolean | undefined;
+  error?: string | undefined;
+}
+
+/**
+ * What a probe's answer means for the tabs waiting on it. The probe sends no cookies, so it sees
+ * what an anonymous visitor would see:
+ * - `back`: an answer that would show the page (2xx with content, or 304);
+ * - `answers`: the server is up but would not show this page to the probe: a redirect (to a
+ *   login page, another origin…), 401, 403, 404 and the other 4xx, 204/205, 1xx. The visitor's
+ *   own page may or may not work: nothing is reloaded on it, the schedule goes on;
+ * - `failing`: no answer, a 5xx, a 429 (the server asks us to wait), or nothing a server sends.
+ */
+export type ProbeVerdict = 'back' | 'answers' | 'failing';
+
+export function probeVerdict(answer: ProbeAnswer): ProbeVerdict {
+  if (answer.redirect === true && answer.error === undefined) return 'answers';
+  const { status } = answer;
+  if (answer.error !== undefined || typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return 'failing';
+  if (status >= 500 || status === 429) return 'failing';
+  if ((status >= 200 && status <= 299 && status !== 204 && status !== 205) || status === 304) return 'back';
+  return 'answers';
+}
+
 export interface RetryCandidate {
   /** Request method as the browser reports it; unknown (`undefined`) is never resent. */
   method: string | undefined;
@@ -48,15 +85,14 @@ export type RetryDecision =
 export function isRetryable(candidate: RetryCandidate): RetryDecision {
   const outcome = outcomeDecision(candidate);
   if (!outcome.retry) return outcome;
-  const method = typeof candidate.method === 'string' ? candidate.method.toUpperCase() : '';
-  return RETRYABLE_METHODS.has(method) ? outcome : { retry: false, reason: 'method' };
+  return mayLoadAgain(candidate.method) ? outcome : { retry: false, reason: 'method' };
 }
 
 function outcomeDecision({ status, netError, retryAfterMs }: RetryCandidate): RetryDecision {
   if (netError !== undefined) return netError === 'tls' ? { retry: false, reason: 'tls' } : { retry: true, reason: 'network' };
   if (status === undefined) return { retry: false, reason: 'status' };
   if (status === 429) return isUsableDelay(retryAfterMs) ? { retry: true, reason: 'rate-limited' } : { retry: false, reason: 'no-retry-after' };
-  return RETRYABLE_STATUSES.has(status) ? { retry: true, reason: 'server-error' } : { retry: false, reason: 'status' };
+  return isRetryableStatus(status) ? { retry: true, reason: 'server-error' } : { retry: false, reason: 'status' };
 }
 
 function isUsableDelay(ms: number | undefined): ms is number {

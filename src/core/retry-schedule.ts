@@ -100,3 +100,45 @@ export const ALARM_MIN_DELAY_MS = 30_000;
 export function waitMechanism(delayMs: number): 'alarm' | 'timer' {
   return delayMs >= ALARM_MIN_DELAY_MS ? 'alarm' : 'timer';
 }
+
+/**
+ * After an origin was brought back, its schedule is kept this long: a tab that fails there again
+ * within it (a CDN that serves anonymous probes while the visitor's own request still fails, a
+ * site that falls over again under the returning load) continues the old schedule, attempt and
+ * give-up time included, instead of starting again at attempt 1.
+ */
+export const RELAPSE_WINDOW_MS = 5 * 60_000;
+/**
+ * Recoveries per origin (within one chain of relapses) that may reload its tabs. A probe that
+ * says "back" after that reloads nothing: the site answers other visitors, but the visitor's page
+ * keeps failing, and reloading it again would only loop.
+ */
+export const MAX_RECOVERIES = 3;
+
+/** Whether a failure at `now` continues the chain of an origin brought back at `recoveredAt`. */
+export function isRelapse(recoveredAt: number | undefined, now: number): boolean {
+  return typeof recoveredAt === 'number' && now >= recoveredAt && now - recoveredAt < RELAPSE_WINDOW_MS;
+}
+
+/** A tab failed again soon after a recovery: the old schedule goes on (next attempt, same give-up time). */
+export function onRelapse(s: RetrySchedule, failure: FailureInput, options: RetryOptions = DEFAULT_RETRY_OPTIONS): RetrySchedule {
+  return schedule({ ...s, pausedOfflineSince: null }, failure, options);
+}
+
+/** Overdue probes resumed together (back online, worker restarted) are spread over up to this long. */
+export const RESUME_SPREAD_MAX_MS = 10_000;
+/** …this much per overdue schedule: one schedule resumes within 0.4 s, sixteen within 6.4 s. */
+export const RESUME_SPREAD_PER_SCHEDULE_MS = 400;
+
+/**
+ * Spreads schedules that are all due at once (`overdue` of them): an overdue one gets a random
+ * time within a window that grows with their number, so coming back online or a worker restart
+ * does not fire every probe in the same instant. Never earlier than the server's `Retry-After`.
+ */
+export function spreadResume(s: RetrySchedule, { now, random, overdue }: { now: number; random: () => number; overdue: number }): RetrySchedule {
+  if (s.pausedOfflineSince !== null || s.nextAt > now) return s;
+  const window = Math.min(RESUME_SPREAD_MAX_MS, RESUME_SPREAD_PER_SCHEDULE_MS * Math.max(1, Math.floor(Number.isFinite(overdue) ? overdue : 1)));
+  const draw = random();
+  const unit = draw >= 0 && draw <= 1 ? draw : draw > 1 ? 1 : 0;
+  return { ...s, nextAt: Math.max(now + Math.round(unit * window), s.notBefore) };
+}

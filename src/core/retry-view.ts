@@ -11,6 +11,8 @@ export type RetryView =
   | { kind: 'offline'; status: Msg; detail: Msg }
   | { kind: 'gave-up'; status: Msg; detail: Msg }
   | { kind: 'post'; status: Msg; detail: Msg }
+  /** The site answers other visitors (the probe), but this page failed again after every recovery. */
+  | { kind: 'page-fails'; status: Msg; detail: Msg }
   | { kind: 'off'; status: Msg; detail: Msg };
 
 export function retryView(input: { record?: RetryRecord | undefined; tabId: number; decision: RetryDecision; now: number }): RetryView | undefined {
@@ -22,12 +24,21 @@ export function retryView(input: { record?: RetryRecord | undefined; tabId: numb
   const tries = String(record.probes);
   if (record.state === 'gave-up') return { kind: 'gave-up', status: { key: 'retry_gave_up_status', subs: [tries] }, detail: { key: 'retry_gave_up_detail' } };
   if (record.state === 'offline') return { kind: 'offline', status: { key: 'retry_offline_status' }, detail: { key: 'retry_offline_detail' } };
-  const seconds = Math.max(0, Math.ceil((record.schedule.nextAt - now) / 1000));
+  if (record.state === 'page-fails') {
+    const host = hostOf(record.origin);
+    return { kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: [host] }, detail: { key: 'retry_page_fails_detail', subs: [String(record.recoveries ?? 0)] } };
+  }
   const attempt = record.schedule.attempt;
+  if (record.state === 'recovered') return { kind: 'waiting', seconds: 0, attempt, status: { key: 'retry_back_status' }, detail: { key: 'retry_waiting_detail' } };
+  const seconds = Math.max(0, Math.ceil((record.schedule.nextAt - now) / 1000));
   const last = record.lastProbe;
-  const detail: Msg = last
-    ? { key: 'retry_waiting_detail_last', subs: [tries, last.status !== undefined ? String(last.status) : (last.error ?? '?')] }
-    : { key: 'retry_waiting_detail' };
+  // A redirect's exact status is hidden from extensions (see platform/probe): "3xx" says what is known.
+  const answered = last?.status !== undefined ? String(last.status) : last?.redirect ? '3xx' : (last?.error ?? '?');
+  const detail: Msg = !last
+    ? { key: 'retry_waiting_detail' }
+    : last.verdict === 'answers'
+      ? { key: 'retry_waiting_detail_answers', subs: [tries, answered] }
+      : { key: 'retry_waiting_detail_last', subs: [tries, answered] };
   return {
     kind: 'waiting',
     seconds,
@@ -43,4 +54,12 @@ export function formatWait(seconds: number): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
 }

@@ -37,10 +37,11 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft';
+/** `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now". */
+export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft'];
+export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft', 'consent-asked'];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
@@ -88,7 +89,9 @@ export function historyUrl(raw: unknown): string | undefined {
   const url = storedUrl(raw, Number.MAX_SAFE_INTEGER);
   if (!url) return undefined;
   const { origin, pathname } = new URL(url);
-  return (origin + pathname).slice(0, HISTORY_URL_MAX);
+  // Parsed again after the cut: a cut that ends in `/.` or `/..` would otherwise change on every read.
+  const cut = new URL((origin + pathname).slice(0, HISTORY_URL_MAX));
+  return cut.origin + cut.pathname;
 }
 
 // ── small parsers ───────────────────────────────────────────────────────────────────────────
@@ -300,7 +303,7 @@ const SCHEDULE_FIELDS = {
   origin: true, startedAt: true, attempt: true, nextAt: true, notBefore: true, pausedOfflineSince: true, giveUpAt: true,
 } as const satisfies Record<keyof RetrySchedule, true>;
 const RETRY_FIELDS = {
-  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true,
+  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true, recoveries: true, recoveredAt: true,
 } as const satisfies Record<keyof RetryRecord, true>;
 export const RETRY_FIELD_NAMES = [...Object.keys(RETRY_FIELDS), ...Object.keys(SCHEDULE_FIELDS).map((f) => `schedule.${f}`)];
 
@@ -327,16 +330,25 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const probeUrl = storedUrl(value.probeUrl);
   const tabs = arrayOf(value.tabs, tabId, MAX_TABS);
   const schedule = parseSchedule(value.schedule, origin);
-  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up'] as const);
+  const state = oneOf(value.state, ['waiting', 'offline', 'gave-up', 'recovered', 'page-fails'] as const);
   const probes = intIn(value.probes, 0, 1_000_000);
   if (!probeUrl || !tabs || !schedule || !state || probes === undefined) return undefined;
   const record: RetryRecord = { origin, probeUrl, tabs: [...new Set(tabs)], schedule, state, probes };
   const last = value.lastProbe;
   const at = isRecord(last) ? time(last.at) : undefined;
   if (isRecord(last) && at !== undefined) {
-    const fields = { status: intIn(last.status, 0, 999), error: text(last.error, 256) };
+    const fields = {
+      status: intIn(last.status, 0, 999),
+      error: text(last.error, 256),
+      redirect: last.redirect === true ? (true as const) : undefined,
+      verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
+    };
     record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
   }
+  const recoveries = intIn(value.recoveries, 0, 1000);
+  const recoveredAt = time(value.recoveredAt);
+  if (recoveries !== undefined) record.recoveries = recoveries;
+  if (recoveredAt !== undefined) record.recoveredAt = recoveredAt;
   return record;
 }
 

@@ -98,7 +98,13 @@ function numericHost(host: string): string {
  */
 export function isPrivateHost(hostInput: string): boolean {
   // Every trailing dot: the URL parser keeps `a.local..` and `10.0.0.1..` as they are.
-  const host = numericHost(hostInput.toLowerCase().replace(/\.+$/, ''));
+  const host = hostInput.toLowerCase().replace(/\.+$/, '');
+  const numeric = numericHost(host);
+  // Either reading being private is enough: the number reading only ever adds privacy.
+  return privateByRules(host) || (numeric !== host && privateByRules(numeric));
+}
+
+function privateByRules(host: string): boolean {
   if (host.length === 0) return true;
   const v4 = privateIPv4(host);
   if (v4 !== undefined) return v4;

@@ -3,6 +3,9 @@
  * It lives in a closed shadow root on a host element whose inline `!important` styles the page's
  * CSS cannot override; the page's scripts cannot read into it, and synthetic clicks are ignored.
  * If the page removes or restyles the host, it is put back (a bounded number of times).
+ * Against pages that hide everything, two stronger tools: a user-origin style sheet for the host
+ * (inserted by the background; its `!important` beats any author rule, inline ones included), and
+ * the top layer (a manual popover), which paints above any z-index and any overlay the page adds.
  */
 import type { PanelState } from '../shared/messages';
 import { t } from '../platform/i18n';
@@ -29,9 +32,14 @@ const HOST_STYLE = [
   'padding: 0',
 ].map((rule) => `${rule} !important`).join('; ');
 const REFRESH_MS = 5000;
+/** The top layer (popover) where the browser has it (Chrome 114, Firefox 125). */
+const TOP_LAYER = typeof HTMLElement.prototype.showPopover === 'function';
+/** The attributes the host may carry: anything else (`inert`, `hidden`…) was added by the page. */
+const OWN_ATTRIBUTES = new Set(['style', 'popover']);
 const MAX_RESTORES = 20;
 
 type Global = typeof globalThis & { [MARK]?: boolean };
+const ignore = (): void => undefined;
 
 /**
  * The host element and its closed root. A page can pre-define `downcheck-panel` as a custom
@@ -43,6 +51,7 @@ function createHost(): { host: HTMLElement; root: ShadowRoot } {
       const host = document.createElement(name);
       const root = host.attachShadow({ mode: 'closed' });
       host.setAttribute('style', HOST_STYLE);
+      if (TOP_LAYER) host.setAttribute('popover', 'manual');
       return { host, root };
     } catch {
       // taken by the page: try the unguessable name
@@ -75,27 +84,49 @@ function main(): void {
     rootEl.style.setProperty('display', 'block', 'important');
     revealed = true;
   };
+  /** Into the top layer (again: leaving the document, or the page's hidePopover, takes it out). */
+  const raise = (): void => {
+    if (!TOP_LAYER || closed || !host.isConnected) return;
+    try {
+      if (host.getAttribute('popover') !== 'manual') host.setAttribute('popover', 'manual');
+      if (!host.matches(':popover-open')) host.showPopover();
+    } catch {
+      // not shown as a popover (e.g. the page made it a dialog): the inline and user styles still hold
+    }
+  };
   const attach = (): void => {
     if (!host.isConnected) document.documentElement.append(host);
     revealRoot();
+    raise();
   };
+  const foreign = (): boolean => [...host.attributes].some(({ name }) => !OWN_ATTRIBUTES.has(name));
   const tampered = (): boolean =>
     !host.isConnected ||
     host.getAttribute('style') !== HOST_STYLE ||
-    host.attributes.length !== 1 || // e.g. `inert`, `hidden`, `popover`
-    document.documentElement.lastElementChild !== host; // something placed after it could cover it
+    foreign() || // e.g. `inert`, `hidden`
+    (TOP_LAYER && host.getAttribute('popover') !== 'manual') ||
+    // Something placed after it could cover it, unless it is in the top layer, above everything.
+    (document.documentElement.lastElementChild !== host && !(TOP_LAYER && host.matches(':popover-open')));
   const observer = new MutationObserver(() => {
-    if (closed || restores >= MAX_RESTORES || !tampered()) return;
+    if (closed) return;
+    // Back into the top layer costs nothing and is not bounded: a page re-hiding it every 100 ms loses every time.
+    if (host.isConnected && !foreign()) raise();
+    if (restores >= MAX_RESTORES || !tampered()) return;
     restores += 1;
-    for (const { name } of [...host.attributes]) if (name !== 'style') host.removeAttribute(name);
+    for (const { name } of [...host.attributes]) if (!OWN_ATTRIBUTES.has(name)) host.removeAttribute(name);
     host.setAttribute('style', HOST_STYLE);
-    document.documentElement.append(host); // (re)attached as the last child: nothing paints above it
+    if (!host.isConnected || !(TOP_LAYER && host.matches(':popover-open'))) document.documentElement.append(host);
+    raise();
   });
+  // The page may close the popover itself (hidePopover): open it again.
+  host.addEventListener('toggle', () => raise());
 
   const close = (): void => {
     closed = true;
     observer.disconnect();
     if (revealed) document.documentElement.style.removeProperty('display');
+    if (TOP_LAYER && host.matches(':popover-open')) host.hidePopover();
+    void request('panel-style', { name: host.localName, on: false }).catch(ignore);
     clearInterval(ticker);
     clearInterval(refresher);
     host.remove();
@@ -116,10 +147,11 @@ function main(): void {
   };
 
   const handlers = {
-    retryNow: () => void request('panel-retry-now', {}).then(load),
-    stop: () => void request('panel-stop-retry', {}).then(load),
-    openGuide: () => void request('panel-open-guide', {}),
-    hideSite: () => void request('panel-hide-site', {}).then(close),
+    // A request that fails (the extension was reloaded, the worker is busy) leaves the panel as it is.
+    retryNow: () => void request('panel-retry-now', {}).then(load, ignore),
+    stop: () => void request('panel-stop-retry', {}).then(load, ignore),
+    openGuide: () => void request('panel-open-guide', {}).catch(ignore),
+    hideSite: () => void request('panel-hide-site', {}).then(close, ignore),
     close,
   };
 
@@ -129,10 +161,13 @@ function main(): void {
 
   const ticker = setInterval(() => {
     revealRoot(); // the page may add its blanking stylesheet later
+    raise();
     if (state) tickPanel(frame, state);
   }, 1000);
   const refresher = setInterval(() => void load(), REFRESH_MS);
   attach();
+  // The user-origin style sheet for this host's name (the page cannot out-rank it).
+  void request('panel-style', { name: host.localName, on: true }).catch(ignore);
   observer.observe(document.documentElement, { childList: true });
   observer.observe(host, { attributes: true });
   // Attribute changes on the root element (e.g. `inert` on <html>) are the page's own business.

@@ -6,7 +6,7 @@
 import type { PanelState } from '../shared/messages';
 import { decisionFor } from '../core/retry-policy';
 import { retryView } from '../core/retry-view';
-import { guide, type BrowserKind, type Os } from '../core/guide';
+import { answerFor } from '../core/answer';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 
@@ -27,22 +27,42 @@ function button(label: string, testId: string, action: () => void, primary = fal
   return b;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Downcheck's mark, drawn in place (no extension URL the page could use to detect Downcheck). */
+function mark(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 32 32', width: '22', height: '22', 'aria-hidden': 'true', class: 'mark' })) svg.setAttribute(k, v);
+  const circle = document.createElementNS(SVG, 'circle');
+  for (const [k, v] of Object.entries({ cx: '16', cy: '16', r: '15', fill: '#1a5fb4' })) circle.setAttribute(k, v);
+  const pulse = document.createElementNS(SVG, 'path');
+  for (const [k, v] of Object.entries({ d: 'M5 17h6l3-7 4 13 3-6h6', fill: 'none', stroke: '#fff', 'stroke-width': '2.5', 'stroke-linejoin': 'round', 'stroke-linecap': 'round' })) {
+    pulse.setAttribute(k, v);
+  }
+  svg.append(circle, pulse);
+  return svg;
+}
+
+/**
+ * Name and mark, the verdict-led answer (the popup's words), the one thing to do (retry now while a
+ * retry can run, else the full guide), and the ways out: close (this time) or not on this site.
+ */
 export function renderPanel(frame: HTMLElement, state: PanelState, handlers: PanelHandlers, now = Date.now()): void {
   const incident = state.incident;
   if (!incident) return;
   const retry = retryView({ record: state.retry, tabId: state.tabId, decision: decisionFor(incident, now), now });
-  const next = guide({ incident, os: (state.os as Os) ?? 'unknown', browser: state.browser as BrowserKind })[0];
+  const retrying = retry?.kind === 'waiting' || retry?.kind === 'offline';
+  const d = state.diagnosis;
+  const answer = answerFor({ incident, verdict: d?.done ? d.verdict : undefined, outside: d?.outside === true, retrying });
   const close = button('×', 'panel-close', handlers.close);
   close.setAttribute('aria-label', t('panel_close'));
+  close.setAttribute('title', t('panel_close'));
+  const canRetry = retry !== undefined && retry.kind !== 'post';
+  const guideButton = button(t('panel_full_guide'), 'panel-guide', handlers.openGuide, !canRetry);
   const parts: Array<HTMLElement | null> = [
-    h(
-      'header',
-      {},
-      h('span', { class: `code severity-${incident.severity}`, 'aria-hidden': 'true' }, incident.badge),
-      h('p', { class: 'sentence', 'data-testid': 'panel-sentence' }, t(incident.explanation)),
-      close,
-    ),
-    h('p', { class: 'meaning' }, t(incident.meaning)),
+    h('header', {}, mark(), h('span', { class: 'name' }, t('extName')), close),
+    h('p', { class: `headline answer-${answer.state}`, 'data-testid': 'panel-answer', 'data-answer': answer.state }, t(answer.headline)),
+    h('p', { class: 'sentence', 'data-testid': 'panel-sentence' }, t(incident.explanation)),
     retry
       ? h(
           'div',
@@ -55,8 +75,7 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
               : h('p', { class: 'actions' }, button(t('retry_now'), 'panel-retry-now', handlers.retryNow, true)),
         )
       : null,
-    next ? h('p', { class: 'next' }, h('strong', {}, t('panel_next_step')), ' ', t(next.title)) : null,
-    h('footer', {}, button(t('panel_full_guide'), 'panel-guide', handlers.openGuide), button(t('panel_hide_site'), 'panel-hide', handlers.hideSite)),
+    h('footer', {}, guideButton, button(t('panel_hide_site'), 'panel-hide', handlers.hideSite)),
   ];
   frame.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }

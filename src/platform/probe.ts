@@ -2,10 +2,18 @@
  * The cheapest question to ask a failing server: "would this page load now?". One GET of the
  * failing URL, read up to the status line only (the body is cancelled), bypassing the HTTP cache,
  * without cookies (nothing of the visitor's session is replayed, nothing is stored: incognito
- * tabs leave no trace), bounded in time.
+ * tabs leave no trace), bounded in time. A redirect is never followed: with host access to every
+ * site a background request bypasses CORS, and a failing site must not be able to point it at
+ * another origin (a device on the visitor's network, say); the redirect itself already says the
+ * server answers. Every background request waits for one of a few slots (see fetch-limit.ts).
  */
+import { inBackgroundSlot } from './fetch-limit';
+
 export interface ProbeResult {
+  /** The status; absent for a network failure and for a redirect whose status the browser hides. */
   status?: number;
+  /** The server answered with a redirect, which was not followed. */
+  redirect?: boolean;
   retryAfter?: string;
   /** Network failure or timeout: the probe never got a status. */
   error?: string;
@@ -20,28 +28,44 @@ export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<
   const ms = performance.now() - started;
   if ('error' in answer) return { error: answer.error, ms };
   const retryAfter = answer.headers.get('retry-after');
-  return { status: answer.status, ...(retryAfter ? { retryAfter: retryAfter.slice(0, 64) } : {}), ms };
+  return {
+    ...(answer.status !== undefined ? { status: answer.status } : {}),
+    ...(answer.redirect ? { redirect: true } : {}),
+    ...(retryAfter ? { retryAfter: retryAfter.slice(0, 64) } : {}),
+    ms,
+  };
 }
 
-/** One GET as described above: the status line and headers, or why there were none. */
-async function askOnce(url: string, timeoutMs: number): Promise<{ status: number; headers: Headers; redirected: boolean } | { error: string }> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: controller.signal });
-    void response.body?.cancel().catch(() => undefined);
-    return { status: response.status, headers: response.headers, redirected: response.redirected };
-  } catch (error) {
-    return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error' };
-  } finally {
-    clearTimeout(timer);
-  }
+type Answer = { status: number | undefined; headers: Headers; redirect: boolean } | { error: string };
+
+/**
+ * One GET as described above: the status line and headers, or why there were none. With
+ * `redirect: 'manual'` browsers hand an extension an opaque answer for a redirect (status 0, no
+ * headers): that is reported as a redirect without a status. The timeout runs from the moment the
+ * request leaves, not while it waits for a slot.
+ */
+function askOnce(url: string, timeoutMs: number): Promise<Answer> {
+  return inBackgroundSlot(async (): Promise<Answer> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'manual', signal: controller.signal });
+      void response.body?.cancel().catch(() => undefined);
+      const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status <= 399);
+      return { status: response.type === 'opaqueredirect' ? undefined : response.status, headers: response.headers, redirect };
+    } catch (error) {
+      return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error' };
+    } finally {
+      clearTimeout(timer);
+    }
+  });
 }
 
 export interface HeaderProbeResult {
   status?: number;
   /** Every response header the fetch may read (the classifier keeps its allowlist of them). */
   headers: Array<{ name: string; value: string }>;
+  /** The answer was a redirect (not followed; its status may be hidden, see `askOnce`). */
   redirected: boolean;
   error?: string;
   /** When the answer came (epoch ms). */
@@ -68,7 +92,7 @@ export function probeHeaders(url: string, timeoutMs = HEADER_PROBE_TIMEOUT_MS): 
     a.headers.forEach((value, name) => {
       if (headers.length < 100) headers.push({ name, value: value.slice(0, 1024) });
     });
-    return { status: a.status, headers, redirected: a.redirected, at: Date.now() };
+    return { ...(a.status !== undefined ? { status: a.status } : {}), headers, redirected: a.redirect, at: Date.now() };
   });
   recentHeaderProbes.set(url, { at: now, answer });
   return answer;

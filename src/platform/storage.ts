@@ -29,6 +29,7 @@ import {
   parseSubframes,
   RETRY_PREFIX,
   retryKey,
+  SCHEMA_VERSION,
   SESSION_KEYS,
   SITE_DIAGNOSIS_KEY,
   SUBFRAME_LIMIT,
@@ -165,6 +166,16 @@ export async function writeGuideMarks(tabId: number, marks: GuideMarks): Promise
   await setOptional('session', { [tabKey('guide', tabId)]: parseGuideMarks(marks) });
 }
 
+/** The incident (its time) for which the visitor said "not now" to the consent question: asked once per incident. */
+export async function readConsentAsked(tabId: number): Promise<number | undefined> {
+  const value = await get('session', tabKey('consent-asked', tabId));
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export async function writeConsentAsked(tabId: number, incidentTime: number): Promise<void> {
+  await setOptional('session', { [tabKey('consent-asked', tabId)]: incidentTime });
+}
+
 /** Set when Downcheck brought a tab back; read by the popup ("back after 4 min"). */
 export async function readRecovery(tabId: number): Promise<Recovery | undefined> {
   return parseRecovery(await get('session', tabKey('recovered', tabId)));
@@ -232,6 +243,24 @@ export async function readHistory(): Promise<Incident[]> {
   return parseHistory(await get('local', LOCAL_KEYS.history));
 }
 
+/** The history page: forget one incident (by its time and host), or all of them. */
+export async function removeHistoryEntry(time: number, host: string): Promise<void> {
+  const list = (await readHistory()).filter((i) => i.time !== time || i.host !== host);
+  await set('local', { [LOCAL_KEYS.history]: list });
+}
+
+export async function clearHistory(): Promise<void> {
+  await browser.storage.local.remove(LOCAL_KEYS.history);
+}
+
+export function onHistoryChanged(listener: () => void): () => void {
+  const handler = (changes: Record<string, unknown>, area: string): void => {
+    if (area === 'local' && LOCAL_KEYS.history in changes) listener();
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
+}
+
 /**
  * Newest first, bounded in count and bytes, URLs cut to origin + path. Callers must not call this
  * for incognito tabs. Never throws: a full disk costs history entries, never detection.
@@ -297,15 +326,20 @@ export async function writeSettings(settings: Settings): Promise<void> {
 
 /** At every worker start: brings what an older version stored up to the current schema. */
 export async function migrateStorage(): Promise<void> {
+  const { [LOCAL_KEYS.schema]: version } = await browser.storage.local.get(LOCAL_KEYS.schema);
+  if (version === SCHEMA_VERSION) return; // the common case: nothing to read beyond the version
   const items = await browser.storage.local.get([LOCAL_KEYS.schema, LOCAL_KEYS.history]);
   const { set: updates, remove } = migrateLocal(items);
   if (remove.length) await browser.storage.local.remove(remove);
   if (Object.keys(updates).length) await set('local', updates);
 }
 
+/** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
 export function onSessionChanged(listener: (keys: string[]) => void): () => void {
+  const internal: readonly string[] = Object.values(SESSION_KEYS);
   const handler = (changes: Record<string, unknown>, areaName: string): void => {
-    if (areaName === 'session') listener(Object.keys(changes));
+    const keys = Object.keys(changes).filter((key) => !internal.includes(key));
+    if (areaName === 'session' && keys.length) listener(keys);
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);

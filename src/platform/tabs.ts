@@ -70,18 +70,49 @@ export async function reloadTab(tabId: number, bypassCache = false): Promise<boo
 }
 
 /**
- * Loads a failed page again as a fresh GET navigation, which can never resend a form (a reload
- * replays whatever the failed request was; Chrome builds do not always know whether that was a
- * POST). A URL with a fragment would only scroll, so such a tab is reloaded instead.
+ * Loads a failed page again without ever resending a form. Chrome builds do not always know
+ * whether the failed request was a POST (webNavigation does not say), so they load it with a fresh
+ * GET navigation, never `tabs.reload`, which replays whatever the request was. Firefox knows the
+ * method of every page (webRequest), and its callers only get here for a GET: a reload, which can
+ * bypass the cache. A URL with a fragment would only scroll the error page: it is loaded without
+ * the fragment (the server never sees one anyway), then the fragment is set on the fresh page.
  */
-export async function reopenTab(tabId: number, url: string): Promise<boolean> {
-  if (DETECTION === 'webRequest' || url.includes('#')) return reloadTab(tabId);
+export async function reopenTab(tabId: number, url: string, { bypassCache = false } = {}): Promise<boolean> {
+  if (DETECTION === 'webRequest') return reloadTab(tabId, bypassCache);
+  const hash = url.indexOf('#');
+  if (hash < 0) return navigateTab(tabId, url);
+  const bare = url.slice(0, hash);
+  if (!(await navigateTab(tabId, bare))) return false;
+  if (await loaded(tabId, bare, REOPEN_FRAGMENT_WAIT_MS)) await navigateTab(tabId, url);
+  return true;
+}
+
+const REOPEN_FRAGMENT_WAIT_MS = 15_000;
+
+async function navigateTab(tabId: number, url: string): Promise<boolean> {
   try {
     await browser.tabs.update(tabId, { url });
     return true;
   } catch {
     return false;
   }
+}
+
+/** Resolves `true` once the tab completed loading `url` (fragment aside), `false` if it did not within `ms` or went elsewhere. */
+function loaded(tabId: number, url: string, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (value: boolean): void => {
+      clearTimeout(timer);
+      browser.tabs.onUpdated.removeListener(listener);
+      resolve(value);
+    };
+    const listener = (id: number, info: Tabs.OnUpdatedChangeInfoType, tab: Tabs.Tab): void => {
+      if (id !== tabId || info.status !== 'complete') return;
+      done(typeof tab.url === 'string' && tab.url.split('#')[0] === url);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    browser.tabs.onUpdated.addListener(listener);
+  });
 }
 
 export async function isTabInForeground(tabId: number): Promise<boolean> {

@@ -1,20 +1,20 @@
 import type { Evidence } from '../checks/types';
 import { checkNameKey } from '../checks/messages';
-import { CONSENT_SOURCES, validateConsent, withConsent, type Consent, type ConsentSource } from '../core/consent';
+import { CONSENT_SOURCES, validateConsent, withConsent, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { writeConsent } from '../platform/consent';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 
-/** The verdict in words with how sure it is, and the evidence lines behind it (expandable). */
-export function verdictView(record: DiagnosisRecord | undefined): HTMLElement | null {
+/** The verdict's name with how sure it is, and its first reason. */
+/** `shownElsewhere`: a sentence already on screen (the incident's explanation), not repeated as the reason. */
+export function verdictView(record: DiagnosisRecord | undefined, testId = 'verdict-detail', shownElsewhere?: string): HTMLElement | null {
   if (!record) return null;
   const { verdict } = record;
-  const lines = record.evidence.filter((e) => e.summary?.key);
   return h(
-    'section',
-    { class: `verdict verdict-${verdict.kind}`, 'data-testid': 'verdict', 'data-verdict': verdict.kind, 'aria-live': 'polite' },
+    'div',
+    { class: `verdict verdict-${verdict.kind}`, 'data-testid': testId, 'data-verdict': verdict.kind },
     h(
       'p',
       { class: 'verdict-line' },
@@ -23,16 +23,15 @@ export function verdictView(record: DiagnosisRecord | undefined): HTMLElement | 
       h('span', { class: 'confidence' }, t(CONFIDENCE_KEYS[verdict.confidence])),
       record.done ? null : h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }),
     ),
-    verdict.reasons[0] ? h('p', { class: 'verdict-reason' }, t(verdict.reasons[0])) : null,
-    lines.length
-      ? h(
-          'details',
-          { class: 'evidence' },
-          h('summary', {}, t('diagnosis_evidence', [String(lines.length)])),
-          h('ul', {}, ...lines.map(evidenceLine)),
-        )
-      : null,
+    verdict.reasons[0] && t(verdict.reasons[0]) !== shownElsewhere ? h('p', { class: 'verdict-reason' }, t(verdict.reasons[0])) : null,
   );
+}
+
+/** What each check found, one line each. */
+export function evidenceView(record: DiagnosisRecord | undefined): HTMLElement | null {
+  const lines = record?.evidence.filter((e) => e.summary?.key) ?? [];
+  if (!lines.length) return null;
+  return h('div', { class: 'evidence' }, h('h3', {}, t('diagnosis_evidence', [String(lines.length)])), h('ul', {}, ...lines.map(evidenceLine)));
 }
 
 function evidenceLine(e: Evidence): HTMLElement {
@@ -53,47 +52,47 @@ function evidenceLine(e: Evidence): HTMLElement {
  */
 const ticked: Partial<Record<ConsentSource, boolean>> = {};
 
-const SOURCE_KEYS: Record<ConsentSource, string> = {
-  dns: 'consent_dns',
-  vantage: 'consent_vantage',
-  statusPage: 'consent_status_page',
-  archive: 'consent_archive',
+/** Per source: who it is and what it receives (short, so the question fits the popup). */
+export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
+  dns: 'consent_short_dns',
+  vantage: 'consent_short_vantage',
+  statusPage: 'consent_short_status_page',
+  archive: 'consent_short_archive',
 };
 
 /**
- * "Check from outside": with no consent yet, asks once in plain words, source by source; with
- * consent, one button. `run` starts the consented checks.
+ * "Is it down for everyone?": asked inline, naming each source and what it receives. "Allow all"
+ * or the ticked ones are saved at once and the checks start; nothing is pre-ticked.
  */
-export function outsideCheckView(consent: Consent, host: string, isPrivate: boolean, run: () => void): HTMLElement {
-  if (isPrivate) return h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [host]));
-  const any = CONSENT_SOURCES.some((s) => consent[s]);
-  const button = h('button', { type: 'button', class: 'primary', 'data-action': 'diagnose' }, t(any ? 'diagnosis_check_outside' : 'consent_allow_and_check'));
-  if (any) {
-    button.addEventListener('click', run);
-    return h('p', { class: 'actions' }, button);
-  }
-  const boxes = CONSENT_SOURCES.map((source) => {
+export function consentView(run: () => void, notNow: () => void): HTMLElement {
+  const save = (pick: (source: ConsentSource) => boolean): void => {
+    let next = validateConsent({});
+    for (const source of CONSENT_SOURCES) next = withConsent(next, source, pick(source));
+    void writeConsent(next).then(run, () => undefined);
+  };
+  const chosen = h('button', { type: 'button', 'data-action': 'diagnose' }, t('consent_allow_and_check'));
+  const all = h('button', { type: 'button', class: 'primary', 'data-action': 'consent-all' }, t('consent_allow_all'));
+  const later = h('button', { type: 'button', class: 'link-button', 'data-action': 'consent-not-now' }, t('consent_not_now'));
+  const rows = CONSENT_SOURCES.map((source) => {
     const id = `consent-${source}`;
     const box = h('input', { type: 'checkbox', id, 'data-consent': source });
     box.checked = ticked[source] === true;
     box.addEventListener('change', () => {
       ticked[source] = box.checked;
-      button.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
+      chosen.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
     });
-    return { source, box, row: h('p', { class: 'consent-row' }, box, h('label', { for: id }, t(SOURCE_KEYS[source]))) };
+    return h('li', { class: 'consent-row' }, box, h('label', { for: id }, t(CONSENT_SHORT_KEYS[source])));
   });
-  button.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
-  button.addEventListener('click', () => {
-    let next = validateConsent({});
-    for (const { source, box } of boxes) next = withConsent(next, source, box.checked);
-    void writeConsent(next).then(run);
-  });
+  chosen.disabled = !CONSENT_SOURCES.some((s) => ticked[s]);
+  chosen.addEventListener('click', () => save((s) => ticked[s] === true));
+  all.addEventListener('click', () => save(() => true));
+  later.addEventListener('click', notNow);
   return h(
     'section',
     { class: 'consent', 'data-testid': 'consent', 'aria-labelledby': 'consent-heading' },
     h('h3', { id: 'consent-heading' }, t('consent_heading')),
-    h('p', {}, t('consent_intro', [host])),
-    ...boxes.map((b) => b.row),
-    h('p', { class: 'actions' }, button),
+    h('p', { class: 'consent-intro' }, t('consent_intro_short')),
+    h('ul', { class: 'consent-list' }, ...rows),
+    h('p', { class: 'actions' }, all, chosen, later),
   );
 }

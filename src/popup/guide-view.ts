@@ -4,7 +4,7 @@ import { guide, type BrowserKind, type Os, type Step, type StepAction, type Verd
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
-import { readGuideMarks, writeGuideMarks, type GuideMarks } from '../platform/storage';
+import { readGuideMarks, type GuideMarks } from '../platform/storage';
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';
 
@@ -25,6 +25,8 @@ export interface GuideContext {
   archiveUrl?: string;
   /** An automatic retry is already running for this tab: no need to offer starting one. */
   retrying?: boolean;
+  /** The retry controls are shown elsewhere (the popup's one action): leave out the retry and wait steps. */
+  hideRetrySteps?: boolean;
   onChange: () => void;
 }
 
@@ -40,17 +42,17 @@ export function chainView(incident: Incident, verdict?: VerdictKind): HTMLElemen
 }
 
 export async function guideView(ctx: GuideContext): Promise<HTMLElement> {
-  const steps = guide(ctx);
+  const steps = guide(ctx).filter((s) => !(ctx.hideRetrySteps && (s.id === 'retry' || s.id === 'wait')));
   const marks = await readGuideMarks(ctx.tabId);
   const nextId = steps.find((s) => !marks[s.id] && !s.folded)?.id;
   const list = h('ol', { class: 'guide', 'data-testid': 'guide' });
   for (const step of steps) list.append(stepView(step, step.id === nextId, marks, ctx));
-  return h('section', { class: 'guide-section', 'aria-labelledby': 'guide-heading' }, h('h2', { id: 'guide-heading' }, t('guide_heading')), list);
+  return h('section', { class: 'guide-section', 'aria-label': t('guide_heading') }, list);
 }
 
 function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideContext): HTMLElement {
   const mark = marks[step.id];
-  const details = h('details', { class: `step${mark ? ` marked-${mark}` : ''}`, 'data-step': step.id });
+  const details = h('details', { class: `step${mark ? ` marked-${mark}` : ''}`, 'data-step': step.id, ...(isNext ? { 'data-next': '' } : {}) });
   details.open = isNext;
   details.append(
     h(
@@ -73,18 +75,6 @@ function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideCont
   const actions = h('div', { class: 'actions' }, ...shown.map((a) => actionView(a, ctx, report)));
   if (step.id === 'contact') details.append(reportBox(ctx));
   if (shown.length) details.append(actions, status);
-  if (!step.folded) {
-    const markButton = (kind: 'done' | 'failed') => {
-      const b = h('button', { type: 'button', class: 'link-button', 'data-mark': kind }, t(kind === 'done' ? 'guide_done' : 'guide_failed'));
-      b.addEventListener('click', () => {
-        void readGuideMarks(ctx.tabId)
-          .then((m) => writeGuideMarks(ctx.tabId, { ...m, [step.id]: kind }))
-          .then(ctx.onChange);
-      });
-      return b;
-    };
-    details.append(h('p', { class: 'marks' }, markButton('done'), markButton('failed')));
-  }
   return h('li', {}, details);
 }
 

@@ -1,26 +1,34 @@
 import type { Incident } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import { decisionFor } from '../core/retry-policy';
-import { retryView, formatWait } from '../core/retry-view';
+import { retryView, formatWait, type RetryView } from '../core/retry-view';
 import { sitePolicy, type SitePolicy } from '../core/settings';
 import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/messaging';
 import { readSettings } from '../platform/settings';
-import { onSessionChanged, readDiagnosis, readHistory, readIncident, readRecovery, readRetry } from '../platform/storage';
+import {
+  onSessionChanged,
+  readConsentAsked,
+  readDiagnosis,
+  readIncident,
+  readRecovery,
+  readRetry,
+  writeConsentAsked,
+} from '../platform/storage';
 import { activeTab, getTab, type TabInfo } from '../platform/tabs';
+import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
+import { answerFor } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { readConsent } from '../platform/consent';
-import { outsideCheckView, verdictView } from './diagnosis-view';
+import { consentView, evidenceView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { chainView, guideView } from './guide-view';
-
-const HISTORY_SHOWN = 5;
 
 interface State {
   tabId?: number;
@@ -33,10 +41,14 @@ interface State {
   retry?: RetryRecord;
   recovery?: Recovery;
   policy: SitePolicy;
+  /** The visitor said "not now" to the consent question for this incident: it is not asked again. */
+  consentDeclined?: boolean;
 }
 
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
 let confirmResubmit = false;
+/** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
+const openFolds = new Set<string>();
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
 async function targetTab(): Promise<(TabInfo & { id: number }) | undefined> {
@@ -56,11 +68,12 @@ async function load(): Promise<State> {
   if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
-  const [retry, recovery, settings, diagnosis] = await Promise.all([
+  const [retry, recovery, settings, diagnosis, declined] = await Promise.all([
     origin ? readRetry(origin) : undefined,
     readRecovery(tab.id),
     readSettings(),
     readDiagnosis(tab.id),
+    readConsentAsked(tab.id),
   ]);
   return {
     tabId: tab.id,
@@ -74,67 +87,181 @@ async function load(): Promise<State> {
     // A diagnosis of an earlier incident of this tab is not this one's.
     ...(diagnosis && diagnosis.incidentTime === incident?.time ? { diagnosis } : {}),
     policy: incident ? sitePolicy(settings, incident.host) : 'default',
+    consentDeclined: incident !== undefined && declined === incident.time,
   };
 }
+
+const currentRetryView = (incident: Incident, tabId: number): RetryView | undefined =>
+  retryView({ record: state.retry, tabId, decision: decisionFor(incident, Date.now()), now: Date.now() });
 
 async function render(): Promise<void> {
   const app = document.getElementById('app');
   if (!app) return;
   // Redrawing replaces the buttons: keep the keyboard focus where it was.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
-  const guideEl =
-    state.incident && state.tabId !== undefined
-      ? await guideView({ tabId: state.tabId, incident: state.incident, os: state.os as Os, browser: BROWSER_KIND, ...guideExtras(state.diagnosis), retrying: state.retry?.tabs.includes(state.tabId) === true && state.retry.state !== 'gave-up', onChange: () => void refresh() })
-      : null;
-  app.replaceChildren(
-    h('header', { class: 'brand' }, h('img', { src: '/icons/icon-32.png', alt: '', width: '20', height: '20' }), h('h1', {}, t('extName'))),
-    state.incident ? incidentView(state.incident, guideEl) : healthyView(),
-    await historyView(state.incident),
-  );
+  const body = state.incident && state.tabId !== undefined ? await incidentView(state.incident, state.tabId) : healthyView();
+  // What is open now (a key pressed while this redraw was being built counts) stays open.
+  const wasOpen = new Map([...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]));
+  app.replaceChildren(topBar(), ...body);
+  for (const d of app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')) {
+    const open = wasOpen.get(foldId(d));
+    if (open !== undefined) d.open = open;
+  }
   if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   app.setAttribute('aria-busy', 'false');
 }
 
-function incidentView(incident: Incident, guideEl: HTMLElement | null): HTMLElement {
-  const rows: Array<[string, string | undefined]> = [
-    ['popup_label_status', incident.status !== undefined ? String(incident.status) : incident.badge],
-    ['popup_label_platform', incident.platform?.name ?? t('platform_unknown')],
-    ['popup_label_datacentre', incident.platform?.pop],
-    ['popup_label_reference', incident.reference ? `${incident.reference.kind}: ${incident.reference.value}` : undefined],
-    ['popup_label_address', incident.ip],
-    ['popup_label_retry_after', incident.retryAfter],
-    ['popup_label_time', formatTime(incident.time)],
-  ];
+/** A small line icon, drawn in the text colour. */
+function icon(paths: string[]): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 24 24', width: '18', height: '18', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor' })) svg.setAttribute(k, v);
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  for (const d of paths) {
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
+}
+
+const CLOCK = ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18', 'M12 7v5l3 2'];
+const GEAR = [
+  'M12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6',
+  'M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 ' +
+    '1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 ' +
+    '1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 ' +
+    '1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z',
+];
+
+function iconButton(label: string, key: string, paths: string[], action: () => Promise<void>): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'icon-button', 'data-action': key, 'data-focus-key': key, title: label });
+  button.setAttribute('aria-label', label);
+  button.append(icon(paths));
+  button.addEventListener('click', () => void action().then(() => window.close(), showError));
+  return button;
+}
+
+/** Name, icon, history and settings: always the same place, whatever the state. */
+function topBar(): HTMLElement {
   return h(
-    'section',
-    { class: `incident severity-${incident.severity}`, 'data-testid': 'incident', 'aria-labelledby': 'incident-meaning' },
-    h('p', { class: 'code', 'aria-hidden': 'true' }, incident.badge),
-    h('h2', { id: 'incident-meaning' }, t(incident.meaning)),
-    h('p', { class: 'explanation' }, t(incident.explanation)),
-    incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
-    chainView(incident, state.diagnosis?.done ? state.diagnosis.verdict.kind : undefined),
-    verdictView(state.diagnosis),
-    state.tabId !== undefined && !state.diagnosis?.outside
-      ? outsideCheckView(state.consent, incident.host, isPrivateHost(incident.host), () => void request('diagnose', { tabId: state.tabId! }))
-      : null,
-    retrySection(incident),
-    guideEl,
-    h(
-      'details',
-      { class: 'facts' },
-      h('summary', {}, t('popup_details')),
-      h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
-    ),
+    'header',
+    { class: 'topbar' },
+    h('img', { src: '/icons/icon-32.png', alt: '', width: '24', height: '24' }),
+    h('h1', {}, t('extName')),
+    iconButton(t('popup_history'), 'history', CLOCK, () => openExtensionPage('src/history/index.html')),
+    iconButton(t('popup_settings'), 'settings', GEAR, openSettings),
   );
 }
 
-function retrySection(incident: Incident): HTMLElement | null {
-  if (state.tabId === undefined) return null;
-  const tabId = state.tabId;
-  const view = retryView({ record: state.retry, tabId, decision: decisionFor(incident, Date.now()), now: Date.now() });
-  if (!view) return null;
-  const button = (key: string, action: () => Promise<unknown>, primary = false) =>
-    actionButton(t(key), key, action, primary);
+const foldId = (d: HTMLElement): string => (d.dataset.fold ? `fold:${d.dataset.fold}` : `step:${d.dataset.step ?? ''}`);
+
+/** A folded section with a visible disclosure marker; stays open across redraws once opened. */
+function fold(id: string, summary: string, ...content: Array<Node | null>): HTMLDetailsElement {
+  const details = h('details', { class: 'fold', 'data-fold': id });
+  details.open = openFolds.has(id);
+  details.addEventListener('toggle', () => (details.open ? openFolds.add(id) : openFolds.delete(id)));
+  details.append(h('summary', { 'data-focus-key': `fold-${id}` }, summary), ...content.filter((c): c is Node => c !== null));
+  return details;
+}
+
+async function incidentView(incident: Incident, tabId: number): Promise<HTMLElement[]> {
+  const d = state.diagnosis;
+  const view = currentRetryView(incident, tabId);
+  const retrying = view?.kind === 'waiting' || view?.kind === 'offline';
+  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying });
+  const isPrivate = isPrivateHost(incident.host);
+  const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
+  const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
+  const guideEl = await guideView({
+    tabId,
+    incident,
+    os: state.os as Os,
+    browser: BROWSER_KIND,
+    ...guideExtras(d),
+    // The retry controls live in the answer's action: the guide does not repeat them.
+    hideRetrySteps: view !== undefined,
+    retrying,
+    onChange: () => void refresh(),
+  });
+  const steps = guideEl.querySelectorAll('details[data-step]').length;
+  const answerEl = h(
+    'section',
+    {
+      class: `answer answer-${answer.state} severity-${incident.severity}`,
+      'data-testid': 'verdict',
+      'data-answer': answer.state,
+      ...(d ? { 'data-verdict': d.verdict.kind } : {}),
+      'aria-labelledby': 'answer-headline',
+    },
+    h(
+      'h2',
+      { id: 'answer-headline', class: 'headline', 'data-testid': 'answer' },
+      t(answer.headline),
+      d?.done === false || !d ? h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }) : null,
+    ),
+    answer.sub ? h('p', { class: 'sub' }, t(answer.sub)) : null,
+  );
+  const outsideOffer =
+    !isPrivate && !d?.outside && anyConsent
+      ? h('p', { class: 'actions' }, actionButton(t('diagnosis_check_outside'), 'diagnose', async () => runOutside(), false))
+      : null;
+  return [
+    h(
+      'div',
+      { class: 'incident', 'data-testid': 'incident' },
+      answerEl,
+      primaryAction(incident, tabId, view, guideEl),
+      !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
+        ? consentView(runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
+        : null,
+      outsideOffer,
+    ),
+    h(
+      'div',
+      { class: 'folds' },
+      steps ? fold('guide', t('popup_fold_guide', [String(steps)]), guideEl) : null,
+      // How Downcheck knows, then the technical details: one fold, so every state fits the popup.
+      fold(
+        'details',
+        t('popup_fold_details'),
+        verdictView(d, 'verdict-detail', t(incident.explanation)),
+        chainView(incident, d?.done ? d.verdict.kind : undefined),
+        evidenceView(d),
+        isPrivate ? h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [incident.host])) : null,
+        ...technicalDetails(incident),
+      ),
+      fold('check', t('popup_check_site'), checkSiteForm()),
+    ),
+  ];
+}
+
+/**
+ * The one thing to do now: the auto-retry with its countdown (Retry now / Stop), the form's
+ * resubmit question, or the first step of the guide.
+ */
+function primaryAction(incident: Incident, tabId: number, view: RetryView | undefined, guideEl: HTMLElement): HTMLElement | null {
+  if (view) return retrySection(incident, tabId, view);
+  const next = guideEl.querySelector<HTMLDetailsElement>('details[data-next]') ?? guideEl.querySelector<HTMLDetailsElement>('details[data-step]');
+  if (!next) return null;
+  const title = next.querySelector('.step-title')?.textContent ?? '';
+  const go = h('button', { type: 'button', class: 'primary', 'data-action': 'next-step', 'data-focus-key': 'next-step' }, title);
+  go.addEventListener('click', () => {
+    openFolds.add('guide');
+    const guideFold = document.querySelector<HTMLDetailsElement>('details[data-fold=guide]');
+    if (guideFold) guideFold.open = true;
+    const step = document.querySelector<HTMLDetailsElement>(`details[data-step="${next.dataset.step}"]`);
+    if (step) {
+      step.open = true;
+      step.querySelector<HTMLElement>('summary')?.focus();
+      step.scrollIntoView({ block: 'nearest' });
+    }
+  });
+  return h('section', { class: 'primary-action', 'data-testid': 'next-step' }, go);
+}
+
+function retrySection(incident: Incident, tabId: number, view: RetryView): HTMLElement {
+  const button = (key: string, action: () => Promise<unknown>, primary = false) => actionButton(t(key), key, action, primary);
   const actions: Array<HTMLElement | null> = [];
   switch (view.kind) {
     case 'waiting':
@@ -159,14 +286,38 @@ function retrySection(incident: Incident): HTMLElement | null {
       );
       break;
   }
+  // The waiting line's long explanation is the answer's own sub-line; only the states that need
+  // a word of their own (a form, gave up, offline) say more here.
+  const detail = view.kind === 'post' || view.kind === 'gave-up' || view.kind === 'offline' ? h('p', { class: 'retry-detail' }, t(view.detail)) : null;
   return h(
     'section',
-    { class: `retry retry-${view.kind}`, 'data-testid': 'retry', 'aria-labelledby': 'retry-status' },
-    h('p', { id: 'retry-status', class: 'retry-status', 'data-testid': 'retry-status' }, t(view.status)),
-    h('p', { class: 'retry-detail' }, t(view.detail)),
-    h('div', { class: 'actions' }, ...actions),
-    view.kind === 'post' ? null : policyControl(incident.host),
+    { class: `retry retry-${view.kind}`, 'data-testid': 'retry', 'aria-labelledby': 'retry-status', 'data-host': incident.host },
+    h('div', { class: 'retry-row' }, h('p', { id: 'retry-status', class: 'retry-status', 'data-testid': 'retry-status' }, t(view.status)), ...actions),
+    detail,
   );
+}
+
+/** The code, its meaning, who answered, and the per-site retry choice: for those who want them. */
+function technicalDetails(incident: Incident): Array<HTMLElement | null> {
+  const rows: Array<[string, string | undefined]> = [
+    ['popup_label_status', incident.status !== undefined ? String(incident.status) : incident.badge],
+    ['popup_label_platform', incident.platform?.name ?? t('platform_unknown')],
+    ['popup_label_datacentre', incident.platform?.pop],
+    ['popup_label_reference', incident.reference ? `${incident.reference.kind}: ${incident.reference.value}` : undefined],
+    ['popup_label_address', incident.ip],
+    ['popup_label_retry_after', incident.retryAfter],
+    ['popup_label_time', formatTime(incident.time)],
+  ];
+  const last = state.retry?.lastProbe;
+  return [
+    h('h3', { class: 'small-heading' }, t('popup_details')),
+    h('p', { class: `code severity-${incident.severity}` }, incident.badge, ' · ', h('span', { id: 'incident-meaning', class: 'meaning' }, t(incident.meaning))),
+    h('p', { class: 'explanation' }, t(incident.explanation)),
+    incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
+    h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
+    last && state.retry ? h('p', { class: 'note' }, t('retry_waiting_detail_last', [String(state.retry.probes), last.status !== undefined ? String(last.status) : (last.error ?? '?')])) : null,
+    decisionFor(incident, Date.now()).reason === 'method' ? null : policyControl(incident.host),
+  ];
 }
 
 function policyControl(host: string): HTMLElement {
@@ -213,7 +364,7 @@ function checkSiteForm(): HTMLElement {
   const form = h(
     'form',
     { class: 'check-site', 'data-testid': 'check-site' },
-    h('label', { for: 'check-host' }, t('popup_check_site')),
+    h('label', { for: 'check-host' }, t('popup_check_site_label')),
     h('span', { class: 'row' }, input, h('button', { type: 'submit', class: 'primary' }, t('popup_check_button'))),
   );
   form.addEventListener('submit', (event) => {
@@ -223,43 +374,32 @@ function checkSiteForm(): HTMLElement {
     // Only the sources the visitor allowed are asked; without any, the local checks still say whether it answers here.
     void request('check-site', { host }).catch(showError);
   });
-  return h('section', {}, form, state.siteCheck ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck)) : null);
-}
-
-function healthyView(): HTMLElement {
-  const recovery = state.recovery;
   return h(
-    'section',
-    { class: 'healthy', 'data-testid': 'healthy' },
-    recovery
-      ? h(
-          'p',
-          { class: 'recovered', 'data-testid': 'recovered' },
-          t('popup_recovered', [recovery.host, formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]),
-        )
-      : null,
-    h('p', {}, t(state.isWeb ? 'popup_no_problem' : 'popup_not_web')),
-    checkSiteForm(),
+    'div',
+    {},
+    form,
     CONSENT_SOURCES.some((s) => state.consent[s]) ? null : h('p', { class: 'note' }, t('popup_check_site_consent')),
+    state.siteCheck ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck, 'site-verdict')) : null,
   );
 }
 
-async function historyView(current: Incident | undefined): Promise<HTMLElement> {
-  const history = (await readHistory()).filter((i) => i.time !== current?.time || i.url !== current?.url).slice(0, HISTORY_SHOWN);
-  return h(
-    'section',
-    { class: 'history', 'aria-labelledby': 'history-heading' },
-    h('h2', { id: 'history-heading' }, t('popup_history_heading')),
-    history.length
-      ? h(
-          'ul',
-          {},
-          ...history.map((i) =>
-            h('li', {}, h('span', { class: 'code' }, i.badge), ' ', h('span', { class: 'host' }, i.host), ' ', h('time', { datetime: new Date(i.time).toISOString() }, formatTime(i.time))),
-          ),
-        )
-      : h('p', {}, t('popup_history_empty')),
-  );
+function healthyView(): HTMLElement[] {
+  const recovery = state.recovery;
+  return [
+    h(
+      'section',
+      { class: 'answer healthy', 'data-testid': 'healthy', 'data-answer': recovery ? 'recovered' : 'healthy' },
+      h(
+        'h2',
+        { class: 'headline', 'data-testid': 'answer' },
+        recovery ? t('answer_recovered', [recovery.host]) : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
+      ),
+      recovery
+        ? h('p', { class: 'sub recovered', 'data-testid': 'recovered' }, t('popup_recovered_detail', [formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]))
+        : null,
+    ),
+    h('section', { class: 'check-any', 'aria-labelledby': 'check-heading' }, h('h2', { id: 'check-heading', class: 'small-heading' }, t('popup_check_site')), checkSiteForm()),
+  ];
 }
 
 function formatTime(time: number): string {
@@ -284,7 +424,7 @@ async function refresh(): Promise<void> {
 function tick(): void {
   const el = document.querySelector('[data-testid="retry-status"]');
   if (!el || !state.incident || state.tabId === undefined) return;
-  const view = retryView({ record: state.retry, tabId: state.tabId, decision: decisionFor(state.incident, Date.now()), now: Date.now() });
+  const view = currentRetryView(state.incident, state.tabId);
   if (view) el.textContent = t(view.status);
 }
 
@@ -294,8 +434,19 @@ async function inspectOnce(): Promise<void> {
   await request('inspect-tab', { tabId: state.tabId }); // an incident it finds redraws through storage
 }
 
+/** Every failure ends on screen, never as an unhandled rejection. */
+const safely = (work: () => Promise<unknown>): void => void work().catch(showError);
+
 document.documentElement.lang = uiLanguage();
 localize(document, t);
-void refresh().then(inspectOnce).catch(showError);
-onSessionChanged(() => void refresh());
+safely(() => refresh().then(inspectOnce));
+/** Redraws only for what concerns the tab shown (other tabs' retries change storage all the time). */
+function concernsUs(keys: string[]): boolean {
+  if (state.tabId === undefined) return true;
+  const origin = originOf(state.incident?.url);
+  return keys.some((k) => k.endsWith(`:${state.tabId}`) || k === 'diagnosis:site' || (origin !== undefined && k === `retry:${origin}`));
+}
+onSessionChanged((keys) => {
+  if (concernsUs(keys)) safely(refresh);
+});
 setInterval(tick, 1000);

@@ -5,6 +5,7 @@
  * background takes it from the sender, never from the message) and only a few types are allowed.
  */
 import type { SitePolicy } from '../core/settings';
+import type { VerdictKind } from '../core/verdict';
 import type { Incident } from './incident';
 import type { RetryRecord } from './retry';
 
@@ -15,7 +16,12 @@ export interface PanelState {
   hidden: boolean;
   os: string;
   browser: 'chrome' | 'firefox';
+  /** This incident's diagnosis so far, for the panel's verdict line. */
+  diagnosis?: { verdict: VerdictKind; done: boolean; outside: boolean };
 }
+
+/** The panel's host element: `downcheck-panel`, or with an unguessable suffix when the page took the name. */
+export const PANEL_HOST_NAME = /^downcheck-panel(-[0-9a-f]{8})?$/;
 
 export interface Requests {
   'retry-now': { request: { tabId: number }; response: { started: boolean } };
@@ -23,7 +29,8 @@ export interface Requests {
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
-  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean } };
+  /** `needsConfirmation`: the page was not loaded again because it is a form's answer (or its method is unknown). */
+  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean; needsConfirmation: boolean } };
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   /** Run every check the visitor has consented to, now. */
   'diagnose': { request: { tabId: number }; response: { started: boolean } };
@@ -39,6 +46,8 @@ export interface Requests {
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
   'panel-hide-site': { request: Record<string, never>; response: { hidden: boolean } };
   'panel-open-guide': { request: Record<string, never>; response: { opened: boolean } };
+  /** The panel's host name, for a user-origin style sheet that keeps it visible whatever the page's CSS says. */
+  'panel-style': { request: { name: string; on: boolean }; response: { styled: boolean } };
 }
 
 export type RequestType = keyof Requests;
@@ -47,7 +56,7 @@ export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
 const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose', 'inspect-tab']);
-export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide']);
+export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide', 'panel-style']);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */
 export function isMessage(value: unknown): value is Message {
@@ -56,6 +65,7 @@ export function isMessage(value: unknown): value is Message {
   if (typeof m.type !== 'string') return false;
   if (m.type === 'check-site') return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
   if (m.type === 'site-policy') return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
+  if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
   if (m.type === 'clear-site-data') return tabOk && typeof m.cookies === 'boolean';

@@ -1,3 +1,4 @@
+import type { ProbeVerdict } from '../core/retry-policy';
 import type { RetrySchedule } from '../core/retry-schedule';
 
 /**
@@ -11,10 +12,22 @@ export interface RetryRecord {
   probeUrl: string;
   tabs: number[];
   schedule: RetrySchedule;
-  state: 'waiting' | 'offline' | 'gave-up';
+  /**
+   * - `waiting` / `offline`: probing (paused while offline);
+   * - `gave-up`: the give-up time passed;
+   * - `recovered`: a probe found the site back and the tabs were loaded again; kept for
+   *   `RELAPSE_WINDOW_MS` so a tab failing again continues this schedule (`tabs` is empty);
+   * - `page-fails`: the site answers other visitors (the probe), but the visitor's page failed
+   *   again after `MAX_RECOVERIES` recoveries: nothing is reloaded any more.
+   */
+  state: 'waiting' | 'offline' | 'gave-up' | 'recovered' | 'page-fails';
   /** Probes sent so far. */
   probes: number;
-  lastProbe?: { at: number; status?: number; error?: string };
+  lastProbe?: { at: number; status?: number; error?: string; redirect?: boolean; verdict?: ProbeVerdict };
+  /** Recoveries that reloaded this origin's tabs in this chain of failures (absent: none). */
+  recoveries?: number;
+  /** When the latest recovery happened. */
+  recoveredAt?: number;
 }
 
 /** Set when Downcheck brought a tab back; read by the popup ("back after 4 min"). */

@@ -48,10 +48,13 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
 import { EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .split(',')

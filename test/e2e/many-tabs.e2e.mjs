@@ -144,7 +144,9 @@ for (const name of BROWSERS) {
           { timeoutMs: BACK_WITHIN_MS, intervalMs: 500, what: `all ${TABS} tabs back` },
         );
         figures.allBackAfterMs = Date.now() - recoveredAt;
-        await poll(async () => (Object.keys(await session(browser)).some((k) => k.startsWith('retry:')) ? undefined : true), { what: 'every schedule ended' });
+        // A recovered origin is remembered for its relapse window (retry-schedule.ts), with nothing pending.
+        const pending = ([k, r]) => k.startsWith('retry:') && (r?.state !== 'recovered' || r.tabs.length > 0);
+        await poll(async () => (Object.entries(await session(browser)).some(pending) ? undefined : true), { what: 'every schedule ended' });
 
         const requests = sites.map((s) => s.log.filter((r) => r.time >= since && r.path === '/page'));
         figures.background = requests.map((rs) => rs.filter((r) => r.dest !== 'document').length);

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
@@ -29,7 +29,16 @@ async function failingTab(url: string): Promise<number> {
   return tab.id!;
 }
 
+// Connectivity evidence is shared by every host for 30 s (checks/run.ts): each test starts a minute later.
+let clock = Date.UTC(2026, 10, 26, 9, 0, 0);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 beforeEach(() => {
+  clock += 61_000;
+  vi.useFakeTimers({ toFake: ['Date'], now: clock });
   fakeBrowser.reset();
   requested = [];
   vi.stubGlobal('fetch', vi.fn(fakeFetch));
@@ -146,5 +155,19 @@ describe('outside services state survives the worker', () => {
     const record = await (await restartedWorker()).diagnoseHost('shop.example');
     expect(record?.evidence.find((e) => e.check === 'dns')).toMatchObject({ cached: true });
     expect(requested.slice(before).some((u) => u.includes('dns-query') || u.includes('dns.google'))).toBe(false);
+  });
+});
+
+describe('a storage area that refuses writes', () => {
+  it('does not stall the diagnosis: it still finishes with a verdict', async () => {
+    const tabId = await failingTab('https://shop.example/');
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(new Error('QUOTA_BYTES quota exceeded'));
+    try {
+      const record = await diagnoseTab(tabId, { outside: false });
+      expect(record).toMatchObject({ done: true, verdict: { kind: expect.any(String) } });
+    } finally {
+      set.mockRestore();
+    }
   });
 });

@@ -30,6 +30,7 @@ const retry = await import('../../../src/background/retry');
 const { readIncident, readRetry, allRetries } = await import('../../../src/platform/storage');
 const { writeSettings } = await import('../../../src/platform/settings');
 const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
+const { MAX_RECOVERIES, RELAPSE_WINDOW_MS, RESUME_SPREAD_PER_SCHEDULE_MS } = await import('../../../src/core/retry-schedule');
 
 const ORIGIN = 'https://shop.example';
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -120,8 +121,13 @@ describe('auto-retry of a failed page', () => {
     await advance(60_000);
     expect(reloads).toEqual([tabId]);
     expect(reopened).toEqual([`${ORIGIN}/cart`]); // a GET navigation to the page, not a reload
+    // Remembered for the relapse window (nothing pending), then forgotten by its alarm.
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered', tabs: [], recoveries: 1 });
+    expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeDefined();
+    await advance(RELAPSE_WINDOW_MS, 30_000);
     expect(await readRetry(ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeUndefined();
+    expect(probed).toHaveLength(2);
     expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({ [`recovered:${tabId}`]: { host: 'shop.example', probes: 2 } });
   });
 
@@ -236,7 +242,7 @@ describe('auto-retry of a failed page', () => {
     expect(probed).toEqual([]);
     onlineFlag = true;
     await retry.connectivityChanged(true);
-    await advance(10);
+    await advance(RESUME_SPREAD_PER_SCHEDULE_MS, 50); // one schedule resumes within 0.4 s
     expect(probed).toHaveLength(1);
   });
 
@@ -276,5 +282,158 @@ describe('auto-retry of a failed page', () => {
     await advance(5000);
     const all = await fakeBrowser.notifications.getAll();
     expect(Object.keys(all)).toEqual([`recovered:${tabId}`]);
+  });
+});
+
+describe('what "back" means, and what happens after it (issue 11 item 5)', () => {
+  /** The page the tab loads again fails again (a CDN serves the anonymous probe, the visitor's own request fails). */
+  async function relapse(tabId: number, url = `${ORIGIN}/cart`): Promise<void> {
+    await handleFrameResponse({ tabId, frame: 'main', url, status: 502, method: 'GET', headers: [], time: Date.now() });
+  }
+
+  it.each([
+    ['a redirect (to a login page, say)', { redirect: true, ms: 5 }],
+    ['401', { status: 401, ms: 5 }],
+    ['403', { status: 403, ms: 5 }],
+    ['404', { status: 404, ms: 5 }],
+    ['429', { status: 429, ms: 5 }],
+  ])('a probe answered with %s is not "back": nothing is reloaded and the schedule goes on', async (_, answer) => {
+    const tabId = await failingTab();
+    answers = [answer as ProbeResult];
+    await advance(60_000);
+    expect(probed.length).toBeGreaterThan(1);
+    expect(reloads).toEqual([]);
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting', tabs: [tabId] });
+  });
+
+  it('a tab failing again after a recovery continues the old schedule; recoveries are capped; one notification', async () => {
+    const tabId = await failingTab();
+    await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
+    await fakeBrowser.tabs.update(tabId, { active: false });
+    const first = (await readRetry(ORIGIN))!.schedule;
+    answers = [{ status: 200, ms: 5 }]; // the anonymous probe is always served
+    const attempts: number[] = [];
+    for (let round = 0; round < 10; round += 1) {
+      await advance(5 * 60_000, 1000);
+      const record = await readRetry(ORIGIN);
+      if (record?.state === 'recovered' && !record.tabs.includes(tabId)) {
+        await relapse(tabId);
+        const again = (await readRetry(ORIGIN))!;
+        attempts.push(again.schedule.attempt);
+        // Same chain: same start and give-up time, a later attempt (never attempt 1 again).
+        expect(again.schedule.startedAt).toBe(first.startedAt);
+        expect(again.schedule.giveUpAt).toBe(first.giveUpAt);
+      }
+    }
+    expect(reloads).toHaveLength(MAX_RECOVERIES);
+    expect(attempts).toEqual([...attempts].sort((a, b) => a - b));
+    expect(attempts[0]).toBeGreaterThan(1);
+    const record = (await readRetry(ORIGIN))!;
+    expect(record).toMatchObject({ state: 'page-fails', tabs: [tabId], recoveries: MAX_RECOVERIES });
+    expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual([`recovered:${tabId}`]);
+    const count = probed.length;
+    await advance(30 * 60_000, 10_000);
+    expect(probed).toHaveLength(count); // no more probes, no more reloads
+    expect(reloads).toHaveLength(MAX_RECOVERIES);
+    const { retryView } = await import('../../../src/core/retry-view');
+    const { decisionFor } = await import('../../../src/core/retry-policy');
+    const view = retryView({ record, tabId, decision: decisionFor((await readIncident(tabId))!, Date.now()), now: Date.now() });
+    expect(view).toMatchObject({ kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: ['shop.example'] } });
+  });
+
+  it('a failure after the relapse window starts a new schedule', async () => {
+    const tabId = await failingTab();
+    answers = [{ status: 200, ms: 5 }];
+    await advance(10_000);
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered' });
+    await advance(RELAPSE_WINDOW_MS + 30_000, 30_000);
+    await relapse(tabId);
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting', probes: 0, schedule: { attempt: 1 } });
+    expect((await readRetry(ORIGIN))!.recoveries).toBeUndefined();
+  });
+});
+
+describe('a form is never loaded again by itself (issue 11 item 7)', () => {
+  it('a tab that waited after a GET failure and then failed a POST on the same origin leaves the schedule', async () => {
+    const tabId = await failingTab(`${ORIGIN}/basket`);
+    const other = await failingTab(`${ORIGIN}/other`);
+    await handleFrameResponse({ tabId, frame: 'main', url: `${ORIGIN}/checkout`, status: 502, method: 'POST', headers: [], time: Date.now() });
+    expect((await readRetry(ORIGIN))!.tabs).toEqual([other]);
+    answers = [{ status: 200, ms: 5 }];
+    await advance(60_000);
+    expect(reloads).toEqual([other]);
+  });
+
+  it('even if the record still lists it, a tab whose current incident is a POST is not loaded again', async () => {
+    const tabId = await failingTab(`${ORIGIN}/basket`);
+    const { writeIncident } = await import('../../../src/platform/storage');
+    const incident = (await readIncident(tabId))!;
+    await writeIncident(tabId, { ...incident, url: `${ORIGIN}/checkout`, method: 'POST', retryable: false });
+    answers = [{ status: 200, ms: 5 }];
+    await advance(60_000);
+    expect(reloads).toEqual([]);
+  });
+
+  it('"Retry now" without an incident loads nothing (the method of the page on screen is unknown)', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: `${ORIGIN}/thanks` });
+    expect(await retry.retryNow(tab.id!)).toBe(false);
+    expect(reloads).toEqual([]);
+  });
+});
+
+describe('every waiting tab comes back (issue 11 item 3)', () => {
+  it('one tab that cannot be loaded again does not keep the others waiting', async () => {
+    const tabs: number[] = [];
+    for (let i = 0; i < 8; i += 1) tabs.push(await failingTab(`${ORIGIN}/item/${i}`));
+    const update = fakeBrowser.tabs.update.bind(fakeBrowser.tabs);
+    (fakeBrowser.tabs as unknown as { update: typeof update }).update = (async (id: number, props: object) => {
+      if (id === tabs[2]) throw new Error('No tab with id');
+      return update(id, props);
+    }) as typeof update;
+    answers = [{ status: 200, ms: 5 }];
+    await advance(60_000);
+    expect(reloads.sort()).toEqual(tabs.filter((id) => id !== tabs[2]).sort());
+    expect((await readRetry(ORIGIN))!.tabs).toEqual([]);
+  });
+
+  it('tabs that joined at every stage of the backoff come back with the one probe that finds the site back', async () => {
+    const tabs: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      tabs.push(await failingTab(`${ORIGIN}/late/${i}`));
+      await advance(4000);
+    }
+    answers = [{ status: 200, ms: 5 }];
+    await advance(5 * 60_000, 1000);
+    expect(reloads.sort()).toEqual([...tabs].sort());
+  });
+
+  it('a worker stopped while loading the tabs again finishes the job when it starts', async () => {
+    const tabs = [await failingTab(`${ORIGIN}/a`), await failingTab(`${ORIGIN}/b`)];
+    // What a worker stopped halfway leaves: the origin recovered, its tabs still listed.
+    const { writeRetry } = await import('../../../src/platform/storage');
+    const record = (await readRetry(ORIGIN))!;
+    await writeRetry({ ...record, state: 'recovered', recoveries: 1, recoveredAt: Date.now() });
+    vi.clearAllTimers();
+    await retry.resumeRetries();
+    expect(reloads.sort()).toEqual([...tabs].sort());
+    expect((await readRetry(ORIGIN))!.tabs).toEqual([]);
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+  });
+});
+
+describe('resuming many schedules at once (issue 11 item 9)', () => {
+  it('sixteen overdue schedules are spread out when the worker starts, not probed in the same instant', async () => {
+    for (let i = 0; i < 16; i += 1) await failingTab(`https://site${i}.example/`);
+    vi.clearAllTimers();
+    await vi.advanceTimersByTimeAsync(60_000); // every probe is overdue now
+    let draws = 0;
+    vi.spyOn(Math, 'random').mockImplementation(() => ((draws += 1) * 0.37) % 1);
+    const times = (await allRetries()).map((r) => r.schedule.nextAt);
+    expect(times.every((t) => t <= Date.now())).toBe(true);
+    await retry.resumeRetries();
+    const spread = (await allRetries()).map((r) => r.schedule.nextAt - Date.now());
+    expect(Math.max(...spread)).toBeGreaterThan(1000);
+    expect(Math.max(...spread)).toBeLessThanOrEqual(16 * RESUME_SPREAD_PER_SCHEDULE_MS);
+    expect(new Set(spread).size).toBeGreaterThan(1);
   });
 });

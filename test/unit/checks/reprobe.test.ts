@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reprobeCheck } from '../../../src/checks/reprobe';
+import { OPAQUE_REDIRECT_STATUS } from '../../../src/checks/http';
 import { CLOSED, contextFor, never, timed, useOutsideServices } from './helpers';
 
 const services = useOutsideServices();
@@ -8,6 +9,20 @@ const services = useOutsideServices();
 const ctx = (overrides = {}) => contextFor(services, { host: '127.0.0.1', origin: services.base, url: `${services.base}/account/orders?session=SECRET123`, ...overrides });
 
 describe('re-probe', () => {
+  it('never follows a redirect (issue 11 item 6): asks with redirect "manual"; an opaque redirect counts as the site answering', async () => {
+    const asked: RequestInit[] = [];
+    const opaque = new Response(null, { status: 200 });
+    Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' });
+    Object.defineProperty(opaque, 'status', { value: 0 });
+    const fetch = (async (_: unknown, init: RequestInit) => {
+      asked.push(init);
+      return opaque;
+    }) as typeof globalThis.fetch;
+    const evidence = await reprobeCheck.run({ ...ctx(), fetch }, never());
+    expect(asked.map((i) => i.redirect)).toEqual(['manual']);
+    expect(evidence.outcome).toMatchObject({ kind: 'answered', status: OPAQUE_REDIRECT_STATUS, redirected: true });
+  });
+
   it('after a failed GET, asks for that same page again (not just the home page), without its fragment', async () => {
     const incident = { method: 'GET' } as never;
     await reprobeCheck.run(ctx({ incident, url: `${services.base}/checkout?step=2#pay` }), never());

@@ -3,6 +3,13 @@ import fc from 'fast-check';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../../src/core/retry-policy';
 import {
   ALARM_MIN_DELAY_MS,
+  isRelapse,
+  MAX_RECOVERIES,
+  onRelapse,
+  RELAPSE_WINDOW_MS,
+  RESUME_SPREAD_MAX_MS,
+  RESUME_SPREAD_PER_SCHEDULE_MS,
+  spreadResume,
   onOffline,
   onOnline,
   onProbeFailed,
@@ -229,5 +236,42 @@ describe('waitMechanism', () => {
     [30 * MIN, 'alarm'],
   ])('%i ms → %s', (delayMs, expected) => {
     expect(waitMechanism(delayMs)).toBe(expected);
+  });
+});
+
+describe('relapse after a recovery, and resuming many schedules', () => {
+  const base = startSchedule({ origin: 'https://a.example', now: 0, random: () => 0.5 });
+
+  it('a relapse within the window continues the same schedule: next attempt, same give-up time', () => {
+    expect(isRelapse(1000, 1000 + RELAPSE_WINDOW_MS - 1)).toBe(true);
+    expect(isRelapse(1000, 1000 + RELAPSE_WINDOW_MS)).toBe(false);
+    expect(isRelapse(1000, 999)).toBe(false);
+    expect(isRelapse(undefined, 1000)).toBe(false);
+    const later = onProbeFailed(onProbeFailed(base, { now: 3000, random: () => 0.5 }), { now: 9000, random: () => 0.5 });
+    const relapsed = onRelapse(later, { now: 20_000, random: () => 0.5 });
+    expect(relapsed.attempt).toBe(later.attempt + 1);
+    expect(relapsed.startedAt).toBe(base.startedAt);
+    expect(relapsed.giveUpAt).toBe(base.giveUpAt);
+    expect(relapsed.nextAt).toBeGreaterThan(20_000);
+    expect(MAX_RECOVERIES).toBeGreaterThanOrEqual(1);
+  });
+
+  it('spreads overdue schedules over a window that grows with their number, never before Retry-After', () => {
+    const due = { ...base, nextAt: 500 };
+    expect(spreadResume(due, { now: 1000, random: () => 1, overdue: 1 }).nextAt).toBe(1000 + RESUME_SPREAD_PER_SCHEDULE_MS);
+    expect(spreadResume(due, { now: 1000, random: () => 1, overdue: 16 }).nextAt).toBe(1000 + 16 * RESUME_SPREAD_PER_SCHEDULE_MS);
+    expect(spreadResume(due, { now: 1000, random: () => 1, overdue: 1000 }).nextAt).toBe(1000 + RESUME_SPREAD_MAX_MS);
+    expect(spreadResume(due, { now: 1000, random: () => 0, overdue: 16 }).nextAt).toBe(1000);
+    expect(spreadResume({ ...due, notBefore: 9000 }, { now: 1000, random: () => 0, overdue: 16 }).nextAt).toBe(9000);
+    const notDue = { ...base, nextAt: 5000 };
+    expect(spreadResume(notDue, { now: 1000, random: () => 1, overdue: 16 })).toBe(notDue);
+    const paused = { ...due, pausedOfflineSince: 10 };
+    expect(spreadResume(paused, { now: 1000, random: () => 1, overdue: 16 })).toBe(paused);
+    fc.assert(
+      fc.property(fc.double(), fc.integer(), (r, n) => {
+        const next = spreadResume(due, { now: 1000, random: () => r, overdue: n }).nextAt;
+        return next >= 1000 && next <= 1000 + RESUME_SPREAD_MAX_MS;
+      }),
+    );
   });
 });

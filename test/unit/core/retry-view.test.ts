@@ -61,3 +61,21 @@ describe('formatWait', () => {
     [3725, '1 h 02 min'],
   ])('%s → %s', (s, text) => expect(formatWait(s)).toBe(text));
 });
+
+describe('retryView after recoveries (issue 11 item 5)', () => {
+  const decision = { retry: true, reason: 'server-error' } as const;
+  it('"the site answers other visitors, but your page still fails"', () => {
+    const view = retryView({ record: record({ state: 'page-fails', recoveries: 3 }), tabId: 7, decision, now: NOW });
+    expect(view).toMatchObject({ kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: ['a.example'] }, detail: { key: 'retry_page_fails_detail', subs: ['3'] } });
+    expect(messages.retry_page_fails_status!.message).toContain('$1');
+  });
+  it('a probe that got an answer other than the page says so', () => {
+    const view = retryView({ record: record({ probes: 2, lastProbe: { at: NOW, redirect: true, verdict: 'answers' } }), tabId: 7, decision, now: NOW });
+    expect(view?.detail).toEqual({ key: 'retry_waiting_detail_answers', subs: ['2', '3xx'] });
+    const four = retryView({ record: record({ probes: 2, lastProbe: { at: NOW, status: 401, verdict: 'answers' } }), tabId: 7, decision, now: NOW });
+    expect(four?.detail).toEqual({ key: 'retry_waiting_detail_answers', subs: ['2', '401'] });
+  });
+  it('a tab being loaded again after a recovery', () => {
+    expect(retryView({ record: record({ state: 'recovered' }), tabId: 7, decision, now: NOW })).toMatchObject({ kind: 'waiting', status: { key: 'retry_back_status' } });
+  });
+});

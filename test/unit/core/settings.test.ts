@@ -133,6 +133,13 @@ describe('isMessage', () => {
     ['retry-now', false],
     [{ type: 'inspect-tab', tabId: 4 }, true],
     [{ type: 'inspect-tab' }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel-0a1b2c3d', on: false }, true],
+    // Only the panel's own host names: never a selector that would style the page.
+    [{ type: 'panel-style', name: 'body', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel, body', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel{}*', on: true }, false],
+    [{ type: 'panel-style', name: 'downcheck-panel' }, false],
+    [{ type: 'panel-style' }, false],
   ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
 
   it('accepts a well-formed example of every request type there is (a new type cannot be forgotten here)', () => {
@@ -153,6 +160,7 @@ describe('isMessage', () => {
       'panel-stop-retry': { type: 'panel-stop-retry' },
       'panel-hide-site': { type: 'panel-hide-site' },
       'panel-open-guide': { type: 'panel-open-guide' },
+      'panel-style': { type: 'panel-style', name: 'downcheck-panel', on: true },
     };
     for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
   });

@@ -10,6 +10,7 @@ import type { Observation } from '../../../src/shared/incident';
 import { fetchJson } from '../../../src/checks/http';
 import { parseStatusJson } from '../../../src/checks/status-page';
 import type { CheckContext } from '../../../src/checks/types';
+import { historyUrl, HISTORY_URL_MAX } from '../../../src/core/stored';
 
 describe('fuzz regressions', () => {
   it('bug: a header value cut at the size cap kept a trailing space, so picking it again changed it', () => {
@@ -70,5 +71,19 @@ describe('fuzz regressions', () => {
       parse: parseStatusJson,
     });
     expect(result).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('bug: a history URL cut at its limit right after /. changed again on the next read', () => {
+    const origin = 'http://shop.example';
+    const url = `${origin}/${'a'.repeat(HISTORY_URL_MAX - origin.length - 3)}/.x`; // the cut leaves `/.`
+    const once = historyUrl(url)!;
+    expect(historyUrl(once)).toBe(once);
+    expect(once.length).toBeLessThanOrEqual(HISTORY_URL_MAX);
+  });
+
+  it('bug (in the fix above): an all-digit single label read as a number became public (0100000000 is 1.0.0.0)', () => {
+    // The URL parser never hands such a label over, but a private reading must never be lost.
+    expect(isPrivateHost('0100000000')).toBe(true);
+    expect(isPrivateHost('intranet')).toBe(true);
   });
 });

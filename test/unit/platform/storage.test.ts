@@ -137,6 +137,22 @@ describe('a full storage area', () => {
     }
   });
 
+  it('a pushState flood of 60 KB soft-error URLs keeps storage small, and a later 502 elsewhere is detected', async () => {
+    limitArea('local', 10 * 1024 * 1024); // Chrome's storage.local quota
+    for (let i = 0; i < 300; i++) {
+      const url = `https://flood.example/${String(i).padStart(4, '0')}${'a'.repeat(60_000)}`;
+      const soft = classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 2_000_000 + i })!;
+      await storage.writeIncident(1, soft);
+      await storage.appendHistory(soft);
+    }
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThan(1024 * 1024);
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null)).length).toBeLessThan(64 * 1024);
+    const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/cart' });
+    await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 3_000_000 });
+    expect((await storage.readIncident(tab.id!))?.status).toBe(502);
+    expect((await storage.readHistory())[0]?.host).toBe('shop.example');
+  });
+
   it('session: caches and diagnoses make room for what detection needs', async () => {
     await fakeBrowser.storage.session.set({ 'evidence-cache': { junk: 'x'.repeat(50_000) }, 'diagnosis:9': { junk: 'y'.repeat(20_000) } });
     limitArea('session', 60_000);
@@ -206,5 +222,18 @@ describe('settings', () => {
     // What the options page saves: its form's fields over what is stored.
     await storage.writeSettings({ ...saved, autoRetry: false, alwaysRetry: ['a.example'] });
     expect(await storage.readSettings()).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
+  });
+});
+
+describe('onSessionChanged', () => {
+  it('tells pages about records they show, not about the worker bookkeeping', async () => {
+    const seen: string[][] = [];
+    const stop = storage.onSessionChanged((keys) => seen.push(keys));
+    await storage.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
+    await storage.writeEvidenceCache({});
+    await storage.writeIncident(3, incidentAt(3));
+    stop();
+    await storage.removeIncident(3);
+    expect(seen).toEqual([['incident:3']]);
   });
 });

@@ -1,0 +1,73 @@
+import type { Incident } from '../shared/incident';
+
+/**
+ * The history page's model, pure: incidents grouped per site (newest site first), and the two
+ * export formats. Nothing here formats dates for people: the page does that in the visitor's locale.
+ */
+export interface SiteHistory {
+  host: string;
+  /** Newest first. */
+  incidents: Incident[];
+  latest: number;
+}
+
+export function groupBySite(history: readonly Incident[]): SiteHistory[] {
+  const sites = new Map<string, Incident[]>();
+  for (const incident of history) {
+    const list = sites.get(incident.host) ?? [];
+    list.push(incident);
+    sites.set(incident.host, list);
+  }
+  return [...sites.entries()]
+    .map(([host, incidents]) => {
+      const sorted = [...incidents].sort((a, b) => b.time - a.time);
+      return { host, incidents: sorted, latest: sorted[0]?.time ?? 0 };
+    })
+    .sort((a, b) => b.latest - a.latest || a.host.localeCompare(b.host));
+}
+
+/** Where each incident sits on a timeline from `from` to `to`, as a fraction 0..1 (outside: left out). */
+export function timelinePoints(incidents: readonly Incident[], from: number, to: number): number[] {
+  if (!(to > from)) return [];
+  return incidents.filter((i) => i.time >= from && i.time <= to).map((i) => (i.time - from) / (to - from));
+}
+
+/** What an export holds per incident: what happened, never more than the history keeps. */
+export interface ExportRow {
+  time: string;
+  host: string;
+  url: string;
+  kind: string;
+  code: string;
+  platform: string;
+  method: string;
+}
+
+export function exportRows(history: readonly Incident[]): ExportRow[] {
+  return history.map((i) => ({
+    time: new Date(i.time).toISOString(),
+    host: i.host,
+    url: i.url,
+    kind: i.kind,
+    code: i.status !== undefined ? String(i.status) : (i.netError ?? i.badge),
+    platform: i.platform?.name ?? '',
+    method: i.method,
+  }));
+}
+
+export function toJson(history: readonly Incident[]): string {
+  return `${JSON.stringify({ format: 'downcheck-history', version: 1, incidents: exportRows(history) }, null, 2)}\n`;
+}
+
+const CSV_COLUMNS: ReadonlyArray<keyof ExportRow> = ['time', 'host', 'url', 'kind', 'code', 'platform', 'method'];
+
+/** RFC 4180: quoted when needed; a leading = + - @ is neutralised so spreadsheets do not run it. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(history: readonly Incident[]): string {
+  const lines = [CSV_COLUMNS.join(','), ...exportRows(history).map((row) => CSV_COLUMNS.map((c) => csvCell(row[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}

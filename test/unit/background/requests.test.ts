@@ -1,0 +1,56 @@
+// "Clear this site's data" loads the page again only when its request may be repeated (issue 11 item 7).
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/platform/site-data', () => ({
+  clearSiteData: vi.fn(async () => ({ cleared: ['cache'], cacheLimitedToSite: true })),
+  openUrl: vi.fn(async () => undefined),
+}));
+
+const { handleRequest } = await import('../../../src/background/requests');
+const { writeIncident } = await import('../../../src/platform/storage');
+const { classify } = await import('../../../src/core/classify');
+
+const loads: string[] = [];
+const realUpdate = fakeBrowser.tabs.update.bind(fakeBrowser.tabs);
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  loads.length = 0;
+  (fakeBrowser.tabs as unknown as { reload: (id: number) => Promise<void> }).reload = async (id: number) => {
+    loads.push(`reload ${id}`);
+  };
+  (fakeBrowser.tabs as unknown as { update: (id: number, props: { url?: string }) => Promise<unknown> }).update = async (id, props) => {
+    if (props.url !== undefined) loads.push(`navigate ${props.url}`);
+    return realUpdate(id, props);
+  };
+});
+
+async function tabWith(method: string | undefined): Promise<number> {
+  const url = 'https://shop.example/checkout';
+  const tab = await fakeBrowser.tabs.create({ url });
+  if (method) await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], method, time: Date.now() })!);
+  return tab.id!;
+}
+
+describe('clear-site-data', () => {
+  it('a GET page is loaded again (a fresh GET navigation in Chrome builds)', async () => {
+    const tabId = await tabWith('GET');
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({ reloaded: true, needsConfirmation: false });
+    expect(loads).toEqual(['navigate https://shop.example/checkout']);
+  });
+
+  it('a form\'s answer is not loaded again: the visitor confirms sending it again', async () => {
+    const tabId = await tabWith('POST');
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: true })).toMatchObject({ reloaded: false, needsConfirmation: true, cleared: ['cache'] });
+    expect(loads).toEqual([]);
+  });
+
+  it('a page whose method is unknown (no incident) is not loaded again either', async () => {
+    const tabId = await tabWith(undefined);
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({ reloaded: false, needsConfirmation: true });
+    expect(loads).toEqual([]);
+  });
+});

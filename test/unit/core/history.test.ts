@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { groupBySite, timelinePoints, toCsv, toJson } from '../../../src/core/history';
+import type { Incident } from '../../../src/shared/incident';
+
+const incident = (host: string, time: number, extra: Partial<Incident> = {}): Incident => ({
+  kind: 'http',
+  url: `https://${host}/`,
+  host,
+  status: 502,
+  meaning: { key: 'meaning_502' },
+  explanation: { key: 'fault_gateway_502' },
+  severity: 'critical',
+  retryable: true,
+  fault: 'origin',
+  headers: {},
+  method: 'GET',
+  time,
+  badge: '502',
+  ...extra,
+});
+
+describe('history', () => {
+  it('groups per site, newest site first, newest incident first', () => {
+    const sites = groupBySite([incident('a.example', 1), incident('b.example', 5), incident('a.example', 9), incident('c.example', 3)]);
+    expect(sites.map((s) => s.host)).toEqual(['a.example', 'b.example', 'c.example']);
+    expect(sites[0]?.incidents.map((i) => i.time)).toEqual([9, 1]);
+    expect(groupBySite([])).toEqual([]);
+  });
+
+  it('places incidents on the timeline and leaves out those outside it', () => {
+    expect(timelinePoints([incident('a', 0), incident('a', 50), incident('a', 100), incident('a', 150)], 0, 100)).toEqual([0, 0.5, 1]);
+    expect(timelinePoints([incident('a', 5)], 10, 10)).toEqual([]);
+  });
+
+  it('exports JSON with the fields the history keeps', () => {
+    const parsed = JSON.parse(toJson([incident('a.example', Date.UTC(2026, 0, 2, 3, 4, 5), { platform: { id: 'nginx', name: 'nginx' } })]));
+    expect(parsed).toEqual({
+      format: 'downcheck-history',
+      version: 1,
+      incidents: [{ time: '2026-01-02T03:04:05.000Z', host: 'a.example', url: 'https://a.example/', kind: 'http', code: '502', platform: 'nginx', method: 'GET' }],
+    });
+  });
+
+  it('exports CSV quoted as RFC 4180 asks, with formulas neutralised', () => {
+    const csv = toCsv([
+      incident('a.example', 0, { url: 'https://a.example/x,"y"' }),
+      incident('b.example', 0, { kind: 'network', status: undefined, netError: 'dns', badge: 'DNS', url: '=HYPERLINK("x")' }),
+    ]);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('time,host,url,kind,code,platform,method');
+    expect(lines[1]).toBe('1970-01-01T00:00:00.000Z,a.example,"https://a.example/x,""y""",http,502,,GET');
+    expect(lines[2]).toBe('1970-01-01T00:00:00.000Z,b.example,"\'=HYPERLINK(""x"")",network,dns,,GET');
+    expect(lines[3]).toBe('');
+  });
+});
