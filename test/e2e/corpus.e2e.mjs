@@ -90,11 +90,20 @@ for (const name of BROWSERS) {
             const loaded = async () =>
               (await page.evaluate(() => document.readyState).catch(() => undefined)) === 'complete' ? true : undefined;
             await poll(loaded, { what: `${entry.id} to load` }).catch(() => undefined);
+            // The previous error page's incident is ended by this navigation; Firefox keeps a tab's
+            // badge across navigations until the extension redraws it. Wait for that first.
+            await poll(
+              async () => {
+                const s = await tabState(browser, tabId);
+                return (s.badge === '' && !s.incident) || (s.incident && sameUrl(s.incident.url, url)) ? true : undefined;
+              },
+              { timeoutMs: DETECT_MS, intervalMs: 50, what: `the previous incident to end on ${entry.id}` },
+            ).catch(() => undefined);
             const until = Date.now() + QUIET_MS;
             let alarm;
             do {
               const s = await tabState(browser, tabId);
-              if ((s.incident && sameUrl(s.incident.url, url)) || (s.badge !== '' && !s.incident)) alarm = s;
+              if ((s.incident && sameUrl(s.incident.url, url)) || s.badge !== '') alarm = s;
             } while (!alarm && Date.now() < until);
             if (alarm) r.falseAlarms.push(`${entry.id} (${JSON.stringify(alarm)})`);
           }
