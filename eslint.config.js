@@ -11,11 +11,23 @@ const browserApi = { group: ['webextension-polyfill'], message: 'Use src/platfor
 const ui = { group: ['**/popup/**', '**/panel/**', '**/options/**', '**/ui/**'], message: 'The background must not import UI code.' };
 const background = { group: ['**/background/**'], message: 'UI code talks to the background through messages and storage, not imports.' };
 const platform = { group: ['**/platform/**'], message: 'core/ is pure: no browser API.' };
-const checks = { group: ['**/checks/**', '**/checks'], message: 'core/ and shared/ sit below checks/: move the type or helper into core/.' };
+const checks = {
+  group: ['**/checks/**', '**/checks'],
+  message: 'core/ and shared/ sit below checks/: move the type or helper into core/.',
+};
 // platform/panel.ts imports the panel's built file name (crxjs `?iife`), not its code.
-const uiForPlatform = { group: [...ui.group, '!**/panel/inject.ts?iife'], message: 'platform/ wraps the browser API; it must not import UI code.' };
-const backgroundForPlatform = { group: ['**/background/**'], message: 'platform/ wraps the browser API; it must not import the background.' };
-const checksForPlatform = { group: ['**/checks/**', '**/checks'], message: 'platform/ must not import checks/: the background wires them together.' };
+const uiForPlatform = {
+  group: [...ui.group, '!**/panel/inject.ts?iife'],
+  message: 'platform/ wraps the browser API; it must not import UI code.',
+};
+const backgroundForPlatform = {
+  group: ['**/background/**'],
+  message: 'platform/ wraps the browser API; it must not import the background.',
+};
+const checksForPlatform = {
+  group: ['**/checks/**', '**/checks'],
+  message: 'platform/ must not import checks/: the background wires them together.',
+};
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map((name) => ({
   name,
   message: `${name} does not exist in the background service worker.`,

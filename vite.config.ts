@@ -44,14 +44,22 @@ export default defineConfig(({ mode }) => {
         // computed before crxjs fills in that file's name, from an id holding the checkout's absolute path, so
         // the same sources gave another name in another folder. Script entries keep their plain name instead.
         // (Rolldown names entries that plugins emit, like these, with chunkFileNames.)
-        output: { chunkFileNames: (chunk) => (chunk.isEntry && /\.[cm]?[jt]s$/.test(chunk.facadeModuleId ?? '') ? 'assets/[name].js' : 'assets/[name]-[hash].js') },
+        output: {
+          chunkFileNames: (chunk) =>
+            chunk.isEntry && /\.[cm]?[jt]s$/.test(chunk.facadeModuleId ?? '') ? 'assets/[name].js' : 'assets/[name]-[hash].js',
+        },
       },
     },
     // crxjs's dev-server CORS hook is irrelevant for production builds.
     server: { cors: { origin: [/chrome-extension:\/\//] } },
     plugins: [
       // PRIVACY.md ships inside the extension (as plain text, which every browser shows) for the options page's link.
-      { name: 'privacy-policy', generateBundle() { this.emitFile({ type: 'asset', fileName: 'privacy.txt', source: readFileSync('PRIVACY.md', 'utf8') }); } },
+      {
+        name: 'privacy-policy',
+        generateBundle() {
+          this.emitFile({ type: 'asset', fileName: 'privacy.txt', source: readFileSync('PRIVACY.md', 'utf8') });
+        },
+      },
       crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser }),
       panelNotWebAccessible,
     ],

@@ -8,7 +8,8 @@ export default defineConfig({
       name: 'crxjs-script-imports',
       enforce: 'pre',
       resolveId: (id) => (/\?(script|iife)/.test(id) ? `\0script:${id}` : null),
-      load: (id) => (id.startsWith('\0script:') ? `export default ${JSON.stringify(id.slice(8).replace(/\?.*$/, '').replace(/\.ts$/, '.js'))};` : null),
+      load: (id) =>
+        id.startsWith('\0script:') ? `export default ${JSON.stringify(id.slice(8).replace(/\?.*$/, '').replace(/\.ts$/, '.js'))};` : null,
     },
   ],
   test: {

@@ -64,11 +64,14 @@ export function checkChromePackage(entries) {
   if (typeof manifest.version !== 'string' || !/^(0|[1-9]\d{0,8})(\.(0|[1-9]\d{0,8})){0,3}$/.test(manifest.version)) {
     problems.push(`version "${manifest.version}" is not 1–4 dot-separated integers`);
   }
-  for (const key of ['name', 'description']) if (typeof manifest[key] !== 'string' || !manifest[key]) problems.push(`manifest has no ${key}`);
+  for (const key of ['name', 'description'])
+    if (typeof manifest[key] !== 'string' || !manifest[key]) problems.push(`manifest has no ${key}`);
   if (manifest.update_url) problems.push('update_url is set: the store serves updates itself');
-  if (manifest.browser_specific_settings || manifest.applications) problems.push('Firefox-only keys (browser_specific_settings) in the Chrome package');
+  if (manifest.browser_specific_settings || manifest.applications)
+    problems.push('Firefox-only keys (browser_specific_settings) in the Chrome package');
   if (typeof manifest.background?.service_worker !== 'string') problems.push('no background.service_worker');
-  else if (!files.has(manifest.background.service_worker)) problems.push(`background.service_worker ${manifest.background.service_worker} is not in the package`);
+  else if (!files.has(manifest.background.service_worker))
+    problems.push(`background.service_worker ${manifest.background.service_worker} is not in the package`);
 
   const checkIcons = (icons, where, required) => {
     for (const size of required) if (!icons?.[size]) problems.push(`${where} has no ${size}×${size} icon`);
@@ -80,17 +83,20 @@ export function checkChromePackage(entries) {
       }
       const dims = pngSize(data);
       if (!dims) problems.push(`${where} ${size}: ${path} is not a PNG`);
-      else if (dims.width !== Number(size) || dims.height !== Number(size)) problems.push(`${where} ${size}: ${path} is ${dims.width}×${dims.height}`);
+      else if (dims.width !== Number(size) || dims.height !== Number(size))
+        problems.push(`${where} ${size}: ${path} is ${dims.width}×${dims.height}`);
     }
   };
   checkIcons(manifest.icons, 'icons', ICON_SIZES);
-  if (manifest.action?.default_icon && typeof manifest.action.default_icon === 'object') checkIcons(manifest.action.default_icon, 'action.default_icon', []);
+  if (manifest.action?.default_icon && typeof manifest.action.default_icon === 'object')
+    checkIcons(manifest.action.default_icon, 'action.default_icon', []);
 
   // Locales: every _locales/<lang>/messages.json, and the default one must exist when __MSG_ is used.
   const locales = [...files.keys()].map((n) => /^_locales\/([^/]+)\/messages\.json$/.exec(n)?.[1]).filter(Boolean);
   const usesMessages = MSG.test(String(manifest.name)) || MSG.test(String(manifest.description));
   if (usesMessages && !manifest.default_locale) problems.push('the manifest uses __MSG_…__ but has no default_locale');
-  if (manifest.default_locale && !locales.includes(manifest.default_locale)) problems.push(`default_locale ${manifest.default_locale} has no messages.json`);
+  if (manifest.default_locale && !locales.includes(manifest.default_locale))
+    problems.push(`default_locale ${manifest.default_locale} has no messages.json`);
   const nameAndDescription = locales.length
     ? locales.map((lang) => {
         let messages = {};

@@ -22,7 +22,14 @@ const segDist = (px, py, [ax, ay], [bx, by]) => {
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 };
 // Pixel coordinates: a flat line, one dip and spike, flat again, as in the icon.
-const pulse = [[40, 150], [190, 150], [225, 80], [265, 215], [300, 150], [400, 150]];
+const pulse = [
+  [40, 150],
+  [190, 150],
+  [225, 80],
+  [265, 215],
+  [300, 150],
+  [400, 150],
+];
 const raw = Buffer.alloc(H * (W * 3 + 1));
 const ss = 3;
 for (let y = 0; y < H; y++) {
@@ -51,7 +58,12 @@ ihdr.writeUInt32BE(W, 0);
 ihdr.writeUInt32BE(H, 4);
 ihdr[8] = 8;
 ihdr[9] = 2; // truecolour, no alpha (the store wants an opaque tile)
-const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+  chunk('IHDR', ihdr),
+  chunk('IDAT', deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 mkdirSync('store', { recursive: true });
 writeFileSync('store/promo-tile-440x280.png', png);
 console.log(`store/promo-tile-440x280.png: ${png.length} bytes`);

@@ -18,7 +18,10 @@ import { createZip, listFiles } from './zip.mjs';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What each target's package holds: its build, minus what no store or user needs. */
-export const TARGETS = { chrome: { build: 'build:chrome', dist: 'dist/chrome' }, firefox: { build: 'build:firefox', dist: 'dist/firefox' } };
+export const TARGETS = {
+  chrome: { build: 'build:chrome', dist: 'dist/chrome' },
+  firefox: { build: 'build:firefox', dist: 'dist/firefox' },
+};
 
 /** Files a build may leave that must not ship: source maps, dot files and dot folders (.vite/), OS strays, tests. */
 export const isStray = (path) =>
@@ -103,7 +106,10 @@ const run = (cmd, args, options = {}) => {
 
 /** Tracked and not-ignored files under SOURCE_PATHS (git), or every file there when this is no git checkout. */
 function sourceFiles(root) {
-  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...SOURCE_PATHS], { cwd: root, encoding: 'utf8' });
+  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...SOURCE_PATHS], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   let files;
   if (git.status === 0 && existsSync(join(root, '.git'))) {
     files = git.stdout.split('\0').filter(Boolean);
@@ -126,7 +132,12 @@ export function toolVersions() {
 }
 
 /** Builds (unless `build: false`) and writes the packages; returns { version, files: { name: path }, sizes }. */
-export function packageAll({ build = true, out = join(ROOT, 'artifacts'), only = ['chrome', 'firefox', 'source'], log = console.log } = {}) {
+export function packageAll({
+  build = true,
+  out = join(ROOT, 'artifacts'),
+  only = ['chrome', 'firefox', 'source'],
+  log = console.log,
+} = {}) {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const names = packageNames(version);
   mkdirSync(out, { recursive: true });
@@ -155,7 +166,10 @@ export function packageAll({ build = true, out = join(ROOT, 'artifacts'), only =
   }
   const sumsPath = join(out, 'SHA256SUMS');
   if (Object.keys(written).length === 3) {
-    const sums = Object.values(names).sort().map((n) => `${sha256(readFileSync(join(out, n)))}  ${n}\n`).join('');
+    const sums = Object.values(names)
+      .sort()
+      .map((n) => `${sha256(readFileSync(join(out, n)))}  ${n}\n`)
+      .join('');
     writeFileSync(sumsPath, sums);
   } else rmSync(sumsPath, { force: true });
   const sizes = {};
@@ -175,7 +189,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   };
   try {
     const out = value('--out') ? resolve(value('--out')) : undefined;
-    const only = value('--only')?.split(',').map((s) => s.trim());
+    const only = value('--only')
+      ?.split(',')
+      .map((s) => s.trim());
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     console.log(`Packaging Downcheck ${version}`);
     packageAll({ build: !args.includes('--no-build'), ...(out ? { out } : {}), ...(only ? { only } : {}) });

@@ -46,7 +46,9 @@ let ok = false;
 try {
   unzipTo(join(artifacts, names.source), dir);
   const commands = buildingCommands(readFileSync(join(dir, 'BUILDING.md'), 'utf8'));
-  console.log(`reproducibility (${full ? 'full' : 'quick'}): ${names.source} unpacked in ${dir}; BUILDING.md says: ${commands.join(' && ')}`);
+  console.log(
+    `reproducibility (${full ? 'full' : 'quick'}): ${names.source} unpacked in ${dir}; BUILDING.md says: ${commands.join(' && ')}`,
+  );
   for (const command of commands) {
     if (!full && command === 'npm ci') {
       if (!existsSync(join(ROOT, 'node_modules'))) fail('quick mode needs node_modules in the checkout (or use --full)');
@@ -70,10 +72,14 @@ try {
     const all = [...new Set([...shipped.keys(), ...rebuilt.keys()])].sort();
     const differ = all.filter((f) => shipped.get(f) !== rebuilt.get(f));
     for (const f of differ) {
-      console.error(`  ✘ ${target}: ${f} ${!shipped.has(f) ? 'only in the rebuild' : !rebuilt.has(f) ? 'missing from the rebuild' : 'differs'}`);
+      console.error(
+        `  ✘ ${target}: ${f} ${!shipped.has(f) ? 'only in the rebuild' : !rebuilt.has(f) ? 'missing from the rebuild' : 'differs'}`,
+      );
     }
     const sameZip = readFileSync(rebuiltPath).equals(readFileSync(join(artifacts, names[target])));
-    console.log(`  ${differ.length ? '✘' : '✔'} ${target}: ${all.length - differ.length}/${all.length} files identical; zip bytes ${sameZip ? 'identical' : 'differ'}`);
+    console.log(
+      `  ${differ.length ? '✘' : '✔'} ${target}: ${all.length - differ.length}/${all.length} files identical; zip bytes ${sameZip ? 'identical' : 'differ'}`,
+    );
     problems += differ.length;
   }
   ok = problems === 0;

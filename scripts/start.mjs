@@ -38,8 +38,10 @@ function findBrowser() {
   for (const name of ['google-chrome', 'google-chrome-stable', 'chromium-browser', 'chromium']) {
     for (const dir of dirs) if (isExecutable(join(dir, name))) return join(dir, name);
   }
-  throw new Error('No Chromium-family browser found (tried /usr/bin/chromium, google-chrome, chromium-browser, chromium on PATH).\n' +
-    'Install one (Debian: apt-get install chromium) or set DOWNCHECK_BROWSER=/path/to/browser.');
+  throw new Error(
+    'No Chromium-family browser found (tried /usr/bin/chromium, google-chrome, chromium-browser, chromium on PATH).\n' +
+      'Install one (Debian: apt-get install chromium) or set DOWNCHECK_BROWSER=/path/to/browser.',
+  );
 }
 
 function fail(message) {
@@ -119,7 +121,10 @@ process.on('SIGTERM', () => void shutdown('Stopping…'));
 void browserExited.then((exitCode) => {
   if (stopping) return;
   const crashed = exitCode !== 0 && exitCode !== null;
-  void shutdown(crashed ? `The browser exited with code ${exitCode}:\n${browserErrors.trim()}` : 'The browser was closed.', crashed ? 1 : 0);
+  void shutdown(
+    crashed ? `The browser exited with code ${exitCode}:\n${browserErrors.trim()}` : 'The browser was closed.',
+    crashed ? 1 : 0,
+  );
 });
 
 console.log(`\nDowncheck is loaded from ${EXTENSION_DIR} in ${browserPath}${headless ? ' (headless)' : ''}.`);
@@ -149,5 +154,5 @@ async function reportHeadlessExtension() {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  if (!stopping) console.log('Warning: the extension\'s service worker did not show up within 10 s.');
+  if (!stopping) console.log("Warning: the extension's service worker did not show up within 10 s.");
 }

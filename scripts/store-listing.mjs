@@ -16,7 +16,14 @@ const LONG = [
   ['extDescription'],
   ['options_auto_retry_hint'],
   ['retry_post_detail'],
-  ['verdict_down_for_everyone', 'verdict_partly_down', 'verdict_just_you_connection', 'verdict_just_you_dns', 'verdict_blocked_for_you', 'verdict_back_up'],
+  [
+    'verdict_down_for_everyone',
+    'verdict_partly_down',
+    'verdict_just_you_connection',
+    'verdict_just_you_dns',
+    'verdict_blocked_for_you',
+    'verdict_back_up',
+  ],
   ['consent_intro'],
   ['consent_dns'],
   ['consent_vantage'],
@@ -27,7 +34,12 @@ const LONG = [
 const BULLETED = new Set(['consent_dns', 'consent_vantage', 'consent_status_page', 'consent_archive']);
 
 /** A message with its placeholders for a specific site removed ("the site's name ($1)" → "the site's name"). */
-const plain = (message) => message.replace(/\s*\(\$\d\)/g, '').replace(/\$\d/g, '').replace(/\s+([:.,])/g, '$1').trim();
+const plain = (message) =>
+  message
+    .replace(/\s*\(\$\d\)/g, '')
+    .replace(/\$\d/g, '')
+    .replace(/\s+([:.,])/g, '$1')
+    .trim();
 
 export function listing(messages) {
   const get = (key) => {
@@ -36,7 +48,9 @@ export function listing(messages) {
     return plain(m);
   };
   const short = get('extDescription');
-  const long = LONG.map((keys) => (keys.length > 1 ? keys.map(get).join(' · ') : `${BULLETED.has(keys[0]) ? '• ' : ''}${get(keys[0])}`)).join('\n\n');
+  const long = LONG.map((keys) =>
+    keys.length > 1 ? keys.map(get).join(' · ') : `${BULLETED.has(keys[0]) ? '• ' : ''}${get(keys[0])}`,
+  ).join('\n\n');
   return { short, long: `${long}\n` };
 }
 
@@ -55,13 +69,18 @@ export function generate() {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const files = generate();
   if (process.argv.includes('--check')) {
-    const stale = Object.entries(files).filter(([path, text]) => !existsSync(join(ROOT, path)) || readFileSync(join(ROOT, path), 'utf8') !== text);
-    for (const [path] of stale) console.error(`store listing: ${path} is not what the locale files give (run node scripts/store-listing.mjs)`);
+    const stale = Object.entries(files).filter(
+      ([path, text]) => !existsSync(join(ROOT, path)) || readFileSync(join(ROOT, path), 'utf8') !== text,
+    );
+    for (const [path] of stale)
+      console.error(`store listing: ${path} is not what the locale files give (run node scripts/store-listing.mjs)`);
     process.exit(stale.length ? 1 : 0);
   }
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(ROOT, path, '..'), { recursive: true });
     writeFileSync(join(ROOT, path), text);
   }
-  console.log(`store listing: ${Object.keys(files).length} files for ${LANGUAGES.join(', ')} in store/ (${readdirSync(join(ROOT, 'store')).length} entries)`);
+  console.log(
+    `store listing: ${Object.keys(files).length} files for ${LANGUAGES.join(', ')} in store/ (${readdirSync(join(ROOT, 'store')).length} entries)`,
+  );
 }

@@ -23,7 +23,9 @@ function run(name, cmd, args, { count } = {}) {
     if (!ok && counted.failed === 0) failed += 1; // crashed before reporting a failure
   } else if (ok) passed += 1;
   else failed += 1;
-  summary.push(`${ok ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${counted ? ` ${counted.passed} passed, ${counted.failed} failed` : ''}`);
+  summary.push(
+    `${ok ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${counted ? ` ${counted.passed} passed, ${counted.failed} failed` : ''}`,
+  );
 }
 
 const vitestCount = () => {
@@ -40,7 +42,8 @@ const webExtLintCount = (out) => {
   try {
     const report = JSON.parse(out.slice(out.indexOf('{')));
     const problems = report.count ?? 0;
-    for (const kind of ['errors', 'warnings', 'notices']) for (const p of report[kind] ?? []) console.log(`  ${kind}: ${p.code} ${p.message} ${p.file ?? ''}`);
+    for (const kind of ['errors', 'warnings', 'notices'])
+      for (const p of report[kind] ?? []) console.log(`  ${kind}: ${p.code} ${p.message} ${p.file ?? ''}`);
     return problems === 0 && (report.summary?.warnings ?? 0) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   } catch {
     return { passed: 0, failed: 1 };
@@ -50,13 +53,17 @@ const webExtLintCount = (out) => {
 const npx = (bin, ...args) => ['npx', ['--no-install', bin, ...args]];
 run('typecheck', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json'));
 run('lint', ...npx('eslint', '.', '--max-warnings=0'));
+// The formatter keeps the layout (Prettier, printWidth 140): `npm run format` fixes what this reports.
+run('format', 'npm', ['run', '--silent', 'format:check']);
 run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'), { count: vitestCount });
 // Both production builds, zipped as the stores get them (artifacts/); the e2e suite loads these packages unzipped.
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 run('package', 'node', ['scripts/package.mjs']);
 run('chrome-store-check', 'node', ['scripts/chrome-store-check.mjs', `artifacts/downcheck-${version}-chrome.zip`]);
 const firefoxZip = `artifacts/downcheck-${version}-firefox.zip`;
-run('web-ext-lint', ...npx('web-ext', 'lint', '--source-dir', firefoxZip, '--no-config-discovery', '--output', 'json', '--self-hosted'), { count: webExtLintCount });
+run('web-ext-lint', ...npx('web-ext', 'lint', '--source-dir', firefoxZip, '--no-config-discovery', '--output', 'json', '--self-hosted'), {
+  count: webExtLintCount,
+});
 // Quick mode: BUILDING.md's commands on the unpacked source zip, `npm ci` replaced by this checkout's node_modules
 // (no network in tests); `npm run test:repro` runs `npm ci` too.
 run('reproducible', 'node', ['scripts/repro-check.mjs']);

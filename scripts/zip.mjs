@@ -35,7 +35,8 @@ export function createZip(entries) {
   const centrals = [];
   let offset = 0;
   for (const { name, data } of sorted) {
-    if (!name || name.startsWith('/') || name.includes('\\') || name.split('/').includes('..')) throw new Error(`zip: bad entry name "${name}"`);
+    if (!name || name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
+      throw new Error(`zip: bad entry name "${name}"`);
     if (names.has(name)) throw new Error(`zip: duplicate entry "${name}"`);
     names.add(name);
     const nameBytes = Buffer.from(name, 'utf8');

@@ -5,7 +5,16 @@
  * the outside ones (the connectivity baseline included) only with the visitor's consent, per
  * source, and never for private hosts (both enforced by runChecks).
  */
-import { ALL_CHECKS, DEFAULT_ENDPOINTS, EvidenceCache, RateLimiter, runChecks, type CheckContext, type CheckId, type Evidence } from '../checks';
+import {
+  ALL_CHECKS,
+  DEFAULT_ENDPOINTS,
+  EvidenceCache,
+  RateLimiter,
+  runChecks,
+  type CheckContext,
+  type CheckId,
+  type Evidence,
+} from '../checks';
 import { DEFAULT_CONSENT } from '../core/consent';
 import { originOf, webHost } from '../core/url';
 import { verdict } from '../core/verdict';
@@ -64,7 +73,13 @@ export async function diagnoseTab(tabId: number, { outside }: { outside: boolean
 
 /** "Check any site": a host typed in the popup, no incident. */
 export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord | undefined> {
-  const url = `https://${hostInput.trim().toLowerCase().replace(/^https?:\/\//, '').split(/[/?#]/)[0]}/`;
+  const url = `https://${
+    hostInput
+      .trim()
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .split(/[/?#]/)[0]
+  }/`;
   if (!webHost(url)) throw new Error('not a host name');
   return run('site', url, undefined, true, async () => true);
 }

@@ -33,7 +33,10 @@ onConnectivityChanged((online) => void connectivityChanged(online).catch(report(
 onNotificationClicked((id) => {
   if (!id.startsWith(RECOVERED_NOTIFICATION_PREFIX)) return;
   const tabId = Number(id.slice(RECOVERED_NOTIFICATION_PREFIX.length));
-  if (Number.isInteger(tabId)) void focusTab(tabId).then(() => clearNotification(id)).catch(report('notification'));
+  if (Number.isInteger(tabId))
+    void focusTab(tabId)
+      .then(() => clearNotification(id))
+      .catch(report('notification'));
 });
 serveRequests({
   page: handleRequest,

@@ -51,7 +51,12 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
 async function panelState(tabId: number): Promise<PanelState> {
   const incident = await readIncident(tabId);
   const origin = originOf(incident?.url);
-  const [retry, settings, os, diagnosis] = await Promise.all([origin ? readRetry(origin) : undefined, readSettings(), platformOs(), readDiagnosis(tabId)]);
+  const [retry, settings, os, diagnosis] = await Promise.all([
+    origin ? readRetry(origin) : undefined,
+    readSettings(),
+    platformOs(),
+    readDiagnosis(tabId),
+  ]);
   // Only this incident's diagnosis (an earlier one of the tab is not about it).
   const current = diagnosis && incident && diagnosis.incidentTime === incident.time ? diagnosis : undefined;
   return {

@@ -50,7 +50,6 @@ const optionsFor = (settings: Settings): RetryOptions => ({
   giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
 });
 
-
 /**
  * A tab's page just failed: join its origin's schedule or start one. `force` is the visitor
  * asking for it (popup), which overrides the auto-retry setting but never the POST rule. A tab
@@ -134,12 +133,18 @@ async function arm(record: RetryRecord): Promise<void> {
   if (record.state === 'offline') {
     // Workers do not always get the 'online' event (Chromium's offline emulation changes
     // navigator.onLine without firing it): look again every few seconds, and every 30 s by alarm.
-    timers.set(origin, setTimeout(() => void probeOrigin(origin).catch(report), OFFLINE_RECHECK_MS));
+    timers.set(
+      origin,
+      setTimeout(() => void probeOrigin(origin).catch(report), OFFLINE_RECHECK_MS),
+    );
     await setAlarm(ALARM_PREFIX + origin, Date.now() + ALARM_MIN_DELAY_MS);
     return;
   }
   if (record.state === 'recovered') {
-    await setAlarm(ALARM_PREFIX + origin, Math.max((record.recoveredAt ?? Date.now()) + RELAPSE_WINDOW_MS, Date.now() + ALARM_MIN_DELAY_MS));
+    await setAlarm(
+      ALARM_PREFIX + origin,
+      Math.max((record.recoveredAt ?? Date.now()) + RELAPSE_WINDOW_MS, Date.now() + ALARM_MIN_DELAY_MS),
+    );
     return;
   }
   if (record.state !== 'waiting') {
@@ -149,7 +154,10 @@ async function arm(record: RetryRecord): Promise<void> {
   const now = Date.now();
   const delay = Math.max(0, record.schedule.nextAt - now);
   if (waitMechanism(delay) === 'timer') {
-    timers.set(origin, setTimeout(() => void probeOrigin(origin).catch(report), delay));
+    timers.set(
+      origin,
+      setTimeout(() => void probeOrigin(origin).catch(report), delay),
+    );
   }
   await setAlarm(ALARM_PREFIX + origin, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
 }
@@ -274,7 +282,9 @@ async function bringBack(record: RetryRecord, { notifyBack }: { notifyBack: bool
       try {
         const incident = await readIncident(tabId);
         if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method)) return undefined;
-        await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(report);
+        await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(
+          report,
+        );
         const foreground = await isTabInForeground(tabId);
         if (!(await reopenTab(tabId, incident.url))) return undefined;
         return foreground ? undefined : tabId;

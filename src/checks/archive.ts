@@ -31,7 +31,14 @@ function safeSnapshotUrl(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length > 2048) return undefined;
   try {
     const url = new URL(raw);
-    if (!SNAPSHOT_HOSTS.has(url.hostname) || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.port) return undefined;
+    if (
+      !SNAPSHOT_HOSTS.has(url.hostname) ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.username ||
+      url.password ||
+      url.port
+    )
+      return undefined;
     url.protocol = 'https:';
     return url.href;
   } catch {

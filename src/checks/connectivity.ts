@@ -14,7 +14,10 @@ import type { Check, CheckContext, ConnectivityEndpoint, EvidenceFor } from './t
 export const CONNECTIVITY_TIMEOUT_MS = 4_000;
 const BODY_BYTES = 4096;
 
-type Attempt = { kind: 'expected'; via: string } | { kind: 'unexpected'; via: string; status: number } | { kind: 'failed'; reason: HttpFailure['reason'] };
+type Attempt =
+  | { kind: 'expected'; via: string }
+  | { kind: 'unexpected'; via: string; status: number }
+  | { kind: 'failed'; reason: HttpFailure['reason'] };
 
 const hostOf = (url: string): string => {
   try {
@@ -39,7 +42,9 @@ async function attempt(ctx: CheckContext, endpoint: ConnectivityEndpoint, timeou
     answer = { status: result.status, redirected: result.redirected };
   }
   const bodyOk = !endpoint.expectBody || (answer.body ?? '').includes(endpoint.expectBody);
-  return answer.status === endpoint.expectStatus && !answer.redirected && bodyOk ? { kind: 'expected', via } : { kind: 'unexpected', via, status: answer.status };
+  return answer.status === endpoint.expectStatus && !answer.redirected && bodyOk
+    ? { kind: 'expected', via }
+    : { kind: 'unexpected', via, status: answer.status };
 }
 
 export const connectivityCheck: Check = {
@@ -68,7 +73,13 @@ export const connectivityCheck: Check = {
     const ms = ctx.now() - started;
 
     const expected = attempts.find((a) => a.kind === 'expected');
-    if (expected) return { check: 'connectivity', outcome: { kind: 'online', via: expected.via }, summary: { key: 'check_connectivity_online', subs: [expected.via] }, ms };
+    if (expected)
+      return {
+        check: 'connectivity',
+        outcome: { kind: 'online', via: expected.via },
+        summary: { key: 'check_connectivity_online', subs: [expected.via] },
+        ms,
+      };
     const unexpected = attempts.find((a): a is Extract<Attempt, { kind: 'unexpected' }> => a.kind === 'unexpected');
     if (unexpected) {
       return {
@@ -79,6 +90,11 @@ export const connectivityCheck: Check = {
       };
     }
     if (signal.aborted) return noEvidence('connectivity', 'aborted', ms);
-    return { check: 'connectivity', outcome: { kind: 'offline', tried: endpoints.length }, summary: { key: 'check_connectivity_offline' }, ms };
+    return {
+      check: 'connectivity',
+      outcome: { kind: 'offline', tried: endpoints.length },
+      summary: { key: 'check_connectivity_offline' },
+      ms,
+    };
   },
 };

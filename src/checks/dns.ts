@@ -14,7 +14,17 @@ import { fetchJson, timeLeft } from './http';
 import { bareHost, isIpLiteral, noEvidence, refuseOutside } from './evidence';
 import { displayIp, normalizeIp } from '../core/ip';
 import { arrayOf, intIn, isRecord } from '../core/validate';
-import type { Check, CheckContext, DnsConsensus, DnsOutcome, DohResolver, EvidenceFor, NoEvidenceReason, Rcode, ResolverAnswer } from './types';
+import type {
+  Check,
+  CheckContext,
+  DnsConsensus,
+  DnsOutcome,
+  DohResolver,
+  EvidenceFor,
+  NoEvidenceReason,
+  Rcode,
+  ResolverAnswer,
+} from './types';
 
 export const DOH_TIMEOUT_MS = 3_000;
 const DOH_MAX_BYTES = 64 * 1024;
@@ -39,7 +49,8 @@ export function parseDohAnswer(json: unknown, type: RecordType): { rcode: Rcode;
       },
       MAX_RECORDS,
     ) ?? [];
-  const rcode: Rcode = status === 0 ? 'noerror' : status === 2 ? 'servfail' : status === 3 ? 'nxdomain' : status === 5 ? 'refused' : 'other';
+  const rcode: Rcode =
+    status === 0 ? 'noerror' : status === 2 ? 'servfail' : status === 3 ? 'nxdomain' : status === 5 ? 'refused' : 'other';
   return { rcode, addresses: rcode === 'noerror' ? records : [] };
 }
 
@@ -56,10 +67,17 @@ async function query(ctx: CheckContext, resolver: DohResolver, host: string, typ
     rateKey: `doh:${resolver.name}`,
     parse: (json) => parseDohAnswer(json, type),
   });
-  return result.ok ? { ok: true, ...result.value } : { ok: false, reason: result.reason, ...(result.retryAt !== undefined ? { retryAt: result.retryAt } : {}) };
+  return result.ok
+    ? { ok: true, ...result.value }
+    : { ok: false, reason: result.reason, ...(result.retryAt !== undefined ? { retryAt: result.retryAt } : {}) };
 }
 
-async function askResolver(ctx: CheckContext, resolver: DohResolver, host: string, signal: AbortSignal): Promise<ResolverAnswer | Unanswered> {
+async function askResolver(
+  ctx: CheckContext,
+  resolver: DohResolver,
+  host: string,
+  signal: AbortSignal,
+): Promise<ResolverAnswer | Unanswered> {
   const [a, aaaa] = await Promise.all([query(ctx, resolver, host, 'A', signal), query(ctx, resolver, host, 'AAAA', signal)]);
   const answered = [a, aaaa].filter((q): q is Extract<Query, { ok: true }> => q.ok);
   if (answered.length === 0) {
@@ -91,7 +109,13 @@ async function askLocal(ctx: CheckContext, host: string, signal: AbortSignal): P
   const asked = Promise.resolve()
     .then(() => resolve(host))
     .then(
-      (list) => (Array.isArray(list) ? list.slice(0, MAX_RECORDS).map(normalizeIp).filter((ip): ip is string => !!ip) : 'failed' as const),
+      (list) =>
+        Array.isArray(list)
+          ? list
+              .slice(0, MAX_RECORDS)
+              .map(normalizeIp)
+              .filter((ip): ip is string => !!ip)
+          : ('failed' as const),
       () => 'failed' as const,
     );
   try {

@@ -12,15 +12,23 @@ const CLOUDFLARE_ORIGIN_ERRORS = new Set([520, 521, 522, 523, 524, 525, 526, 527
 const GATEWAY_STATUSES = new Set([502, 503, 504]);
 
 export function failedLink(incident: Incident): GatewayOutcome {
-  const platform = incident.platform ? { platform: incident.platform.name, ...(incident.platform.pop ? { pop: incident.platform.pop } : {}) } : {};
+  const platform = incident.platform
+    ? { platform: incident.platform.name, ...(incident.platform.pop ? { pop: incident.platform.pop } : {}) }
+    : {};
   if (incident.kind === 'network') {
     const byError: Record<string, FailedLink> = { dns: 'name-lookup', offline: 'your-connection', refused: 'refused' };
-    return { kind: 'link', failed: byError[incident.netError ?? ''] ?? 'path', siteAnswered: false, ...(incident.netError ? { netError: incident.netError } : {}) };
+    return {
+      kind: 'link',
+      failed: byError[incident.netError ?? ''] ?? 'path',
+      siteAnswered: false,
+      ...(incident.netError ? { netError: incident.netError } : {}),
+    };
   }
   const status = incident.status;
   let failed: FailedLink = 'origin';
   if (incident.platform?.id === 'cloudflare' && status === 530) failed = 'origin-dns';
-  else if (incident.platform?.id === 'cloudflare' && status !== undefined && CLOUDFLARE_ORIGIN_ERRORS.has(status)) failed = 'gateway-to-origin';
+  else if (incident.platform?.id === 'cloudflare' && status !== undefined && CLOUDFLARE_ORIGIN_ERRORS.has(status))
+    failed = 'gateway-to-origin';
   else if (incident.platform && status !== undefined && GATEWAY_STATUSES.has(status)) failed = 'gateway-to-origin';
   return { kind: 'link', failed, siteAnswered: true, ...(status !== undefined ? { status } : {}), ...platform };
 }

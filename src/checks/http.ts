@@ -68,10 +68,13 @@ export function timeLeft(ctx: Pick<CheckContext, 'deadlineAt' | 'now'>, capMs: n
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
@@ -96,16 +99,28 @@ export async function fetchJson<T>(ctx: CheckContext, url: string, options: Json
     } catch {
       value = undefined; // a parser bug is still only "no evidence"
     }
-    return value === undefined ? fail('malformed', response.status) : { ok: true as const, value, status: response.status, headers: response.headers };
+    return value === undefined
+      ? fail('malformed', response.status)
+      : { ok: true as const, value, status: response.status, headers: response.headers };
   });
   return result;
 }
 
 /** The body as text; with `truncate`, a longer body is cut at `maxBytes` instead of refused. */
-export async function fetchText(ctx: CheckContext, url: string, options: RequestOptions & { maxBytes: number; truncate?: boolean }): Promise<TextResult> {
+export async function fetchText(
+  ctx: CheckContext,
+  url: string,
+  options: RequestOptions & { maxBytes: number; truncate?: boolean },
+): Promise<TextResult> {
   return request(ctx, url, options, async (response, guard) => {
     const bytes = await readLimited(response, options.maxBytes, guard, options.truncate);
-    return { ok: true as const, text: new TextDecoder().decode(bytes), status: response.status, headers: response.headers, redirected: response.redirected };
+    return {
+      ok: true as const,
+      text: new TextDecoder().decode(bytes),
+      status: response.status,
+      headers: response.headers,
+      redirected: response.redirected,
+    };
   });
 }
 
@@ -120,7 +135,12 @@ export async function fetchStatus(ctx: CheckContext, url: string, options: Omit<
   return request(ctx, url, { ...options, okStatus: () => true }, async (response) => {
     void response.body?.cancel().catch(() => undefined);
     const opaque = response.type === 'opaqueredirect';
-    return { ok: true as const, status: opaque ? OPAQUE_REDIRECT_STATUS : response.status, headers: response.headers, redirected: opaque || response.redirected };
+    return {
+      ok: true as const,
+      status: opaque ? OPAQUE_REDIRECT_STATUS : response.status,
+      headers: response.headers,
+      redirected: opaque || response.redirected,
+    };
   });
 }
 
@@ -154,7 +174,9 @@ async function request<R extends { ok: true }>(
   const onParentAbort = () => abort('aborted');
   options.signal.addEventListener('abort', onParentAbort, { once: true });
   const timer = setTimeout(() => abort('timeout'), Math.max(0, options.timeoutMs));
-  const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new Aborted()), { once: true }));
+  const aborted = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener('abort', () => reject(new Aborted()), { once: true }),
+  );
   aborted.catch(() => undefined);
   const guard: Guard = (promise) => Promise.race([promise, aborted]);
 

@@ -9,7 +9,16 @@ import { statusPageCheck } from './status-page';
 import type { Check } from './types';
 import { vantageCheck } from './vantage';
 
-export const ALL_CHECKS: readonly Check[] = [gatewayCheck, reprobeCheck, onlineCheck, connectivityCheck, dnsCheck, vantageCheck, statusPageCheck, archiveCheck];
+export const ALL_CHECKS: readonly Check[] = [
+  gatewayCheck,
+  reprobeCheck,
+  onlineCheck,
+  connectivityCheck,
+  dnsCheck,
+  vantageCheck,
+  statusPageCheck,
+  archiveCheck,
+];
 /**
  * What runs by itself when an incident is recorded: nobody but the failing site is asked (the
  * re-probe asks the site itself; `online` and `gateway` ask nobody).

@@ -121,7 +121,14 @@ export function cacheGet(state: CacheState, check: CheckId, host: string, now: n
 }
 
 /** A copy with the entry added, expired entries dropped and the oldest evicted beyond `maxEntries`. */
-export function cachePut(state: CacheState, host: string, evidence: Evidence, now: number, ttlMs: number, maxEntries = CACHE_MAX_ENTRIES): CacheState {
+export function cachePut(
+  state: CacheState,
+  host: string,
+  evidence: Evidence,
+  now: number,
+  ttlMs: number,
+  maxEntries = CACHE_MAX_ENTRIES,
+): CacheState {
   const live = Object.entries(state).filter(([, e]) => now >= e.storedAt && now - e.storedAt < ttlMs);
   live.push([cacheKey(evidence.check, host), { evidence, storedAt: now }]);
   live.sort((a, b) => a[1].storedAt - b[1].storedAt);

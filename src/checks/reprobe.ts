@@ -26,7 +26,8 @@ export const reprobeCheck: Check = {
     if (!origin.ok || !origin.isWeb) return noEvidence('reprobe', 'not-applicable', 0);
     const timeoutMs = timeLeft(ctx, REPROBE_TIMEOUT_MS);
     const recent = ctx.incident?.reprobe;
-    if (recent && ctx.now() - recent.at >= 0 && ctx.now() - recent.at <= REPROBE_REUSE_MS) return answered(recent.status, recent.redirected, ctx.incident?.retryAfter, 0);
+    if (recent && ctx.now() - recent.at >= 0 && ctx.now() - recent.at <= REPROBE_REUSE_MS)
+      return answered(recent.status, recent.redirected, ctx.incident?.retryAfter, 0);
     // A site that asked for quiet (503/429, its Retry-After) is not asked again before that (core/quiet).
     const incident = ctx.incident;
     const quiet = incident ? quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) : 0;
@@ -41,7 +42,10 @@ export const reprobeCheck: Check = {
       return {
         check: 'reprobe',
         outcome: { kind: 'unreachable', error },
-        summary: error === 'timeout' ? { key: 'check_reprobe_timeout', subs: [String(Math.round(timeoutMs / 1000))] } : { key: 'check_reprobe_unreachable' },
+        summary:
+          error === 'timeout'
+            ? { key: 'check_reprobe_timeout', subs: [String(Math.round(timeoutMs / 1000))] }
+            : { key: 'check_reprobe_unreachable' },
         ms,
       };
     }

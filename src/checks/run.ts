@@ -166,7 +166,8 @@ function addressGate(ctx: CheckContext, dns: Promise<Evidence | undefined>): { k
     }
   };
   const viaBrowser = ctx.browserIp ?? ctx.incident?.ip;
-  const knownPrivate = (): Promise<boolean> => (known ??= viaBrowser !== undefined && isPrivateIp(viaBrowser) ? Promise.resolve(true) : local());
+  const knownPrivate = (): Promise<boolean> =>
+    (known ??= viaBrowser !== undefined && isPrivateIp(viaBrowser) ? Promise.resolve(true) : local());
   return {
     known: knownPrivate,
     answered: () =>
@@ -174,7 +175,10 @@ function addressGate(ctx: CheckContext, dns: Promise<Evidence | undefined>): { k
         if (await knownPrivate()) return true;
         const evidence = await dns;
         const outcome = evidence?.check === 'dns' ? evidence.outcome : undefined;
-        return outcome?.kind === 'answers' && outcome.answers.some((a) => Array.isArray(a.addresses) && a.addresses.some((ip) => isPrivateIp(ip)));
+        return (
+          outcome?.kind === 'answers' &&
+          outcome.answers.some((a) => Array.isArray(a.addresses) && a.addresses.some((ip) => isPrivateIp(ip)))
+        );
       })()),
   };
 }

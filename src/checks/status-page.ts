@@ -19,16 +19,68 @@ const MAX_BYTES = 64 * 1024;
  * and yields "no page".
  */
 const MULTI_LABEL_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'ltd.uk', 'plc.uk', 'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au',
-  'co.nz', 'org.nz', 'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'co.kr', 'or.kr', 'com.br', 'net.br', 'org.br', 'com.cn',
-  'net.cn', 'org.cn', 'com.tw', 'com.hk', 'com.sg', 'com.my', 'co.in', 'net.in', 'org.in', 'co.za', 'com.mx', 'com.ar',
-  'com.tr', 'co.il', 'com.ua', 'co.id', 'com.ph', 'com.vn',
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'me.uk',
+  'ltd.uk',
+  'plc.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'edu.au',
+  'gov.au',
+  'co.nz',
+  'org.nz',
+  'co.jp',
+  'ne.jp',
+  'or.jp',
+  'ac.jp',
+  'co.kr',
+  'or.kr',
+  'com.br',
+  'net.br',
+  'org.br',
+  'com.cn',
+  'net.cn',
+  'org.cn',
+  'com.tw',
+  'com.hk',
+  'com.sg',
+  'com.my',
+  'co.in',
+  'net.in',
+  'org.in',
+  'co.za',
+  'com.mx',
+  'com.ar',
+  'com.tr',
+  'co.il',
+  'com.ua',
+  'co.id',
+  'com.ph',
+  'com.vn',
 ]);
 
 /** Hosting domains shared by unrelated sites: `status.herokuapp.com` says nothing about `x.herokuapp.com`. */
 const SHARED_HOSTING = new Set([
-  'herokuapp.com', 'blogspot.com', 'wordpress.com', 'azurewebsites.net', 'cloudfront.net', 'amazonaws.com', 'appspot.com',
-  'firebaseapp.com', 'web.app', 'fly.dev', 'onrender.com', 'glitch.me', 'ngrok.io', 'ngrok-free.app', 'duckdns.org', 'github.dev',
+  'herokuapp.com',
+  'blogspot.com',
+  'wordpress.com',
+  'azurewebsites.net',
+  'cloudfront.net',
+  'amazonaws.com',
+  'appspot.com',
+  'firebaseapp.com',
+  'web.app',
+  'fly.dev',
+  'onrender.com',
+  'glitch.me',
+  'ngrok.io',
+  'ngrok-free.app',
+  'duckdns.org',
+  'github.dev',
 ]);
 
 export function registrableDomain(host: string): string | undefined {
@@ -78,7 +130,8 @@ export const statusPageCheck: Check = {
     const template = ctx.endpoints.statusPageDiscovery;
     const discovered = !known && domain && template && !SHARED_HOSTING.has(domain) ? template.replace('{domain}', domain) : undefined;
     const base = pageBase(known ?? discovered ?? '');
-    if (!base) return { check: 'status-page', outcome: { kind: 'no-page' }, summary: { key: 'check_status_page_none' }, ms: ctx.now() - started };
+    if (!base)
+      return { check: 'status-page', outcome: { kind: 'no-page' }, summary: { key: 'check_status_page_none' }, ms: ctx.now() - started };
 
     const pageUrl = base.href.replace(/\/$/, '');
     const result = await fetchJson(ctx, `${pageUrl}/api/v2/status.json`, {

@@ -100,4 +100,3 @@ export function checkHostSource(options: { base?: string; maxNodes?: number; sch
     },
   };
 }
-

@@ -8,7 +8,14 @@
  */
 import { fetchJson, timeLeft } from './http';
 import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from '../core/validate';
-import { locationText, pollUntilDone, type PollSchedule, type SourceResult, type VantageSource, type VantageTarget } from './vantage-source';
+import {
+  locationText,
+  pollUntilDone,
+  type PollSchedule,
+  type SourceResult,
+  type VantageSource,
+  type VantageTarget,
+} from './vantage-source';
 import type { NodeState, VantageNode } from './types';
 
 /** Globalping asks clients to poll about every 500 ms; backing off to 2 s keeps long waits cheap. */
@@ -99,7 +106,8 @@ export function globalpingSource(options: GlobalpingOptions = {}): VantageSource
         rateKey: id,
         parse: parseCreated,
       });
-      if (!created.ok) return { kind: 'none', reason: created.reason, ...(created.retryAt !== undefined ? { retryAt: created.retryAt } : {}) };
+      if (!created.ok)
+        return { kind: 'none', reason: created.reason, ...(created.retryAt !== undefined ? { retryAt: created.retryAt } : {}) };
       const measurement = encodeURIComponent(created.value.id);
       return pollUntilDone(ctx, options.schedule ?? GLOBALPING_SCHEDULE, stopAt, signal, async (timeoutMs) => {
         const poll = await fetchJson(ctx, `${base}/v1/measurements/${measurement}`, {

@@ -63,7 +63,8 @@ export async function pollUntilDone(
     const lastChance = stopAt - reserve - ctx.now();
     if (lastChance <= 0) break;
     const wait = Math.min(pollDelay(schedule, attempt), lastChance);
-    if (!(await sleep(wait, signal))) return latest ? { kind: 'nodes', nodes: latest, complete: false } : { kind: 'none', reason: 'aborted' };
+    if (!(await sleep(wait, signal)))
+      return latest ? { kind: 'nodes', nodes: latest, complete: false } : { kind: 'none', reason: 'aborted' };
     const result = await step(Math.max(1, stopAt - ctx.now()));
     if (result.kind === 'none') {
       // A poll that failed once may succeed next time; a rate limit or an error status will not.

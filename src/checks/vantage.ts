@@ -23,7 +23,16 @@ export const VANTAGE_BUDGET_MS = 12_000;
 /** The sources built from ctx.endpoints: check-host.net and Globalping unless set to null. */
 export const defaultVantageSources = (): VantageSource[] => [checkHostSource(), globalpingSource()];
 
-const REASON_PRIORITY: readonly NoEvidenceReason[] = ['rate-limited', 'timeout', 'http-error', 'malformed', 'too-large', 'network', 'aborted', 'not-applicable'];
+const REASON_PRIORITY: readonly NoEvidenceReason[] = [
+  'rate-limited',
+  'timeout',
+  'http-error',
+  'malformed',
+  'too-large',
+  'network',
+  'aborted',
+  'not-applicable',
+];
 
 export function createVantageCheck(sources: readonly VantageSource[] = defaultVantageSources()): Check {
   return {

@@ -39,7 +39,8 @@ const m = (key: string, ...subs: string[]): Msg => (subs.length ? { key, subs } 
 export function answerFor({ incident, verdict, outside, retrying }: AnswerInput): Answer {
   const host = incident.host;
   const reload = retrying ? m('answer_sub_reload') : undefined;
-  const withSub = (state: AnswerState, headline: Msg, sub: Msg | undefined): Answer => (sub ? { state, headline, sub } : { state, headline });
+  const withSub = (state: AnswerState, headline: Msg, sub: Msg | undefined): Answer =>
+    sub ? { state, headline, sub } : { state, headline };
   switch (verdict) {
     case undefined:
       return { state: 'checking', headline: m('answer_checking', host), sub: m('answer_sub_checking') };
@@ -58,7 +59,11 @@ export function answerFor({ incident, verdict, outside, retrying }: AnswerInput)
     case 'just-you-dns':
       return { state: 'just-you-dns', headline: m(outside ? 'answer_just_you_dns' : 'answer_your_dns', host), sub: m('answer_sub_dns') };
     case 'blocked-for-you':
-      return { state: 'blocked-for-you', headline: m(outside ? 'answer_blocked_for_you' : 'answer_refuses_you', host), sub: m('answer_sub_blocked') };
+      return {
+        state: 'blocked-for-you',
+        headline: m(outside ? 'answer_blocked_for_you' : 'answer_refuses_you', host),
+        sub: m('answer_sub_blocked'),
+      };
     case 'back-up':
       return { state: 'back-up', headline: m('answer_back_up', host), sub: m('answer_sub_back_up') };
     case 'cant-tell':

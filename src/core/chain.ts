@@ -19,7 +19,16 @@ export function chainFor(incident: Incident, verdict?: VerdictKind): ChainNode[]
   const nodes: ChainNode[] = [
     { id: 'you', label: { key: 'chain_you' }, state: 'ok' },
     { id: 'dns', label: { key: 'chain_dns' }, state: 'ok' },
-    ...(gateway ? [{ id: 'gateway' as const, label: { key: 'chain_gateway' }, detail: gateway.pop ? `${gateway.name} · ${gateway.pop}` : gateway.name, state: 'ok' as LinkState }] : []),
+    ...(gateway
+      ? [
+          {
+            id: 'gateway' as const,
+            label: { key: 'chain_gateway' },
+            detail: gateway.pop ? `${gateway.name} · ${gateway.pop}` : gateway.name,
+            state: 'ok' as LinkState,
+          },
+        ]
+      : []),
     { id: 'origin', label: { key: 'chain_origin' }, detail: incident.host, state: 'ok' },
   ];
   const mark = (id: ChainNode['id'], state: LinkState = 'failed'): void => {

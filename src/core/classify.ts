@@ -28,7 +28,9 @@ export function classify(obs: Observation): Incident | null {
         headers,
         ...(typeof obs.ip === 'string' && /^[0-9a-fA-F:.]{2,45}$/.test(obs.ip) ? { ip: obs.ip } : {}),
         ...(headers['retry-after'] ? { retryAfter: headers['retry-after'] } : {}),
-        ...(validReprobe(obs.reprobe) ? { reprobe: { status: obs.reprobe.status, redirected: obs.reprobe.redirected, at: obs.reprobe.at } } : {}),
+        ...(validReprobe(obs.reprobe)
+          ? { reprobe: { status: obs.reprobe.status, redirected: obs.reprobe.redirected, at: obs.reprobe.at } }
+          : {}),
       };
     }
     case 'soft': {
@@ -65,7 +67,15 @@ export function classify(obs: Observation): Incident | null {
 const validReprobe = (r: unknown): r is NonNullable<Incident['reprobe']> => {
   if (typeof r !== 'object' || r === null) return false;
   const { status, redirected, at } = r as Record<string, unknown>;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 && typeof redirected === 'boolean' && typeof at === 'number' && Number.isFinite(at);
+  return (
+    typeof status === 'number' &&
+    Number.isInteger(status) &&
+    status >= 100 &&
+    status <= 599 &&
+    typeof redirected === 'boolean' &&
+    typeof at === 'number' &&
+    Number.isFinite(at)
+  );
 };
 
 export const isServerError = (status: unknown): status is number =>
@@ -83,7 +93,10 @@ function httpOutcome(
   status: number,
   headers: Record<string, string>,
   method: string,
-): Pick<Incident, 'status' | 'meaning' | 'explanation' | 'severity' | 'retryable' | 'fault' | 'platform' | 'reference' | 'method' | 'badge'> {
+): Pick<
+  Incident,
+  'status' | 'meaning' | 'explanation' | 'severity' | 'retryable' | 'fault' | 'platform' | 'reference' | 'method' | 'badge'
+> {
   const { platform, reference } = fingerprint(headers);
   const { explanation, fault } = explain(status, platform?.id, platform?.name);
   const severity: Severity = status === 503 ? 'warning' : 'critical';

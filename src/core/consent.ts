@@ -26,7 +26,13 @@ export type ConsentSource = keyof Consent;
 
 export const CONSENT_SOURCES: readonly ConsentSource[] = ['connectivity', 'dns', 'vantage', 'statusPage', 'archive'];
 
-export const DEFAULT_CONSENT: Readonly<Consent> = Object.freeze({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
+export const DEFAULT_CONSENT: Readonly<Consent> = Object.freeze({
+  connectivity: false,
+  dns: false,
+  vantage: false,
+  statusPage: false,
+  archive: false,
+});
 
 export function validateConsent(raw: unknown): Consent {
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
@@ -68,6 +74,9 @@ export function allows(consent: Consent, check: CheckId, needsConsent: boolean =
 }
 
 /** A copy with one source switched. */
-export const withConsent = (consent: Consent, source: ConsentSource, agreed: boolean): Consent => ({ ...validateConsent(consent), [source]: agreed === true });
+export const withConsent = (consent: Consent, source: ConsentSource, agreed: boolean): Consent => ({
+  ...validateConsent(consent),
+  [source]: agreed === true,
+});
 
 export const anyConsent = (consent: Consent): boolean => CONSENT_SOURCES.some((s) => validateConsent(consent)[s]);

@@ -26,8 +26,7 @@ const ref = (h: Headers, kind: string): SupportReference | undefined => {
   return value ? { kind, value: value.split(',')[0]!.trim() } : undefined;
 };
 /** POP codes are short and alphanumeric; anything else is not shown. */
-const popCode = (value: string | undefined): string | undefined =>
-  value && /^[A-Za-z0-9-]{2,20}$/.test(value) ? value : undefined;
+const popCode = (value: string | undefined): string | undefined => (value && /^[A-Za-z0-9-]{2,20}$/.test(value) ? value : undefined);
 
 const RULES: readonly Rule[] = [
   {

@@ -6,7 +6,8 @@ import { mayLoadAgain } from './retry-policy';
  * (or, before there is one, on which side the incident points at); the UI draws the steps and
  * runs their actions through the background.
  */
-export type VerdictKind = 'down-for-everyone' | 'partly-down' | 'just-you-connection' | 'just-you-dns' | 'blocked-for-you' | 'back-up' | 'cant-tell';
+export type VerdictKind =
+  'down-for-everyone' | 'partly-down' | 'just-you-connection' | 'just-you-dns' | 'blocked-for-you' | 'back-up' | 'cant-tell';
 export type Os = 'win' | 'mac' | 'linux' | 'cros' | 'android' | 'openbsd' | 'fuchsia' | 'ios' | 'unknown';
 export type BrowserKind = 'chrome' | 'firefox';
 
@@ -78,7 +79,7 @@ const ORDER: Record<VerdictKind | 'origin' | 'dns' | 'you' | 'unknown' | 'gatewa
 };
 
 export function guide(input: GuideInput): Step[] {
-  const ids = input.verdict ? ORDER[input.verdict] : ORDER[input.incident.fault] ?? ORDER.unknown;
+  const ids = input.verdict ? ORDER[input.verdict] : (ORDER[input.incident.fault] ?? ORDER.unknown);
   return ids.map((id) => STEPS[id](input)).filter((s): s is Step => s !== null);
 }
 
@@ -96,12 +97,14 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
       ? null
       : { id: 'wait', title: m('step_wait_title'), body: [m('step_wait_body')], actions: [{ kind: 'auto-retry' }] },
   'clear-cache': ({ incident, incognito }) =>
-    incognito === true ? null : {
-    id: 'clear-cache',
-    title: m('step_cache_title'),
-    body: [m('step_cache_body', incident.host), m('step_cache_not_cleared'), m('step_cookies_warning')],
-    actions: [{ kind: 'clear-cache' }, { kind: 'clear-cookies' }],
-  },
+    incognito === true
+      ? null
+      : {
+          id: 'clear-cache',
+          title: m('step_cache_title'),
+          body: [m('step_cache_body', incident.host), m('step_cache_not_cleared'), m('step_cookies_warning')],
+          actions: [{ kind: 'clear-cache' }, { kind: 'clear-cookies' }],
+        },
   'change-dns': ({ os, browser }) => dnsStep(os, browser),
   connection: () => ({
     id: 'connection',
@@ -113,7 +116,12 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
   'other-browser': () => ({ id: 'other-browser', title: m('step_other_title'), body: [m('step_other_body')], actions: [] }),
   'status-page': ({ statusPageUrl }) =>
     statusPageUrl && isHttpUrl(statusPageUrl)
-      ? { id: 'status-page', title: m('step_status_title'), body: [m('step_status_body')], actions: [{ kind: 'open-url', url: statusPageUrl }] }
+      ? {
+          id: 'status-page',
+          title: m('step_status_title'),
+          body: [m('step_status_body')],
+          actions: [{ kind: 'open-url', url: statusPageUrl }],
+        }
       : null,
   archive: ({ archiveUrl }) =>
     archiveUrl && isHttpUrl(archiveUrl)
@@ -121,7 +129,12 @@ const STEPS: Record<StepId, (input: GuideInput) => Step | null> = {
       : null,
   contact: () => ({ id: 'contact', title: m('step_contact_title'), body: [m('step_contact_body')], actions: [{ kind: 'copy-report' }] }),
   // When the connection or its DNS is at fault and the visitor's own fixes did not help: what to tell the provider.
-  isp: ({ incident }) => ({ id: 'isp', title: m('step_isp_title'), body: [m('step_isp_body'), m('step_isp_tell', incident.host)], actions: [] }),
+  isp: ({ incident }) => ({
+    id: 'isp',
+    title: m('step_isp_title'),
+    body: [m('step_isp_body'), m('step_isp_tell', incident.host)],
+    actions: [],
+  }),
   block: () => ({ id: 'block', title: m('step_block_title'), body: [m('step_block_body_1'), m('step_block_body_2')], actions: [] }),
   owner: ({ incident }) => ownerStep(incident),
 };
@@ -170,7 +183,10 @@ function dnsStep(os: Os, browser: BrowserKind): Step {
 /** Advice for whoever runs the site, tailored to what answered. */
 export function ownerAdviceKeys(platform: PlatformId | undefined, status: number | undefined): string[] {
   const keys: string[] = [];
-  if (platform === 'cloudflare') keys.push(status && status >= 520 && status <= 530 ? `owner_cf_${status === 525 || status === 526 ? 'tls' : 'origin'}` : 'owner_cf_origin');
+  if (platform === 'cloudflare')
+    keys.push(
+      status && status >= 520 && status <= 530 ? `owner_cf_${status === 525 || status === 526 ? 'tls' : 'origin'}` : 'owner_cf_origin',
+    );
   else if (platform === 'nginx') keys.push(status === 504 ? 'owner_nginx_504' : 'owner_nginx_502');
   else if (platform === 'alb') keys.push('owner_alb');
   else if (platform === 'cloudfront') keys.push('owner_cloudfront');

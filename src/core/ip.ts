@@ -126,7 +126,7 @@ export function displayIp(normalized: string): string {
   if (!normalized.includes(':')) return normalized;
   const groups = normalized.split(':').map((g) => g.replace(/^0+(?=.)/, ''));
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== '0') {
       i += 1;
       continue;

@@ -8,7 +8,11 @@ import type { NetErrorCategory } from '../shared/incident';
  */
 export function normalizeNetError(raw: unknown): NetErrorCategory | null {
   if (typeof raw !== 'string') return 'other';
-  const code = raw.trim().replace(/^net::/i, '').toUpperCase().slice(0, 100);
+  const code = raw
+    .trim()
+    .replace(/^net::/i, '')
+    .toUpperCase()
+    .slice(0, 100);
   if (code === '') return 'other';
   if (NOT_A_FAILURE.has(code)) return null;
   const exact = EXACT.get(code);

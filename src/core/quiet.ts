@@ -21,7 +21,15 @@ export const asksForQuiet = (status: number | undefined): boolean => status === 
  * (epoch ms), with `retryAfter` as its raw header when it was readable. `at` when nothing asks
  * for a wait; never earlier than `at`. Bad input (a non-finite time) gives no wait.
  */
-export function quietUntil({ status, retryAfter, at }: { status?: number | undefined; retryAfter?: string | undefined; at: number }): number {
+export function quietUntil({
+  status,
+  retryAfter,
+  at,
+}: {
+  status?: number | undefined;
+  retryAfter?: string | undefined;
+  at: number;
+}): number {
   if (!Number.isFinite(at)) return 0;
   const floor = asksForQuiet(status) ? QUIET_AFTER_OVERLOAD_MS : 0;
   const asked = parseRetryAfter(retryAfter, at) ?? 0;

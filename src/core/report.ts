@@ -18,15 +18,34 @@ export function supportReport({ incident, verdictLine, localTime, tr }: ReportIn
   const origin = safeOrigin(incident.url);
   const lines: Array<[string, string | undefined]> = [
     ['report_site', origin],
-    ['report_time_utc', new Date(incident.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
+    [
+      'report_time_utc',
+      new Date(incident.time)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC'),
+    ],
     ['report_time_local', localTime(incident.time)],
-    ['report_status', incident.status !== undefined ? `${incident.status} — ${tr(incident.meaning.key, incident.meaning.subs)}` : `${incident.rawError ?? incident.badge} — ${tr(incident.meaning.key, incident.meaning.subs)}`],
+    [
+      'report_status',
+      incident.status !== undefined
+        ? `${incident.status} — ${tr(incident.meaning.key, incident.meaning.subs)}`
+        : `${incident.rawError ?? incident.badge} — ${tr(incident.meaning.key, incident.meaning.subs)}`,
+    ],
     ['report_method', incident.method],
-    ['report_gateway', incident.platform ? `${incident.platform.name}${incident.platform.pop ? ` (${incident.platform.pop})` : ''}` : undefined],
+    [
+      'report_gateway',
+      incident.platform ? `${incident.platform.name}${incident.platform.pop ? ` (${incident.platform.pop})` : ''}` : undefined,
+    ],
     ['report_reference', incident.reference ? `${incident.reference.kind}: ${incident.reference.value}` : undefined],
     ['report_server_address', incident.ip],
     // Chrome builds do not see the failing response itself: say where the gateway details came from.
-    ['report_headers_source', incident.reprobe && (incident.platform || incident.reference) ? tr('report_headers_reprobe', [String(incident.reprobe.status)]) : undefined],
+    [
+      'report_headers_source',
+      incident.reprobe && (incident.platform || incident.reference)
+        ? tr('report_headers_reprobe', [String(incident.reprobe.status)])
+        : undefined,
+    ],
     ['report_verdict', verdictLine],
   ];
   const body = lines

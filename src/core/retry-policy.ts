@@ -52,7 +52,8 @@ export type ProbeVerdict = 'back' | 'answers' | 'failing';
 export function probeVerdict(answer: ProbeAnswer): ProbeVerdict {
   if (answer.redirect === true && answer.error === undefined) return 'answers';
   const { status } = answer;
-  if (answer.error !== undefined || typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return 'failing';
+  if (answer.error !== undefined || typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return 'failing';
   if (status >= 500 || status === 429) return 'failing';
   if ((status >= 200 && status <= 299 && status !== 204 && status !== 205) || status === 304) return 'back';
   return 'answers';
@@ -91,7 +92,8 @@ export function isRetryable(candidate: RetryCandidate): RetryDecision {
 function outcomeDecision({ status, netError, retryAfterMs }: RetryCandidate): RetryDecision {
   if (netError !== undefined) return netError === 'tls' ? { retry: false, reason: 'tls' } : { retry: true, reason: 'network' };
   if (status === undefined) return { retry: false, reason: 'status' };
-  if (status === 429) return isUsableDelay(retryAfterMs) ? { retry: true, reason: 'rate-limited' } : { retry: false, reason: 'no-retry-after' };
+  if (status === 429)
+    return isUsableDelay(retryAfterMs) ? { retry: true, reason: 'rate-limited' } : { retry: false, reason: 'no-retry-after' };
   return isRetryableStatus(status) ? { retry: true, reason: 'server-error' } : { retry: false, reason: 'status' };
 }
 
@@ -179,7 +181,10 @@ function unitInterval(x: number): number {
  * The decision for a recorded incident (its method, outcome and raw `Retry-After`). A soft error
  * (an error page served with 200) is never retried automatically: every probe would "succeed".
  */
-export function decisionFor(incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'> & { kind?: Incident['kind'] }, now: number): RetryDecision {
+export function decisionFor(
+  incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'> & { kind?: Incident['kind'] },
+  now: number,
+): RetryDecision {
   if (incident.kind === 'soft') return { retry: false, reason: 'status' };
   const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
   return isRetryable({

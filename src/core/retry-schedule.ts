@@ -135,9 +135,15 @@ export const RESUME_SPREAD_PER_SCHEDULE_MS = 400;
  * time within a window that grows with their number, so coming back online or a worker restart
  * does not fire every probe in the same instant. Never earlier than the server's `Retry-After`.
  */
-export function spreadResume(s: RetrySchedule, { now, random, overdue }: { now: number; random: () => number; overdue: number }): RetrySchedule {
+export function spreadResume(
+  s: RetrySchedule,
+  { now, random, overdue }: { now: number; random: () => number; overdue: number },
+): RetrySchedule {
   if (s.pausedOfflineSince !== null || s.nextAt > now) return s;
-  const window = Math.min(RESUME_SPREAD_MAX_MS, RESUME_SPREAD_PER_SCHEDULE_MS * Math.max(1, Math.floor(Number.isFinite(overdue) ? overdue : 1)));
+  const window = Math.min(
+    RESUME_SPREAD_MAX_MS,
+    RESUME_SPREAD_PER_SCHEDULE_MS * Math.max(1, Math.floor(Number.isFinite(overdue) ? overdue : 1)),
+  );
   const draw = random();
   const unit = draw >= 0 && draw <= 1 ? draw : draw > 1 ? 1 : 0;
   return { ...s, nextAt: Math.max(now + Math.round(unit * window), s.notBefore) };

@@ -15,21 +15,35 @@ export type RetryView =
   | { kind: 'page-fails'; status: Msg; detail: Msg }
   | { kind: 'off'; status: Msg; detail: Msg };
 
-export function retryView(input: { record?: RetryRecord | undefined; tabId: number; decision: RetryDecision; now: number }): RetryView | undefined {
+export function retryView(input: {
+  record?: RetryRecord | undefined;
+  tabId: number;
+  decision: RetryDecision;
+  now: number;
+}): RetryView | undefined {
   const { record, tabId, decision, now } = input;
   // Only a form whose outcome would otherwise be retried gets the "sent a form" story; a POST that got a 404 gets none.
-  if (!decision.retry && decision.reason === 'method') return { kind: 'post', status: { key: 'retry_post_status' }, detail: { key: 'retry_post_detail' } };
+  if (!decision.retry && decision.reason === 'method')
+    return { kind: 'post', status: { key: 'retry_post_status' }, detail: { key: 'retry_post_detail' } };
   if (!decision.retry) return undefined;
-  if (!record || !record.tabs.includes(tabId)) return { kind: 'off', status: { key: 'retry_off_status' }, detail: { key: 'retry_off_detail' } };
+  if (!record || !record.tabs.includes(tabId))
+    return { kind: 'off', status: { key: 'retry_off_status' }, detail: { key: 'retry_off_detail' } };
   const tries = String(record.probes);
-  if (record.state === 'gave-up') return { kind: 'gave-up', status: { key: 'retry_gave_up_status', subs: [tries] }, detail: { key: 'retry_gave_up_detail' } };
-  if (record.state === 'offline') return { kind: 'offline', status: { key: 'retry_offline_status' }, detail: { key: 'retry_offline_detail' } };
+  if (record.state === 'gave-up')
+    return { kind: 'gave-up', status: { key: 'retry_gave_up_status', subs: [tries] }, detail: { key: 'retry_gave_up_detail' } };
+  if (record.state === 'offline')
+    return { kind: 'offline', status: { key: 'retry_offline_status' }, detail: { key: 'retry_offline_detail' } };
   if (record.state === 'page-fails') {
     const host = hostOf(record.origin);
-    return { kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: [host] }, detail: { key: 'retry_page_fails_detail', subs: [String(record.recoveries ?? 0)] } };
+    return {
+      kind: 'page-fails',
+      status: { key: 'retry_page_fails_status', subs: [host] },
+      detail: { key: 'retry_page_fails_detail', subs: [String(record.recoveries ?? 0)] },
+    };
   }
   const attempt = record.schedule.attempt;
-  if (record.state === 'recovered') return { kind: 'waiting', seconds: 0, attempt, status: { key: 'retry_back_status' }, detail: { key: 'retry_waiting_detail' } };
+  if (record.state === 'recovered')
+    return { kind: 'waiting', seconds: 0, attempt, status: { key: 'retry_back_status' }, detail: { key: 'retry_waiting_detail' } };
   const seconds = Math.max(0, Math.ceil((record.schedule.nextAt - now) / 1000));
   const last = record.lastProbe;
   // A redirect's exact status is hidden from extensions (see platform/probe): "3xx" says what is known.

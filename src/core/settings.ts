@@ -58,7 +58,10 @@ export function normaliseHost(raw: unknown): string | undefined {
 
 function hostList(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  const hosts = value.slice(-MAX_SITES * 4).map(normaliseHost).filter((h): h is string => h !== undefined);
+  const hosts = value
+    .slice(-MAX_SITES * 4)
+    .map(normaliseHost)
+    .filter((h): h is string => h !== undefined);
   // A host listed twice keeps its latest place; the newest MAX_SITES stay.
   return [...new Set(hosts.reverse())].reverse().slice(-MAX_SITES);
 }

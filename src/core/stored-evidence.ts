@@ -28,8 +28,16 @@ import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } fro
 
 const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 const REASONS: readonly NoEvidenceReason[] = [
-  'timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network',
-  'not-consented', 'private-host', 'aborted', 'not-applicable',
+  'timeout',
+  'malformed',
+  'too-large',
+  'http-error',
+  'rate-limited',
+  'network',
+  'not-consented',
+  'private-host',
+  'aborted',
+  'not-applicable',
 ];
 const MAX_TIME = 8.64e15;
 const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
@@ -213,7 +221,13 @@ function parseVerdict(value: unknown): Verdict | undefined {
 }
 
 const DIAGNOSIS_FIELDS = {
-  host: true, incidentTime: true, startedAt: true, outside: true, evidence: true, verdict: true, done: true,
+  host: true,
+  incidentTime: true,
+  startedAt: true,
+  outside: true,
+  evidence: true,
+  verdict: true,
+  done: true,
 } as const satisfies Record<keyof DiagnosisRecord, true>;
 export const DIAGNOSIS_FIELD_NAMES = Object.keys(DIAGNOSIS_FIELDS);
 

@@ -41,7 +41,16 @@ export const SESSION_KEYS = Object.freeze({
 export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
-export const TAB_RECORDS: readonly TabRecord[] = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft', 'consent-asked'];
+export const TAB_RECORDS: readonly TabRecord[] = [
+  'incident',
+  'subframes',
+  'response',
+  'diagnosis',
+  'guide',
+  'recovered',
+  'soft',
+  'consent-asked',
+];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
 /** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
@@ -118,14 +127,42 @@ function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }
 
 const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const PLATFORM_IDS: readonly PlatformId[] = [
-  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx',
-  'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+  'cloudflare',
+  'cloudfront',
+  'alb',
+  'fastly',
+  'akamai',
+  'varnish',
+  'nginx',
+  'apache',
+  'google',
+  'azure-front-door',
+  'vercel',
+  'netlify',
+  'heroku',
 ];
 
 const INCIDENT_FIELDS = {
-  kind: true, url: true, host: true, status: true, netError: true, rawError: true, meaning: true, explanation: true, severity: true,
-  retryable: true, fault: true, platform: true, reference: true, retryAfter: true, headers: true, ip: true, reprobe: true, method: true,
-  time: true, badge: true,
+  kind: true,
+  url: true,
+  host: true,
+  status: true,
+  netError: true,
+  rawError: true,
+  meaning: true,
+  explanation: true,
+  severity: true,
+  retryable: true,
+  fault: true,
+  platform: true,
+  reference: true,
+  retryAfter: true,
+  headers: true,
+  ip: true,
+  reprobe: true,
+  method: true,
+  time: true,
+  badge: true,
 } as const satisfies Record<keyof Incident, true>;
 export const INCIDENT_FIELD_NAMES = Object.keys(INCIDENT_FIELDS);
 
@@ -300,10 +337,24 @@ export function parseRecovery(value: unknown): Recovery | undefined {
 // ── retry schedules ─────────────────────────────────────────────────────────────────────────
 
 const SCHEDULE_FIELDS = {
-  origin: true, startedAt: true, attempt: true, nextAt: true, notBefore: true, pausedOfflineSince: true, giveUpAt: true,
+  origin: true,
+  startedAt: true,
+  attempt: true,
+  nextAt: true,
+  notBefore: true,
+  pausedOfflineSince: true,
+  giveUpAt: true,
 } as const satisfies Record<keyof RetrySchedule, true>;
 const RETRY_FIELDS = {
-  origin: true, probeUrl: true, tabs: true, schedule: true, state: true, probes: true, lastProbe: true, recoveries: true, recoveredAt: true,
+  origin: true,
+  probeUrl: true,
+  tabs: true,
+  schedule: true,
+  state: true,
+  probes: true,
+  lastProbe: true,
+  recoveries: true,
+  recoveredAt: true,
 } as const satisfies Record<keyof RetryRecord, true>;
 export const RETRY_FIELD_NAMES = [...Object.keys(RETRY_FIELDS), ...Object.keys(SCHEDULE_FIELDS).map((f) => `schedule.${f}`)];
 

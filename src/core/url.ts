@@ -159,7 +159,11 @@ function pageKey(url: string): string {
  * fetched with GET or HEAD from `origin`; otherwise that origin's root, so a form's target is
  * never requested again, and `user:password@` never sent. `undefined` for a URL that is not a web page.
  */
-export function reprobeTarget(pageUrl: string, method: string | undefined, origin: string | undefined = originOf(pageUrl)): string | undefined {
+export function reprobeTarget(
+  pageUrl: string,
+  method: string | undefined,
+  origin: string | undefined = originOf(pageUrl),
+): string | undefined {
   if (!origin) return undefined;
   const idempotent = method === 'GET' || method === 'HEAD';
   return idempotent && originOf(pageUrl) === origin ? withoutCredentials(pageUrl).split('#', 1)[0]! : `${origin}/`;

@@ -18,16 +18,19 @@
  *  15. otherwise: can't tell.
  */
 import type { Msg } from '../shared/incident';
-import type { CheckId, ConnectivityOutcome, DnsOutcome, Evidence, GatewayOutcome, OnlineOutcome, StatusIndicator, VantageOutcome } from './evidence';
+import type {
+  CheckId,
+  ConnectivityOutcome,
+  DnsOutcome,
+  Evidence,
+  GatewayOutcome,
+  OnlineOutcome,
+  StatusIndicator,
+  VantageOutcome,
+} from './evidence';
 
 export type VerdictKind =
-  | 'down-for-everyone'
-  | 'partly-down'
-  | 'just-you-connection'
-  | 'just-you-dns'
-  | 'blocked-for-you'
-  | 'back-up'
-  | 'cant-tell';
+  'down-for-everyone' | 'partly-down' | 'just-you-connection' | 'just-you-dns' | 'blocked-for-you' | 'back-up' | 'cant-tell';
 
 export type Confidence = 'low' | 'medium' | 'high';
 
@@ -93,7 +96,8 @@ function factsOf(evidence: readonly Evidence[]): Facts {
         break;
       case 'reprobe':
         if (e.outcome.kind === 'answered' && !Number.isInteger(e.outcome.status)) continue;
-        facts.probe = e.outcome.kind === 'answered' ? { kind: answerKind(e.outcome.status), status: e.outcome.status } : { kind: 'unreachable' };
+        facts.probe =
+          e.outcome.kind === 'answered' ? { kind: answerKind(e.outcome.status), status: e.outcome.status } : { kind: 'unreachable' };
         break;
       case 'gateway':
         facts.link = e.outcome;
@@ -104,7 +108,13 @@ function factsOf(evidence: readonly Evidence[]): Facts {
         break;
       case 'vantage':
         // Evidence may come back from storage: only well-formed counts are believed.
-        if (!(Array.isArray(e.outcome.nodes) && e.outcome.nodes.length > 0 && Number.isInteger(e.outcome.up) && Number.isInteger(e.outcome.down))) continue;
+        if (!(
+          Array.isArray(e.outcome.nodes) &&
+          e.outcome.nodes.length > 0 &&
+          Number.isInteger(e.outcome.up) &&
+          Number.isInteger(e.outcome.down)
+        ))
+          continue;
         facts.vantage = e.outcome;
         break;
       case 'status-page':
@@ -167,7 +177,8 @@ function decide(f: Facts): Decision {
   const failing: CheckId[] = ['gateway', 'reprobe'];
 
   // 1. Captive portal or filtering network.
-  if (f.connectivity?.kind === 'intercepted') return { kind: 'just-you-connection', confidence: 'medium', uses: ['online', 'connectivity', ...failing] };
+  if (f.connectivity?.kind === 'intercepted')
+    return { kind: 'just-you-connection', confidence: 'medium', uses: ['online', 'connectivity', ...failing] };
 
   // 2. It answers now.
   if (probe?.kind === 'up') {
@@ -178,7 +189,8 @@ function decide(f: Facts): Decision {
   // 3. Offline — unless the re-probe reached the site just now: then we are online and only the
   //    connectivity endpoints are unreachable from here (a firewall, a filtered network).
   const reachedSiteNow = probe?.kind === 'server-error';
-  if (f.connectivity?.kind === 'offline' && !reachedSiteNow) return { kind: 'just-you-connection', confidence: 'high', uses: ['online', 'connectivity', ...failing] };
+  if (f.connectivity?.kind === 'offline' && !reachedSiteNow)
+    return { kind: 'just-you-connection', confidence: 'high', uses: ['online', 'connectivity', ...failing] };
 
   // 4. Refused to you.
   if (probe?.kind === 'refused') {
@@ -229,9 +241,11 @@ function decide(f: Facts): Decision {
   }
 
   // 10. The operator's word.
-  if (statusBad) return { kind: 'down-for-everyone', confidence: siteSide || youFail ? 'high' : 'medium', uses: ['status-page', ...failing] };
+  if (statusBad)
+    return { kind: 'down-for-everyone', confidence: siteSide || youFail ? 'high' : 'medium', uses: ['status-page', ...failing] };
   if (f.statusPage === 'minor') return { kind: 'partly-down', confidence: siteSide ? 'medium' : 'low', uses: ['status-page', ...failing] };
-  if (f.statusPage === 'maintenance') return { kind: 'down-for-everyone', confidence: siteSide ? 'medium' : 'low', uses: ['status-page', ...failing] };
+  if (f.statusPage === 'maintenance')
+    return { kind: 'down-for-everyone', confidence: siteSide ? 'medium' : 'low', uses: ['status-page', ...failing] };
 
   // 11. Public resolvers disagree.
   if (dns?.consensus === 'inconsistent') return { kind: 'partly-down', confidence: 'low', uses: ['dns', ...failing] };

@@ -39,7 +39,8 @@ function timeline(site: SiteHistory, now: number): SVGSVGElement {
   const chart = svg('svg', { viewBox: `0 0 ${width} 34`, class: 'timeline', role: 'img', preserveAspectRatio: 'none' });
   chart.append(svg('title', {}, t('history_timeline', [site.host, String(site.incidents.length), formatDay(from), formatDay(now)])));
   chart.append(svg('line', { x1: 0, y1: 12, x2: width, y2: 12, class: 'axis' }));
-  for (const x of timelinePoints(site.incidents, from, now)) chart.append(svg('line', { x1: x * width, y1: 2, x2: x * width, y2: 22, class: 'tick' }));
+  for (const x of timelinePoints(site.incidents, from, now))
+    chart.append(svg('line', { x1: x * width, y1: 2, x2: x * width, y2: 22, class: 'tick' }));
   chart.append(svg('text', { x: 0, y: 33 }, formatDay(from)), svg('text', { x: width, y: 33, 'text-anchor': 'end' }, formatDay(now)));
   return chart;
 }
@@ -67,7 +68,12 @@ function siteView(site: SiteHistory, now: number): HTMLElement {
   return h(
     'section',
     { class: 'site', 'data-host': site.host, 'aria-labelledby': id },
-    h('div', { class: 'site-head' }, h('h2', { id }, site.host), h('span', { class: 'count' }, t('history_count', [String(site.incidents.length)]))),
+    h(
+      'div',
+      { class: 'site-head' },
+      h('h2', { id }, site.host),
+      h('span', { class: 'count' }, t('history_count', [String(site.incidents.length)])),
+    ),
     timeline(site, now),
     h('ul', { class: 'incidents' }, ...site.incidents.map(incidentRow)),
   );
@@ -79,7 +85,9 @@ async function render(): Promise<void> {
   history = await readHistory();
   const sites = groupBySite(history);
   const now = Date.now();
-  $('sites').replaceChildren(...(sites.length ? sites.map((s) => siteView(s, now)) : [h('p', { class: 'empty' }, t('popup_history_empty'))]));
+  $('sites').replaceChildren(
+    ...(sites.length ? sites.map((s) => siteView(s, now)) : [h('p', { class: 'empty' }, t('popup_history_empty'))]),
+  );
   for (const id of ['export-json', 'export-csv', 'clear-all']) $<HTMLButtonElement>(id).disabled = history.length === 0;
   $('app').setAttribute('aria-busy', 'false');
 }

@@ -49,13 +49,20 @@ function fill(settings: Settings): void {
   const select = $<HTMLSelectElement>('give-up');
   select.replaceChildren(
     ...GIVE_UP_CHOICES.map((minutes) => {
-      const option = h('option', { value: minutes === null ? 'never' : String(minutes) }, minutes === null ? t('options_give_up_never') : t('options_give_up_minutes', [String(minutes)]));
+      const option = h(
+        'option',
+        { value: minutes === null ? 'never' : String(minutes) },
+        minutes === null ? t('options_give_up_never') : t('options_give_up_minutes', [String(minutes)]),
+      );
       option.selected = minutes === settings.giveUpMinutes;
       return option;
     }),
   );
   // A list being typed into keeps what is typed; it shows what was kept once the visitor leaves it.
-  for (const [id, list] of [['always-sites', settings.alwaysRetry], ['never-sites', settings.neverRetry]] as const) {
+  for (const [id, list] of [
+    ['always-sites', settings.alwaysRetry],
+    ['never-sites', settings.neverRetry],
+  ] as const) {
     if (document.activeElement !== $(id)) $<HTMLTextAreaElement>(id).value = list.join('\n');
   }
   const hidden = $('hidden-sites');
@@ -63,7 +70,12 @@ function fill(settings: Settings): void {
     ...(settings.panelHidden.length
       ? settings.panelHidden.map((host, index) => {
           // Visible: "Show again"; heard: which site (the words after it are for screen readers only).
-          const show = h('button', { type: 'button', 'data-action': 'show-again', 'data-host': host }, t('options_show_again'), h('span', { class: 'sr-only' }, ` (${host})`));
+          const show = h(
+            'button',
+            { type: 'button', 'data-action': 'show-again', 'data-host': host },
+            t('options_show_again'),
+            h('span', { class: 'sr-only' }, ` (${host})`),
+          );
           show.addEventListener('click', () => {
             undo = { host, index };
             void update((s) => ({ ...s, panelHidden: s.panelHidden.filter((x) => x !== host) }))
@@ -86,14 +98,21 @@ function fillConsent(consent: Consent): void {
 
 function bind(): void {
   const run = (work: () => Promise<void>): void => void work().catch(showError);
-  $('auto-retry').addEventListener('change', () => run(() => update((s) => ({ ...s, autoRetry: $<HTMLInputElement>('auto-retry').checked }))));
-  $('notifications').addEventListener('change', () => run(() => update((s) => ({ ...s, notifications: $<HTMLInputElement>('notifications').checked }))));
+  $('auto-retry').addEventListener('change', () =>
+    run(() => update((s) => ({ ...s, autoRetry: $<HTMLInputElement>('auto-retry').checked }))),
+  );
+  $('notifications').addEventListener('change', () =>
+    run(() => update((s) => ({ ...s, notifications: $<HTMLInputElement>('notifications').checked }))),
+  );
   $('panel').addEventListener('change', () => run(() => update((s) => ({ ...s, panel: $<HTMLInputElement>('panel').checked }))));
   $('give-up').addEventListener('change', () => {
     const value = $<HTMLSelectElement>('give-up').value;
     run(() => update((s) => ({ ...s, giveUpMinutes: value === 'never' ? null : Number(value) })));
   });
-  for (const [id, field] of [['always-sites', 'alwaysRetry'], ['never-sites', 'neverRetry']] as const) {
+  for (const [id, field] of [
+    ['always-sites', 'alwaysRetry'],
+    ['never-sites', 'neverRetry'],
+  ] as const) {
     $(id).addEventListener('change', () => run(() => update((s) => ({ ...s, [field]: lines(id) }))));
   }
   for (const source of CONSENT_SOURCES) {
@@ -115,7 +134,8 @@ function bind(): void {
   });
   $('open-history').addEventListener('click', () => run(() => openExtensionPage('src/history/index.html')));
   // First run: one click gives or refuses, and is saved at once.
-  const all = (agreed: boolean): Consent => CONSENT_SOURCES.reduce((c: Consent, s: ConsentSource) => withConsent(c, s, agreed), validateConsent({}));
+  const all = (agreed: boolean): Consent =>
+    CONSENT_SOURCES.reduce((c: Consent, s: ConsentSource) => withConsent(c, s, agreed), validateConsent({}));
   const closeWelcome = (): void => void ($('welcome').hidden = true);
   $('welcome-allow-all').addEventListener('click', () => run(() => updateConsent(() => all(true)).then(closeWelcome)));
   $('welcome-not-now').addEventListener('click', () => run(() => updateConsent(() => all(false)).then(closeWelcome)));

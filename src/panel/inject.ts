@@ -30,7 +30,9 @@ const HOST_STYLE = [
   'height: auto',
   'margin: 0',
   'padding: 0',
-].map((rule) => `${rule} !important`).join('; ');
+]
+  .map((rule) => `${rule} !important`)
+  .join('; ');
 const REFRESH_MS = 5000;
 /** The top layer (popover) where the browser has it (Chrome 114, Firefox 125). */
 const TOP_LAYER = typeof HTMLElement.prototype.showPopover === 'function';

@@ -13,9 +13,25 @@ import css from './panel.css?inline';
 
 const now = Date.now();
 const samples = {
-  '522': classify({ kind: 'http', url: 'https://shop.example/', status: 522, headers: [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' }], time: now }),
+  '522': classify({
+    kind: 'http',
+    url: 'https://shop.example/',
+    status: 522,
+    headers: [
+      { name: 'server', value: 'cloudflare' },
+      { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' },
+    ],
+    time: now,
+  }),
   '502': classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [{ name: 'server', value: 'nginx' }], time: now }),
-  post: classify({ kind: 'http', url: 'https://shop.example/checkout', status: 502, method: 'POST', headers: [{ name: 'server', value: 'nginx' }], time: now }),
+  post: classify({
+    kind: 'http',
+    url: 'https://shop.example/checkout',
+    status: 502,
+    method: 'POST',
+    headers: [{ name: 'server', value: 'nginx' }],
+    time: now,
+  }),
 };
 const which = (new URLSearchParams(location.search).get('incident') ?? '522') as keyof typeof samples;
 const incident = samples[which] ?? samples['522'];
@@ -29,7 +45,15 @@ const state: PanelState = {
           origin: 'https://shop.example',
           probeUrl: 'https://shop.example/',
           tabs: [1],
-          schedule: { origin: 'https://shop.example', startedAt: now - 20_000, attempt: 3, nextAt: now + 12_000, notBefore: now, pausedOfflineSince: null, giveUpAt: now + 1_800_000 },
+          schedule: {
+            origin: 'https://shop.example',
+            startedAt: now - 20_000,
+            attempt: 3,
+            nextAt: now + 12_000,
+            notBefore: now,
+            pausedOfflineSince: null,
+            giveUpAt: now + 1_800_000,
+          },
           state: 'waiting',
           probes: 2,
           lastProbe: { at: now - 4000, status: Number(which) },

@@ -32,11 +32,19 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** Downcheck's mark, drawn in place (no extension URL the page could use to detect Downcheck). */
 function mark(): SVGSVGElement {
   const svg = document.createElementNS(SVG, 'svg');
-  for (const [k, v] of Object.entries({ viewBox: '0 0 32 32', width: '22', height: '22', 'aria-hidden': 'true', class: 'mark' })) svg.setAttribute(k, v);
+  for (const [k, v] of Object.entries({ viewBox: '0 0 32 32', width: '22', height: '22', 'aria-hidden': 'true', class: 'mark' }))
+    svg.setAttribute(k, v);
   const circle = document.createElementNS(SVG, 'circle');
   for (const [k, v] of Object.entries({ cx: '16', cy: '16', r: '15', fill: '#1a5fb4' })) circle.setAttribute(k, v);
   const pulse = document.createElementNS(SVG, 'path');
-  for (const [k, v] of Object.entries({ d: 'M5 17h6l3-7 4 13 3-6h6', fill: 'none', stroke: '#fff', 'stroke-width': '2.5', 'stroke-linejoin': 'round', 'stroke-linecap': 'round' })) {
+  for (const [k, v] of Object.entries({
+    d: 'M5 17h6l3-7 4 13 3-6h6',
+    fill: 'none',
+    stroke: '#fff',
+    'stroke-width': '2.5',
+    'stroke-linejoin': 'round',
+    'stroke-linecap': 'round',
+  })) {
     pulse.setAttribute(k, v);
   }
   svg.append(circle, pulse);
@@ -69,7 +77,12 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
           { class: 'retry' },
           h('p', { class: 'retry-status', 'data-testid': 'panel-retry', 'aria-live': 'polite' }, t(retry.status)),
           retry.kind === 'waiting' || retry.kind === 'offline'
-            ? h('p', { class: 'actions' }, button(t('retry_now'), 'panel-retry-now', handlers.retryNow, true), button(t('retry_stop'), 'panel-stop', handlers.stop))
+            ? h(
+                'p',
+                { class: 'actions' },
+                button(t('retry_now'), 'panel-retry-now', handlers.retryNow, true),
+                button(t('retry_stop'), 'panel-stop', handlers.stop),
+              )
             : retry.kind === 'post'
               ? h('p', { class: 'detail' }, t(retry.detail))
               : h('p', { class: 'actions' }, button(t('retry_now'), 'panel-retry-now', handlers.retryNow, true)),

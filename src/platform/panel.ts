@@ -66,5 +66,9 @@ export async function stylePanelHost(tabId: number, name: string, on: boolean): 
 /** The full guide: the popup page, opened in a tab for the failing tab. */
 export async function openGuide(tabId: number): Promise<void> {
   const tab = await browser.tabs.get(tabId);
-  await browser.tabs.create({ url: browser.runtime.getURL(`src/popup/index.html?tab=${tabId}`), index: (tab.index ?? 0) + 1, ...(tab.windowId !== undefined ? { windowId: tab.windowId } : {}) });
+  await browser.tabs.create({
+    url: browser.runtime.getURL(`src/popup/index.html?tab=${tabId}`),
+    index: (tab.index ?? 0) + 1,
+    ...(tab.windowId !== undefined ? { windowId: tab.windowId } : {}),
+  });
 }

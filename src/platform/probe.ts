@@ -49,7 +49,13 @@ function askOnce(url: string, timeoutMs: number): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetch(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'manual', signal: controller.signal });
+      const response = await fetch(url, {
+        method: 'GET',
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'manual',
+        signal: controller.signal,
+      });
       void response.body?.cancel().catch(() => undefined);
       const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status <= 399);
       return { status: response.type === 'opaqueredirect' ? undefined : response.status, headers: response.headers, redirect };

@@ -4,7 +4,14 @@
  * (memory, gone when the browser closes), never with a site's name.
  */
 import { browser, DETECTION } from './browser';
-import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS, validateReachability, type Reachability } from '../core/reachability';
+import {
+  bucketOf,
+  noteAnswered,
+  otherSiteAnsweredAgo,
+  REWRITE_AFTER_MS,
+  validateReachability,
+  type Reachability,
+} from '../core/reachability';
 import { originOf } from '../core/url';
 
 const KEY = 'reachability';

@@ -21,9 +21,15 @@ export async function clearSiteData(origin: string, { cookies }: { cookies: bool
       // cacheStorage is Chrome-only and missing from the polyfill's types.
       { cache: true, cacheStorage: true, serviceWorkers: true, ...(cookies ? { cookies: true, localStorage: true } : {}) } as never,
     );
-    return { cleared: ['cache', 'cacheStorage', 'serviceWorkers', ...(cookies ? (['cookies', 'localStorage'] as const) : [])], cacheLimitedToSite: true };
+    return {
+      cleared: ['cache', 'cacheStorage', 'serviceWorkers', ...(cookies ? (['cookies', 'localStorage'] as const) : [])],
+      cacheLimitedToSite: true,
+    };
   }
-  await browser.browsingData.remove({ hostnames: [host] }, { serviceWorkers: true, ...(cookies ? { cookies: true, localStorage: true, indexedDB: true } : {}) });
+  await browser.browsingData.remove(
+    { hostnames: [host] },
+    { serviceWorkers: true, ...(cookies ? { cookies: true, localStorage: true, indexedDB: true } : {}) },
+  );
   return { cleared: ['serviceWorkers', ...(cookies ? (['cookies', 'localStorage'] as const) : [])], cacheLimitedToSite: false };
 }
 

@@ -47,7 +47,12 @@ export function onTabRemoved(listener: (tabId: number) => void): void {
 export async function getTab(tabId: number): Promise<TabInfo | undefined> {
   try {
     const tab = await browser.tabs.get(tabId);
-    return { ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito, ...(tab.status ? { status: tab.status } : {}) };
+    return {
+      ...(tab.url ? { url: tab.url } : {}),
+      ...(tab.title ? { title: tab.title } : {}),
+      incognito: tab.incognito,
+      ...(tab.status ? { status: tab.status } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -31,7 +31,12 @@ export function verdictView(record: DiagnosisRecord | undefined, testId = 'verdi
 export function evidenceView(record: DiagnosisRecord | undefined): HTMLElement | null {
   const lines = record?.evidence.filter((e) => e.summary?.key) ?? [];
   if (!lines.length) return null;
-  return h('div', { class: 'evidence' }, h('h3', {}, t('diagnosis_evidence', [String(lines.length)])), h('ul', {}, ...lines.map(evidenceLine)));
+  return h(
+    'div',
+    { class: 'evidence' },
+    h('h3', {}, t('diagnosis_evidence', [String(lines.length)])),
+    h('ul', {}, ...lines.map(evidenceLine)),
+  );
 }
 
 function evidenceLine(e: Evidence): HTMLElement {

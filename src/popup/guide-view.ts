@@ -37,7 +37,9 @@ export function chainView(incident: Incident, verdict?: VerdictKind): HTMLElemen
   const nodes = chainFor(incident, verdict);
   const labels = nodes.map((n) => t(n.label));
   const failed = nodes.filter((n) => n.state === 'failed').map((n) => t(n.label));
-  const description = t('chain_description', [labels.join(' → ') + (failed.length ? ` (${t('chain_failed_at', [failed.join(', ')])})` : '')]);
+  const description = t('chain_description', [
+    labels.join(' → ') + (failed.length ? ` (${t('chain_failed_at', [failed.join(', ')])})` : ''),
+  ]);
   const figure = h('figure', { class: 'chain-figure' });
   figure.append(chainSvg(nodes, labels, description));
   return figure;
@@ -54,7 +56,11 @@ export async function guideView(ctx: GuideContext): Promise<HTMLElement> {
 
 function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideContext): HTMLElement {
   const mark = marks[step.id];
-  const details = h('details', { class: `step${mark ? ` marked-${mark}` : ''}`, 'data-step': step.id, ...(isNext ? { 'data-next': '' } : {}) });
+  const details = h('details', {
+    class: `step${mark ? ` marked-${mark}` : ''}`,
+    'data-step': step.id,
+    ...(isNext ? { 'data-next': '' } : {}),
+  });
   details.open = isNext;
   details.append(
     h(
@@ -62,7 +68,13 @@ function stepView(step: Step, isNext: boolean, marks: GuideMarks, ctx: GuideCont
       {},
       h('span', { class: 'step-title' }, t(step.title)),
       isNext ? h('span', { class: 'badge-next' }, t('guide_next')) : null,
-      mark ? h('span', { class: `mark mark-${mark}`, role: 'img', 'aria-label': t(mark === 'done' ? 'guide_marked_done' : 'guide_marked_failed') }, mark === 'done' ? '✓' : '✗') : null,
+      mark
+        ? h(
+            'span',
+            { class: `mark mark-${mark}`, role: 'img', 'aria-label': t(mark === 'done' ? 'guide_marked_done' : 'guide_marked_failed') },
+            mark === 'done' ? '✓' : '✗',
+          )
+        : null,
     ),
     ...step.body.map((msg) => h('p', {}, t(msg))),
   );
@@ -123,10 +135,15 @@ function actionView(action: StepAction, ctx: GuideContext, report: (message: str
     case 'clear-cookies': {
       // Two steps: the first click only reveals the warning and the real button.
       const wrap = h('span', {});
-      const confirm = run(t('action_clear_cookies_confirm'), async () => {
-        const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: true });
-        return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
-      }, false, 'clear-cookies-confirm');
+      const confirm = run(
+        t('action_clear_cookies_confirm'),
+        async () => {
+          const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: true });
+          return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
+        },
+        false,
+        'clear-cookies-confirm',
+      );
       const ask = h('button', { type: 'button', 'data-action': 'clear-cookies' }, t('action_clear_cookies'));
       ask.addEventListener('click', () => {
         wrap.replaceChildren(h('span', { class: 'warning', role: 'alert' }, t('step_cookies_warning')), ' ', confirm);

@@ -110,7 +110,9 @@ async function render(): Promise<void> {
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   const body = state.incident && state.tabId !== undefined ? await incidentView(state.incident, state.tabId) : healthyView();
   // What is open now (a key pressed while this redraw was being built counts) stays open.
-  const wasOpen = new Map([...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]));
+  const wasOpen = new Map(
+    [...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]),
+  );
   app.replaceChildren(topBar(), ...body);
   for (const d of app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')) {
     const open = wasOpen.get(foldId(d));
@@ -123,7 +125,15 @@ async function render(): Promise<void> {
 /** A small line icon, drawn in the text colour. */
 function icon(paths: string[]): SVGSVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  for (const [k, v] of Object.entries({ viewBox: '0 0 24 24', width: '18', height: '18', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor' })) svg.setAttribute(k, v);
+  for (const [k, v] of Object.entries({
+    viewBox: '0 0 24 24',
+    width: '18',
+    height: '18',
+    'aria-hidden': 'true',
+    fill: 'none',
+    stroke: 'currentColor',
+  }))
+    svg.setAttribute(k, v);
   svg.setAttribute('stroke-width', '2');
   svg.setAttribute('stroke-linecap', 'round');
   for (const d of paths) {
@@ -214,7 +224,11 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   );
   const outsideOffer =
     !isPrivate && !d?.outside && anyConsent
-      ? h('p', { class: 'actions' }, actionButton(t('diagnosis_check_outside'), 'diagnose', async () => runOutside(), false))
+      ? h(
+          'p',
+          { class: 'actions' },
+          actionButton(t('diagnosis_check_outside'), 'diagnose', async () => runOutside(), false),
+        )
       : null;
   return [
     h(
@@ -252,7 +266,8 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
  */
 function primaryAction(incident: Incident, tabId: number, view: RetryView | undefined, guideEl: HTMLElement): HTMLElement | null {
   if (view) return retrySection(incident, tabId, view);
-  const next = guideEl.querySelector<HTMLDetailsElement>('details[data-next]') ?? guideEl.querySelector<HTMLDetailsElement>('details[data-step]');
+  const next =
+    guideEl.querySelector<HTMLDetailsElement>('details[data-next]') ?? guideEl.querySelector<HTMLDetailsElement>('details[data-step]');
   if (!next) return null;
   const title = next.querySelector('.step-title')?.textContent ?? '';
   const go = h('button', { type: 'button', class: 'primary', 'data-action': 'next-step', 'data-focus-key': 'next-step' }, title);
@@ -276,11 +291,17 @@ function retrySection(incident: Incident, tabId: number, view: RetryView): HTMLE
   switch (view.kind) {
     case 'waiting':
     case 'offline':
-      actions.push(button('retry_now', () => request('retry-now', { tabId }), true), button('retry_stop', () => request('stop-retry', { tabId })));
+      actions.push(
+        button('retry_now', () => request('retry-now', { tabId }), true),
+        button('retry_stop', () => request('stop-retry', { tabId })),
+      );
       break;
     case 'gave-up':
     case 'off':
-      actions.push(button('retry_now', () => request('retry-now', { tabId }), true), button('retry_start', () => request('start-retry', { tabId })));
+      actions.push(
+        button('retry_now', () => request('retry-now', { tabId }), true),
+        button('retry_start', () => request('start-retry', { tabId })),
+      );
       break;
     case 'post':
       actions.push(
@@ -298,11 +319,17 @@ function retrySection(incident: Incident, tabId: number, view: RetryView): HTMLE
   }
   // The waiting line's long explanation is the answer's own sub-line; only the states that need
   // a word of their own (a form, gave up, offline) say more here.
-  const detail = view.kind === 'post' || view.kind === 'gave-up' || view.kind === 'offline' ? h('p', { class: 'retry-detail' }, t(view.detail)) : null;
+  const detail =
+    view.kind === 'post' || view.kind === 'gave-up' || view.kind === 'offline' ? h('p', { class: 'retry-detail' }, t(view.detail)) : null;
   return h(
     'section',
     { class: `retry retry-${view.kind}`, 'data-testid': 'retry', 'aria-labelledby': 'retry-status', 'data-host': incident.host },
-    h('div', { class: 'retry-row' }, h('p', { id: 'retry-status', class: 'retry-status', 'data-testid': 'retry-status' }, t(view.status)), ...actions),
+    h(
+      'div',
+      { class: 'retry-row' },
+      h('p', { id: 'retry-status', class: 'retry-status', 'data-testid': 'retry-status' }, t(view.status)),
+      ...actions,
+    ),
     detail,
   );
 }
@@ -321,11 +348,26 @@ function technicalDetails(incident: Incident): Array<HTMLElement | null> {
   const last = state.retry?.lastProbe;
   return [
     h('h3', { class: 'small-heading' }, t('popup_details')),
-    h('p', { class: `code severity-${incident.severity}` }, incident.badge, ' · ', h('span', { id: 'incident-meaning', class: 'meaning' }, t(incident.meaning))),
+    h(
+      'p',
+      { class: `code severity-${incident.severity}` },
+      incident.badge,
+      ' · ',
+      h('span', { id: 'incident-meaning', class: 'meaning' }, t(incident.meaning)),
+    ),
     h('p', { class: 'explanation' }, t(incident.explanation)),
     incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
     h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
-    last && state.retry ? h('p', { class: 'note' }, t('retry_waiting_detail_last', [String(state.retry.probes), last.status !== undefined ? String(last.status) : (last.error ?? '?')])) : null,
+    last && state.retry
+      ? h(
+          'p',
+          { class: 'note' },
+          t('retry_waiting_detail_last', [
+            String(state.retry.probes),
+            last.status !== undefined ? String(last.status) : (last.error ?? '?'),
+          ]),
+        )
+      : null,
     decisionFor(incident, Date.now()).reason === 'method' ? null : policyControl(incident.host),
   ];
 }
@@ -357,7 +399,12 @@ function actionButton(label: string, key: string, action: () => Promise<unknown>
 }
 
 /** Status page and archived copy found by the diagnosis, and the verdict, for the guide. */
-function guideExtras(d: DiagnosisRecord | undefined): { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } {
+function guideExtras(d: DiagnosisRecord | undefined): {
+  verdict?: VerdictKind;
+  verdictLine?: string;
+  statusPageUrl?: string;
+  archiveUrl?: string;
+} {
   if (!d) return {};
   const out: { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } = {};
   if (d.done && d.verdict.kind !== 'cant-tell') out.verdict = d.verdict.kind;
@@ -370,7 +417,14 @@ function guideExtras(d: DiagnosisRecord | undefined): { verdict?: VerdictKind; v
 }
 
 function checkSiteForm(): HTMLElement {
-  const input = h('input', { type: 'text', id: 'check-host', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', placeholder: 'example.com' });
+  const input = h('input', {
+    type: 'text',
+    id: 'check-host',
+    inputmode: 'url',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'example.com',
+  });
   input.value = typedHost;
   input.addEventListener('input', () => (typedHost = input.value));
   const form = h(
@@ -391,7 +445,9 @@ function checkSiteForm(): HTMLElement {
     {},
     form,
     CONSENT_SOURCES.some((s) => state.consent[s]) ? null : h('p', { class: 'note' }, t('popup_check_site_consent')),
-    state.siteCheck ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck, 'site-verdict')) : null,
+    state.siteCheck
+      ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck, 'site-verdict'))
+      : null,
   );
 }
 
@@ -404,13 +460,26 @@ function healthyView(): HTMLElement[] {
       h(
         'h2',
         { class: 'headline', 'data-testid': 'answer' },
-        CHECK_HOST ? t('answer_check_any', [CHECK_HOST]) : recovery ? t('answer_recovered', [recovery.host]) : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
+        CHECK_HOST
+          ? t('answer_check_any', [CHECK_HOST])
+          : recovery
+            ? t('answer_recovered', [recovery.host])
+            : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
       ),
       recovery
-        ? h('p', { class: 'sub recovered', 'data-testid': 'recovered' }, t('popup_recovered_detail', [formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]))
+        ? h(
+            'p',
+            { class: 'sub recovered', 'data-testid': 'recovered' },
+            t('popup_recovered_detail', [formatTime(recovery.at), formatWait((recovery.at - recovery.downSince) / 1000)]),
+          )
         : null,
     ),
-    h('section', { class: 'check-any', 'aria-labelledby': 'check-heading' }, h('h2', { id: 'check-heading', class: 'small-heading' }, t('popup_check_site')), checkSiteForm()),
+    h(
+      'section',
+      { class: 'check-any', 'aria-labelledby': 'check-heading' },
+      h('h2', { id: 'check-heading', class: 'small-heading' }, t('popup_check_site')),
+      checkSiteForm(),
+    ),
   ];
 }
 

@@ -27,13 +27,16 @@ export interface Requests {
   'retry-now': { request: { tabId: number }; response: { started: boolean } };
   'stop-retry': { request: { tabId: number }; response: { stopped: boolean } };
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
-  'resubmit': { request: { tabId: number }; response: { reloaded: boolean } };
+  resubmit: { request: { tabId: number }; response: { reloaded: boolean } };
   'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
   /** `needsConfirmation`: the page was not loaded again because it is a form's answer (or its method is unknown). */
-  'clear-site-data': { request: { tabId: number; cookies: boolean }; response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean; needsConfirmation: boolean } };
+  'clear-site-data': {
+    request: { tabId: number; cookies: boolean };
+    response: { cleared: string[]; cacheLimitedToSite: boolean; reloaded: boolean; needsConfirmation: boolean };
+  };
   'open-url': { request: { tabId: number; url: string }; response: { opened: boolean } };
   /** Run every check the visitor has consented to, now. */
-  'diagnose': { request: { tabId: number }; response: { started: boolean } };
+  diagnose: { request: { tabId: number }; response: { started: boolean } };
   /**
    * The popup opened on a tab without an incident: Chrome builds read a page loaded before the
    * extension's status read was registered (installed or updated since) now, on the visitor's request.
@@ -55,8 +58,24 @@ export type Message = { [T in RequestType]: { type: T } & Requests[T]['request']
 export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
 
-const TAB_TYPES: ReadonlySet<string> = new Set(['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose', 'inspect-tab']);
-export const PANEL_TYPES: ReadonlySet<string> = new Set(['panel-state', 'panel-retry-now', 'panel-stop-retry', 'panel-hide-site', 'panel-open-guide', 'panel-style']);
+const TAB_TYPES: ReadonlySet<string> = new Set([
+  'retry-now',
+  'stop-retry',
+  'start-retry',
+  'resubmit',
+  'clear-site-data',
+  'open-url',
+  'diagnose',
+  'inspect-tab',
+]);
+export const PANEL_TYPES: ReadonlySet<string> = new Set([
+  'panel-state',
+  'panel-retry-now',
+  'panel-stop-retry',
+  'panel-hide-site',
+  'panel-open-guide',
+  'panel-style',
+]);
 
 /** Shape check for anything arriving on the message channel: a malformed message is refused, not trusted. */
 export function isMessage(value: unknown): value is Message {
@@ -64,13 +83,15 @@ export function isMessage(value: unknown): value is Message {
   const m = value as Record<string, unknown>;
   if (typeof m.type !== 'string') return false;
   if (m.type === 'check-site') return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
-  if (m.type === 'site-policy') return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
+  if (m.type === 'site-policy')
+    return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
   if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
   if (m.type === 'clear-site-data') return tabOk && typeof m.cookies === 'boolean';
   // Only web pages and the browser's own settings pages the guide links to: never javascript: or data:.
-  if (m.type === 'open-url') return tabOk && typeof m.url === 'string' && m.url.length < 2048 && /^(https?:\/\/|chrome:\/\/settings\/)/.test(m.url);
+  if (m.type === 'open-url')
+    return tabOk && typeof m.url === 'string' && m.url.length < 2048 && /^(https?:\/\/|chrome:\/\/settings\/)/.test(m.url);
   return tabOk;
 }
 

@@ -40,9 +40,22 @@ export function chainSvg(nodes: ChainNode[], labels: string[], description: stri
         ? el('polygon', { points: `${cx},6 ${cx + 16},22 ${cx},38 ${cx - 16},22`, class: 'node failed' })
         : el('circle', { cx, cy: 22, r: 12, class: `node ${node.state}` }),
     );
-    svg.append(el('text', { x: cx, y: 27, 'text-anchor': 'middle', class: 'mark', 'aria-hidden': 'true' }, node.state === 'failed' ? '✕' : node.state === 'unknown' ? '?' : '✓'));
+    svg.append(
+      el(
+        'text',
+        { x: cx, y: 27, 'text-anchor': 'middle', class: 'mark', 'aria-hidden': 'true' },
+        node.state === 'failed' ? '✕' : node.state === 'unknown' ? '?' : '✓',
+      ),
+    );
     svg.append(el('text', { x: cx, y: 56, 'text-anchor': 'middle', class: `label ${node.state}` }, labels[i] ?? ''));
-    if (node.detail) svg.append(el('text', { x: cx, y: 74, 'text-anchor': 'middle', class: 'detail' }, node.detail.length > 18 ? `${node.detail.slice(0, 17)}…` : node.detail));
+    if (node.detail)
+      svg.append(
+        el(
+          'text',
+          { x: cx, y: 74, 'text-anchor': 'middle', class: 'detail' },
+          node.detail.length > 18 ? `${node.detail.slice(0, 17)}…` : node.detail,
+        ),
+      );
   });
   return svg;
 }

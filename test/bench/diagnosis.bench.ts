@@ -40,7 +40,12 @@ const scaled = (s: PollSchedule): PollSchedule => ({
   reserveMs: s.reserveMs * TIME_SCALE,
 });
 const CHECKS: Check[] = ALL_CHECKS.map((c) =>
-  c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: scaled(CHECK_HOST_SCHEDULE) }), globalpingSource({ schedule: scaled(GLOBALPING_SCHEDULE) })]) : c,
+  c.id === 'vantage'
+    ? createVantageCheck([
+        checkHostSource({ schedule: scaled(CHECK_HOST_SCHEDULE) }),
+        globalpingSource({ schedule: scaled(GLOBALPING_SCHEDULE) }),
+      ])
+    : c,
 );
 
 // Scenario: the site is down for everyone behind Cloudflare (522 here, every vantage point fails).
@@ -49,8 +54,18 @@ const services = await startOutsideServices({
     site: { status: 522, headers: { server: 'cloudflare' }, delayMs: 100 },
     connectivity: { delayMs: 20 },
     doh: { delayMs: 30 },
-    checkHost: { delayMs: 80, resultAfterMs: 1_500, nullPolls: 0, nodes: DEFAULT_BEHAVIOUR.checkHost.nodes!.map((n) => ({ ...n, state: 'error' as const, status: 522 })) },
-    globalping: { delayMs: 60, resultAfterMs: 1_000, inProgressPolls: 0, probes: DEFAULT_BEHAVIOUR.globalping.probes!.map((p) => ({ ...p, state: 'error' as const, status: 522 })) },
+    checkHost: {
+      delayMs: 80,
+      resultAfterMs: 1_500,
+      nullPolls: 0,
+      nodes: DEFAULT_BEHAVIOUR.checkHost.nodes!.map((n) => ({ ...n, state: 'error' as const, status: 522 })),
+    },
+    globalping: {
+      delayMs: 60,
+      resultAfterMs: 1_000,
+      inProgressPolls: 0,
+      probes: DEFAULT_BEHAVIOUR.globalping.probes!.map((p) => ({ ...p, state: 'error' as const, status: 522 })),
+    },
     statusPage: { fault: 'hang' },
     wayback: { delayMs: 250 },
   },
@@ -114,7 +129,11 @@ function measure(arrivals: Array<{ at: number; evidence: Evidence }>, end: numbe
 async function parallel(): Promise<Sample> {
   const arrivals: Array<{ at: number; evidence: Evidence }> = [];
   const t0 = performance.now();
-  await runChecks(CHECKS, ctx, { deadlineMs: DEADLINE_MS, consent: EVERYTHING, onEvidence: (evidence) => arrivals.push({ at: performance.now() - t0, evidence }) });
+  await runChecks(CHECKS, ctx, {
+    deadlineMs: DEADLINE_MS,
+    consent: EVERYTHING,
+    onEvidence: (evidence) => arrivals.push({ at: performance.now() - t0, evidence }),
+  });
   return measure(arrivals, performance.now() - t0);
 }
 
@@ -136,7 +155,11 @@ const ms = (x: number) => (x < 10 ? `${x.toFixed(1)} ms` : `${Math.round(x)} ms`
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -156,12 +179,34 @@ const MEASURES: Array<[keyof Omit<Sample, 'verdict'>, string]> = [
   ['final', 'final verdict'],
 ];
 const header = ['', ...MEASURES.flatMap(([, name]) => [`${name} p50`, 'p95'])];
-const row = (name: string, samples: Sample[]) => [name, ...MEASURES.flatMap(([key]) => [ms(percentile(samples.map((s) => s[key]), 50)), ms(percentile(samples.map((s) => s[key]), 95))])];
+const row = (name: string, samples: Sample[]) => [
+  name,
+  ...MEASURES.flatMap(([key]) => [
+    ms(
+      percentile(
+        samples.map((s) => s[key]),
+        50,
+      ),
+    ),
+    ms(
+      percentile(
+        samples.map((s) => s[key]),
+        95,
+      ),
+    ),
+  ]),
+];
 const speedUp = [
   'sequential ÷ parallel (p50)',
   ...MEASURES.flatMap(([key]) => {
-    const p = percentile(results.parallel.map((s) => s[key]), 50);
-    const s = percentile(results.sequential.map((x) => x[key]), 50);
+    const p = percentile(
+      results.parallel.map((s) => s[key]),
+      50,
+    );
+    const s = percentile(
+      results.sequential.map((x) => x[key]),
+      50,
+    );
     return [p > 0.5 ? `${(s / p).toFixed(2)}×` : '—', ''];
   }),
 ];

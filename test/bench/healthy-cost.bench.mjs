@@ -67,8 +67,10 @@ function positiveInt(value, fallback) {
 // ---------------------------------------------------------------------------------------------
 // Deterministic content of realistic, small sizes.
 
-
-const WORDS = 'server gateway upstream origin status request response header retry cache edge proxy timeout healthy page load network browser extension worker'.split(' ');
+const WORDS =
+  'server gateway upstream origin status request response header retry cache edge proxy timeout healthy page load network browser extension worker'.split(
+    ' ',
+  );
 function prose(random, words) {
   return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
 }
@@ -118,7 +120,11 @@ function stylesheet(prefix, bytes, random, extra = '') {
   const parts = [extra];
   let size = extra.length;
   for (let i = 0; size < bytes; i += 1) {
-    const rule = `.${prefix}-${i}{margin:${Math.floor(random() * 24)}px;padding:${Math.floor(random() * 16)}px;color:#${Math.floor(random() * 0xffffff).toString(16).padStart(6, '0')};}\n`;
+    const rule = `.${prefix}-${i}{margin:${Math.floor(random() * 24)}px;padding:${Math.floor(random() * 16)}px;color:#${Math.floor(
+      random() * 0xffffff,
+    )
+      .toString(16)
+      .padStart(6, '0')};}\n`;
     parts.push(rule);
     size += rule.length;
   }
@@ -136,7 +142,12 @@ function buildSite() {
   const files = {
     '/css/site.css': [
       'text/css',
-      stylesheet('c', 24 * 1024, random, "@font-face{font-family:Bench;src:url(/fonts/bench.woff2) format('woff2');}\nbody{font-family:Bench,sans-serif;margin:0 auto;max-width:60rem}\nimg{display:block;max-width:100%}\n"),
+      stylesheet(
+        'c',
+        24 * 1024,
+        random,
+        "@font-face{font-family:Bench;src:url(/fonts/bench.woff2) format('woff2');}\nbody{font-family:Bench,sans-serif;margin:0 auto;max-width:60rem}\nimg{display:block;max-width:100%}\n",
+      ),
     ],
     '/css/theme.css': ['text/css', stylesheet('t', 8 * 1024, random)],
     '/js/vendor.js': ['text/javascript', script('vendor', 90 * 1024, random)],
@@ -147,7 +158,10 @@ function buildSite() {
     '/img/card-2.png': ['image/png', png(64, 64, random)],
     '/img/logo.png': ['image/png', png(32, 32, random)],
     '/fonts/bench.woff2': ['font/woff2', font],
-    '/api/data.json': ['application/json', JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ id: i, title: prose(random, 6) })) })],
+    '/api/data.json': [
+      'application/json',
+      JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ id: i, title: prose(random, 6) })) }),
+    ],
   };
   const paragraphs = Array.from({ length: 24 }, (_, i) => `<p class="c-${i} t-${i}">${prose(random, 70)}</p>`).join('\n');
   const html = `<!doctype html>
@@ -163,8 +177,13 @@ function buildSite() {
 </body></html>`;
   files['/page'] = ['text/html; charset=utf-8', html];
   // The per-page cost probe: no scripts, styles or subresources of its own, so what runs is ours.
-  files['/tiny'] = ['text/html; charset=utf-8', '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tiny healthy page</title></head><body><p>Hello.</p></body></html>'];
-  const bodies = Object.fromEntries(Object.entries(files).map(([path, [type, body]]) => [path, [type, Buffer.isBuffer(body) ? body : Buffer.from(body)]]));
+  files['/tiny'] = [
+    'text/html; charset=utf-8',
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tiny healthy page</title></head><body><p>Hello.</p></body></html>',
+  ];
+  const bodies = Object.fromEntries(
+    Object.entries(files).map(([path, [type, body]]) => [path, [type, Buffer.isBuffer(body) ? body : Buffer.from(body)]]),
+  );
   return { bodies, subresources: Object.keys(bodies).length - 2 };
 }
 
@@ -246,8 +265,22 @@ const MINIMAL_VARIANTS = {
       "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
   ),
 };
-const ALL = ['EMPTY', 'DOWNCHECK', 'TITLE-ONLY', 'STATUS-SCRIPT', 'EXECUTE-SCRIPT', 'DOWNCHECK-WEBREQUEST', 'WEBREQUEST-ONLY', 'WEBNAVIGATION', 'HOSTS-ONLY', 'EMPTY-AGAIN'];
-const chosen = (process.env.HEALTHY_COST_VARIANTS ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const ALL = [
+  'EMPTY',
+  'DOWNCHECK',
+  'TITLE-ONLY',
+  'STATUS-SCRIPT',
+  'EXECUTE-SCRIPT',
+  'DOWNCHECK-WEBREQUEST',
+  'WEBREQUEST-ONLY',
+  'WEBNAVIGATION',
+  'HOSTS-ONLY',
+  'EMPTY-AGAIN',
+];
+const chosen = (process.env.HEALTHY_COST_VARIANTS ?? '')
+  .split(',')
+  .map((v) => v.trim())
+  .filter(Boolean);
 const ORDER = chosen.length ? ALL.filter((v) => v === 'EMPTY' || chosen.includes(v)) : ALL;
 
 function writeVariants(dir) {
@@ -358,7 +391,9 @@ function printCostTable(costs) {
   console.log(line(header));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));
-  console.log('(The worker side: STATUS-SCRIPT and DOWNCHECK send no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get, EXECUTE-SCRIPT for an event and an injection.)');
+  console.log(
+    '(The worker side: STATUS-SCRIPT and DOWNCHECK send no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get, EXECUTE-SCRIPT for an event and an injection.)',
+  );
 }
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -430,7 +465,10 @@ function printTable(samples, subresources) {
     if (!row) continue;
     console.log(`${name} vs EMPTY: median ${pct(row.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(row)}.`);
   }
-  if (aa) console.log(`Noise floor: the A/A control (EMPTY-AGAIN, identical to EMPTY) came out at ${pct(aa.ratio)}, interval ${pct(aa.lo)} … ${pct(aa.hi)}.`);
+  if (aa)
+    console.log(
+      `Noise floor: the A/A control (EMPTY-AGAIN, identical to EMPTY) came out at ${pct(aa.ratio)}, interval ${pct(aa.lo)} … ${pct(aa.hi)}.`,
+    );
 }
 
 /**
@@ -441,11 +479,19 @@ function printTable(samples, subresources) {
 function cpuWatch() {
   const procStat = (pid) => {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+    const f = text
+      .slice(text.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     return { ppid: f[1], ticks: f[11] + f[12], key: `${pid}@${f[19]}` }; // pid and start time: pids get reused
   };
   const machine = () => {
-    const [user, nice, system, , , irq, softirq, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal = 0] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return user + nice + system + irq + softirq + steal;
   };
   const ours = () => {
@@ -459,7 +505,7 @@ function cpuWatch() {
       }
     }
     const tree = new Map([[process.pid, all.get(process.pid)]]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [pid, s] of all) {
         if (!tree.has(pid) && tree.has(s.ppid)) {
@@ -488,8 +534,11 @@ function cpuWatch() {
       let ourTicks = 0;
       for (const [key, ticks] of latest) ourTicks += ticks - (start.ours.get(key) ?? 0);
       const share = Math.max(0, (machine() - start.machine - ourTicks) / 100 / (seconds * cores)); // USER_HZ = 100
-      const lines = [`While the loads ran, other processes used ${(share * 100).toFixed(0)} % of the ${cores} cores (this benchmark's browsers excluded).`];
-      if (share > 0.1) lines.push('They competed with the browsers for the CPU: expect wider intervals; rerun on an idle machine for tighter figures.');
+      const lines = [
+        `While the loads ran, other processes used ${(share * 100).toFixed(0)} % of the ${cores} cores (this benchmark's browsers excluded).`,
+      ];
+      if (share > 0.1)
+        lines.push('They competed with the browsers for the CPU: expect wider intervals; rerun on an idle machine for tighter figures.');
       return lines;
     },
   };
@@ -520,8 +569,12 @@ async function main() {
   try {
     server = await startServer(bodies);
     const dirs = writeVariants(tmp);
-    console.log(`Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`);
-    console.log(`Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${WARMUP} warm-up + ${ROUNDS} measured rounds over ${ORDER.length} variants.`);
+    console.log(
+      `Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`,
+    );
+    console.log(
+      `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${WARMUP} warm-up + ${ROUNDS} measured rounds over ${ORDER.length} variants.`,
+    );
 
     // One browser per variant, launched one after another, all open for the whole run.
     const pages = {};

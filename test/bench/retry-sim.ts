@@ -68,7 +68,8 @@ export function reloader(name: string, waits: (attempt: number) => number): Poli
       let failed = 0;
       for (let attempt = 1; ; attempt += 1) {
         now += waits(attempt);
-        if (now >= recoveryAt) return { back: true, delayMs: now - recoveryAt, requests: failed * PAGE_COST, requestsIfErrorPageCostsOne: failed };
+        if (now >= recoveryAt)
+          return { back: true, delayMs: now - recoveryAt, requests: failed * PAGE_COST, requestsIfErrorPageCostsOne: failed };
         failed += 1;
       }
     },
@@ -94,8 +95,14 @@ export function simulate(policy: Policy, outageMs: number, seeds: number): Summa
     backShare: runs.filter((r) => r.back).length / runs.length,
     medianDelayMs: percentile(delays, 0.5),
     p95DelayMs: percentile(delays, 0.95),
-    medianRequests: percentile(runs.map((r) => r.requests), 0.5),
-    medianRequestsIfErrorPageCostsOne: percentile(runs.map((r) => r.requestsIfErrorPageCostsOne), 0.5),
+    medianRequests: percentile(
+      runs.map((r) => r.requests),
+      0.5,
+    ),
+    medianRequestsIfErrorPageCostsOne: percentile(
+      runs.map((r) => r.requestsIfErrorPageCostsOne),
+      0.5,
+    ),
   };
 }
 

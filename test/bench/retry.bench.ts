@@ -47,7 +47,9 @@ function duration(ms: number): string {
 
 function twoUnits(ms: number, big: number, bigName: string, small: number, smallName: string): string {
   const rest = Math.round((ms % big) / small);
-  return rest === 0 ? `${Math.floor(ms / big)} ${bigName}` : `${Math.floor(ms / big)} ${bigName} ${String(rest).padStart(2, '0')} ${smallName}`;
+  return rest === 0
+    ? `${Math.floor(ms / big)} ${bigName}`
+    : `${Math.floor(ms / big)} ${bigName} ${String(rest).padStart(2, '0')} ${smallName}`;
 }
 
 function outageName(ms: number): string {
@@ -63,7 +65,11 @@ function ratio(x: number, base: number): string {
 /** Columns before `leftColumns` are left-aligned, the numbers after them right-aligned. */
 function table(rows: string[][], leftColumns: number): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -84,7 +90,9 @@ console.log(
 );
 
 const results = new Map<string, Summary>();
-const rows: string[][] = [['outage', 'policy', 'page back', 'median delay', 'p95 delay', 'median req', 'req vs fixed 5 s', 'req if error page = 1']];
+const rows: string[][] = [
+  ['outage', 'policy', 'page back', 'median delay', 'p95 delay', 'median req', 'req vs fixed 5 s', 'req if error page = 1'],
+];
 for (const outageMs of OUTAGES) {
   const fixed5 = simulate(BASELINES[0]!, outageMs, SEEDS);
   for (const policy of policiesFor(outageMs)) {
@@ -117,7 +125,9 @@ for (const outageMs of OUTAGES) {
     : defaults.backShare < 1
       ? ` (with "until I stop it"; the default gives up after ${duration(GIVE_UP_MS)}, by design)`
       : ` (with "until I stop it"; the default's last look at ${duration(GIVE_UP_MS)} gives ${duration(defaults.medianDelayMs)})`;
-  console.log(`  ${verdict(ok)}  ${outageName(outageMs).padEnd(6)} page back after ${duration(s.medianDelayMs)}, target ≤ ${duration(targetMs(outageMs))}${note}`);
+  console.log(
+    `  ${verdict(ok)}  ${outageName(outageMs).padEnd(6)} page back after ${duration(s.medianDelayMs)}, target ≤ ${duration(targetMs(outageMs))}${note}`,
+  );
   if (outageMs === 10 * MIN) {
     const within = s.medianRequests <= REQUEST_BUDGET_10_MIN;
     console.log(`  ${verdict(within)}  ${outageName(outageMs).padEnd(6)} ${s.medianRequests} requests, target ≤ ${REQUEST_BUDGET_10_MIN}`);

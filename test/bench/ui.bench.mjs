@@ -74,7 +74,9 @@ const POPUP_PROBE = () => {
 const PANEL_PROBE = () => {
   const t = (window.__panelTimes = {});
   document.addEventListener('DOMContentLoaded', () => (t.dcl = performance.now()), { once: true });
-  window.addEventListener('load', () => setTimeout(() => (t.loadEnd = performance.getEntriesByType('navigation')[0]?.loadEventEnd)), { once: true });
+  window.addEventListener('load', () => setTimeout(() => (t.loadEnd = performance.getEntriesByType('navigation')[0]?.loadEventEnd)), {
+    once: true,
+  });
   const watch = (host) => {
     t.attached ??= performance.now();
     const check = () => {
@@ -102,7 +104,9 @@ async function measurePopup(browser, tabId) {
     await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 10_000 });
     const popupMs = await page.evaluate(() => window.__tti);
     await page.goto(icon);
-    await page.waitForFunction(() => (performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? 0) > 0, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? 0) > 0, undefined, {
+      timeout: 10_000,
+    });
     const blankMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
     if (i >= WARMUP) {
       tti.push(popupMs);
@@ -119,7 +123,9 @@ async function measurePanel(browser, site) {
   const samples = { attached: [], box: [], drawn: [], errorLoad: [], healthyLoad: [] };
   for (let i = 0; i < WARMUP + RUNS; i += 1) {
     await page.goto(`${site.urls.badGateway}?bench=${i}`);
-    await page.waitForFunction(() => window.__panelTimes?.drawn !== undefined && window.__panelTimes?.loadEnd !== undefined, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => window.__panelTimes?.drawn !== undefined && window.__panelTimes?.loadEnd !== undefined, undefined, {
+      timeout: 10_000,
+    });
     const t = await page.evaluate(() => window.__panelTimes);
     await page.goto(`${site.urls.healthy}?bench=${i}`);
     await page.waitForFunction(() => window.__panelTimes?.loadEnd !== undefined, undefined, { timeout: 10_000 });
@@ -159,7 +165,9 @@ function bundleSizes() {
   const popup = { bytes: files.reduce((n, f) => n + size(f), 0), gzip: files.reduce((n, f) => n + gz(f), 0), files };
   const panelFile = join(DIST, 'src/panel/inject.js');
   const panel = { bytes: size(panelFile), gzip: gz(panelFile) };
-  const css = [...readFileSync(join(DIST, 'src/popup/index.html'), 'utf8').matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)].map((m) => join(DIST, m[1]));
+  const css = [...readFileSync(join(DIST, 'src/popup/index.html'), 'utf8').matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)].map(
+    (m) => join(DIST, m[1]),
+  );
   const popupCss = css.reduce((n, f) => n + size(f), 0);
   return { popup, panel, popupCss };
 }
@@ -174,8 +182,11 @@ const site = await startDemoSite();
 const browser = await launchChromium({ extensionDir: DIST });
 try {
   const reported = spawnSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout ?? '';
-  const version = reported.match(/[\d.]{6,}/)?.[0] ?? (await browser.extEval(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '?';
-  console.log(`UI benchmark: Chromium ${version} headless, ${RUNS} runs each after ${WARMUP} warm-up; ${availableParallelism()} CPUs, load ${loadavg()[0].toFixed(2)}`);
+  const version =
+    reported.match(/[\d.]{6,}/)?.[0] ?? (await browser.extEval(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '?';
+  console.log(
+    `UI benchmark: Chromium ${version} headless, ${RUNS} runs each after ${WARMUP} warm-up; ${availableParallelism()} CPUs, load ${loadavg()[0].toFixed(2)}`,
+  );
 
   // The failing tab the popup is opened for: a whole site behind a Cloudflare-style gateway, 522.
   const tab = await browser.openPage(`${site.urls.cloudflareSite}bench`);
@@ -188,12 +199,12 @@ try {
   console.log(line('baseline: extension page without our scripts (→ load end)', popup.blank));
 
   const panel = await measurePanel(browser, site);
-  console.log('\npanel (nginx 502 error page), from the page\'s DOMContentLoaded:');
+  console.log("\npanel (nginx 502 error page), from the page's DOMContentLoaded:");
   console.log(line('time to visible (panel content drawn)', panel.drawn));
   console.log(line('  host element attached', panel.attached));
   console.log(line('  host has a box', panel.box));
-  console.log(line('baseline: the error page\'s own DCL → load end', panel.errorLoad));
-  console.log(line('baseline: a healthy page\'s DCL → load end', panel.healthyLoad));
+  console.log(line("baseline: the error page's own DCL → load end", panel.errorLoad));
+  console.log(line("baseline: a healthy page's DCL → load end", panel.healthyLoad));
 } finally {
   await browser.close();
   await site.stop();
@@ -202,7 +213,11 @@ try {
 const sizes = bundleSizes();
 const verdict = (bytes, budget) => (bytes <= budget ? `within the ${kb(budget)} budget` : `OVER the ${kb(budget)} budget`);
 console.log('\nbundle sizes (dist/chrome, minified):');
-console.log(`  popup JS   ${kb(sizes.popup.bytes).padStart(9)} (${kb(sizes.popup.gzip)} gzip) in ${sizes.popup.files.length} files — ${verdict(sizes.popup.bytes, BUDGETS.popup)}`);
+console.log(
+  `  popup JS   ${kb(sizes.popup.bytes).padStart(9)} (${kb(sizes.popup.gzip)} gzip) in ${sizes.popup.files.length} files — ${verdict(sizes.popup.bytes, BUDGETS.popup)}`,
+);
 console.log(`             ${sizes.popup.files.map((f) => relative(DIST, f)).join(', ')}`);
 console.log(`  popup CSS  ${kb(sizes.popupCss).padStart(9)} (not counted in the JS budget)`);
-console.log(`  panel JS   ${kb(sizes.panel.bytes).padStart(9)} (${kb(sizes.panel.gzip)} gzip) src/panel/inject.js — ${verdict(sizes.panel.bytes, BUDGETS.panel)}`);
+console.log(
+  `  panel JS   ${kb(sizes.panel.bytes).padStart(9)} (${kb(sizes.panel.gzip)} gzip) src/panel/inject.js — ${verdict(sizes.panel.bytes, BUDGETS.panel)}`,
+);

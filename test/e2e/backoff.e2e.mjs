@@ -33,8 +33,21 @@ before(async () => {
   const names = REAL_HOSTS.map((h) => `DNS:${h}`).join(',');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2']
-      .concat(['-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`]),
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+    ].concat(['-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`]),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const tls = { key: readFileSync(key), cert: readFileSync(cert) };

@@ -23,7 +23,9 @@ const EXTENSION_PAGE = '/src/popup/index.html';
 function neutralExtensionPath(dir) {
   try {
     const manifest = dir.endsWith('.zip')
-      ? readZip(readFileSync(dir)).find((e) => e.name === 'manifest.json')?.data.toString('utf8')
+      ? readZip(readFileSync(dir))
+          .find((e) => e.name === 'manifest.json')
+          ?.data.toString('utf8')
       : readFileSync(join(dir, 'manifest.json'), 'utf8');
     const { icons = {} } = JSON.parse(manifest ?? '{}');
     const icon = Object.values(icons)[0];
@@ -107,7 +109,10 @@ const alive = (pid) => {
  */
 async function shutDown(profileDir, gracefulClose, { keepProfile = false } = {}) {
   const pids = processesOf(profileDir);
-  await withTimeout(gracefulClose().catch(() => undefined), 10_000);
+  await withTimeout(
+    gracefulClose().catch(() => undefined),
+    10_000,
+  );
   const remaining = () => [...new Set([...pids, ...processesOf(profileDir)])].filter(alive);
   await poll(() => (remaining().length === 0 ? true : undefined), { timeoutMs: 3000, intervalMs: 50 }).catch(() => undefined);
   for (const pid of remaining()) {
@@ -240,7 +245,9 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
       return page;
     },
     async navigateInPage(page, url) {
-      const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10_000 }).catch(() => undefined);
+      const committed = page
+        .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10_000 })
+        .catch(() => undefined);
       await startInPageNavigation((u) => page.evaluate((to) => void (location.href = to), u), url);
       await committed;
     },
@@ -290,7 +297,8 @@ export async function launchFirefox({ extensionDir, headless = true }) {
     // goto never resolves for extension pages: start it, then poll until the page is ours.
     page.goto(evalUrl).catch(() => undefined);
     await poll(
-      async () => ((await page.evaluate(() => location.protocol === 'moz-extension:' && typeof globalThis.browser === 'object')) ? true : undefined),
+      async () =>
+        (await page.evaluate(() => location.protocol === 'moz-extension:' && typeof globalThis.browser === 'object')) ? true : undefined,
       { timeoutMs: 10_000, what: `extension page ${evalUrl}` },
     );
     extPage = page;
@@ -314,7 +322,11 @@ export async function launchFirefox({ extensionDir, headless = true }) {
       // so wait for the page's URL to change instead: that happens when the new document commits.
       const before = page.url();
       await startInPageNavigation((u) => page.evaluate((to) => void (location.href = to), u), url);
-      await poll(() => (page.url() !== before ? true : undefined), { timeoutMs: 10_000, intervalMs: 50, what: `navigation to ${url}` }).catch(() => undefined);
+      await poll(() => (page.url() !== before ? true : undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        what: `navigation to ${url}`,
+      }).catch(() => undefined);
     },
     extEval,
     async stopWorker() {

@@ -43,8 +43,12 @@ before(async () => {
 after(async () => {
   await server?.stop();
   const rows = Object.entries(results).map(([name, r]) =>
-    [name.padEnd(10), `${r.detected}/${r.errors}`.padStart(9), `${r.missed.length}`.padStart(7), `${r.falseAlarms.length}`.padStart(13)]
-      .join(' '),
+    [
+      name.padEnd(10),
+      `${r.detected}/${r.errors}`.padStart(9),
+      `${r.missed.length}`.padStart(7),
+      `${r.falseAlarms.length}`.padStart(13),
+    ].join(' '),
   );
   console.log(['', 'corpus      detected  missed  false alarms', ...rows, ''].join('\n'));
   for (const [name, r] of Object.entries(results)) {

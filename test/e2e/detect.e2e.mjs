@@ -9,7 +9,6 @@ import { before, describe, it } from 'node:test';
 import { useDemoSite } from './demo.mjs';
 import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
 
-
 const SETTLE_MS = 5000; // how long the extension gets to reach the expected state
 const QUIET_MS = 750; // how long "nothing happened" must hold on a healthy page
 const CLOUDFLARE_RAY = '8f1a2b3c4d5e6f70-FRA';
@@ -63,7 +62,6 @@ const FAILING = [
 
 const site = useDemoSite();
 let visits = 0;
-
 
 /**
  * Opens the start page under a URL no other tab has, so its tab id can be looked up. Scenarios

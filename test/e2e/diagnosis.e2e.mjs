@@ -107,10 +107,11 @@ const DNS_AGREES = { doh: { names: { [SITE]: { a: ['93.184.216.34'], aaaa: [] } 
 const DNS_PRIVATE = { doh: { names: { [SITE]: { a: ['10.20.30.40'], aaaa: [] } } } };
 /** Faster than the default (one `null` poll first): results at check-host's first poll. */
 const PROMPT = { checkHost: { nullPolls: 0 }, globalping: { inProgressPolls: 0 } };
-const behaviour = (...parts) => parts.reduce((all, part) => {
-  for (const [key, value] of Object.entries(part)) all[key] = { ...all[key], ...value };
-  return all;
-}, {});
+const behaviour = (...parts) =>
+  parts.reduce((all, part) => {
+    for (const [key, value] of Object.entries(part)) all[key] = { ...all[key], ...value };
+    return all;
+  }, {});
 
 let certDir;
 let services; // the outside-service stand-in (HTTPS)
@@ -139,7 +140,25 @@ function selfSignedCertificate(dir) {
   const names = [...REAL_HOSTS, SITE_STATUS].map((h) => `DNS:${h}`).join(',');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=downcheck stand-in',
+      '-addext',
+      `subjectAltName=${names}`,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return { key: readFileSync(key), cert: readFileSync(cert) };
@@ -194,7 +213,8 @@ http {
     await poll(
       () =>
         new Promise((resolve, reject) => {
-          if (nginx.exitCode !== null) reject(new Error(`nginx exited: ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`));
+          if (nginx.exitCode !== null)
+            reject(new Error(`nginx exited: ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`));
           const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket.destroy() ?? true));
           socket.on('error', () => resolve(undefined));
         }),
@@ -226,10 +246,13 @@ async function startRecordingProxy(routes) {
     if (!port) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('refused by the test proxy');
     const headers = { ...req.headers };
     for (const hop of ['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive']) delete headers[hop];
-    const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: target.pathname + target.search, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port, method: req.method, path: target.pathname + target.search, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -265,13 +288,25 @@ async function startRecordingProxy(routes) {
 async function withBrowser(name, { sitePort = site.port } = {}, scenario) {
   let browser;
   if (name === 'chromium') {
-    const rules = [`MAP ${SITE} 127.0.0.1:${sitePort}`, `MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
-    browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
+    const rules = [`MAP ${SITE} 127.0.0.1:${sitePort}`, `MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(
+      ', ',
+    );
+    browser = await launchBrowser(name, {
+      extensionDir: EXTENSION_DIRS[name],
+      args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'],
+    });
   } else {
     // Firefox reads these at start-up ("use system proxy settings", its default); restored at once.
     const keys = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
     const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
-    Object.assign(process.env, { http_proxy: proxy.url, https_proxy: proxy.url, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, no_proxy: 'localhost,127.0.0.1', NO_PROXY: 'localhost,127.0.0.1' });
+    Object.assign(process.env, {
+      http_proxy: proxy.url,
+      https_proxy: proxy.url,
+      HTTP_PROXY: proxy.url,
+      HTTPS_PROXY: proxy.url,
+      no_proxy: 'localhost,127.0.0.1',
+      NO_PROXY: 'localhost,127.0.0.1',
+    });
     try {
       browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
     } finally {
@@ -319,7 +354,11 @@ async function diagnosisDone(browser, tabId, { outside }) {
         const d = last.diagnosis;
         return d && d.done && d.outside === outside && d.incidentTime === last.incident?.time ? true : undefined;
       },
-      { timeoutMs: outside ? OUTSIDE_MS : LOCAL_MS, intervalMs: 150, what: `the ${outside ? 'outside' : 'local'} diagnosis of tab ${tabId}` },
+      {
+        timeoutMs: outside ? OUTSIDE_MS : LOCAL_MS,
+        intervalMs: 150,
+        what: `the ${outside ? 'outside' : 'local'} diagnosis of tab ${tabId}`,
+      },
     );
   } catch (error) {
     error.message += `\n  stored: ${JSON.stringify(last)}`;
@@ -444,27 +483,45 @@ if (BROWSERS.includes('chromium')) {
 
         await popup.click('[data-testid=consent] [data-action=diagnose]');
         const outside = await diagnosisDone(browser, tabId, { outside: true });
-        assert.deepEqual(outside.consent, { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(
+          outside.consent,
+          { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false },
+          'consent as ticked in the popup',
+        );
         assert.deepEqual(services.requests('connectivity').map(brief), [], 'the unticked connectivity baseline is never asked');
         for (const source of ['dns', 'vantage', 'statusPage']) {
-          for (const service of SERVICES_OF[source]) assert.ok(services.requests(service).length > 0, `${service} asked after consent to ${source}:${show(services.log)}`);
+          for (const service of SERVICES_OF[source])
+            assert.ok(services.requests(service).length > 0, `${service} asked after consent to ${source}:${show(services.log)}`);
         }
         assert.deepEqual(services.requests('wayback').map(brief), [], 'the unticked archive is never asked');
         assert.equal(evidenceOf(outside, 'archive')?.outcome.reason, 'not-consented');
-        assert.deepEqual(services.requests('site').filter((r) => !chromiumOwn(r)).map(brief), [], 'no request to any other host');
+        assert.deepEqual(
+          services
+            .requests('site')
+            .filter((r) => !chromiumOwn(r))
+            .map(brief),
+          [],
+          'no request to any other host',
+        );
         // Vantage all up while you get the site's own 502 → rule 9 of src/core/verdict.ts.
         await assertVerdict(browser, tabId, outside, { kind: 'partly-down', confidence: 'medium' }, popup);
       });
       // Found by this test once: each redraw rebuilt the consent box with every source ticked.
       await t.test('what the visitor ticked survives the popup redrawing, and nothing is pre-ticked', () => {
-        assert.equal(afterRerender, 'connectivity:false,dns:true,vantage:true,statusPage:true,archive:false', 'the consent boxes after a redraw');
+        assert.equal(
+          afterRerender,
+          'connectivity:false,dns:true,vantage:true,statusPage:true,archive:false',
+          'the consent boxes after a redraw',
+        );
       });
     });
 
     it('down for everyone: every vantage point fails too', { timeout: 60_000 }, () => {
       services.clearLog();
       services.setBehaviour(
-        behaviour(PROMPT, DNS_AGREES, ALL_DOWN, { statusPage: { pages: { [SITE_STATUS]: { indicator: 'major', description: 'Checkout is down', name: 'Shop' } } } }),
+        behaviour(PROMPT, DNS_AGREES, ALL_DOWN, {
+          statusPage: { pages: { [SITE_STATUS]: { indicator: 'major', description: 'Checkout is down', name: 'Shop' } } },
+        }),
       );
       return withBrowser('chromium', {}, async (browser) => {
         await setConsent(browser, ALL_CONSENT);
@@ -474,7 +531,11 @@ if (BROWSERS.includes('chromium')) {
         await popup.click('[data-action=diagnose]');
         const record = await diagnosisDone(browser, tabId, { outside: true });
         const reprobe = evidenceOf(record, 'reprobe')?.outcome;
-        assert.deepEqual([reprobe?.kind, reprobe?.status], ['answered', 502], `your re-probe still gets the 502: ${JSON.stringify(reprobe)}`);
+        assert.deepEqual(
+          [reprobe?.kind, reprobe?.status],
+          ['answered', 502],
+          `your re-probe still gets the 502: ${JSON.stringify(reprobe)}`,
+        );
         const vantage = evidenceOf(record, 'vantage')?.outcome;
         assert.equal(vantage?.kind, 'observed', `vantage evidence: ${JSON.stringify(vantage)}`);
         assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 6 }, 'all six nodes (3 check-host, 3 Globalping) fail');
@@ -507,36 +568,43 @@ if (BROWSERS.includes('chromium')) {
       });
     });
 
-    it('your DNS: public resolvers are asked, but Chrome builds cannot compare their address with the one the browser used', { timeout: 60_000 }, () => {
-      services.clearLog();
-      // The defaults: public DNS says 93.184.216.34 / 2606:2800:…; the browser connected to 127.0.0.1.
-      services.setBehaviour(behaviour(PROMPT));
-      return withBrowser('chromium', {}, async (browser) => {
-        await setConsent(browser, ALL_CONSENT);
-        const { tabId } = await openFailingTab(browser, `http://${SITE}/login?visit=${visits + 1}`);
-        const local = await diagnosisDone(browser, tabId, { outside: false });
-        // Chrome builds detect without webRequest (it slows every page, issue 2): the address the
-        // browser connected to is never seen. Firefox builds keep it (unit-tested rule 6: "your DNS").
-        assert.equal(local.incident.ip, undefined, 'Chrome builds do not see the address the browser used');
-        const popup = await openPopup(browser, tabId);
-        await popup.click('[data-action=diagnose]');
-        const record = await diagnosisDone(browser, tabId, { outside: true });
-        const dns = evidenceOf(record, 'dns')?.outcome;
-        assert.deepEqual(
-          { consensus: dns?.consensus, browserIp: dns?.browserIp, browserIpMatches: dns?.browserIpMatches },
-          { consensus: 'resolves', browserIp: undefined, browserIpMatches: undefined },
-          `dns evidence: ${JSON.stringify(dns)}`,
-        );
-        assert.deepEqual(
-          services.log.filter((r) => r.service.startsWith('doh-')).map((r) => r.query.name).sort(),
-          [SITE, SITE, SITE, SITE],
-          'both resolvers asked for A and AAAA of the host',
-        );
-        // Without the address, "others get 200, you get a 5xx" is all that is known: partly down,
-        // never a confident "your DNS".
-        assert.equal(record.diagnosis.verdict.kind, 'partly-down', JSON.stringify(record.diagnosis.verdict));
-      });
-    });
+    it(
+      'your DNS: public resolvers are asked, but Chrome builds cannot compare their address with the one the browser used',
+      { timeout: 60_000 },
+      () => {
+        services.clearLog();
+        // The defaults: public DNS says 93.184.216.34 / 2606:2800:…; the browser connected to 127.0.0.1.
+        services.setBehaviour(behaviour(PROMPT));
+        return withBrowser('chromium', {}, async (browser) => {
+          await setConsent(browser, ALL_CONSENT);
+          const { tabId } = await openFailingTab(browser, `http://${SITE}/login?visit=${visits + 1}`);
+          const local = await diagnosisDone(browser, tabId, { outside: false });
+          // Chrome builds detect without webRequest (it slows every page, issue 2): the address the
+          // browser connected to is never seen. Firefox builds keep it (unit-tested rule 6: "your DNS").
+          assert.equal(local.incident.ip, undefined, 'Chrome builds do not see the address the browser used');
+          const popup = await openPopup(browser, tabId);
+          await popup.click('[data-action=diagnose]');
+          const record = await diagnosisDone(browser, tabId, { outside: true });
+          const dns = evidenceOf(record, 'dns')?.outcome;
+          assert.deepEqual(
+            { consensus: dns?.consensus, browserIp: dns?.browserIp, browserIpMatches: dns?.browserIpMatches },
+            { consensus: 'resolves', browserIp: undefined, browserIpMatches: undefined },
+            `dns evidence: ${JSON.stringify(dns)}`,
+          );
+          assert.deepEqual(
+            services.log
+              .filter((r) => r.service.startsWith('doh-'))
+              .map((r) => r.query.name)
+              .sort(),
+            [SITE, SITE, SITE, SITE],
+            'both resolvers asked for A and AAAA of the host',
+          );
+          // Without the address, "others get 200, you get a 5xx" is all that is known: partly down,
+          // never a confident "your DNS".
+          assert.equal(record.diagnosis.verdict.kind, 'partly-down', JSON.stringify(record.diagnosis.verdict));
+        });
+      },
+    );
 
     it('private host (127.0.0.1): no outside request at all, even with every consent given', { timeout: 60_000 }, () => {
       services.clearLog();
@@ -546,13 +614,20 @@ if (BROWSERS.includes('chromium')) {
         const { tabId } = await openFailingTab(browser, `${site.origin}/admin?visit=${visits + 1}`);
         await diagnosisDone(browser, tabId, { outside: false });
         const popup = await openPopup(browser, tabId);
-        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null), 'the popup says the host stays private');
+        assert.ok(
+          await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null),
+          'the popup says the host stays private',
+        );
         assert.equal(await popup.evaluate(() => document.querySelector('[data-action=diagnose]')), null, 'and offers no outside check');
         // Asked anyway, as the popup would: the worker itself must refuse.
-        const reply = await popup.evaluate((id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }), tabId);
+        const reply = await popup.evaluate(
+          (id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }),
+          tabId,
+        );
         assert.deepEqual(reply, { ok: true, value: { started: true } });
         const record = await diagnosisDone(browser, tabId, { outside: true });
-        for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
+        for (const check of OUTSIDE_CHECKS)
+          assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
         await assertNothingOutside('private host, all consent, outside checks requested');
         // Only the site's own answer (nginx's 502, still failing on re-probe) → rule 12.
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'medium' }, popup);
@@ -569,9 +644,17 @@ if (BROWSERS.includes('chromium')) {
         const popup = await openPopup(browser, tabId);
         await popup.click('[data-action=diagnose]');
         const record = await diagnosisDone(browser, tabId, { outside: true });
-        assert.equal(evidenceOf(record, 'dns')?.outcome.consensus, 'resolves', 'the consented resolvers were asked and answered 10.20.30.40');
+        assert.equal(
+          evidenceOf(record, 'dns')?.outcome.consensus,
+          'resolves',
+          'the consented resolvers were asked and answered 10.20.30.40',
+        );
         for (const check of ['connectivity', 'vantage', 'status-page', 'archive']) {
-          assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused once the address is known to be private`);
+          assert.equal(
+            evidenceOf(record, check)?.outcome.reason,
+            'private-host',
+            `${check} refused once the address is known to be private`,
+          );
         }
         const others = services.log.filter((r) => !chromiumOwn(r) && !r.service.startsWith('doh-'));
         assert.deepEqual(others.map(brief), [], 'nobody but the public resolvers heard of the site');
@@ -605,10 +688,16 @@ if (BROWSERS.includes('chromium')) {
         const leaks = services.log.filter((r) => {
           if (chromiumOwn(r)) return false;
           const all = JSON.stringify(r);
-          return all.includes(SECRET) || all.includes('/account') || all.includes('8841') || r.referer !== undefined || r.cookie !== undefined;
+          return (
+            all.includes(SECRET) || all.includes('/account') || all.includes('8841') || r.referer !== undefined || r.cookie !== undefined
+          );
         });
         assert.deepEqual(leaks, [], 'requests carrying more than the host');
-        assert.deepEqual(services.connections.filter((c) => !c.ok), [], 'no failed TLS handshakes');
+        assert.deepEqual(
+          services.connections.filter((c) => !c.ok),
+          [],
+          'no failed TLS handshakes',
+        );
       });
     });
 
@@ -644,18 +733,38 @@ if (BROWSERS.includes('chromium')) {
         }
         const vantage = evidenceOf(record, 'vantage')?.outcome;
         assert.equal(vantage?.kind, 'observed', `vantage: ${JSON.stringify(vantage)}`);
-        assert.deepEqual(vantage.sources.map((x) => [x.source, x.result]), [['check-host', 'network'], ['globalping', 'complete']]);
+        assert.deepEqual(
+          vantage.sources.map((x) => [x.source, x.result]),
+          [
+            ['check-host', 'network'],
+            ['globalping', 'complete'],
+          ],
+        );
         assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 3 }, 'the three Globalping probes still count');
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
         // What the visitor reads: one line per source, the hostile ones saying why there is no answer.
         const lines = await popup.evaluate(() =>
-          Object.fromEntries([...document.querySelectorAll('li[data-check]')].map((li) => [li.dataset.check, { none: li.classList.contains('none'), text: li.textContent }])),
+          Object.fromEntries(
+            [...document.querySelectorAll('li[data-check]')].map((li) => [
+              li.dataset.check,
+              { none: li.classList.contains('none'), text: li.textContent },
+            ]),
+          ),
         );
         const message = (key) => en[key].message;
         assert.deepEqual(lines.dns, { none: true, text: `${message('check_name_dns')}: ${message('check_none_timeout')}` }, 'the DNS line');
-        assert.ok(lines['status-page']?.none && lines['status-page'].text.endsWith(message('check_none_rate_limited')), `status page line: ${JSON.stringify(lines['status-page'])}`);
-        assert.ok(lines.archive?.none && lines.archive.text.endsWith(message('check_none_too_large')), `archive line: ${JSON.stringify(lines.archive)}`);
-        assert.ok(lines.vantage && !lines.vantage.none && lines.vantage.text.endsWith(message('check_vantage_all_down').replace('$1', '3')), `vantage line: ${JSON.stringify(lines.vantage)}`);
+        assert.ok(
+          lines['status-page']?.none && lines['status-page'].text.endsWith(message('check_none_rate_limited')),
+          `status page line: ${JSON.stringify(lines['status-page'])}`,
+        );
+        assert.ok(
+          lines.archive?.none && lines.archive.text.endsWith(message('check_none_too_large')),
+          `archive line: ${JSON.stringify(lines.archive)}`,
+        );
+        assert.ok(
+          lines.vantage && !lines.vantage.none && lines.vantage.text.endsWith(message('check_vantage_all_down').replace('$1', '3')),
+          `vantage line: ${JSON.stringify(lines.vantage)}`,
+        );
       });
     });
   });
@@ -698,7 +807,11 @@ if (BROWSERS.includes('firefox')) {
           document.querySelector('[data-testid=consent] [data-action=diagnose]').click();
         });
         const outside = await diagnosisDone(browser, tabId, { outside: true });
-        assert.deepEqual(outside.consent, { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false }, 'consent as ticked in the popup');
+        assert.deepEqual(
+          outside.consent,
+          { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false },
+          'consent as ticked in the popup',
+        );
         assert.deepEqual(contacted(OUTSIDE_HOSTS.connectivity).map(proxyLine), [], 'the unticked connectivity baseline is never contacted');
         for (const host of [...OUTSIDE_HOSTS.dns, ...OUTSIDE_HOSTS.vantage, SITE_STATUS]) {
           assert.ok(contacted([host]).length > 0, `${host} contacted after consent:\n  ${proxy.log.map(proxyLine).join('\n  ')}`);
@@ -707,14 +820,21 @@ if (BROWSERS.includes('firefox')) {
         // Plain-HTTP requests are seen whole (HTTPS ones as host:port only): the token goes to nobody but the site.
         const withToken = proxy.log.filter((r) => r.host !== SITE && (r.target.includes(SECRET) || r.referer?.includes(SECRET)));
         assert.deepEqual(withToken.map(proxyLine), [], 'the token reached another host');
-        assert.ok(proxy.log.some((r) => r.target === failing), 'the proxy did see the navigation with the token (the control)');
+        assert.ok(
+          proxy.log.some((r) => r.target === failing),
+          'the proxy did see the navigation with the token (the control)',
+        );
         assert.deepEqual(services.log, [], 'nothing can reach the stand-in in Firefox');
       });
       // Found by this test once: Firefox's default MV3 extension CSP has `upgrade-insecure-requests`,
       // so the worker's re-probe of http://shop.example/ went to https://shop.example/ and failed.
       // The Firefox manifest now declares `extension_pages: "script-src 'self'"` (scripts/manifest.ts).
       await t.test('the re-probe asks the http:// site over http', () => {
-        assert.deepEqual([reprobe?.kind, reprobe?.status], ['answered', 502], `re-probe: ${JSON.stringify(reprobe)}; the site saw:\n  ${siteRequests.join('\n  ')}`);
+        assert.deepEqual(
+          [reprobe?.kind, reprobe?.status],
+          ['answered', 502],
+          `re-probe: ${JSON.stringify(reprobe)}; the site saw:\n  ${siteRequests.join('\n  ')}`,
+        );
       });
     });
 
@@ -726,11 +846,18 @@ if (BROWSERS.includes('firefox')) {
         const { tabId } = await openFailingTab(browser, `${site.origin}/admin?visit=${visits + 1}`);
         await diagnosisDone(browser, tabId, { outside: false });
         const popup = await openPopup(browser, tabId);
-        assert.ok(await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null), 'the popup says the host stays private');
-        const reply = await popup.evaluate((id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }), tabId);
+        assert.ok(
+          await popup.evaluate(() => document.querySelector('[data-testid=private-host]') !== null),
+          'the popup says the host stays private',
+        );
+        const reply = await popup.evaluate(
+          (id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }),
+          tabId,
+        );
         assert.deepEqual(reply, { ok: true, value: { started: true } });
         const record = await diagnosisDone(browser, tabId, { outside: true });
-        for (const check of OUTSIDE_CHECKS) assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
+        for (const check of OUTSIDE_CHECKS)
+          assert.equal(evidenceOf(record, check)?.outcome.reason, 'private-host', `${check} refused for a private host`);
         await new Promise((r) => setTimeout(r, QUIET_MS));
         const unexpected = proxy.log.filter((r) => !FIREFOX_OWN.test(r.host));
         assert.deepEqual(unexpected.map(proxyLine), [], 'hosts beyond Firefox itself');

@@ -41,7 +41,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const site = useDemoSite();
 let visits = 0;
 
-
 /** A tab on the start page under a URL of its own (for its tab id), then an in-page navigation to `url`. */
 async function openTab(browser, url) {
   visits += 1;
@@ -73,7 +72,9 @@ const waitFor = (page, fn, arg, what, timeoutMs = 8000) =>
  */
 const hostInfo = (page) =>
   page.evaluate(() => {
-    const hosts = [...document.querySelectorAll('*')].filter((el) => /^downcheck-panel(-[0-9a-f]{8})?$/.test(el.localName) && el.isConnected && el.parentElement === document.documentElement);
+    const hosts = [...document.querySelectorAll('*')].filter(
+      (el) => /^downcheck-panel(-[0-9a-f]{8})?$/.test(el.localName) && el.isConnected && el.parentElement === document.documentElement,
+    );
     const host = hosts[0];
     if (!host) return null;
     const style = getComputedStyle(host);
@@ -99,7 +100,11 @@ async function whyNoPanel(browser, tabId) {
       const api = globalThis.browser ?? globalThis.chrome;
       const tab = await api.tabs.get(id);
       const incident = (await api.storage.session.get(`incident:${id}`))[`incident:${id}`];
-      return { tabStatus: tab.status, url: tab.url, incident: incident ? `${incident.kind} ${incident.status ?? incident.netError}` : null };
+      return {
+        tabStatus: tab.status,
+        url: tab.url,
+        incident: incident ? `${incident.kind} ${incident.status ?? incident.netError}` : null,
+      };
     }, tabId)
     .catch((error) => ({ error: error.message }));
   const race =
@@ -185,7 +190,13 @@ const popupState = (page) =>
     const verdict = document.querySelector('[data-testid=verdict]');
     return {
       sentence: document.querySelector('.explanation')?.textContent ?? null,
-      verdict: verdict ? { kind: verdict.dataset.verdict, text: verdict.querySelector('.headline')?.textContent, done: verdict.querySelector('.spinner') === null } : null,
+      verdict: verdict
+        ? {
+            kind: verdict.dataset.verdict,
+            text: verdict.querySelector('.headline')?.textContent,
+            done: verdict.querySelector('.spinner') === null,
+          }
+        : null,
       steps: guide ? [...guide.querySelectorAll('details[data-step]')].map((d) => d.dataset.step) : [],
       actions: [...document.querySelectorAll('[data-action]')].map((b) => b.dataset.action),
       report: document.querySelector('textarea[data-testid=report]')?.value ?? null,
@@ -211,7 +222,8 @@ const neverRetry = (browser, host) =>
 
 const logSince = (since, filter = () => true) => site.log.filter((r) => r.time >= since && filter(r));
 const pathOf = (r) => r.path.split('?')[0];
-const describeLog = (entries) => entries.map((r) => `${r.method} ${r.host ?? ''}${r.path} dest=${r.dest} → ${r.status ?? '…'}`).join('\n    ');
+const describeLog = (entries) =>
+  entries.map((r) => `${r.method} ${r.host ?? ''}${r.path} dest=${r.dest} → ${r.status ?? '…'}`).join('\n    ');
 
 /** Runs axe-core in the page; returns the violations in a printable form. */
 async function axeViolations(page) {
@@ -221,7 +233,9 @@ async function axeViolations(page) {
     try {
       return await page.evaluate(async () => {
         // Colours are checked as drawn: let entry animations (the panel fades in) finish first.
-        const animations = [document, ...[...document.querySelectorAll('*')].map((el) => el.shadowRoot).filter(Boolean)].flatMap((root) => root.getAnimations());
+        const animations = [document, ...[...document.querySelectorAll('*')].map((el) => el.shadowRoot).filter(Boolean)].flatMap((root) =>
+          root.getAnimations(),
+        );
         await Promise.all(animations.map((a) => a.finished.catch(() => undefined)));
         const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
         return result.violations.map((v) => ({
@@ -241,7 +255,10 @@ async function axeViolations(page) {
 
 const formatViolations = (violations) =>
   violations
-    .map((v) => `  [${v.impact}] ${v.rule}: ${v.help}\n${v.nodes.map((n) => `      ${n.target}\n        ${String(n.summary).replace(/\n/g, '\n        ')}`).join('\n')}`)
+    .map(
+      (v) =>
+        `  [${v.impact}] ${v.rule}: ${v.help}\n${v.nodes.map((n) => `      ${n.target}\n        ${String(n.summary).replace(/\n/g, '\n        ')}`).join('\n')}`,
+    )
     .join('\n');
 
 async function setColorScheme(browser, page, colorScheme) {
@@ -289,7 +306,13 @@ async function panelButtonCenter(browser, page, testId) {
 }
 
 /** Panel texts a page must never be able to read. */
-const panelTexts = (incidentSentence) => [incidentSentence, msg('retry_now'), msg('panel_full_guide'), msg('panel_hide_site'), msg('panel_close')];
+const panelTexts = (incidentSentence) => [
+  incidentSentence,
+  msg('retry_now'),
+  msg('panel_full_guide'),
+  msg('panel_hide_site'),
+  msg('panel_close'),
+];
 
 for (const name of BROWSERS) {
   describe(`${name}: guide`, () => {
@@ -325,7 +348,11 @@ for (const name of BROWSERS) {
         const healthy = tabs.healthy.page;
         await waitFor(healthy, () => document.readyState === 'complete', undefined, 'the healthy page to load');
         await sleep(1000);
-        const found = await healthy.evaluate(() => ({ panels: document.querySelectorAll('downcheck-panel').length, mutations: window.__mutations, log: window.__mutationLog }));
+        const found = await healthy.evaluate(() => ({
+          panels: document.querySelectorAll('downcheck-panel').length,
+          mutations: window.__mutations,
+          log: window.__mutationLog,
+        }));
         assert.equal(found.panels, 0, 'a healthy page gets no panel');
         assert.equal(found.mutations, 0, `nothing was injected into the healthy page: ${JSON.stringify(found.log)}`);
         // The panel's script is injected, never web-accessible: a page that could load it would know Downcheck is installed.
@@ -339,64 +366,92 @@ for (const name of BROWSERS) {
         assert.equal(probe, 'refused', 'a web page fetching the panel script');
       });
 
-      it('the popup on a failing tab shows the sentence, the verdict (local checks, no consent) and the guide', { timeout: 30_000 }, async () => {
-        assert.ok(tabs.cloudflare522, 'needs the tabs of the first test');
-        const popup = await openPopup(browser, tabs.cloudflare522.tabId);
-        const state = await finalGuide(popup);
-        assert.equal(state.sentence, msg('fault_cf_522'), 'the one-sentence explanation of a Cloudflare 522');
-        assert.ok(state.verdict.kind && state.verdict.text, `a verdict with words: ${JSON.stringify(state.verdict)}`);
-        assert.ok(state.steps.length >= 2, `guide steps: ${state.steps}`);
-        // "Retry now" is the answer's one action; the guide does not repeat it.
-        assert.ok(state.actions.includes('retry_now'), `a one-click "retry now": ${state.actions}`);
-        assert.equal(state.actions.filter((a) => a === 'retry_now' || a === 'retry-now').length, 1, `"retry now" once: ${state.actions}`);
-        assert.ok(!state.steps.includes('retry') && !state.steps.includes('wait'), `the guide leaves retrying to the answer's action: ${state.steps}`);
-        const consentAsked = await popup.evaluate(() => document.querySelector('[data-testid=private-host], [data-testid=consent]')?.dataset.testid ?? null);
-        assert.equal(consentAsked, 'private-host', 'a local site: the outside checks are not offered, the local verdict needs no consent');
-        await popup.close();
-      });
+      it(
+        'the popup on a failing tab shows the sentence, the verdict (local checks, no consent) and the guide',
+        { timeout: 30_000 },
+        async () => {
+          assert.ok(tabs.cloudflare522, 'needs the tabs of the first test');
+          const popup = await openPopup(browser, tabs.cloudflare522.tabId);
+          const state = await finalGuide(popup);
+          assert.equal(state.sentence, msg('fault_cf_522'), 'the one-sentence explanation of a Cloudflare 522');
+          assert.ok(state.verdict.kind && state.verdict.text, `a verdict with words: ${JSON.stringify(state.verdict)}`);
+          assert.ok(state.steps.length >= 2, `guide steps: ${state.steps}`);
+          // "Retry now" is the answer's one action; the guide does not repeat it.
+          assert.ok(state.actions.includes('retry_now'), `a one-click "retry now": ${state.actions}`);
+          assert.equal(state.actions.filter((a) => a === 'retry_now' || a === 'retry-now').length, 1, `"retry now" once: ${state.actions}`);
+          assert.ok(
+            !state.steps.includes('retry') && !state.steps.includes('wait'),
+            `the guide leaves retrying to the answer's action: ${state.steps}`,
+          );
+          const consentAsked = await popup.evaluate(
+            () => document.querySelector('[data-testid=private-host], [data-testid=consent]')?.dataset.testid ?? null,
+          );
+          assert.equal(
+            consentAsked,
+            'private-host',
+            'a local site: the outside checks are not offered, the local verdict needs no consent',
+          );
+          await popup.close();
+        },
+      );
 
-      it('the support report of a Cloudflare 522 has the Ray ID and no path or query of the failing page', { timeout: 30_000 }, async () => {
-        assert.ok(tabs.cloudflareSite, 'needs the tabs of the first test');
-        const popup = await openPopup(browser, tabs.cloudflareSite.tabId);
-        const state = await finalGuide(popup);
-        assert.ok(
-          state.steps.includes('contact'),
-          `the guide has no "${msg('step_contact_title')}" step, so no report to send: the verdict is ${JSON.stringify(state.verdict)}, ` +
-            `steps: ${state.steps.join(', ')}`,
-        );
-        await openStep(popup, 'contact');
-        const report = await popup.evaluate(() => document.querySelector('details[data-step=contact] textarea[data-testid=report]')?.value);
-        assert.ok(report, 'the contact step holds the report');
-        assert.ok(report.includes(CLOUDFLARE_RAY), `the report names the Ray ID ${CLOUDFLARE_RAY}:\n${report}`);
-        const failing = new URL(tabs.cloudflareSite.page.url());
-        for (const secret of [failing.pathname, failing.search, 'account', 'orders', '4711', 's3cr3t', 'token']) {
-          assert.ok(!report.includes(secret), `the report must not contain "${secret}" from ${failing.href}:\n${report}`);
-        }
-        await popup.close();
-      });
-
-      it('axe-core: no violations in the popup (failing tab, all steps open; healthy tab) in light and dark', { timeout: 60_000 }, async () => {
-        assert.ok(tabs.cloudflareSite && tabs.healthy, 'needs the tabs of the first test');
-        const problems = [];
-        for (const [label, tab, expand] of [
-          ['popup, failing tab (522)', tabs.cloudflareSite, false],
-          ['popup, failing tab (522), every step and fold open', tabs.cloudflareSite, true],
-          ['popup, healthy tab', tabs.healthy, false],
-        ]) {
-          const popup = await openPopup(browser, tab.tabId);
-          await waitFor(popup, () => document.querySelector('[data-testid=guide], [data-testid=healthy]') !== null, undefined, 'the popup content').catch(async (error) => {
-            throw new Error(`${error.message} (${label}): ${JSON.stringify(await popupState(popup))}`);
-          });
-          for (const theme of browser.name === 'chromium' || (await canEmulateDark(popup)) ? THEMES : ['light']) {
-            await setColorScheme(browser, popup, theme);
-            if (expand) await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
-            const violations = await axeViolations(popup);
-            if (violations.length) problems.push(`${label}, ${theme}:\n${formatViolations(violations)}`);
+      it(
+        'the support report of a Cloudflare 522 has the Ray ID and no path or query of the failing page',
+        { timeout: 30_000 },
+        async () => {
+          assert.ok(tabs.cloudflareSite, 'needs the tabs of the first test');
+          const popup = await openPopup(browser, tabs.cloudflareSite.tabId);
+          const state = await finalGuide(popup);
+          assert.ok(
+            state.steps.includes('contact'),
+            `the guide has no "${msg('step_contact_title')}" step, so no report to send: the verdict is ${JSON.stringify(state.verdict)}, ` +
+              `steps: ${state.steps.join(', ')}`,
+          );
+          await openStep(popup, 'contact');
+          const report = await popup.evaluate(
+            () => document.querySelector('details[data-step=contact] textarea[data-testid=report]')?.value,
+          );
+          assert.ok(report, 'the contact step holds the report');
+          assert.ok(report.includes(CLOUDFLARE_RAY), `the report names the Ray ID ${CLOUDFLARE_RAY}:\n${report}`);
+          const failing = new URL(tabs.cloudflareSite.page.url());
+          for (const secret of [failing.pathname, failing.search, 'account', 'orders', '4711', 's3cr3t', 'token']) {
+            assert.ok(!report.includes(secret), `the report must not contain "${secret}" from ${failing.href}:\n${report}`);
           }
           await popup.close();
-        }
-        assert.equal(problems.length, 0, `axe-core violations:\n${problems.join('\n')}`);
-      });
+        },
+      );
+
+      it(
+        'axe-core: no violations in the popup (failing tab, all steps open; healthy tab) in light and dark',
+        { timeout: 60_000 },
+        async () => {
+          assert.ok(tabs.cloudflareSite && tabs.healthy, 'needs the tabs of the first test');
+          const problems = [];
+          for (const [label, tab, expand] of [
+            ['popup, failing tab (522)', tabs.cloudflareSite, false],
+            ['popup, failing tab (522), every step and fold open', tabs.cloudflareSite, true],
+            ['popup, healthy tab', tabs.healthy, false],
+          ]) {
+            const popup = await openPopup(browser, tab.tabId);
+            await waitFor(
+              popup,
+              () => document.querySelector('[data-testid=guide], [data-testid=healthy]') !== null,
+              undefined,
+              'the popup content',
+            ).catch(async (error) => {
+              throw new Error(`${error.message} (${label}): ${JSON.stringify(await popupState(popup))}`);
+            });
+            for (const theme of browser.name === 'chromium' || (await canEmulateDark(popup)) ? THEMES : ['light']) {
+              await setColorScheme(browser, popup, theme);
+              if (expand) await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+              const violations = await axeViolations(popup);
+              if (violations.length) problems.push(`${label}, ${theme}:\n${formatViolations(violations)}`);
+            }
+            await popup.close();
+          }
+          assert.equal(problems.length, 0, `axe-core violations:\n${problems.join('\n')}`);
+        },
+      );
 
       it('axe-core: no violations in the panel preview (522, 502, POST) in light and dark', { timeout: 60_000 }, async () => {
         const problems = [];
@@ -405,7 +460,12 @@ for (const name of BROWSERS) {
           const url = browser.extensionUrl(`/src/panel/preview.html?incident=${incident}`);
           if (browser.name === 'chromium') await page.goto(url);
           else page.goto(url).catch(() => undefined);
-          await waitFor(page, (u) => location.href === u && document.documentElement.dataset.ready === 'true', url, `the panel preview (${incident})`);
+          await waitFor(
+            page,
+            (u) => location.href === u && document.documentElement.dataset.ready === 'true',
+            url,
+            `the panel preview (${incident})`,
+          );
           for (const theme of browser.name === 'chromium' || (await canEmulateDark(page)) ? THEMES : ['light']) {
             await setColorScheme(browser, page, theme);
             const violations = await axeViolations(page);
@@ -428,7 +488,9 @@ for (const name of BROWSERS) {
               const popup = await openPopup(browser, tab.tabId, { colorScheme: theme });
               await waitFor(
                 popup,
-                () => document.querySelector('[data-testid=guide], [data-testid=healthy]') !== null && document.querySelector('[data-testid=verdict] .spinner') === null,
+                () =>
+                  document.querySelector('[data-testid=guide], [data-testid=healthy]') !== null &&
+                  document.querySelector('[data-testid=verdict] .spinner') === null,
                 undefined,
                 'the popup content, checks done',
               );
@@ -465,157 +527,205 @@ for (const name of BROWSERS) {
       }
     });
 
-    it('"clear this site\'s cache": the cached file comes from the server again; another site\'s cache is untouched', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        const cachedJs = (host) => (r) => pathOf(r) === '/cached.js' && r.host === host;
-        const cached2Js = (host) => (r) => pathOf(r) === '/cached-2.js' && r.host === host;
-        const here = new URL(site.origin).host;
-        const other = new URL(site.otherOrigin).host;
-        const { page, tabId } = await openTab(browser);
-        const visit = async (url, what) => {
-          await browser.navigateInPage(page, url);
-          await waitFor(page, (u) => location.href === u && document.readyState === 'complete', url, what);
-        };
-        const start = Date.now();
+    it(
+      '"clear this site\'s cache": the cached file comes from the server again; another site\'s cache is untouched',
+      { timeout: 90_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          const cachedJs = (host) => (r) => pathOf(r) === '/cached.js' && r.host === host;
+          const cached2Js = (host) => (r) => pathOf(r) === '/cached-2.js' && r.host === host;
+          const here = new URL(site.origin).host;
+          const other = new URL(site.otherOrigin).host;
+          const { page, tabId } = await openTab(browser);
+          const visit = async (url, what) => {
+            await browser.navigateInPage(page, url);
+            await waitFor(page, (u) => location.href === u && document.readyState === 'complete', url, what);
+          };
+          const start = Date.now();
 
-        // Another site (localhost, same server) caches its /cached-2.js; this site caches /cached-2.js and /cached.js.
-        await visit(unique(site.urls.otherSiteCachedPage), 'the other site\'s page');
-        await visit(unique(site.urls.cachedPage), 'this site\'s cached page');
-        await visit(unique(site.urls.cachedFail), 'the failing page');
-        const failingUrl = unique(site.urls.cachedFail);
-        await visit(failingUrl, 'the failing page, again');
-        await sleep(300);
-        const setup = logSince(start);
-        assert.equal(setup.filter(cached2Js(other)).length, 1, `the other site fetched its file once:\n    ${describeLog(setup)}`);
-        assert.equal(setup.filter(cached2Js(here)).length, 1, `this site's page fetched its file once:\n    ${describeLog(setup)}`);
-        assert.equal(setup.filter(cachedJs(here)).length, 1, `the failing page's file was fetched once and then came from the cache:\n    ${describeLog(setup)}`);
+          // Another site (localhost, same server) caches its /cached-2.js; this site caches /cached-2.js and /cached.js.
+          await visit(unique(site.urls.otherSiteCachedPage), "the other site's page");
+          await visit(unique(site.urls.cachedPage), "this site's cached page");
+          await visit(unique(site.urls.cachedFail), 'the failing page');
+          const failingUrl = unique(site.urls.cachedFail);
+          await visit(failingUrl, 'the failing page, again');
+          await sleep(300);
+          const setup = logSince(start);
+          assert.equal(setup.filter(cached2Js(other)).length, 1, `the other site fetched its file once:\n    ${describeLog(setup)}`);
+          assert.equal(setup.filter(cached2Js(here)).length, 1, `this site's page fetched its file once:\n    ${describeLog(setup)}`);
+          assert.equal(
+            setup.filter(cachedJs(here)).length,
+            1,
+            `the failing page's file was fetched once and then came from the cache:\n    ${describeLog(setup)}`,
+          );
 
-        // The popup's guide, for the failing tab: clear this site's cache.
-        const popup = await openPopup(browser, tabId);
-        await poll(async () => ((await popupState(popup)).actions.includes('clear-cache') ? true : undefined), { what: 'the clear-cache action' });
-        await openStep(popup, 'clear-cache');
-        // The result line is drawn once; the popup redraws on every storage change (the reload makes
-        // one), so watch for it rather than expect it to stay.
-        await popup.evaluate(() => {
-          window.__statuses = [];
-          const app = document.getElementById('app');
-          new MutationObserver((records) => {
-            for (const r of records) {
-              const el = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
-              const text = el?.closest('.action-status') ? el.textContent : '';
-              if (text && !window.__statuses.includes(text)) window.__statuses.push(text);
-            }
-          }).observe(app, { subtree: true, childList: true, characterData: true });
-        });
-        const clicked = Date.now();
-        await click(popup, 'details[data-step=clear-cache] [data-action=clear-cache]', { step: 'clear-cache' });
-        const [status] = await waitFor(popup, () => window.__statuses.length && window.__statuses, undefined, 'the action\'s result');
-        // Chromium clears the HTTP cache for this origin only; Firefox can clear its HTTP cache only
-        // for all sites at once, so it leaves the cache and reloads bypassing it (and says so).
-        assert.equal(status, msg(browser.name === 'chromium' ? 'action_cleared' : 'action_cleared_firefox'));
+          // The popup's guide, for the failing tab: clear this site's cache.
+          const popup = await openPopup(browser, tabId);
+          await poll(async () => ((await popupState(popup)).actions.includes('clear-cache') ? true : undefined), {
+            what: 'the clear-cache action',
+          });
+          await openStep(popup, 'clear-cache');
+          // The result line is drawn once; the popup redraws on every storage change (the reload makes
+          // one), so watch for it rather than expect it to stay.
+          await popup.evaluate(() => {
+            window.__statuses = [];
+            const app = document.getElementById('app');
+            new MutationObserver((records) => {
+              for (const r of records) {
+                const el = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
+                const text = el?.closest('.action-status') ? el.textContent : '';
+                if (text && !window.__statuses.includes(text)) window.__statuses.push(text);
+              }
+            }).observe(app, { subtree: true, childList: true, characterData: true });
+          });
+          const clicked = Date.now();
+          await click(popup, 'details[data-step=clear-cache] [data-action=clear-cache]', { step: 'clear-cache' });
+          const [status] = await waitFor(popup, () => window.__statuses.length && window.__statuses, undefined, "the action's result");
+          // Chromium clears the HTTP cache for this origin only; Firefox can clear its HTTP cache only
+          // for all sites at once, so it leaves the cache and reloads bypassing it (and says so).
+          assert.equal(status, msg(browser.name === 'chromium' ? 'action_cleared' : 'action_cleared_firefox'));
 
-        // The failing page was reloaded, and its cached file came from the server again.
-        const reload = await poll(
-          () => {
-            const entries = logSince(clicked);
-            const doc = entries.find((r) => r.path === new URL(failingUrl).pathname + new URL(failingUrl).search && r.dest === 'document');
-            const js = entries.find(cachedJs(here));
-            return doc && js ? { doc, js } : undefined;
-          },
-          { timeoutMs: 10_000, what: 'the reload and the refetched /cached.js' },
-        ).catch((error) => {
-          throw new Error(`${error.message}; since the click:\n    ${describeLog(logSince(clicked))}`);
-        });
-        assert.ok(reload.js.time >= reload.doc.time, 'the file was fetched by the reloaded page');
-        await popup.close();
+          // The failing page was reloaded, and its cached file came from the server again.
+          const reload = await poll(
+            () => {
+              const entries = logSince(clicked);
+              const doc = entries.find(
+                (r) => r.path === new URL(failingUrl).pathname + new URL(failingUrl).search && r.dest === 'document',
+              );
+              const js = entries.find(cachedJs(here));
+              return doc && js ? { doc, js } : undefined;
+            },
+            { timeoutMs: 10_000, what: 'the reload and the refetched /cached.js' },
+          ).catch((error) => {
+            throw new Error(`${error.message}; since the click:\n    ${describeLog(logSince(clicked))}`);
+          });
+          assert.ok(reload.js.time >= reload.doc.time, 'the file was fetched by the reloaded page');
+          await popup.close();
 
-        // This site's other page, in a new tab: in Chromium its file was cleared from the HTTP cache
-        // too (it is fetched again); Firefox's reload bypassed the cache for the failing page only,
-        // so it still has it. A new tab, because Chromium's origin-filtered clearing leaves the
-        // renderer's in-memory cache alone: in the same tab, the page would still get its file
-        // without asking the network (see the report for this test).
-        const afterClear = Date.now();
-        const fresh = await openTab(browser);
-        const visitFresh = async (url, what) => {
-          await browser.navigateInPage(fresh.page, url);
-          await waitFor(fresh.page, (u) => location.href === u && document.readyState === 'complete', url, what);
-        };
-        await visitFresh(unique(site.urls.cachedPage), 'this site\'s cached page, after clearing');
-        // And the other site still has its file: nothing is fetched.
-        await visitFresh(unique(site.urls.otherSiteCachedPage), 'the other site\'s page, after clearing');
-        await sleep(300);
-        const later = logSince(afterClear);
-        assert.equal(later.filter(cached2Js(other)).length, 0, `another site's cache must be left alone:\n    ${describeLog(later)}`);
-        if (browser.name === 'chromium') {
-          assert.equal(later.filter(cached2Js(here)).length, 1, `this site's whole cache was cleared, not only the failing page's files:\n    ${describeLog(later)}`);
-        } else {
-          assert.equal(later.filter(cached2Js(here)).length, 0, `Firefox: only a cache-bypassing reload (the HTTP cache cannot be cleared per site):\n    ${describeLog(later)}`);
-        }
-      }),
+          // This site's other page, in a new tab: in Chromium its file was cleared from the HTTP cache
+          // too (it is fetched again); Firefox's reload bypassed the cache for the failing page only,
+          // so it still has it. A new tab, because Chromium's origin-filtered clearing leaves the
+          // renderer's in-memory cache alone: in the same tab, the page would still get its file
+          // without asking the network (see the report for this test).
+          const afterClear = Date.now();
+          const fresh = await openTab(browser);
+          const visitFresh = async (url, what) => {
+            await browser.navigateInPage(fresh.page, url);
+            await waitFor(fresh.page, (u) => location.href === u && document.readyState === 'complete', url, what);
+          };
+          await visitFresh(unique(site.urls.cachedPage), "this site's cached page, after clearing");
+          // And the other site still has its file: nothing is fetched.
+          await visitFresh(unique(site.urls.otherSiteCachedPage), "the other site's page, after clearing");
+          await sleep(300);
+          const later = logSince(afterClear);
+          assert.equal(later.filter(cached2Js(other)).length, 0, `another site's cache must be left alone:\n    ${describeLog(later)}`);
+          if (browser.name === 'chromium') {
+            assert.equal(
+              later.filter(cached2Js(here)).length,
+              1,
+              `this site's whole cache was cleared, not only the failing page's files:\n    ${describeLog(later)}`,
+            );
+          } else {
+            assert.equal(
+              later.filter(cached2Js(here)).length,
+              0,
+              `Firefox: only a cache-bypassing reload (the HTTP cache cannot be cleared per site):\n    ${describeLog(later)}`,
+            );
+          }
+        }),
     );
 
-    it('"retry now": probes while a schedule runs, reloads when the site answers, reloads at once without a schedule', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        const arm = async (ms) => assert.equal((await fetch(`${site.urls.flakyControl}?fail_for_ms=${ms}`)).status, 200);
-        const flaky = (since) => logSince(since, (r) => r.upstream === 'flaky' && !r.path.startsWith('/__control'));
-        await arm(120_000);
-        const url = unique(site.urls.flaky);
-        const { page, tabId } = await openTab(browser, url);
-        await poll(async () => (await retryRecordFor(browser, tabId)) ?? undefined, { what: 'an auto-retry schedule for the tab' });
-        const popup = await openPopup(browser, tabId);
-        const retryButton = '[data-testid=retry] [data-action=retry_now]';
+    it(
+      '"retry now": probes while a schedule runs, reloads when the site answers, reloads at once without a schedule',
+      { timeout: 90_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          const arm = async (ms) => assert.equal((await fetch(`${site.urls.flakyControl}?fail_for_ms=${ms}`)).status, 200);
+          const flaky = (since) => logSince(since, (r) => r.upstream === 'flaky' && !r.path.startsWith('/__control'));
+          await arm(120_000);
+          const url = unique(site.urls.flaky);
+          const { page, tabId } = await openTab(browser, url);
+          await poll(async () => (await retryRecordFor(browser, tabId)) ?? undefined, { what: 'an auto-retry schedule for the tab' });
+          const popup = await openPopup(browser, tabId);
+          const retryButton = '[data-testid=retry] [data-action=retry_now]';
 
-        // 1. Still failing, with a schedule: "retry now" probes at once, and does not reload the page.
-        let since = Date.now();
-        const probesBefore = (await retryRecordFor(browser, tabId)).probes;
-        await click(popup, retryButton);
-        await poll(async () => ((await retryRecordFor(browser, tabId))?.probes > probesBefore ? true : undefined), { what: 'a probe after "retry now"' });
-        await sleep(700);
-        let requests = flaky(since);
-        assert.ok(requests.some((r) => r.dest === 'empty'), `a probe reached the server:\n    ${describeLog(requests)}`);
-        assert.equal(requests.filter((r) => r.dest === 'document').length, 0, `no page load while the site still fails:\n    ${describeLog(requests)}`);
+          // 1. Still failing, with a schedule: "retry now" probes at once, and does not reload the page.
+          let since = Date.now();
+          const probesBefore = (await retryRecordFor(browser, tabId)).probes;
+          await click(popup, retryButton);
+          await poll(async () => ((await retryRecordFor(browser, tabId))?.probes > probesBefore ? true : undefined), {
+            what: 'a probe after "retry now"',
+          });
+          await sleep(700);
+          let requests = flaky(since);
+          assert.ok(
+            requests.some((r) => r.dest === 'empty'),
+            `a probe reached the server:\n    ${describeLog(requests)}`,
+          );
+          assert.equal(
+            requests.filter((r) => r.dest === 'document').length,
+            0,
+            `no page load while the site still fails:\n    ${describeLog(requests)}`,
+          );
 
-        // 2. The site is back: "retry now" probes, and on success reloads the page. Start away from
-        // the next scheduled probe, so the one that succeeds is the visitor's.
-        const record = await retryRecordFor(browser, tabId);
-        if (record.schedule.nextAt - Date.now() < 1500) {
-          await poll(async () => ((await retryRecordFor(browser, tabId))?.probes > record.probes ? true : undefined), { what: 'the scheduled probe to pass' });
-        }
-        await arm(0);
-        since = Date.now();
-        await click(popup, retryButton);
-        await waitFor(page, () => document.querySelector('h1')?.textContent === 'Back online', undefined, 'the page to come back', 10_000);
-        requests = flaky(since);
-        const firstProbe = requests.find((r) => r.dest === 'empty');
-        const load = requests.find((r) => r.dest === 'document');
-        assert.ok(firstProbe && load && firstProbe.time <= load.time, `probe first, then one page load:\n    ${describeLog(requests)}`);
-        assert.equal(load.status, 200);
-        assert.equal(load.path, new URL(url).pathname + new URL(url).search, 'the failing page itself was loaded again');
+          // 2. The site is back: "retry now" probes, and on success reloads the page. Start away from
+          // the next scheduled probe, so the one that succeeds is the visitor's.
+          const record = await retryRecordFor(browser, tabId);
+          if (record.schedule.nextAt - Date.now() < 1500) {
+            await poll(async () => ((await retryRecordFor(browser, tabId))?.probes > record.probes ? true : undefined), {
+              what: 'the scheduled probe to pass',
+            });
+          }
+          await arm(0);
+          since = Date.now();
+          await click(popup, retryButton);
+          await waitFor(
+            page,
+            () => document.querySelector('h1')?.textContent === 'Back online',
+            undefined,
+            'the page to come back',
+            10_000,
+          );
+          requests = flaky(since);
+          const firstProbe = requests.find((r) => r.dest === 'empty');
+          const load = requests.find((r) => r.dest === 'document');
+          assert.ok(firstProbe && load && firstProbe.time <= load.time, `probe first, then one page load:\n    ${describeLog(requests)}`);
+          assert.equal(load.status, 200);
+          assert.equal(load.path, new URL(url).pathname + new URL(url).search, 'the failing page itself was loaded again');
 
-        // 3. Without a schedule (the visitor pressed Stop), "retry now" reloads at once, even while failing.
-        await arm(120_000);
-        const url2 = unique(site.urls.flaky);
-        await browser.navigateInPage(page, url2);
-        await poll(async () => (await retryRecordFor(browser, tabId)) ?? undefined, { what: 'a new schedule' });
-        await popup.close();
-        const popup2 = await openPopup(browser, tabId);
-        await click(popup2, '[data-action=retry_stop]');
-        await poll(async () => ((await retryRecordFor(browser, tabId)) ? undefined : true), { what: 'the schedule to stop for the tab' });
-        await waitFor(popup2, () => document.querySelector('[data-testid=retry].retry-off [data-action=retry_now]') !== null, undefined, 'the redrawn retry control').catch(
-          async (error) => {
+          // 3. Without a schedule (the visitor pressed Stop), "retry now" reloads at once, even while failing.
+          await arm(120_000);
+          const url2 = unique(site.urls.flaky);
+          await browser.navigateInPage(page, url2);
+          await poll(async () => (await retryRecordFor(browser, tabId)) ?? undefined, { what: 'a new schedule' });
+          await popup.close();
+          const popup2 = await openPopup(browser, tabId);
+          await click(popup2, '[data-action=retry_stop]');
+          await poll(async () => ((await retryRecordFor(browser, tabId)) ? undefined : true), { what: 'the schedule to stop for the tab' });
+          await waitFor(
+            popup2,
+            () => document.querySelector('[data-testid=retry].retry-off [data-action=retry_now]') !== null,
+            undefined,
+            'the redrawn retry control',
+          ).catch(async (error) => {
             throw new Error(`${error.message}: ${JSON.stringify(await popupState(popup2))}`);
-          },
-        );
-        since = Date.now();
-        await click(popup2, retryButton);
-        const reloaded = await poll(() => flaky(since).find((r) => r.dest === 'document'), { what: 'a page load after "retry now"' }).catch((error) => {
-          throw new Error(`${error.message}:\n    ${describeLog(flaky(since))}`);
-        });
-        assert.equal(reloaded.status, 502, 'the page was reloaded (and still fails)');
-        assert.equal(reloaded.path, new URL(url2).pathname + new URL(url2).search);
-        assert.equal(flaky(since).filter((r) => r.dest === 'empty' && r.time < reloaded.time).length, 0, 'no probe first: there was no schedule');
-        await popup2.close();
-      }),
+          });
+          since = Date.now();
+          await click(popup2, retryButton);
+          const reloaded = await poll(() => flaky(since).find((r) => r.dest === 'document'), {
+            what: 'a page load after "retry now"',
+          }).catch((error) => {
+            throw new Error(`${error.message}:\n    ${describeLog(flaky(since))}`);
+          });
+          assert.equal(reloaded.status, 502, 'the page was reloaded (and still fails)');
+          assert.equal(reloaded.path, new URL(url2).pathname + new URL(url2).search);
+          assert.equal(
+            flaky(since).filter((r) => r.dest === 'empty' && r.time < reloaded.time).length,
+            0,
+            'no probe first: there was no schedule',
+          );
+          await popup2.close();
+        }),
     );
 
     it('a hostile error page can neither restyle, nor read, nor click the panel; a real click still works', { timeout: 90_000 }, () =>
@@ -631,31 +741,52 @@ for (const name of BROWSERS) {
         const start = Date.now();
         const { page, tabId } = await openTab(browser, url);
         await waitForPanel(page, { browser, tabId, timeoutMs: 10_000 });
-        await waitFor(page, () => window.__hostile?.done, undefined, 'the hostile page to finish its attacks (they start once the panel appears)', 15_000).catch(async (error) => {
+        await waitFor(
+          page,
+          () => window.__hostile?.done,
+          undefined,
+          'the hostile page to finish its attacks (they start once the panel appears)',
+          15_000,
+        ).catch(async (error) => {
           throw new Error(`${error.message}; host now: ${JSON.stringify(await hostInfo(page))}`);
         });
         const seen = await page.evaluate(() => window.__hostile);
         const info = await hostInfo(page);
 
         // Restyled, hidden through its style attribute, removed: still there, and visible.
-        assert.ok(seen.rounds === 3 && seen.hostsFound === 3 && seen.removals === 3 && seen.restyles === 6, `the page ran its attacks: ${JSON.stringify({ ...seen, texts: undefined })}`);
+        assert.ok(
+          seen.rounds === 3 && seen.hostsFound === 3 && seen.removals === 3 && seen.restyles === 6,
+          `the page ran its attacks: ${JSON.stringify({ ...seen, texts: undefined })}`,
+        );
         assert.ok(info, 'the panel host is back in the page after being removed');
         assert.equal(info.count, 1, 'one panel');
         assert.equal(info.display, 'block', `display: ${JSON.stringify(info)}`);
         assert.equal(info.visibility, 'visible');
         assert.equal(info.opacity, '1');
         assert.ok(info.box.width > 100 && info.box.height > 50, `the panel has a real box: ${JSON.stringify(info.box)}`);
-        assert.ok(info.box.right <= info.viewport.width && info.box.bottom <= info.viewport.height && info.box.x >= 0 && info.box.y >= 0, `inside the viewport: ${JSON.stringify(info)}`);
+        assert.ok(
+          info.box.right <= info.viewport.width && info.box.bottom <= info.viewport.height && info.box.x >= 0 && info.box.y >= 0,
+          `inside the viewport: ${JSON.stringify(info)}`,
+        );
 
         // Unreadable: no shadow root for the page (not even through its patched attachShadow), no panel text anywhere it can look.
         assert.deepEqual([...new Set(seen.shadowRoots)], ['host.shadowRoot=null'], 'the page never saw a shadow root');
         assert.deepEqual([...new Set(seen.errors)], ['attachShadow: NotSupportedError'], 'the page cannot attach its own root to the host');
-        assert.equal(seen.patchedAttachShadowCalls, seen.hostsFound, 'the extension\'s attachShadow did not go through the page\'s patched one');
-        assert.equal(seen.isolatedGlobal, 'undefined', 'the panel script\'s globals are not the page\'s');
+        assert.equal(
+          seen.patchedAttachShadowCalls,
+          seen.hostsFound,
+          "the extension's attachShadow did not go through the page's patched one",
+        );
+        assert.equal(seen.isolatedGlobal, 'undefined', "the panel script's globals are not the page's");
         const sentence = msg('fault_gateway_502', 'nginx');
-        const nowText = await page.evaluate(() => [document.documentElement.innerText, document.documentElement.textContent, document.documentElement.outerHTML]);
+        const nowText = await page.evaluate(() => [
+          document.documentElement.innerText,
+          document.documentElement.textContent,
+          document.documentElement.outerHTML,
+        ]);
         for (const text of panelTexts(sentence)) {
-          for (const [i, read] of [...seen.texts, ...nowText].entries()) assert.ok(!read.includes(text), `the page read "${text}" (text #${i})`);
+          for (const [i, read] of [...seen.texts, ...nowText].entries())
+            assert.ok(!read.includes(text), `the page read "${text}" (text #${i})`);
         }
 
         // Synthetic clicks and keys reached nothing: the panel is open, no reload, no probe.
@@ -669,9 +800,11 @@ for (const name of BROWSERS) {
           const retry = await panelButtonCenter(browser, page, 'panel-retry-now');
           const clicked = Date.now();
           await page.mouse.click(retry.x, retry.y);
-          const reload = await poll(() => hostileLoads(clicked).find((r) => r.dest === 'document'), { what: 'a reload after a real click on "Retry now"' });
+          const reload = await poll(() => hostileLoads(clicked).find((r) => r.dest === 'document'), {
+            what: 'a reload after a real click on "Retry now"',
+          });
           assert.equal(reload.path, new URL(url).pathname + new URL(url).search);
-          await waitFor(page, () => window.__hostile?.done, undefined, 'the reloaded page\'s attacks', 15_000);
+          await waitFor(page, () => window.__hostile?.done, undefined, "the reloaded page's attacks", 15_000);
         }
         const close = await panelButtonCenter(browser, page, 'panel-close');
         await page.mouse.click(close.x, close.y);
@@ -681,7 +814,10 @@ for (const name of BROWSERS) {
         loads = hostileLoads(start);
         // Auto-retry is off for the site: the only fetches are the automatic diagnosis re-probes, one per failed load.
         const probes = hostileProbes(start);
-        assert.ok(probes.length <= loads.length, `no retry probe (auto-retry is off for the site):\n    ${describeLog([...loads, ...probes])}`);
+        assert.ok(
+          probes.length <= loads.length,
+          `no retry probe (auto-retry is off for the site):\n    ${describeLog([...loads, ...probes])}`,
+        );
       }),
     );
 
@@ -715,19 +851,34 @@ for (const name of BROWSERS) {
           const { page, tabId } = await openTab(browser, unique(`${site.urls.hostile}?extra=${extra}`));
           const info = await waitForPanel(page, { browser, tabId, timeoutMs: 5000 });
           await waitFor(page, () => window.__hostile?.done, undefined, 'the attacks', 15_000);
-          const report = await page.evaluate(() => ({ hostsFound: window.__hostile.hostsFound, customElement: window.__hostile.customElement }));
+          const report = await page.evaluate(() => ({
+            hostsFound: window.__hostile.hostsFound,
+            customElement: window.__hostile.customElement,
+          }));
           assert.ok(report.hostsFound > 0, `the attacks reached the panel host: ${JSON.stringify(report)}`);
-          if (extra === 'custom-element') assert.ok(report.customElement.constructed > 0, `the page's element took the name: ${JSON.stringify(report)}`);
+          if (extra === 'custom-element')
+            assert.ok(report.customElement.constructed > 0, `the page's element took the name: ${JSON.stringify(report)}`);
           if (extra.endsWith('-loop')) await sleep(2500); // long enough for the panel's own bounded restores to run out
           const now = await hostInfo(page);
-          assert.ok(now && now.box.width > 100 && now.box.height > 50 && now.display !== 'none', `the panel is visible: ${JSON.stringify(now ?? info)}`);
+          assert.ok(
+            now && now.box.width > 100 && now.box.height > 50 && now.display !== 'none',
+            `the panel is visible: ${JSON.stringify(now ?? info)}`,
+          );
           assert.ok(now.visibility === 'visible' && now.opacity === '1', `the panel is visible: ${JSON.stringify(now)}`);
-          const loops = await page.evaluate(() => ({ unset: window.__hostile.unsetLoops, overlay: window.__hostile.overlayLoops, root: getComputedStyle(document.documentElement).display }));
-          if (extra === 'unset-loop') assert.ok(loops.unset > 20 && loops.root !== 'none', `the page kept hiding everything: ${JSON.stringify(loops)}`);
+          const loops = await page.evaluate(() => ({
+            unset: window.__hostile.unsetLoops,
+            overlay: window.__hostile.overlayLoops,
+            root: getComputedStyle(document.documentElement).display,
+          }));
+          if (extra === 'unset-loop')
+            assert.ok(loops.unset > 20 && loops.root !== 'none', `the page kept hiding everything: ${JSON.stringify(loops)}`);
           if (extra === 'overlay-loop') assert.ok(loops.overlay > 20, `the page kept covering the viewport: ${JSON.stringify(loops)}`);
           const close = await panelButtonCenter(browser, page, 'panel-close');
           await page.mouse.click(close.x, close.y);
-          await poll(async () => ((await hostInfo(page)) === null ? true : undefined), { timeoutMs: 2000, what: 'a real click on close to close the panel' });
+          await poll(async () => ((await hostInfo(page)) === null ? true : undefined), {
+            timeoutMs: 2000,
+            what: 'a real click on close to close the panel',
+          });
           const coverClicks = await page.evaluate(() => window.__hostile.overlayTrustedClicks ?? 0);
           assert.equal(coverClicks, 0, 'the click reached the panel, not the layer the page put over it');
           await page.close();

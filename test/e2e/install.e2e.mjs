@@ -44,10 +44,13 @@ async function showsBadgeOn502(browser) {
   const page = await browser.openPage(start);
   const tabId = await browser.tabIdOf(page);
   await browser.navigateInPage(page, site.urls.badGateway);
-  const badge = await poll(async () => {
-    const text = await badgeOf(browser, tabId);
-    return text === '502' || text === '↻502' ? text : undefined;
-  }, { timeoutMs: 8000, what: `the 502 badge on ${site.urls.badGateway}` }).catch(async () => badgeOf(browser, tabId));
+  const badge = await poll(
+    async () => {
+      const text = await badgeOf(browser, tabId);
+      return text === '502' || text === '↻502' ? text : undefined;
+    },
+    { timeoutMs: 8000, what: `the 502 badge on ${site.urls.badGateway}` },
+  ).catch(async () => badgeOf(browser, tabId));
   assert.ok(badge === '502' || badge === '↻502', `badge on the 502 page: ${JSON.stringify(badge)}`);
 }
 
@@ -81,10 +84,20 @@ async function storeScreenshots(browser) {
 describe('README "Install", followed in a fresh profile', () => {
   it('names the packages and the steps this test follows', () => {
     const section = installSection();
-    for (const words of ['downcheck-<version>-chrome.zip', 'Load unpacked', 'Developer mode', 'downcheck-<version>-firefox.zip', 'about:debugging']) {
+    for (const words of [
+      'downcheck-<version>-chrome.zip',
+      'Load unpacked',
+      'Developer mode',
+      'downcheck-<version>-firefox.zip',
+      'about:debugging',
+    ]) {
       assert.ok(section.includes(words), `README Install section mentions "${words}"`);
     }
-    assert.match(section, /web-ext sign[^`]*--channel[= ]unlisted[^`]*--api-key[^`]*--api-secret/, 'README documents the web-ext sign command');
+    assert.match(
+      section,
+      /web-ext sign[^`]*--channel[= ]unlisted[^`]*--api-key[^`]*--api-secret/,
+      'README documents the web-ext sign command',
+    );
   });
 
   if (BROWSERS.includes('chromium')) {

@@ -38,7 +38,9 @@ async function startSite(name) {
     if (path === '/favicon.ico') return res.writeHead(204).end();
     if (failing) {
       res.writeHead(502, { 'content-type': 'text/html; charset=utf-8', server: 'nginx', 'cache-control': 'no-store' });
-      return res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
+      return res.end(
+        '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+      );
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`<!doctype html><title>${name}</title><h1>Back online</h1>`);
@@ -80,11 +82,15 @@ async function popupOpenMs(browser, tabId) {
   const page = await browser.openPage();
   const started = Date.now();
   page.goto(browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`)).catch(() => undefined);
-  await poll(async () => ((await page.evaluate(() => document.querySelector('[data-testid=incident]') !== null).catch(() => false)) ? true : undefined), {
-    timeoutMs: 15_000,
-    intervalMs: 20,
-    what: `the popup of tab ${tabId} showing its incident`,
-  });
+  await poll(
+    async () =>
+      (await page.evaluate(() => document.querySelector('[data-testid=incident]') !== null).catch(() => false)) ? true : undefined,
+    {
+      timeoutMs: 15_000,
+      intervalMs: 20,
+      what: `the popup of tab ${tabId} showing its incident`,
+    },
+  );
   const ms = Date.now() - started;
   await page.close();
   return ms;
@@ -107,10 +113,17 @@ for (const name of BROWSERS) {
         const soloTab = await openTab(browser, `${solo.origin}/page?solo=1`, 'solo');
         await soloTab.go();
         const soloId = await browser.tabIdOf(soloTab.page);
-        await poll(async () => ((await session(browser))[`incident:${soloId}`] ? true : undefined), { timeoutMs: 20_000, what: 'the solo incident' });
+        await poll(async () => ((await session(browser))[`incident:${soloId}`] ? true : undefined), {
+          timeoutMs: 20_000,
+          what: 'the solo incident',
+        });
         figures.popupOneTabMs = await popupOpenMs(browser, soloId);
         solo.recover();
-        await poll(async () => ((await heading(soloTab.page)) === 'Back online' ? true : undefined), { timeoutMs: BACK_WITHIN_MS, intervalMs: 250, what: 'the solo tab back' });
+        await poll(async () => ((await heading(soloTab.page)) === 'Back online' ? true : undefined), {
+          timeoutMs: BACK_WITHIN_MS,
+          intervalMs: 250,
+          what: 'the solo tab back',
+        });
         await soloTab.page.close();
 
         const tabs = [];
@@ -155,16 +168,23 @@ for (const name of BROWSERS) {
         console.log(`# ${name} many tabs: ${JSON.stringify(figures)}`);
 
         await t.test('every tab came back: two page loads per tab, the failed one and the one that brought it back', () => {
-          assert.deepEqual(figures.pageLoads, Array(ORIGINS).fill(TABS / ORIGINS * 2), JSON.stringify(figures));
+          assert.deepEqual(figures.pageLoads, Array(ORIGINS).fill((TABS / ORIGINS) * 2), JSON.stringify(figures));
         });
         await t.test(`background requests within budget: at most ${BUDGET_PER_ORIGIN} per origin`, () => {
-          for (const [i, n] of figures.background.entries()) assert.ok(n <= BUDGET_PER_ORIGIN, `origin ${i}: ${n} background requests: ${JSON.stringify(requests[i])}`);
+          for (const [i, n] of figures.background.entries())
+            assert.ok(n <= BUDGET_PER_ORIGIN, `origin ${i}: ${n} background requests: ${JSON.stringify(requests[i])}`);
           assert.ok(figures.backgroundTotal <= BUDGET_PER_ORIGIN * ORIGINS);
-          assert.ok(requests.flat().every((r) => r.method === 'GET' || r.method === 'HEAD'), 'only GET/HEAD');
+          assert.ok(
+            requests.flat().every((r) => r.method === 'GET' || r.method === 'HEAD'),
+            'only GET/HEAD',
+          );
         });
         await t.test('the popup opens within its usual time with 50 tabs failing', () => {
           const bound = Math.max(3 * figures.popupOneTabMs, figures.popupOneTabMs + 1500);
-          assert.ok(figures.popupFiftyTabsMs <= bound, `${figures.popupFiftyTabsMs} ms with ${TABS} tabs failing, ${figures.popupOneTabMs} ms for one (bound ${bound} ms)`);
+          assert.ok(
+            figures.popupFiftyTabsMs <= bound,
+            `${figures.popupFiftyTabsMs} ms with ${TABS} tabs failing, ${figures.popupOneTabMs} ms for one (bound ${bound} ms)`,
+          );
         });
       } finally {
         await browser.close();

@@ -40,36 +40,56 @@ async function openFailing(browser, origin, path, start = '/start') {
 
 for (const name of BROWSERS) {
   describe(`${name}: misbehaving sites`, () => {
-    it('a page that fails only with the visitor\'s cookies while anonymous probes get a cached 200 does not loop', { timeout: 120_000 }, () =>
-      withBrowser(name, async (browser) => {
-        const { origin, log } = sites.gated;
-        const since = Date.now();
-        visits += 1;
-        const page = await browser.openPage(`${origin}/login?visit=${visits}`);
-        await browser.navigateInPage(page, `${origin}/account?visit=${visits}`);
-        // A tab in front of it: the failing one is in the background (the case that notifies).
-        await browser.openPage(`${sites.trap.origin}/elsewhere?visit=${visits}`).catch(() => undefined);
-        // The chain ends in "page-fails": nothing is reloaded and nothing is probed any more
-        // (no timer, no alarm), so the count below is the count for any longer window too.
-        const record = await poll(async () => {
-          const r = await retryRecord(browser, origin);
-          return r?.state === 'page-fails' ? r : undefined;
-        }, { timeoutMs: 90_000, intervalMs: 500, what: 'the schedule to end in "page-fails"' });
-        const alarm = await browser.extEval(async (o) => (globalThis.browser ?? globalThis.chrome).alarms.get(`retry:${o}`), origin);
-        assert.equal(alarm ?? undefined, undefined, 'no alarm left');
-        const endedAt = Date.now();
-        await sleep(8000);
-        const loads = log.filter((r) => r.time >= since && isPageLoad(r) && r.path.startsWith('/account'));
-        const probes = log.filter((r) => r.time >= since && isBackground(r));
-        console.log(`# ${name} cookie-gated: ${loads.length} page loads, ${probes.length} background requests, page-fails after ${((endedAt - since) / 1000).toFixed(1)} s, recoveries ${record.recoveries}`);
-        assert.ok(loads.length <= GATED_MAX_LOADS, `page loads: ${loads.length} (${JSON.stringify(loads)})`);
-        assert.ok(loads.every((r) => r.cookie), 'the visitor\'s own loads carry the cookie');
-        assert.ok(probes.every((r) => !r.cookie), 'no background request carries a cookie');
-        assert.equal(log.filter((r) => r.time >= endedAt && (isPageLoad(r) || isBackground(r))).length, 0, 'nothing at all after "page-fails"');
-        assert.ok(record.schedule.attempt > record.recoveries, `one schedule went on: ${JSON.stringify(record.schedule)}`);
-        const notifications = await browser.extEval(async () => Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()));
-        assert.ok(notifications.length <= 1, `"site is back" notifications: ${notifications}`);
-      }),
+    it(
+      "a page that fails only with the visitor's cookies while anonymous probes get a cached 200 does not loop",
+      { timeout: 120_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          const { origin, log } = sites.gated;
+          const since = Date.now();
+          visits += 1;
+          const page = await browser.openPage(`${origin}/login?visit=${visits}`);
+          await browser.navigateInPage(page, `${origin}/account?visit=${visits}`);
+          // A tab in front of it: the failing one is in the background (the case that notifies).
+          await browser.openPage(`${sites.trap.origin}/elsewhere?visit=${visits}`).catch(() => undefined);
+          // The chain ends in "page-fails": nothing is reloaded and nothing is probed any more
+          // (no timer, no alarm), so the count below is the count for any longer window too.
+          const record = await poll(
+            async () => {
+              const r = await retryRecord(browser, origin);
+              return r?.state === 'page-fails' ? r : undefined;
+            },
+            { timeoutMs: 90_000, intervalMs: 500, what: 'the schedule to end in "page-fails"' },
+          );
+          const alarm = await browser.extEval(async (o) => (globalThis.browser ?? globalThis.chrome).alarms.get(`retry:${o}`), origin);
+          assert.equal(alarm ?? undefined, undefined, 'no alarm left');
+          const endedAt = Date.now();
+          await sleep(8000);
+          const loads = log.filter((r) => r.time >= since && isPageLoad(r) && r.path.startsWith('/account'));
+          const probes = log.filter((r) => r.time >= since && isBackground(r));
+          console.log(
+            `# ${name} cookie-gated: ${loads.length} page loads, ${probes.length} background requests, page-fails after ${((endedAt - since) / 1000).toFixed(1)} s, recoveries ${record.recoveries}`,
+          );
+          assert.ok(loads.length <= GATED_MAX_LOADS, `page loads: ${loads.length} (${JSON.stringify(loads)})`);
+          assert.ok(
+            loads.every((r) => r.cookie),
+            "the visitor's own loads carry the cookie",
+          );
+          assert.ok(
+            probes.every((r) => !r.cookie),
+            'no background request carries a cookie',
+          );
+          assert.equal(
+            log.filter((r) => r.time >= endedAt && (isPageLoad(r) || isBackground(r))).length,
+            0,
+            'nothing at all after "page-fails"',
+          );
+          assert.ok(record.schedule.attempt > record.recoveries, `one schedule went on: ${JSON.stringify(record.schedule)}`);
+          const notifications = await browser.extEval(async () =>
+            Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()),
+          );
+          assert.ok(notifications.length <= 1, `"site is back" notifications: ${notifications}`);
+        }),
     );
 
     it('a probe redirected to another origin is not followed: 0 requests arrive there', { timeout: 90_000 }, () =>
@@ -100,12 +120,17 @@ for (const name of BROWSERS) {
         const pages = [];
         for (const origin of many.origins) pages.push(await openFailing(browser, origin, '/page'));
         let seen = '';
-        await poll(async () => {
-          const all = await session(browser);
-          const incidents = Object.entries(all).filter(([k, v]) => k.startsWith('incident:') && many.origins.some((o) => v?.url?.startsWith(o)));
-          seen = `${incidents.length} incidents; schedules: ${many.origins.map((o) => all[`retry:${o}`]?.state ?? '-').join(' ')}`;
-          return many.origins.every((o) => all[`retry:${o}`]?.state === 'waiting') ? true : undefined;
-        }, { timeoutMs: 90_000, intervalMs: 500, what: 'sixteen schedules' }).catch((error) => {
+        await poll(
+          async () => {
+            const all = await session(browser);
+            const incidents = Object.entries(all).filter(
+              ([k, v]) => k.startsWith('incident:') && many.origins.some((o) => v?.url?.startsWith(o)),
+            );
+            seen = `${incidents.length} incidents; schedules: ${many.origins.map((o) => all[`retry:${o}`]?.state ?? '-').join(' ')}`;
+            return many.origins.every((o) => all[`retry:${o}`]?.state === 'waiting') ? true : undefined;
+          },
+          { timeoutMs: 90_000, intervalMs: 500, what: 'sixteen schedules' },
+        ).catch((error) => {
           throw new Error(`${error.message} (${seen})`);
         });
         await sleep(3000);
@@ -113,39 +138,54 @@ for (const name of BROWSERS) {
         const recoveredAt = Date.now();
         const back = await Promise.all(
           pages.map((page) =>
-            poll(async () => ((await heading(page)) === 'Back online' ? Date.now() - recoveredAt : undefined), { timeoutMs: MANY_BACK_WITHIN_MS, intervalMs: 500, what: 'a page back' }).catch(() => null),
+            poll(async () => ((await heading(page)) === 'Back online' ? Date.now() - recoveredAt : undefined), {
+              timeoutMs: MANY_BACK_WITHIN_MS,
+              intervalMs: 500,
+              what: 'a page back',
+            }).catch(() => null),
           ),
         );
         const missing = back.map((ms, i) => (ms === null ? many.origins[i] : null)).filter(Boolean);
         const slowest = Math.max(...back.filter((ms) => ms !== null));
-        console.log(`# ${name} sixteen sites: peak ${many.peak} background requests in flight; ${16 - missing.length}/16 back, the last ${(slowest / 1000).toFixed(1)} s after recovery`);
+        console.log(
+          `# ${name} sixteen sites: peak ${many.peak} background requests in flight; ${16 - missing.length}/16 back, the last ${(slowest / 1000).toFixed(1)} s after recovery`,
+        );
         assert.ok(many.peak >= 2, `the measurement saw requests overlap at all: peak ${many.peak}`);
         assert.ok(many.peak <= 4, `peak in flight: ${many.peak}`);
         assert.deepEqual(missing, [], 'every page back');
       }),
     );
 
-    it('a page that floods its address with 60 KB URLs under an error title leaves storage bounded, and a later 502 is still detected', { timeout: 180_000 }, () =>
-      withBrowser(name, async (browser) => {
-        const { origin } = sites.flood;
-        const spa = await openFailing(browser, origin, `/spa?times=${FLOOD_PUSHES}&every=500`);
-        await poll(async () => ((await spa.evaluate(() => window.__pushed ?? 0).catch(() => 0)) >= FLOOD_PUSHES ? true : undefined), {
-          timeoutMs: 90_000,
-          intervalMs: 1000,
-          what: `${FLOOD_PUSHES} pushState calls`,
-        });
-        await sleep(3000); // let the last soft incidents settle
-        const bytes = await browser.extEval(async () => {
-          const area = (globalThis.browser ?? globalThis.chrome).storage.local;
-          return new TextEncoder().encode(JSON.stringify(await area.get(null))).length;
-        });
-        const other = await openFailing(browser, origin, '/real-502');
-        const tabId = await browser.tabIdOf(other);
-        const incident = await poll(async () => (await session(browser))[`incident:${tabId}`], { timeoutMs: 20_000, intervalMs: 250, what: 'the 502 in another tab recorded' }).catch(() => undefined);
-        console.log(`# ${name} pushState flood: storage.local ${Math.round(bytes / 1024)} KB after ${FLOOD_PUSHES} pushes; later 502 ${incident ? 'detected' : 'MISSED'}`);
-        assert.ok(bytes < 1024 * 1024, `storage.local holds ${bytes} bytes`);
-        assert.equal(incident?.status, 502, 'the later 502 is detected');
-      }),
+    it(
+      'a page that floods its address with 60 KB URLs under an error title leaves storage bounded, and a later 502 is still detected',
+      { timeout: 180_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          const { origin } = sites.flood;
+          const spa = await openFailing(browser, origin, `/spa?times=${FLOOD_PUSHES}&every=500`);
+          await poll(async () => ((await spa.evaluate(() => window.__pushed ?? 0).catch(() => 0)) >= FLOOD_PUSHES ? true : undefined), {
+            timeoutMs: 90_000,
+            intervalMs: 1000,
+            what: `${FLOOD_PUSHES} pushState calls`,
+          });
+          await sleep(3000); // let the last soft incidents settle
+          const bytes = await browser.extEval(async () => {
+            const area = (globalThis.browser ?? globalThis.chrome).storage.local;
+            return new TextEncoder().encode(JSON.stringify(await area.get(null))).length;
+          });
+          const other = await openFailing(browser, origin, '/real-502');
+          const tabId = await browser.tabIdOf(other);
+          const incident = await poll(async () => (await session(browser))[`incident:${tabId}`], {
+            timeoutMs: 20_000,
+            intervalMs: 250,
+            what: 'the 502 in another tab recorded',
+          }).catch(() => undefined);
+          console.log(
+            `# ${name} pushState flood: storage.local ${Math.round(bytes / 1024)} KB after ${FLOOD_PUSHES} pushes; later 502 ${incident ? 'detected' : 'MISSED'}`,
+          );
+          assert.ok(bytes < 1024 * 1024, `storage.local holds ${bytes} bytes`);
+          assert.equal(incident?.status, 502, 'the later 502 is detected');
+        }),
     );
   });
 }

@@ -17,7 +17,8 @@ const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const MESSAGES = JSON.parse(readFileSync(join(EXTENSION_DIRS.chromium, '_locales/en/messages.json'), 'utf8'));
 
-const local = (browser, key) => browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.local.get(k))[k], key);
+const local = (browser, key) =>
+  browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.local.get(k))[k], key);
 /** Settings as the extension reads them: local (sync is only a copy, see platform/storage.ts). */
 const settings = async (browser) => (await local(browser, 'settings')) ?? {};
 
@@ -26,10 +27,16 @@ async function openOptions(browser, query = '') {
   const url = browser.extensionUrl(`/src/options/index.html${query}`);
   if (browser.name === 'chromium') await page.goto(url);
   else page.goto(url).catch(() => undefined);
-  await poll(async () => ((await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false)) ? true : undefined), {
-    timeoutMs: 10_000,
-    what: 'the settings page to draw',
-  });
+  await poll(
+    async () =>
+      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
+        ? true
+        : undefined,
+    {
+      timeoutMs: 10_000,
+      what: 'the settings page to draw',
+    },
+  );
   return page;
 }
 
@@ -39,12 +46,15 @@ async function pressOn(page, selector, key) {
   await page.focus(selector);
   await page.keyboard.press(key === 'Space' && !page.emulateMedia ? ' ' : key);
 }
-const saved = (page) => poll(async () => ((await status(page)) === MESSAGES.options_saved.message ? true : undefined), { what: '"Saved."' });
+const saved = (page) =>
+  poll(async () => ((await status(page)) === MESSAGES.options_saved.message ? true : undefined), { what: '"Saved."' });
 
 async function axe(page) {
   if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () =>
-    (await globalThis.axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    (await globalThis.axe.run(document, { resultTypes: ['violations'] })).violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    ),
   );
 }
 
@@ -61,7 +71,11 @@ for (const name of BROWSERS) {
 
     it('first run: "Allow all" and "Not now" are saved the moment they are clicked', { timeout: 30_000 }, async () => {
       const page = await openOptions(browser, '?welcome=1');
-      assert.equal(await page.evaluate(() => document.querySelector('[data-testid=welcome]').hidden), false, 'the first-run question shows');
+      assert.equal(
+        await page.evaluate(() => document.querySelector('[data-testid=welcome]').hidden),
+        false,
+        'the first-run question shows',
+      );
       assert.equal(await page.evaluate(() => document.getElementById('save')), null, 'no Save button');
       assert.deepEqual(await axe(page), [], 'axe, first run');
       if (name === 'chromium') {
@@ -72,10 +86,13 @@ for (const name of BROWSERS) {
         await page.emulateMedia({ colorScheme: 'light' });
       }
       await pressOn(page, '#welcome-allow-all', 'Enter');
-      const all = await poll(async () => {
-        const c = await local(browser, 'consent');
-        return c && Object.values(c).every(Boolean) ? c : undefined;
-      }, { what: 'every source allowed in storage' });
+      const all = await poll(
+        async () => {
+          const c = await local(browser, 'consent');
+          return c && Object.values(c).every(Boolean) ? c : undefined;
+        },
+        { what: 'every source allowed in storage' },
+      );
       assert.deepEqual(all, { dns: true, vantage: true, statusPage: true, archive: true });
       await saved(page);
       await page.close();
@@ -84,13 +101,18 @@ for (const name of BROWSERS) {
       const boxes = await again.evaluate(() => [...document.querySelectorAll('[id^=consent-]')].map((b) => b.checked));
       assert.deepEqual(boxes, [true, true, true, true], 'the page shows what was saved');
       await pressOn(again, '#welcome-not-now', 'Enter');
-      await poll(async () => {
-        const c = await local(browser, 'consent');
-        return c && !Object.values(c).some(Boolean) ? true : undefined;
-      }, { what: 'nothing allowed in storage after "Not now"' });
+      await poll(
+        async () => {
+          const c = await local(browser, 'consent');
+          return c && !Object.values(c).some(Boolean) ? true : undefined;
+        },
+        { what: 'nothing allowed in storage after "Not now"' },
+      );
       // One source by keyboard (Space on its checkbox): saved at once, the others untouched.
       await pressOn(again, '#consent-archive', 'Space');
-      await poll(async () => ((await local(browser, 'consent'))?.archive === true ? true : undefined), { what: 'the archive consent saved' });
+      await poll(async () => ((await local(browser, 'consent'))?.archive === true ? true : undefined), {
+        what: 'the archive consent saved',
+      });
       assert.deepEqual(await local(browser, 'consent'), { dns: false, vantage: false, statusPage: false, archive: true });
       await again.close();
     });
@@ -104,7 +126,8 @@ for (const name of BROWSERS) {
       });
       const page = await openOptions(browser);
       const hidden = () => settings(browser).then((s) => s.panelHidden);
-      const shown = () => page.evaluate(() => [...document.querySelectorAll('[data-testid=hidden-sites] [data-host]')].map((b) => b.dataset.host));
+      const shown = () =>
+        page.evaluate(() => [...document.querySelectorAll('[data-testid=hidden-sites] [data-host]')].map((b) => b.dataset.host));
       assert.deepEqual(await shown(), ['a.example', 'b.example'], 'the page lists the hidden sites');
 
       await pressOn(page, '#auto-retry', 'Space');
@@ -116,7 +139,9 @@ for (const name of BROWSERS) {
       await page.focus('#never-sites');
       await page.keyboard.type('never.example');
       await page.focus('#always-sites'); // leaving the list applies it
-      await poll(async () => ((await settings(browser)).neverRetry?.includes('never.example') ? true : undefined), { what: 'the never list saved' });
+      await poll(async () => ((await settings(browser)).neverRetry?.includes('never.example') ? true : undefined), {
+        what: 'the never list saved',
+      });
       await pressOn(page, '#notifications', 'Space');
       await poll(async () => ((await settings(browser)).notifications === false ? true : undefined), { what: 'notifications off, saved' });
       await pressOn(page, '#panel', 'Space');
@@ -128,7 +153,9 @@ for (const name of BROWSERS) {
       await poll(async () => ((await hidden()).join() === 'b.example' ? true : undefined), { what: 'a.example shown again' });
       assert.deepEqual(await shown(), ['b.example']);
       await page.keyboard.press('Enter'); // focus moved to "Undo"
-      await poll(async () => ((await hidden()).join() === 'a.example,b.example' ? true : undefined), { what: 'the undo to put a.example back' });
+      await poll(async () => ((await hidden()).join() === 'a.example,b.example' ? true : undefined), {
+        what: 'the undo to put a.example back',
+      });
       assert.deepEqual(await shown(), ['a.example', 'b.example']);
       await pressOn(page, '#panel', 'Space');
       await poll(async () => ((await settings(browser)).panel === true ? true : undefined), { what: 'the panel on again' });

@@ -41,8 +41,10 @@ async function openTab(browser, url) {
   return { page, tabId };
 }
 
-const session = (browser, key) => browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
-const setSession = (browser, key, value) => browser.extEval(async ([k, v]) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: v }), [key, value]);
+const session = (browser, key) =>
+  browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
+const setSession = (browser, key, value) =>
+  browser.extEval(async ([k, v]) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: v }), [key, value]);
 
 /** The finished local diagnosis of the tab's incident, as the extension wrote it. */
 const finishedDiagnosis = (browser, tabId) =>
@@ -65,10 +67,16 @@ async function openPopup(browser, tabId, { colorScheme } = {}) {
     await page.setViewport({ width: POPUP_WIDTH, height: POPUP_MAX_HEIGHT }).catch(() => undefined);
     page.goto(url).catch(() => undefined); // Firefox: goto never settles for moz-extension:// pages
   }
-  await poll(async () => ((await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false)) ? true : undefined), {
-    timeoutMs: 10_000,
-    what: 'the popup to draw',
-  });
+  await poll(
+    async () =>
+      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
+        ? true
+        : undefined,
+    {
+      timeoutMs: 10_000,
+      what: 'the popup to draw',
+    },
+  );
   return page;
 }
 
@@ -122,7 +130,10 @@ async function foldsByKeyboard(page) {
       // The popup redraws when storage changes (a retry probe): focus the summary afresh each time.
       await page.evaluate((f) => document.querySelector(`details[data-fold="${f}"] > summary`).focus(), id);
       await press('Enter');
-      const ok = await poll(async () => ((await isOpen(id)) === wanted ? true : undefined), { timeoutMs: 1500, what: `fold "${id}" open=${wanted}` }).catch(() => false);
+      const ok = await poll(async () => ((await isOpen(id)) === wanted ? true : undefined), {
+        timeoutMs: 1500,
+        what: `fold "${id}" open=${wanted}`,
+      }).catch(() => false);
       assert.ok(ok, `fold "${id}" ${wanted ? 'opens' : 'closes'} with Enter`);
     }
   }
@@ -166,15 +177,26 @@ for (const name of BROWSERS) {
       // (first, and on the other origin: its schedule is the origin's, and the other tabs stay down).
       assert.equal((await fetch(`${site.urls.flakyControl}?fail_for_ms=1500`)).status, 200);
       const back = await openTab(browser, unique(`${site.otherOrigin}/flaky`));
-      await poll(async () => (await session(browser, `recovered:${back.tabId}`)) ?? undefined, { timeoutMs: 40_000, what: 'the flaky page to come back' });
+      await poll(async () => (await session(browser, `recovered:${back.tabId}`)) ?? undefined, {
+        timeoutMs: 40_000,
+        what: 'the flaky page to come back',
+      });
       states.push({ name: 'back-online', tabId: back.tabId, expect: ['recovered'] });
 
       // Down (an nginx 502) with the auto-retry running: the real local verdict, and the same with outside evidence.
       const down = await openTab(browser, unique(site.urls.badGateway));
       await finishedDiagnosis(browser, down.tabId);
-      await poll(async () => ((await browser.extEval(async () => Object.keys(await (globalThis.browser ?? globalThis.chrome).storage.session.get(null)).some((k) => k.startsWith('retry:')))) ? true : undefined), {
-        what: 'an auto-retry schedule',
-      });
+      await poll(
+        async () =>
+          (await browser.extEval(async () =>
+            Object.keys(await (globalThis.browser ?? globalThis.chrome).storage.session.get(null)).some((k) => k.startsWith('retry:')),
+          ))
+            ? true
+            : undefined,
+        {
+          what: 'an auto-retry schedule',
+        },
+      );
       states.push({ name: 'down-local', tabId: down.tabId, expect: ['site-failing', 'cant-tell'] });
 
       const everyone = await openTab(browser, unique(site.urls.badGateway));
@@ -183,12 +205,23 @@ for (const name of BROWSERS) {
         name: 'down-for-everyone-retrying',
         tabId: everyone.tabId,
         expect: ['down-for-everyone'],
-        seed: { [`diagnosis:${everyone.tabId}`]: { ...e.d, outside: true, verdict: { kind: 'down-for-everyone', confidence: 'high', reasons: e.d.verdict.reasons } } },
+        seed: {
+          [`diagnosis:${everyone.tabId}`]: {
+            ...e.d,
+            outside: true,
+            verdict: { kind: 'down-for-everyone', confidence: 'high', reasons: e.d.verdict.reasons },
+          },
+        },
       });
 
       const checking = await openTab(browser, unique(site.urls.badGateway));
       const c = await finishedDiagnosis(browser, checking.tabId);
-      states.push({ name: 'checking', tabId: checking.tabId, expect: ['checking'], seed: { [`diagnosis:${checking.tabId}`]: { ...c.d, done: false } } });
+      states.push({
+        name: 'checking',
+        tabId: checking.tabId,
+        expect: ['checking'],
+        seed: { [`diagnosis:${checking.tabId}`]: { ...c.d, done: false } },
+      });
 
       // The consent question: asked only for a public host, so this incident's host is renamed.
       const consent = await openTab(browser, unique(site.urls.cloudflare522));
@@ -214,7 +247,13 @@ for (const name of BROWSERS) {
         name: 'just-you-dns',
         tabId: justDns.tabId,
         expect: ['just-you-dns'],
-        seed: { [`diagnosis:${justDns.tabId}`]: { ...jd.d, outside: true, verdict: { kind: 'just-you-dns', confidence: 'high', reasons: dd.d.verdict.reasons } } },
+        seed: {
+          [`diagnosis:${justDns.tabId}`]: {
+            ...jd.d,
+            outside: true,
+            verdict: { kind: 'just-you-dns', confidence: 'high', reasons: dd.d.verdict.reasons },
+          },
+        },
       });
       const refused = await openTab(browser, unique(site.urls.refused));
       const r = await finishedDiagnosis(browser, refused.tabId);
@@ -222,108 +261,152 @@ for (const name of BROWSERS) {
         name: 'just-you-connection',
         tabId: refused.tabId,
         expect: ['just-you-connection'],
-        seed: { [`diagnosis:${refused.tabId}`]: { ...r.d, outside: true, verdict: { kind: 'just-you-connection', confidence: 'high', reasons: r.d.verdict.reasons } } },
+        seed: {
+          [`diagnosis:${refused.tabId}`]: {
+            ...r.d,
+            outside: true,
+            verdict: { kind: 'just-you-connection', confidence: 'high', reasons: r.d.verdict.reasons },
+          },
+        },
       });
 
       const healthy = await openTab(browser, unique(site.urls.healthy));
       states.push({ name: 'healthy', tabId: healthy.tabId, expect: ['healthy'] });
     });
 
-    it('every state: answer first, at most 600 px tall with folds closed, nothing twice, folds by keyboard, no axe violation', { timeout: 180_000 }, async () => {
-      assert.ok(states.length >= 9, 'needs the states of the first test');
-      const table = [];
-      const problems = [];
-      for (const s of states) {
-        if (s.seed) for (const [key, value] of Object.entries(s.seed)) await setSession(browser, key, value);
-        const popup = await openPopup(browser, s.tabId);
-        if (s.consent) await poll(async () => ((await popup.evaluate(() => document.querySelector('[data-testid=consent]') !== null)) ? true : undefined), { what: 'the consent question' });
-        const m = await measure(popup, POPUP_WIDTH);
-        table.push(`${s.name.padEnd(28)} ${String(m.height).padStart(4)} px  ${m.answer}: ${m.headline}`);
-        if (m.height > POPUP_MAX_HEIGHT) problems.push(`${s.name}: ${m.height} px tall with every fold closed (max ${POPUP_MAX_HEIGHT})`);
-        if (!m.headline) problems.push(`${s.name}: the answer's headline is not the first thing after the header`);
-        if (s.expect && !s.expect.includes(m.answer)) problems.push(`${s.name}: answer "${m.answer}", expected ${s.expect.join(' or ')}`);
-        const twice = [...duplicates(m.sentences), ...duplicates(m.buttons)];
-        if (twice.length) problems.push(`${s.name}: shown twice: ${JSON.stringify(twice)}`);
-        const unmarked = m.markers.filter((x) => !x.marker);
-        if (unmarked.length) problems.push(`${s.name}: folds without a visible disclosure marker: ${JSON.stringify(unmarked)}`);
-        if (s.consent) {
-          const consent = await popup.evaluate(() => ({
-            sources: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].map((b) => b.dataset.consent),
-            ticked: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].filter((b) => b.checked).length,
-          }));
-          assert.deepEqual(consent.sources, ['dns', 'vantage', 'statusPage', 'archive'], 'the question names each source');
-          assert.equal(consent.ticked, 0, 'nothing pre-ticked');
-        }
-        await foldsByKeyboard(popup);
-        const themes = name === 'chromium' ? ['light', 'dark'] : ['light'];
-        for (const theme of themes) {
-          if (theme !== 'light' && !(await setColorScheme(browser, popup, theme))) continue;
-          const violations = await axeViolations(popup);
-          if (violations.length) problems.push(`${s.name}, ${theme}: axe: ${violations.join('; ')}`);
-          if (name === 'chromium') {
-            await measure(popup, POPUP_WIDTH);
-            await popup.evaluate(() => document.activeElement?.blur());
-            await popup.screenshot({ path: join(SCREENSHOTS, `popup-${s.name}-${theme}.png`), fullPage: true, animations: 'disabled' });
+    it(
+      'every state: answer first, at most 600 px tall with folds closed, nothing twice, folds by keyboard, no axe violation',
+      { timeout: 180_000 },
+      async () => {
+        assert.ok(states.length >= 9, 'needs the states of the first test');
+        const table = [];
+        const problems = [];
+        for (const s of states) {
+          if (s.seed) for (const [key, value] of Object.entries(s.seed)) await setSession(browser, key, value);
+          const popup = await openPopup(browser, s.tabId);
+          if (s.consent)
+            await poll(
+              async () => ((await popup.evaluate(() => document.querySelector('[data-testid=consent]') !== null)) ? true : undefined),
+              { what: 'the consent question' },
+            );
+          const m = await measure(popup, POPUP_WIDTH);
+          table.push(`${s.name.padEnd(28)} ${String(m.height).padStart(4)} px  ${m.answer}: ${m.headline}`);
+          if (m.height > POPUP_MAX_HEIGHT) problems.push(`${s.name}: ${m.height} px tall with every fold closed (max ${POPUP_MAX_HEIGHT})`);
+          if (!m.headline) problems.push(`${s.name}: the answer's headline is not the first thing after the header`);
+          if (s.expect && !s.expect.includes(m.answer)) problems.push(`${s.name}: answer "${m.answer}", expected ${s.expect.join(' or ')}`);
+          const twice = [...duplicates(m.sentences), ...duplicates(m.buttons)];
+          if (twice.length) problems.push(`${s.name}: shown twice: ${JSON.stringify(twice)}`);
+          const unmarked = m.markers.filter((x) => !x.marker);
+          if (unmarked.length) problems.push(`${s.name}: folds without a visible disclosure marker: ${JSON.stringify(unmarked)}`);
+          if (s.consent) {
+            const consent = await popup.evaluate(() => ({
+              sources: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].map((b) => b.dataset.consent),
+              ticked: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].filter((b) => b.checked).length,
+            }));
+            assert.deepEqual(consent.sources, ['dns', 'vantage', 'statusPage', 'archive'], 'the question names each source');
+            assert.equal(consent.ticked, 0, 'nothing pre-ticked');
           }
+          await foldsByKeyboard(popup);
+          const themes = name === 'chromium' ? ['light', 'dark'] : ['light'];
+          for (const theme of themes) {
+            if (theme !== 'light' && !(await setColorScheme(browser, popup, theme))) continue;
+            const violations = await axeViolations(popup);
+            if (violations.length) problems.push(`${s.name}, ${theme}: axe: ${violations.join('; ')}`);
+            if (name === 'chromium') {
+              await measure(popup, POPUP_WIDTH);
+              await popup.evaluate(() => document.activeElement?.blur());
+              await popup.screenshot({ path: join(SCREENSHOTS, `popup-${s.name}-${theme}.png`), fullPage: true, animations: 'disabled' });
+            }
+          }
+          await popup.close();
         }
-        await popup.close();
-      }
-      console.log(`popup height at ${POPUP_WIDTH} px wide, folds closed (${name}):\n  ${table.join('\n  ')}`);
-      assert.equal(problems.length, 0, problems.join('\n'));
-    });
+        console.log(`popup height at ${POPUP_WIDTH} px wide, folds closed (${name}):\n  ${table.join('\n  ')}`);
+        assert.equal(problems.length, 0, problems.join('\n'));
+      },
+    );
 
-    it('the history page lists the incidents per site, exports JSON and CSV, deletes one and clears all, by keyboard', { timeout: 60_000 }, async () => {
-      assert.ok(states.length >= 9, 'needs the incidents of the first test');
-      const page = await browser.openPage();
-      const url = browser.extensionUrl('/src/history/index.html');
-      if (name === 'chromium') await page.goto(url);
-      else page.goto(url).catch(() => undefined);
-      const sites = () => page.evaluate(() => [...document.querySelectorAll('.site')].map((s) => ({ host: s.dataset.host, rows: s.querySelectorAll('li').length })));
-      await poll(async () => ((await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false)) ? true : undefined), {
-        what: 'the history page to draw',
-      });
-      const listed = await poll(async () => {
-        const now = await sites();
-        return now.some((x) => x.host === '127.0.0.1') ? now : undefined;
-      }, { what: 'the demo site in the history' });
-      assert.ok(listed.find((x) => x.host === '127.0.0.1').rows >= 3, `the 502s on 127.0.0.1 are listed: ${JSON.stringify(listed)}`);
-      const violations = await axeViolations(page);
-      assert.deepEqual(violations, [], 'axe on the history page');
-      if (name === 'chromium') await page.screenshot({ path: join(SCREENSHOTS, 'history-light.png'), fullPage: true, animations: 'disabled' });
+    it(
+      'the history page lists the incidents per site, exports JSON and CSV, deletes one and clears all, by keyboard',
+      { timeout: 60_000 },
+      async () => {
+        assert.ok(states.length >= 9, 'needs the incidents of the first test');
+        const page = await browser.openPage();
+        const url = browser.extensionUrl('/src/history/index.html');
+        if (name === 'chromium') await page.goto(url);
+        else page.goto(url).catch(() => undefined);
+        const sites = () =>
+          page.evaluate(() =>
+            [...document.querySelectorAll('.site')].map((s) => ({ host: s.dataset.host, rows: s.querySelectorAll('li').length })),
+          );
+        await poll(
+          async () =>
+            (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
+              ? true
+              : undefined,
+          {
+            what: 'the history page to draw',
+          },
+        );
+        const listed = await poll(
+          async () => {
+            const now = await sites();
+            return now.some((x) => x.host === '127.0.0.1') ? now : undefined;
+          },
+          { what: 'the demo site in the history' },
+        );
+        assert.ok(listed.find((x) => x.host === '127.0.0.1').rows >= 3, `the 502s on 127.0.0.1 are listed: ${JSON.stringify(listed)}`);
+        const violations = await axeViolations(page);
+        assert.deepEqual(violations, [], 'axe on the history page');
+        if (name === 'chromium')
+          await page.screenshot({ path: join(SCREENSHOTS, 'history-light.png'), fullPage: true, animations: 'disabled' });
 
-      // The exports, as the page hands them to the browser's download.
-      await page.evaluate(() => {
-        window.__exports = [];
-        const create = URL.createObjectURL.bind(URL);
-        URL.createObjectURL = (blob) => (window.__exports.push(blob), create(blob));
-        HTMLAnchorElement.prototype.click = function () {}; // no real download dialog in the test
-      });
-      await page.focus('#export-json');
-      await page.keyboard.press('Enter');
-      await page.focus('#export-csv');
-      await page.keyboard.press('Enter');
-      const [json, csv] = await poll(async () => {
-        const texts = await page.evaluate(() => Promise.all(window.__exports.map((b) => b.text())));
-        return texts.length === 2 ? texts : undefined;
-      }, { what: 'two exports' });
-      const parsed = JSON.parse(json);
-      assert.equal(parsed.format, 'downcheck-history');
-      assert.ok(parsed.incidents.some((i) => i.host === '127.0.0.1' && i.code === '502'), `JSON export: ${json.slice(0, 300)}`);
-      assert.ok(csv.startsWith('time,host,url,kind,code,platform,method\r\n') && csv.includes(',127.0.0.1,'), `CSV export: ${csv.slice(0, 300)}`);
+        // The exports, as the page hands them to the browser's download.
+        await page.evaluate(() => {
+          window.__exports = [];
+          const create = URL.createObjectURL.bind(URL);
+          URL.createObjectURL = (blob) => (window.__exports.push(blob), create(blob));
+          HTMLAnchorElement.prototype.click = function () {}; // no real download dialog in the test
+        });
+        await page.focus('#export-json');
+        await page.keyboard.press('Enter');
+        await page.focus('#export-csv');
+        await page.keyboard.press('Enter');
+        const [json, csv] = await poll(
+          async () => {
+            const texts = await page.evaluate(() => Promise.all(window.__exports.map((b) => b.text())));
+            return texts.length === 2 ? texts : undefined;
+          },
+          { what: 'two exports' },
+        );
+        const parsed = JSON.parse(json);
+        assert.equal(parsed.format, 'downcheck-history');
+        assert.ok(
+          parsed.incidents.some((i) => i.host === '127.0.0.1' && i.code === '502'),
+          `JSON export: ${json.slice(0, 300)}`,
+        );
+        assert.ok(
+          csv.startsWith('time,host,url,kind,code,platform,method\r\n') && csv.includes(',127.0.0.1,'),
+          `CSV export: ${csv.slice(0, 300)}`,
+        );
 
-      // Delete one (by keyboard), then clear all (two steps).
-      const before = (await sites()).find((x) => x.host === '127.0.0.1').rows;
-      await page.focus('.site[data-host="127.0.0.1"] li [data-action=delete]');
-      await page.keyboard.press('Enter');
-      await poll(async () => ((await sites()).find((x) => x.host === '127.0.0.1')?.rows === before - 1 ? true : undefined), { what: 'one incident deleted' });
-      await page.focus('#clear-all');
-      await page.keyboard.press('Enter');
-      await page.focus('#clear-confirm');
-      await page.keyboard.press('Enter');
-      await poll(async () => ((await sites()).length === 0 ? true : undefined), { what: 'the history cleared' });
-      const stored = await browser.extEval(async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('history')).history ?? null);
-      assert.equal(stored, null, 'nothing left in storage');
-      await page.close();
-    });
+        // Delete one (by keyboard), then clear all (two steps).
+        const before = (await sites()).find((x) => x.host === '127.0.0.1').rows;
+        await page.focus('.site[data-host="127.0.0.1"] li [data-action=delete]');
+        await page.keyboard.press('Enter');
+        await poll(async () => ((await sites()).find((x) => x.host === '127.0.0.1')?.rows === before - 1 ? true : undefined), {
+          what: 'one incident deleted',
+        });
+        await page.focus('#clear-all');
+        await page.keyboard.press('Enter');
+        await page.focus('#clear-confirm');
+        await page.keyboard.press('Enter');
+        await poll(async () => ((await sites()).length === 0 ? true : undefined), { what: 'the history cleared' });
+        const stored = await browser.extEval(
+          async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('history')).history ?? null,
+        );
+        assert.equal(stored, null, 'nothing left in storage');
+        await page.close();
+      },
+    );
   });
 }

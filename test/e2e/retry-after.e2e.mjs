@@ -53,7 +53,10 @@ for (const name of BROWSERS) {
         const table = `extension requests (ms after the page's 503): ${JSON.stringify(ours)}`;
         console.log(`${name}: ${table}`);
         assert.ok(ours.length > 0, `the site was never asked again within ${WATCH_MS} ms: ${table}`);
-        assert.ok(ours.every((ms) => ms >= 5_000), `a request within 5 s of the 503: ${table}`);
+        assert.ok(
+          ours.every((ms) => ms >= 5_000),
+          `a request within 5 s of the 503: ${table}`,
+        );
         // The first answer Downcheck reads the headers of: Firefox the page's own, Chrome its first request's.
         const headersSeenAt = name === 'firefox' ? 0 : ours[0];
         const early = ours.filter((ms) => ms > headersSeenAt + 300 && ms < headersSeenAt + RETRY_AFTER_S * 1000);

@@ -9,7 +9,6 @@ import { freePort } from '../fixtures/demo-site.mjs';
 import { useDemoSite } from './demo.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
-
 const OUTAGE_MS = 8000;
 /** First retry within 3 s, then windows of 6 s, 12 s…: an 8 s outage is over well within 40 s. */
 const BACK_WITHIN_MS = 40_000;
@@ -21,10 +20,13 @@ const EIGHT_TABS_BACK_MS = 30_000;
 const site = useDemoSite();
 let visits = 0;
 
-
 /** Makes /flaky fail for `ms` from now, answering `status` (with `retryAfter`, if given). */
 async function armFlaky(ms, { status = 502, retryAfter } = {}) {
-  const q = new URLSearchParams({ fail_for_ms: String(ms), status: String(status), ...(retryAfter ? { retry_after: String(retryAfter) } : {}) });
+  const q = new URLSearchParams({
+    fail_for_ms: String(ms),
+    status: String(status),
+    ...(retryAfter ? { retry_after: String(retryAfter) } : {}),
+  });
   const res = await fetch(`${site.urls.flakyControl}?${q}`);
   assert.equal(res.status, 200);
 }
@@ -45,13 +47,20 @@ async function openTab(browser, path = '/flaky') {
 const heading = (page) => page.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');
 
 async function waitBack(page, timeoutMs = BACK_WITHIN_MS) {
-  return poll(async () => ((await heading(page)) === 'Back online' ? true : undefined), { timeoutMs, intervalMs: 250, what: 'the page to come back' });
+  return poll(async () => ((await heading(page)) === 'Back online' ? true : undefined), {
+    timeoutMs,
+    intervalMs: 250,
+    what: 'the page to come back',
+  });
 }
 
 const session = (browser) => browser.extEval(async () => (globalThis.browser ?? globalThis.chrome).storage.session.get(null));
 /** Schedules still waiting for something (a recovered origin is remembered a while, with nothing pending). */
 const pendingRecords = async (browser) => (await retryRecords(browser)).filter((r) => r.state !== 'recovered' || r.tabs.length > 0);
-const retryRecords = async (browser) => Object.entries(await session(browser)).filter(([k]) => k.startsWith('retry:')).map(([, v]) => v);
+const retryRecords = async (browser) =>
+  Object.entries(await session(browser))
+    .filter(([k]) => k.startsWith('retry:'))
+    .map(([, v]) => v);
 
 for (const name of BROWSERS) {
   describe(`${name}: auto-retry`, () => {
@@ -69,7 +78,11 @@ for (const name of BROWSERS) {
         assert.equal(loads.length, 2, `page loads: ${JSON.stringify(requests)}`);
         assert.ok(probes.length >= 1 && probes.length <= 8, `probes: ${JSON.stringify(requests)}`);
         assert.equal(loads[1].status ?? 200, 200);
-        assert.deepEqual(await pendingRecords(browser), [], 'the schedule ends when the page is back (only remembered for its relapse window)');
+        assert.deepEqual(
+          await pendingRecords(browser),
+          [],
+          'the schedule ends when the page is back (only remembered for its relapse window)',
+        );
       }),
     );
 
@@ -88,7 +101,10 @@ for (const name of BROWSERS) {
           const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
           const tabId = await browser.tabIdOf(page);
           await browser.navigateInPage(page, `http://127.0.0.1:${port}/shop?visit=${visits}`);
-          await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { timeoutMs: 10_000, what: 'a retry schedule for the refused site' });
+          await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), {
+            timeoutMs: 10_000,
+            what: 'a retry schedule for the refused site',
+          });
           const incident = (await session(browser))[`incident:${tabId}`];
           assert.equal(incident?.netError, 'refused', JSON.stringify(incident));
           await new Promise((r) => setTimeout(r, 4000));
@@ -96,8 +112,15 @@ for (const name of BROWSERS) {
           await waitBack(page);
           assert.equal(log.filter((r) => r.dest === 'document').length, 1, `one page load once the site is back: ${JSON.stringify(log)}`);
           assert.ok(log.filter((r) => r.dest === 'empty').length >= 1, `the probe found it back first: ${JSON.stringify(log)}`);
-          assert.ok(log.every((r) => r.method === 'GET'), JSON.stringify(log));
-          assert.deepEqual(await pendingRecords(browser), [], 'the schedule ends when the page is back (only remembered for its relapse window)');
+          assert.ok(
+            log.every((r) => r.method === 'GET'),
+            JSON.stringify(log),
+          );
+          assert.deepEqual(
+            await pendingRecords(browser),
+            [],
+            'the schedule ends when the page is back (only remembered for its relapse window)',
+          );
         });
       } finally {
         await new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()));
@@ -118,7 +141,10 @@ for (const name of BROWSERS) {
           // Chrome builds do not see the 503's own headers (no webRequest): one re-probe right after
           // the failure fetches them, and from its Retry-After on nothing is asked for 5 s.
           const [headerProbe, next] = probes;
-          assert.ok(headerProbe.time - firstLoad.time < 2000, `the header re-probe came ${headerProbe.time - firstLoad.time} ms after the 503`);
+          assert.ok(
+            headerProbe.time - firstLoad.time < 2000,
+            `the header re-probe came ${headerProbe.time - firstLoad.time} ms after the 503`,
+          );
           assert.ok(next, `a probe after the header re-probe: ${JSON.stringify(requests)}`);
           assert.ok(next.time - headerProbe.time >= 4900, `probed ${next.time - headerProbe.time} ms after the re-probe's Retry-After: 5`);
         } else {
@@ -132,7 +158,9 @@ for (const name of BROWSERS) {
         await armFlaky(OUTAGE_MS);
         const since = Date.now();
         const tabs = [await openTab(browser), await openTab(browser), await openTab(browser)];
-        await poll(async () => ((await retryRecords(browser))[0]?.tabs.length === 3 ? true : undefined), { what: 'one schedule with three tabs' });
+        await poll(async () => ((await retryRecords(browser))[0]?.tabs.length === 3 ? true : undefined), {
+          what: 'one schedule with three tabs',
+        });
         assert.equal((await retryRecords(browser)).length, 1);
         for (const { page } of tabs) await waitBack(page);
         const probes = flakyRequests(since).filter(isProbe);
@@ -155,10 +183,21 @@ for (const name of BROWSERS) {
         // Half of them in the background: the last one opened is the active tab; bring the first to the front.
         await tabs[0].page.bringToFront();
         const recoveredAt = armedAt + EIGHT_TABS_OUTAGE_MS;
-        const back = await Promise.all(tabs.map(({ page }) => waitBack(page, EIGHT_TABS_BACK_MS + Math.max(0, recoveredAt - Date.now())).then(() => true, () => false)));
+        const back = await Promise.all(
+          tabs.map(({ page }) =>
+            waitBack(page, EIGHT_TABS_BACK_MS + Math.max(0, recoveredAt - Date.now())).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
         const missing = back.map((ok, i) => (ok ? null : i + 1)).filter((i) => i !== null);
         const records = await retryRecords(browser);
-        assert.deepEqual(missing, [], `tabs not back ${EIGHT_TABS_BACK_MS / 1000} s after the site recovered: ${missing}; records: ${JSON.stringify(records)}`);
+        assert.deepEqual(
+          missing,
+          [],
+          `tabs not back ${EIGHT_TABS_BACK_MS / 1000} s after the site recovered: ${missing}; records: ${JSON.stringify(records)}`,
+        );
         assert.deepEqual(await pendingRecords(browser), [], 'no schedule left waiting');
       }),
     );
@@ -170,7 +209,9 @@ for (const name of BROWSERS) {
         visits += 1;
         const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
         await browser.navigateInPage(page, `${site.origin}/form?target=flaky&visit=${visits}`);
-        await poll(async () => ((await page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), { what: 'the form' });
+        await poll(async () => ((await page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), {
+          what: 'the form',
+        });
         await page.evaluate(() => void setTimeout(() => document.querySelector('form').submit()));
         await new Promise((r) => setTimeout(r, POST_WATCH_MS));
         const requests = flakyRequests(since);
@@ -179,60 +220,79 @@ for (const name of BROWSERS) {
       }),
     );
 
-    it('a tab that waited after a GET failure and then sent a form that failed is not loaded again when the site recovers', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        // Issue 11 item 7: the form's answer is the tab's current incident; nothing may load it again by itself.
-        await armFlaky(OUTAGE_MS);
-        const since = Date.now();
-        const { page, tabId } = await openTab(browser);
-        await poll(async () => ((await retryRecords(browser))[0]?.tabs.includes(tabId) ? true : undefined), { what: 'the tab in a schedule' });
-        // The error page carries a form to the same origin (a search box, a "report" button…), and the visitor sends it.
-        await page.evaluate((visit) => {
-          const form = Object.assign(document.createElement('form'), { method: 'post', action: `/flaky?form=${visit}` });
-          form.append(Object.assign(document.createElement('input'), { name: 'q', value: 'order 42' }));
-          document.body.append(form);
-          setTimeout(() => form.submit());
-        }, visits);
-        await poll(async () => ((await session(browser))[`incident:${tabId}`]?.method === 'POST' ? true : undefined), { timeoutMs: 10_000, what: 'the POST recorded' });
-        const postedAt = Date.now();
-        await new Promise((r) => setTimeout(r, Math.max(0, since + OUTAGE_MS - Date.now()) + 25_000));
-        const requests = flakyRequests(since);
-        assert.equal(requests.filter((r) => r.method === 'POST').length, 1, `the form was sent once: ${JSON.stringify(requests)}`);
-        const loadsAfter = requests.filter((r) => isPageLoad(r) && r.time > postedAt);
-        assert.deepEqual(loadsAfter, [], 'nothing loaded the tab again after its form failed');
-        assert.ok((await retryRecords(browser)).every((r) => !r.tabs.includes(tabId)), 'the tab left the schedule');
-      }),
+    it(
+      'a tab that waited after a GET failure and then sent a form that failed is not loaded again when the site recovers',
+      { timeout: 90_000 },
+      () =>
+        withBrowser(name, async (browser) => {
+          // Issue 11 item 7: the form's answer is the tab's current incident; nothing may load it again by itself.
+          await armFlaky(OUTAGE_MS);
+          const since = Date.now();
+          const { page, tabId } = await openTab(browser);
+          await poll(async () => ((await retryRecords(browser))[0]?.tabs.includes(tabId) ? true : undefined), {
+            what: 'the tab in a schedule',
+          });
+          // The error page carries a form to the same origin (a search box, a "report" button…), and the visitor sends it.
+          await page.evaluate((visit) => {
+            const form = Object.assign(document.createElement('form'), { method: 'post', action: `/flaky?form=${visit}` });
+            form.append(Object.assign(document.createElement('input'), { name: 'q', value: 'order 42' }));
+            document.body.append(form);
+            setTimeout(() => form.submit());
+          }, visits);
+          await poll(async () => ((await session(browser))[`incident:${tabId}`]?.method === 'POST' ? true : undefined), {
+            timeoutMs: 10_000,
+            what: 'the POST recorded',
+          });
+          const postedAt = Date.now();
+          await new Promise((r) => setTimeout(r, Math.max(0, since + OUTAGE_MS - Date.now()) + 25_000));
+          const requests = flakyRequests(since);
+          assert.equal(requests.filter((r) => r.method === 'POST').length, 1, `the form was sent once: ${JSON.stringify(requests)}`);
+          const loadsAfter = requests.filter((r) => isPageLoad(r) && r.time > postedAt);
+          assert.deepEqual(loadsAfter, [], 'nothing loaded the tab again after its form failed');
+          assert.ok(
+            (await retryRecords(browser)).every((r) => !r.tabs.includes(tabId)),
+            'the tab left the schedule',
+          );
+        }),
     );
 
-    it('going offline pauses the retry and coming back online resumes it at once', { timeout: 90_000, skip: name === 'firefox' && 'puppeteer cannot emulate offline for a Firefox extension' }, () =>
-      withBrowser(name, async (browser) => {
-        await armFlaky(2000);
-        const { page } = await openTab(browser);
-        await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
-        await browser.context.setOffline(true);
-        await poll(async () => ((await retryRecords(browser))[0]?.state === 'offline' ? true : undefined), { what: 'the schedule paused offline' });
-        // Counted from the pause on: before it, the automatic diagnosis re-probe (and possibly a
-        // first retry probe) may legitimately have asked the failing page.
-        const pausedAt = Date.now();
-        await new Promise((r) => setTimeout(r, 6000)); // the outage ends while we are offline
-        const probesOffline = flakyRequests(pausedAt).filter(isProbe).length;
-        assert.equal(probesOffline, 0, 'no probe while offline');
-        const online = Date.now();
-        await browser.context.setOffline(false);
-        await waitBack(page, 10_000);
-        assert.ok(Date.now() - online < 5000, `came back ${Date.now() - online} ms after going online`);
-      }),
+    it(
+      'going offline pauses the retry and coming back online resumes it at once',
+      { timeout: 90_000, skip: name === 'firefox' && 'puppeteer cannot emulate offline for a Firefox extension' },
+      () =>
+        withBrowser(name, async (browser) => {
+          await armFlaky(2000);
+          const { page } = await openTab(browser);
+          await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+          await browser.context.setOffline(true);
+          await poll(async () => ((await retryRecords(browser))[0]?.state === 'offline' ? true : undefined), {
+            what: 'the schedule paused offline',
+          });
+          // Counted from the pause on: before it, the automatic diagnosis re-probe (and possibly a
+          // first retry probe) may legitimately have asked the failing page.
+          const pausedAt = Date.now();
+          await new Promise((r) => setTimeout(r, 6000)); // the outage ends while we are offline
+          const probesOffline = flakyRequests(pausedAt).filter(isProbe).length;
+          assert.equal(probesOffline, 0, 'no probe while offline');
+          const online = Date.now();
+          await browser.context.setOffline(false);
+          await waitBack(page, 10_000);
+          assert.ok(Date.now() - online < 5000, `came back ${Date.now() - online} ms after going online`);
+        }),
     );
 
-    it('the worker is stopped mid-wait and the page still comes back', { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' }, () =>
-      withBrowser(name, async (browser) => {
-        await armFlaky(OUTAGE_MS);
-        const { page } = await openTab(browser);
-        await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
-        await browser.stopWorker();
-        // The live timer died with the worker; the alarm (at most 30 s) wakes it and it resumes.
-        await waitBack(page, 60_000);
-      }),
+    it(
+      'the worker is stopped mid-wait and the page still comes back',
+      { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' },
+      () =>
+        withBrowser(name, async (browser) => {
+          await armFlaky(OUTAGE_MS);
+          const { page } = await openTab(browser);
+          await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+          await browser.stopWorker();
+          // The live timer died with the worker; the alarm (at most 30 s) wakes it and it resumes.
+          await waitBack(page, 60_000);
+        }),
     );
   });
 }

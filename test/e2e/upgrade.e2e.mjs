@@ -69,7 +69,9 @@ async function openOptions(browser) {
   page.goto(url).catch(() => undefined);
   await poll(
     async () =>
-      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false' && !!document.getElementById('give-up')?.value))
+      (await page.evaluate(
+        () => document.getElementById('app')?.getAttribute('aria-busy') === 'false' && !!document.getElementById('give-up')?.value,
+      ))
         ? true
         : undefined,
     { timeoutMs: 10_000, what: 'the options page' },
@@ -89,7 +91,9 @@ async function makeChoices(browser) {
     $('never-sites').value = c.never;
     $('save').click();
   }, CHOICES);
-  await poll(async () => ((await options.evaluate(() => document.getElementById('status').textContent)) ? true : undefined), { what: 'saved' });
+  await poll(async () => ((await options.evaluate(() => document.getElementById('status').textContent)) ? true : undefined), {
+    what: 'saved',
+  });
   await options.close();
 
   // "Don't show on this site" (the panel's button; its closed shadow root is out of a test's reach):
@@ -131,7 +135,13 @@ async function assertChoicesKept(browser, t) {
     };
   });
   await options.close();
-  const shown = { consent: CHOICES.consent, autoRetry: CHOICES.autoRetry, giveUp: CHOICES.giveUp, always: CHOICES.always, never: CHOICES.never };
+  const shown = {
+    consent: CHOICES.consent,
+    autoRetry: CHOICES.autoRetry,
+    giveUp: CHOICES.giveUp,
+    always: CHOICES.always,
+    never: CHOICES.never,
+  };
   assert.deepEqual(form, shown, 'the options page of the new build shows the choices made in 0.1.0');
 
   const stored = await browser.extEval(async () => {

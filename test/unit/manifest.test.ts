@@ -15,7 +15,10 @@ describe('manifestFor', () => {
     const firefox = manifestFor('firefox', source);
     expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
     expect(firefox).not.toHaveProperty('minimum_chrome_version');
-    expect(firefox.permissions).toEqual([...(source.permissions as string[]).map((p) => (p === 'webNavigation' ? 'webRequest' : p)), 'dns']);
+    expect(firefox.permissions).toEqual([
+      ...(source.permissions as string[]).map((p) => (p === 'webNavigation' ? 'webRequest' : p)),
+      'dns',
+    ]);
     // Without it Firefox upgrades the worker's http:// probes to https://.
     expect(firefox.content_security_policy).toEqual({ extension_pages: "script-src 'self'" });
     expect(firefox.browser_specific_settings).toEqual({
@@ -65,7 +68,9 @@ describe('withoutInjectedScripts', () => {
   };
 
   it('no page can load the injected panel script; other resources stay', () => {
-    expect(withoutInjectedScripts(crxWrote).web_accessible_resources).toEqual([{ matches: ['<all_urls>'], resources: ['icons/icon-16.png'] }]);
+    expect(withoutInjectedScripts(crxWrote).web_accessible_resources).toEqual([
+      { matches: ['<all_urls>'], resources: ['icons/icon-16.png'] },
+    ]);
     expect(crxWrote.web_accessible_resources[0]!.resources).toEqual(['src/panel/inject.js']); // input untouched
   });
 

@@ -15,10 +15,16 @@ describe('hostFrom (address bar keyword and context menu)', () => {
     ['bücher.example', 'xn--bcher-kva.example'],
   ])('%s → %s', (input, host) => expect(hostFrom(input)).toBe(host));
 
-  it.each([[''], ['   '], [undefined], ['javascript:alert(1)'], ['file:///etc/passwd'], ['not a host'], ['x'.repeat(3000)], ['ftp://a.example/']])(
-    '%s → nothing',
-    (input) => expect(hostFrom(input)).toBeUndefined(),
-  );
+  it.each([
+    [''],
+    ['   '],
+    [undefined],
+    ['javascript:alert(1)'],
+    ['file:///etc/passwd'],
+    ['not a host'],
+    ['x'.repeat(3000)],
+    ['ftp://a.example/'],
+  ])('%s → nothing', (input) => expect(hostFrom(input)).toBeUndefined());
 });
 
 describe('checkFromEntryPoint', () => {

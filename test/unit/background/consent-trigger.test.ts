@@ -13,7 +13,13 @@ const { writeIncident, writeDiagnosis } = await import('../../../src/platform/st
 const { classify } = await import('../../../src/core/classify');
 
 const none = { connectivity: false, dns: false, vantage: false, statusPage: false, archive: false };
-const incident = classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [{ name: 'server', value: 'nginx' }], time: 1000 })!;
+const incident = classify({
+  kind: 'http',
+  url: 'https://shop.example/',
+  status: 502,
+  headers: [{ name: 'server', value: 'nginx' }],
+  time: 1000,
+})!;
 
 describe('checks run by themselves once consent is given', () => {
   beforeEach(async () => {
@@ -34,7 +40,15 @@ describe('checks run by themselves once consent is given', () => {
     expect(await consentChanged({ ...none, dns: true }, none)).toBe(false);
     expect(await consentChanged(none, { ...none, vantage: true })).toBe(false); // no incident in the tab
     await writeIncident(tab.id, incident);
-    await writeDiagnosis(tab.id, { host: 'shop.example', incidentTime: 1000, startedAt: 1000, outside: true, evidence: [], verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] }, done: false });
+    await writeDiagnosis(tab.id, {
+      host: 'shop.example',
+      incidentTime: 1000,
+      startedAt: 1000,
+      outside: true,
+      evidence: [],
+      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+      done: false,
+    });
     expect(await consentChanged(none, { ...none, archive: true })).toBe(false);
     expect(diagnoseTab).not.toHaveBeenCalled();
   });

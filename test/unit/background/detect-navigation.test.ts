@@ -8,7 +8,11 @@ import en from '../../../public/_locales/en/messages.json';
 import type { HeaderProbeResult } from '../../../src/platform/probe';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  diagnoseHost: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 
 /** What each page was served with, by URL (a missing one cannot be read: a browser error page, a PDF). */
 const pageStatus = new Map<string, number>();
@@ -38,9 +42,8 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } = await import(
-  '../../../src/background/detect-navigation'
-);
+const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } =
+  await import('../../../src/background/detect-navigation');
 const record = await import('../../../src/background/record');
 const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
   record.handleTabChange(...args, navigationDetection);
@@ -99,14 +102,27 @@ describe('Chrome builds detect with a status read in every page', () => {
     await reported(tabId, 502, 'https://shop.example/cart#items');
     expect(headerProbes).toEqual(['https://shop.example/cart']); // never the fragment
     const incident = await readIncident(tabId);
-    expect(incident).toMatchObject({ kind: 'http', status: 502, method: 'GET', platform: { id: 'nginx' }, reprobe: { status: 502, redirected: false } });
+    expect(incident).toMatchObject({
+      kind: 'http',
+      status: 502,
+      method: 'GET',
+      platform: { id: 'nginx' },
+      reprobe: { status: 502, redirected: false },
+    });
     expect(incident?.ip).toBeUndefined(); // Chrome builds do not see the address
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
   });
 
   it('the status is the page’s own, even when the re-probe already gets another answer', async () => {
     const tabId = await newTab();
-    siteAnswer = { status: 200, headers: [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' }], redirected: false };
+    siteAnswer = {
+      status: 200,
+      headers: [
+        { name: 'server', value: 'cloudflare' },
+        { name: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' },
+      ],
+      redirected: false,
+    };
     await reported(tabId, 504);
     expect(await readIncident(tabId)).toMatchObject({ status: 504, platform: { id: 'cloudflare', pop: 'FRA' }, reprobe: { status: 200 } });
   });
@@ -221,7 +237,11 @@ describe('Chrome builds detect with a status read in every page', () => {
     const tabId = await newTab();
     pageStatus.set('https://shop.example/cart', 502);
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
+    const change = handleTabChange(
+      tabId,
+      { title: '502 Bad Gateway', complete: false },
+      { url: 'https://shop.example/cart', incognito: false },
+    );
     await reported(tabId, 502);
     await change;
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
@@ -306,7 +326,14 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
 
   it('a tab that already has its incident is not read again', async () => {
     const tabId = await newTab();
-    await handleNavigationError({ tabId, frame: 'main', url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: 1 });
+    await handleNavigationError({
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'net::ERR_CONNECTION_REFUSED',
+      method: 'GET',
+      time: 1,
+    });
     complete();
     expect(await inspectTab(tabId)).toBe(true);
     expect(statusReads).toEqual([]);

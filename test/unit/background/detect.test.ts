@@ -4,7 +4,11 @@ import en from '../../../public/_locales/en/messages.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  diagnoseHost: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
@@ -115,8 +119,22 @@ describe('a main-frame network error', () => {
   it('Chrome and Firefox spellings of a DNS failure give the same incident', async () => {
     const a = await newTab('http://gone.invalid/');
     const b = await newTab('http://gone.invalid/');
-    await handleFrameError({ tabId: a, frame: 'main', url: 'http://gone.invalid/', error: 'net::ERR_NAME_NOT_RESOLVED', method: 'GET', time: 1 });
-    await handleFrameError({ tabId: b, frame: 'main', url: 'http://gone.invalid/', error: 'NS_ERROR_UNKNOWN_HOST', method: 'GET', time: 1 });
+    await handleFrameError({
+      tabId: a,
+      frame: 'main',
+      url: 'http://gone.invalid/',
+      error: 'net::ERR_NAME_NOT_RESOLVED',
+      method: 'GET',
+      time: 1,
+    });
+    await handleFrameError({
+      tabId: b,
+      frame: 'main',
+      url: 'http://gone.invalid/',
+      error: 'NS_ERROR_UNKNOWN_HOST',
+      method: 'GET',
+      time: 1,
+    });
     const [ia, ib] = [await readIncident(a), await readIncident(b)];
     expect(ia).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect({ ...ib, rawError: undefined }).toEqual({ ...ia, rawError: undefined });
@@ -126,11 +144,25 @@ describe('a main-frame network error', () => {
   it('Firefox giving up on showing an error answer it reported (NS_ERROR_NET_ERROR_RESPONSE) keeps that answer as the incident', async () => {
     const tabId = await newTab();
     await response(tabId, 500);
-    await handleFrameError({ tabId, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    await handleFrameError({
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'NS_ERROR_NET_ERROR_RESPONSE',
+      method: 'GET',
+      time: 2,
+    });
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500 });
     // Without an answer seen first, it is a network failure like any other.
     const other = await newTab();
-    await handleFrameError({ tabId: other, frame: 'main', url: 'https://shop.example/cart', error: 'NS_ERROR_NET_ERROR_RESPONSE', method: 'GET', time: 2 });
+    await handleFrameError({
+      tabId: other,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'NS_ERROR_NET_ERROR_RESPONSE',
+      method: 'GET',
+      time: 2,
+    });
     expect(await readIncident(other)).toMatchObject({ kind: 'network' });
   });
 
@@ -160,7 +192,11 @@ describe('tab changes', () => {
   it('a soft-error title before its 200 response (as in Firefox) is still an incident', async () => {
     const tabId = await newTab('https://blog.example/post');
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
+    const change = handleTabChange(
+      tabId,
+      { title: '502 Bad Gateway', complete: false },
+      { url: 'https://blog.example/post', incognito: false },
+    );
     await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
     await change;
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
@@ -169,7 +205,11 @@ describe('tab changes', () => {
   it('an error page’s own title arriving before its 502 POST response is not a soft error, and nothing is retried', async () => {
     const tabId = await newTab('https://shop.example/cart');
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    const change = handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
+    const change = handleTabChange(
+      tabId,
+      { title: '502 Bad Gateway', complete: false },
+      { url: 'https://shop.example/cart', incognito: false },
+    );
     await response(tabId, 502, { method: 'POST' });
     await change;
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, method: 'POST' });
@@ -193,7 +233,11 @@ describe('tab changes', () => {
   it('leaving the failing page without a response (back/forward cache) clears it; a fragment change does not', async () => {
     const tabId = await newTab();
     await response(tabId, 502);
-    await handleTabChange(tabId, { url: 'https://shop.example/cart#top', complete: false }, { url: 'https://shop.example/cart#top', incognito: false });
+    await handleTabChange(
+      tabId,
+      { url: 'https://shop.example/cart#top', complete: false },
+      { url: 'https://shop.example/cart#top', incognito: false },
+    );
     expect(await readIncident(tabId)).toBeDefined();
     await handleTabChange(tabId, { url: 'https://shop.example/', complete: false }, { url: 'https://shop.example/', incognito: false });
     expect(await readIncident(tabId)).toBeUndefined();

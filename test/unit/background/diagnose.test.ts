@@ -25,7 +25,14 @@ function fakeFetch(input: RequestInfo | URL): Promise<Response> {
 
 async function failingTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
-  const incident = classify({ kind: 'http', url, status: 502, headers: [{ name: 'server', value: 'nginx' }], ip: '93.184.216.34', time: Date.now() })!;
+  const incident = classify({
+    kind: 'http',
+    url,
+    status: 502,
+    headers: [{ name: 'server', value: 'nginx' }],
+    ip: '93.184.216.34',
+    time: Date.now(),
+  })!;
   await writeIncident(tab.id!, incident);
   return tab.id!;
 }
@@ -65,7 +72,9 @@ describe('diagnosis privacy', () => {
     await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: true });
     const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
     await diagnoseTab(tabId, { outside: true });
-    const outside = requested.filter((u) => !/shop\.example|gstatic|cloudflare\.com\/cdn-cgi/.test(new URL(u).hostname + new URL(u).pathname));
+    const outside = requested.filter(
+      (u) => !/shop\.example|gstatic|cloudflare\.com\/cdn-cgi/.test(new URL(u).hostname + new URL(u).pathname),
+    );
     expect(outside.length).toBeGreaterThan(0);
     for (const u of outside) {
       expect(u).not.toContain('SECRET');
@@ -125,7 +134,11 @@ describe('diagnosis privacy', () => {
     const tabId = await failingTab('https://shop.example/');
     await diagnoseTab(tabId, { outside: false });
     const key = `diagnosis:${tabId}`;
-    expect((await fakeBrowser.storage.session.get(key))[key]).toMatchObject({ host: 'shop.example', done: true, verdict: { kind: expect.any(String) } });
+    expect((await fakeBrowser.storage.session.get(key))[key]).toMatchObject({
+      host: 'shop.example',
+      done: true,
+      verdict: { kind: expect.any(String) },
+    });
     await dropDiagnosis(tabId);
     expect((await fakeBrowser.storage.session.get(key))[key]).toBeUndefined();
     expect(await fakeBrowser.storage.local.get(null)).toEqual({}); // nothing on disk

@@ -3,7 +3,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  diagnoseHost: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 vi.mock('../../../src/platform/site-data', () => ({
   clearSiteData: vi.fn(async () => ({ cleared: ['cache'], cacheLimitedToSite: true })),
   openUrl: vi.fn(async () => undefined),
@@ -38,19 +42,29 @@ async function tabWith(method: string | undefined): Promise<number> {
 describe('clear-site-data', () => {
   it('a GET page is loaded again (a fresh GET navigation in Chrome builds)', async () => {
     const tabId = await tabWith('GET');
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({ reloaded: true, needsConfirmation: false });
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
+      reloaded: true,
+      needsConfirmation: false,
+    });
     expect(loads).toEqual(['navigate https://shop.example/checkout']);
   });
 
-  it('a form\'s answer is not loaded again: the visitor confirms sending it again', async () => {
+  it("a form's answer is not loaded again: the visitor confirms sending it again", async () => {
     const tabId = await tabWith('POST');
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: true })).toMatchObject({ reloaded: false, needsConfirmation: true, cleared: ['cache'] });
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: true })).toMatchObject({
+      reloaded: false,
+      needsConfirmation: true,
+      cleared: ['cache'],
+    });
     expect(loads).toEqual([]);
   });
 
   it('a page whose method is unknown (no incident) is not loaded again either', async () => {
     const tabId = await tabWith(undefined);
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({ reloaded: false, needsConfirmation: true });
+    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
+      reloaded: false,
+      needsConfirmation: true,
+    });
     expect(loads).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@ import type { ProbeResult } from '../../../src/platform/probe';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab: vi.fn(async () => undefined), diagnoseHost: vi.fn(async () => undefined), dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/background/diagnose', () => ({
+  diagnoseTab: vi.fn(async () => undefined),
+  diagnoseHost: vi.fn(async () => undefined),
+  dropDiagnosis: vi.fn(async () => undefined),
+}));
 
 /** The server, as the probes see it: each probe takes the next answer (the last one repeats). */
 let answers: ProbeResult[] = [];
@@ -76,7 +80,11 @@ beforeEach(() => {
   probed.length = 0;
   reloads.length = 0;
   onlineFlag = true;
-  vi.stubGlobal('navigator', { get onLine() { return onlineFlag; } });
+  vi.stubGlobal('navigator', {
+    get onLine() {
+      return onlineFlag;
+    },
+  });
   fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
     const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
     return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
@@ -128,7 +136,9 @@ describe('auto-retry of a failed page', () => {
     expect(await readRetry(ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeUndefined();
     expect(probed).toHaveLength(2);
-    expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({ [`recovered:${tabId}`]: { host: 'shop.example', probes: 2 } });
+    expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({
+      [`recovered:${tabId}`]: { host: 'shop.example', probes: 2 },
+    });
   });
 
   it('shares one schedule between all tabs failing on an origin: ten tabs, one probe per step', async () => {
@@ -190,7 +200,11 @@ describe('auto-retry of a failed page', () => {
 
   it('a tab navigated elsewhere leaves the schedule and loses its badge', async () => {
     const tabId = await failingTab();
-    await handleTabChange(tabId, { url: 'https://elsewhere.example/', complete: false }, { url: 'https://elsewhere.example/', incognito: false });
+    await handleTabChange(
+      tabId,
+      { url: 'https://elsewhere.example/', complete: false },
+      { url: 'https://elsewhere.example/', incognito: false },
+    );
     expect(await readRetry(ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
@@ -284,7 +298,7 @@ describe('auto-retry of a failed page', () => {
     expect(Object.keys(all)).toEqual([`recovered:${tabId}`]);
   });
 
-  it('a private window\'s tab that comes back is notified without its site\'s name', async () => {
+  it("a private window's tab that comes back is notified without its site's name", async () => {
     const tabId = await failingTab();
     await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
     await fakeBrowser.tabs.update(tabId, { active: false });
@@ -372,7 +386,15 @@ describe('a form is never loaded again by itself (issue 11 item 7)', () => {
   it('a tab that waited after a GET failure and then failed a POST on the same origin leaves the schedule', async () => {
     const tabId = await failingTab(`${ORIGIN}/basket`);
     const other = await failingTab(`${ORIGIN}/other`);
-    await handleFrameResponse({ tabId, frame: 'main', url: `${ORIGIN}/checkout`, status: 502, method: 'POST', headers: [], time: Date.now() });
+    await handleFrameResponse({
+      tabId,
+      frame: 'main',
+      url: `${ORIGIN}/checkout`,
+      status: 502,
+      method: 'POST',
+      headers: [],
+      time: Date.now(),
+    });
     expect((await readRetry(ORIGIN))!.tabs).toEqual([other]);
     answers = [{ status: 200, ms: 5 }];
     await advance(60_000);

@@ -9,7 +9,12 @@ describe('archived copy', () => {
     const evidence = await archiveCheck.run(contextFor(services), never());
     expect(evidence).toMatchObject({
       check: 'archive',
-      outcome: { kind: 'archived', snapshotUrl: 'https://web.archive.org/web/20240315093000/http://shop.example/', timestamp: '20240315093000', date: '2024-03-15' },
+      outcome: {
+        kind: 'archived',
+        snapshotUrl: 'https://web.archive.org/web/20240315093000/http://shop.example/',
+        timestamp: '20240315093000',
+        date: '2024-03-15',
+      },
       summary: { key: 'check_archive_found', subs: ['2024-03-15'] },
     });
     expect(services.log).toHaveLength(1);
@@ -20,11 +25,19 @@ describe('archived copy', () => {
 
   it('nothing archived', async () => {
     services.setBehaviour({ wayback: { snapshot: null } });
-    expect(await archiveCheck.run(contextFor(services), never())).toMatchObject({ outcome: { kind: 'not-archived' }, summary: { key: 'check_archive_missing' } });
+    expect(await archiveCheck.run(contextFor(services), never())).toMatchObject({
+      outcome: { kind: 'not-archived' },
+      summary: { key: 'check_archive_missing' },
+    });
   });
 
   it('refuses a snapshot link that does not point into the Wayback Machine', async () => {
-    for (const url of ['https://evil.example/web/1/x', 'javascript:alert(1)', 'https://web.archive.org.evil.example/x', 'https://user:pw@web.archive.org/x']) {
+    for (const url of [
+      'https://evil.example/web/1/x',
+      'javascript:alert(1)',
+      'https://web.archive.org.evil.example/x',
+      'https://user:pw@web.archive.org/x',
+    ]) {
       services.setBehaviour({ wayback: { snapshot: { timestamp: '20240315093000', status: '200', url } } });
       expect((await archiveCheck.run(contextFor(services), never())).outcome, url).toEqual({ kind: 'none', reason: 'malformed' });
     }
@@ -50,14 +63,23 @@ describe('archived copy', () => {
   });
 
   it('never for private hosts', async () => {
-    expect((await archiveCheck.run(contextFor(services, { host: 'router.lan', origin: 'http://router.lan' }), never())).outcome).toEqual({ kind: 'none', reason: 'private-host' });
+    expect((await archiveCheck.run(contextFor(services, { host: 'router.lan', origin: 'http://router.lan' }), never())).outcome).toEqual({
+      kind: 'none',
+      reason: 'private-host',
+    });
     expect(services.log).toHaveLength(0);
   });
 
   it('parses the availability answer strictly', () => {
     expect(parseAvailability({ archived_snapshots: {} })).toEqual({ kind: 'not-archived' });
     expect(parseAvailability({ archived_snapshots: { closest: { available: false } } })).toEqual({ kind: 'not-archived' });
-    for (const bad of [null, [], {}, { archived_snapshots: { closest: 'x' } }, { archived_snapshots: { closest: { available: true, url: 'http://web.archive.org/web/1/x', timestamp: '2024' } } }]) {
+    for (const bad of [
+      null,
+      [],
+      {},
+      { archived_snapshots: { closest: 'x' } },
+      { archived_snapshots: { closest: { available: true, url: 'http://web.archive.org/web/1/x', timestamp: '2024' } } },
+    ]) {
       expect(parseAvailability(bad)).toBeUndefined();
     }
   });

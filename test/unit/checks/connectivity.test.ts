@@ -17,7 +17,10 @@ describe('connectivity', () => {
     for (const r of services.log) expect(`${r.path}${r.search}${r.body}`).not.toContain('shop');
     // Google and Cloudflare still learn that this browser is online: only with consent.
     expect(connectivityCheck.needsConsent).toBe(true);
-    expect(DEFAULT_ENDPOINTS.connectivity.map((e) => e.url)).toEqual(['https://www.gstatic.com/generate_204', 'https://cloudflare.com/cdn-cgi/trace']);
+    expect(DEFAULT_ENDPOINTS.connectivity.map((e) => e.url)).toEqual([
+      'https://www.gstatic.com/generate_204',
+      'https://cloudflare.com/cdn-cgi/trace',
+    ]);
   });
 
   it('checks the trace body, not just its status', async () => {
@@ -38,7 +41,10 @@ describe('connectivity', () => {
       { url: `${CLOSED}/generate_204`, expectStatus: 204 },
       { url: `${CLOSED}/cdn-cgi/trace`, expectStatus: 200 },
     ]);
-    expect(await connectivityCheck.run(ctx, never())).toMatchObject({ outcome: { kind: 'offline', tried: 2 }, summary: { key: 'check_connectivity_offline' } });
+    expect(await connectivityCheck.run(ctx, never())).toMatchObject({
+      outcome: { kind: 'offline', tried: 2 },
+      summary: { key: 'check_connectivity_offline' },
+    });
   });
 
   it('does not wait for a hanging endpoint once another answered', async () => {

@@ -17,7 +17,12 @@ describe('DNS over HTTPS', () => {
       summary: { key: 'check_dns_resolves', subs: [`${PUBLIC_V4}, 2606:2800:220:1:248:1893:25c8:1946`] },
     });
     const asked = services.log.map((r) => `${r.service} ${r.query.name} ${r.query.type}`).sort();
-    expect(asked).toEqual(['doh-cloudflare shop.example A', 'doh-cloudflare shop.example AAAA', 'doh-google shop.example A', 'doh-google shop.example AAAA']);
+    expect(asked).toEqual([
+      'doh-cloudflare shop.example A',
+      'doh-cloudflare shop.example AAAA',
+      'doh-google shop.example A',
+      'doh-google shop.example AAAA',
+    ]);
     expect(services.requests('doh-cloudflare').every((r) => r.accept === 'application/dns-json')).toBe(true);
     expectOnlyHostSent(services);
     expect(dnsCheck.needsConsent).toBe(true);
@@ -66,7 +71,11 @@ describe('DNS over HTTPS', () => {
   it('one broken resolver does not spoil the other', async () => {
     services.setBehaviour({ cloudflareDns: { fault: 'malformed' } });
     const evidence = await dnsCheck.run(contextFor(services), never());
-    expect(evidence.outcome).toMatchObject({ consensus: 'resolves', answers: [{ resolver: 'Google' }], unanswered: [{ resolver: 'Cloudflare', reason: 'malformed' }] });
+    expect(evidence.outcome).toMatchObject({
+      consensus: 'resolves',
+      answers: [{ resolver: 'Google' }],
+      unanswered: [{ resolver: 'Cloudflare', reason: 'malformed' }],
+    });
   });
 
   it.each([
@@ -109,7 +118,10 @@ describe('DNS over HTTPS', () => {
 
     it('giving addresses no public resolver gives', async () => {
       const evidence = await dnsCheck.run(contextFor(services, { resolveDns: async () => ['0.0.0.0'] }), never());
-      expect(evidence).toMatchObject({ outcome: { local: { kind: 'addresses', addresses: ['0.0.0.0'], matches: false } }, summary: { key: 'check_dns_local_mismatch', subs: ['0.0.0.0'] } });
+      expect(evidence).toMatchObject({
+        outcome: { local: { kind: 'addresses', addresses: ['0.0.0.0'], matches: false } },
+        summary: { key: 'check_dns_local_mismatch', subs: ['0.0.0.0'] },
+      });
     });
 
     it('failing where public resolvers succeed', async () => {
@@ -121,7 +133,9 @@ describe('DNS over HTTPS', () => {
     });
 
     it('hanging is ignored at the deadline', async () => {
-      const { value, ms } = await timed(dnsCheck.run(contextFor(services, { deadlineAt: Date.now() + 300, resolveDns: () => new Promise(() => undefined) }), never()));
+      const { value, ms } = await timed(
+        dnsCheck.run(contextFor(services, { deadlineAt: Date.now() + 300, resolveDns: () => new Promise(() => undefined) }), never()),
+      );
       expect(value.outcome).toMatchObject({ consensus: 'resolves' });
       expect(value.outcome).not.toHaveProperty('local');
       expect(ms).toBeLessThan(450);
@@ -133,7 +147,10 @@ describe('DNS over HTTPS', () => {
       const evidence = await dnsCheck.run(contextFor(services, { host, origin: `http://${host}` }), never());
       expect(evidence.outcome, host).toEqual({ kind: 'none', reason: 'private-host' });
     }
-    expect((await dnsCheck.run(contextFor(services, { host: '93.184.216.34', origin: 'http://93.184.216.34' }), never())).outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
+    expect((await dnsCheck.run(contextFor(services, { host: '93.184.216.34', origin: 'http://93.184.216.34' }), never())).outcome).toEqual({
+      kind: 'none',
+      reason: 'not-applicable',
+    });
     expect(services.log).toHaveLength(0);
   });
 });
@@ -153,7 +170,8 @@ describe('DoH parsing', () => {
     expect(parseDohAnswer(answer, 'A')).toEqual({ rcode: 'noerror', addresses: ['1.2.3.4'] });
     expect(parseDohAnswer(answer, 'AAAA')).toEqual({ rcode: 'noerror', addresses: ['0000:0000:0000:0000:0000:0000:0000:0001'] });
     expect(parseDohAnswer({ Status: 3 }, 'A')).toEqual({ rcode: 'nxdomain', addresses: [] });
-    for (const bad of [null, [], {}, { Status: '0' }, { Status: -1 }, { Status: 0, Answer: 'x' }]) expect(parseDohAnswer(bad, 'A')).toBeUndefined();
+    for (const bad of [null, [], {}, { Status: '0' }, { Status: -1 }, { Status: 0, Answer: 'x' }])
+      expect(parseDohAnswer(bad, 'A')).toBeUndefined();
   });
 
   it('consensus', () => {

@@ -7,7 +7,8 @@ import type { Incident } from '../../../src/shared/incident';
 import { never } from './helpers';
 
 const url = 'https://shop.example/cart?x=1';
-const http = (status: number, headers: Array<{ name: string; value: string }> = []): Incident => classify({ kind: 'http', url, status, headers, time: 1 })!;
+const http = (status: number, headers: Array<{ name: string; value: string }> = []): Incident =>
+  classify({ kind: 'http', url, status, headers, time: 1 })!;
 const network = (error: string): Incident => classify({ kind: 'network', url, error, time: 1 })!;
 const ctx = (incident?: Incident): CheckContext => ({
   host: 'shop.example',
@@ -25,7 +26,11 @@ const cloudflare = [
 
 describe('gateway', () => {
   it.each([
-    ['Cloudflare 522', http(522, cloudflare), { failed: 'gateway-to-origin', siteAnswered: true, status: 522, platform: 'Cloudflare', pop: 'FRA' }],
+    [
+      'Cloudflare 522',
+      http(522, cloudflare),
+      { failed: 'gateway-to-origin', siteAnswered: true, status: 522, platform: 'Cloudflare', pop: 'FRA' },
+    ],
     ['Cloudflare 530', http(530, cloudflare), { failed: 'origin-dns', status: 530 }],
     ['Cloudflare-branded 502', http(502, cloudflare), { failed: 'gateway-to-origin' }],
     ['nginx 504', http(504, [{ name: 'server', value: 'nginx' }]), { failed: 'gateway-to-origin', platform: 'nginx' }],

@@ -20,7 +20,9 @@ const services = useOutsideServices();
 
 const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
-const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
+const CHECKS: Check[] = ALL_CHECKS.map((c) =>
+  c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c,
+);
 /** The whole diagnosis must end by this, whatever the sources do. */
 const DEADLINE_MS = 1_500;
 /** Timer and event-loop slack on a loaded 2-core machine. */
@@ -29,12 +31,22 @@ const SLACK_MS = 400;
 /** The failing site shop.example is the stand-in; its status page is a known one, so a failure there is not "no page". */
 function siteContext(overrides: Partial<CheckContext> = {}): CheckContext {
   const realFetch = globalThis.fetch;
-  const viaStandIn: typeof fetch = (input, init) => realFetch(String(input).replace(/^https?:\/\/shop\.example(:\d+)?/, services.base), init);
+  const viaStandIn: typeof fetch = (input, init) =>
+    realFetch(String(input).replace(/^https?:\/\/shop\.example(:\d+)?/, services.base), init);
   const ctx = contextFor(services, { fetch: viaStandIn, ...overrides });
   return { ...ctx, endpoints: { ...ctx.endpoints, statusPages: { 'shop.example': `${services.base}/_/status.shop.example` } } };
 }
 
-const cf522 = classify({ kind: 'http', url: FAILING_URL, status: 522, headers: [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '8a1b2c3d4e5f6789-FRA' }], time: 1 })!;
+const cf522 = classify({
+  kind: 'http',
+  url: FAILING_URL,
+  status: 522,
+  headers: [
+    { name: 'server', value: 'cloudflare' },
+    { name: 'cf-ray', value: '8a1b2c3d4e5f6789-FRA' },
+  ],
+  time: 1,
+})!;
 const timedOut = classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_CONNECTION_TIMED_OUT', time: 1 })!;
 
 /** Down for everyone, as every source sees it when it answers properly. */
@@ -75,7 +87,11 @@ function withFault(base: Behaviour, sources: readonly Source[], fault: Fault): B
 const byCheck = (evidence: Evidence[], id: Evidence['check']) => evidence.find((e) => e.check === id)!;
 const vantageReport = (evidence: Evidence[], source: string) => {
   const e = byCheck(evidence, 'vantage');
-  return e.outcome.kind === 'observed' ? e.outcome.sources.find((s) => s.source === source)?.result : e.outcome.kind === 'none' ? e.outcome.reason : undefined;
+  return e.outcome.kind === 'observed'
+    ? e.outcome.sources.find((s) => s.source === source)?.result
+    : e.outcome.kind === 'none'
+      ? e.outcome.reason
+      : undefined;
 };
 
 async function diagnose(ctx: CheckContext) {
@@ -87,7 +103,16 @@ describe('hostile and huge answers from the outside services', () => {
   it('baseline: with every source answering properly, the site is down for everyone', async () => {
     services.setBehaviour(DOWN);
     const { evidence, verdict: v } = await diagnose(siteContext({ incident: cf522 }));
-    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'reported', 'archived']);
+    expect(evidence.map((e) => e.outcome.kind)).toEqual([
+      'link',
+      'answered',
+      'none',
+      'online',
+      'answers',
+      'observed',
+      'reported',
+      'archived',
+    ]);
     expect(v.kind).toBe('down-for-everyone');
   });
 
@@ -100,7 +125,8 @@ describe('hostile and huge answers from the outside services', () => {
         const allowed = REASONS[fault];
         if (half.includes('doh')) expect(allowed).toContain((byCheck(evidence, 'dns').outcome as { reason?: string }).reason);
         if (half.includes('wayback')) expect(allowed).toContain((byCheck(evidence, 'archive').outcome as { reason?: string }).reason);
-        if (half.includes('statusPage')) expect(allowed).toContain((byCheck(evidence, 'status-page').outcome as { reason?: string }).reason);
+        if (half.includes('statusPage'))
+          expect(allowed).toContain((byCheck(evidence, 'status-page').outcome as { reason?: string }).reason);
         const hostile = half.includes('checkHost') ? 'check-host' : 'globalping';
         const healthy = hostile === 'check-host' ? 'globalping' : 'check-host';
         expect(allowed).toContain(vantageReport(evidence, hostile));
@@ -113,7 +139,9 @@ describe('hostile and huge answers from the outside services', () => {
     }
 
     it(`${fault} from every outside service at once: the verdict rests on local evidence alone`, async () => {
-      services.setBehaviour(withFault({ ...DOWN, site: { fault: 'hang' } }, ['doh', 'checkHost', 'globalping', 'statusPage', 'wayback'], fault));
+      services.setBehaviour(
+        withFault({ ...DOWN, site: { fault: 'hang' } }, ['doh', 'checkHost', 'globalping', 'statusPage', 'wayback'], fault),
+      );
       const { evidence, ms, verdict: v } = await diagnose(siteContext({ incident: timedOut }));
       expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
       for (const id of ['dns', 'vantage', 'status-page', 'archive'] as const) {
@@ -144,7 +172,11 @@ describe('hostile and huge answers from the outside services', () => {
       });
       return new Response(body, { status: response.status, headers: response.headers });
     };
-    const [dns] = await runChecks(CHECKS.filter((c) => c.id === 'dns'), { ...ctx, fetch: counting }, { deadlineMs: DEADLINE_MS, consent: EVERYTHING });
+    const [dns] = await runChecks(
+      CHECKS.filter((c) => c.id === 'dns'),
+      { ...ctx, fetch: counting },
+      { deadlineMs: DEADLINE_MS, consent: EVERYTHING },
+    );
     expect(dns!.outcome).toEqual({ kind: 'none', reason: 'too-large' });
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(1024 * 1024);

@@ -8,7 +8,13 @@ const services = useOutsideServices();
 
 const anyObject = (v: unknown) => (isRecord(v) ? v : undefined);
 const doh = () => `${services.base}/resolve?name=shop.example&type=A`;
-const json = (overrides: Partial<Parameters<typeof fetchJson>[2]> = {}) => ({ maxBytes: 64 * 1024, timeoutMs: 500, signal: never(), parse: anyObject, ...overrides });
+const json = (overrides: Partial<Parameters<typeof fetchJson>[2]> = {}) => ({
+  maxBytes: 64 * 1024,
+  timeoutMs: 500,
+  signal: never(),
+  parse: anyObject,
+  ...overrides,
+});
 
 describe('fetchJson', () => {
   it('returns the parsed, validated value', async () => {
@@ -82,8 +88,15 @@ describe('fetchJson', () => {
   it('does not follow redirects unless allowed', async () => {
     services.setBehaviour({ connectivity: { captive: true } });
     const url = `${services.base}/generate_204`;
-    expect(await fetchStatus(contextFor(services), url, { timeoutMs: 500, signal: never() })).toMatchObject({ ok: false, reason: 'network' });
-    expect(await fetchStatus(contextFor(services), url, { timeoutMs: 500, signal: never(), redirect: 'follow' })).toMatchObject({ ok: true, status: 200, redirected: true });
+    expect(await fetchStatus(contextFor(services), url, { timeoutMs: 500, signal: never() })).toMatchObject({
+      ok: false,
+      reason: 'network',
+    });
+    expect(await fetchStatus(contextFor(services), url, { timeoutMs: 500, signal: never(), redirect: 'follow' })).toMatchObject({
+      ok: true,
+      status: 200,
+      redirected: true,
+    });
   });
 
   it('sends no cookies, no referrer, and bypasses the cache', async () => {
@@ -131,7 +144,12 @@ describe('rate limits', () => {
 describe('fetchText / fetchStatus / helpers', () => {
   it('truncates instead of refusing when asked', async () => {
     services.setBehaviour({ site: { fault: 'huge' } });
-    const result = await fetchText(contextFor(services), `${services.base}/`, { timeoutMs: 2_000, signal: never(), maxBytes: 1_000, truncate: true });
+    const result = await fetchText(contextFor(services), `${services.base}/`, {
+      timeoutMs: 2_000,
+      signal: never(),
+      maxBytes: 1_000,
+      truncate: true,
+    });
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(result.ok && result.text.length).toBe(1_000);
   });

@@ -4,7 +4,18 @@ import { CHECK_MESSAGES, checkNameKey, noneKey } from '../../../src/checks/messa
 import { CHECK_IDS, type NoEvidenceReason } from '../../../src/checks/types';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../src/core/verdict';
 
-const REASONS: NoEvidenceReason[] = ['timeout', 'malformed', 'too-large', 'http-error', 'rate-limited', 'network', 'not-consented', 'private-host', 'aborted', 'not-applicable'];
+const REASONS: NoEvidenceReason[] = [
+  'timeout',
+  'malformed',
+  'too-large',
+  'http-error',
+  'rate-limited',
+  'network',
+  'not-consented',
+  'private-host',
+  'aborted',
+  'not-applicable',
+];
 
 describe('message keys of the checks', () => {
   it('lists every key the checks write', () => {

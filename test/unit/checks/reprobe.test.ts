@@ -6,7 +6,13 @@ import { CLOSED, contextFor, never, timed, useOutsideServices } from './helpers'
 const services = useOutsideServices();
 
 /** The failing site is the stand-in itself; the failing URL has a private path and query. */
-const ctx = (overrides = {}) => contextFor(services, { host: '127.0.0.1', origin: services.base, url: `${services.base}/account/orders?session=SECRET123`, ...overrides });
+const ctx = (overrides = {}) =>
+  contextFor(services, {
+    host: '127.0.0.1',
+    origin: services.base,
+    url: `${services.base}/account/orders?session=SECRET123`,
+    ...overrides,
+  });
 
 describe('re-probe', () => {
   it('never follows a redirect (issue 11 item 6): asks with redirect "manual"; an opaque redirect counts as the site answering', async () => {
@@ -39,7 +45,10 @@ describe('re-probe', () => {
     const now = Date.now();
     const fresh = { method: 'GET', retryAfter: '30', reprobe: { status: 503, redirected: false, at: now - 2_000 } } as never;
     const evidence = await reprobeCheck.run(ctx({ incident: fresh }), never());
-    expect(evidence).toMatchObject({ outcome: { kind: 'answered', status: 503, retryAfter: '30' }, summary: { key: 'check_reprobe_error', subs: ['503'] } });
+    expect(evidence).toMatchObject({
+      outcome: { kind: 'answered', status: 503, retryAfter: '30' },
+      summary: { key: 'check_reprobe_error', subs: ['503'] },
+    });
     expect(services.log).toHaveLength(0);
 
     const stale = { method: 'GET', reprobe: { status: 503, redirected: false, at: now - 60_000 } } as never;
@@ -50,7 +59,11 @@ describe('re-probe', () => {
 
   it('without an incident, fetches the origin only, without cookies, and reports the status', async () => {
     const evidence = await reprobeCheck.run(ctx(), never());
-    expect(evidence).toMatchObject({ check: 'reprobe', outcome: { kind: 'answered', status: 200 }, summary: { key: 'check_reprobe_up', subs: ['200'] } });
+    expect(evidence).toMatchObject({
+      check: 'reprobe',
+      outcome: { kind: 'answered', status: 200 },
+      summary: { key: 'check_reprobe_up', subs: ['200'] },
+    });
     expect(services.log).toHaveLength(1);
     expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/', search: '' });
     expect(services.log[0]!.cookie).toBeUndefined();

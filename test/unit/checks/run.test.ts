@@ -18,13 +18,16 @@ const services = useOutsideServices();
 const EVERYTHING: Consent = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
 const FAST = { firstMs: 20, factor: 1.5, maxMs: 60, reserveMs: 40 };
 /** The production list, with vantage polling scaled down for tests. */
-const CHECKS: Check[] = ALL_CHECKS.map((c) => (c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c));
+const CHECKS: Check[] = ALL_CHECKS.map((c) =>
+  c.id === 'vantage' ? createVantageCheck([checkHostSource({ schedule: FAST }), globalpingSource({ schedule: FAST })]) : c,
+);
 const OUTSIDE = ['doh-cloudflare', 'doh-google', 'check-host', 'globalping', 'statuspage', 'wayback'];
 
 /** The failing site `shop.example` is served by the stand-in (as --host-resolver-rules would do in a browser). */
 function siteContext(overrides: Partial<CheckContext> = {}): CheckContext {
   const realFetch = globalThis.fetch;
-  const viaStandIn: typeof fetch = (input, init) => realFetch(String(input).replace(/^https?:\/\/shop\.example(:\d+)?/, services.base), init);
+  const viaStandIn: typeof fetch = (input, init) =>
+    realFetch(String(input).replace(/^https?:\/\/shop\.example(:\d+)?/, services.base), init);
   return contextFor(services, { fetch: viaStandIn, ...overrides });
 }
 
@@ -40,14 +43,21 @@ const cf522 = classify({
   time: 1,
 })!;
 /** A timed-out navigation; `ip` is the address the browser had connected to. */
-const timedOut = (ip: string): Incident => ({ ...classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_CONNECTION_TIMED_OUT', time: 1 })!, ip });
+const timedOut = (ip: string): Incident => ({
+  ...classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_CONNECTION_TIMED_OUT', time: 1 })!,
+  ip,
+});
 
 const outsideRequests = () => services.log.filter((r) => OUTSIDE.includes(r.service));
 
 describe('runChecks', () => {
   it('without consent, only local checks run and no outside service hears anything', async () => {
     const arrived: Evidence[] = [];
-    const evidence = await runChecks(CHECKS, siteContext({ incident: cf522 }), { deadlineMs: 800, consent: DEFAULT_CONSENT, onEvidence: (e) => arrived.push(e) });
+    const evidence = await runChecks(CHECKS, siteContext({ incident: cf522 }), {
+      deadlineMs: 800,
+      consent: DEFAULT_CONSENT,
+      onEvidence: (e) => arrived.push(e),
+    });
     expect(evidence.map((e) => [e.check, e.outcome.kind])).toEqual([
       ['gateway', 'link'],
       ['reprobe', 'answered'],
@@ -75,7 +85,16 @@ describe('runChecks', () => {
       onEvidence: (e) => arrivals.push([e.check, performance.now() - started, e.partial === true]),
     });
     // `online` has nothing to go on here (no browser signals in this context); the consented baseline answers.
-    expect(evidence.map((e) => e.outcome.kind)).toEqual(['link', 'answered', 'none', 'online', 'answers', 'observed', 'no-page', 'archived']);
+    expect(evidence.map((e) => e.outcome.kind)).toEqual([
+      'link',
+      'answered',
+      'none',
+      'online',
+      'answers',
+      'observed',
+      'no-page',
+      'archived',
+    ]);
     expect(evidence.some((e) => e.partial)).toBe(false);
     expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
     expect(arrivals[0]![1]).toBeLessThan(300);
@@ -92,7 +111,10 @@ describe('runChecks', () => {
 
   it('never sends a private host anywhere, even with consent', async () => {
     for (const host of ['intranet', 'wiki.corp', '10.1.2.3', 'nas.local']) {
-      const evidence = await runChecks(CHECKS, siteContext({ host, origin: `https://${host}`, url: `https://${host}/x?y=1` }), { deadlineMs: 500, consent: EVERYTHING });
+      const evidence = await runChecks(CHECKS, siteContext({ host, origin: `https://${host}`, url: `https://${host}/x?y=1` }), {
+        deadlineMs: 500,
+        consent: EVERYTHING,
+      });
       for (const e of evidence.filter((x) => ['dns', 'vantage', 'status-page', 'archive'].includes(x.check))) {
         expect(e.outcome, `${host} ${e.check}`).toEqual({ kind: 'none', reason: 'private-host' });
       }
@@ -101,7 +123,8 @@ describe('runChecks', () => {
   });
 
   const OUTSIDE_IDS = ['dns', 'vantage', 'status-page', 'archive'];
-  const outcomes = (evidence: Evidence[]) => Object.fromEntries(evidence.filter((e) => OUTSIDE_IDS.includes(e.check)).map((e) => [e.check, e.outcome]));
+  const outcomes = (evidence: Evidence[]) =>
+    Object.fromEntries(evidence.filter((e) => OUTSIDE_IDS.includes(e.check)).map((e) => [e.check, e.outcome]));
 
   it.each(['10.0.0.7', '127.0.0.1', '::1', 'fd00::1', '64:ff9b::a00:1', '2002:a00:1::1', '198.18.0.1', 'not an address'])(
     'a public name the browser reached at the private address %s: no outside check runs, nobody hears of it',
@@ -116,7 +139,12 @@ describe('runChecks', () => {
   it("the browser's own resolver (Firefox) gives a private address: no outside check runs", async () => {
     const resolveDns = async () => ['93.184.216.34', '192.168.1.20'];
     const evidence = await runChecks(CHECKS, siteContext({ resolveDns }), { deadlineMs: 500, consent: EVERYTHING });
-    expect(Object.values(outcomes(evidence)).map((o) => (o.kind === 'none' ? o.reason : o.kind))).toEqual(['private-host', 'private-host', 'private-host', 'private-host']);
+    expect(Object.values(outcomes(evidence)).map((o) => (o.kind === 'none' ? o.reason : o.kind))).toEqual([
+      'private-host',
+      'private-host',
+      'private-host',
+      'private-host',
+    ]);
     expect(outsideRequests()).toEqual([]);
   });
 
@@ -131,7 +159,10 @@ describe('runChecks', () => {
 
   it('public DNS and the browser agree on public addresses: every consented check runs', async () => {
     const resolveDns = async () => ['93.184.216.34'];
-    const evidence = await runChecks(CHECKS, siteContext({ resolveDns, incident: timedOut('93.184.216.34') }), { deadlineMs: 800, consent: EVERYTHING });
+    const evidence = await runChecks(CHECKS, siteContext({ resolveDns, incident: timedOut('93.184.216.34') }), {
+      deadlineMs: 800,
+      consent: EVERYTHING,
+    });
     expect(Object.values(outcomes(evidence)).filter((o) => o.kind === 'none' && o.reason === 'private-host')).toEqual([]);
     expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(OUTSIDE));
   });
@@ -148,7 +179,12 @@ describe('runChecks', () => {
   });
 
   it('interim evidence reaches the listener only; if the deadline cuts a check off, its last interim evidence stands', async () => {
-    const interim: Evidence = { check: 'vantage', outcome: { kind: 'observed', nodes: [{ source: 'x', location: 'A', state: 'up' }], up: 1, down: 0, sources: [] }, summary: { key: 'k' }, ms: 5 };
+    const interim: Evidence = {
+      check: 'vantage',
+      outcome: { kind: 'observed', nodes: [{ source: 'x', location: 'A', state: 'up' }], up: 1, down: 0, sources: [] },
+      summary: { key: 'k' },
+      ms: 5,
+    };
     const slow: Check = {
       id: 'vantage',
       needsConsent: false,
@@ -173,7 +209,9 @@ describe('runChecks', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const networked = CHECKS.filter((c) => ['gateway', 'reprobe', 'connectivity', 'dns'].includes(c.id));
-    const { value, ms } = await timed(runChecks(networked, siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }));
+    const { value, ms } = await timed(
+      runChecks(networked, siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal }),
+    );
     expect(ms).toBeLessThan(300);
     expect(value.slice(1).map((e) => e.outcome)).toEqual([
       { kind: 'none', reason: 'aborted' },
@@ -193,7 +231,11 @@ describe('runChecks', () => {
       },
     };
     const rejects: Check = { id: 'archive', needsConsent: false, run: () => Promise.reject(new Error('async bug')) };
-    const lies: Check = { id: 'vantage', needsConsent: false, run: async () => ({ check: 'dns', outcome: { kind: 'none', reason: 'timeout' }, summary: { key: 'x' }, ms: 0 }) };
+    const lies: Check = {
+      id: 'vantage',
+      needsConsent: false,
+      run: async () => ({ check: 'dns', outcome: { kind: 'none', reason: 'timeout' }, summary: { key: 'x' }, ms: 0 }),
+    };
     const evidence = await runChecks([throwsNow, rejects, lies], siteContext(), {
       deadlineMs: 300,
       consent: DEFAULT_CONSENT,
@@ -233,7 +275,11 @@ describe('scenarios on the stand-ins → verdict', () => {
   const probesDown = DEFAULT_BEHAVIOUR.globalping.probes!.map((p) => ({ ...p, state: 'unreachable' as const }));
 
   it('down for everyone: Cloudflare 522 here, every vantage point fails', async () => {
-    services.setBehaviour({ site: { status: 522, headers: { server: 'cloudflare' } }, checkHost: { nodes: down }, globalping: { probes: probesDown } });
+    services.setBehaviour({
+      site: { status: 522, headers: { server: 'cloudflare' } },
+      checkHost: { nodes: down },
+      globalping: { probes: probesDown },
+    });
     const v = verdict(await run(siteContext({ incident: cf522 })));
     expect(v).toMatchObject({ kind: 'down-for-everyone', confidence: 'high' });
     expect(v.reasons.map((r) => r.key)).toEqual(['check_vantage_all_down', 'fault_cf_522', 'check_reprobe_error']);
@@ -258,7 +304,12 @@ describe('scenarios on the stand-ins → verdict', () => {
   });
 
   it("the site's DNS is gone: NXDOMAIN everywhere", async () => {
-    services.setBehaviour({ doh: { rcode: 'NXDOMAIN' }, site: { fault: 'reset' }, checkHost: { nodes: down.map((n) => ({ ...n, state: 'unreachable' as const })) }, globalping: { probes: probesDown } });
+    services.setBehaviour({
+      doh: { rcode: 'NXDOMAIN' },
+      site: { fault: 'reset' },
+      checkHost: { nodes: down.map((n) => ({ ...n, state: 'unreachable' as const })) },
+      globalping: { probes: probesDown },
+    });
     const incident = classify({ kind: 'network', url: FAILING_URL, error: 'net::ERR_NAME_NOT_RESOLVED', time: 1 })!;
     const v = verdict(await run(siteContext({ incident })));
     expect(v).toMatchObject({ kind: 'down-for-everyone', confidence: 'high' });

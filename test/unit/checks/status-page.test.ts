@@ -5,7 +5,13 @@ import { contextFor, expectOnlyHostSent, never, timed, useOutsideServices } from
 
 const services = useOutsideServices();
 
-const github = (overrides = {}) => contextFor(services, { host: 'github.com', origin: 'https://github.com', url: 'https://github.com/org/private-repo/issues?q=secret', ...overrides });
+const github = (overrides = {}) =>
+  contextFor(services, {
+    host: 'github.com',
+    origin: 'https://github.com',
+    url: 'https://github.com/org/private-repo/issues?q=secret',
+    ...overrides,
+  });
 
 describe('status page', () => {
   it('reads the curated page for a popular host (and its subdomains)', async () => {
@@ -13,11 +19,19 @@ describe('status page', () => {
       const evidence = await statusPageCheck.run(github({ host, origin: `https://${host}` }), never());
       expect(evidence, host).toMatchObject({
         check: 'status-page',
-        outcome: { kind: 'reported', page: 'www.githubstatus.com', found: 'known', indicator: 'none', description: 'All Systems Operational' },
+        outcome: {
+          kind: 'reported',
+          page: 'www.githubstatus.com',
+          found: 'known',
+          indicator: 'none',
+          description: 'All Systems Operational',
+        },
         summary: { key: 'check_status_page_ok', subs: ['www.githubstatus.com'] },
       });
     }
-    expect(services.log.every((r) => r.virtualHost === 'www.githubstatus.com' && r.path.endsWith('/api/v2/status.json') && r.search === '')).toBe(true);
+    expect(
+      services.log.every((r) => r.virtualHost === 'www.githubstatus.com' && r.path.endsWith('/api/v2/status.json') && r.search === ''),
+    ).toBe(true);
     expect(JSON.stringify(services.log)).not.toMatch(/private-repo|secret/);
     expect(statusPageCheck.needsConsent).toBe(true);
     expect(DEFAULT_ENDPOINTS.statusPages['discord.com']).toBe('https://discordstatus.com');
@@ -29,13 +43,17 @@ describe('status page', () => {
     ['critical', 'check_status_page_major'],
     ['maintenance', 'check_status_page_maintenance'],
   ])('%s → %s, quoting the page', async (indicator, key) => {
-    services.setBehaviour({ statusPage: { pages: { 'www.githubstatus.com': { indicator, description: 'Partial outage of Git operations' } } } });
+    services.setBehaviour({
+      statusPage: { pages: { 'www.githubstatus.com': { indicator, description: 'Partial outage of Git operations' } } },
+    });
     const evidence = await statusPageCheck.run(github(), never());
     expect(evidence.summary).toEqual({ key, subs: ['www.githubstatus.com', 'Partial outage of Git operations'] });
   });
 
   it('cleans the page’s own words', async () => {
-    services.setBehaviour({ statusPage: { pages: { 'www.githubstatus.com': { indicator: 'major', description: `Down\u0000\u202e${'x'.repeat(500)}` } } } });
+    services.setBehaviour({
+      statusPage: { pages: { 'www.githubstatus.com': { indicator: 'major', description: `Down\u0000\u202e${'x'.repeat(500)}` } } },
+    });
     const evidence = await statusPageCheck.run(github(), never());
     const description = (evidence.outcome as { description: string }).description;
     expect(description.length).toBeLessThanOrEqual(200);
@@ -44,7 +62,10 @@ describe('status page', () => {
 
   it('discovers status.<registrable domain> for other sites', async () => {
     services.setBehaviour({ statusPage: { pages: { 'status.shop.example': { indicator: 'major', description: 'Checkout is down' } } } });
-    const evidence = await statusPageCheck.run(contextFor(services, { host: 'www.eu.shop.example', origin: 'https://www.eu.shop.example' }), never());
+    const evidence = await statusPageCheck.run(
+      contextFor(services, { host: 'www.eu.shop.example', origin: 'https://www.eu.shop.example' }),
+      never(),
+    );
     expect(evidence.outcome).toMatchObject({ kind: 'reported', page: 'status.shop.example', found: 'discovered', indicator: 'major' });
     expect(services.log).toHaveLength(1);
     expectOnlyHostSent(services);
@@ -81,11 +102,21 @@ describe('status page', () => {
   });
 
   it('asks nothing for shared hosting, private hosts or IP literals, or with discovery off', async () => {
-    expect((await statusPageCheck.run(contextFor(services, { host: 'my-app.herokuapp.com', origin: 'https://my-app.herokuapp.com' }), never())).outcome).toEqual({ kind: 'no-page' });
-    expect((await statusPageCheck.run(contextFor(services, { host: 'grafana.internal', origin: 'https://grafana.internal' }), never())).outcome).toEqual({ kind: 'none', reason: 'private-host' });
-    expect((await statusPageCheck.run(contextFor(services, { host: '8.8.8.8', origin: 'https://8.8.8.8' }), never())).outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
+    expect(
+      (await statusPageCheck.run(contextFor(services, { host: 'my-app.herokuapp.com', origin: 'https://my-app.herokuapp.com' }), never()))
+        .outcome,
+    ).toEqual({ kind: 'no-page' });
+    expect(
+      (await statusPageCheck.run(contextFor(services, { host: 'grafana.internal', origin: 'https://grafana.internal' }), never())).outcome,
+    ).toEqual({ kind: 'none', reason: 'private-host' });
+    expect((await statusPageCheck.run(contextFor(services, { host: '8.8.8.8', origin: 'https://8.8.8.8' }), never())).outcome).toEqual({
+      kind: 'none',
+      reason: 'not-applicable',
+    });
     const ctx = contextFor(services);
-    expect((await statusPageCheck.run({ ...ctx, endpoints: { ...ctx.endpoints, statusPageDiscovery: null } }, never())).outcome).toEqual({ kind: 'no-page' });
+    expect((await statusPageCheck.run({ ...ctx, endpoints: { ...ctx.endpoints, statusPageDiscovery: null } }, never())).outcome).toEqual({
+      kind: 'no-page',
+    });
     expect(services.log).toHaveLength(0);
   });
 });
@@ -107,7 +138,10 @@ describe('status page helpers', () => {
   });
 
   it('status.json parsing', () => {
-    expect(parseStatusJson({ status: { indicator: 'none', description: 'All Systems Operational' } })).toEqual({ indicator: 'none', description: 'All Systems Operational' });
+    expect(parseStatusJson({ status: { indicator: 'none', description: 'All Systems Operational' } })).toEqual({
+      indicator: 'none',
+      description: 'All Systems Operational',
+    });
     expect(parseStatusJson({ status: { indicator: 'minor' } })).toEqual({ indicator: 'minor', description: '' });
     for (const bad of [null, {}, { status: 'ok' }, { status: { indicator: 'fine' } }]) expect(parseStatusJson(bad)).toBeUndefined();
   });

@@ -15,9 +15,13 @@ const check = createVantageCheck([checkHostSource({ schedule: FAST }), globalpin
 const soon = (ms = 800) => ({ deadlineAt: Date.now() + ms });
 
 const chNodes = (...states: Array<'up' | 'error' | 'unreachable' | 'never'>) =>
-  DEFAULT_BEHAVIOUR.checkHost.nodes!.slice(0, states.length).map((n, i) => ({ ...n, state: states[i]!, status: states[i] === 'error' ? 503 : 200 }));
+  DEFAULT_BEHAVIOUR.checkHost
+    .nodes!.slice(0, states.length)
+    .map((n, i) => ({ ...n, state: states[i]!, status: states[i] === 'error' ? 503 : 200 }));
 const gpProbes = (...states: Array<'up' | 'error' | 'unreachable' | 'never' | 'offline'>) =>
-  DEFAULT_BEHAVIOUR.globalping.probes!.slice(0, states.length).map((p, i) => ({ ...p, state: states[i]!, status: states[i] === 'error' ? 502 : 200 }));
+  DEFAULT_BEHAVIOUR.globalping
+    .probes!.slice(0, states.length)
+    .map((p, i) => ({ ...p, state: states[i]!, status: states[i] === 'error' ? 502 : 200 }));
 
 describe('outside vantage', () => {
   it('merges check-host.net and Globalping nodes; all up', async () => {
@@ -25,12 +29,24 @@ describe('outside vantage', () => {
     const evidence = await check.run(contextFor(services, soon()), never());
     expect(evidence).toMatchObject({
       check: 'vantage',
-      outcome: { kind: 'observed', up: 6, down: 0, sources: [{ source: 'check-host', result: 'complete' }, { source: 'globalping', result: 'complete' }] },
+      outcome: {
+        kind: 'observed',
+        up: 6,
+        down: 0,
+        sources: [
+          { source: 'check-host', result: 'complete' },
+          { source: 'globalping', result: 'complete' },
+        ],
+      },
       summary: { key: 'check_vantage_all_up', subs: ['6'] },
     });
     const nodes = (evidence.outcome as { nodes: VantageNode[] }).nodes;
-    expect(nodes).toContainEqual(expect.objectContaining({ source: 'check-host', location: 'Frankfurt, DE', country: 'DE', state: 'up', status: 200 }));
-    expect(nodes).toContainEqual(expect.objectContaining({ source: 'globalping', location: 'Ashburn, US', state: 'up', status: 200, ms: 123 }));
+    expect(nodes).toContainEqual(
+      expect.objectContaining({ source: 'check-host', location: 'Frankfurt, DE', country: 'DE', state: 'up', status: 200 }),
+    );
+    expect(nodes).toContainEqual(
+      expect.objectContaining({ source: 'globalping', location: 'Ashburn, US', state: 'up', status: 200, ms: 123 }),
+    );
     // Polled until the null / in-progress answers were over.
     expect(services.requests('check-host').filter((r) => r.path.startsWith('/check-result/')).length).toBeGreaterThanOrEqual(3);
     expect(vantageCheck.needsConsent).toBe(true);
@@ -49,7 +65,11 @@ describe('outside vantage', () => {
   it('sends the origin only: check-host gets scheme+host, Globalping a HEAD / of the host', async () => {
     await check.run(contextFor(services, soon()), never());
     const [start] = services.requests('check-host');
-    expect(start).toMatchObject({ path: '/check-http', query: { host: 'https://shop.example', max_nodes: '4' }, accept: 'application/json' });
+    expect(start).toMatchObject({
+      path: '/check-http',
+      query: { host: 'https://shop.example', max_nodes: '4' },
+      accept: 'application/json',
+    });
     const [create] = services.requests('globalping');
     expect(create!.method).toBe('POST');
     expect(JSON.parse(create!.body)).toEqual({
@@ -65,19 +85,34 @@ describe('outside vantage', () => {
   it('keeps an explicit port and plain http', async () => {
     await check.run(contextFor(services, { ...soon(), origin: 'http://shop.example:8080' }), never());
     expect(services.requests('check-host')[0]!.query.host).toBe('http://shop.example:8080');
-    expect(JSON.parse(services.requests('globalping')[0]!.body).measurementOptions).toEqual({ request: { method: 'HEAD', path: '/' }, protocol: 'HTTP', port: 8080 });
+    expect(JSON.parse(services.requests('globalping')[0]!.body).measurementOptions).toEqual({
+      request: { method: 'HEAD', path: '/' },
+      protocol: 'HTTP',
+      port: 8080,
+    });
   });
 
   it('all down', async () => {
-    services.setBehaviour({ checkHost: { nodes: chNodes('error', 'unreachable') }, globalping: { probes: gpProbes('unreachable', 'error') } });
+    services.setBehaviour({
+      checkHost: { nodes: chNodes('error', 'unreachable') },
+      globalping: { probes: gpProbes('unreachable', 'error') },
+    });
     const evidence = await check.run(contextFor(services, soon()), never());
     expect(evidence).toMatchObject({ outcome: { up: 0, down: 4 }, summary: { key: 'check_vantage_all_down', subs: ['4'] } });
     const states = (evidence.outcome as { nodes: VantageNode[] }).nodes.map((n) => `${n.source}:${n.state}:${n.status ?? '-'}`).sort();
-    expect(states).toEqual(['check-host:server-error:503', 'check-host:unreachable:-', 'globalping:server-error:502', 'globalping:unreachable:-']);
+    expect(states).toEqual([
+      'check-host:server-error:503',
+      'check-host:unreachable:-',
+      'globalping:server-error:502',
+      'globalping:unreachable:-',
+    ]);
   });
 
   it('partly down names the failing places', async () => {
-    services.setBehaviour({ checkHost: { nodes: chNodes('up', 'error', 'up') }, globalping: { probes: gpProbes('up', 'up', 'unreachable') } });
+    services.setBehaviour({
+      checkHost: { nodes: chNodes('up', 'error', 'up') },
+      globalping: { probes: gpProbes('up', 'up', 'unreachable') },
+    });
     const evidence = await check.run(contextFor(services, soon()), never());
     expect(evidence.summary).toEqual({ key: 'check_vantage_partly', subs: ['4', '6', 'Los Angeles, US; Singapore, SG'] });
   });
@@ -113,7 +148,13 @@ describe('outside vantage', () => {
     services.setBehaviour({ globalping: { fault: 'rate-limited' } });
     const now = Date.now();
     const evidence = await check.run(contextFor(services, soon()), never());
-    expect(evidence.outcome).toMatchObject({ up: 3, sources: [{ source: 'check-host', result: 'complete' }, { source: 'globalping', result: 'rate-limited' }] });
+    expect(evidence.outcome).toMatchObject({
+      up: 3,
+      sources: [
+        { source: 'check-host', result: 'complete' },
+        { source: 'globalping', result: 'rate-limited' },
+      ],
+    });
     const report = (evidence.outcome as { sources: Array<{ retryAt?: number }> }).sources[1]!;
     expect(report.retryAt).toBeGreaterThanOrEqual(now + 1_800_000); // X-RateLimit-Reset: 1800 (seconds)
   });
@@ -199,29 +240,53 @@ describe('vantage parsing', () => {
     expect(parseCheckHostNode([[null]])).toBe('pending');
     expect(parseCheckHostNode([null])).toBe('pending');
     expect(parseCheckHostNode([[1, 0.13, 'Moved Permanently', '301']])).toEqual({ state: 'up', status: 301, ms: 130 });
-    expect(parseCheckHostNode([[0, 0.2, 'Service Unavailable', '503', '1.2.3.4']])).toEqual({ state: 'server-error', status: 503, ms: 200 });
+    expect(parseCheckHostNode([[0, 0.2, 'Service Unavailable', '503', '1.2.3.4']])).toEqual({
+      state: 'server-error',
+      status: 503,
+      ms: 200,
+    });
     expect(parseCheckHostNode([[0, 10.01, 'Connection timed out', null, null]])).toEqual({ state: 'unreachable', ms: 10010 });
     expect(parseCheckHostNode([[1, 0.1, 'OK', 'abc']])).toEqual({ state: 'up', ms: 100 });
     for (const bad of [[], 'x', [[]], [[2, 0.1]], [['OK', 0.1]], {}]) expect(parseCheckHostNode(bad)).toBeUndefined();
   });
 
   it('check-host start answers', () => {
-    expect(parseCheckHostStart({ ok: 1, request_id: '29', nodes: { 'us1.node.check-host.net': ['us', 'USA', 'Los Angeles', '5.253.30.82', 'AS18978'] } })).toEqual({
+    expect(
+      parseCheckHostStart({
+        ok: 1,
+        request_id: '29',
+        nodes: { 'us1.node.check-host.net': ['us', 'USA', 'Los Angeles', '5.253.30.82', 'AS18978'] },
+      }),
+    ).toEqual({
       id: '29',
       nodes: new Map([['us1.node.check-host.net', { location: 'Los Angeles, US', country: 'US' }]]),
     });
     expect(parseCheckHostStart({ error: 'limit_exceeded' })).toEqual({ refused: 'limit_exceeded' });
-    for (const bad of [null, { ok: 0, request_id: '1', nodes: {} }, { ok: 1, request_id: '../x', nodes: { a: [] } }, { ok: 1, request_id: '1', nodes: {} }]) {
+    for (const bad of [
+      null,
+      { ok: 0, request_id: '1', nodes: {} },
+      { ok: 1, request_id: '../x', nodes: { a: [] } },
+      { ok: 1, request_id: '1', nodes: {} },
+    ]) {
       expect(parseCheckHostStart(bad)).toBeUndefined();
     }
   });
 
   it('Globalping measurements', () => {
-    expect(parseGlobalpingMeasurement({ status: 'in-progress', results: [{ probe: {}, result: { status: 'in-progress' } }] })).toEqual({ finished: false, results: ['pending'] });
-    expect(parseGlobalpingMeasurement({ status: 'finished', results: [{ probe: { country: 'DE', city: 'Berlin' }, result: { status: 'failed', statusCode: null } }] })).toEqual({
+    expect(parseGlobalpingMeasurement({ status: 'in-progress', results: [{ probe: {}, result: { status: 'in-progress' } }] })).toEqual({
+      finished: false,
+      results: ['pending'],
+    });
+    expect(
+      parseGlobalpingMeasurement({
+        status: 'finished',
+        results: [{ probe: { country: 'DE', city: 'Berlin' }, result: { status: 'failed', statusCode: null } }],
+      }),
+    ).toEqual({
       finished: true,
       results: [{ state: 'unreachable', location: 'Berlin, DE', country: 'DE' }],
     });
-    for (const bad of [null, { status: 'done', results: [] }, { status: 'finished', results: 'x' }]) expect(parseGlobalpingMeasurement(bad)).toBeUndefined();
+    for (const bad of [null, { status: 'done', results: [] }, { status: 'finished', results: 'x' }])
+      expect(parseGlobalpingMeasurement(bad)).toBeUndefined();
   });
 });

@@ -20,7 +20,11 @@ describe('answerFor', () => {
     expect(inside.headline.key).toBe('answer_site_failing');
     expect(inside.sub?.key).toBe('answer_sub_ask_outside');
     const outside = answerFor({ incident: http, verdict: 'down-for-everyone', outside: true, retrying: true });
-    expect(outside).toEqual({ state: 'down-for-everyone', headline: { key: 'answer_down_for_everyone', subs: ['example.com'] }, sub: { key: 'answer_sub_reload' } });
+    expect(outside).toEqual({
+      state: 'down-for-everyone',
+      headline: { key: 'answer_down_for_everyone', subs: ['example.com'] },
+      sub: { key: 'answer_sub_reload' },
+    });
   });
 
   it('promises a reload only while a retry runs', () => {
@@ -34,7 +38,15 @@ describe('answerFor', () => {
   });
 
   it('has a headline and a different sub-line for every verdict', () => {
-    const kinds: VerdictKind[] = ['down-for-everyone', 'partly-down', 'just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'];
+    const kinds: VerdictKind[] = [
+      'down-for-everyone',
+      'partly-down',
+      'just-you-connection',
+      'just-you-dns',
+      'blocked-for-you',
+      'back-up',
+      'cant-tell',
+    ];
     for (const verdict of kinds) {
       for (const outside of [false, true]) {
         const a = answerFor({ incident: http, verdict, outside, retrying: false });

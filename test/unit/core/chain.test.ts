@@ -9,7 +9,12 @@ const states = (nodes: ReturnType<typeof chainFor>) => Object.fromEntries(nodes.
 
 describe('chainFor', () => {
   it('Cloudflare 522: the site’s own server behind the gateway failed, with the data centre shown', () => {
-    const nodes = chainFor(http(522, [['Server', 'cloudflare'], ['CF-RAY', '8f1a2b3c4d5e6f70-FRA']]));
+    const nodes = chainFor(
+      http(522, [
+        ['Server', 'cloudflare'],
+        ['CF-RAY', '8f1a2b3c4d5e6f70-FRA'],
+      ]),
+    );
     expect(states(nodes)).toEqual({ you: 'ok', dns: 'ok', gateway: 'ok', origin: 'failed' });
     expect(nodes.find((n) => n.id === 'gateway')?.detail).toBe('Cloudflare · FRA');
   });

@@ -6,7 +6,14 @@ import en from '../../../public/_locales/en/messages.json';
 
 const messages = en as Record<string, { message: string }>;
 const http = (status: number, headers: Array<[string, string]> = [], extra: Partial<Extract<Observation, { kind: 'http' }>> = {}) =>
-  classify({ kind: 'http', url: 'https://shop.example/cart?id=7', status, headers: headers.map(([name, value]) => ({ name, value })), time: 1000, ...extra });
+  classify({
+    kind: 'http',
+    url: 'https://shop.example/cart?id=7',
+    status,
+    headers: headers.map(([name, value]) => ({ name, value })),
+    time: 1000,
+    ...extra,
+  });
 
 describe('classify: HTTP responses', () => {
   it.each([100, 200, 204, 301, 304, 400, 403, 404, 429, 499, 600, 999, -1, 0, 502.5, NaN])('status %s is not an incident', (status) => {
@@ -23,7 +30,17 @@ describe('classify: HTTP responses', () => {
     [505, [], false, 'origin', 'fault_generic_5xx', 'critical'],
     [502, [['Server', 'nginx/1.22.1']], true, 'origin', 'fault_gateway_502', 'critical'],
     [504, [['Server', 'nginx']], true, 'origin', 'fault_gateway_504', 'critical'],
-    [520, [['Server', 'cloudflare'], ['CF-RAY', '8f1a2b3c4d5e6f70-FRA']], true, 'origin', 'fault_cf_520', 'critical'],
+    [
+      520,
+      [
+        ['Server', 'cloudflare'],
+        ['CF-RAY', '8f1a2b3c4d5e6f70-FRA'],
+      ],
+      true,
+      'origin',
+      'fault_cf_520',
+      'critical',
+    ],
     [521, [['Server', 'cloudflare']], true, 'origin', 'fault_cf_521', 'critical'],
     [522, [['Server', 'cloudflare']], true, 'origin', 'fault_cf_522', 'critical'],
     [523, [['Server', 'cloudflare']], true, 'origin', 'fault_cf_523', 'critical'],
@@ -45,7 +62,13 @@ describe('classify: HTTP responses', () => {
 
   it('every message key it can produce exists in the English locale', () => {
     const statuses = [500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511, 520, 521, 522, 523, 524, 525, 526, 527, 530, 599];
-    const headerSets: Array<Array<[string, string]>> = [[], [['Server', 'cloudflare']], [['X-Amz-Cf-Pop', 'FRA56-P5']], [['Server', 'awselb/2.0']], [['Server', 'nginx']]];
+    const headerSets: Array<Array<[string, string]>> = [
+      [],
+      [['Server', 'cloudflare']],
+      [['X-Amz-Cf-Pop', 'FRA56-P5']],
+      [['Server', 'awselb/2.0']],
+      [['Server', 'nginx']],
+    ];
     for (const status of statuses)
       for (const headers of headerSets) {
         const incident = http(status, headers)!;
@@ -55,7 +78,10 @@ describe('classify: HTTP responses', () => {
   });
 
   it('keeps the Cloudflare data centre and Ray ID for support', () => {
-    const incident = http(522, [['Server', 'cloudflare'], ['CF-RAY', '8f1a2b3c4d5e6f70-FRA']]);
+    const incident = http(522, [
+      ['Server', 'cloudflare'],
+      ['CF-RAY', '8f1a2b3c4d5e6f70-FRA'],
+    ]);
     expect(incident?.platform).toEqual({ id: 'cloudflare', name: 'Cloudflare', pop: 'FRA' });
     expect(incident?.reference).toEqual({ kind: 'cf-ray', value: '8f1a2b3c4d5e6f70-FRA' });
     expect(incident?.meaning.key).toBe('meaning_522');
@@ -92,14 +118,21 @@ describe('classify: URLs of every shape', () => {
     ['https://shop.example:444/', 'shop.example'],
   ])('%s → host %s', (url, host) => expect(http(502, [], { url })?.host).toBe(host));
 
-  it.each(['file:///x', 'data:text/html,x', 'chrome://newtab', 'about:blank', 'chrome-extension://x/y', 'moz-extension://x/y', 'not a url', '', 'x'.repeat(70_000)])(
-    '%s is never an incident',
-    (url) => {
-      expect(http(502, [], { url })).toBeNull();
-      expect(classify({ kind: 'network', url, error: 'net::ERR_NAME_NOT_RESOLVED', time: 1 })).toBeNull();
-      expect(classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 1 })).toBeNull();
-    },
-  );
+  it.each([
+    'file:///x',
+    'data:text/html,x',
+    'chrome://newtab',
+    'about:blank',
+    'chrome-extension://x/y',
+    'moz-extension://x/y',
+    'not a url',
+    '',
+    'x'.repeat(70_000),
+  ])('%s is never an incident', (url) => {
+    expect(http(502, [], { url })).toBeNull();
+    expect(classify({ kind: 'network', url, error: 'net::ERR_NAME_NOT_RESOLVED', time: 1 })).toBeNull();
+    expect(classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 1 })).toBeNull();
+  });
 });
 
 describe('classify: hostile or broken input never throws', () => {
@@ -120,7 +153,13 @@ describe('classify: hostile or broken input never throws', () => {
   });
 
   it('malformed headers still give a usable incident', () => {
-    const incident = classify({ kind: 'http', url: 'https://a.example/', status: 502, headers: [null, 1, { name: 'server' }] as never, time: Number.NaN });
+    const incident = classify({
+      kind: 'http',
+      url: 'https://a.example/',
+      status: 502,
+      headers: [null, 1, { name: 'server' }] as never,
+      time: Number.NaN,
+    });
     expect(incident).toMatchObject({ status: 502, headers: {}, time: 0 });
   });
 });
@@ -147,7 +186,9 @@ describe('classify: network errors', () => {
   });
 
   it('a failed POST is not retryable', () => {
-    expect(classify({ kind: 'network', url: 'http://a.example/', error: 'net::ERR_CONNECTION_RESET', method: 'POST', time: 5 })?.retryable).toBe(false);
+    expect(
+      classify({ kind: 'network', url: 'http://a.example/', error: 'net::ERR_CONNECTION_RESET', method: 'POST', time: 5 })?.retryable,
+    ).toBe(false);
   });
 });
 

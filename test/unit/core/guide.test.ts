@@ -18,16 +18,29 @@ const cf522 = classify({
   method: 'GET',
   time: Date.UTC(2026, 10, 25, 14, 3, 9),
 })!;
-const post502 = classify({ kind: 'http', url: 'https://shop.example/checkout', status: 502, method: 'POST', time: 0, headers: [{ name: 'Server', value: 'nginx' }] })!;
+const post502 = classify({
+  kind: 'http',
+  url: 'https://shop.example/checkout',
+  status: 502,
+  method: 'POST',
+  time: 0,
+  headers: [{ name: 'Server', value: 'nginx' }],
+})!;
 const dns = classify({ kind: 'network', url: 'http://gone.example/', error: 'net::ERR_NAME_NOT_RESOLVED', time: 0 })!;
 const base = (incident: Incident, over: Partial<GuideInput> = {}): GuideInput => ({ incident, os: 'win', browser: 'chrome', ...over });
 const ids = (input: GuideInput) => guide(input).map((s) => s.id);
 
 describe('guide order', () => {
   it('down for everyone: wait (auto-retry) first, then status page, archive and contact', () => {
-    expect(ids(base(cf522, { verdict: 'down-for-everyone', statusPageUrl: 'https://status.shop.example', archiveUrl: 'https://web.archive.org/web/2026/https://shop.example/' }))).toEqual([
-      'wait', 'status-page', 'archive', 'contact', 'retry', 'clear-cache', 'owner',
-    ]);
+    expect(
+      ids(
+        base(cf522, {
+          verdict: 'down-for-everyone',
+          statusPageUrl: 'https://status.shop.example',
+          archiveUrl: 'https://web.archive.org/web/2026/https://shop.example/',
+        }),
+      ),
+    ).toEqual(['wait', 'status-page', 'archive', 'contact', 'retry', 'clear-cache', 'owner']);
   });
   it('leaves out status page and archive when the diagnosis found none', () => {
     expect(ids(base(cf522, { verdict: 'down-for-everyone' }))).toEqual(['wait', 'contact', 'retry', 'clear-cache', 'owner']);
@@ -47,7 +60,9 @@ describe('guide order', () => {
     expect(steps.find((s) => s.id === 'retry')?.actions).toEqual([]);
   });
   it('drops unsafe status/archive links', () => {
-    expect(ids(base(cf522, { verdict: 'down-for-everyone', statusPageUrl: 'javascript:alert(1)', archiveUrl: 'data:text/html,x' }))).not.toContain('status-page');
+    expect(
+      ids(base(cf522, { verdict: 'down-for-everyone', statusPageUrl: 'javascript:alert(1)', archiveUrl: 'data:text/html,x' })),
+    ).not.toContain('status-page');
   });
 });
 
@@ -58,14 +73,20 @@ describe('change-DNS step', () => {
     expect(step.body.length).toBeGreaterThanOrEqual(5);
   });
   it('opens Chrome’s secure-DNS settings, names Firefox’s path (it cannot be opened by an extension)', () => {
-    expect(guide(base(dns, { browser: 'chrome' })).find((s) => s.id === 'change-dns')!.actions).toEqual([{ kind: 'open-browser-settings', url: 'chrome://settings/security' }]);
+    expect(guide(base(dns, { browser: 'chrome' })).find((s) => s.id === 'change-dns')!.actions).toEqual([
+      { kind: 'open-browser-settings', url: 'chrome://settings/security' },
+    ]);
     const ff = guide(base(dns, { browser: 'firefox' })).find((s) => s.id === 'change-dns')!;
     expect(ff.actions).toEqual([]);
     expect(ff.body.at(-1)).toEqual({ key: 'step_dns_secure_firefox', subs: ['about:preferences#privacy'] });
   });
   it('gives the flush command for the OS', () => {
     expect(guide(base(dns, { os: 'win' })).find((s) => s.id === 'change-dns')!.code).toContain('ipconfig /flushdns');
-    expect(guide(base(dns, { os: 'mac' })).find((s) => s.id === 'change-dns')!.code!.join(' ')).toMatch(/mDNSResponder/);
+    expect(
+      guide(base(dns, { os: 'mac' }))
+        .find((s) => s.id === 'change-dns')!
+        .code!.join(' '),
+    ).toMatch(/mDNSResponder/);
   });
 });
 
@@ -99,7 +120,14 @@ function allGuideKeys(): string[] {
   for (const os of oses)
     for (const browser of ['chrome', 'firefox'] as const)
       for (const verdict of PATHS)
-        for (const step of guide({ incident: sample, verdict, os, browser, statusPageUrl: 'https://status.a.example', archiveUrl: ARCHIVE }))
+        for (const step of guide({
+          incident: sample,
+          verdict,
+          os,
+          browser,
+          statusPageUrl: 'https://status.a.example',
+          archiveUrl: ARCHIVE,
+        }))
           for (const msg of [step.title, ...step.body]) keys.add(msg.key);
   for (const platform of ['cloudflare', 'nginx', 'alb', 'cloudfront', 'vercel', 'heroku', undefined] as const)
     for (const status of [502, 504, 522, 525]) for (const key of ownerAdviceKeys(platform, status)) keys.add(key);
@@ -112,8 +140,15 @@ describe('every guide message exists in English', () => {
 });
 
 describe('supportReport', () => {
-  const tr = (key: string, subs: string[] = []) => (messages[key]?.message ?? `!${key}`).replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? '');
-  const report = supportReport({ incident: cf522, verdictLine: 'Down for everyone', now: 0, localTime: () => '25/11/2026, 15:03:09 CET', tr });
+  const tr = (key: string, subs: string[] = []) =>
+    (messages[key]?.message ?? `!${key}`).replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? '');
+  const report = supportReport({
+    incident: cf522,
+    verdictLine: 'Down for everyone',
+    now: 0,
+    localTime: () => '25/11/2026, 15:03:09 CET',
+    tr,
+  });
 
   it('has the site, both times, status, gateway with data centre, Ray ID and the verdict', () => {
     expect(report).toContain('https://shop.example');
@@ -131,13 +166,22 @@ describe('supportReport', () => {
   });
   it('says where the gateway details came from when they came from a re-probe (Chrome builds), and only then', () => {
     expect(report).not.toContain(messages.report_headers_source!.message);
-    const reprobed = supportReport({ incident: { ...cf522, reprobe: { status: 522, redirected: false, at: 0 } }, now: 0, localTime: () => '', tr });
+    const reprobed = supportReport({
+      incident: { ...cf522, reprobe: { status: 522, redirected: false, at: 0 } },
+      now: 0,
+      localTime: () => '',
+      tr,
+    });
     expect(reprobed).toContain(`${messages.report_headers_source!.message}: a re-check right after the error (it answered 522)`);
     expect(reprobed).not.toMatch(/!\w/);
   });
   it('keeps hostile header values on one line', () => {
     const evil = { ...cf522, reference: { kind: 'cf-ray', value: 'x\nSubject: spam' } };
-    expect(supportReport({ incident: evil, now: 0, localTime: () => '', tr }).split('\n').some((l) => l.startsWith('Subject'))).toBe(false);
+    expect(
+      supportReport({ incident: evil, now: 0, localTime: () => '', tr })
+        .split('\n')
+        .some((l) => l.startsWith('Subject')),
+    ).toBe(false);
   });
 });
 
@@ -155,7 +199,14 @@ describe('contact your internet provider', () => {
 describe('private windows', () => {
   const incident = classify({ kind: 'http', url: 'https://shop.example/', status: 502, headers: [], time: 1 })!;
   it('"clear this site\'s data" is not offered in a private window, and is everywhere else', () => {
-    for (const verdict of ['down-for-everyone', 'partly-down', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as VerdictKind[]) {
+    for (const verdict of [
+      'down-for-everyone',
+      'partly-down',
+      'just-you-dns',
+      'blocked-for-you',
+      'back-up',
+      'cant-tell',
+    ] as VerdictKind[]) {
       expect(ids(base(incident, { verdict, incognito: true })), verdict).not.toContain('clear-cache');
       expect(ids(base(incident, { verdict, incognito: false })), verdict).toContain('clear-cache');
     }

@@ -37,7 +37,17 @@ describe('history', () => {
     expect(parsed).toEqual({
       format: 'downcheck-history',
       version: 1,
-      incidents: [{ time: '2026-01-02T03:04:05.000Z', host: 'a.example', url: 'https://a.example/', kind: 'http', code: '502', platform: 'nginx', method: 'GET' }],
+      incidents: [
+        {
+          time: '2026-01-02T03:04:05.000Z',
+          host: 'a.example',
+          url: 'https://a.example/',
+          kind: 'http',
+          code: '502',
+          platform: 'nginx',
+          method: 'GET',
+        },
+      ],
     });
   });
 

@@ -32,37 +32,55 @@ describe('reachability: who answered lately, by bucket', () => {
   });
 
   it('garbage read back becomes nothing, never a crash', () => {
-    for (const raw of [undefined, null, 'x', 42, [], { b1: 'x' }, { b64: 1 }, { news: 1 }, { b1: -1 }, { b1: Infinity }]) expect(validateReachability(raw)).toEqual({});
+    for (const raw of [undefined, null, 'x', 42, [], { b1: 'x' }, { b64: 1 }, { news: 1 }, { b1: -1 }, { b1: Infinity }])
+      expect(validateReachability(raw)).toEqual({});
     expect(validateReachability({ b1: 5, b63: 7, junk: 1 })).toEqual({ b1: 5, b63: 7 });
   });
 });
 
 describe('the online check asks nobody', () => {
   const ctx = (over: Partial<CheckContext>): CheckContext =>
-    ({ host: 'shop.example', origin: 'https://shop.example', url: 'https://shop.example/', fetch: () => Promise.reject(new Error('no requests')), now: () => NOW, ...over }) as CheckContext;
+    ({
+      host: 'shop.example',
+      origin: 'https://shop.example',
+      url: 'https://shop.example/',
+      fetch: () => Promise.reject(new Error('no requests')),
+      now: () => NOW,
+      ...over,
+    }) as CheckContext;
   const run = (over: Partial<CheckContext>) => onlineCheck.run(ctx(over), new AbortController().signal);
 
   it('offline when the browser says so, or the page failed with "internet disconnected"', async () => {
     expect((await run({ browser: { online: false, otherSiteAnsweredAgoMs: 5_000 } })).outcome).toEqual({ kind: 'offline' });
-    expect((await run({ browser: { online: true }, incident: { netError: 'offline' } as never })).summary).toEqual({ key: 'check_online_offline' });
+    expect((await run({ browser: { online: true }, incident: { netError: 'offline' } as never })).summary).toEqual({
+      key: 'check_online_offline',
+    });
   });
 
   it('online when another site answered lately; nothing to say otherwise', async () => {
-    expect(await run({ browser: { online: true, otherSiteAnsweredAgoMs: 20_400 } })).toMatchObject({ outcome: { kind: 'online', agoMs: 20_400 }, summary: { key: 'check_online_recent', subs: ['20'] } });
+    expect(await run({ browser: { online: true, otherSiteAnsweredAgoMs: 20_400 } })).toMatchObject({
+      outcome: { kind: 'online', agoMs: 20_400 },
+      summary: { key: 'check_online_recent', subs: ['20'] },
+    });
     expect((await run({ browser: { online: true } })).outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
     expect((await run({})).outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
     expect(onlineCheck.needsConsent).toBe(false);
   });
 
   it('the verdict weighs it with the consented baseline', () => {
-    const online = (outcome: Evidence['outcome']): Evidence => ({ check: 'online', outcome, summary: { key: 'check_online_offline' }, ms: 0 }) as Evidence;
-    const baseline = (outcome: Evidence['outcome']): Evidence => ({ check: 'connectivity', outcome, summary: { key: 'check_connectivity_offline' }, ms: 0 }) as Evidence;
+    const online = (outcome: Evidence['outcome']): Evidence =>
+      ({ check: 'online', outcome, summary: { key: 'check_online_offline' }, ms: 0 }) as Evidence;
+    const baseline = (outcome: Evidence['outcome']): Evidence =>
+      ({ check: 'connectivity', outcome, summary: { key: 'check_connectivity_offline' }, ms: 0 }) as Evidence;
     // The browser's own "offline": your connection, with high confidence.
     expect(verdict([online({ kind: 'offline' })])).toMatchObject({ kind: 'just-you-connection', confidence: 'high' });
     // Another site answered a moment ago: a baseline that reached nobody (blocked endpoints) does not mean offline.
     expect(verdict([online({ kind: 'online', agoMs: 1_000 }), baseline({ kind: 'offline', tried: 2 })]).kind).toBe('cant-tell');
     expect(verdict([baseline({ kind: 'offline', tried: 2 })]).kind).toBe('just-you-connection');
     // A captive portal explains everything, whatever the browser saw.
-    expect(verdict([online({ kind: 'online', agoMs: 1_000 }), baseline({ kind: 'intercepted', via: 'x', status: 200 })])).toMatchObject({ kind: 'just-you-connection', confidence: 'medium' });
+    expect(verdict([online({ kind: 'online', agoMs: 1_000 }), baseline({ kind: 'intercepted', via: 'x', status: 200 })])).toMatchObject({
+      kind: 'just-you-connection',
+      confidence: 'medium',
+    });
   });
 });

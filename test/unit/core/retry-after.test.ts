@@ -77,16 +77,23 @@ describe('parseRetryAfter', () => {
 
   it('never throws and stays within [0, 1 h] for any string', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'0123456789 ,:-GMTSunNov\t') })), fc.integer(), (value, now) => {
-        const ms = parseRetryAfter(value, now);
-        return ms === undefined || (ms >= 0 && ms <= RETRY_AFTER_MAX_MS);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'0123456789 ,:-GMTSunNov\t') })),
+        fc.integer(),
+        (value, now) => {
+          const ms = parseRetryAfter(value, now);
+          return ms === undefined || (ms >= 0 && ms <= RETRY_AFTER_MAX_MS);
+        },
+      ),
     );
   });
 
   it('reads any delay-seconds up to a day, clamped to an hour', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 86_400 }), (seconds) => parseRetryAfter(String(seconds), NOW) === Math.min(seconds * 1000, RETRY_AFTER_MAX_MS)),
+      fc.property(
+        fc.integer({ min: 0, max: 86_400 }),
+        (seconds) => parseRetryAfter(String(seconds), NOW) === Math.min(seconds * 1000, RETRY_AFTER_MAX_MS),
+      ),
     );
   });
 

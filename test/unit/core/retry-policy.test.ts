@@ -33,9 +33,17 @@ describe('isRetryable', () => {
     ['GET 429 with Retry-After', { method: 'GET', status: 429, retryAfterMs: 5_000 }, { retry: true, reason: 'rate-limited' }],
     ['GET 429 with Retry-After: 0', { method: 'GET', status: 429, retryAfterMs: 0 }, { retry: true, reason: 'rate-limited' }],
     ['GET 429 without Retry-After', { method: 'GET', status: 429 }, { retry: false, reason: 'no-retry-after' }],
-    ['GET 429 with a NaN Retry-After', { method: 'GET', status: 429, retryAfterMs: Number.NaN }, { retry: false, reason: 'no-retry-after' }],
+    [
+      'GET 429 with a NaN Retry-After',
+      { method: 'GET', status: 429, retryAfterMs: Number.NaN },
+      { retry: false, reason: 'no-retry-after' },
+    ],
     ['GET 429 with a negative Retry-After', { method: 'GET', status: 429, retryAfterMs: -1 }, { retry: false, reason: 'no-retry-after' }],
-    ['GET 429 with an infinite Retry-After', { method: 'GET', status: 429, retryAfterMs: Infinity }, { retry: false, reason: 'no-retry-after' }],
+    [
+      'GET 429 with an infinite Retry-After',
+      { method: 'GET', status: 429, retryAfterMs: Infinity },
+      { retry: false, reason: 'no-retry-after' },
+    ],
     ['POST 429 with Retry-After', { method: 'POST', status: 429, retryAfterMs: 5_000 }, { retry: false, reason: 'method' }],
     ['POST 429 without Retry-After', { method: 'POST', status: 429 }, { retry: false, reason: 'no-retry-after' }],
     ...NET_ERRORS.flatMap((netError): Array<[string, RetryCandidate, RetryDecision]> => [
@@ -49,7 +57,11 @@ describe('isRetryable', () => {
     ['no outcome at all', { method: 'GET' }, { retry: false, reason: 'status' }],
     ['lower-case method', { method: 'get', status: 502 }, { retry: true, reason: 'server-error' }],
     ['unknown method', { method: undefined, status: 502 }, { retry: false, reason: 'method' }],
-    ...OTHER_METHODS.map((method): [string, RetryCandidate, RetryDecision] => [`${JSON.stringify(method)} 503`, { method, status: 503 }, { retry: false, reason: 'method' }]),
+    ...OTHER_METHODS.map((method): [string, RetryCandidate, RetryDecision] => [
+      `${JSON.stringify(method)} 503`,
+      { method, status: 503 },
+      { retry: false, reason: 'method' },
+    ]),
   ];
 
   it.each(cases)('%s', (_name, candidate, expected) => {
@@ -70,7 +82,8 @@ describe('isRetryable', () => {
           const outcome =
             netError !== undefined
               ? netError !== 'tls'
-              : status !== undefined && (RETRYABLE_STATUSES.has(status) || (status === 429 && Number.isFinite(retryAfterMs) && retryAfterMs! >= 0));
+              : status !== undefined &&
+                (RETRYABLE_STATUSES.has(status) || (status === 429 && Number.isFinite(retryAfterMs) && retryAfterMs! >= 0));
           return idempotent && outcome;
         },
       ),
@@ -119,8 +132,18 @@ describe('nextRetryDelay', () => {
   const attempt = fc.integer({ min: 1, max: 10_000 });
   /** Any sane configuration: 0 < floor ≤ first window ≤ cap, growth ≥ 1. */
   const options: fc.Arbitrary<BackoffOptions> = fc
-    .tuple(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 3_600_000 }), fc.double({ min: 1, max: 4, noNaN: true }))
-    .map(([minDelayMs, extraFirst, extraCap, factor]) => ({ minDelayMs, firstDelayMs: minDelayMs + extraFirst, maxDelayMs: minDelayMs + extraFirst + extraCap, factor }));
+    .tuple(
+      fc.integer({ min: 1, max: 10_000 }),
+      fc.integer({ min: 0, max: 60_000 }),
+      fc.integer({ min: 0, max: 3_600_000 }),
+      fc.double({ min: 1, max: 4, noNaN: true }),
+    )
+    .map(([minDelayMs, extraFirst, extraCap, factor]) => ({
+      minDelayMs,
+      firstDelayMs: minDelayMs + extraFirst,
+      maxDelayMs: minDelayMs + extraFirst + extraCap,
+      factor,
+    }));
 
   it('never goes below the floor nor above the cap without Retry-After', () => {
     fc.assert(
@@ -149,16 +172,26 @@ describe('nextRetryDelay', () => {
 
   it('waits no less for a later attempt with the same draw (windows only grow)', () => {
     fc.assert(
-      fc.property(attempt, draw, options, (n, r, o) => nextRetryDelay({ attempt: n + 1, random: fixed(r) }, o) >= nextRetryDelay({ attempt: n, random: fixed(r) }, o)),
+      fc.property(
+        attempt,
+        draw,
+        options,
+        (n, r, o) => nextRetryDelay({ attempt: n + 1, random: fixed(r) }, o) >= nextRetryDelay({ attempt: n, random: fixed(r) }, o),
+      ),
     );
   });
 
   it('is deterministic for a fixed random source', () => {
     fc.assert(
-      fc.property(attempt, fc.option(fc.integer({ min: 0, max: 86_400_000 }), { nil: undefined }), fc.integer(), (n, retryAfterMs, seed) => {
-        const run = () => nextRetryDelay({ attempt: n, retryAfterMs, random: seeded(seed) });
-        return run() === run();
-      }),
+      fc.property(
+        attempt,
+        fc.option(fc.integer({ min: 0, max: 86_400_000 }), { nil: undefined }),
+        fc.integer(),
+        (n, retryAfterMs, seed) => {
+          const run = () => nextRetryDelay({ attempt: n, retryAfterMs, random: seeded(seed) });
+          return run() === run();
+        },
+      ),
     );
   });
 });

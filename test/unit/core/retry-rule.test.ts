@@ -42,7 +42,11 @@ describe('probeVerdict: "back" means an answer that would show the page', () => 
   it('is total: any answer gets one of the three verdicts', () => {
     fc.assert(
       fc.property(
-        fc.record({ status: fc.option(fc.oneof(fc.integer(), fc.double()), { nil: undefined }), redirect: fc.option(fc.boolean(), { nil: undefined }), error: fc.option(fc.string(), { nil: undefined }) }),
+        fc.record({
+          status: fc.option(fc.oneof(fc.integer(), fc.double()), { nil: undefined }),
+          redirect: fc.option(fc.boolean(), { nil: undefined }),
+          error: fc.option(fc.string(), { nil: undefined }),
+        }),
         (answer) => ['back', 'answers', 'failing'].includes(probeVerdict(answer)),
       ),
     );

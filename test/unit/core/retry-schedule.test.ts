@@ -31,7 +31,12 @@ const start = (options?: RetryOptions, extra: { retryAfterMs?: number; random?: 
   startSchedule({ origin: ORIGIN, now: T0, random: lowest, ...extra }, options);
 
 /** Fails every probe when it is due until the schedule gives up; returns the probe times. */
-function failUntilGivenUp(s: RetrySchedule, random: () => number, options: RetryOptions = D, limit = 10_000): { probes: number[]; last: RetrySchedule } {
+function failUntilGivenUp(
+  s: RetrySchedule,
+  random: () => number,
+  options: RetryOptions = D,
+  limit = 10_000,
+): { probes: number[]; last: RetrySchedule } {
   const probes: number[] = [];
   while (!shouldGiveUp(s) && probes.length < limit) {
     probes.push(s.nextAt);
@@ -199,30 +204,34 @@ describe('any sequence of events', () => {
 
   it('keeps its invariants', () => {
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 60 }), fc.option(fc.integer({ min: 0, max: 60 * MIN }), { nil: null }), (events, giveUpAfterMs) => {
-        const options = { ...D, giveUpAfterMs };
-        let s = start(options);
-        let now = T0;
-        for (const e of events) {
-          if (shouldGiveUp(s)) break;
-          const before = s;
-          if (e.kind === 'fail') {
-            if (s.pausedOfflineSince !== null) continue; // no probes while offline
-            now = Math.max(now, s.nextAt) + e.after; // a probe happens when due, or later
-            s = onProbeFailed(s, { now, retryAfterMs: e.retryAfterMs, random: () => e.draw }, options);
-            expect(s.attempt).toBe(before.attempt + 1);
-            expect(s.nextAt).toBeGreaterThanOrEqual(now + D.minDelayMs);
-            if (e.retryAfterMs !== undefined) expect(s.nextAt).toBeGreaterThanOrEqual(now + Math.min(e.retryAfterMs, 3_600_000));
-          } else {
-            now += e.after;
-            s = e.kind === 'offline' ? onOffline(s, now) : onOnline(s, now);
-            if (e.kind === 'online' && before.pausedOfflineSince !== null) expect(s.nextAt).toBe(Math.max(now, s.notBefore));
+      fc.property(
+        fc.array(event, { maxLength: 60 }),
+        fc.option(fc.integer({ min: 0, max: 60 * MIN }), { nil: null }),
+        (events, giveUpAfterMs) => {
+          const options = { ...D, giveUpAfterMs };
+          let s = start(options);
+          let now = T0;
+          for (const e of events) {
+            if (shouldGiveUp(s)) break;
+            const before = s;
+            if (e.kind === 'fail') {
+              if (s.pausedOfflineSince !== null) continue; // no probes while offline
+              now = Math.max(now, s.nextAt) + e.after; // a probe happens when due, or later
+              s = onProbeFailed(s, { now, retryAfterMs: e.retryAfterMs, random: () => e.draw }, options);
+              expect(s.attempt).toBe(before.attempt + 1);
+              expect(s.nextAt).toBeGreaterThanOrEqual(now + D.minDelayMs);
+              if (e.retryAfterMs !== undefined) expect(s.nextAt).toBeGreaterThanOrEqual(now + Math.min(e.retryAfterMs, 3_600_000));
+            } else {
+              now += e.after;
+              s = e.kind === 'offline' ? onOffline(s, now) : onOnline(s, now);
+              if (e.kind === 'online' && before.pausedOfflineSince !== null) expect(s.nextAt).toBe(Math.max(now, s.notBefore));
+            }
+            if (s.pausedOfflineSince === null) expect(s.nextAt).toBeGreaterThanOrEqual(s.notBefore);
+            if (!shouldGiveUp(s) && s.giveUpAt !== null && s.pausedOfflineSince === null) expect(s.nextAt).toBeLessThanOrEqual(s.giveUpAt);
+            if (giveUpAfterMs === null) expect(shouldGiveUp(s)).toBe(false);
           }
-          if (s.pausedOfflineSince === null) expect(s.nextAt).toBeGreaterThanOrEqual(s.notBefore);
-          if (!shouldGiveUp(s) && s.giveUpAt !== null && s.pausedOfflineSince === null) expect(s.nextAt).toBeLessThanOrEqual(s.giveUpAt);
-          if (giveUpAfterMs === null) expect(shouldGiveUp(s)).toBe(false);
-        }
-      }),
+        },
+      ),
     );
   });
 });

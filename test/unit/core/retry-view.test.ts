@@ -9,14 +9,23 @@ const record = (over: Partial<RetryRecord> = {}): RetryRecord => ({
   origin: 'https://a.example',
   probeUrl: 'https://a.example/',
   tabs: [7],
-  schedule: { origin: 'https://a.example', startedAt: NOW - 10_000, attempt: 3, nextAt: NOW + 12_400, notBefore: NOW, pausedOfflineSince: null, giveUpAt: NOW + 1e6 },
+  schedule: {
+    origin: 'https://a.example',
+    startedAt: NOW - 10_000,
+    attempt: 3,
+    nextAt: NOW + 12_400,
+    notBefore: NOW,
+    pausedOfflineSince: null,
+    giveUpAt: NOW + 1e6,
+  },
   state: 'waiting',
   probes: 2,
   lastProbe: { at: NOW - 1000, status: 502 },
   ...over,
 });
 const GET = { retry: true, reason: 'server-error' } as const;
-const view = (over: Partial<Parameters<typeof retryView>[0]>) => retryView({ record: record(), tabId: 7, decision: GET, now: NOW, ...over });
+const view = (over: Partial<Parameters<typeof retryView>[0]>) =>
+  retryView({ record: record(), tabId: 7, decision: GET, now: NOW, ...over });
 
 describe('retryView', () => {
   it('counts down to the next attempt and says what the last probe saw', () => {
@@ -44,7 +53,14 @@ describe('retryView', () => {
   });
 
   it('uses only existing messages', () => {
-    for (const v of [view({}), view({ decision: { retry: false, reason: 'method' } }), view({ record: undefined }), view({ record: record({ state: 'gave-up' }) }), view({ record: record({ state: 'offline' }) }), view({ record: record({ lastProbe: undefined }) })]) {
+    for (const v of [
+      view({}),
+      view({ decision: { retry: false, reason: 'method' } }),
+      view({ record: undefined }),
+      view({ record: record({ state: 'gave-up' }) }),
+      view({ record: record({ state: 'offline' }) }),
+      view({ record: record({ lastProbe: undefined }) }),
+    ]) {
       expect(messages[v!.status.key], v!.status.key).toBeDefined();
       expect(messages[v!.detail.key], v!.detail.key).toBeDefined();
     }
@@ -66,16 +82,33 @@ describe('retryView after recoveries (issue 11 item 5)', () => {
   const decision = { retry: true, reason: 'server-error' } as const;
   it('"the site answers other visitors, but your page still fails"', () => {
     const view = retryView({ record: record({ state: 'page-fails', recoveries: 3 }), tabId: 7, decision, now: NOW });
-    expect(view).toMatchObject({ kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: ['a.example'] }, detail: { key: 'retry_page_fails_detail', subs: ['3'] } });
+    expect(view).toMatchObject({
+      kind: 'page-fails',
+      status: { key: 'retry_page_fails_status', subs: ['a.example'] },
+      detail: { key: 'retry_page_fails_detail', subs: ['3'] },
+    });
     expect(messages.retry_page_fails_status!.message).toContain('$1');
   });
   it('a probe that got an answer other than the page says so', () => {
-    const view = retryView({ record: record({ probes: 2, lastProbe: { at: NOW, redirect: true, verdict: 'answers' } }), tabId: 7, decision, now: NOW });
+    const view = retryView({
+      record: record({ probes: 2, lastProbe: { at: NOW, redirect: true, verdict: 'answers' } }),
+      tabId: 7,
+      decision,
+      now: NOW,
+    });
     expect(view?.detail).toEqual({ key: 'retry_waiting_detail_answers', subs: ['2', '3xx'] });
-    const four = retryView({ record: record({ probes: 2, lastProbe: { at: NOW, status: 401, verdict: 'answers' } }), tabId: 7, decision, now: NOW });
+    const four = retryView({
+      record: record({ probes: 2, lastProbe: { at: NOW, status: 401, verdict: 'answers' } }),
+      tabId: 7,
+      decision,
+      now: NOW,
+    });
     expect(four?.detail).toEqual({ key: 'retry_waiting_detail_answers', subs: ['2', '401'] });
   });
   it('a tab being loaded again after a recovery', () => {
-    expect(retryView({ record: record({ state: 'recovered' }), tabId: 7, decision, now: NOW })).toMatchObject({ kind: 'waiting', status: { key: 'retry_back_status' } });
+    expect(retryView({ record: record({ state: 'recovered' }), tabId: 7, decision, now: NOW })).toMatchObject({
+      kind: 'waiting',
+      status: { key: 'retry_back_status' },
+    });
   });
 });

@@ -30,7 +30,14 @@ describe('validateSettings', () => {
     });
     expect(validateSettings({ panel: false, notifications: false })).toEqual({ ...DEFAULT_SETTINGS, panel: false, notifications: false });
     expect(validateSettings({ panel: 'no', notifications: 0 })).toEqual(DEFAULT_SETTINGS);
-    expect(validateSettings({ autoRetry: 'yes', giveUpMinutes: 7, alwaysRetry: 'a.example', neverRetry: [1, 'ok.example', 'bad host', '<x>', 'ok.example'] })).toEqual({
+    expect(
+      validateSettings({
+        autoRetry: 'yes',
+        giveUpMinutes: 7,
+        alwaysRetry: 'a.example',
+        neverRetry: [1, 'ok.example', 'bad host', '<x>', 'ok.example'],
+      }),
+    ).toEqual({
       ...DEFAULT_SETTINGS,
       neverRetry: ['ok.example'],
     });
@@ -152,11 +159,11 @@ describe('isMessage', () => {
       'retry-now': { type: 'retry-now', tabId: 1 },
       'stop-retry': { type: 'stop-retry', tabId: 1 },
       'start-retry': { type: 'start-retry', tabId: 1 },
-      'resubmit': { type: 'resubmit', tabId: 1 },
+      resubmit: { type: 'resubmit', tabId: 1 },
       'site-policy': { type: 'site-policy', host: 'a.example', policy: 'always' },
       'clear-site-data': { type: 'clear-site-data', tabId: 1, cookies: false },
       'open-url': { type: 'open-url', tabId: 1, url: 'https://status.example/' },
-      'diagnose': { type: 'diagnose', tabId: 1 },
+      diagnose: { type: 'diagnose', tabId: 1 },
       'inspect-tab': { type: 'inspect-tab', tabId: 1 },
       'check-site': { type: 'check-site', host: 'a.example' },
       'panel-state': { type: 'panel-state' },

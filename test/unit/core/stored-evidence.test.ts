@@ -44,7 +44,10 @@ describe('evidence as the checks produce it survives storage', () => {
   it.each(SCENARIOS)('%s', async (_name, behaviour, host = 'shop.example') => {
     services.setBehaviour(behaviour);
     const url = `https://${host}/x`;
-    const headers = [{ name: 'server', value: 'cloudflare' }, { name: 'cf-ray', value: '1-FRA' }];
+    const headers = [
+      { name: 'server', value: 'cloudflare' },
+      { name: 'cf-ray', value: '1-FRA' },
+    ];
     const incident = classify({ kind: 'http', url, status: 522, headers, time: 1 })!;
     const seen: Evidence[] = [];
     const ctx = contextFor(services, { host, origin: `https://${host}`, url, incident, browserIp: '93.184.216.34' });

@@ -90,7 +90,11 @@ describe('storage written by 0.1.0', () => {
 
   it('settings and consent are kept', () => {
     // Fields added later (the panel and notification switches) read as their defaults.
-    expect(pickSettings(undefined, (v010.sync as Record<string, unknown>).settings)).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
+    expect(pickSettings(undefined, (v010.sync as Record<string, unknown>).settings)).toEqual({
+      ...v010.sync.settings,
+      panel: true,
+      notifications: true,
+    });
     // 0.1.0 had no connectivity source (its baseline ran unasked): it reads as not agreed.
     expect(validateConsent(local.consent)).toEqual({ connectivity: false, ...(local.consent as object) });
   });

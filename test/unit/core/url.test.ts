@@ -28,7 +28,9 @@ describe('describeUrl gives every shape of URL a defined outcome', () => {
     expect(describeUrl(`https://a.example/${'x'.repeat(70_000)}`)).toEqual({ ok: false, reason: 'too-long' });
   });
 
-  it.each([undefined, null, 42, {}])('non-string %s is invalid', (raw) => expect(describeUrl(raw)).toEqual({ ok: false, reason: 'invalid' }));
+  it.each([undefined, null, 42, {}])('non-string %s is invalid', (raw) =>
+    expect(describeUrl(raw)).toEqual({ ok: false, reason: 'invalid' }),
+  );
 
   it('webHost is the host for web pages only', () => {
     expect(webHost('https://a.example/x?token=secret')).toBe('a.example');
@@ -40,39 +42,149 @@ describe('describeUrl gives every shape of URL a defined outcome', () => {
 describe('isPrivateHost: names that must never leave the browser', () => {
   it.each([
     // names
-    'localhost', 'LOCALHOST', 'intranet', 'printer.local', 'db.internal', 'app.localhost', 'nas.home.arpa', 'router.lan', '', 'localhost.',
-    'box.localdomain', 'localdomain', 'shop.home', 'wiki.corp', 'hr.intranet',
-    'duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion', 'site.test', 'a.b.test', 'nowhere.invalid', 'x.alt',
-    '1.0.0.127.in-addr.arpa', 'example.arpa', 'SITE.TEST.', ' site.test ',
+    'localhost',
+    'LOCALHOST',
+    'intranet',
+    'printer.local',
+    'db.internal',
+    'app.localhost',
+    'nas.home.arpa',
+    'router.lan',
+    '',
+    'localhost.',
+    'box.localdomain',
+    'localdomain',
+    'shop.home',
+    'wiki.corp',
+    'hr.intranet',
+    'duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion',
+    'site.test',
+    'a.b.test',
+    'nowhere.invalid',
+    'x.alt',
+    '1.0.0.127.in-addr.arpa',
+    'example.arpa',
+    'SITE.TEST.',
+    ' site.test ',
     // IPv4: RFC 1918, loopback, this-network, link-local, CGNAT
-    '127.0.0.1', '127.255.255.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.1.1', '100.64.0.1', '100.127.255.255',
-    '0.0.0.0', '0.1.2.3',
+    '127.0.0.1',
+    '127.255.255.254',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.1.1',
+    '100.64.0.1',
+    '100.127.255.255',
+    '0.0.0.0',
+    '0.1.2.3',
     // IPv4: special-purpose blocks
-    '192.0.0.1', '192.0.0.255', '192.0.2.1', '192.88.99.1', '198.18.0.1', '198.19.255.255', '198.51.100.7', '203.0.113.7',
-    '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255',
+    '192.0.0.1',
+    '192.0.0.255',
+    '192.0.2.1',
+    '192.88.99.1',
+    '198.18.0.1',
+    '198.19.255.255',
+    '198.51.100.7',
+    '203.0.113.7',
+    '224.0.0.1',
+    '239.255.255.250',
+    '240.0.0.1',
+    '255.255.255.255',
     // IPv4 spellings read as the URL parser reads them (hex, one number, short forms), or failing closed
-    '0x7f.1', '2130706433', '127.1', '999.1.1.1', '10.0.0.1..', '0.0..',
+    '0x7f.1',
+    '2130706433',
+    '127.1',
+    '999.1.1.1',
+    '10.0.0.1..',
+    '0.0..',
     // IPv6
-    '[::1]', '[::]', '[fd12:3456::1]', '[fc00::1]', '[fe80::1]', '[febf::1]', '[fec0::1]', '[feff::1]', '[ff02::1]', '[ff05::1:3]',
-    '[::ffff:192.168.0.1]', '[::ffff:c0a8:1]', '[::ffff:7f00:1]', '[::127.0.0.1]',
-    '[64:ff9b::8.8.8.8]', '[64:ff9b::808:808]', '[64:ff9b:1::1]', '[2002:c000:0204::1]', '[2002::]', '[2001:db8::1]', '[2001::1]',
-    '[2001:2::1]', '[100::1]', '[3fff::1]',
+    '[::1]',
+    '[::]',
+    '[fd12:3456::1]',
+    '[fc00::1]',
+    '[fe80::1]',
+    '[febf::1]',
+    '[fec0::1]',
+    '[feff::1]',
+    '[ff02::1]',
+    '[ff05::1:3]',
+    '[::ffff:192.168.0.1]',
+    '[::ffff:c0a8:1]',
+    '[::ffff:7f00:1]',
+    '[::127.0.0.1]',
+    '[64:ff9b::8.8.8.8]',
+    '[64:ff9b::808:808]',
+    '[64:ff9b:1::1]',
+    '[2002:c000:0204::1]',
+    '[2002::]',
+    '[2001:db8::1]',
+    '[2001::1]',
+    '[2001:2::1]',
+    '[100::1]',
+    '[3fff::1]',
     // bare IPv6 (a DoH answer, Firefox's details.ip), zone ids, junk
-    '::1', 'fe80::1%eth0', '2002:0808:0808::1', '[not-an-ip]', '[1::2::3]', ':::', 'FD00::1',
+    '::1',
+    'fe80::1%eth0',
+    '2002:0808:0808::1',
+    '[not-an-ip]',
+    '[1::2::3]',
+    ':::',
+    'FD00::1',
   ])('%s is private', (host) => expect(isPrivateHost(host)).toBe(true));
 
   it.each([
-    'example.com', 'shop.example', 'xn--bcher-kva.example', 'www.github.com', 'localhost.example.com', 'test.example.com', 'onion.example',
-    'mytest.com', 'local.com', 'arpa.example', 'alternative.org',
-    '8.8.8.8', '1.1.1.1', '93.184.216.34', '172.15.255.255', '172.32.0.1', '192.0.1.255', '192.0.3.1', '192.169.0.1', '198.17.255.255',
-    '198.20.0.1', '100.63.255.255', '100.128.0.1', '169.253.1.1', '223.255.255.255', '11.0.0.1', '126.255.255.255', '128.0.0.1',
-    '[2606:4700::1111]', '[2001:4860:4860::8888]', '[2a00:1450:4001::200e]', '[2003::1]', '[2001:200::1]', '[64:ff9c::1]', '[2400:cb00::1]',
-    '[::ffff:8.8.8.8]', '2606:4700::6810:84e5',
-    '1.2.3', '01.2.3.4', '1.1..', // 1.2.0.3, 1.2.3.4 and 1.0.0.1 to the URL parser: where the browser would connect
+    'example.com',
+    'shop.example',
+    'xn--bcher-kva.example',
+    'www.github.com',
+    'localhost.example.com',
+    'test.example.com',
+    'onion.example',
+    'mytest.com',
+    'local.com',
+    'arpa.example',
+    'alternative.org',
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.216.34',
+    '172.15.255.255',
+    '172.32.0.1',
+    '192.0.1.255',
+    '192.0.3.1',
+    '192.169.0.1',
+    '198.17.255.255',
+    '198.20.0.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '169.253.1.1',
+    '223.255.255.255',
+    '11.0.0.1',
+    '126.255.255.255',
+    '128.0.0.1',
+    '[2606:4700::1111]',
+    '[2001:4860:4860::8888]',
+    '[2a00:1450:4001::200e]',
+    '[2003::1]',
+    '[2001:200::1]',
+    '[64:ff9c::1]',
+    '[2400:cb00::1]',
+    '[::ffff:8.8.8.8]',
+    '2606:4700::6810:84e5',
+    '1.2.3',
+    '01.2.3.4',
+    '1.1..', // 1.2.0.3, 1.2.3.4 and 1.0.0.1 to the URL parser: where the browser would connect
   ])('%s is public', (host) => expect(isPrivateHost(host)).toBe(false));
 
   it('every host the URL parser gives for a private address is private', () => {
-    for (const raw of ['http://0x7f.1/', 'http://2130706433/', 'http://127.1/', 'http://[::ffff:10.0.0.1]/', 'http://[64:ff9b::7f00:1]/', 'http://0/']) {
+    for (const raw of [
+      'http://0x7f.1/',
+      'http://2130706433/',
+      'http://127.1/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[64:ff9b::7f00:1]/',
+      'http://0/',
+    ]) {
       const host = webHost(raw)!;
       expect(isPrivateHost(host), `${raw} → ${host}`).toBe(true);
     }
@@ -91,10 +203,14 @@ describe('withoutCredentials', () => {
     ['http://a%40b:p%3Aw@shop.example:8080/x', 'http://shop.example:8080/x'],
   ])('%s → %s', (raw, clean) => expect(withoutCredentials(raw)).toBe(clean));
 
-  it.each(['https://shop.example/a@b', 'https://shop.example/?mail=a@b.example', 'https://shop.example/#@x', 'not a url @ all', '', 'mailto:a@b.example'])(
-    'leaves %s as it is',
-    (raw) => expect(withoutCredentials(raw)).toBe(raw),
-  );
+  it.each([
+    'https://shop.example/a@b',
+    'https://shop.example/?mail=a@b.example',
+    'https://shop.example/#@x',
+    'not a url @ all',
+    '',
+    'mailto:a@b.example',
+  ])('leaves %s as it is', (raw) => expect(withoutCredentials(raw)).toBe(raw));
 
   it('the re-probe never sends them', () => {
     expect(reprobeTarget('https://user:secret@shop.example/cart#x', 'GET')).toBe('https://shop.example/cart');
@@ -127,7 +243,8 @@ describe('reprobeTarget', () => {
     expect(reprobeTarget('https://a.example/x', 'HEAD')).toBe('https://a.example/x');
   });
   it('the root after anything else, a form target is never asked again', () => {
-    for (const method of ['POST', 'PUT', undefined]) expect(reprobeTarget('https://a.example/checkout/pay', method)).toBe('https://a.example/');
+    for (const method of ['POST', 'PUT', undefined])
+      expect(reprobeTarget('https://a.example/checkout/pay', method)).toBe('https://a.example/');
   });
   it('the root of the given origin when the page is elsewhere; nothing for a non-web URL', () => {
     expect(reprobeTarget('https://b.example/x', 'GET', 'https://a.example')).toBe('https://a.example/');

@@ -22,7 +22,13 @@ const hostile = <T>(shape: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
   );
 
 // ── DoH ─────────────────────────────────────────────────────────────────────────────────────
-const ipText = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.constantFrom('::ffff:1.2.3.4', '[2606:4700::1]', 'fe80::1%eth0', '999.1.1.1', ''), anyString);
+const ipText = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.ipV4Extended(),
+  fc.constantFrom('::ffff:1.2.3.4', '[2606:4700::1]', 'fe80::1%eth0', '999.1.1.1', ''),
+  anyString,
+);
 const dohRecord = fc.record(
   { name: mostly(fc.domain()), type: mostly(fc.constantFrom(1, 28, 5, 6, '1')), TTL: mostly(fc.nat()), data: mostly(ipText) },
   { requiredKeys: [] },
@@ -42,32 +48,40 @@ const dohAnswer = hostile(
   fc.oneof(
     wellFormedDoh,
     fc.record(
-    {
-      Status: mostly(fc.constantFrom(0, 2, 3, 5, 9, -1, 65536, 0.5)),
-      TC: mostly(fc.boolean()),
-      Question: mostly(fc.array(fc.record({ name: fc.domain(), type: fc.constantFrom(1, 28) }), { maxLength: 2 })),
-      Answer: mostly(fc.array(mostly(dohRecord), { maxLength: 80 })),
-      Authority: anyValue,
-    },
-    { requiredKeys: [] },
+      {
+        Status: mostly(fc.constantFrom(0, 2, 3, 5, 9, -1, 65536, 0.5)),
+        TC: mostly(fc.boolean()),
+        Question: mostly(fc.array(fc.record({ name: fc.domain(), type: fc.constantFrom(1, 28) }), { maxLength: 2 })),
+        Answer: mostly(fc.array(mostly(dohRecord), { maxLength: 80 })),
+        Authority: anyValue,
+      },
+      { requiredKeys: [] },
     ),
   ),
 );
 
 describe('fuzz: DoH JSON', () => {
-  fuzz('parseDohAnswer never throws; addresses are canonical, of the asked family, at most 64', [dohAnswer, fc.constantFrom('A', 'AAAA') as fc.Arbitrary<'A' | 'AAAA'>], (json, type) => {
-    const parsed = parseDohAnswer(json, type);
-    if (parsed === undefined) return;
-    expect(['noerror', 'nxdomain', 'servfail', 'refused', 'other']).toContain(parsed.rcode);
-    expect(parsed.addresses.length).toBeLessThanOrEqual(64);
-    if (parsed.rcode !== 'noerror') expect(parsed.addresses).toEqual([]);
-    for (const ip of parsed.addresses) {
-      expect(normalizeIp(ip)).toBe(ip);
-      expect(ip.includes(':')).toBe(type === 'AAAA');
-    }
-  });
+  fuzz(
+    'parseDohAnswer never throws; addresses are canonical, of the asked family, at most 64',
+    [dohAnswer, fc.constantFrom('A', 'AAAA') as fc.Arbitrary<'A' | 'AAAA'>],
+    (json, type) => {
+      const parsed = parseDohAnswer(json, type);
+      if (parsed === undefined) return;
+      expect(['noerror', 'nxdomain', 'servfail', 'refused', 'other']).toContain(parsed.rcode);
+      expect(parsed.addresses.length).toBeLessThanOrEqual(64);
+      if (parsed.rcode !== 'noerror') expect(parsed.addresses).toEqual([]);
+      for (const ip of parsed.addresses) {
+        expect(normalizeIp(ip)).toBe(ip);
+        expect(ip.includes(':')).toBe(type === 'AAAA');
+      }
+    },
+  );
 
-  reaches('answers with addresses', dohAnswer, (json) => (parseDohAnswer(json, 'A')?.addresses.length ?? 0) + (parseDohAnswer(json, 'AAAA')?.addresses.length ?? 0) > 0);
+  reaches(
+    'answers with addresses',
+    dohAnswer,
+    (json) => (parseDohAnswer(json, 'A')?.addresses.length ?? 0) + (parseDohAnswer(json, 'AAAA')?.addresses.length ?? 0) > 0,
+  );
   reaches('DNS errors', dohAnswer, (json) => ['nxdomain', 'servfail'].includes(parseDohAnswer(json, 'A')?.rcode ?? ''));
 
   const answer: fc.Arbitrary<ResolverAnswer> = fc.record({
@@ -81,7 +95,11 @@ describe('fuzz: DoH JSON', () => {
 });
 
 // ── check-host.net ──────────────────────────────────────────────────────────────────────────
-const nodeName = fc.oneof(fc.stringMatching(/^[a-z]{2}[0-9]\.node\.check-host\.net$/), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'), anyString);
+const nodeName = fc.oneof(
+  fc.stringMatching(/^[a-z]{2}[0-9]\.node\.check-host\.net$/),
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+  anyString,
+);
 const checkHostStart = hostile(
   fc.record(
     {
@@ -89,7 +107,13 @@ const checkHostStart = hostile(
       error: fc.oneof(fc.constant(undefined), fc.constantFrom('limit_exceeded', 'host is empty'), anyValue),
       request_id: mostly(fc.stringMatching(/^[0-9a-f]{1,12}$/)),
       permanent_link: anyValue,
-      nodes: mostly(fc.dictionary(nodeName, mostly(fc.tuple(mostly(fc.constantFrom('de', 'us', 'JP', 'x')), fc.string(), mostly(fc.string()), fc.ipV4(), fc.string())), { maxKeys: 60 })),
+      nodes: mostly(
+        fc.dictionary(
+          nodeName,
+          mostly(fc.tuple(mostly(fc.constantFrom('de', 'us', 'JP', 'x')), fc.string(), mostly(fc.string()), fc.ipV4(), fc.string())),
+          { maxKeys: 60 },
+        ),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -97,7 +121,15 @@ const checkHostStart = hostile(
 const checkHostNode = hostile(
   fc.oneof(
     fc.constantFrom(null, [], [null], [[null]]),
-    fc.tuple(fc.tuple(mostly(fc.constantFrom(0, 1, null)), mostly(fc.double()), mostly(fc.string()), mostly(fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.constant(null))), mostly(fc.ipV4()))),
+    fc.tuple(
+      fc.tuple(
+        mostly(fc.constantFrom(0, 1, null)),
+        mostly(fc.double()),
+        mostly(fc.string()),
+        mostly(fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.constant(null))),
+        mostly(fc.ipV4()),
+      ),
+    ),
   ),
 );
 
@@ -120,8 +152,19 @@ describe('fuzz: check-host.net answers', () => {
     }
   });
 
-  reaches('started checks', checkHostStart, (json) => { const p = parseCheckHostStart(json); return p !== undefined && 'id' in p; });
-  reaches('refusals', checkHostStart, (json) => { const p = parseCheckHostStart(json); return p !== undefined && 'refused' in p; }, 0.02);
+  reaches('started checks', checkHostStart, (json) => {
+    const p = parseCheckHostStart(json);
+    return p !== undefined && 'id' in p;
+  });
+  reaches(
+    'refusals',
+    checkHostStart,
+    (json) => {
+      const p = parseCheckHostStart(json);
+      return p !== undefined && 'refused' in p;
+    },
+    0.02,
+  );
   reaches('node results', checkHostNode, (json) => typeof parseCheckHostNode(json) === 'object');
 
   fuzz('parseCheckHostNode never throws; a result has a known state, an HTTP status and a sane time', [checkHostNode], (json) => {
@@ -138,7 +181,9 @@ describe('fuzz: check-host.net answers', () => {
 // ── Globalping ──────────────────────────────────────────────────────────────────────────────
 const probeResult = fc.record(
   {
-    probe: mostly(fc.record({ country: mostly(fc.constantFrom('DE', 'US', 'de', 'XYZ')), city: mostly(fc.string()) }, { requiredKeys: [] })),
+    probe: mostly(
+      fc.record({ country: mostly(fc.constantFrom('DE', 'US', 'de', 'XYZ')), city: mostly(fc.string()) }, { requiredKeys: [] }),
+    ),
     result: mostly(
       fc.record(
         {
@@ -153,7 +198,14 @@ const probeResult = fc.record(
   { requiredKeys: [] },
 );
 const measurement = hostile(
-  fc.record({ id: mostly(fc.string()), status: mostly(fc.constantFrom('in-progress', 'finished', 'x')), results: mostly(fc.array(mostly(probeResult), { maxLength: 70 })) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      id: mostly(fc.string()),
+      status: mostly(fc.constantFrom('in-progress', 'finished', 'x')),
+      results: mostly(fc.array(mostly(probeResult), { maxLength: 70 })),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 describe('fuzz: Globalping answers', () => {
@@ -175,7 +227,11 @@ describe('fuzz: Globalping answers', () => {
 });
 
 describe('fuzz: Globalping generator', () => {
-  reaches('measurements with probe results', measurement, (json) => parseGlobalpingMeasurement(json)?.results.some((r) => typeof r === 'object') ?? false);
+  reaches(
+    'measurements with probe results',
+    measurement,
+    (json) => parseGlobalpingMeasurement(json)?.results.some((r) => typeof r === 'object') ?? false,
+  );
 });
 
 // ── Statuspage ──────────────────────────────────────────────────────────────────────────────
@@ -183,7 +239,15 @@ const statusJson = hostile(
   fc.record(
     {
       page: anyValue,
-      status: mostly(fc.record({ indicator: mostly(fc.constantFrom('none', 'minor', 'major', 'critical', 'maintenance', 'NONE')), description: mostly(anyString) }, { requiredKeys: [] })),
+      status: mostly(
+        fc.record(
+          {
+            indicator: mostly(fc.constantFrom('none', 'minor', 'major', 'critical', 'maintenance', 'NONE')),
+            description: mostly(anyString),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -208,7 +272,20 @@ describe('fuzz: Statuspage answers', () => {
 
 // ── Wayback Machine ─────────────────────────────────────────────────────────────────────────
 const snapshotUrl = fc.oneof(
-  fc.tuple(fc.constantFrom('http', 'https', 'javascript', 'ftp'), fc.constantFrom('web.archive.org', 'archive.org', 'evil.example', 'web.archive.org.evil.example', 'user:pw@web.archive.org', 'web.archive.org:8080'), fc.webPath()).map(([s, h, p]) => `${s}://${h}/web/20240101000000${p}`),
+  fc
+    .tuple(
+      fc.constantFrom('http', 'https', 'javascript', 'ftp'),
+      fc.constantFrom(
+        'web.archive.org',
+        'archive.org',
+        'evil.example',
+        'web.archive.org.evil.example',
+        'user:pw@web.archive.org',
+        'web.archive.org:8080',
+      ),
+      fc.webPath(),
+    )
+    .map(([s, h, p]) => `${s}://${h}/web/20240101000000${p}`),
   fc.webUrl(),
   anyString,
 );
@@ -226,38 +303,47 @@ const availability = hostile(
   fc.oneof(
     wellFormedAvailability,
     fc.record(
-    {
-      url: anyValue,
-      archived_snapshots: mostly(
-        fc.record(
-          {
-            closest: mostly(
-              fc.record(
-                { available: mostly(fc.boolean()), url: mostly(snapshotUrl), timestamp: mostly(fc.stringMatching(/^\d{14}$/)), status: mostly(fc.constant('200')) },
-                { requiredKeys: [] },
+      {
+        url: anyValue,
+        archived_snapshots: mostly(
+          fc.record(
+            {
+              closest: mostly(
+                fc.record(
+                  {
+                    available: mostly(fc.boolean()),
+                    url: mostly(snapshotUrl),
+                    timestamp: mostly(fc.stringMatching(/^\d{14}$/)),
+                    status: mostly(fc.constant('200')),
+                  },
+                  { requiredKeys: [] },
+                ),
               ),
-            ),
-          },
-          { requiredKeys: [] },
+            },
+            { requiredKeys: [] },
+          ),
         ),
-      ),
-    },
-    { requiredKeys: [] },
+      },
+      { requiredKeys: [] },
     ),
   ),
 );
 
 describe('fuzz: Wayback answers', () => {
-  fuzz('parseAvailability never throws; a snapshot link is https on the Wayback Machine, without credentials or port', [availability], (json) => {
-    const parsed = parseAvailability(json);
-    if (parsed === undefined || parsed.kind === 'not-archived') return;
-    const link = new URL(parsed.snapshotUrl);
-    expect(link.protocol).toBe('https:');
-    expect(['web.archive.org', 'archive.org']).toContain(link.hostname);
-    expect(link.username + link.password + link.port).toBe('');
-    expect(parsed.timestamp).toMatch(/^\d{14}$/);
-    expect(parsed.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-  });
+  fuzz(
+    'parseAvailability never throws; a snapshot link is https on the Wayback Machine, without credentials or port',
+    [availability],
+    (json) => {
+      const parsed = parseAvailability(json);
+      if (parsed === undefined || parsed.kind === 'not-archived') return;
+      const link = new URL(parsed.snapshotUrl);
+      expect(link.protocol).toBe('https:');
+      expect(['web.archive.org', 'archive.org']).toContain(link.hostname);
+      expect(link.username + link.password + link.port).toBe('');
+      expect(parsed.timestamp).toMatch(/^\d{14}$/);
+      expect(parsed.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    },
+  );
 
   reaches('archived snapshots', availability, (json) => parseAvailability(json)?.kind === 'archived');
 });

@@ -31,11 +31,15 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
   arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
   property: (...args: Ts) => boolean | void,
 ): void {
-  it(`${target}`, () => {
-    const details = fc.check(fc.property(...arbitraries, property), { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) });
-    report(target, details);
-    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? `${target} failed`}\n${String(details.errorInstance)}`);
-  }, timeoutFor(RUNS));
+  it(
+    `${target}`,
+    () => {
+      const details = fc.check(fc.property(...arbitraries, property), { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) });
+      report(target, details);
+      if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? `${target} failed`}\n${String(details.errorInstance)}`);
+    },
+    timeoutFor(RUNS),
+  );
 }
 
 function report<Ts>(target: string, details: fc.RunDetails<Ts>): void {
@@ -46,7 +50,9 @@ function report<Ts>(target: string, details: fc.RunDetails<Ts>): void {
     runs: details.numRuns,
     failures: details.failed ? 1 : 0,
     seed: details.seed,
-    ...(details.failed ? { counterexample: fc.stringify(details.counterexample), error: String(details.errorInstance ?? '').slice(0, 500) } : {}),
+    ...(details.failed
+      ? { counterexample: fc.stringify(details.counterexample), error: String(details.errorInstance ?? '').slice(0, 500) }
+      : {}),
   };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
@@ -70,7 +76,8 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** `valid` most of the time, any value otherwise: reaches the deep branches of a parser. */
-export const mostly = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> => fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
+export const mostly = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
 
 /** A JSON value `depth` levels deep: `[[[…]]]` or `{"a":{"a":…}}`. */
 export function nested(depth: number, leaf: unknown = 1): unknown {

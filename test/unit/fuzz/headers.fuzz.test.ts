@@ -10,14 +10,33 @@ import type { Observation, PlatformId } from '../../../src/shared/incident';
 import { anyString, anyValue, CONTROL, fuzz, mostly, reaches } from './fuzz';
 
 const PLATFORMS: readonly PlatformId[] = [
-  'cloudflare', 'cloudfront', 'alb', 'fastly', 'akamai', 'varnish', 'nginx', 'apache', 'google', 'azure-front-door', 'vercel', 'netlify', 'heroku',
+  'cloudflare',
+  'cloudfront',
+  'alb',
+  'fastly',
+  'akamai',
+  'varnish',
+  'nginx',
+  'apache',
+  'google',
+  'azure-front-door',
+  'vercel',
+  'netlify',
+  'heroku',
 ];
 const NET_CATEGORIES = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const ALLOWED: ReadonlySet<string> = new Set(DIAGNOSTIC_HEADERS);
 
 /** Header names: the allowlisted ones in any case and padding, and anything else. */
 const headerName = fc.oneof(
-  fc.constantFrom(...DIAGNOSTIC_HEADERS).chain((n) => fc.constantFrom(n, n.toUpperCase(), ` ${n}\t`, n.replace(/^./, (c) => c.toUpperCase()))),
+  fc.constantFrom(...DIAGNOSTIC_HEADERS).chain((n) =>
+    fc.constantFrom(
+      n,
+      n.toUpperCase(),
+      ` ${n}\t`,
+      n.replace(/^./, (c) => c.toUpperCase()),
+    ),
+  ),
   fc.constantFrom('set-cookie', 'cookie', 'authorization', '__proto__', 'constructor', 'toString', ''),
   anyString,
 );
@@ -26,7 +45,13 @@ const headerValue = fc.oneof(
   fc.constantFrom('cloudflare', 'nginx', 'AkamaiGHost', 'awselb/2.0', 'Vercel', 'Netlify', 'Google Frontend', 'varnish', 'Apache/2.4'),
   fc.tuple(fc.stringMatching(/^[0-9a-f]{16}$/), fc.stringMatching(/^[A-Za-z]{3}$/)).map(([id, colo]) => `${id}-${colo}`),
   fc.stringMatching(/^[A-Z]{3}[0-9]{1,3}-[A-Z0-9]{1,3}$/),
-  fc.constantFrom('1.1 varnish', '1.1 vegur', '1.1 google', '2.0 abc.cloudfront.net (CloudFront)', 'cache-fra-eddf8230099-FRA, cache-iad-1-IAD'),
+  fc.constantFrom(
+    '1.1 varnish',
+    '1.1 vegur',
+    '1.1 google',
+    '2.0 abc.cloudfront.net (CloudFront)',
+    'cache-fra-eddf8230099-FRA, cache-iad-1-IAD',
+  ),
   fc.stringMatching(/^[a-z0-9]{3,4}::[a-z0-9]{3,4}::[a-z0-9-]{5,40}$/),
   anyString,
   fc.string({ minLength: 240, maxLength: 300, unit: fc.constantFrom('a', ' ', ',', '-') }),
@@ -73,7 +98,12 @@ describe('fuzz: response headers', () => {
   });
 
   reaches('a recognised platform', rawHeaders, (raw) => fingerprint(pickDiagnosticHeaders(raw as never)).platform !== undefined, 0.2);
-  reaches('values cut at the size cap', rawHeaders, (raw) => Object.values(pickDiagnosticHeaders(raw as never)).some((v) => v.length >= 240), 0.02);
+  reaches(
+    'values cut at the size cap',
+    rawHeaders,
+    (raw) => Object.values(pickDiagnosticHeaders(raw as never)).some((v) => v.length >= 240),
+    0.02,
+  );
 
   fuzz('fingerprint of any dictionary (not only picked headers) never throws', [fc.dictionary(headerName, headerValue)], (headers) => {
     const found = fingerprint(headers);
@@ -81,13 +111,43 @@ describe('fuzz: response headers', () => {
   });
 });
 
-const status = fc.oneof(fc.integer({ min: 100, max: 599 }), fc.integer({ min: 500, max: 599 }), fc.constantFrom(0, -1, 1e21, NaN, Infinity, 502.5));
-const url = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('about:blank', 'chrome://newtab/', 'file:///x', 'http://[::1]:8080/'), anyString);
+const status = fc.oneof(
+  fc.integer({ min: 100, max: 599 }),
+  fc.integer({ min: 500, max: 599 }),
+  fc.constantFrom(0, -1, 1e21, NaN, Infinity, 502.5),
+);
+const url = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.constantFrom('about:blank', 'chrome://newtab/', 'file:///x', 'http://[::1]:8080/'),
+  anyString,
+);
 const observation: fc.Arbitrary<unknown> = fc.oneof(
-  fc.record({ kind: fc.constant('http'), url, status: mostly(status), headers: rawHeaders, ip: mostly(fc.ipV4()), method: mostly(fc.constantFrom('GET', 'POST', 'head')), time: mostly(fc.double()) }),
-  fc.record({ kind: fc.constant('network'), url, error: mostly(fc.constantFrom('net::ERR_NAME_NOT_RESOLVED', 'NS_ERROR_NET_RESET', 'net::ERR_ABORTED')), method: mostly(fc.constant('GET')), time: fc.double() }),
-  fc.record({ kind: fc.constant('soft'), url, title: mostly(fc.constantFrom('502 Bad Gateway', 'example.com | 522: Connection timed out')), time: fc.integer() }),
-  fc.record({ kind: anyValue, url: mostly(url), status: mostly(status), error: anyValue, title: anyValue, time: anyValue }, { requiredKeys: [] }),
+  fc.record({
+    kind: fc.constant('http'),
+    url,
+    status: mostly(status),
+    headers: rawHeaders,
+    ip: mostly(fc.ipV4()),
+    method: mostly(fc.constantFrom('GET', 'POST', 'head')),
+    time: mostly(fc.double()),
+  }),
+  fc.record({
+    kind: fc.constant('network'),
+    url,
+    error: mostly(fc.constantFrom('net::ERR_NAME_NOT_RESOLVED', 'NS_ERROR_NET_RESET', 'net::ERR_ABORTED')),
+    method: mostly(fc.constant('GET')),
+    time: fc.double(),
+  }),
+  fc.record({
+    kind: fc.constant('soft'),
+    url,
+    title: mostly(fc.constantFrom('502 Bad Gateway', 'example.com | 522: Connection timed out')),
+    time: fc.integer(),
+  }),
+  fc.record(
+    { kind: anyValue, url: mostly(url), status: mostly(status), error: anyValue, title: anyValue, time: anyValue },
+    { requiredKeys: [] },
+  ),
   anyValue,
 );
 
@@ -114,5 +174,4 @@ describe('fuzz: classify', () => {
   });
 
   reaches('incidents of each kind', observation, (obs) => classify(obs as Observation) !== null, 0.1);
-
 });

@@ -7,8 +7,21 @@ import { CONSENT_SOURCES, validateConsent } from '../../../src/core/consent';
 import { isMessage } from '../../../src/shared/messages';
 import { classify } from '../../../src/core/classify';
 import {
-  HISTORY_LIMIT, HISTORY_MAX_BYTES, INCIDENT_FIELD_NAMES, LOCAL_KEYS, migrateLocal, parseGuideMarks, parseHistory, parseIncident, parseRecovery,
-  parseResponse, parseRetryRecord, parseSubframes, RETRY_FIELD_NAMES, SESSION_URL_MAX, storedUrl,
+  HISTORY_LIMIT,
+  HISTORY_MAX_BYTES,
+  INCIDENT_FIELD_NAMES,
+  LOCAL_KEYS,
+  migrateLocal,
+  parseGuideMarks,
+  parseHistory,
+  parseIncident,
+  parseRecovery,
+  parseResponse,
+  parseRetryRecord,
+  parseSubframes,
+  RETRY_FIELD_NAMES,
+  SESSION_URL_MAX,
+  storedUrl,
 } from '../../../src/core/stored';
 import type { Incident } from '../../../src/shared/incident';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
@@ -51,31 +64,56 @@ describe('fuzz: stored settings', () => {
     expect(validateSettings(structuredClone(once))).toEqual(once);
   });
 
-  fuzz('withSitePolicy never throws, and the site then has the policy asked for', [storedSettings, host, fc.constantFrom('always', 'never', 'default') as fc.Arbitrary<'always' | 'never' | 'default'>], (raw, h, policy) => {
-    const s = withSitePolicy(validateSettings(raw), h, policy);
-    expect(validateSettings(s)).toEqual(s);
-    // A host the lists can hold (normaliseHost is how they read one) then has exactly that policy.
-    if (normaliseHost(h) !== undefined) expect(sitePolicy(s, h)).toBe(policy);
-  });
+  fuzz(
+    'withSitePolicy never throws, and the site then has the policy asked for',
+    [storedSettings, host, fc.constantFrom('always', 'never', 'default') as fc.Arbitrary<'always' | 'never' | 'default'>],
+    (raw, h, policy) => {
+      const s = withSitePolicy(validateSettings(raw), h, policy);
+      expect(validateSettings(s)).toEqual(s);
+      // A host the lists can hold (normaliseHost is how they read one) then has exactly that policy.
+      if (normaliseHost(h) !== undefined) expect(sitePolicy(s, h)).toBe(policy);
+    },
+  );
 
   reaches('stored host lists that survive', storedSettings, (raw) => validateSettings(raw).alwaysRetry.length > 0, 0.05);
 });
 
-const storedConsent = fc.oneof(fc.record(Object.fromEntries(CONSENT_SOURCES.map((k) => [k, mostly(fc.boolean())])), { requiredKeys: [] }), anyValue);
+const storedConsent = fc.oneof(
+  fc.record(Object.fromEntries(CONSENT_SOURCES.map((k) => [k, mostly(fc.boolean())])), { requiredKeys: [] }),
+  anyValue,
+);
 
 describe('fuzz: stored consent', () => {
-  fuzz('validateConsent never throws, gives a boolean per source, true only where true was stored, and is idempotent', [storedConsent], (raw) => {
-    const c = validateConsent(raw);
-    expect(Object.keys(c).sort()).toEqual([...CONSENT_SOURCES].sort());
-    for (const source of CONSENT_SOURCES) {
-      expect(typeof c[source]).toBe('boolean');
-      if (c[source]) expect((raw as Record<string, unknown>)[source]).toBe(true);
-    }
-    expect(validateConsent(c)).toEqual(c);
-  });
+  fuzz(
+    'validateConsent never throws, gives a boolean per source, true only where true was stored, and is idempotent',
+    [storedConsent],
+    (raw) => {
+      const c = validateConsent(raw);
+      expect(Object.keys(c).sort()).toEqual([...CONSENT_SOURCES].sort());
+      for (const source of CONSENT_SOURCES) {
+        expect(typeof c[source]).toBe('boolean');
+        if (c[source]) expect((raw as Record<string, unknown>)[source]).toBe(true);
+      }
+      expect(validateConsent(c)).toEqual(c);
+    },
+  );
 });
 
-const TYPES = ['retry-now', 'stop-retry', 'start-retry', 'resubmit', 'clear-site-data', 'open-url', 'diagnose', 'inspect-tab', 'check-site', 'site-policy', 'panel-state', 'state', 'nope'];
+const TYPES = [
+  'retry-now',
+  'stop-retry',
+  'start-retry',
+  'resubmit',
+  'clear-site-data',
+  'open-url',
+  'diagnose',
+  'inspect-tab',
+  'check-site',
+  'site-policy',
+  'panel-state',
+  'state',
+  'nope',
+];
 const message = fc.oneof(
   fc.record(
     {
@@ -84,7 +122,9 @@ const message = fc.oneof(
       host: mostly(host),
       policy: mostly(fc.constantFrom('always', 'never', 'default')),
       cookies: mostly(fc.boolean()),
-      url: mostly(fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', 'data:text/html,x', 'chrome://settings/security', 'chrome://flags'))),
+      url: mostly(
+        fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', 'data:text/html,x', 'chrome://settings/security', 'chrome://flags')),
+      ),
     },
     { requiredKeys: ['type'] },
   ),
@@ -110,12 +150,30 @@ describe('fuzz: messages', () => {
 // ── records the state layer reads back (src/core/stored.ts) ─────────────────────────────────
 const webUrl = fc.oneof(
   fc.webUrl({ withQueryParameters: true, withFragments: true, authoritySettings: { withUserInfo: true, withPort: true, withIPv6: true } }),
-  fc.tuple(fc.webUrl(), fc.string({ unit: fc.constantFrom('a', '.', '%', '2', 'e', '/', 'é'), minLength: 400, maxLength: 9000 })).map(([u, p]) => `${u}/${p}`),
+  fc
+    .tuple(fc.webUrl(), fc.string({ unit: fc.constantFrom('a', '.', '%', '2', 'e', '/', 'é'), minLength: 400, maxLength: 9000 }))
+    .map(([u, p]) => `${u}/${p}`),
 );
 const classified = fc
-  .tuple(webUrl, fc.integer({ min: 500, max: 599 }), fc.constantFrom('GET', 'POST'), fc.nat({ max: 2 ** 40 }), fc.constantFrom('cloudflare', 'nginx', 'awselb/2.0'))
+  .tuple(
+    webUrl,
+    fc.integer({ min: 500, max: 599 }),
+    fc.constantFrom('GET', 'POST'),
+    fc.nat({ max: 2 ** 40 }),
+    fc.constantFrom('cloudflare', 'nginx', 'awselb/2.0'),
+  )
   .map(([url, status, method, time, server]) =>
-    classify({ kind: 'http', url, status, method, time, headers: [{ name: 'server', value: server }, { name: 'cf-ray', value: '8a1b2c3d4e5f6789-FRA' }] }),
+    classify({
+      kind: 'http',
+      url,
+      status,
+      method,
+      time,
+      headers: [
+        { name: 'server', value: server },
+        { name: 'cf-ray', value: '8a1b2c3d4e5f6789-FRA' },
+      ],
+    }),
   )
   .filter((i): i is Incident => i !== null);
 /** A real incident with one field replaced by anything: what an older version or a corrupted store may hold. */
@@ -126,44 +184,73 @@ const storedIncident = fc.oneof(
 );
 
 describe('fuzz: stored records read back', () => {
-  fuzz('parseIncident never throws; what it keeps parses again to the same record and survives a structured clone', [storedIncident], (raw) => {
-    const once = parseIncident(raw);
-    if (once === undefined) return;
-    expect(parseIncident(once)).toEqual(once);
-    expect(parseIncident(structuredClone(once))).toEqual(once);
-    expect(once.url.length).toBeLessThanOrEqual(SESSION_URL_MAX);
-    expect(['http', 'network', 'soft']).toContain(once.kind);
-  });
+  fuzz(
+    'parseIncident never throws; what it keeps parses again to the same record and survives a structured clone',
+    [storedIncident],
+    (raw) => {
+      const once = parseIncident(raw);
+      if (once === undefined) return;
+      expect(parseIncident(once)).toEqual(once);
+      expect(parseIncident(structuredClone(once))).toEqual(once);
+      expect(once.url.length).toBeLessThanOrEqual(SESSION_URL_MAX);
+      expect(['http', 'network', 'soft']).toContain(once.kind);
+    },
+  );
 
   fuzz('an incident as classify makes it is read back unchanged (nothing it writes is refused)', [classified], (incident) => {
     expect(parseIncident(incident)).toEqual({ ...incident, url: storedUrl(incident.url) });
   });
 
-  fuzz('parseHistory never throws; newest first, within its bounds, idempotent, no query kept', [fc.oneof(fc.array(storedIncident, { maxLength: 30 }), anyValue)], (raw) => {
-    const history = parseHistory(raw);
-    expect(history.length).toBeLessThanOrEqual(HISTORY_LIMIT);
-    expect(JSON.stringify(history).length).toBeLessThanOrEqual(HISTORY_MAX_BYTES);
-    for (let i = 1; i < history.length; i += 1) expect(history[i - 1]!.time).toBeGreaterThanOrEqual(history[i]!.time);
-    for (const entry of history) expect(entry.url).not.toMatch(/[?#]/);
-    expect(parseHistory(history)).toEqual(history);
-  });
+  fuzz(
+    'parseHistory never throws; newest first, within its bounds, idempotent, no query kept',
+    [fc.oneof(fc.array(storedIncident, { maxLength: 30 }), anyValue)],
+    (raw) => {
+      const history = parseHistory(raw);
+      expect(history.length).toBeLessThanOrEqual(HISTORY_LIMIT);
+      expect(JSON.stringify(history).length).toBeLessThanOrEqual(HISTORY_MAX_BYTES);
+      for (let i = 1; i < history.length; i += 1) expect(history[i - 1]!.time).toBeGreaterThanOrEqual(history[i]!.time);
+      for (const entry of history) expect(entry.url).not.toMatch(/[?#]/);
+      expect(parseHistory(history)).toEqual(history);
+    },
+  );
 
   const retryRecord = fc
-    .tuple(webUrl, fc.array(fc.oneof(fc.nat(), fc.integer()), { maxLength: 8 }), fc.nat({ max: 2 ** 40 }), fc.constantFrom('waiting', 'offline', 'gave-up', 'x'))
+    .tuple(
+      webUrl,
+      fc.array(fc.oneof(fc.nat(), fc.integer()), { maxLength: 8 }),
+      fc.nat({ max: 2 ** 40 }),
+      fc.constantFrom('waiting', 'offline', 'gave-up', 'x'),
+    )
     .map(([url, tabs, at, state]) => {
       const origin = new URL(url).origin;
-      return { origin, probeUrl: url, tabs, state, probes: 3, schedule: { origin, startedAt: at, attempt: 2, nextAt: at + 5, notBefore: at, pausedOfflineSince: null, giveUpAt: at + 9 }, lastProbe: { at, status: 502 } };
+      return {
+        origin,
+        probeUrl: url,
+        tabs,
+        state,
+        probes: 3,
+        schedule: { origin, startedAt: at, attempt: 2, nextAt: at + 5, notBefore: at, pausedOfflineSince: null, giveUpAt: at + 9 },
+        lastProbe: { at, status: 502 },
+      };
     });
-  const storedRetry = fc.oneof(retryRecord, fc.tuple(retryRecord, fc.constantFrom(...RETRY_FIELD_NAMES), anyValue).map(([r, f, v]) => ({ ...r, [f]: v })), anyValue);
+  const storedRetry = fc.oneof(
+    retryRecord,
+    fc.tuple(retryRecord, fc.constantFrom(...RETRY_FIELD_NAMES), anyValue).map(([r, f, v]) => ({ ...r, [f]: v })),
+    anyValue,
+  );
 
-  fuzz('parseRetryRecord never throws; a kept schedule belongs to its origin, its tabs are distinct ids, and it parses again the same', [storedRetry], (raw) => {
-    const once = parseRetryRecord(raw);
-    if (once === undefined) return;
-    expect(once.schedule.origin).toBe(once.origin);
-    expect(new Set(once.tabs).size).toBe(once.tabs.length);
-    for (const id of once.tabs) expect(Number.isSafeInteger(id) && id >= 0).toBe(true);
-    expect(parseRetryRecord(once)).toEqual(once);
-  });
+  fuzz(
+    'parseRetryRecord never throws; a kept schedule belongs to its origin, its tabs are distinct ids, and it parses again the same',
+    [storedRetry],
+    (raw) => {
+      const once = parseRetryRecord(raw);
+      if (once === undefined) return;
+      expect(once.schedule.origin).toBe(once.origin);
+      expect(new Set(once.tabs).size).toBe(once.tabs.length);
+      for (const id of once.tabs) expect(Number.isSafeInteger(id) && id >= 0).toBe(true);
+      expect(parseRetryRecord(once)).toEqual(once);
+    },
+  );
 
   fuzz('the other per-tab records never throw and parse their own output to the same', [anyValue], (raw) => {
     for (const parse of [parseSubframes, parseResponse, parseGuideMarks, parseRecovery] as Array<(v: unknown) => unknown>) {
@@ -172,15 +259,19 @@ describe('fuzz: stored records read back', () => {
     }
   });
 
-  fuzz('migrateLocal never throws and leaves a store that needs no further migration', [fc.record({ schema: anyValue, history: fc.oneof(fc.array(storedIncident, { maxLength: 10 }), anyValue) }, { requiredKeys: [] })], (raw) => {
-    const items: Record<string, unknown> = {};
-    if ('schema' in raw) items[LOCAL_KEYS.schema] = raw.schema;
-    if ('history' in raw) items[LOCAL_KEYS.history] = raw.history;
-    const { set, remove } = migrateLocal(items);
-    const after = { ...items, ...set };
-    for (const key of remove) delete after[key];
-    expect(migrateLocal(after)).toEqual({ set: {}, remove: [] });
-  });
+  fuzz(
+    'migrateLocal never throws and leaves a store that needs no further migration',
+    [fc.record({ schema: anyValue, history: fc.oneof(fc.array(storedIncident, { maxLength: 10 }), anyValue) }, { requiredKeys: [] })],
+    (raw) => {
+      const items: Record<string, unknown> = {};
+      if ('schema' in raw) items[LOCAL_KEYS.schema] = raw.schema;
+      if ('history' in raw) items[LOCAL_KEYS.history] = raw.history;
+      const { set, remove } = migrateLocal(items);
+      const after = { ...items, ...set };
+      for (const key of remove) delete after[key];
+      expect(migrateLocal(after)).toEqual({ set: {}, remove: [] });
+    },
+  );
 
   reaches('incidents that are kept', storedIncident, (raw) => parseIncident(raw) !== undefined, 0.3);
   reaches('retry records that are kept', storedRetry, (raw) => parseRetryRecord(raw) !== undefined, 0.3);

@@ -53,7 +53,8 @@ describe('onPageLoaded', () => {
 
   it('remembers the commits of at most 200 tabs: the oldest is forgotten (and taken as GET)', async () => {
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 1 });
-    for (let other = 10_000; other < 10_200; other += 1) await nav.onCommitted.trigger({ tabId: other, frameId: 0, url: 'https://a.example/', transitionType: 'link', timeStamp: 1 });
+    for (let other = 10_000; other < 10_200; other += 1)
+      await nav.onCommitted.trigger({ tabId: other, frameId: 0, url: 'https://a.example/', transitionType: 'link', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 2 });
     await settle();
     expect(loads).toEqual([expect.objectContaining({ method: 'GET' })]);
@@ -69,9 +70,28 @@ describe('onPageLoaded', () => {
 
 describe('onNavigationError', () => {
   it('keeps Chrome’s error string and tells frames from the page; skips prerendering', async () => {
-    await nav.onErrorOccurred.trigger({ tabId, frameId: 0, url: 'https://shop.example/', error: 'net::ERR_NAME_NOT_RESOLVED', timeStamp: 5 });
-    await nav.onErrorOccurred.trigger({ tabId, frameId: 7, url: 'https://ads.example/', error: 'net::ERR_CONNECTION_REFUSED', timeStamp: 6 });
-    await nav.onErrorOccurred.trigger({ tabId, frameId: 0, url: 'https://shop.example/x', error: 'net::ERR_ABORTED', documentLifecycle: 'prerender', timeStamp: 7 });
+    await nav.onErrorOccurred.trigger({
+      tabId,
+      frameId: 0,
+      url: 'https://shop.example/',
+      error: 'net::ERR_NAME_NOT_RESOLVED',
+      timeStamp: 5,
+    });
+    await nav.onErrorOccurred.trigger({
+      tabId,
+      frameId: 7,
+      url: 'https://ads.example/',
+      error: 'net::ERR_CONNECTION_REFUSED',
+      timeStamp: 6,
+    });
+    await nav.onErrorOccurred.trigger({
+      tabId,
+      frameId: 0,
+      url: 'https://shop.example/x',
+      error: 'net::ERR_ABORTED',
+      documentLifecycle: 'prerender',
+      timeStamp: 7,
+    });
     expect(errors).toEqual([
       { tabId, frame: 'main', url: 'https://shop.example/', error: 'net::ERR_NAME_NOT_RESOLVED', method: 'GET', time: 5 },
       { tabId, frame: 'sub', url: 'https://ads.example/', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: 6 },

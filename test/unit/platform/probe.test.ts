@@ -22,11 +22,17 @@ describe('probe', () => {
     const fetch = vi.fn(async () => new Response('ok', { status: 200 }));
     vi.stubGlobal('fetch', fetch);
     expect(await probe('https://shop.example/cart')).toMatchObject({ status: 200 });
-    expect(fetch).toHaveBeenCalledWith('https://shop.example/cart', expect.objectContaining({ redirect: 'manual', credentials: 'omit', cache: 'no-store' }));
+    expect(fetch).toHaveBeenCalledWith(
+      'https://shop.example/cart',
+      expect.objectContaining({ redirect: 'manual', credentials: 'omit', cache: 'no-store' }),
+    );
   });
 
   it('an opaque redirect is a redirect without a status: the server answers, the page is not "back"', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => opaqueRedirect()));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => opaqueRedirect()),
+    );
     const answer = await probe('https://shop.example/account');
     expect(answer).toMatchObject({ redirect: true });
     expect(answer.status).toBeUndefined();
@@ -37,7 +43,10 @@ describe('probe', () => {
   });
 
   it('a readable 3xx is a redirect too', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 302, headers: { location: 'http://192.168.1.1/' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(null, { status: 302, headers: { location: 'http://192.168.1.1/' } })),
+    );
     expect(await probe('https://shop.example/x')).toMatchObject({ status: 302, redirect: true });
   });
 });

@@ -22,7 +22,10 @@ beforeEach(() => {
     if (props.url !== undefined) {
       navigations.push(props.url);
       // The fresh page finishes loading a moment later.
-      setTimeout(() => void fakeBrowser.tabs.onUpdated.trigger(id, { status: 'complete' }, { ...tab, url: props.url, status: 'complete' } as never), 5);
+      setTimeout(
+        () => void fakeBrowser.tabs.onUpdated.trigger(id, { status: 'complete' }, { ...tab, url: props.url, status: 'complete' } as never),
+        5,
+      );
     }
     return tab;
   };

@@ -6,7 +6,11 @@ import type { ZipEntry } from '../../../scripts/zip.mjs';
 const icon = (size: number): Buffer => readFileSync(new URL(`../../../public/icons/icon-${size}.png`, import.meta.url));
 const en = { extName: { message: 'Downcheck' }, extDescription: { message: 'Notices server errors.' } };
 
-function pkg({ manifest = {}, files = {}, drop = [] }: { manifest?: Record<string, unknown>; files?: Record<string, string | Buffer>; drop?: string[] } = {}) {
+function pkg({
+  manifest = {},
+  files = {},
+  drop = [],
+}: { manifest?: Record<string, unknown>; files?: Record<string, string | Buffer>; drop?: string[] } = {}) {
   const base = {
     manifest_version: 3,
     name: '__MSG_extName__',
@@ -57,7 +61,9 @@ describe('Chrome Web Store check', () => {
     ]);
     const exact = { ...en, extDescription: { message: 'é'.repeat(132) } };
     expect(checkChromePackage(pkg({ files: { '_locales/fr/messages.json': JSON.stringify(exact) } }))).toEqual([]);
-    expect(checkChromePackage(pkg({ files: { '_locales/es/messages.json': JSON.stringify({ extName: en.extName }) } }))).toEqual(['es: no description']);
+    expect(checkChromePackage(pkg({ files: { '_locales/es/messages.json': JSON.stringify({ extName: en.extName }) } }))).toEqual([
+      'es: no description',
+    ]);
   });
 
   it('finds remote code', () => {
@@ -71,14 +77,22 @@ describe('Chrome Web Store check', () => {
     ];
     for (const [files, problem] of cases) expect(checkChromePackage(pkg({ files }))).toEqual([problem]);
     expect(checkChromePackage(pkg({ files: { 'a.js': 'x.evaluate(y); retrieval(z); a.eval(b)' } }))).toEqual([]);
-    expect(checkChromePackage(pkg({ manifest: { content_security_policy: { extension_pages: "script-src 'self' https://cdn.example" } } }))).toHaveLength(1);
-    expect(checkChromePackage(pkg({ manifest: { content_security_policy: { extension_pages: "script-src 'self' 'unsafe-eval'" } } }))).toHaveLength(1);
+    expect(
+      checkChromePackage(pkg({ manifest: { content_security_policy: { extension_pages: "script-src 'self' https://cdn.example" } } })),
+    ).toHaveLength(1);
+    expect(
+      checkChromePackage(pkg({ manifest: { content_security_policy: { extension_pages: "script-src 'self' 'unsafe-eval'" } } })),
+    ).toHaveLength(1);
   });
 
   it('finds store-specific manifest problems and stray files', () => {
-    expect(checkChromePackage(pkg({ manifest: { version: '1.2.3-beta' } }))).toEqual(['version "1.2.3-beta" is not 1–4 dot-separated integers']);
+    expect(checkChromePackage(pkg({ manifest: { version: '1.2.3-beta' } }))).toEqual([
+      'version "1.2.3-beta" is not 1–4 dot-separated integers',
+    ]);
     expect(checkChromePackage(pkg({ manifest: { manifest_version: 2 } }))).toEqual(['manifest_version is 2, the store takes 3']);
-    expect(checkChromePackage(pkg({ manifest: { update_url: 'https://x.example/u.xml' } }))).toEqual(['update_url is set: the store serves updates itself']);
+    expect(checkChromePackage(pkg({ manifest: { update_url: 'https://x.example/u.xml' } }))).toEqual([
+      'update_url is set: the store serves updates itself',
+    ]);
     expect(checkChromePackage(pkg({ manifest: { browser_specific_settings: { gecko: {} } } }))).toHaveLength(1);
     expect(checkChromePackage(pkg({ files: { 'assets/a.js.map': '{}', '.DS_Store': '' } }))).toEqual([
       'assets/a.js.map: not needed in a store package',

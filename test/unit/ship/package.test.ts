@@ -3,10 +3,25 @@ import { BUILD_COMMANDS, buildingMd, isStray, packageNames, SOURCE_PATHS } from 
 
 describe('packaging rules', () => {
   it('leaves source maps, dot files, OS strays and tests out of the packages', () => {
-    for (const p of ['assets/a.js.map', '.vite/manifest.json', 'assets/.DS_Store', 'Thumbs.db', 'x/__MACOSX/y', 'a.test.ts', 'b.spec.mjs', 'c.js~']) {
+    for (const p of [
+      'assets/a.js.map',
+      '.vite/manifest.json',
+      'assets/.DS_Store',
+      'Thumbs.db',
+      'x/__MACOSX/y',
+      'a.test.ts',
+      'b.spec.mjs',
+      'c.js~',
+    ]) {
       expect(isStray(p), p).toBe(true);
     }
-    for (const p of ['manifest.json', 'assets/index.ts-CvzsXDaS.js', 'icons/icon-16.png', '_locales/en/messages.json', 'src/popup/index.html']) {
+    for (const p of [
+      'manifest.json',
+      'assets/index.ts-CvzsXDaS.js',
+      'icons/icon-16.png',
+      '_locales/en/messages.json',
+      'src/popup/index.html',
+    ]) {
       expect(isStray(p), p).toBe(false);
     }
   });

@@ -12,7 +12,9 @@ describe('release', () => {
   it('moves Unreleased under the new version and leaves an empty Unreleased', () => {
     const before = '# Changelog\n\n## [Unreleased]\n### Added\n- a thing\n\n## [0.1.0] - 2026-11-26\n- first\n';
     const after = releaseChangelog(before, '0.2.0', '2026-12-01');
-    expect(after).toBe('# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n### Added\n- a thing\n\n## [0.1.0] - 2026-11-26\n- first\n');
+    expect(after).toBe(
+      '# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n### Added\n- a thing\n\n## [0.1.0] - 2026-11-26\n- first\n',
+    );
     expect(() => releaseChangelog(after, '0.3.0', '2026-12-02')).toThrow(/empty/);
     expect(() => releaseChangelog(before, '0.1.0', '2026-12-02')).toThrow(/already/);
   });

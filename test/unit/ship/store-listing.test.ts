@@ -5,7 +5,8 @@ import { pngSize } from '../../../scripts/chrome-store-check.mjs';
 
 describe('store listing', () => {
   it('store/ holds exactly what the locale files give (regenerate with node scripts/store-listing.mjs)', () => {
-    for (const [path, text] of Object.entries(generate())) expect(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'), path).toBe(text);
+    for (const [path, text] of Object.entries(generate()))
+      expect(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'), path).toBe(text);
   });
 
   it('has short and long descriptions in en, de, fr, es; short ones within 132 characters', () => {
@@ -20,9 +21,23 @@ describe('store listing', () => {
 
   it('drops placeholders meant for a specific site', () => {
     const messages = Object.fromEntries(
-      ['extDescription', 'options_auto_retry_hint', 'retry_post_detail', 'verdict_down_for_everyone', 'verdict_partly_down', 'verdict_just_you_connection',
-        'verdict_just_you_dns', 'verdict_blocked_for_you', 'verdict_back_up', 'consent_intro', 'consent_dns', 'consent_vantage', 'consent_status_page',
-        'consent_archive', 'options_privacy_intro'].map((k) => [k, { message: k === 'consent_intro' ? 'Each learns only the name ($1) — never more.' : k }]),
+      [
+        'extDescription',
+        'options_auto_retry_hint',
+        'retry_post_detail',
+        'verdict_down_for_everyone',
+        'verdict_partly_down',
+        'verdict_just_you_connection',
+        'verdict_just_you_dns',
+        'verdict_blocked_for_you',
+        'verdict_back_up',
+        'consent_intro',
+        'consent_dns',
+        'consent_vantage',
+        'consent_status_page',
+        'consent_archive',
+        'options_privacy_intro',
+      ].map((k) => [k, { message: k === 'consent_intro' ? 'Each learns only the name ($1) — never more.' : k }]),
     );
     expect(listing(messages).long).toContain('Each learns only the name — never more.');
     expect(() => listing({})).toThrow(/no "extDescription"/);
