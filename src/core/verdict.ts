@@ -28,11 +28,10 @@ import type {
   StatusIndicator,
   VantageOutcome,
 } from './evidence';
+import type { Confidence, VerdictKind } from './verdict-keys';
 
-export type VerdictKind =
-  'down-for-everyone' | 'partly-down' | 'just-you-connection' | 'just-you-dns' | 'blocked-for-you' | 'back-up' | 'cant-tell';
-
-export type Confidence = 'low' | 'medium' | 'high';
+// The popup needs only the kinds and their `_locales` keys: they live apart so that it does not load the rules below.
+export { CONFIDENCE_KEYS, VERDICT_KEYS, type Confidence, type VerdictKind } from './verdict-keys';
 
 export interface Verdict {
   kind: VerdictKind;
@@ -40,22 +39,6 @@ export interface Verdict {
   /** Summaries of the evidence that led there, most important first. */
   reasons: Msg[];
 }
-
-/** `_locales` keys for the verdict headline and the confidence label. */
-export const VERDICT_KEYS: Readonly<Record<VerdictKind, string>> = Object.freeze({
-  'down-for-everyone': 'verdict_down_for_everyone',
-  'partly-down': 'verdict_partly_down',
-  'just-you-connection': 'verdict_just_you_connection',
-  'just-you-dns': 'verdict_just_you_dns',
-  'blocked-for-you': 'verdict_blocked_for_you',
-  'back-up': 'verdict_back_up',
-  'cant-tell': 'verdict_cant_tell',
-});
-export const CONFIDENCE_KEYS: Readonly<Record<Confidence, string>> = Object.freeze({
-  low: 'confidence_low',
-  medium: 'confidence_medium',
-  high: 'confidence_high',
-});
 
 export type AnswerKind = 'up' | 'refused' | 'server-error';
 

@@ -1,7 +1,7 @@
 import type { Evidence } from '../core/evidence';
 import { checkNameKey } from '../checks/messages';
 import { CONSENT_SOURCES, validateConsent, withConsent, type ConsentSource } from '../core/consent';
-import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict';
+import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { writeConsent } from '../platform/consent';
 import { t } from '../platform/i18n';

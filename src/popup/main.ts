@@ -20,7 +20,7 @@ import { activeTab, getTab, type TabInfo } from '../platform/tabs';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
-import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
+import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict-keys';
 import { answerFor } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
