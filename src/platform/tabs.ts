@@ -1,17 +1,13 @@
 import { browser, DETECTION, IS_FIREFOX, type Tabs } from './browser';
+import type { TabInfo } from './tab-info';
+
+// The popup reads tabs through ./tab-info alone, so that it does not load the background's tab handling below.
+export { activeTab, getTab, type TabInfo } from './tab-info';
 
 export interface TabChange {
   url?: string;
   title?: string;
   complete: boolean;
-}
-
-export interface TabInfo {
-  url?: string;
-  title?: string;
-  incognito: boolean;
-  /** `complete` once the tab's document has loaded. */
-  status?: string;
 }
 
 /**
@@ -41,27 +37,6 @@ export function onTabChanged(listener: (tabId: number, change: TabChange, tab: T
 
 export function onTabRemoved(listener: (tabId: number) => void): void {
   browser.tabs.onRemoved.addListener((tabId) => listener(tabId));
-}
-
-/** A tab that no longer exists (closed mid-check) is `undefined`, not an error. */
-export async function getTab(tabId: number): Promise<TabInfo | undefined> {
-  try {
-    const tab = await browser.tabs.get(tabId);
-    return {
-      ...(tab.url ? { url: tab.url } : {}),
-      ...(tab.title ? { title: tab.title } : {}),
-      incognito: tab.incognito,
-      ...(tab.status ? { status: tab.status } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-export async function activeTab(): Promise<(TabInfo & { id: number }) | undefined> {
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  if (!tab || tab.id === undefined) return undefined;
-  return { id: tab.id, ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
 }
 
 /** Reloads a tab; a tab that is gone is `false`, not an error. */

@@ -16,7 +16,7 @@ import {
   readRetry,
   writeConsentAsked,
 } from '../platform/storage';
-import { activeTab, getTab, type TabInfo } from '../platform/tabs';
+import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
