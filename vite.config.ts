@@ -36,6 +36,8 @@ export default defineConfig(({ mode }) => {
       target: browser === 'firefox' ? 'firefox128' : 'chrome120',
       minify: true,
       sourcemap: false,
+      // Chrome 120 and Firefox 128 preload modules themselves: the polyfill only added a script to every page.
+      modulePreload: { polyfill: false },
       // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots)
       // and the history page (opened from the popup and the settings).
       rollupOptions: {
