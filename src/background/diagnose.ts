@@ -25,15 +25,8 @@ import { readConsent } from '../platform/consent';
 import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
 import { backgroundFetch } from '../platform/fetch-limit';
-import {
-  readEvidenceCache,
-  readIncident,
-  readLimits,
-  removeDiagnosis,
-  writeDiagnosis,
-  writeEvidenceCache,
-  writeLimits,
-} from '../platform/storage';
+import { readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
+import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../platform/storage-outside';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;

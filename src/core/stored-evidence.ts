@@ -1,6 +1,6 @@
 /**
- * Validators for the stored diagnosis records, the evidence cache and the outside services'
- * request budgets (see stored.ts for the rules every validator follows: valid record or
+ * Validators for the stored diagnosis records (the evidence cache and the outside services' request
+ * budgets: stored-outside.ts, apart because only the background reads them; see stored.ts for the rules every validator follows: valid record or
  * `undefined`, never a throw). Evidence is rebuilt field by field, so what the popup shows from
  * storage (links to a status page or an archived copy included) is what the checks produced.
  */
@@ -24,7 +24,7 @@ import type {
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Verdict } from './verdict';
 import { parseMsg } from './stored';
-import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
+import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
 
 const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 const REASONS: readonly NoEvidenceReason[] = [
@@ -40,13 +40,13 @@ const REASONS: readonly NoEvidenceReason[] = [
   'not-applicable',
 ];
 const MAX_TIME = 8.64e15;
-const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
+export const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
 const status = (value: unknown): number | undefined => intIn(value, 0, 999);
 const short = (value: unknown): string | undefined => text(value, 100) || undefined;
 const address = (value: unknown): string | undefined => token(value, /^[0-9a-f.:]+$/, 64);
 
 /** Copies the optional fields that parse. */
-function withOptional<T extends object>(out: T, fields: Record<string, unknown>): T {
+export function withOptional<T extends object>(out: T, fields: Record<string, unknown>): T {
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) (out as Record<string, unknown>)[name] = value;
   return out;
 }
@@ -243,60 +243,4 @@ export function parseDiagnosis(value: unknown): DiagnosisRecord | undefined {
     { host, startedAt, outside: value.outside, evidence, verdict, done: value.done },
     { incidentTime: time(value.incidentTime) },
   );
-}
-
-// ── outside services' budgets and the evidence cache (checks/limits.ts) ─────────────────────
-
-export interface StoredBucket {
-  tokens: number;
-  updatedAt: number;
-  blockedUntil?: number;
-}
-
-const MAX_BUCKETS = 50;
-const serviceKey = (key: string): string | undefined => token(key, /^[A-Za-z0-9:._ -]+$/, 100);
-
-export function parseLimits(value: unknown): Record<string, StoredBucket> {
-  const out: Record<string, StoredBucket> = {};
-  for (const [key, bucket] of entriesOf(value, MAX_BUCKETS) ?? []) {
-    const name = serviceKey(key);
-    if (!name || !isRecord(bucket)) continue;
-    const tokens = numberIn(bucket.tokens, 0, 1_000_000);
-    const updatedAt = time(bucket.updatedAt);
-    if (tokens === undefined || updatedAt === undefined) continue;
-    out[name] = withOptional<StoredBucket>({ tokens, updatedAt }, { blockedUntil: time(bucket.blockedUntil) });
-  }
-  return out;
-}
-
-export interface StoredCacheEntry {
-  evidence: Evidence;
-  storedAt: number;
-}
-
-export const EVIDENCE_CACHE_LIMIT = 200;
-export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
-
-/**
- * The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is
- * dropped; the newest entries are kept within EVIDENCE_CACHE_LIMIT and EVIDENCE_CACHE_MAX_BYTES.
- */
-export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEntry> {
-  const valid: Array<[string, StoredCacheEntry]> = [];
-  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT * 2) ?? []) {
-    if (!isRecord(entry) || key.length > 300) continue;
-    const evidence = parseEvidence(entry.evidence);
-    const storedAt = time(entry.storedAt);
-    if (!evidence || storedAt === undefined || !key.startsWith(`${evidence.check}|`)) continue;
-    valid.push([key, { evidence, storedAt }]);
-  }
-  valid.sort((a, b) => b[1].storedAt - a[1].storedAt);
-  const out: Record<string, StoredCacheEntry> = {};
-  let bytes = 2;
-  for (const [key, entry] of valid.slice(0, EVIDENCE_CACHE_LIMIT)) {
-    bytes += key.length + JSON.stringify(entry).length + 4;
-    if (bytes > EVIDENCE_CACHE_MAX_BYTES) break;
-    out[key] = entry;
-  }
-  return out;
 }

@@ -39,14 +39,15 @@ import {
   type ResponseNote,
   type SubframeFailure,
 } from '../core/stored';
-import { parseDiagnosis, parseEvidenceCache, parseLimits, type StoredBucket, type StoredCacheEntry } from '../core/stored-evidence';
+import { parseDiagnosis } from '../core/stored-evidence';
 
 export type { GuideMarks, ResponseNote, SubframeFailure };
 
-type AreaName = 'local' | 'session';
+export type AreaName = 'local' | 'session';
 const area = (name: AreaName): typeof browser.storage.local => browser.storage[name];
 
-async function get(name: AreaName, key: string): Promise<unknown> {
+/** Reads one key (storage-outside.ts shares this). */
+export async function get(name: AreaName, key: string): Promise<unknown> {
   const got = await area(name).get(key);
   return got[key];
 }
@@ -72,7 +73,7 @@ async function set(name: AreaName, items: Record<string, unknown>): Promise<void
   }
 }
 
-async function setOptional(name: AreaName, items: Record<string, unknown>): Promise<void> {
+export async function setOptional(name: AreaName, items: Record<string, unknown>): Promise<void> {
   await set(name, items).catch((error: unknown) => console.warn('Downcheck storage:', error));
 }
 
@@ -217,24 +218,6 @@ export async function allRetries(): Promise<RetryRecord[]> {
       return record && retryKey(record.origin) === key ? record : undefined;
     })
     .filter((record): record is RetryRecord => record !== undefined);
-}
-
-// ── outside services' budgets and evidence cache ────────────────────────────────────────────
-
-export async function readLimits(): Promise<Record<string, StoredBucket>> {
-  return parseLimits(await get('session', SESSION_KEYS.limits));
-}
-
-export async function writeLimits(state: Record<string, StoredBucket>): Promise<void> {
-  await setOptional('session', { [SESSION_KEYS.limits]: parseLimits(state) });
-}
-
-export async function readEvidenceCache(): Promise<Record<string, StoredCacheEntry>> {
-  return parseEvidenceCache(await get('session', SESSION_KEYS.evidenceCache));
-}
-
-export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>): Promise<void> {
-  await setOptional('session', { [SESSION_KEYS.evidenceCache]: parseEvidenceCache(state) });
 }
 
 // ── history (storage.local) ─────────────────────────────────────────────────────────────────

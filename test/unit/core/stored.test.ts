@@ -18,7 +18,8 @@ import {
   SESSION_URL_MAX,
   storedUrl,
 } from '../../../src/core/stored';
-import { parseDiagnosis, parseEvidence, parseEvidenceCache, parseLimits } from '../../../src/core/stored-evidence';
+import { parseDiagnosis, parseEvidence } from '../../../src/core/stored-evidence';
+import { parseEvidenceCache, parseLimits } from '../../../src/core/stored-outside';
 import { pickSettings, validateSettings } from '../../../src/core/settings';
 import { validateConsent } from '../../../src/core/consent';
 import { classify } from '../../../src/core/classify';

@@ -11,6 +11,7 @@ vi.mock('../../../src/background/diagnose', () => ({
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
 
 const storage = await import('../../../src/platform/storage');
+const outside = await import('../../../src/platform/storage-outside');
 const { recordHttpAnswer } = await import('../../../src/background/record');
 const handleFrameResponse = (r: import('../../../src/platform/requests').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/classify');
@@ -103,8 +104,8 @@ describe('garbage in storage', () => {
     expect(await storage.readGuideMarks(1)).toEqual({});
     expect(await storage.readRecovery(1)).toBeUndefined();
     expect(await storage.allRetries()).toEqual([]);
-    expect(await storage.readLimits()).toEqual({});
-    expect(await storage.readEvidenceCache()).toEqual({});
+    expect(await outside.readLimits()).toEqual({});
+    expect(await outside.readEvidenceCache()).toEqual({});
     const history = await storage.readHistory();
     expect(history.map((i) => i.host)).toEqual(['s2.example']);
     for (const entry of history) expect(() => new Date(entry.time).toISOString()).not.toThrow(); // what the popup does
@@ -231,8 +232,8 @@ describe('onSessionChanged', () => {
   it('tells pages about records they show, not about the worker bookkeeping', async () => {
     const seen: string[][] = [];
     const stop = storage.onSessionChanged((keys) => seen.push(keys));
-    await storage.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
-    await storage.writeEvidenceCache({});
+    await outside.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
+    await outside.writeEvidenceCache({});
     await storage.writeIncident(3, incidentAt(3));
     stop();
     await storage.removeIncident(3);

@@ -1,0 +1,63 @@
+/**
+ * Validators for the outside services' request budgets and the evidence cache (checks/limits.ts), kept
+ * out of stored-evidence.ts because only the background reads them and the popup loads that file.
+ */
+import type { Evidence } from './evidence';
+import { parseEvidence, time, withOptional } from './stored-evidence';
+import { entriesOf, isRecord, numberIn, token } from './validate';
+
+// ── outside services' budgets and the evidence cache (checks/limits.ts) ─────────────────────
+
+export interface StoredBucket {
+  tokens: number;
+  updatedAt: number;
+  blockedUntil?: number;
+}
+
+const MAX_BUCKETS = 50;
+const serviceKey = (key: string): string | undefined => token(key, /^[A-Za-z0-9:._ -]+$/, 100);
+
+export function parseLimits(value: unknown): Record<string, StoredBucket> {
+  const out: Record<string, StoredBucket> = {};
+  for (const [key, bucket] of entriesOf(value, MAX_BUCKETS) ?? []) {
+    const name = serviceKey(key);
+    if (!name || !isRecord(bucket)) continue;
+    const tokens = numberIn(bucket.tokens, 0, 1_000_000);
+    const updatedAt = time(bucket.updatedAt);
+    if (tokens === undefined || updatedAt === undefined) continue;
+    out[name] = withOptional<StoredBucket>({ tokens, updatedAt }, { blockedUntil: time(bucket.blockedUntil) });
+  }
+  return out;
+}
+
+export interface StoredCacheEntry {
+  evidence: Evidence;
+  storedAt: number;
+}
+
+export const EVIDENCE_CACHE_LIMIT = 200;
+export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
+
+/**
+ * The cache as stored: `<check>|<host>` → entry; an entry whose key does not match its evidence is
+ * dropped; the newest entries are kept within EVIDENCE_CACHE_LIMIT and EVIDENCE_CACHE_MAX_BYTES.
+ */
+export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEntry> {
+  const valid: Array<[string, StoredCacheEntry]> = [];
+  for (const [key, entry] of entriesOf(value, EVIDENCE_CACHE_LIMIT * 2) ?? []) {
+    if (!isRecord(entry) || key.length > 300) continue;
+    const evidence = parseEvidence(entry.evidence);
+    const storedAt = time(entry.storedAt);
+    if (!evidence || storedAt === undefined || !key.startsWith(`${evidence.check}|`)) continue;
+    valid.push([key, { evidence, storedAt }]);
+  }
+  valid.sort((a, b) => b[1].storedAt - a[1].storedAt);
+  const out: Record<string, StoredCacheEntry> = {};
+  let bytes = 2;
+  for (const [key, entry] of valid.slice(0, EVIDENCE_CACHE_LIMIT)) {
+    bytes += key.length + JSON.stringify(entry).length + 4;
+    if (bytes > EVIDENCE_CACHE_MAX_BYTES) break;
+    out[key] = entry;
+  }
+  return out;
+}
