@@ -6,7 +6,8 @@
  */
 import type { CheckId, NoEvidenceReason } from './types';
 
-export const CHECK_MESSAGES: Readonly<Record<string, number>> = Object.freeze({
+// Pure: only the tests read the table, so bundles that do not may drop it.
+export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ Object.freeze({
   check_reprobe_up: 1,
   check_reprobe_refused: 1,
   check_reprobe_error: 1,
