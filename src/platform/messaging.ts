@@ -1,22 +1,8 @@
 import { browser, type Runtime } from './browser';
 import { pageStatusFrom, type PageStatus } from './page-status-report';
-import {
-  isMessage,
-  isPanelMessage,
-  type Message,
-  type PanelMessage,
-  type Reply,
-  type RequestType,
-  type Requests,
-} from '../shared/messages';
+import { isMessage, isPanelMessage, type Message, type PanelMessage } from '../shared/messages';
 
-/** Sends a typed request to the background and unwraps its reply. */
-export async function request<T extends RequestType>(type: T, body: Requests[T]['request']): Promise<Requests[T]['response']> {
-  const reply = (await browser.runtime.sendMessage({ type, ...body })) as Reply<T> | undefined;
-  if (!reply) throw new Error('no reply from the background');
-  if (!reply.ok) throw new Error(reply.error);
-  return reply.value;
-}
+export { request } from './request';
 
 export interface Handlers {
   /** Requests from the extension's own pages (popup, options, guide). */

@@ -3,7 +3,7 @@ import { chainFor } from '../core/chain';
 import { guide, type BrowserKind, type Os, type Step, type StepAction, type VerdictKind } from '../core/guide';
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
-import { request } from '../platform/messaging';
+import { request } from '../platform/request';
 import { readGuideMarks, type GuideMarks } from '../platform/storage';
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';

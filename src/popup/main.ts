@@ -5,7 +5,7 @@ import { retryView, formatWait, type RetryView } from '../core/retry-view';
 import { sitePolicy, type SitePolicy } from '../core/settings';
 import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
-import { request } from '../platform/messaging';
+import { request } from '../platform/request';
 import { readSettings } from '../platform/settings';
 import {
   onSessionChanged,
