@@ -13,7 +13,7 @@ import type { Incident } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { validateConsent, type Consent } from '../core/consent';
-import { pickSettings, validateSettings, type Settings } from '../core/settings';
+import { validateSettings, type Settings } from '../core/settings';
 import {
   boundHistory,
   historyEntry,
@@ -30,8 +30,6 @@ import {
   RETRY_PREFIX,
   retryKey,
   SCHEMA_VERSION,
-  SESSION_KEYS,
-  SITE_DIAGNOSIS_KEY,
   SUBFRAME_LIMIT,
   TAB_RECORDS,
   tabKey,
@@ -40,64 +38,11 @@ import {
   type SubframeFailure,
 } from '../core/stored';
 import { parseDiagnosis } from '../core/stored-evidence';
+import { diagnosisKey, get, set, setOptional } from './storage-base';
 
-export type { GuideMarks, ResponseNote, SubframeFailure };
-
-export type AreaName = 'local' | 'session';
-const area = (name: AreaName): typeof browser.storage.local => browser.storage[name];
-
-/** Reads one key (storage-outside.ts shares this). */
-export async function get(name: AreaName, key: string): Promise<unknown> {
-  const got = await area(name).get(key);
-  return got[key];
-}
-
-/** Chrome: "QUOTA_BYTES quota exceeded"; Firefox: QuotaExceededError. */
-export function isQuotaError(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /quota/i.test(text);
-}
-
-/**
- * Writes `items`; when the area is full, frees what can be rebuilt (`trim`) and tries once more.
- * Per-tab and schedule records are what detection and auto-retry run on: those writes throw if
- * they still fail; the optional ones (diagnosis progress, caches) only log.
- */
-async function set(name: AreaName, items: Record<string, unknown>): Promise<void> {
-  try {
-    await area(name).set(items);
-  } catch (error) {
-    if (!isQuotaError(error)) throw error;
-    await (name === 'session' ? trimSession() : trimLocal());
-    await area(name).set(items);
-  }
-}
-
-export async function setOptional(name: AreaName, items: Record<string, unknown>): Promise<void> {
-  await set(name, items).catch((error: unknown) => console.warn('Downcheck storage:', error));
-}
-
-/** The session area is full: drop what is only there to save work (caches, diagnoses, sub-frame notes). */
-async function trimSession(): Promise<void> {
-  const all = await browser.storage.session.get(null);
-  const optional = Object.keys(all).filter(
-    (key) => key === SESSION_KEYS.evidenceCache || key.startsWith('diagnosis:') || key.startsWith('subframes:'),
-  );
-  if (optional.length) await browser.storage.session.remove(optional);
-}
-
-/** The local area is full: history is the only thing in it that grows; keep its newer half. */
-async function trimLocal(): Promise<void> {
-  const history = parseHistory(await get('local', LOCAL_KEYS.history));
-  await browser.storage.local.set({ [LOCAL_KEYS.history]: history.slice(0, Math.floor(history.length / 2)) });
-}
+export * from './storage-base';
 
 // ── per-tab records ─────────────────────────────────────────────────────────────────────────
-
-/** Per-tab incident: `storage.session` so it survives the worker being stopped but not a browser restart. */
-export async function readIncident(tabId: number): Promise<Incident | undefined> {
-  return parseIncident(await get('session', tabKey('incident', tabId)));
-}
 
 export async function writeIncident(tabId: number, incident: Incident): Promise<void> {
   const valid = parseIncident(incident);
@@ -142,13 +87,6 @@ export async function writeSoftTimes(tabId: number, times: number[]): Promise<vo
   await set('session', { [tabKey('soft', tabId)]: parseSoftTimes(times.slice(-10)) });
 }
 
-const diagnosisKey = (tabId: number | 'site'): string => (tabId === 'site' ? SITE_DIAGNOSIS_KEY : tabKey('diagnosis', tabId));
-
-/** A diagnosis in progress or done, per tab (or `'site'` for "check any site"). */
-export async function readDiagnosis(tabId: number | 'site'): Promise<DiagnosisRecord | undefined> {
-  return parseDiagnosis(await get('session', diagnosisKey(tabId)));
-}
-
 /** Never throws: a diagnosis that cannot be saved must not stop the checks. */
 export async function writeDiagnosis(tabId: number | 'site', record: DiagnosisRecord): Promise<void> {
   const valid = parseDiagnosis(record);
@@ -159,27 +97,8 @@ export async function removeDiagnosis(tabId: number | 'site'): Promise<void> {
   await browser.storage.session.remove(diagnosisKey(tabId));
 }
 
-export async function readGuideMarks(tabId: number): Promise<GuideMarks> {
-  return parseGuideMarks(await get('session', tabKey('guide', tabId)));
-}
-
 export async function writeGuideMarks(tabId: number, marks: GuideMarks): Promise<void> {
   await setOptional('session', { [tabKey('guide', tabId)]: parseGuideMarks(marks) });
-}
-
-/** The incident (its time) for which the visitor said "not now" to the consent question: asked once per incident. */
-export async function readConsentAsked(tabId: number): Promise<number | undefined> {
-  const value = await get('session', tabKey('consent-asked', tabId));
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export async function writeConsentAsked(tabId: number, incidentTime: number): Promise<void> {
-  await setOptional('session', { [tabKey('consent-asked', tabId)]: incidentTime });
-}
-
-/** Set when Downcheck brought a tab back; read by the popup ("back after 4 min"). */
-export async function readRecovery(tabId: number): Promise<Recovery | undefined> {
-  return parseRecovery(await get('session', tabKey('recovered', tabId)));
 }
 
 export async function writeRecovery(tabId: number, recovery: Recovery): Promise<void> {
@@ -193,11 +112,6 @@ export async function forgetTab(tabId: number): Promise<void> {
 }
 
 // ── retry schedules (one per failing origin) ────────────────────────────────────────────────
-
-export async function readRetry(origin: string): Promise<RetryRecord | undefined> {
-  const record = parseRetryRecord(await get('session', retryKey(origin)));
-  return record?.origin === origin ? record : undefined;
-}
 
 export async function writeRetry(record: RetryRecord): Promise<void> {
   const valid = parseRetryRecord(record);
@@ -270,39 +184,7 @@ export async function appendHistory(incident: Incident): Promise<void> {
 
 // ── consent (storage.local) ─────────────────────────────────────────────────────────────────
 
-/**
- * The visitor's per-source consent, kept on this device only: agreeing to tell third parties
- * which sites you visit is a decision for this browser, not one to sync.
- */
-export async function readConsent(): Promise<Consent> {
-  return validateConsent(await get('local', LOCAL_KEYS.consent));
-}
-
-export async function writeConsent(consent: Consent): Promise<void> {
-  await set('local', { [LOCAL_KEYS.consent]: validateConsent(consent) });
-}
-
 // ── settings (storage.local, copied to storage.sync) ────────────────────────────────────────
-
-/**
- * `storage.local` holds this browser's latest settings, always; `storage.sync` gets a copy when
- * the browser offers it and the copy fits its 8 KB item limit. Each copy carries when it was saved,
- * and a read takes the newer one: a change made on another device wins, a stale sync copy never does.
- */
-export async function readSettings(): Promise<Settings> {
-  const [local, synced] = await Promise.all([get('local', LOCAL_KEYS.settings), readSyncedSettings()]);
-  return pickSettings(local, synced);
-}
-
-async function readSyncedSettings(): Promise<unknown> {
-  try {
-    // sync can be disabled by policy or missing (a temporary Firefox profile)
-    const got = await browser.storage.sync?.get(LOCAL_KEYS.settings);
-    return got?.[LOCAL_KEYS.settings];
-  } catch {
-    return undefined;
-  }
-}
 
 export async function writeSettings(settings: Settings): Promise<void> {
   const stored = { ...validateSettings(settings), savedAt: Date.now() };
@@ -324,15 +206,4 @@ export async function migrateStorage(): Promise<void> {
   const { set: updates, remove } = migrateLocal(items);
   if (remove.length) await browser.storage.local.remove(remove);
   if (Object.keys(updates).length) await set('local', updates);
-}
-
-/** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
-export function onSessionChanged(listener: (keys: string[]) => void): () => void {
-  const internal: readonly string[] = Object.values(SESSION_KEYS);
-  const handler = (changes: Record<string, unknown>, areaName: string): void => {
-    const keys = Object.keys(changes).filter((key) => !internal.includes(key));
-    if (areaName === 'session' && keys.length) listener(keys);
-  };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
 }

@@ -3,7 +3,7 @@ import { checkNameKey } from '../checks/messages';
 import { CONSENT_SOURCES, validateConsent, withConsent, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
-import { writeConsent } from '../platform/consent';
+import { writeConsent } from '../platform/storage-base';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 

@@ -4,7 +4,7 @@ import { guide, type BrowserKind, type Os, type Step, type StepAction, type Verd
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
-import { readGuideMarks, type GuideMarks } from '../platform/storage';
+import { readGuideMarks, type GuideMarks } from '../platform/storage-base';
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';
 

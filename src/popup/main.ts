@@ -6,16 +6,17 @@ import { sitePolicy, type SitePolicy } from '../core/settings';
 import { describeUrl, originOf } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
-import { readSettings } from '../platform/settings';
 import {
   onSessionChanged,
+  readConsent,
   readConsentAsked,
   readDiagnosis,
   readIncident,
   readRecovery,
   readRetry,
+  readSettings,
   writeConsentAsked,
-} from '../platform/storage';
+} from '../platform/storage-base';
 import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
@@ -24,7 +25,6 @@ import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict
 import { answerFor } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
-import { readConsent } from '../platform/consent';
 import { consentView, evidenceView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
