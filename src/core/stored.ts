@@ -105,7 +105,7 @@ export function historyUrl(raw: unknown): string | undefined {
 
 // ── small parsers ───────────────────────────────────────────────────────────────────────────
 
-const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
+export const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
 const tabId = (value: unknown): number | undefined => intIn(value, 0, Number.MAX_SAFE_INTEGER);
 const host = (value: unknown): string | undefined => token(value, /^[^\s/?#@]+$/, 255);
 
@@ -118,7 +118,7 @@ export function parseMsg(value: unknown): Msg | undefined {
 }
 
 /** Copies into `out` the optional fields that parse; a field that does not is left out. */
-function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }): T {
+export function optional<T extends object>(out: T, fields: { [K in keyof T]?: unknown }): T {
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) (out as Record<string, unknown>)[name] = value;
   return out;
 }
@@ -277,16 +277,6 @@ export interface SubframeFailure {
   time: number;
 }
 
-function parseSubframe(value: unknown): SubframeFailure | undefined {
-  if (!isRecord(value)) return undefined;
-  const url = storedUrl(value.url, 2048);
-  const at = time(value.time);
-  if (!url || at === undefined) return undefined;
-  return optional<SubframeFailure>({ url, time: at }, { status: intIn(value.status, 0, 999), error: text(value.error, 256) });
-}
-
-export const parseSubframes = (value: unknown): SubframeFailure[] => arrayOf(value, parseSubframe, SUBFRAME_LIMIT) ?? [];
-
 /** The last successful main-frame response of a tab (to tell a soft error from a real one). */
 export interface ResponseNote {
   url: string;
@@ -294,18 +284,8 @@ export interface ResponseNote {
   at: number;
 }
 
-export function parseResponse(value: unknown): ResponseNote | undefined {
-  if (!isRecord(value)) return undefined;
-  const url = storedUrl(value.url);
-  const status = intIn(value.status, 0, 999);
-  const at = time(value.at);
-  return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
-}
-
 /** When a tab's last soft incidents were recorded (epoch ms; core/soft-limit.ts rate-limits them). */
 export const SOFT_TIMES_LIMIT = 10;
-
-export const parseSoftTimes = (value: unknown): number[] => arrayOf(value, time, SOFT_TIMES_LIMIT) ?? [];
 
 /** The visitor's done/didn't-help marks on guide steps, per tab. */
 export type GuideMarks = Record<string, 'done' | 'failed'>;
@@ -405,31 +385,7 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
 
 // ── schema version and migration ────────────────────────────────────────────────────────────
 
-/** The version `storage.local` was written by: 1 (0.1.0) when none is stored; `undefined` for garbage. */
-export function storedVersion(value: unknown): number | undefined {
-  if (value === undefined) return 1;
-  return intIn(value, 1, 1_000_000);
-}
-
 export interface Migration {
   set: Record<string, unknown>;
   remove: string[];
-}
-
-/**
- * What to write to bring `storage.local` (the items as read) up to SCHEMA_VERSION. Pure: the
- * platform applies it. Unknown or newer versions are left alone (every read validates anyway).
- */
-export function migrateLocal(items: Readonly<Record<string, unknown>>): Migration {
-  const version = storedVersion(items[LOCAL_KEYS.schema]);
-  if (version === SCHEMA_VERSION || (version !== undefined && version > SCHEMA_VERSION)) return { set: {}, remove: [] };
-  // From 0.1.0 (or an unreadable version): history re-validated and cut to origin + path.
-  const set: Record<string, unknown> = { [LOCAL_KEYS.schema]: SCHEMA_VERSION };
-  const remove: string[] = [];
-  if (LOCAL_KEYS.history in items) {
-    const history = parseHistory(items[LOCAL_KEYS.history]);
-    if (history.length) set[LOCAL_KEYS.history] = history;
-    else remove.push(LOCAL_KEYS.history);
-  }
-  return { set, remove };
 }

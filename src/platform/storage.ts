@@ -18,15 +18,11 @@ import {
   boundHistory,
   historyEntry,
   LOCAL_KEYS,
-  migrateLocal,
   parseGuideMarks,
   parseHistory,
   parseIncident,
   parseRecovery,
-  parseResponse,
   parseRetryRecord,
-  parseSoftTimes,
-  parseSubframes,
   RETRY_PREFIX,
   retryKey,
   SCHEMA_VERSION,
@@ -37,6 +33,7 @@ import {
   type ResponseNote,
   type SubframeFailure,
 } from '../core/stored';
+import { migrateLocal, parseResponse, parseSoftTimes, parseSubframes } from '../core/stored-worker';
 import { parseDiagnosis } from '../core/stored-evidence';
 import { diagnosisKey, get, set, setOptional } from './storage-base';
 

@@ -6,18 +6,16 @@ import {
   HISTORY_MAX_BYTES,
   HISTORY_URL_MAX,
   historyUrl,
-  migrateLocal,
   parseGuideMarks,
   parseHistory,
   parseIncident,
   parseRecovery,
-  parseResponse,
   parseRetryRecord,
-  parseSubframes,
   SCHEMA_VERSION,
   SESSION_URL_MAX,
   storedUrl,
 } from '../../../src/core/stored';
+import { migrateLocal, parseResponse, parseSubframes } from '../../../src/core/stored-worker';
 import { parseDiagnosis, parseEvidence } from '../../../src/core/stored-evidence';
 import { parseEvidenceCache, parseLimits } from '../../../src/core/stored-outside';
 import { pickSettings, validateSettings } from '../../../src/core/settings';

@@ -11,18 +11,16 @@ import {
   HISTORY_MAX_BYTES,
   INCIDENT_FIELD_NAMES,
   LOCAL_KEYS,
-  migrateLocal,
   parseGuideMarks,
   parseHistory,
   parseIncident,
   parseRecovery,
-  parseResponse,
   parseRetryRecord,
-  parseSubframes,
   RETRY_FIELD_NAMES,
   SESSION_URL_MAX,
   storedUrl,
 } from '../../../src/core/stored';
+import { migrateLocal, parseResponse, parseSubframes } from '../../../src/core/stored-worker';
 import type { Incident } from '../../../src/shared/incident';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
 
