@@ -168,9 +168,12 @@ async function assertChoicesKept(browser, t) {
       { what: `schema version ${schema} written by the migration` },
     ).catch(() => stored.local.schema);
     if (browser.name === 'chromium' && seen !== Number(schema)) {
-      // Open (ship, 2026-11-26): everything above is kept, but in Chromium the schema key was not written
-      // after the update (even with a higher manifest version), so either the new worker code did not start
-      // or its migration did not run. Marked TODO, not passed: see the ship report.
+      // Open (ship, 2026-11-26; looked into by upgrade, 12:13 UTC): everything above is kept, but in Chromium the
+      // schema key is not written after the update. Seen over CDP (ServiceWorker domain): after the relaunch one
+      // worker runs, started after the relaunch, with getManifest().version 0.1.0.1, but its registration is
+      // still registrationId 0 / versionId 0 (never re-registered), so Chrome starts the 0.1.0 worker script
+      // it cached, not the new files; the product's migration (background/index.ts, at every worker start)
+      // never gets to run. A harness/browser matter, not the product's; marked TODO, not passed.
       t.diagnostic(`chromium: schema after the update is ${JSON.stringify(seen)}, expected ${schema}`);
       t.todo('chromium: the migration did not write the schema version after the update');
       return;
