@@ -93,7 +93,7 @@ for (const name of BROWSERS) {
         },
         { what: 'every source allowed in storage' },
       );
-      assert.deepEqual(all, { dns: true, vantage: true, statusPage: true, archive: true });
+      assert.deepEqual(all, { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
       await saved(page);
       await page.close();
 
@@ -113,7 +113,13 @@ for (const name of BROWSERS) {
       await poll(async () => ((await local(browser, 'consent'))?.archive === true ? true : undefined), {
         what: 'the archive consent saved',
       });
-      assert.deepEqual(await local(browser, 'consent'), { dns: false, vantage: false, statusPage: false, archive: true });
+      assert.deepEqual(await local(browser, 'consent'), {
+        connectivity: false,
+        dns: false,
+        vantage: false,
+        statusPage: false,
+        archive: true,
+      });
       await again.close();
     });
 

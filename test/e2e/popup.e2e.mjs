@@ -303,7 +303,11 @@ for (const name of BROWSERS) {
               sources: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].map((b) => b.dataset.consent),
               ticked: [...document.querySelectorAll('[data-testid=consent] [data-consent]')].filter((b) => b.checked).length,
             }));
-            assert.deepEqual(consent.sources, ['dns', 'vantage', 'statusPage', 'archive'], 'the question names each source');
+            assert.deepEqual(
+              consent.sources,
+              ['connectivity', 'dns', 'vantage', 'statusPage', 'archive'],
+              'the question names each source',
+            );
             assert.equal(consent.ticked, 0, 'nothing pre-ticked');
           }
           await foldsByKeyboard(popup);

@@ -137,19 +137,8 @@ for (const name of BROWSERS) {
         const firstLoad = requests.find(isPageLoad);
         const probes = requests.filter(isProbe);
         assert.ok(firstLoad && probes.length > 0, JSON.stringify(requests));
-        if (name === 'chromium') {
-          // Chrome builds do not see the 503's own headers (no webRequest): one re-probe right after
-          // the failure fetches them, and from its Retry-After on nothing is asked for 5 s.
-          const [headerProbe, next] = probes;
-          assert.ok(
-            headerProbe.time - firstLoad.time < 2000,
-            `the header re-probe came ${headerProbe.time - firstLoad.time} ms after the 503`,
-          );
-          assert.ok(next, `a probe after the header re-probe: ${JSON.stringify(requests)}`);
-          assert.ok(next.time - headerProbe.time >= 4900, `probed ${next.time - headerProbe.time} ms after the re-probe's Retry-After: 5`);
-        } else {
-          assert.ok(probes[0].time - firstLoad.time >= 4900, `probed ${probes[0].time - firstLoad.time} ms after the 503`);
-        }
+        // Every build: a 503 means quiet for at least 5 s, the Chrome build's header re-probe included (issue 11 item 2).
+        assert.ok(probes[0].time - firstLoad.time >= 4900, `first request ${probes[0].time - firstLoad.time} ms after the 503`);
       }),
     );
 
