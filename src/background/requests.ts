@@ -2,7 +2,7 @@ import { withSitePolicy } from '../core/settings';
 import { isPanelMessage, type Message, type RequestType, type Requests } from '../shared/messages';
 import { readSettings, writeSettings } from '../platform/settings';
 import { allRetries, readIncident } from '../platform/storage';
-import { getTab, reloadTab, reopenTab } from '../platform/tabs';
+import { getTab, reloadTab } from '../platform/tabs';
 import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
 import { mayLoadAgain } from '../core/retry-policy';
@@ -41,7 +41,8 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       const url = incident?.url ?? tab?.url;
       const method = incident ? incident.method : undefined;
       if (!url || !mayLoadAgain(method)) return { ...result, reloaded: false, needsConfirmation: true };
-      const reloaded = await reopenTab(message.tabId, url, { bypassCache: true });
+      // A GET may be reloaded as it is: only a reload bypasses the cache (a navigation to the same URL may not).
+      const reloaded = await reloadTab(message.tabId, true);
       return { ...result, reloaded, needsConfirmation: false };
     }
     case 'open-url':

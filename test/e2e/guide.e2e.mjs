@@ -529,12 +529,7 @@ for (const name of BROWSERS) {
 
     it(
       '"clear this site\'s cache": the cached file comes from the server again; another site\'s cache is untouched',
-      {
-        timeout: 90_000,
-        skip:
-          name === 'chromium' &&
-          'known failure in the merged build of 2026-11-26, left open in issue 11 (see its note): no refetch after clearing',
-      },
+      { timeout: 90_000 },
       () =>
         withBrowser(name, async (browser) => {
           const cachedJs = (host) => (r) => pathOf(r) === '/cached.js' && r.host === host;
