@@ -4,6 +4,7 @@
 //   E2E_BROWSERS=chromium,firefox   which browsers (default both)
 //   E2E_REBUILD=1                   rebuild and repackage (npm run package) even if artifacts/ has the packages
 //   npm run test:e2e -- <file>      only the given test files
+//   E2E_GREP=<regexp>               only the tests whose name matches (node --test-name-pattern)
 //
 // What is tested is what ships: the browsers load the store packages from artifacts/, unzipped
 // afresh into .tmp/e2e-packages/<chrome|firefox> (EXTENSION_DIRS in browsers.mjs), not dist/.
@@ -70,7 +71,8 @@ const files = requested.length
 if (files.length === 0) fail('no test/e2e/*.e2e.mjs files');
 
 const started = Date.now();
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+const grep = process.env.E2E_GREP ? [`--test-name-pattern=${process.env.E2E_GREP}`] : [];
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...grep, ...files], {
   cwd: ROOT,
   stdio: 'inherit',
   env: { ...process.env, E2E_BROWSERS: browsers.join(',') },
