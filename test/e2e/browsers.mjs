@@ -234,6 +234,43 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
     }
   };
 
+  /**
+   * The worker's JS heap over the DevTools protocol (`Runtime.getHeapUsage` on its target), after a
+   * full garbage collection: `{ usedSize, totalSize }` in bytes, or undefined when no worker runs.
+   * Attached through the browser session without flattening, so Playwright's own session is untouched.
+   */
+  const workerHeap = async () => {
+    const cdp = await context.browser().newBrowserCDPSession();
+    try {
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+      if (!target) return undefined;
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+      let next = 0;
+      const waiting = new Map();
+      cdp.on('Target.receivedMessageFromTarget', (e) => {
+        if (e.sessionId !== sessionId) return;
+        const message = JSON.parse(e.message);
+        waiting.get(message.id)?.(message);
+      });
+      const send = (method, params = {}) =>
+        withTimeout(
+          new Promise((resolve) => {
+            next += 1;
+            waiting.set(next, resolve);
+            void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: next, method, params }) });
+          }),
+          5000,
+        );
+      await send('HeapProfiler.collectGarbage');
+      const answer = await send('Runtime.getHeapUsage');
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+      return answer?.result ? { usedSize: answer.result.usedSize, totalSize: answer.result.totalSize } : undefined;
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  };
+
   return {
     name: 'chromium',
     extensionId,
@@ -252,6 +289,9 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
       await committed;
     },
     extEval,
+    /** Evaluates in an extension page of ours, never in the worker (measuring the worker must not change it). */
+    pageEval: async (fn, arg) => (await extensionPage()).evaluate(fn, arg),
+    workerHeap,
     stopWorker,
     tabIdOf: (page) => tabIdOf(extEval, page.url()),
     close: () => shutDown(profileDir, () => context.close(), { keepProfile }),
@@ -329,6 +369,9 @@ export async function launchFirefox({ extensionDir, headless = true }) {
       }).catch(() => undefined);
     },
     extEval,
+    pageEval: extEval,
+    /** No remote protocol reads a Firefox background page's heap. */
+    workerHeap: async () => undefined,
     async stopWorker() {
       throw new Error('No remote protocol command stops a Firefox background page.');
     },
