@@ -27,6 +27,7 @@ import { resolveDns } from '../platform/dns';
 import { backgroundFetch } from '../platform/fetch-limit';
 import { readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
 import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../platform/storage-outside';
+import { withTabLock } from './tab-lock';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
@@ -117,10 +118,12 @@ async function run(
   };
   const save = (done: boolean): Promise<unknown> => {
     const record = snapshot(done);
-    writes = writes.then(async () => {
+    // Under the tab's lock: a tab closed (records forgotten) between the check and the write would keep an orphan.
+    const write = async (): Promise<void> => {
       if (controller.signal.aborted && !done) return;
       if (await stillCurrent()) await writeDiagnosis(key, record);
-    });
+    };
+    writes = writes.then(() => (key === 'site' ? write() : withTabLock(key, write)));
     return writes;
   };
 

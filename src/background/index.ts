@@ -11,7 +11,7 @@ import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged } from './consent-trigger';
-import { handleTabChange, handleTabRemoved } from './record';
+import { handleTabChange, handleTabRemoved, resumeTabs } from './record';
 import { detection } from './detection';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
@@ -42,7 +42,7 @@ serveRequests({
   page: handleRequest,
   panel: handlePanelRequest,
   // Only a strategy that registered the status read (Chrome builds) accepts its reports.
-  ...(detection.pageStatus ? { pageStatus: (s) => void detection.pageStatus!(s).catch(report('page status')) } : {}),
+  ...(detection.pageStatus ? { pageStatus: (s) => detection.pageStatus!(s).catch(report('page status')) } : {}),
 });
 // Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));
@@ -57,5 +57,9 @@ onInstalled((reason) => {
 
 // What an older version stored is brought up to the current schema (every read validates anyway).
 void migrateStorage().catch(report('migrate'));
-// Timers die with the worker; schedules in storage.session do not.
-void resumeRetries().catch(report('resume'));
+// A worker stopped halfway left work undone (a recording, a closed tab, a diagnosis); timers die
+// with the worker, schedules in storage.session do not. Tabs first: they may join or leave schedules.
+void resumeTabs()
+  .catch(report('resume tabs'))
+  .then(() => resumeRetries())
+  .catch(report('resume'));

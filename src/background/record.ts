@@ -10,15 +10,20 @@ import { softIncidentAllowed, SOFT_INCIDENT_WINDOW_MS } from '../core/soft-limit
 import type { Incident, Observation } from '../shared/incident';
 import type { FrameError } from '../platform/requests';
 import type { PageStatus } from '../platform/page-status-report';
-import { getTab, type TabChange, type TabInfo } from '../platform/tabs';
+import { getTab, openTabIds, type TabChange, type TabInfo } from '../platform/tabs';
 import {
+  allRetries,
   appendHistory,
   appendSubframeFailure,
+  beginRecording,
+  endRecording,
   forgetTab,
+  readDiagnosis,
   readIncident,
   readResponse,
   readSoftTimes,
   removeIncident,
+  tabsWithRecords,
   writeIncident,
   writeResponse,
   writeSoftTimes,
@@ -200,18 +205,59 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   const tab = knownTab ?? (await getTab(tabId));
   if (!tab) return; // closed while we were classifying
   const previous = await readIncident(tabId);
-  await writeIncident(tabId, incident);
-  if (!tab.incognito) await appendHistory(incident);
+  // Stored with a mark that is removed only once history, schedule and badge follow: a worker
+  // stopped in between finishes them when it starts again (resumeTabs).
+  await beginRecording(tabId, incident);
   // A tab that fails again on another origin leaves its old schedule first.
   const previousOrigin = originOf(previous?.url);
   if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
+  await finishRecording(tabId, incident, tab, knownTab === undefined);
+}
+
+/** Everything that follows storing a tab's incident; each step can run again without harm. */
+async function finishRecording(tabId: number, incident: Incident, tab: TabInfo, lookAgain: boolean): Promise<void> {
+  if (!tab.incognito) await appendHistory(incident);
   await retryFailedTab(tabId, incident);
   await drawBadge(tabId, incident);
   // The response may come after the page finished loading: no "complete" event follows.
-  const now = knownTab ? undefined : await getTab(tabId);
+  const now = lookAgain ? await getTab(tabId) : undefined;
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
+  await endRecording(tabId);
   // Local evidence only (nothing leaves the browser but the re-probe to the site itself); not awaited.
   void diagnoseTab(tabId, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+}
+
+/**
+ * At every worker start: a worker can be stopped at any point (Chrome stops idle ones; an update
+ * or a crash stops busy ones), and events it did not finish are not sent again. So:
+ * - tabs closed meanwhile (or while their records were being forgotten) are forgotten, and leave
+ *   every schedule that still lists them;
+ * - an incident whose recording was cut short gets its history entry, schedule and badge;
+ * - a diagnosis left unfinished (the popup would show it running for ever) runs again.
+ */
+export async function resumeTabs(): Promise<void> {
+  const open = new Set(await openTabIds());
+  const records = await tabsWithRecords();
+  const known = new Set([...records.values()].flat());
+  for (const tabId of known) if (!open.has(tabId)) await handleTabRemoved(tabId);
+  for (const retry of await allRetries()) {
+    for (const tabId of retry.tabs) if (!open.has(tabId)) await leaveRetry(tabId, retry.origin);
+  }
+  for (const tabId of records.get('recording') ?? []) {
+    if (!open.has(tabId)) continue;
+    await withTabLock(tabId, async () => {
+      const incident = await readIncident(tabId);
+      const tab = await getTab(tabId);
+      if (incident && tab) await finishRecording(tabId, incident, tab, true);
+      else await endRecording(tabId);
+    });
+  }
+  for (const tabId of records.get('diagnosis') ?? []) {
+    if (!open.has(tabId) || (records.get('recording') ?? []).includes(tabId)) continue; // finishRecording started it
+    const diagnosis = await readDiagnosis(tabId);
+    if (diagnosis && !diagnosis.done && (await readIncident(tabId))?.time === diagnosis.incidentTime)
+      void diagnoseTab(tabId, { outside: diagnosis.outside }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+  }
 }
 
 async function clear(tabId: number): Promise<void> {

@@ -37,8 +37,13 @@ export const SESSION_KEYS = Object.freeze({
   evidenceCache: 'evidence-cache',
 });
 
-/** `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now". */
-export type TabRecord = 'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked';
+/**
+ * `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now".
+ * `recording`: the time of an incident being recorded (history, retry, badge); gone once done, so a
+ * worker stopped halfway finishes the job when it starts again.
+ */
+export type TabRecord =
+  'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked' | 'recording';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
 export const TAB_RECORDS: readonly TabRecord[] = [
@@ -50,6 +55,7 @@ export const TAB_RECORDS: readonly TabRecord[] = [
   'recovered',
   'soft',
   'consent-asked',
+  'recording',
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;

@@ -9,8 +9,11 @@ export interface Handlers {
   page(message: Message): Promise<unknown>;
   /** Requests from the panel injected into a failing tab; `tabId` comes from the browser, not the page. */
   panel(message: PanelMessage, tabId: number): Promise<unknown>;
-  /** Chrome builds: our status read found a 5xx top-level page (sender checked in page-status.ts); nothing is answered. */
-  pageStatus?(status: PageStatus): void;
+  /**
+   * Chrome builds: our status read found a 5xx top-level page (sender checked in page-status.ts).
+   * Answered (with nothing) once recorded, so a status read whose worker was stopped first sends it again.
+   */
+  pageStatus?(status: PageStatus): Promise<void>;
 }
 
 /**
@@ -22,10 +25,7 @@ export function serveRequests(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
     const status = handlers.pageStatus ? pageStatusFrom(message, sender) : undefined;
-    if (status) {
-      handlers.pageStatus!(status);
-      return undefined;
-    }
+    if (status) return handlers.pageStatus!(status).then(() => ({ ok: true }));
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });
     let work: Promise<unknown>;
     if (isOwnPage(sender.url)) work = handlers.page(message);

@@ -12,6 +12,13 @@ declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknow
   const status = entry?.responseStatus;
   // The worker takes the tab, the frame and the address from the sender, never from here.
   if (typeof status === 'number' && status >= 500 && status <= 599) {
-    chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => undefined);
+    // The worker answers once the incident is recorded. A worker stopped before that (Chrome stops
+    // workers; an update restarts them) closes the channel: say it again, up to three times.
+    const send = (attempt: number): void => {
+      chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => {
+        if (attempt < 3) setTimeout(() => send(attempt + 1), 500 * 2 ** attempt);
+      });
+    };
+    send(0);
   }
 })();

@@ -29,6 +29,7 @@ import {
   SUBFRAME_LIMIT,
   TAB_RECORDS,
   tabKey,
+  type TabRecord,
   type GuideMarks,
   type ResponseNote,
   type SubframeFailure,
@@ -45,6 +46,31 @@ export async function writeIncident(tabId: number, incident: Incident): Promise<
   const valid = parseIncident(incident);
   if (!valid) throw new Error('Downcheck: refusing to store an invalid incident');
   await set('session', { [tabKey('incident', tabId)]: valid });
+}
+
+/**
+ * The incident and the mark that recording it is under way, in one write: either both are stored
+ * or neither. `endRecording` removes the mark once history, retry and badge are done.
+ */
+export async function beginRecording(tabId: number, incident: Incident): Promise<void> {
+  const valid = parseIncident(incident);
+  if (!valid) throw new Error('Downcheck: refusing to store an invalid incident');
+  await set('session', { [tabKey('incident', tabId)]: valid, [tabKey('recording', tabId)]: valid.time });
+}
+
+export async function endRecording(tabId: number): Promise<void> {
+  await browser.storage.session.remove(tabKey('recording', tabId));
+}
+
+/** Tab ids that have records in `storage.session`, per kind of record (`incident`, `recording`, `diagnosis`, …). */
+export async function tabsWithRecords(): Promise<Map<TabRecord, number[]>> {
+  const out = new Map<TabRecord, number[]>();
+  for (const key of Object.keys(await browser.storage.session.get(null))) {
+    const [kind, id] = key.split(':');
+    if (!TAB_RECORDS.includes(kind as TabRecord) || !/^\d{1,15}$/.test(id ?? '')) continue;
+    out.set(kind as TabRecord, [...(out.get(kind as TabRecord) ?? []), Number(id)]);
+  }
+  return out;
 }
 
 export async function removeIncident(tabId: number): Promise<void> {
@@ -172,7 +198,10 @@ export async function appendHistory(incident: Incident): Promise<void> {
   const entry = historyEntry(incident);
   if (!entry) return;
   try {
-    const list = boundHistory([entry, ...(await readHistory())]);
+    const stored = await readHistory();
+    // Recording it again after the worker was stopped halfway (record.ts resumeTabs) adds no second entry.
+    if (stored.some((e) => e.time === entry.time && e.host === entry.host && e.url === entry.url)) return;
+    const list = boundHistory([entry, ...stored]);
     await set('local', { [LOCAL_KEYS.history]: list });
   } catch (error) {
     console.warn('Downcheck history:', error);

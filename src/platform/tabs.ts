@@ -35,6 +35,11 @@ export function onTabChanged(listener: (tabId: number, change: TabChange, tab: T
   }
 }
 
+/** The ids of every open tab (ids are unique while the browser runs, as long as storage.session lives). */
+export async function openTabIds(): Promise<number[]> {
+  return (await browser.tabs.query({})).map((t) => t.id).filter((id): id is number => id !== undefined);
+}
+
 export function onTabRemoved(listener: (tabId: number) => void): void {
   browser.tabs.onRemoved.addListener((tabId) => listener(tabId));
 }

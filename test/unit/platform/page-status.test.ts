@@ -40,15 +40,16 @@ describe('pageStatusFrom', () => {
 });
 
 describe('serveRequests and the status read', () => {
-  it('a valid report goes to the strategy that asked for reports, unanswered; a forged one does not', async () => {
+  it('a valid report goes to the strategy that asked for reports, answered once recorded; a forged one does not', async () => {
     const { serveRequests } = await import('../../../src/platform/messaging');
     const reports: unknown[] = [];
     const page = vi.fn(async () => 'page');
-    serveRequests({ page, panel: vi.fn(async () => 'panel'), pageStatus: (s) => void reports.push(s) });
+    serveRequests({ page, panel: vi.fn(async () => 'panel'), pageStatus: async (s) => void reports.push(s) });
     const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
     const replies = await onMessage.trigger(report, sender());
     expect(reports).toEqual([expect.objectContaining({ tabId: 7, status: 502 })]);
-    expect(replies.filter((r) => r !== undefined)).toEqual([]);
+    // The answer tells the status read it was recorded (a worker stopped first closes the channel instead: it sends again).
+    expect(replies.filter((r) => r !== undefined)).toEqual([{ ok: true }]);
     await onMessage.trigger(report, sender({ frameId: 2 }));
     await onMessage.trigger(report, sender({ id: 'another-extension' }));
     expect(reports).toHaveLength(1);

@@ -1,0 +1,284 @@
+// A worker stopped at any point (issue 14, item 2: what the chaos run, test/soak/chaos.mjs, found)
+// and storage that refuses writes (quota) at each write site: nothing already stored is lost,
+// nothing stalls, and the next worker start finishes what was cut short.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const diagnoseTab = vi.fn(async () => undefined);
+vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab, dropDiagnosis: vi.fn(async () => undefined) }));
+vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
+
+const storage = await import('../../../src/platform/storage');
+const outside = await import('../../../src/platform/storage-outside');
+const { recordHttpAnswer, resumeTabs } = await import('../../../src/background/record');
+const { classify } = await import('../../../src/core/classify');
+const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
+type Incident = import('../../../src/shared/incident').Incident;
+
+const incidentFor = (url: string, time = 1_790_000_000_000): Incident =>
+  classify({ kind: 'http', url, status: 502, method: 'GET', headers: [{ name: 'server', value: 'nginx' }], time })!;
+
+async function failingTab(url = 'https://shop.example/cart'): Promise<number> {
+  return (await fakeBrowser.tabs.create({ url })).id!;
+}
+
+/** The tab is gone and its onRemoved was never handled (the worker was stopped). The fake's own tabs.remove cannot close a tab here. */
+function closeUnnoticed(tabId: number): void {
+  const query = fakeBrowser.tabs.query.bind(fakeBrowser.tabs);
+  const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+  vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async (q: object) =>
+    (await query(q)).filter((t) => t.id !== tabId)) as typeof fakeBrowser.tabs.query);
+  vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation((async (id: number) => {
+    if (id === tabId) throw new Error(`No tab with id: ${id}`);
+    return get(id);
+  }) as typeof fakeBrowser.tabs.get);
+}
+
+const quota = (): Error => new Error('QUOTA_BYTES quota exceeded');
+
+beforeEach(() => {
+  vi.restoreAllMocks();
+  fakeBrowser.reset();
+  diagnoseTab.mockClear();
+  fakeBrowser.i18n.getMessage = ((key: string) => key) as typeof fakeBrowser.i18n.getMessage;
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+
+describe('a worker stopped halfway: the next start finishes the job (resumeTabs)', () => {
+  it('regression (chaos run): an incident stored but its recording cut short gets its schedule, badge and one history entry', async () => {
+    const tabId = await failingTab();
+    const incident = incidentFor('https://shop.example/cart');
+    // What a worker stopped right after the incident's write leaves behind: the incident and its mark.
+    await storage.beginRecording(tabId, incident);
+    await storage.appendHistory(incident); // …and perhaps the history entry already
+    expect(await storage.readRetry('https://shop.example')).toBeUndefined();
+
+    await resumeTabs();
+
+    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [tabId], state: 'waiting' });
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
+    expect(await storage.readHistory()).toHaveLength(1);
+    expect(Object.keys(await fakeBrowser.storage.session.get(null))).not.toContain(`recording:${tabId}`);
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: false });
+    expect((await fakeBrowser.alarms.getAll()).map((a) => a.name)).toEqual(['retry:https://shop.example']);
+  });
+
+  it('a whole recording leaves no mark behind, so a start has nothing to redo', async () => {
+    const tabId = await failingTab();
+    await recordHttpAnswer({
+      kind: 'http',
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      status: 502,
+      method: 'GET',
+      headers: [],
+      time: 1,
+    });
+    expect(await storage.readIncident(tabId)).toBeDefined();
+    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('recording:'))).toEqual([]);
+  });
+
+  it('regression (chaos run): records of a tab closed while the worker was stopped are forgotten, and it leaves its schedule', async () => {
+    const kept = await failingTab('https://shop.example/a');
+    const closed = await failingTab('https://shop.example/b');
+    for (const tabId of [kept, closed])
+      await recordHttpAnswer({
+        kind: 'http',
+        tabId,
+        frame: 'main',
+        url: `https://shop.example/${tabId === kept ? 'a' : 'b'}`,
+        status: 502,
+        method: 'GET',
+        headers: [],
+        time: 1,
+      });
+    await fakeBrowser.storage.session.set({ [`diagnosis:${closed}`]: { host: 'shop.example' } });
+    closeUnnoticed(closed);
+    await resumeTabs();
+    const keys = Object.keys(await fakeBrowser.storage.session.get(null));
+    expect(keys.filter((k) => k.endsWith(`:${closed}`))).toEqual([]);
+    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [kept] });
+  });
+
+  it('a schedule that still lists a closed tab (stopped between forgetting it and leaving) lets it go', async () => {
+    const tabId = await failingTab();
+    await recordHttpAnswer({
+      kind: 'http',
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      status: 502,
+      method: 'GET',
+      headers: [],
+      time: 1,
+    });
+    await storage.forgetTab(tabId);
+    closeUnnoticed(tabId);
+    await resumeTabs();
+    expect(await storage.readRetry('https://shop.example')).toBeUndefined();
+    expect(await fakeBrowser.alarms.getAll()).toEqual([]);
+  });
+
+  it('an unfinished diagnosis of the current incident runs again (the popup would show it running for ever)', async () => {
+    const tabId = await failingTab();
+    await recordHttpAnswer({
+      kind: 'http',
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      status: 502,
+      method: 'GET',
+      headers: [],
+      time: 5,
+    });
+    const incident = (await storage.readIncident(tabId))!;
+    diagnoseTab.mockClear();
+    await fakeBrowser.storage.session.set({
+      [`diagnosis:${tabId}`]: {
+        host: 'shop.example',
+        incidentTime: incident.time,
+        startedAt: 6,
+        outside: true,
+        evidence: [],
+        verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+        done: false,
+      },
+    });
+    await resumeTabs();
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: true });
+  });
+});
+
+describe('storage refuses a write (quota) at each write site: nothing stored is lost, nothing stalls', () => {
+  const recovery = { url: 'https://shop.example/cart', host: 'shop.example', at: 2, downSince: 1, probes: 1 };
+  const retry = {
+    origin: 'https://shop.example',
+    probeUrl: 'https://shop.example/cart',
+    tabs: [1],
+    schedule: {
+      origin: 'https://shop.example',
+      startedAt: 1,
+      attempt: 1,
+      nextAt: 2,
+      notBefore: 1,
+      pausedOfflineSince: null,
+      giveUpAt: null,
+    },
+    state: 'waiting' as const,
+    probes: 0,
+  };
+  const diagnosis = {
+    host: 'shop.example',
+    startedAt: 1,
+    outside: false,
+    evidence: [],
+    verdict: { kind: 'cant-tell' as const, confidence: 'low' as const, reasons: [] },
+    done: true,
+  };
+  // Every writer, and whether the detection or the retry runs on it (those say so by throwing) or it is optional (logged).
+  const writers: Array<[string, 'local' | 'session', () => Promise<void>, 'throws' | 'resolves']> = [
+    ['writeIncident', 'session', () => storage.writeIncident(1, incidentFor('https://shop.example/new', 9)), 'throws'],
+    ['beginRecording', 'session', () => storage.beginRecording(1, incidentFor('https://shop.example/new', 9)), 'throws'],
+    [
+      'appendSubframeFailure',
+      'session',
+      () => storage.appendSubframeFailure(1, { url: 'https://cdn.example/x', status: 502, time: 3 }),
+      'resolves',
+    ],
+    ['writeResponse', 'session', () => storage.writeResponse(1, { url: 'https://shop.example/', status: 200, at: 3 }), 'resolves'],
+    ['writeSoftTimes', 'session', () => storage.writeSoftTimes(1, [3]), 'throws'],
+    ['writeDiagnosis', 'session', () => storage.writeDiagnosis(1, diagnosis), 'resolves'],
+    ['writeGuideMarks', 'session', () => storage.writeGuideMarks(1, { wait: 'done' }), 'resolves'],
+    ['writeRecovery', 'session', () => storage.writeRecovery(1, recovery), 'resolves'],
+    ['writeConsentAsked', 'session', () => storage.writeConsentAsked(1, 3), 'resolves'],
+    ['writeRetry', 'session', () => storage.writeRetry({ ...retry, probes: 7 }), 'throws'],
+    ['writeLimits', 'session', () => outside.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } }), 'resolves'],
+    ['writeEvidenceCache', 'session', () => outside.writeEvidenceCache({}), 'resolves'],
+    ['appendHistory', 'local', () => storage.appendHistory(incidentFor('https://other.example/', 9)), 'resolves'],
+    ['removeHistoryEntry', 'local', () => storage.removeHistoryEntry(1, 'nobody.example'), 'throws'],
+    ['writeSettings', 'local', () => storage.writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false }), 'throws'],
+    [
+      'writeConsent',
+      'local',
+      () => storage.writeConsent({ connectivity: true, dns: true, vantage: false, statusPage: false, archive: false }),
+      'throws',
+    ],
+  ];
+
+  it.each(writers)('%s', async (_name, area, write, outcome) => {
+    // What detection and retry already stored.
+    const tabId = 1;
+    await storage.writeIncident(tabId, incidentFor('https://shop.example/cart'));
+    await storage.writeRetry(retry);
+    await storage.appendHistory(incidentFor('https://shop.example/cart'));
+    await storage.writeSettings(DEFAULT_SETTINGS);
+    const before = { session: await fakeBrowser.storage.session.get(null), local: await fakeBrowser.storage.local.get(null) };
+
+    vi.spyOn(fakeBrowser.storage[area], 'set').mockRejectedValue(quota());
+    const settled = Promise.race([
+      write().then(
+        () => 'resolves',
+        () => 'throws',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('stalled'), 2000)),
+    ]);
+    expect(await settled).toBe(outcome);
+
+    // Nothing already stored was lost: the records detection and retry run on are all still there.
+    // (A full area may drop what only saves work, as trimSession/trimLocal say: caches, diagnoses, the older half of history.)
+    expect(await storage.readIncident(tabId)).toEqual(before.session[`incident:${tabId}`]);
+    expect(await storage.readRetry('https://shop.example')).toEqual(before.session['retry:https://shop.example']);
+    expect((await storage.readHistory()).length).toBeGreaterThanOrEqual(1);
+    expect(await storage.readSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('recording a failure while the session area refuses every write: the call ends, the tab keeps its earlier incident', async () => {
+    const tabId = await failingTab('https://shop.example/cart');
+    await recordHttpAnswer({
+      kind: 'http',
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      status: 502,
+      method: 'GET',
+      headers: [],
+      time: 1,
+    });
+    const before = await storage.readIncident(tabId);
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(quota());
+    const outcome = await Promise.race([
+      recordHttpAnswer({
+        kind: 'http',
+        tabId,
+        frame: 'main',
+        url: 'https://shop.example/cart',
+        status: 504,
+        method: 'GET',
+        headers: [],
+        time: 2,
+      }).then(
+        () => 'resolved',
+        () => 'rejected',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('stalled'), 2000)),
+    ]);
+    expect(outcome).not.toBe('stalled');
+    expect(await storage.readIncident(tabId)).toEqual(before);
+    // And the tab's lock is free again: the next answer is recorded once storage accepts writes.
+    vi.restoreAllMocks();
+    await recordHttpAnswer({
+      kind: 'http',
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      status: 504,
+      method: 'GET',
+      headers: [],
+      time: 3,
+    });
+    expect((await storage.readIncident(tabId))?.status).toBe(504);
+  });
+});
