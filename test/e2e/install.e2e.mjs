@@ -120,7 +120,7 @@ describe('README "Install", followed in a fresh profile', () => {
 
   if (BROWSERS.includes('firefox')) {
     it('firefox: Load Temporary Add-on with the Firefox zip, a 502 shows its badge', { timeout: 60_000 }, async () => {
-      const browser = await launchFirefox({ extensionDir: join(ROOT, 'artifacts', NAMES.firefox) });
+      const browser = await launchFirefox({ extensionDir: join(ROOT, 'artifacts', NAMES.firefox), emptyProfile: true });
       try {
         const manifest = await browser.extEval(() => globalThis.browser.runtime.getManifest());
         assert.equal(manifest.version, version);
