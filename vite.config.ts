@@ -6,9 +6,9 @@ import pkg from './package.json' with { type: 'json' };
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { manifestFor, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
+import { manifestFor, PAGE_STATUS_SCRIPT, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
 
-/** After crxjs wrote manifest.json: the injected panel is not web-accessible (scripts/manifest.ts). */
+/** After crxjs wrote manifest.json: the injected panel and the status read are not web-accessible (scripts/manifest.ts). */
 const panelNotWebAccessible: Plugin = {
   name: 'downcheck:panel-not-web-accessible',
   enforce: 'post',
@@ -62,7 +62,12 @@ export default defineConfig(({ mode }) => {
           this.emitFile({ type: 'asset', fileName: 'privacy.txt', source: readFileSync('PRIVACY.md', 'utf8') });
         },
       },
-      crx({ manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never, browser }),
+      crx({
+        manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never,
+        browser,
+        // The status read is one self-contained classic script (no loader importing a web-accessible module).
+        contentScripts: { standaloneFiles: [PAGE_STATUS_SCRIPT] },
+      }),
       panelNotWebAccessible,
     ],
   };

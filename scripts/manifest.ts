@@ -11,16 +11,31 @@ export const FIREFOX_MIN_VERSION = '142.0';
 type Json = Record<string, unknown>;
 
 /**
- * crxjs declares every script imported with `?iife` as web-accessible, to any page. The panel is
- * injected with `scripting.executeScript({ files })`, which needs no such declaration, and a
- * web-accessible file lets any page detect that Downcheck is installed (by fetching its URL).
- * `bundled` is the manifest crxjs wrote; what it returns declares no resource under `prefix`.
+ * Chrome builds: the status read that runs in every top-level web page (see
+ * src/platform/page-status.content.ts). Declared in the manifest, not registered by the worker at
+ * run time: a registration made when the worker starts is not in place for the first pages loaded
+ * after an install (or a fresh profile), which were then missed. crxjs builds it as one
+ * self-contained IIFE file (`contentScripts.standaloneFiles` in vite.config.ts), so there is no
+ * loader and no module that would have to be web-accessible.
  */
-export function withoutInjectedScripts(bundled: Json, prefix = 'src/panel/'): Json {
+export const PAGE_STATUS_SCRIPT = 'src/platform/page-status.content.ts';
+
+/** Files that run in web pages and that no page may fetch: the injected panel and the status read. */
+export const INJECTED_SCRIPT_PREFIXES = ['src/panel/', 'src/platform/page-status'] as const;
+
+/**
+ * crxjs declares every script imported with `?iife` (and some content scripts) as web-accessible,
+ * to any page. The panel is injected with `scripting.executeScript({ files })` and the status read
+ * is a manifest content script: neither needs such a declaration, and a web-accessible file lets
+ * any page detect that Downcheck is installed (by fetching its URL). `bundled` is the manifest
+ * crxjs wrote; what it returns declares no resource under any of `prefixes`.
+ */
+export function withoutInjectedScripts(bundled: Json, prefixes: readonly string[] = INJECTED_SCRIPT_PREFIXES): Json {
   const manifest: Json = structuredClone(bundled);
   const entries = Array.isArray(manifest.web_accessible_resources) ? (manifest.web_accessible_resources as Json[]) : [];
+  const exposed = (resource: string): boolean => prefixes.some((prefix) => resource.startsWith(prefix));
   const kept = entries
-    .map((entry) => ({ ...entry, resources: ((entry.resources as string[] | undefined) ?? []).filter((r) => !r.startsWith(prefix)) }))
+    .map((entry) => ({ ...entry, resources: ((entry.resources as string[] | undefined) ?? []).filter((r) => !exposed(r)) }))
     .filter((entry) => entry.resources.length > 0);
   if (kept.length > 0) manifest.web_accessible_resources = kept;
   else delete manifest.web_accessible_resources;
@@ -51,7 +66,14 @@ export function manifestFor(
     manifest.version = version;
   }
   manifest.permissions = withDetection((manifest.permissions as string[] | undefined) ?? [], webRequest);
-  if (browser === 'chrome') return manifest;
+  if (browser === 'chrome') {
+    // Only the design without webRequest reads page statuses (src/background/detect-navigation.ts).
+    if (!webRequest) {
+      const statusRead = { matches: ['http://*/*', 'https://*/*'], js: [PAGE_STATUS_SCRIPT], run_at: 'document_idle', all_frames: false };
+      manifest.content_scripts = [...((manifest.content_scripts as Json[] | undefined) ?? []), statusRead];
+    }
+    return manifest;
+  }
 
   const background = (manifest.background ?? {}) as Json;
   // Firefox MV3 runs event pages, not service workers (bugzilla 1573659).

@@ -16,7 +16,7 @@ import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
 import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, type PageLoad } from '../platform/navigation';
 import type { PageStatus } from '../platform/page-status-report';
-import { registerPageStatus } from '../platform/page-status';
+import { unregisterLegacyPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
 import { readIncident } from '../platform/storage';
 import { getTab } from '../platform/tabs';
@@ -37,7 +37,7 @@ import {
 
 export const navigationDetection: Detection = {
   start(report) {
-    void registerPageStatus().catch(report('status script'));
+    void unregisterLegacyPageStatus().catch(report('status script'));
     onPageLoaded((load) => void handlePageLoaded(load).catch(report('page')));
     onNavigationError((e) => void handleNavigationError(e).catch(report('error')));
   },

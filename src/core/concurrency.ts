@@ -52,3 +52,23 @@ export function concurrencyLimit(max: number): ConcurrencyLimit {
     },
   };
 }
+
+/**
+ * Serialises work per key: each task for a key starts once the one before it for that key has
+ * settled (whatever its outcome); tasks for other keys run freely. For read-modify-write of one
+ * stored record by several events at once (a tab's incident, an origin's schedule, the history
+ * list). Holds only in-flight promises: a key with nothing pending is forgotten.
+ */
+export function keyedLock<K>(): <T>(key: K, task: () => Promise<T>) => Promise<T> {
+  const chains = new Map<K, Promise<unknown>>();
+  return <T>(key: K, task: () => Promise<T>): Promise<T> => {
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    chains.set(key, settled);
+    void settled.then(() => {
+      if (chains.get(key) === settled) chains.delete(key);
+    });
+    return next;
+  };
+}

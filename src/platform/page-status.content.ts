@@ -1,9 +1,9 @@
 /**
  * Chrome builds: the one thing that runs in every web page's top frame (isolated world, at
- * document_idle, registered by page-status.ts). It reads the status the page was served with
- * from the Performance API and says something ONLY when it is a 5xx: a healthy page sends no
- * message (the worker is not woken) and nothing in it is read beyond that number, added to or
- * changed. Deliberately tiny and dependency-free: it is parsed for every page.
+ * document_idle, declared in the Chrome manifest by scripts/manifest.ts). It reads the status the
+ * page was served with from the Performance API and says something ONLY when it is a 5xx: a
+ * healthy page sends no message (the worker is not woken) and nothing in it is read beyond that
+ * number, added to or changed. Deliberately tiny and dependency-free: it is parsed for every page.
  */
 declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
 

@@ -13,6 +13,7 @@ import {
   type Reachability,
 } from '../core/reachability';
 import { originOf } from '../core/url';
+import { keyedLock } from '../core/concurrency';
 
 const KEY = 'reachability';
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
@@ -25,6 +26,9 @@ async function read(): Promise<Reachability> {
   return validateReachability(got[KEY]);
 }
 
+/** Pages of several sites answer at once: each update reads then writes the one record, one after another. */
+const withRecordLock = keyedLock<typeof KEY>();
+
 /** Notes that the page at `url` answered now. */
 export async function noteSiteAnswered(url: string, now = Date.now()): Promise<void> {
   const origin = originOf(url);
@@ -32,9 +36,11 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
   const bucket = bucketOf(origin);
   const last = recentlyWritten.get(bucket);
   if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
-  const next = noteAnswered(await read(), origin, now);
   recentlyWritten.set(bucket, now);
-  if (next) await browser.storage.session.set({ [KEY]: next });
+  await withRecordLock(KEY, async () => {
+    const next = noteAnswered(await read(), origin, now);
+    if (next) await browser.storage.session.set({ [KEY]: next });
+  });
 }
 
 /** How long ago a site other than the failing origin answered, within the last minute. */

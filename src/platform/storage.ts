@@ -36,6 +36,7 @@ import {
 } from '../core/stored';
 import { migrateLocal, parseResponse, parseSoftTimes, parseSubframes } from '../core/stored-worker';
 import { parseDiagnosis } from '../core/stored-evidence';
+import { keyedLock } from '../core/concurrency';
 import { diagnosisKey, get, set, setOptional } from './storage-base';
 
 export * from './storage-base';
@@ -159,18 +160,28 @@ export async function allRetries(): Promise<RetryRecord[]> {
 
 // ── history (storage.local) ─────────────────────────────────────────────────────────────────
 
+/**
+ * Every change to the history list reads it, then writes it whole: two incidents recorded at the
+ * same moment (many tabs failing together) would each write the list without the other's entry.
+ * Changes made in this context run one after another.
+ */
+const withHistoryLock = keyedLock<'history'>();
+const changeHistory = (task: () => Promise<void>): Promise<void> => withHistoryLock('history', task);
+
 export async function readHistory(): Promise<Incident[]> {
   return parseHistory(await get('local', LOCAL_KEYS.history));
 }
 
 /** The history page: forget one incident (by its time and host), or all of them. */
-export async function removeHistoryEntry(time: number, host: string): Promise<void> {
-  const list = (await readHistory()).filter((i) => i.time !== time || i.host !== host);
-  await set('local', { [LOCAL_KEYS.history]: list });
+export function removeHistoryEntry(time: number, host: string): Promise<void> {
+  return changeHistory(async () => {
+    const list = (await readHistory()).filter((i) => i.time !== time || i.host !== host);
+    await set('local', { [LOCAL_KEYS.history]: list });
+  });
 }
 
-export async function clearHistory(): Promise<void> {
-  await browser.storage.local.remove(LOCAL_KEYS.history);
+export function clearHistory(): Promise<void> {
+  return changeHistory(() => browser.storage.local.remove(LOCAL_KEYS.history));
 }
 
 /** The visitor's consent changed (popup, first-run page, settings): old and new value, validated. */
@@ -197,15 +208,13 @@ export function onHistoryChanged(listener: () => void): () => void {
 export async function appendHistory(incident: Incident): Promise<void> {
   const entry = historyEntry(incident);
   if (!entry) return;
-  try {
+  await changeHistory(async () => {
     const stored = await readHistory();
     // Recording it again after the worker was stopped halfway (record.ts resumeTabs) adds no second entry.
     if (stored.some((e) => e.time === entry.time && e.host === entry.host && e.url === entry.url)) return;
     const list = boundHistory([entry, ...stored]);
     await set('local', { [LOCAL_KEYS.history]: list });
-  } catch (error) {
-    console.warn('Downcheck history:', error);
-  }
+  }).catch((error: unknown) => console.warn('Downcheck history:', error));
 }
 
 // ── consent (storage.local) ─────────────────────────────────────────────────────────────────
@@ -228,8 +237,11 @@ export async function writeSettings(settings: Settings): Promise<void> {
 export async function migrateStorage(): Promise<void> {
   const { [LOCAL_KEYS.schema]: version } = await browser.storage.local.get(LOCAL_KEYS.schema);
   if (version === SCHEMA_VERSION) return; // the common case: nothing to read beyond the version
-  const items = await browser.storage.local.get([LOCAL_KEYS.schema, LOCAL_KEYS.history]);
-  const { set: updates, remove } = migrateLocal(items);
-  if (remove.length) await browser.storage.local.remove(remove);
-  if (Object.keys(updates).length) await set('local', updates);
+  // It may rewrite the history list while the first incidents are appended to it.
+  await changeHistory(async () => {
+    const items = await browser.storage.local.get([LOCAL_KEYS.schema, LOCAL_KEYS.history]);
+    const { set: updates, remove } = migrateLocal(items);
+    if (remove.length) await browser.storage.local.remove(remove);
+    if (Object.keys(updates).length) await set('local', updates);
+  });
 }

@@ -42,12 +42,7 @@ for (const name of BROWSERS) {
   describe(`${name}: misbehaving sites`, () => {
     it(
       "a page that fails only with the visitor's cookies while anonymous probes get a cached 200 does not loop",
-      {
-        timeout: 120_000,
-        skip:
-          name === 'chromium' &&
-          'known failure in the merged build of 2026-11-26, left open in issue 11 (see its note): no page-fails state within 90 s',
-      },
+      { timeout: 120_000 },
       () =>
         withBrowser(name, async (browser) => {
           const { origin, log } = sites.gated;
@@ -97,86 +92,68 @@ for (const name of BROWSERS) {
         }),
     );
 
-    it(
-      'a probe redirected to another origin is not followed: 0 requests arrive there',
-      {
-        timeout: 90_000,
-        skip:
-          name === 'chromium' &&
-          'known failure in the merged build of 2026-11-26, left open in issue 11 (see its note): the second probe never came',
-      },
-      () =>
-        withBrowser(name, async (browser) => {
-          const since = Date.now();
-          const page = await openFailing(browser, sites.redirecting.origin, '/page');
-          await poll(async () => ((await retryRecord(browser, sites.redirecting.origin))?.probes >= 2 ? true : undefined), {
-            timeoutMs: 45_000,
-            intervalMs: 500,
-            what: 'two retry probes',
-          });
-          await sleep(2000);
-          const asked = sites.redirecting.log.filter((r) => r.time >= since && isBackground(r));
-          const followed = sites.trap.log.filter((r) => r.time >= since && r.path.startsWith('/internal-device'));
-          console.log(
-            `# ${name} redirect: ${asked.length} background requests to the failing site, ${followed.length} to the other origin`,
-          );
-          assert.ok(asked.length >= 2, `the failing site was probed: ${JSON.stringify(asked)}`);
-          assert.deepEqual(followed, [], `nothing followed the redirect: ${JSON.stringify(followed)}`);
-          const record = await retryRecord(browser, sites.redirecting.origin);
-          assert.equal(record.state, 'waiting', 'a redirect is not "back"');
-          assert.equal(record.lastProbe?.verdict, 'answers');
-          assert.equal(await heading(page), '502 Bad Gateway', 'the tab was not reloaded');
-        }),
+    it('a probe redirected to another origin is not followed: 0 requests arrive there', { timeout: 90_000 }, () =>
+      withBrowser(name, async (browser) => {
+        const since = Date.now();
+        const page = await openFailing(browser, sites.redirecting.origin, '/page');
+        await poll(async () => ((await retryRecord(browser, sites.redirecting.origin))?.probes >= 2 ? true : undefined), {
+          timeoutMs: 45_000,
+          intervalMs: 500,
+          what: 'two retry probes',
+        });
+        await sleep(2000);
+        const asked = sites.redirecting.log.filter((r) => r.time >= since && isBackground(r));
+        const followed = sites.trap.log.filter((r) => r.time >= since && r.path.startsWith('/internal-device'));
+        console.log(`# ${name} redirect: ${asked.length} background requests to the failing site, ${followed.length} to the other origin`);
+        assert.ok(asked.length >= 2, `the failing site was probed: ${JSON.stringify(asked)}`);
+        assert.deepEqual(followed, [], `nothing followed the redirect: ${JSON.stringify(followed)}`);
+        const record = await retryRecord(browser, sites.redirecting.origin);
+        assert.equal(record.state, 'waiting', 'a redirect is not "back"');
+        assert.equal(record.lastProbe?.verdict, 'answers');
+        assert.equal(await heading(page), '502 Bad Gateway', 'the tab was not reloaded');
+      }),
     );
 
-    it(
-      'sixteen sites failing at once: at most 4 background requests in flight, and every page back',
-      {
-        timeout: 240_000,
-        skip:
-          name === 'firefox' &&
-          'known failure in the merged build of 2026-11-26, left open in issue 11 (see its note): sixteen failing tabs not all recorded',
-      },
-      () =>
-        withBrowser(name, async (browser) => {
-          const { many } = sites;
-          const pages = [];
-          for (const origin of many.origins) pages.push(await openFailing(browser, origin, '/page'));
-          let seen = '';
-          await poll(
-            async () => {
-              const all = await session(browser);
-              const incidents = Object.entries(all).filter(
-                ([k, v]) => k.startsWith('incident:') && many.origins.some((o) => v?.url?.startsWith(o)),
-              );
-              seen = `${incidents.length} incidents; schedules: ${many.origins.map((o) => all[`retry:${o}`]?.state ?? '-').join(' ')}`;
-              return many.origins.every((o) => all[`retry:${o}`]?.state === 'waiting') ? true : undefined;
-            },
-            { timeoutMs: 90_000, intervalMs: 500, what: 'sixteen schedules' },
-          ).catch((error) => {
-            throw new Error(`${error.message} (${seen})`);
-          });
-          await sleep(3000);
-          many.recover();
-          const recoveredAt = Date.now();
-          const back = await Promise.all(
-            pages.map((page) =>
-              poll(async () => ((await heading(page)) === 'Back online' ? Date.now() - recoveredAt : undefined), {
-                timeoutMs: MANY_BACK_WITHIN_MS,
-                intervalMs: 500,
-                what: 'a page back',
-              }).catch(() => null),
-            ),
-          );
-          const missing = back.map((ms, i) => (ms === null ? many.origins[i] : null)).filter(Boolean);
-          const slowest = Math.max(...back.filter((ms) => ms !== null));
-          console.log(
-            `# ${name} sixteen sites: peak ${many.peak} background requests in flight; ${16 - missing.length}/16 back, the last ${(slowest / 1000).toFixed(1)} s after recovery`,
-          );
-          assert.ok(many.peak >= 2, `the measurement saw requests overlap at all: peak ${many.peak}`);
-          assert.ok(many.peak <= 4, `peak in flight: ${many.peak}`);
-          assert.deepEqual(missing, [], 'every page back');
-        }),
+    it('sixteen sites failing at once: at most 4 background requests in flight, and every page back', { timeout: 240_000 }, () =>
+      withBrowser(name, async (browser) => {
+        const { many } = sites;
+        const pages = [];
+        for (const origin of many.origins) pages.push(await openFailing(browser, origin, '/page'));
+        let seen = '';
+        await poll(
+          async () => {
+            const all = await session(browser);
+            const incidents = Object.entries(all).filter(
+              ([k, v]) => k.startsWith('incident:') && many.origins.some((o) => v?.url?.startsWith(o)),
+            );
+            seen = `${incidents.length} incidents; schedules: ${many.origins.map((o) => all[`retry:${o}`]?.state ?? '-').join(' ')}`;
+            return many.origins.every((o) => all[`retry:${o}`]?.state === 'waiting') ? true : undefined;
+          },
+          { timeoutMs: 90_000, intervalMs: 500, what: 'sixteen schedules' },
+        ).catch((error) => {
+          throw new Error(`${error.message} (${seen})`);
+        });
+        await sleep(3000);
+        many.recover();
+        const recoveredAt = Date.now();
+        const back = await Promise.all(
+          pages.map((page) =>
+            poll(async () => ((await heading(page)) === 'Back online' ? Date.now() - recoveredAt : undefined), {
+              timeoutMs: MANY_BACK_WITHIN_MS,
+              intervalMs: 500,
+              what: 'a page back',
+            }).catch(() => null),
+          ),
+        );
+        const missing = back.map((ms, i) => (ms === null ? many.origins[i] : null)).filter(Boolean);
+        const slowest = Math.max(...back.filter((ms) => ms !== null));
+        console.log(
+          `# ${name} sixteen sites: peak ${many.peak} background requests in flight; ${16 - missing.length}/16 back, the last ${(slowest / 1000).toFixed(1)} s after recovery`,
+        );
+        assert.ok(many.peak >= 2, `the measurement saw requests overlap at all: peak ${many.peak}`);
+        assert.ok(many.peak <= 4, `peak in flight: ${many.peak}`);
+        assert.deepEqual(missing, [], 'every page back');
+      }),
     );
 
     it(

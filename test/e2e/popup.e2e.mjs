@@ -175,8 +175,14 @@ for (const name of BROWSERS) {
     it('sets up every state from real incidents', { timeout: 90_000 }, async () => {
       // Back online: the flaky page fails for a moment, and Downcheck brings it back by itself
       // (first, and on the other origin: its schedule is the origin's, and the other tabs stay down).
+      // The outage is armed once the tab is open: in a browser just started, opening the first tab
+      // can take longer than the outage itself, and a page that never failed never comes back.
+      const back = await openTab(browser);
+      const armed = Date.now();
       assert.equal((await fetch(`${site.urls.flakyControl}?fail_for_ms=1500`)).status, 200);
-      const back = await openTab(browser, unique(`${site.otherOrigin}/flaky`));
+      await browser.navigateInPage(back.page, unique(`${site.otherOrigin}/flaky`));
+      const failed = site.log.find((r) => r.upstream === 'flaky' && r.time >= armed && r.dest === 'document');
+      assert.equal(failed?.status, 502, `the flaky page failed first: ${JSON.stringify(failed)}`);
       await poll(async () => (await session(browser, `recovered:${back.tabId}`)) ?? undefined, {
         timeoutMs: 40_000,
         what: 'the flaky page to come back',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit } from '../../../src/core/concurrency';
+import { concurrencyLimit, keyedLock } from '../../../src/core/concurrency';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -49,5 +49,32 @@ describe('concurrencyLimit', () => {
       await Promise.all([limit.run(async () => tick()), limit.run(async () => tick())]);
       expect(limit.peak).toBe(1);
     }
+  });
+});
+
+describe('keyedLock', () => {
+  it('runs the tasks of one key one after another, in order, and other keys alongside', async () => {
+    const lock = keyedLock<string>();
+    const log: string[] = [];
+    const task = (name: string, ms: number) => async () => {
+      log.push(`${name} start`);
+      await new Promise((r) => setTimeout(r, ms));
+      log.push(`${name} end`);
+      return name;
+    };
+    const results = await Promise.all([lock('a', task('a1', 20)), lock('a', task('a2', 1)), lock('b', task('b1', 5))]);
+    expect(results).toEqual(['a1', 'a2', 'b1']);
+    expect(log.indexOf('a2 start')).toBeGreaterThan(log.indexOf('a1 end'));
+    expect(log.indexOf('b1 start')).toBeLessThan(log.indexOf('a1 end'));
+  });
+
+  it('a failing task fails its caller only; the next one for that key still runs', async () => {
+    const lock = keyedLock<number>();
+    const failed = lock(1, async () => {
+      throw new Error('boom');
+    });
+    const next = lock(1, async () => 'ran');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ran');
   });
 });

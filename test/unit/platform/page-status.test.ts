@@ -56,3 +56,33 @@ describe('serveRequests and the status read', () => {
     expect(page).not.toHaveBeenCalled();
   });
 });
+
+describe('unregisterLegacyPageStatus', () => {
+  // fake-browser has no scripting API: a small in-memory registry that behaves like Chrome's.
+  const registry = new Map<string, { id: string; js?: string[] }>();
+  const scripting = {
+    getRegisteredContentScripts: async ({ ids }: { ids?: string[] } = {}) =>
+      [...registry.values()].filter((s) => !ids || ids.includes(s.id)),
+    registerContentScripts: async (scripts: Array<{ id: string; js?: string[] }>) => {
+      for (const s of scripts) registry.set(s.id, s);
+    },
+    unregisterContentScripts: async ({ ids }: { ids: string[] }) => {
+      for (const id of ids) {
+        if (!registry.has(id)) throw new Error(`Nonexistent script ID '${id}'`);
+        registry.delete(id);
+      }
+    },
+  };
+  (fakeBrowser as unknown as { scripting: typeof scripting }).scripting = scripting;
+
+  it('removes the run-time registration an earlier build left, so no page runs the status read twice', async () => {
+    const { unregisterLegacyPageStatus } = await import('../../../src/platform/page-status');
+    registry.clear();
+    await scripting.registerContentScripts([{ id: 'downcheck-page-status', js: ['src/platform/page-status.content.js'] }]);
+    await scripting.registerContentScripts([{ id: 'someone-else', js: ['x.js'] }]);
+    await unregisterLegacyPageStatus();
+    expect([...registry.keys()]).toEqual(['someone-else']);
+    // Every later worker start finds nothing to remove (and does not throw).
+    await expect(unregisterLegacyPageStatus()).resolves.toBeUndefined();
+  });
+});

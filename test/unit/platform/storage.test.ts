@@ -116,6 +116,29 @@ describe('garbage in storage', () => {
   });
 });
 
+describe('history under load', () => {
+  it('incidents recorded at the same moment are all kept (each append reads then writes the whole list)', async () => {
+    // Storage answers after a real delay, as browsers do: the appends overlap.
+    const area = fakeBrowser.storage.local;
+    const get = area.get.bind(area);
+    vi.spyOn(area, 'get').mockImplementation(async (keys) => {
+      const got = await get(keys as never);
+      await new Promise((r) => setTimeout(r, 2));
+      return got;
+    });
+    await Promise.all(Array.from({ length: 16 }, (_, i) => storage.appendHistory(incidentAt(i, `https://s${i}.example/page`))));
+    const hosts = (await storage.readHistory()).map((i) => i.host).sort();
+    expect(hosts).toEqual(Array.from({ length: 16 }, (_, i) => `s${i}.example`).sort());
+  });
+
+  it('a removal and an append at the same moment both take effect', async () => {
+    await storage.appendHistory(incidentAt(1, 'https://old.example/'));
+    const old = (await storage.readHistory())[0]!;
+    await Promise.all([storage.removeHistoryEntry(old.time, old.host), storage.appendHistory(incidentAt(2, 'https://new.example/'))]);
+    expect((await storage.readHistory()).map((i) => i.host)).toEqual(['new.example']);
+  });
+});
+
 describe('a full storage area', () => {
   it('history: trimmed and retried, the newest entry kept, never a throw', async () => {
     limitArea('local', 60_000);
