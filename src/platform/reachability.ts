@@ -19,6 +19,12 @@ const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
 /** Optimisation only (lost with the worker, rebuilt from storage): buckets written in the last few seconds. */
 const recentlyWritten = new Map<string, number>();
+/**
+ * In-flight writes only (nothing that must survive the worker): each write reads the record and
+ * writes it back, so two pages answering moments apart (a start page, then the page that fails)
+ * must not both read the old record, or the last write drops the other site's answer.
+ */
+let writing: Promise<unknown> = Promise.resolve();
 
 async function read(): Promise<Reachability> {
   const got = await browser.storage.session.get(KEY);
@@ -32,9 +38,19 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
   const bucket = bucketOf(origin);
   const last = recentlyWritten.get(bucket);
   if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
-  const next = noteAnswered(await read(), origin, now);
   recentlyWritten.set(bucket, now);
-  if (next) await browser.storage.session.set({ [KEY]: next });
+  const write = async (): Promise<void> => {
+    const next = noteAnswered(await read(), origin, now);
+    if (next) await browser.storage.session.set({ [KEY]: next });
+  };
+  const done = writing.then(write, write);
+  writing = done.catch(() => undefined);
+  try {
+    await done;
+  } catch (error) {
+    recentlyWritten.delete(bucket); // not written: the next load of this site tries again
+    throw error;
+  }
 }
 
 /** How long ago a site other than the failing origin answered, within the last minute. */
