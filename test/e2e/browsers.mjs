@@ -279,6 +279,9 @@ export async function launchFirefox({ extensionDir, headless = true }) {
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+        // permissions.request (the "browsing activity" data collection permission) grants without
+        // showing its doorhanger, which headless Firefox cannot click; it still needs a real click.
+        'extensions.webextOptionalPermissionPrompts': false,
       },
     });
     await browser.installExtension(dir);
