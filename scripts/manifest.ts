@@ -93,8 +93,10 @@ export function manifestFor(
     gecko: {
       id: GECKO_ID,
       strict_min_version: FIREFOX_MIN_VERSION,
-      // Nothing is collected by default; outside checks are opt-in per source (issue 4).
-      data_collection_permissions: { required: ['none'] },
+      // Nothing is collected by default. The outside checks the visitor allows send the failing
+      // site's name (browsing activity): optional, requested when a source that sends it is first
+      // allowed (platform/data-collection.ts), and checked before each outside check.
+      data_collection_permissions: { required: ['none'], optional: ['browsingActivity'] },
     },
   };
   return manifest;

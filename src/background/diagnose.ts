@@ -15,13 +15,14 @@ import {
   type CheckId,
   type Evidence,
 } from '../checks';
-import { DEFAULT_CONSENT } from '../core/consent';
+import { DEFAULT_CONSENT, sendsSite, withoutSiteSources } from '../core/consent';
 import { originOf, webHost } from '../core/url';
 import { verdict } from '../core/verdict';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
 import { isOnline } from '../platform/connectivity';
 import { readConsent } from '../platform/consent';
+import { hasSiteDataPermission } from '../platform/data-collection';
 import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
 import { backgroundFetch } from '../platform/fetch-limit';
@@ -92,7 +93,9 @@ async function run(
   const controller = new AbortController();
   running.set(key, controller);
 
-  const consent = outside ? await readConsent() : DEFAULT_CONSENT;
+  // Firefox: the site's name leaves only with its "browsing activity" permission too (platform/data-collection.ts).
+  const stored = outside ? await readConsent() : DEFAULT_CONSENT;
+  const consent = sendsSite(stored) && !(await hasSiteDataPermission()) ? withoutSiteSources(stored) : stored;
   const { limiter, cache } = await loadOutsideState();
   const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
   const ctx: CheckContext = {

@@ -80,3 +80,18 @@ export const withConsent = (consent: Consent, source: ConsentSource, agreed: boo
 });
 
 export const anyConsent = (consent: Consent): boolean => CONSENT_SOURCES.some((s) => validateConsent(consent)[s]);
+
+/**
+ * The sources that tell someone else which site the visitor is on (its name or address): what
+ * Firefox calls "browsing activity" in its data collection permissions. The connectivity baseline
+ * tells nobody anything about the site.
+ */
+export const SENDS_SITE: readonly ConsentSource[] = ['dns', 'vantage', 'statusPage', 'archive'];
+
+/** Whether `consent` allows any source that sends the site's name. */
+export const sendsSite = (consent: Consent): boolean => SENDS_SITE.some((s) => consent[s]);
+
+/** `consent` with every source that sends the site's name withdrawn (the browser's permission for that was refused). */
+export function withoutSiteSources(consent: Consent): Consent {
+  return SENDS_SITE.reduce((c: Consent, s) => withConsent(c, s, false), validateConsent(consent));
+}

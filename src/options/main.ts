@@ -1,7 +1,16 @@
 import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings';
 import { t, uiLanguage } from '../platform/i18n';
 import { readSettings, writeSettings } from '../platform/settings';
-import { CONSENT_SOURCES, validateConsent, withConsent, type Consent, type ConsentSource } from '../core/consent';
+import {
+  CONSENT_SOURCES,
+  SENDS_SITE,
+  validateConsent,
+  withConsent,
+  withoutSiteSources,
+  type Consent,
+  type ConsentSource,
+} from '../core/consent';
+import { requestSiteDataPermission } from '../platform/data-collection';
 import { readConsent, writeConsent } from '../platform/consent';
 import { openExtensionPage } from '../platform/pages';
 import { h, localize } from '../ui/dom';
@@ -29,8 +38,14 @@ async function update(change: (stored: Settings) => Settings): Promise<void> {
   say(t('options_saved'));
 }
 
-async function updateConsent(change: (stored: Consent) => Consent): Promise<void> {
-  const next = validateConsent(change(await readConsent()));
+/**
+ * `asked`: Firefox's answer to its "browsing activity" permission, requested in the click itself
+ * (requestSiteDataPermission); refused, the sources that send the site's name stay off.
+ */
+async function updateConsent(change: (stored: Consent) => Consent, asked: Promise<boolean> = Promise.resolve(true)): Promise<void> {
+  const granted = await asked;
+  const wanted = validateConsent(change(await readConsent()));
+  const next = granted ? wanted : withoutSiteSources(wanted);
   await writeConsent(next);
   fillConsent(next);
   say(t('options_saved'));
@@ -117,7 +132,10 @@ function bind(): void {
   }
   for (const source of CONSENT_SOURCES) {
     const box = $<HTMLInputElement>(`consent-${source}`);
-    box.addEventListener('change', () => run(() => updateConsent((c) => withConsent(c, source, box.checked))));
+    box.addEventListener('change', () => {
+      const asked = box.checked && SENDS_SITE.includes(source) ? requestSiteDataPermission() : undefined;
+      run(() => updateConsent((c) => withConsent(c, source, box.checked), asked));
+    });
   }
   $('undo').addEventListener('click', () => {
     const last = undo;
@@ -137,7 +155,10 @@ function bind(): void {
   const all = (agreed: boolean): Consent =>
     CONSENT_SOURCES.reduce((c: Consent, s: ConsentSource) => withConsent(c, s, agreed), validateConsent({}));
   const closeWelcome = (): void => void ($('welcome').hidden = true);
-  $('welcome-allow-all').addEventListener('click', () => run(() => updateConsent(() => all(true)).then(closeWelcome)));
+  $('welcome-allow-all').addEventListener('click', () => {
+    const asked = requestSiteDataPermission();
+    run(() => updateConsent(() => all(true), asked).then(closeWelcome));
+  });
   $('welcome-not-now').addEventListener('click', () => run(() => updateConsent(() => all(false)).then(closeWelcome)));
   $('welcome-choose').addEventListener('click', () => {
     closeWelcome();

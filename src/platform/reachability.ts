@@ -20,7 +20,6 @@ const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
 /** Optimisation only (lost with the worker, rebuilt from storage): buckets written in the last few seconds. */
 const recentlyWritten = new Map<string, number>();
-
 async function read(): Promise<Reachability> {
   const got = await browser.storage.session.get(KEY);
   return validateReachability(got[KEY]);
@@ -37,10 +36,15 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
   const last = recentlyWritten.get(bucket);
   if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
   recentlyWritten.set(bucket, now);
-  await withRecordLock(KEY, async () => {
-    const next = noteAnswered(await read(), origin, now);
-    if (next) await browser.storage.session.set({ [KEY]: next });
-  });
+  try {
+    await withRecordLock(KEY, async () => {
+      const next = noteAnswered(await read(), origin, now);
+      if (next) await browser.storage.session.set({ [KEY]: next });
+    });
+  } catch (error) {
+    recentlyWritten.delete(bucket); // not written: the next load of this site tries again
+    throw error;
+  }
 }
 
 /** How long ago a site other than the failing origin answered, within the last minute. */

@@ -1,9 +1,10 @@
 import type { Evidence } from '../core/evidence';
 import { checkNameKey } from '../checks/messages';
-import { CONSENT_SOURCES, validateConsent, withConsent, type ConsentSource } from '../core/consent';
+import { CONSENT_SOURCES, sendsSite, validateConsent, withConsent, withoutSiteSources, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { writeConsent } from '../platform/storage-base';
+import { requestSiteDataPermission } from '../platform/data-collection';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 
@@ -74,7 +75,10 @@ export function consentView(run: () => void, notNow: () => void): HTMLElement {
   const save = (pick: (source: ConsentSource) => boolean): void => {
     let next = validateConsent({});
     for (const source of CONSENT_SOURCES) next = withConsent(next, source, pick(source));
-    void writeConsent(next).then(run, () => undefined);
+    // Firefox asks for its "browsing activity" permission now, inside this click; refused, the
+    // sources that send the site's name stay off and the rest still run.
+    const asked = sendsSite(next) ? requestSiteDataPermission() : Promise.resolve(true);
+    void asked.then((granted) => writeConsent(granted ? next : withoutSiteSources(next))).then(run, () => undefined);
   };
   const chosen = h('button', { type: 'button', 'data-action': 'diagnose' }, t('consent_allow_and_check'));
   const all = h('button', { type: 'button', class: 'primary', 'data-action': 'consent-all' }, t('consent_allow_all'));

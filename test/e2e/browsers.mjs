@@ -353,6 +353,9 @@ export async function launchFirefox({ extensionDir, headless = true, emptyProfil
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+        // permissions.request (the "browsing activity" data collection permission) grants without
+        // showing its doorhanger, which headless Firefox cannot click; it still needs a real click.
+        'extensions.webextOptionalPermissionPrompts': false,
       },
     });
     await browser.installExtension(dir);

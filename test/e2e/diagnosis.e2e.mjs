@@ -43,7 +43,7 @@
 // by default) or through `npm run test:e2e`. Needs dist/ built, nginx and openssl.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -285,14 +285,14 @@ async function startRecordingProxy(routes) {
  * A fresh browser for one scenario, always closed afterwards. Chromium: `shop.example` → `sitePort`,
  * every other name → the stand-in (loopback excluded). Firefox: everything through the proxy.
  */
-async function withBrowser(name, { sitePort = site.port } = {}, scenario) {
+async function withBrowser(name, { sitePort = site.port, extensionDir = EXTENSION_DIRS[name] } = {}, scenario) {
   let browser;
   if (name === 'chromium') {
     const rules = [`MAP ${SITE} 127.0.0.1:${sitePort}`, `MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(
       ', ',
     );
     browser = await launchBrowser(name, {
-      extensionDir: EXTENSION_DIRS[name],
+      extensionDir,
       args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'],
     });
   } else {
@@ -323,8 +323,15 @@ async function withBrowser(name, { sitePort = site.port } = {}, scenario) {
   }
 }
 
-/** A tab on nginx's healthy start page (a unique URL, for its tab id), then an in-page navigation to `url`. */
+/**
+ * A tab on nginx's healthy start page (a unique URL, for its tab id), then an in-page navigation to `url`.
+ * First one round trip to the worker: the browser starts with the extension just installed, and a
+ * page that loads before the worker has run its top-level code (where its listeners are added) is
+ * not seen by it (Chromium dropped the start page's `webNavigation.onCompleted` that way, so the
+ * diagnosis had no other site that answered). A visitor's pages load long after that.
+ */
 async function openFailingTab(browser, url) {
+  await browser.extEval(() => true);
   visits += 1;
   const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
   const tabId = await browser.tabIdOf(page);
@@ -341,10 +348,17 @@ const stored = (browser, tabId) =>
     return { incident: session[`incident:${id}`] ?? null, diagnosis: session[`diagnosis:${id}`] ?? null, consent: consent ?? null };
   }, tabId);
 
-const setConsent = (browser, consent) =>
-  browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ consent: c }), consent);
+/**
+ * Consent stored before the incident. The worker reacts to newly given consent by running the
+ * outside checks for the active tab's incident 500 ms later (background/consent-trigger.ts); the
+ * wait lets that pass before the tab fails, so the scenario's own steps decide what runs when.
+ */
+const setConsent = async (browser, consent) => {
+  await browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ consent: c }), consent);
+  await new Promise((r) => setTimeout(r, 800));
+};
 
-/** Waits for the tab's diagnosis to finish (`outside`: the consented run, else the automatic local one). */
+/** Waits for the tab's diagnosis to finish (`outside`: the consented run, `false` the automatic local one, undefined either). */
 async function diagnosisDone(browser, tabId, { outside }) {
   let last;
   try {
@@ -352,7 +366,7 @@ async function diagnosisDone(browser, tabId, { outside }) {
       async () => {
         last = await stored(browser, tabId);
         const d = last.diagnosis;
-        return d && d.done && d.outside === outside && d.incidentTime === last.incident?.time ? true : undefined;
+        return d && d.done && (outside === undefined || d.outside === outside) && d.incidentTime === last.incident?.time ? true : undefined;
       },
       {
         timeoutMs: outside ? OUTSIDE_MS : LOCAL_MS,
@@ -398,21 +412,30 @@ const brief = (r) => `${r.service} ${r.method} ${r.scheme}://${r.host}${r.path}$
 const show = (log) => (log.length ? `\n  ${log.map(brief).join('\n  ')}` : ' (none)');
 
 /**
- * Chromium's own background requests (Google sign-in cookie check, component/extension updater)
- * that its flags do not silence. Named one by one, so anything new fails the test until understood.
+ * Chromium's own background requests (Google sign-in cookie check, extension updater) that its
+ * flags do not silence. Named one by one, so anything new fails the test until understood.
+ * They are Chromium's, not ours: the scenario "Chromium's own traffic" below sees exactly these
+ * with an empty extension, and the built package names neither host ("the package names none of
+ * Chromium's own hosts"), so a connection with one of these names cannot come from Downcheck.
+ * Chromium's connections to them include, now and then, a handshake it abandons itself at start-up
+ * (`accounts.google.com`, ECONNRESET before the handshake completes; seen with the empty extension
+ * too): that is what the pre-consent assertion once counted as "a handshake with another host".
+ * So a handshake is attributed by its name (SNI), failed or not; one with any other name, or with
+ * none, is counted against the extension.
  */
 const CHROMIUM_OWN = [
   { host: 'accounts.google.com', path: '/ListAccounts' },
   { host: 'update.googleapis.com', path: '/service/update2/json' },
 ];
+const CHROMIUM_OWN_HOSTS = CHROMIUM_OWN.map((o) => o.host);
 const chromiumOwn = (r) => CHROMIUM_OWN.some((o) => r.host === o.host && r.path === o.path);
 
-/** Every request the extension sent beyond the failing site, in Chromium (where every other name leads to the stand-in). */
+/** Every request and TLS handshake beyond the failing site not attributed to Chromium itself (every other name leads to the stand-in). */
 function chromiumOutsideTraffic() {
   return {
     requests: services.log.filter((r) => !chromiumOwn(r)),
-    // Handshakes with any name, or failed ones (they never reach the request log).
-    handshakes: services.connections.filter((c) => !c.ok || !CHROMIUM_OWN.map((o) => o.host).includes(c.servername)),
+    // Handshakes by name, failed ones included (they never reach the request log).
+    handshakes: services.connections.filter((c) => !CHROMIUM_OWN_HOSTS.includes(c.servername)),
   };
 }
 
@@ -422,7 +445,7 @@ async function assertNothingOutside(what) {
   do {
     const { requests, handshakes } = chromiumOutsideTraffic();
     assert.deepEqual(requests.map(brief), [], `${what}: requests to hosts other than the site:${show(requests)}`);
-    assert.deepEqual(handshakes, [], `${what}: TLS handshakes with hosts other than the site`);
+    assert.deepEqual(handshakes, [], `${what}: TLS handshakes with hosts other than the site: ${JSON.stringify(handshakes)}`);
     await new Promise((r) => setTimeout(r, 100));
   } while (Date.now() < until);
 }
@@ -440,11 +463,58 @@ async function assertVerdict(browser, tabId, record, expected, popup) {
 
 if (BROWSERS.includes('chromium')) {
   describe('chromium: diagnosis with outside services stood in', () => {
+    // The control for every "nothing outside" assertion below: what Chromium contacts by itself,
+    // with the same flags, the same pages and an extension that does nothing.
+    it(
+      "Chromium's own traffic: with an empty extension, only the hosts named in CHROMIUM_OWN are contacted",
+      { timeout: 30_000 },
+      async (t) => {
+        const empty = mkdtempSync(join(tmpdir(), 'downcheck-empty-extension-'));
+        writeFileSync(
+          join(empty, 'manifest.json'),
+          JSON.stringify({ manifest_version: 3, name: 'empty', version: '1.0', background: { service_worker: 'worker.js' } }),
+        );
+        writeFileSync(join(empty, 'worker.js'), '// Does nothing.\n');
+        services.clearLog();
+        try {
+          await withBrowser('chromium', { extensionDir: empty }, async (browser) => {
+            // The same pages as openFailingTab (which needs our worker's tab access to find the tab id).
+            visits += 1;
+            const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
+            await browser.navigateInPage(page, `http://${SITE}/cart?visit=${visits}`);
+            await new Promise((r) => setTimeout(r, 3000)); // about as long as the pre-consent part of the next scenario
+          });
+        } finally {
+          rmSync(empty, { recursive: true, force: true });
+        }
+        const seen = services.connections.map((c) => `${c.servername ?? '(no name)'} ${c.ok ? 'ok' : `failed: ${c.error}`}`);
+        t.diagnostic(`handshakes: ${seen.join(', ') || '(none)'}; requests:${show(services.log)}`);
+        assert.ok(
+          seen.some((c) => c.startsWith('accounts.google.com')),
+          'Chromium itself contacts accounts.google.com (the control works)',
+        );
+        assert.deepEqual(
+          services.connections.filter((c) => !CHROMIUM_OWN_HOSTS.includes(c.servername)),
+          [],
+          'handshakes with hosts not in CHROMIUM_OWN',
+        );
+        assert.deepEqual(services.log.filter((r) => !chromiumOwn(r)).map(brief), [], 'requests not in CHROMIUM_OWN');
+      },
+    );
+
+    it("the package names none of Chromium's own hosts (so a connection to one cannot be Downcheck's)", () => {
+      const files = readdirSync(EXTENSION_DIRS.chromium, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      assert.ok(files.length > 10, `the unzipped Chrome package: ${files.length} files`);
+      for (const f of files) {
+        const text = readFileSync(join(f.parentPath ?? f.path, f.name), 'latin1');
+        for (const host of CHROMIUM_OWN_HOSTS) assert.ok(!text.includes(host), `${f.name} names ${host}`);
+      }
+    });
+
     it(
       'no outside request before consent; after consent in the popup, only the ticked sources',
       {
         timeout: 60_000,
-        skip: 'known failure in the merged build of 2026-11-26, left open (see the stop 9 note): TLS handshakes with a host other than the site before consent',
       },
       async (t) => {
         services.clearLog();
@@ -459,9 +529,13 @@ if (BROWSERS.includes('chromium')) {
             assert.equal(evidenceOf(local, check)?.outcome.reason, 'not-consented', `${check}: answered "not consented" without running`);
           }
           // Online, from what the browser saw: nginx's start page (another origin) answered a moment ago.
-          // Known gap after this session's merges (issue 11 note): in the merged Chrome build the start page's load is not
-          // always seen in time, so this is reported, not asserted; the rest of the scenario still asserts.
-          t.diagnostic(`online: ${JSON.stringify(evidenceOf(local, 'online')?.outcome)}`);
+          // (Once "not applicable" here: the start page loaded while the just-installed worker was still
+          // starting, before its listeners existed; openFailingTab now waits for the worker first.)
+          assert.equal(
+            evidenceOf(local, 'online')?.outcome.kind,
+            'online',
+            `online: ${JSON.stringify(evidenceOf(local, 'online')?.outcome)}`,
+          );
           assert.deepEqual(services.requests('connectivity').map(brief), [], 'the connectivity baseline is not asked without consent');
           await assertNothingOutside('the incident and its local checks');
 
@@ -808,14 +882,15 @@ if (BROWSERS.includes('firefox')) {
         const unexpected = proxy.log.filter((r) => r.host !== SITE && !FIREFOX_OWN.test(r.host));
         assert.deepEqual(unexpected.map(proxyLine), [], 'before consent: hosts beyond the site and Firefox itself');
 
-        await popup.evaluate(() => {
-          for (const source of ['dns', 'vantage', 'statusPage']) {
-            const box = document.querySelector(`[data-consent=${source}]`);
-            if (!box.checked) box.click();
-          }
-          document.querySelector('[data-testid=consent] [data-action=diagnose]').click();
-        });
+        // Real clicks: Firefox asks for its "browsing activity" data collection permission in the
+        // consent click (a script's click() is not a user action, and Firefox would refuse).
+        const browsingActivity = () =>
+          popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).permissions.contains({ data_collection: ['browsingActivity'] }));
+        assert.equal(await browsingActivity(), false, 'no data collection permission before consent');
+        for (const source of ['dns', 'vantage', 'statusPage']) await popup.click(`[data-consent=${source}]`);
+        await popup.click('[data-testid=consent] [data-action=diagnose]');
         const outside = await diagnosisDone(browser, tabId, { outside: true });
+        assert.equal(await browsingActivity(), true, 'Firefox granted "browsing activity" in the consent click');
         assert.deepEqual(
           outside.consent,
           { connectivity: false, dns: true, vantage: true, statusPage: true, archive: false },
@@ -844,6 +919,31 @@ if (BROWSERS.includes('firefox')) {
           ['answered', 502],
           `re-probe: ${JSON.stringify(reprobe)}; the site saw:\n  ${siteRequests.join('\n  ')}`,
         );
+      });
+    });
+
+    it('consent stored without Firefox\'s "browsing activity" permission: the site\'s name goes nowhere', { timeout: 60_000 }, () => {
+      services.clearLog();
+      proxy.clearLog();
+      return withBrowser('firefox', {}, async (browser) => {
+        // Stored as the options page would, but Firefox was never asked (nor did it grant) the permission.
+        await setConsent(browser, ALL_CONSENT);
+        const { tabId } = await openFailingTab(browser, `http://${SITE}/orders?visit=${visits + 1}`);
+        await diagnosisDone(browser, tabId, {});
+        const popup = await openPopup(browser, tabId);
+        const reply = await popup.evaluate(
+          (id) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'diagnose', tabId: id }),
+          tabId,
+        );
+        assert.deepEqual(reply, { ok: true, value: { started: true } });
+        const record = await diagnosisDone(browser, tabId, { outside: true });
+        for (const check of ['dns', 'vantage', 'status-page', 'archive'])
+          assert.equal(evidenceOf(record, check)?.outcome.reason, 'not-consented', `${check} without the permission`);
+        await new Promise((r) => setTimeout(r, QUIET_MS));
+        const siteNamed = [...OUTSIDE_HOSTS.dns, ...OUTSIDE_HOSTS.vantage, ...OUTSIDE_HOSTS.statusPage, ...OUTSIDE_HOSTS.archive];
+        assert.deepEqual(contacted(siteNamed).map(proxyLine), [], 'no host that learns the site was contacted');
+        // The control: the connectivity baseline (it learns nothing about the site) was asked.
+        assert.ok(contacted(OUTSIDE_HOSTS.connectivity).length > 0, `connectivity asked:\n  ${proxy.log.map(proxyLine).join('\n  ')}`);
       });
     });
 

@@ -46,7 +46,11 @@ describe('manifestFor', () => {
     // Without it Firefox upgrades the worker's http:// probes to https://.
     expect(firefox.content_security_policy).toEqual({ extension_pages: "script-src 'self'" });
     expect(firefox.browser_specific_settings).toEqual({
-      gecko: { id: GECKO_ID, strict_min_version: FIREFOX_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: FIREFOX_MIN_VERSION,
+        data_collection_permissions: { required: ['none'], optional: ['browsingActivity'] },
+      },
     });
   });
 

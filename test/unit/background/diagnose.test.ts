@@ -106,6 +106,15 @@ describe('diagnosis privacy', () => {
     expect(JSON.stringify(stored)).not.toMatch(/news|shop/); // buckets, never names
   });
 
+  // Each write reads the record and writes it back: two pages answering moments apart (a start page,
+  // then the page that fails) both read the old record, and the second write dropped the first site.
+  it('two sites answering at the same moment are both kept (the failing one does not overwrite the other)', async () => {
+    await Promise.all([noteSiteAnswered('https://news.example/today', Date.now() - 500), noteSiteAnswered('https://shop.example/cart')]);
+    const tabId = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, { outside: false });
+    expect(record?.evidence.find((e) => e.check === 'online')?.outcome).toMatchObject({ kind: 'online' });
+  });
+
   it('no other site answered lately: the browser has nothing to say, and still nobody is asked', async () => {
     await noteSiteAnswered('https://news.example/today', Date.now() - 61_000);
     const tabId = await failingTab('https://shop.example/cart');

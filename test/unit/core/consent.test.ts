@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { allows, anyConsent, consentFor, CONSENT_SOURCES, DEFAULT_CONSENT, validateConsent, withConsent } from '../../../src/core/consent';
+import {
+  allows,
+  anyConsent,
+  consentFor,
+  CONSENT_SOURCES,
+  DEFAULT_CONSENT,
+  SENDS_SITE,
+  sendsSite,
+  validateConsent,
+  withConsent,
+  withoutSiteSources,
+} from '../../../src/core/consent';
 import { CHECK_IDS, type CheckId } from '../../../src/core/evidence';
 import { ALL_CHECKS } from '../../../src/checks';
 
@@ -54,5 +65,18 @@ describe('consent', () => {
     expect(c).toEqual({ ...DEFAULT_CONSENT, archive: true });
     expect(anyConsent(c)).toBe(true);
     expect(anyConsent(withConsent(c, 'archive', false))).toBe(false);
+  });
+});
+
+describe('sources that send the site (Firefox: "browsing activity")', () => {
+  const all = validateConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+  it('are every source but the connectivity baseline', () => {
+    expect([...SENDS_SITE].sort()).toEqual(CONSENT_SOURCES.filter((s) => s !== 'connectivity').sort());
+  });
+  it('are withdrawn together, the baseline kept', () => {
+    expect(withoutSiteSources(all)).toEqual({ ...DEFAULT_CONSENT, connectivity: true });
+    expect(sendsSite(withoutSiteSources(all))).toBe(false);
+    expect(sendsSite(withConsent(DEFAULT_CONSENT, 'connectivity', true))).toBe(false);
+    for (const source of SENDS_SITE) expect(sendsSite(withConsent(DEFAULT_CONSENT, source, true))).toBe(true);
   });
 });
