@@ -21,7 +21,7 @@ import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict';
-import { answerFor } from '../core/answer';
+import { answerFor, waitingNote } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { readConsent } from '../platform/consent';
@@ -189,6 +189,13 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const view = currentRetryView(incident, tabId);
   const retrying = view?.kind === 'waiting' || view?.kind === 'offline';
   const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying });
+  // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
+  const waiting = waitingNote({
+    incident,
+    verdict: d?.done ? d.verdict.kind : undefined,
+    since: state.retry?.tabs.includes(tabId) ? state.retry.schedule.startedAt : undefined,
+    now: Date.now(),
+  });
   const isPrivate = isPrivateHost(incident.host);
   const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
   const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
@@ -221,6 +228,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       d?.done === false || !d ? h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }) : null,
     ),
     answer.sub ? h('p', { class: 'sub' }, t(answer.sub)) : null,
+    waiting ? h('p', { class: 'sub wait-note', 'data-testid': 'wait-note' }, waiting.map((msg) => t(msg)).join(' ')) : null,
   );
   const outsideOffer =
     !isPrivate && !d?.outside && anyConsent
