@@ -376,11 +376,12 @@ function technicalDetails(incident: Incident): Array<HTMLElement | null> {
           ]),
         )
       : null,
-    decisionFor(incident, Date.now()).reason === 'method' ? null : policyControl(incident.host),
+    // Not in private windows: the choice would be saved in the settings and outlive the session.
+    decisionFor(incident, Date.now()).reason === 'method' || state.incognito !== false ? null : policyControl(incident.host, state.tabId),
   ];
 }
 
-function policyControl(host: string): HTMLElement {
+function policyControl(host: string, tabId: number | undefined): HTMLElement {
   const select = h(
     'select',
     { id: 'site-policy', 'data-focus-key': 'site-policy' },
@@ -392,7 +393,7 @@ function policyControl(host: string): HTMLElement {
   );
   select.addEventListener('change', () => {
     const policy = select.value as SitePolicy;
-    void request('site-policy', { host, policy }).then(refresh, showError);
+    void request('site-policy', { host, policy, ...(tabId !== undefined ? { tabId } : {}) }).then(refresh, showError);
   });
   return h('p', { class: 'policy' }, h('label', { for: 'site-policy' }, t('retry_policy_label', [host])), ' ', select);
 }
