@@ -190,12 +190,16 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const retrying = view?.kind === 'waiting' || view?.kind === 'offline';
   const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying });
   // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
-  const waiting = waitingNote({
-    incident,
-    verdict: d?.done ? d.verdict.kind : undefined,
-    since: state.retry?.tabs.includes(tabId) ? state.retry.schedule.startedAt : undefined,
-    now: Date.now(),
-  });
+  // Not under the consent question: with it, the popup would outgrow its 600 px (the question comes first).
+  const asking = !isPrivateHost(incident.host) && !d?.outside && !CONSENT_SOURCES.some((s) => state.consent[s]) && !state.consentDeclined;
+  const waiting = asking
+    ? undefined
+    : waitingNote({
+        incident,
+        verdict: d?.done ? d.verdict.kind : undefined,
+        since: state.retry?.tabs.includes(tabId) ? state.retry.schedule.startedAt : undefined,
+        now: Date.now(),
+      });
   const isPrivate = isPrivateHost(incident.host);
   const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
   const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
