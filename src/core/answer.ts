@@ -32,11 +32,26 @@ export interface AnswerInput {
   outside: boolean;
   /** An automatic retry is running for the tab (the site will be reloaded when it answers). */
   retrying: boolean;
+  /**
+   * The consent question ("Is it down for everyone?") is shown right under the answer: a sub-line
+   * that only says outside services could tell is left to it (said once, and the popup stays
+   * within its 600 px).
+   */
+  asking?: boolean;
+}
+
+/** Sub-lines that say no more than the consent question does. */
+const ASKED_BY_CONSENT: ReadonlySet<string> = new Set(['answer_sub_ask_outside']);
+
+export function answerFor(input: AnswerInput): Answer {
+  const answer = answerOf(input);
+  if (!input.asking || !answer.sub || !ASKED_BY_CONSENT.has(answer.sub.key)) return answer;
+  return { state: answer.state, headline: answer.headline };
 }
 
 const m = (key: string, ...subs: string[]): Msg => (subs.length ? { key, subs } : { key });
 
-export function answerFor({ incident, verdict, outside, retrying }: AnswerInput): Answer {
+function answerOf({ incident, verdict, outside, retrying }: AnswerInput): Answer {
   const host = incident.host;
   const reload = retrying ? m('answer_sub_reload') : undefined;
   const withSub = (state: AnswerState, headline: Msg, sub: Msg | undefined): Answer =>

@@ -188,10 +188,10 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const d = state.diagnosis;
   const view = currentRetryView(incident, tabId);
   const retrying = view?.kind === 'waiting' || view?.kind === 'offline';
-  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying });
   // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
   // Not under the consent question: with it, the popup would outgrow its 600 px (the question comes first).
   const asking = !isPrivateHost(incident.host) && !d?.outside && !CONSENT_SOURCES.some((s) => state.consent[s]) && !state.consentDeclined;
+  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying, asking });
   const waiting = asking
     ? undefined
     : waitingNote({

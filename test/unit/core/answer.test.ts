@@ -27,6 +27,16 @@ describe('answerFor', () => {
     });
   });
 
+  it('leaves "only outside services can tell" to the consent question when it is shown', () => {
+    const asked = answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: false, asking: true });
+    expect(asked).toEqual({ state: 'site-failing', headline: { key: 'answer_site_failing', subs: ['example.com'] } });
+    // Other sub-lines say something the question does not: kept.
+    expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: true, asking: true }).sub?.key).toBe(
+      'answer_sub_reload',
+    );
+    expect(answerFor({ incident: http, outside: false, retrying: false, asking: true }).sub?.key).toBe('answer_sub_checking');
+  });
+
   it('promises a reload only while a retry runs', () => {
     expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: true, retrying: false }).sub).toBeUndefined();
     expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: true }).sub?.key).toBe('answer_sub_reload');
