@@ -59,14 +59,18 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       return { started: true };
     case 'site-policy': {
       const host = message.host.toLowerCase();
-      await writeSettings(withSitePolicy(await readSettings(), host, message.policy));
+      // A choice made in a private window would leave a trace of the site in the settings (synced, even): not saved.
+      // "Never" still stops this session's retries of the site below.
+      const tab = message.tabId === undefined ? undefined : await getTab(message.tabId);
+      const saved = message.tabId === undefined || tab?.incognito === false;
+      if (saved) await writeSettings(withSitePolicy(await readSettings(), host, message.policy));
       if (message.policy === 'never') {
         for (const record of await allRetries()) {
           if (new URL(record.origin).hostname !== host) continue;
           for (const tabId of record.tabs) await leaveRetry(tabId, record.origin);
         }
       }
-      return { policy: message.policy };
+      return { policy: message.policy, saved };
     }
   }
 }

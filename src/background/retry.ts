@@ -24,7 +24,7 @@ import {
 } from '../core/retry-schedule';
 import { autoRetryAllowed, type Settings } from '../core/settings';
 import { originOf } from '../core/url';
-import type { Incident } from '../shared/incident';
+import type { Incident, IncidentEnd } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
 import { clearAlarm, setAlarm } from '../platform/alarms';
 import { isOnline } from '../platform/connectivity';
@@ -32,7 +32,7 @@ import { t } from '../platform/i18n';
 import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
-import { allRetries, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
+import { allRetries, endHistoryEntry, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
 import { getTab, isTabInForeground, reopenTab } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
@@ -254,8 +254,9 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
   });
 
   if (outcome.record) await arm(outcome.record);
-  if (outcome.result === 'recovered') await bringBack(outcome.record, { notifyBack: outcome.first });
+  if (outcome.result === 'recovered') await bringBack(outcome.record, { notifyBack: outcome.first, byHand: force });
   else if (outcome.record) await Promise.all(outcome.record.tabs.map(refreshBadge));
+  if (outcome.result === 'failed' && outcome.record.state === 'gave-up') await endInHistory(outcome.record.tabs, 'gave-up');
   return outcome.result;
 }
 
@@ -274,7 +275,16 @@ async function stillFailing(record: RetryRecord): Promise<number[]> {
  * was loaded. Each tab's current incident is read again right before: a tab that moved on, or
  * whose latest failure was a form, is left alone. Each tab leaves the record once handled.
  */
-async function bringBack(record: RetryRecord, { notifyBack }: { notifyBack: boolean }): Promise<void> {
+/** The history entries of these tabs' incidents end now, this way (only an entry's first ending is kept). */
+async function endInHistory(tabs: readonly number[], how: IncidentEnd['how']): Promise<void> {
+  const at = Date.now();
+  for (const tabId of tabs) {
+    const incident = await readIncident(tabId).catch(() => undefined);
+    if (incident) await endHistoryEntry(incident.host, incident.time, { how, at });
+  }
+}
+
+async function bringBack(record: RetryRecord, { notifyBack, byHand }: { notifyBack: boolean; byHand: boolean }): Promise<void> {
   const at = Date.now();
   const host = new URL(record.origin).hostname;
   const inBackground = await Promise.all(
@@ -285,6 +295,8 @@ async function bringBack(record: RetryRecord, { notifyBack }: { notifyBack: bool
         await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(
           report,
         );
+        // "Retry now" found it back: retried by hand; else it came back by itself while Downcheck waited.
+        await endHistoryEntry(incident.host, incident.time, { how: byHand ? 'retried' : 'came-back', at });
         const foreground = await isTabInForeground(tabId);
         if (!(await reopenTab(tabId, incident.url))) return undefined;
         return foreground ? undefined : tabId;
@@ -386,7 +398,7 @@ export async function resumeRetries(): Promise<void> {
     if (record.state !== 'recovered') continue;
     await arm(record);
     // Stopped while loading its tabs again: finish the job (no second notification).
-    if (record.tabs.length > 0) await bringBack(record, { notifyBack: false });
+    if (record.tabs.length > 0) await bringBack(record, { notifyBack: false, byHand: false });
   }
 }
 

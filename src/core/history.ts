@@ -1,4 +1,4 @@
-import type { Incident } from '../shared/incident';
+import type { Incident, IncidentEnd, Msg } from '../shared/incident';
 
 /**
  * The history page's model, pure: incidents grouped per site (newest site first), and the two
@@ -70,4 +70,35 @@ function csvCell(value: string): string {
 export function toCsv(history: readonly Incident[]): string {
   const lines = [CSV_COLUMNS.join(','), ...exportRows(history).map((row) => CSV_COLUMNS.map((c) => csvCell(row[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The history with the entry of `host` at `time` marked as ended, or `undefined` when there is no such entry
+ * or it already has its ending (the first ending counts) or the ending would come before the incident.
+ */
+export function withEnd(history: readonly Incident[], host: string, time: number, end: IncidentEnd): Incident[] | undefined {
+  const i = history.findIndex((e) => e.host === host && e.time === time);
+  const entry = history[i];
+  if (!entry || entry.end || !(end.at >= entry.time)) return undefined;
+  const list = [...history];
+  list[i] = { ...entry, end: { how: end.how, at: end.at } };
+  return list;
+}
+
+/** "Came back by itself after 4 min", "Retried by hand after 1 h 5 min", "Gave up after 2 h": nothing while not ended. */
+export function endingOf(entry: Pick<Incident, 'time' | 'end'>): Msg | undefined {
+  if (!entry.end) return undefined;
+  const key = { 'came-back': 'history_end_came_back', retried: 'history_end_retried', 'gave-up': 'history_end_gave_up' }[entry.end.how];
+  return { key, subs: [shortDuration(entry.end.at - entry.time)] };
+}
+
+/** A duration as "<1 min", "4 min", "1 h 5 min", "3 d 2 h": unit symbols read the same in en, de, fr and es. */
+export function shortDuration(ms: number): string {
+  const minutes = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 60_000) : 0;
+  if (minutes < 1) return '<1 min';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }

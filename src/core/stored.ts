@@ -8,7 +8,7 @@
  * A field added to a stored type must be added to its validator too, or it is dropped on read:
  * the `satisfies Record<keyof T, true>` field lists below make the type checker say so.
  */
-import type { Incident, Msg, NetErrorCategory, Platform, PlatformId, Reprobe, SupportReference } from '../shared/incident';
+import type { Incident, IncidentEnd, Msg, NetErrorCategory, Platform, PlatformId, Reprobe, SupportReference } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { RetrySchedule } from './retry-schedule';
 import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
@@ -169,6 +169,7 @@ const INCIDENT_FIELDS = {
   method: true,
   time: true,
   badge: true,
+  end: true,
 } as const satisfies Record<keyof Incident, true>;
 export const INCIDENT_FIELD_NAMES = Object.keys(INCIDENT_FIELDS);
 
@@ -203,6 +204,14 @@ function parseHeaders(value: unknown): Record<string, string> {
     if (key && val !== undefined) out[key] = val;
   }
   return out;
+}
+
+/** How a history entry ended: a known way, at a time not before the incident's (else left out). */
+function parseEnd(value: unknown, since: number): IncidentEnd | undefined {
+  if (!isRecord(value)) return undefined;
+  const how = oneOf(value.how, ['came-back', 'retried', 'gave-up'] as const);
+  const at = time(value.at);
+  return how && at !== undefined && at >= since ? { how, at } : undefined;
 }
 
 /** A stored incident, or `undefined` when a field it cannot do without is missing or wrong. */
@@ -245,6 +254,7 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
       retryAfter: text(value.retryAfter, 256),
       ip: token(value.ip, /^[0-9A-Fa-f.:[\]%a-z]+$/, 64),
       reprobe: parseReprobe(value.reprobe),
+      end: parseEnd(value.end, at),
     },
   );
 }

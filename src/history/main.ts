@@ -1,5 +1,5 @@
 import type { Incident } from '../shared/incident';
-import { groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/history';
+import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/history';
 import { t, uiLanguage } from '../platform/i18n';
 import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
 import { h, localize } from '../ui/dom';
@@ -47,6 +47,7 @@ function timeline(site: SiteHistory, now: number): SVGSVGElement {
 
 function incidentRow(incident: Incident): HTMLElement {
   const when = formatTime(incident.time);
+  const ending = endingOf(incident);
   const remove = h('button', { type: 'button', class: 'small', 'data-action': 'delete' }, t('history_delete'));
   remove.setAttribute('aria-label', t('history_delete_label', [incident.host, when]));
   remove.addEventListener('click', () => {
@@ -59,6 +60,7 @@ function incidentRow(incident: Incident): HTMLElement {
     h('time', { datetime: new Date(incident.time).toISOString() }, when),
     h('span', { class: 'code' }, incident.badge),
     h('span', { class: 'meaning' }, t(incident.meaning)),
+    ending ? h('span', { class: 'ending', 'data-end': incident.end?.how ?? '' }, t(ending)) : null,
     remove,
   );
 }

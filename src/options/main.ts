@@ -31,25 +31,38 @@ function showError(error: unknown): void {
 /** The last hidden-site removal, for "Undo". */
 let undo: { host: string; index: number } | undefined;
 
-async function update(change: (stored: Settings) => Settings): Promise<void> {
-  const next = validateSettings(change(await readSettings()));
-  await writeSettings(next);
-  fill(next);
-  say(t('options_saved'));
+/**
+ * Changes run one after another: two quick clicks would otherwise both read the same stored
+ * settings and the second write would undo the first.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn(work: () => Promise<void>): Promise<void> {
+  const turn = queue.then(work);
+  queue = turn.catch(() => undefined);
+  return turn;
 }
+
+const update = (change: (stored: Settings) => Settings): Promise<void> =>
+  inTurn(async () => {
+    const next = validateSettings(change(await readSettings()));
+    await writeSettings(next);
+    fill(next);
+    say(t('options_saved'));
+  });
 
 /**
  * `asked`: Firefox's answer to its "browsing activity" permission, requested in the click itself
  * (requestSiteDataPermission); refused, the sources that send the site's name stay off.
  */
-async function updateConsent(change: (stored: Consent) => Consent, asked: Promise<boolean> = Promise.resolve(true)): Promise<void> {
-  const granted = await asked;
-  const wanted = validateConsent(change(await readConsent()));
-  const next = granted ? wanted : withoutSiteSources(wanted);
-  await writeConsent(next);
-  fillConsent(next);
-  say(t('options_saved'));
-}
+const updateConsent = (change: (stored: Consent) => Consent, asked: Promise<boolean> = Promise.resolve(true)): Promise<void> =>
+  inTurn(async () => {
+    const granted = await asked;
+    const wanted = validateConsent(change(await readConsent()));
+    const next = granted ? wanted : withoutSiteSources(wanted);
+    await writeConsent(next);
+    fillConsent(next);
+    say(t('options_saved'));
+  });
 
 const lines = (id: string): string[] =>
   $<HTMLTextAreaElement>(id)
@@ -113,13 +126,18 @@ function fillConsent(consent: Consent): void {
 
 function bind(): void {
   const run = (work: () => Promise<void>): void => void work().catch(showError);
-  $('auto-retry').addEventListener('change', () =>
-    run(() => update((s) => ({ ...s, autoRetry: $<HTMLInputElement>('auto-retry').checked }))),
-  );
-  $('notifications').addEventListener('change', () =>
-    run(() => update((s) => ({ ...s, notifications: $<HTMLInputElement>('notifications').checked }))),
-  );
-  $('panel').addEventListener('change', () => run(() => update((s) => ({ ...s, panel: $<HTMLInputElement>('panel').checked }))));
+  // Each control's value is read when it changes, not when its turn to be saved comes (by then
+  // an earlier change may have redrawn the page from storage).
+  for (const [id, field] of [
+    ['auto-retry', 'autoRetry'],
+    ['notifications', 'notifications'],
+    ['panel', 'panel'],
+  ] as const) {
+    $(id).addEventListener('change', () => {
+      const on = $<HTMLInputElement>(id).checked;
+      run(() => update((s) => ({ ...s, [field]: on })));
+    });
+  }
   $('give-up').addEventListener('change', () => {
     const value = $<HTMLSelectElement>('give-up').value;
     run(() => update((s) => ({ ...s, giveUpMinutes: value === 'never' ? null : Number(value) })));
@@ -128,13 +146,17 @@ function bind(): void {
     ['always-sites', 'alwaysRetry'],
     ['never-sites', 'neverRetry'],
   ] as const) {
-    $(id).addEventListener('change', () => run(() => update((s) => ({ ...s, [field]: lines(id) }))));
+    $(id).addEventListener('change', () => {
+      const list = lines(id);
+      run(() => update((s) => ({ ...s, [field]: list })));
+    });
   }
   for (const source of CONSENT_SOURCES) {
     const box = $<HTMLInputElement>(`consent-${source}`);
     box.addEventListener('change', () => {
-      const asked = box.checked && SENDS_SITE.includes(source) ? requestSiteDataPermission() : undefined;
-      run(() => updateConsent((c) => withConsent(c, source, box.checked), asked));
+      const agreed = box.checked;
+      const asked = agreed && SENDS_SITE.includes(source) ? requestSiteDataPermission() : undefined;
+      run(() => updateConsent((c) => withConsent(c, source, agreed), asked));
     });
   }
   $('undo').addEventListener('click', () => {

@@ -9,7 +9,8 @@
  * full storage area is trimmed and the write tried again; it never stops detection.
  */
 import { browser } from './browser';
-import type { Incident } from '../shared/incident';
+import type { Incident, IncidentEnd } from '../shared/incident';
+import { withEnd } from '../core/history';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { validateConsent, type Consent } from '../core/consent';
@@ -199,6 +200,19 @@ export function onHistoryChanged(listener: () => void): () => void {
   };
   browser.storage.onChanged.addListener(handler);
   return () => browser.storage.onChanged.removeListener(handler);
+}
+
+/**
+ * Records how the history entry of `host` at `time` ended (only its first ending). An incognito tab's incident
+ * has no entry, so nothing is written for it. Never throws: history is never worth breaking a retry for.
+ */
+export async function endHistoryEntry(host: string, time: number, end: IncidentEnd): Promise<void> {
+  try {
+    const list = withEnd(await readHistory(), host, time, end);
+    if (list) await set('local', { [LOCAL_KEYS.history]: list });
+  } catch (error) {
+    console.warn('Downcheck history:', error);
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict-keys';
-import { answerFor } from '../core/answer';
+import { answerFor, waitingNote } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { consentView, evidenceView, verdictView } from './diagnosis-view';
@@ -188,7 +188,18 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const d = state.diagnosis;
   const view = currentRetryView(incident, tabId);
   const retrying = view?.kind === 'waiting' || view?.kind === 'offline';
-  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying });
+  // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
+  // Not under the consent question: with it, the popup would outgrow its 600 px (the question comes first).
+  const asking = !isPrivateHost(incident.host) && !d?.outside && !CONSENT_SOURCES.some((s) => state.consent[s]) && !state.consentDeclined;
+  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying, asking });
+  const waiting = asking
+    ? undefined
+    : waitingNote({
+        incident,
+        verdict: d?.done ? d.verdict.kind : undefined,
+        since: state.retry?.tabs.includes(tabId) ? state.retry.schedule.startedAt : undefined,
+        now: Date.now(),
+      });
   const isPrivate = isPrivateHost(incident.host);
   const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
   const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
@@ -221,6 +232,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       d?.done === false || !d ? h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }) : null,
     ),
     answer.sub ? h('p', { class: 'sub' }, t(answer.sub)) : null,
+    waiting ? h('p', { class: 'sub wait-note', 'data-testid': 'wait-note' }, waiting.map((msg) => t(msg)).join(' ')) : null,
   );
   const outsideOffer =
     !isPrivate && !d?.outside && anyConsent
@@ -368,11 +380,12 @@ function technicalDetails(incident: Incident): Array<HTMLElement | null> {
           ]),
         )
       : null,
-    decisionFor(incident, Date.now()).reason === 'method' ? null : policyControl(incident.host),
+    // Not in private windows: the choice would be saved in the settings and outlive the session.
+    decisionFor(incident, Date.now()).reason === 'method' || state.incognito !== false ? null : policyControl(incident.host, state.tabId),
   ];
 }
 
-function policyControl(host: string): HTMLElement {
+function policyControl(host: string, tabId: number | undefined): HTMLElement {
   const select = h(
     'select',
     { id: 'site-policy', 'data-focus-key': 'site-policy' },
@@ -384,7 +397,7 @@ function policyControl(host: string): HTMLElement {
   );
   select.addEventListener('change', () => {
     const policy = select.value as SitePolicy;
-    void request('site-policy', { host, policy }).then(refresh, showError);
+    void request('site-policy', { host, policy, ...(tabId !== undefined ? { tabId } : {}) }).then(refresh, showError);
   });
   return h('p', { class: 'policy' }, h('label', { for: 'site-policy' }, t('retry_policy_label', [host])), ' ', select);
 }

@@ -99,6 +99,15 @@ export interface Incident {
   time: number;
   /** Short toolbar badge text: status code or a label such as `DNS`. */
   badge: string;
+  /** History entries only: how and when the incident ended (absent: still down, or not known, e.g. 0.1.0 entries). */
+  end?: IncidentEnd;
+}
+
+/** How an incident ended: the site came back by itself (auto-retry), the visitor retried by hand, or Downcheck gave up. */
+export interface IncidentEnd {
+  how: 'came-back' | 'retried' | 'gave-up';
+  /** When (epoch ms), never before the incident. */
+  at: number;
 }
 
 /** The answer of a re-probe: its status, whether it was redirected, and when it came (epoch ms). */

@@ -28,7 +28,11 @@ export interface Requests {
   'stop-retry': { request: { tabId: number }; response: { stopped: boolean } };
   'start-retry': { request: { tabId: number }; response: { started: boolean } };
   resubmit: { request: { tabId: number }; response: { reloaded: boolean } };
-  'site-policy': { request: { host: string; policy: SitePolicy }; response: { policy: SitePolicy } };
+  'site-policy': {
+    /** `tabId`: the tab the choice was made for; from a private window the choice is not saved (it would outlive the session). */
+    request: { host: string; policy: SitePolicy; tabId?: number };
+    response: { policy: SitePolicy; saved: boolean };
+  };
   /** `needsConfirmation`: the page was not loaded again because it is a form's answer (or its method is unknown). */
   'clear-site-data': {
     request: { tabId: number; cookies: boolean };
@@ -84,7 +88,12 @@ export function isMessage(value: unknown): value is Message {
   if (typeof m.type !== 'string') return false;
   if (m.type === 'check-site') return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
   if (m.type === 'site-policy')
-    return typeof m.host === 'string' && m.host.length <= 255 && ['always', 'never', 'default'].includes(m.policy as string);
+    return (
+      typeof m.host === 'string' &&
+      m.host.length <= 255 &&
+      ['always', 'never', 'default'].includes(m.policy as string) &&
+      (m.tabId === undefined || (typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0))
+    );
   if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;

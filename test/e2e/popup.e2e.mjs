@@ -282,7 +282,7 @@ for (const name of BROWSERS) {
 
     it(
       'every state: answer first, at most 600 px tall with folds closed, nothing twice, folds by keyboard, no axe violation',
-      { timeout: 180_000, skip: 'known failure in the merged build of 2026-11-26, left open (see the stop 9 note): consent state 610 px' },
+      { timeout: 180_000 },
       async () => {
         assert.ok(states.length >= 9, 'needs the states of the first test');
         const table = [];

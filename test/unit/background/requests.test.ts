@@ -94,3 +94,40 @@ describe('"don\'t show on this site" from a private window', () => {
     expect(kept).not.toContain('secret-clinic');
   });
 });
+
+describe('"always / never retry on this site" from a private window', () => {
+  const host = 'secret-clinic.example';
+  const kept = async (): Promise<string> =>
+    JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
+  // Earlier tests leave tabs.get spied: a fresh, real one for each of these.
+  beforeEach(() => vi.restoreAllMocks());
+
+  it('is not saved when the tab is in a private window', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
+    for (const policy of ['always', 'never'] as const)
+      expect(await handleRequest({ type: 'site-policy', host, policy, tabId: tab.id! })).toEqual({ policy, saved: false });
+    expect(await kept()).not.toContain('secret-clinic');
+    vi.restoreAllMocks();
+  });
+
+  it('is saved from a regular window, and without a tab (the settings page)', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: false }));
+    expect(await handleRequest({ type: 'site-policy', host, policy: 'never', tabId: tab.id! })).toEqual({ policy: 'never', saved: true });
+    expect(await kept()).toContain(host);
+    vi.restoreAllMocks();
+    expect(await handleRequest({ type: 'site-policy', host: 'other.example', policy: 'always' })).toEqual({
+      policy: 'always',
+      saved: true,
+    });
+    expect(await kept()).toContain('other.example');
+  });
+
+  it('is not saved when the tab is gone (cannot tell it was not private)', async () => {
+    expect(await handleRequest({ type: 'site-policy', host, policy: 'always', tabId: 987654 })).toEqual({ policy: 'always', saved: false });
+    expect(await kept()).not.toContain('secret-clinic');
+  });
+});

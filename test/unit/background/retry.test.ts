@@ -31,7 +31,7 @@ const handleTabRemoved = record.handleTabRemoved;
 const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
   record.handleTabChange(...args, webRequestDetection);
 const retry = await import('../../../src/background/retry');
-const { readIncident, readRetry, allRetries } = await import('../../../src/platform/storage');
+const { readIncident, readRetry, allRetries, readHistory } = await import('../../../src/platform/storage');
 const { writeSettings } = await import('../../../src/platform/settings');
 const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
 const { MAX_RECOVERIES, RELAPSE_WINDOW_MS, RESUME_SPREAD_PER_SCHEDULE_MS } = await import('../../../src/core/retry-schedule');
@@ -472,5 +472,49 @@ describe('resuming many schedules at once (issue 11 item 9)', () => {
     expect(Math.max(...spread)).toBeGreaterThan(1000);
     expect(Math.max(...spread)).toBeLessThanOrEqual(16 * RESUME_SPREAD_PER_SCHEDULE_MS);
     expect(new Set(spread).size).toBeGreaterThan(1);
+  });
+});
+
+describe('history records how the incident ended', () => {
+  const ended = async () => (await readHistory()).map((e) => ({ host: e.host, time: e.time, end: e.end }));
+
+  it('came back by itself: when the auto-retry found it back', async () => {
+    await failingTab();
+    expect(await ended()).toEqual([{ host: 'shop.example', time: NOW, end: undefined }]);
+    await advance(5000);
+    answers = [{ status: 200, ms: 5 }];
+    const before = Date.now();
+    await advance(60_000);
+    const [entry] = await ended();
+    expect(entry!.end?.how).toBe('came-back');
+    expect(entry!.end!.at).toBeGreaterThan(before);
+    expect(entry!.end!.at - NOW).toBeLessThan(65_000);
+  });
+
+  it('retried by hand: when "retry now" found it back', async () => {
+    const tabId = await failingTab();
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    answers = [{ status: 200, ms: 5 }];
+    expect(await retry.retryNow(tabId)).toBe(true);
+    expect((await ended())[0]!.end).toEqual({ how: 'retried', at: NOW + 4 * 60_000 });
+  });
+
+  it('gave up: and a later recovery does not rewrite the ending', async () => {
+    await writeSettings({ ...DEFAULT_SETTINGS, giveUpMinutes: 5 });
+    const tabId = await failingTab();
+    await advance(6 * 60_000, 5000);
+    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'gave-up' });
+    const end = (await ended())[0]!.end;
+    expect(end?.how).toBe('gave-up');
+    expect(end!.at - NOW).toBeGreaterThanOrEqual(5 * 60_000);
+    answers = [{ status: 200, ms: 5 }];
+    await retry.retryNow(tabId);
+    expect((await ended())[0]!.end).toEqual(end);
+  });
+
+  it('still down: no ending while it waits', async () => {
+    await failingTab();
+    await advance(60_000);
+    expect((await ended())[0]!.end).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBySite, timelinePoints, toCsv, toJson } from '../../../src/core/history';
+import { endingOf, groupBySite, shortDuration, timelinePoints, toCsv, toJson, withEnd } from '../../../src/core/history';
 import type { Incident } from '../../../src/shared/incident';
 
 const incident = (host: string, time: number, extra: Partial<Incident> = {}): Incident => ({
@@ -62,4 +62,45 @@ describe('history', () => {
     expect(lines[2]).toBe('1970-01-01T00:00:00.000Z,b.example,"\'=HYPERLINK(""x"")",network,dns,,GET');
     expect(lines[3]).toBe('');
   });
+});
+
+describe('how an incident ended', () => {
+  const MIN = 60_000;
+  const list = [incident('a.example', 9 * MIN), incident('b.example', 5 * MIN), incident('a.example', 1 * MIN)];
+
+  it('marks only the entry of that host and time, once', () => {
+    const once = withEnd(list, 'a.example', 1 * MIN, { how: 'came-back', at: 5 * MIN });
+    expect(once?.map((e) => e.end)).toEqual([undefined, undefined, { how: 'came-back', at: 5 * MIN }]);
+    expect(list[2]!.end).toBeUndefined(); // not changed in place
+    expect(withEnd(once!, 'a.example', 1 * MIN, { how: 'gave-up', at: 6 * MIN })).toBeUndefined();
+  });
+
+  it('leaves the history alone for an unknown entry or an ending before the incident', () => {
+    expect(withEnd(list, 'a.example', 2 * MIN, { how: 'retried', at: 5 * MIN })).toBeUndefined();
+    expect(withEnd(list, 'c.example', 1 * MIN, { how: 'retried', at: 5 * MIN })).toBeUndefined();
+    expect(withEnd(list, 'a.example', 9 * MIN, { how: 'retried', at: 8 * MIN })).toBeUndefined();
+    expect(withEnd(list, 'a.example', 9 * MIN, { how: 'retried', at: Number.NaN })).toBeUndefined();
+  });
+
+  it('says how and after how long', () => {
+    expect(endingOf(incident('a.example', 0))).toBeUndefined();
+    expect(endingOf({ time: 0, end: { how: 'came-back', at: 4 * MIN + 30_000 } })).toEqual({
+      key: 'history_end_came_back',
+      subs: ['4 min'],
+    });
+    expect(endingOf({ time: 0, end: { how: 'retried', at: 65 * MIN } })).toEqual({ key: 'history_end_retried', subs: ['1 h 5 min'] });
+    expect(endingOf({ time: 0, end: { how: 'gave-up', at: 120 * MIN } })).toEqual({ key: 'history_end_gave_up', subs: ['2 h'] });
+  });
+
+  it.each([
+    [-1, '<1 min'],
+    [Number.NaN, '<1 min'],
+    [59_999, '<1 min'],
+    [60_000, '1 min'],
+    [59 * MIN, '59 min'],
+    [60 * MIN, '1 h'],
+    [61 * MIN, '1 h 1 min'],
+    [24 * 60 * MIN, '1 d'],
+    [26 * 60 * MIN + 5 * MIN, '1 d 2 h'],
+  ])('%d ms is %s', (ms, text) => expect(shortDuration(ms)).toBe(text));
 });

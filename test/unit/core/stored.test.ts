@@ -182,6 +182,25 @@ describe('garbage in storage', () => {
     expect(parseHistory(bad)).toEqual(good.slice(1));
   });
 
+  it("a history entry's ending is kept when valid; a bad ending is left out, the entry stays; 0.1.0 entries have none", () => {
+    const good = parseHistory(local.history);
+    expect(good.every((e) => e.end === undefined)).toBe(true);
+    const e = good[0]!;
+    const ended = { ...e, end: { how: 'came-back', at: e.time + 240_000 } };
+    expect(parseHistory([ended])).toEqual([ended]);
+    expect(parseHistory(JSON.parse(JSON.stringify([ended])))[0]!.end).toEqual({ how: 'came-back', at: e.time + 240_000 });
+    for (const end of [
+      { how: 'exploded', at: e.time + 1 },
+      { how: 'gave-up', at: e.time - 1 },
+      { how: 'retried', at: 'later' },
+      { how: 'retried' },
+      'came-back',
+      null,
+      [],
+    ])
+      expect(parseHistory([{ ...e, end }])).toEqual([e]);
+  });
+
   it('a retry record filed under another origin, or with a schedule for another, is absent', () => {
     const record = session['retry:https://shop.example'] as Record<string, unknown>;
     expect(parseRetryRecord({ ...record, origin: 'https://shop.example/cart' })).toBeUndefined();
