@@ -22,22 +22,15 @@ import { EXTENSION_DIRS, launchBrowser, poll } from '../e2e/browsers.mjs';
 import { preparePackages } from './packages.mjs';
 import { startFlakySite } from './sites.mjs';
 import { consistencyProblems, readState } from './state.mjs';
+import { mulberry32 } from '../bench/prng.mjs';
 
 const TABS_PER_SITE = 2;
 const MODES = ['http', 'http', 'http', 'refused'];
 const DETECT_MS = 20_000;
 const BACK_MS = 60_000;
 
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence. */
+const random = mulberry32;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const heading = (page) => page.evaluate(() => document.querySelector('h1')?.textContent ?? '').catch(() => '');

@@ -16,6 +16,7 @@ import { EXTENSION_DIRS, launchBrowser, poll } from '../e2e/browsers.mjs';
 import { preparePackages } from './packages.mjs';
 import { SPA_STEPS, startSoakSites } from './sites.mjs';
 import { consistencyProblems, readState, recordCounts } from './state.mjs';
+import { mulberry32 } from '../bench/prng.mjs';
 
 /** The mix (issue 14): 80 % healthy, 10 % 5xx from the corpus, 5 % network errors, 5 % soft errors and pushState apps. */
 export const MIX = [
@@ -49,17 +50,8 @@ export const BOUNDS = {
 const DETECT_MS = 8_000; // an error page's incident and badge (an empty 5xx waits for its re-probe)
 const QUIET_MS = 300; // a healthy page must stay without an alarm this long after it loaded (and the incident log is checked too)
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same mix. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence. */
+const random = mulberry32;
 
 /** The whole run's navigations, in order: `{ index, kind, url, status?, id? }`, each URL unique (`soak=<index>`). */
 export function plan(sites, navigations, seed = 1) {
