@@ -16,7 +16,7 @@ import {
   type Evidence,
 } from '../checks';
 import { DEFAULT_CONSENT, sendsSite, withoutSiteSources } from '../core/consent';
-import { originOf, webHost } from '../core/url';
+import { originOf, siteUrl, webHost } from '../core/url';
 import { verdict } from '../core/verdict';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { Incident } from '../shared/incident';
@@ -66,16 +66,10 @@ export async function diagnoseTab(tabId: number, { outside }: { outside: boolean
   return run(tabId, incident.url, incident, outside, still);
 }
 
-/** "Check any site": a host typed in the popup, no incident. */
+/** "Check any site": a host typed in the popup (its front page; `http://` only when typed so), no incident. */
 export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord | undefined> {
-  const url = `https://${
-    hostInput
-      .trim()
-      .toLowerCase()
-      .replace(/^https?:\/\//, '')
-      .split(/[/?#]/)[0]
-  }/`;
-  if (!webHost(url)) throw new Error('not a host name');
+  const url = siteUrl(hostInput);
+  if (!url || !webHost(url)) throw new Error('not a host name');
   return run('site', url, undefined, true, async () => true);
 }
 

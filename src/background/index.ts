@@ -8,7 +8,7 @@ import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
-import { focusTab, onTabChanged, onTabRemoved } from '../platform/tabs';
+import { focusTab, onTabChanged, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged } from './consent-trigger';
 import { handleTabChange, handleTabRemoved, resumeTabs } from './record';
@@ -17,6 +17,14 @@ import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
 import { onCheckMenuClicked, onOmniboxEntered } from '../platform/entry-points';
 import { checkFromEntryPoint, installCheckMenu } from './check-any';
+import {
+  probeWatch,
+  resumeWatches,
+  urlOfWatchNotification,
+  WATCH_ALARM_PREFIX,
+  WATCH_NOTIFICATION_PREFIX,
+  watchesConnectivityChanged,
+} from './watch';
 import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
@@ -28,9 +36,21 @@ onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, de
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onAlarm((name) => {
   if (name.startsWith(ALARM_PREFIX)) void probeOrigin(name.slice(ALARM_PREFIX.length)).catch(report('alarm'));
+  if (name.startsWith(WATCH_ALARM_PREFIX)) void probeWatch(name.slice(WATCH_ALARM_PREFIX.length)).catch(report('watch alarm'));
 });
-onConnectivityChanged((online) => void connectivityChanged(online).catch(report('connectivity')));
+onConnectivityChanged((online) => {
+  void connectivityChanged(online).catch(report('connectivity'));
+  void watchesConnectivityChanged(online).catch(report('watch connectivity'));
+});
 onNotificationClicked((id) => {
+  // A watched site is back: open it.
+  if (id.startsWith(WATCH_NOTIFICATION_PREFIX)) {
+    void urlOfWatchNotification(id)
+      .then((url) => (url ? openTab(url) : undefined))
+      .then(() => clearNotification(id))
+      .catch(report('notification'));
+    return;
+  }
   if (!id.startsWith(RECOVERED_NOTIFICATION_PREFIX)) return;
   const tabId = Number(id.slice(RECOVERED_NOTIFICATION_PREFIX.length));
   if (Number.isInteger(tabId))
@@ -63,3 +83,4 @@ void resumeTabs()
   .catch(report('resume tabs'))
   .then(() => resumeRetries())
   .catch(report('resume'));
+void resumeWatches().catch(report('resume watches'));

@@ -8,6 +8,7 @@ import { originOf } from '../core/url';
 import { mayLoadAgain } from '../core/retry-policy';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
+import { unwatchSite, watchSite } from './watch';
 import { detection } from './detection';
 
 const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
@@ -57,6 +58,10 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
     case 'check-site':
       void diagnoseHost(message.host).catch(report);
       return { started: true };
+    case 'watch-site':
+      return { watching: (await watchSite(message.host)) !== undefined };
+    case 'unwatch-site':
+      return { stopped: await unwatchSite(message.host) };
     case 'site-policy': {
       const host = message.host.toLowerCase();
       // A choice made in a private window would leave a trace of the site in the settings (synced, even): not saved.

@@ -63,6 +63,9 @@ export const tabKey = (record: TabRecord, tabId: number): string => `${record}:$
 export const SITE_DIAGNOSIS_KEY = 'diagnosis:site';
 export const RETRY_PREFIX = 'retry:';
 export const retryKey = (origin: string): string => RETRY_PREFIX + origin;
+/** "Tell me when it's back": one watch per origin (core/watch.ts). */
+export const WATCH_PREFIX = 'watch:';
+export const watchKey = (origin: string): string => WATCH_PREFIX + origin;
 
 // ── bounds ──────────────────────────────────────────────────────────────────────────────────
 
@@ -396,6 +399,57 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const recoveredAt = time(value.recoveredAt);
   if (recoveries !== undefined) record.recoveries = recoveries;
   if (recoveredAt !== undefined) record.recoveredAt = recoveredAt;
+  return record;
+}
+
+// ── watched sites ───────────────────────────────────────────────────────────────────────────
+
+/** A checked site the visitor asked to be told about when it is back (see core/watch.ts). */
+export interface WatchRecord {
+  /** The host as shown to the visitor. */
+  host: string;
+  /** The page the probes ask: the site's front page. Its origin is `schedule.origin`. */
+  url: string;
+  schedule: RetrySchedule;
+  /** `watching` / `offline`: waiting (paused offline); `back` and `gave-up` end it (`endedAt`). */
+  state: 'watching' | 'offline' | 'back' | 'gave-up';
+  probes: number;
+  lastProbe?: { at: number; status?: number; error?: string; verdict?: 'back' | 'answers' | 'failing' };
+  endedAt?: number;
+  /** The "is back" notification was shown. */
+  notified?: true;
+}
+
+export function parseWatch(value: unknown): WatchRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const url = storedUrl(value.url);
+  let origin: string | undefined;
+  try {
+    origin = url ? new URL(url).origin : undefined;
+  } catch {
+    origin = undefined;
+  }
+  const host = text(value.host, 255);
+  const schedule = origin ? parseSchedule(value.schedule, origin) : undefined;
+  const state = oneOf(value.state, ['watching', 'offline', 'back', 'gave-up'] as const);
+  const probes = intIn(value.probes, 0, 1_000_000);
+  if (!url || !host || !schedule || !state || probes === undefined) return undefined;
+  const record: WatchRecord = { host, url, schedule, state, probes };
+  const last = value.lastProbe;
+  const at = isRecord(last) ? time(last.at) : undefined;
+  if (isRecord(last) && at !== undefined) {
+    record.lastProbe = optional<NonNullable<WatchRecord['lastProbe']>>(
+      { at },
+      {
+        status: intIn(last.status, 0, 999),
+        error: text(last.error, 256),
+        verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
+      },
+    );
+  }
+  const endedAt = time(value.endedAt);
+  if (endedAt !== undefined) record.endedAt = endedAt;
+  if (value.notified === true) record.notified = true;
   return record;
 }
 

@@ -44,6 +44,20 @@ export function describeUrl(raw: unknown): UrlInfo {
   };
 }
 
+/**
+ * The page a check of `input` asks: the site's front page, `https://` unless the visitor typed
+ * `http://` (an intranet or a local server), with the port if one was typed. Anything that is not
+ * a web host (a file, a script, an empty field) gives `undefined`.
+ */
+export function siteUrl(input: string): string | undefined {
+  const text = input.trim();
+  if (!text || text.length > 2048) return undefined;
+  const explicit = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  const info = describeUrl(explicit ? text : `https://${text}`);
+  if (!info.ok || !info.isWeb) return undefined;
+  return `${info.origin}/`;
+}
+
 /** Hostname only, or undefined for anything that is not a web URL. */
 export function webHost(raw: unknown): string | undefined {
   const info = describeUrl(raw);

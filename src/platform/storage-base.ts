@@ -16,13 +16,16 @@ import {
   parseIncident,
   parseRecovery,
   parseRetryRecord,
+  parseWatch,
   retryKey,
   SESSION_KEYS,
   SITE_DIAGNOSIS_KEY,
   tabKey,
+  watchKey,
   type GuideMarks,
   type ResponseNote,
   type SubframeFailure,
+  type WatchRecord,
 } from '../core/stored';
 import { parseDiagnosis } from '../core/stored-evidence';
 
@@ -110,6 +113,12 @@ export async function readRecovery(tabId: number): Promise<Recovery | undefined>
 export async function readRetry(origin: string): Promise<RetryRecord | undefined> {
   const record = parseRetryRecord(await get('session', retryKey(origin)));
   return record?.origin === origin ? record : undefined;
+}
+
+/** "Tell me when it's back" for the site at this origin, if it was asked for (core/watch.ts). */
+export async function readWatch(origin: string): Promise<WatchRecord | undefined> {
+  const record = parseWatch(await get('session', watchKey(origin)));
+  return record?.schedule.origin === origin ? record : undefined;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   parseIncident,
   parseRecovery,
   parseRetryRecord,
+  parseWatch,
   RETRY_PREFIX,
   retryKey,
   SCHEMA_VERSION,
@@ -31,9 +32,12 @@ import {
   TAB_RECORDS,
   tabKey,
   type TabRecord,
+  WATCH_PREFIX,
+  watchKey,
   type GuideMarks,
   type ResponseNote,
   type SubframeFailure,
+  type WatchRecord,
 } from '../core/stored';
 import { migrateLocal, parseResponse, parseSoftTimes, parseSubframes } from '../core/stored-worker';
 import { parseDiagnosis } from '../core/stored-evidence';
@@ -134,6 +138,29 @@ export async function writeRecovery(tabId: number, recovery: Recovery): Promise<
 /** Everything kept about a closed tab. */
 export async function forgetTab(tabId: number): Promise<void> {
   await browser.storage.session.remove(TAB_RECORDS.map((record) => tabKey(record, tabId)));
+}
+
+// ── watched sites (one per origin) ──────────────────────────────────────────────────────────
+
+export async function writeWatch(record: WatchRecord): Promise<void> {
+  const valid = parseWatch(record);
+  if (!valid) throw new Error('Downcheck: refusing to store an invalid watch');
+  await set('session', { [watchKey(valid.schedule.origin)]: valid });
+}
+
+export async function removeWatch(origin: string): Promise<void> {
+  await browser.storage.session.remove(watchKey(origin));
+}
+
+export async function allWatches(): Promise<WatchRecord[]> {
+  const all = await browser.storage.session.get(null);
+  return Object.entries(all)
+    .filter(([key]) => key.startsWith(WATCH_PREFIX))
+    .map(([key, value]) => {
+      const record = parseWatch(value);
+      return record && watchKey(record.schedule.origin) === key ? record : undefined;
+    })
+    .filter((record): record is WatchRecord => record !== undefined);
 }
 
 // ── retry schedules (one per failing origin) ────────────────────────────────────────────────

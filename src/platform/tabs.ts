@@ -119,3 +119,8 @@ export async function focusTab(tabId: number): Promise<void> {
     // closed in the meantime: nothing to focus
   }
 }
+
+/** A new tab in front, showing `url` (a watched site that is back). */
+export async function openTab(url: string): Promise<void> {
+  await browser.tabs.create({ url, active: true });
+}

@@ -3,7 +3,7 @@ import type { Recovery, RetryRecord } from '../shared/retry';
 import { decisionFor } from '../core/retry-policy';
 import { retryView, formatWait, type RetryView } from '../core/retry-view';
 import { sitePolicy, type SitePolicy } from '../core/settings';
-import { describeUrl, originOf } from '../core/url';
+import { describeUrl, originOf, siteUrl, webHost } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
 import {
@@ -15,8 +15,10 @@ import {
   readRecovery,
   readRetry,
   readSettings,
+  readWatch,
   writeConsentAsked,
 } from '../platform/storage-base';
+import type { WatchRecord } from '../core/stored';
 import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
@@ -35,6 +37,8 @@ interface State {
   os: string;
   diagnosis?: DiagnosisRecord;
   siteCheck?: DiagnosisRecord;
+  /** "Tell me when it's back" for the checked site, if asked for. */
+  watch?: WatchRecord;
   consent: Consent;
   isWeb: boolean;
   incident?: Incident;
@@ -54,6 +58,8 @@ const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 2
 let confirmResubmit = false;
 /** What is typed in "check any site", kept across redraws. */
 let typedHost = CHECK_HOST ?? '';
+/** What was last checked, as typed (keeps an `http://` or a port the host name alone would lose). */
+let checkedInput = CHECK_HOST ?? '';
 /** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
 const openFolds = new Set<string>();
 
@@ -73,7 +79,9 @@ async function load(): Promise<State> {
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
   const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readDiagnosis('site')]);
-  if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck };
+  const watched = watchedUrl(siteCheck);
+  const watch = watched ? await readWatch(new URL(watched).origin) : undefined;
+  if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck, ...(watch ? { watch } : {}) };
   const incident = await readIncident(tab.id);
   const origin = originOf(incident?.url);
   const [retry, recovery, settings, diagnosis, declined] = await Promise.all([
@@ -93,6 +101,7 @@ async function load(): Promise<State> {
     os,
     consent,
     siteCheck,
+    ...(watch ? { watch } : {}),
     // A diagnosis of an earlier incident of this tab is not this one's.
     ...(diagnosis && diagnosis.incidentTime === incident?.time ? { diagnosis } : {}),
     policy: incident ? sitePolicy(settings, incident.host) : 'default',
@@ -450,6 +459,7 @@ function checkSiteForm(): HTMLElement {
     event.preventDefault();
     const host = input.value.trim();
     if (!host) return;
+    checkedInput = host;
     // Only the sources the visitor allowed are asked; without any, the local checks still say whether it answers here.
     void request('check-site', { host }).catch(showError);
   });
@@ -459,8 +469,44 @@ function checkSiteForm(): HTMLElement {
     form,
     CONSENT_SOURCES.some((s) => state.consent[s]) ? null : h('p', { class: 'note' }, t('popup_check_site_consent')),
     state.siteCheck
-      ? h('div', { class: 'site-result' }, h('p', { class: 'host' }, state.siteCheck.host), verdictView(state.siteCheck, 'site-verdict'))
+      ? h(
+          'div',
+          { class: 'site-result' },
+          h('p', { class: 'host' }, state.siteCheck.host),
+          verdictView(state.siteCheck, 'site-verdict'),
+          watchControl(state.siteCheck),
+        )
       : null,
+  );
+}
+
+/** The page the checked site's watch probes: what was typed, if it is the site checked; else its host name. */
+function watchedUrl(check: DiagnosisRecord | undefined): string | undefined {
+  if (!check) return undefined;
+  const typed = siteUrl(checkedInput);
+  return typed && webHost(typed) === check.host ? typed : siteUrl(check.host);
+}
+
+/** "Tell me when it's back" once a check found the site not answering; while watching, how to stop; then how it ended. */
+function watchControl(check: DiagnosisRecord): HTMLElement | null {
+  const url = watchedUrl(check);
+  if (!url) return null;
+  const watch = state.watch;
+  const say = (key: string, ...extra: Array<HTMLElement | string | null>): HTMLElement =>
+    h('p', { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' }, t(key, [check.host]), ...extra);
+  if (watch?.state === 'watching' || watch?.state === 'offline')
+    return say(
+      'popup_watching',
+      ' ',
+      actionButton(t('popup_watch_stop'), 'unwatch', () => request('unwatch-site', { host: url }), false),
+    );
+  if (watch?.state === 'back') return say('popup_watch_back');
+  if (!check.done || check.verdict.kind === 'back-up') return null;
+  return h(
+    'p',
+    { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' },
+    watch?.state === 'gave-up' ? h('span', { class: 'note' }, t('popup_watch_gave_up', [check.host]), ' ') : null,
+    actionButton(t('popup_watch_button'), 'watch', () => request('watch-site', { host: url }), false),
   );
 }
 
@@ -542,7 +588,13 @@ safely(() => refresh().then(inspectOnce));
 function concernsUs(keys: string[]): boolean {
   if (state.tabId === undefined) return true;
   const origin = originOf(state.incident?.url);
-  return keys.some((k) => k.endsWith(`:${state.tabId}`) || k === 'diagnosis:site' || (origin !== undefined && k === `retry:${origin}`));
+  return keys.some(
+    (k) =>
+      k.endsWith(`:${state.tabId}`) ||
+      k === 'diagnosis:site' ||
+      k.startsWith('watch:') ||
+      (origin !== undefined && k === `retry:${origin}`),
+  );
 }
 onSessionChanged((keys) => {
   if (concernsUs(keys)) safely(refresh);

@@ -48,6 +48,9 @@ export interface Requests {
   'inspect-tab': { request: { tabId: number }; response: { found: boolean } };
   /** "Check any site": a host name typed in the popup. */
   'check-site': { request: { host: string }; response: { started: boolean } };
+  /** "Tell me when it's back" for a checked site (the host or address as typed or checked), and its undoing. */
+  'watch-site': { request: { host: string }; response: { watching: boolean } };
+  'unwatch-site': { request: { host: string }; response: { stopped: boolean } };
   'panel-state': { request: Record<string, never>; response: PanelState };
   'panel-retry-now': { request: Record<string, never>; response: { started: boolean } };
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
@@ -86,7 +89,8 @@ export function isMessage(value: unknown): value is Message {
   if (!value || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
   if (typeof m.type !== 'string') return false;
-  if (m.type === 'check-site') return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
+  if (m.type === 'check-site' || m.type === 'watch-site' || m.type === 'unwatch-site')
+    return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
   if (m.type === 'site-policy')
     return (
       typeof m.host === 'string' &&

@@ -1,0 +1,167 @@
+/**
+ * "Tell me when it's back": watches a checked site with auto-retry's probe schedule and ends with
+ * a notification. The record (`watch:<origin>`, core/watch.ts) lives in `storage.session`, so a
+ * stopped worker resumes it (`resumeWatches`); as for retries, a live timer handles short waits
+ * and an alarm is always set as the safety net.
+ */
+import { parseRetryAfter } from '../core/retry-after';
+import { DEFAULT_RETRY_OPTIONS, probeVerdict, type RetryOptions } from '../core/retry-policy';
+import { ALARM_MIN_DELAY_MS, waitMechanism } from '../core/retry-schedule';
+import type { Settings } from '../core/settings';
+import { afterWatchProbe, isWatching, siteUrl, startWatch, watchOnline, type WatchRecord } from '../core/watch';
+import { clearAlarm, setAlarm } from '../platform/alarms';
+import { isOnline } from '../platform/connectivity';
+import { t } from '../platform/i18n';
+import { notify } from '../platform/notify';
+import { probe } from '../platform/probe';
+import { readSettings } from '../platform/settings';
+import { allWatches, readWatch, removeWatch, writeWatch } from '../platform/storage';
+import { withOriginLock } from './tab-lock';
+
+export const WATCH_ALARM_PREFIX = 'watch:';
+export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
+
+const OFFLINE_RECHECK_MS = 2_000;
+const timers = new Map<string, ReturnType<typeof setTimeout>>();
+/** Locks are per key: a watch never waits on (or holds up) the retry schedule of the same origin. */
+const lockKey = (origin: string): string => `watch ${origin}`;
+
+const optionsFor = (settings: Settings): RetryOptions => ({
+  ...DEFAULT_RETRY_OPTIONS,
+  giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
+});
+
+/** Starts (or starts again) watching the site typed or checked as `input`; `undefined` if it is not a web host. */
+export async function watchSite(input: string): Promise<WatchRecord | undefined> {
+  const url = siteUrl(input);
+  if (!url) return undefined;
+  const { origin, hostname } = new URL(url);
+  const settings = await readSettings();
+  const record = startWatch({ url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random }, optionsFor(settings));
+  await withOriginLock(lockKey(origin), () => writeWatch(record));
+  await arm(record);
+  return record;
+}
+
+/** The visitor stopped watching. */
+export async function unwatchSite(input: string): Promise<boolean> {
+  const url = siteUrl(input);
+  if (!url) return false;
+  const { origin } = new URL(url);
+  clearTimer(origin);
+  await clearAlarm(WATCH_ALARM_PREFIX + origin);
+  const had = (await readWatch(origin)) !== undefined;
+  await removeWatch(origin);
+  return had;
+}
+
+async function arm(record: WatchRecord): Promise<void> {
+  const { origin } = record.schedule;
+  clearTimer(origin);
+  const alarm = WATCH_ALARM_PREFIX + origin;
+  if (!isWatching(record)) {
+    await clearAlarm(alarm);
+    return;
+  }
+  const now = Date.now();
+  if (record.state === 'offline') {
+    timers.set(
+      origin,
+      setTimeout(() => void probeWatch(origin).catch(report), OFFLINE_RECHECK_MS),
+    );
+    await setAlarm(alarm, now + ALARM_MIN_DELAY_MS);
+    return;
+  }
+  const delay = Math.max(0, record.schedule.nextAt - now);
+  if (waitMechanism(delay) === 'timer') {
+    timers.set(
+      origin,
+      setTimeout(() => void probeWatch(origin).catch(report), delay),
+    );
+  }
+  await setAlarm(alarm, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
+}
+
+function clearTimer(origin: string): void {
+  const timer = timers.get(origin);
+  if (timer !== undefined) clearTimeout(timer);
+  timers.delete(origin);
+}
+
+/** Its time has come (timer or alarm): one probe, then back (notify, end) or the next wait. */
+export async function probeWatch(origin: string): Promise<WatchRecord['state'] | 'skipped'> {
+  const next = await withOriginLock(lockKey(origin), async () => {
+    const record = await readWatch(origin);
+    if (!record || !isWatching(record)) return undefined;
+    const now = Date.now();
+    let current = record;
+    if (current.state === 'offline') {
+      if (!isOnline()) return { record: current, probed: false };
+      current = watchOnline(current, now);
+    } else if (current.schedule.nextAt > now + 250) {
+      return { record: current, probed: false }; // an early or duplicate wake-up: just re-arm
+    }
+    const answer = await probe(current.url);
+    const after = afterWatchProbe(
+      current,
+      {
+        answer,
+        verdict: probeVerdict(answer),
+        now: Date.now(),
+        retryAfterMs: parseRetryAfter(answer.retryAfter, Date.now()),
+        offline: !isOnline(),
+        random: Math.random,
+      },
+      optionsFor(await readSettings()),
+    );
+    await writeWatch(after);
+    return { record: after, probed: true };
+  });
+  if (!next) return 'skipped';
+  await arm(next.record);
+  if (next.record.state === 'back') await announceBack(next.record);
+  return next.probed ? next.record.state : 'skipped';
+}
+
+/** "example.com is back": the notification (when the visitor leaves them on), noted in the record. */
+async function announceBack(record: WatchRecord): Promise<void> {
+  const { origin } = record.schedule;
+  try {
+    await notify(WATCH_NOTIFICATION_PREFIX + origin, t('notify_watch_back_title', [record.host]), t('notify_watch_back_body'));
+    if ((await readSettings()).notifications) {
+      await withOriginLock(lockKey(origin), async () => {
+        const now = await readWatch(origin);
+        if (now?.state === 'back') await writeWatch({ ...now, notified: true });
+      });
+    }
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** The notification was clicked: the URL of the site that is back, to open. */
+export async function urlOfWatchNotification(id: string): Promise<string | undefined> {
+  if (!id.startsWith(WATCH_NOTIFICATION_PREFIX)) return undefined;
+  return (await readWatch(id.slice(WATCH_NOTIFICATION_PREFIX.length)))?.url;
+}
+
+/** The browser went offline or came back: paused watches resume at once (as retries do). */
+export async function watchesConnectivityChanged(online: boolean): Promise<void> {
+  for (const record of await allWatches()) {
+    if (!isWatching(record)) continue;
+    if (online && record.state === 'offline') {
+      const resumed = watchOnline(record, Date.now());
+      await writeWatch(resumed);
+      await arm(resumed);
+    }
+  }
+}
+
+/** At every worker start: timers died with the previous worker. */
+export async function resumeWatches(): Promise<void> {
+  for (const record of await allWatches()) if (isWatching(record)) await arm(record);
+}
+
+function report(error: unknown): void {
+  console.error('Downcheck watch:', error);
+}

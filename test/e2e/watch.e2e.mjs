@@ -1,0 +1,173 @@
+// "Tell me when it's back", end to end in real Chromium and Firefox with the built extension: the
+// visitor checks a local site that is down (nothing listens on its port) in the popup's "check any
+// site" field, presses "Tell me when it's back", the site comes up, and the extension shows the
+// notification "… is back" (read back from the notifications API in the extension's own context)
+// and ends the watch: the popup says it is back, no alarm is left and no probe follows.
+//
+// Run: flock /tmp/downcheck-browser.lock env E2E_REBUILD=1 npm run test:e2e -- test/e2e/watch.e2e.mjs
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A port nothing listens on (yet): asked for, then let go. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** The site, brought up on `port`: counts the requests it gets. */
+async function startSite(port) {
+  const hits = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url);
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>Up again</title><p>Up again.');
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { hits, stop: () => new Promise((r) => server.close(r)) };
+}
+
+const session = (browser, key) =>
+  browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
+
+async function openPopup(browser) {
+  const page = await browser.openPage();
+  const url = browser.extensionUrl('/src/popup/index.html');
+  if (browser.name === 'chromium') {
+    await page.setViewportSize({ width: 390, height: 600 });
+    await page.goto(url);
+  } else {
+    await page.setViewport({ width: 390, height: 600 }).catch(() => undefined);
+    page.goto(url).catch(() => undefined); // Firefox: goto never settles for moz-extension:// pages
+  }
+  await poll(
+    async () =>
+      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
+        ? true
+        : undefined,
+    { timeoutMs: 10_000, what: 'the popup to draw' },
+  );
+  return page;
+}
+
+for (const name of BROWSERS) {
+  describe(`${name}: tell me when it's back`, () => {
+    let browser;
+    let site;
+    before(async () => {
+      browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
+      // Installing opens the first-run page: wait for it so it cannot come to the front later.
+      const welcome = browser.extensionUrl('/src/options/index.html?welcome=1');
+      await poll(
+        async () =>
+          (await browser.extEval(async () => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).map((t) => t.url))).includes(
+            welcome,
+          )
+            ? true
+            : undefined,
+        { timeoutMs: 10_000, what: 'the first-run page opened on install' },
+      );
+    });
+    after(async () => {
+      await site?.stop();
+      await browser?.close();
+    });
+
+    it('a checked site that is down is watched, and "is back" is notified when it comes up', { timeout: 60_000 }, async () => {
+      const port = await freePort();
+      const typed = `http://127.0.0.1:${port}`;
+      const origin = typed;
+      const popup = await openPopup(browser);
+      await popup.bringToFront();
+      await popup.focus('#check-host');
+      await popup.keyboard.type(typed);
+      await popup.keyboard.press('Enter');
+      // The check finds it down (nothing listens): the popup offers the watch.
+      await poll(async () => ((await popup.evaluate(() => document.querySelector('[data-action=watch]') !== null)) ? true : undefined), {
+        timeoutMs: 25_000,
+        what: '"Tell me when it’s back" after the check',
+      });
+      assert.equal(
+        await popup.evaluate(() => document.querySelector('.site-result .host')?.textContent),
+        '127.0.0.1',
+        'the check is of the typed site',
+      );
+      await popup.focus('[data-action=watch]');
+      await popup.keyboard.press('Enter');
+      const watching = await poll(
+        async () => {
+          const w = await session(browser, `watch:${origin}`);
+          return w?.state === 'watching' && w.probes >= 1 ? w : undefined;
+        },
+        { timeoutMs: 15_000, what: 'the watch to probe once' },
+      );
+      assert.equal(watching.lastProbe.verdict, 'failing', 'the first probe found it down');
+      assert.equal(watching.url, `${origin}/`);
+      await poll(
+        async () =>
+          (await popup.evaluate(() => document.querySelector('[data-testid=watch]')?.dataset.watch)) === 'watching' ? true : undefined,
+        { what: 'the popup to say it is watching' },
+      );
+      assert.equal(
+        await browser.extEval(
+          async (id) => Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()).includes(id),
+          `watch-back:${origin}`,
+        ),
+        false,
+        'no notification while it is down',
+      );
+
+      // Headless Firefox closes a notification as soon as it is shown, so getAll() may no longer list
+      // it: an extension page of ours also notes every notification shown or closed.
+      await browser.extEval(() => {
+        const notifications = (globalThis.browser ?? globalThis.chrome).notifications;
+        globalThis.seenNotifications = [];
+        for (const event of [notifications.onShown, notifications.onClosed])
+          event?.addListener((id) => globalThis.seenNotifications.push(id));
+      });
+
+      // The site comes up.
+      site = await startSite(port);
+      const ended = await poll(
+        async () => {
+          const w = await session(browser, `watch:${origin}`);
+          // `notified` is noted once the notification was created, just after the watch ended.
+          return w?.state === 'back' && w.notified ? w : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the watch to see the site back, and say so in a notification' },
+      );
+      assert.ok(ended.endedAt >= watching.lastProbe.at);
+      const shown = await poll(
+        async () => {
+          const ids = await browser.extEval(async () => [
+            ...Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()),
+            ...globalThis.seenNotifications,
+          ]);
+          return ids.includes(`watch-back:${origin}`) ? ids : undefined;
+        },
+        { what: 'the "is back" notification' },
+      );
+      assert.ok(shown.includes(`watch-back:${origin}`));
+      await poll(
+        async () =>
+          (await popup.evaluate(() => document.querySelector('[data-testid=watch]')?.dataset.watch)) === 'back' ? true : undefined,
+        { what: 'the popup to say it is back' },
+      );
+      // The watch is over: no alarm left, and the site hears nothing more.
+      assert.equal(
+        await browser.extEval(async (n) => (await (globalThis.browser ?? globalThis.chrome).alarms.get(n)) ?? null, `watch:${origin}`),
+        null,
+      );
+      const requests = site.hits.length;
+      await sleep(4_000);
+      assert.equal(site.hits.length, requests, 'no probe after the watch ended');
+      await popup.close();
+    });
+  });
+}

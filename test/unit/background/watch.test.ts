@@ -1,0 +1,113 @@
+import { beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+import en from '../../../public/_locales/en/messages.json';
+import type { ProbeResult } from '../../../src/platform/probe';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+/** The site, as the probes see it: each probe takes the next answer (the last one repeats). */
+let answers: ProbeResult[] = [];
+const probed: string[] = [];
+vi.mock('../../../src/platform/probe', () => ({
+  probe: vi.fn(async (url: string) => {
+    probed.push(url);
+    return answers.length > 1 ? answers.shift()! : answers[0]!;
+  }),
+}));
+
+const messages = en as Record<string, { message: string }>;
+const watch = await import('../../../src/background/watch');
+const { readWatch } = await import('../../../src/platform/storage');
+const { writeSettings } = await import('../../../src/platform/settings');
+const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
+
+const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
+const ORIGIN = 'http://127.0.0.1:8080';
+
+/** Lets time pass: live timers fire, and due alarms are dispatched as the worker's onAlarm does. */
+async function advance(ms: number, step = 1000): Promise<void> {
+  for (let left = ms; left > 0; left -= step) {
+    await vi.advanceTimersByTimeAsync(Math.min(step, left));
+    for (const alarm of await fakeBrowser.alarms.getAll()) {
+      if (alarm.scheduledTime > Date.now() || !alarm.name.startsWith(watch.WATCH_ALARM_PREFIX)) continue;
+      await fakeBrowser.alarms.clear(alarm.name);
+      await watch.probeWatch(alarm.name.slice(watch.WATCH_ALARM_PREFIX.length));
+    }
+  }
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW });
+  vi.spyOn(Math, 'random').mockReturnValue(0.5);
+  answers = [{ error: 'net::ERR_CONNECTION_REFUSED', ms: 1 }];
+  probed.length = 0;
+  vi.stubGlobal('navigator', { onLine: true });
+  fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
+    const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+    return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
+  }) as typeof fakeBrowser.i18n.getMessage;
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('tell me when it’s back', () => {
+  it('probes the typed site on the retry schedule, then notifies once and ends', async () => {
+    expect(await watch.watchSite('http://127.0.0.1:8080/some/page')).toMatchObject({ host: '127.0.0.1', state: 'watching' });
+    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeDefined();
+    await advance(5_000);
+    expect(probed.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(probed)).toEqual(new Set([`${ORIGIN}/`]));
+    expect((await readWatch(ORIGIN))?.state).toBe('watching');
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+
+    answers = [{ status: 200, ms: 1 }];
+    await advance(60_000);
+    const ended = await readWatch(ORIGIN);
+    expect(ended).toMatchObject({ state: 'back', notified: true });
+    const shown = await fakeBrowser.notifications.getAll();
+    expect(Object.keys(shown)).toEqual([`watch-back:${ORIGIN}`]);
+    // The watch is over: no alarm, no further probes.
+    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeUndefined();
+    const count = probed.length;
+    await advance(300_000, 10_000);
+    expect(probed.length).toBe(count);
+    expect(await watch.urlOfWatchNotification(`watch-back:${ORIGIN}`)).toBe(`${ORIGIN}/`);
+  });
+
+  it('without notifications (settings), it still ends, unannounced', async () => {
+    await writeSettings({ ...DEFAULT_SETTINGS, notifications: false });
+    answers = [{ status: 200, ms: 1 }];
+    await watch.watchSite('http://127.0.0.1:8080');
+    await advance(10_000);
+    expect((await readWatch(ORIGIN))?.state).toBe('back');
+    expect((await readWatch(ORIGIN))?.notified).toBeUndefined();
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+  });
+
+  it('"Stop watching" ends it: no probe after', async () => {
+    await watch.watchSite('127.0.0.1:8080');
+    // Typed without http://: the front page over https.
+    expect(await readWatch('https://127.0.0.1:8080')).toBeDefined();
+    expect(await watch.unwatchSite('127.0.0.1:8080')).toBe(true);
+    expect(await readWatch('https://127.0.0.1:8080')).toBeUndefined();
+    await advance(60_000);
+    expect(probed).toEqual([]);
+  });
+
+  it('a worker started again resumes the watch from storage', async () => {
+    await watch.watchSite('http://127.0.0.1:8080');
+    await fakeBrowser.alarms.clearAll();
+    await watch.resumeWatches();
+    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeDefined();
+  });
+
+  it('refuses what is not a web site', async () => {
+    expect(await watch.watchSite('javascript:alert(1)')).toBeUndefined();
+    expect(await watch.watchSite('')).toBeUndefined();
+  });
+});
