@@ -115,9 +115,10 @@ const currentRetryView = (incident: Incident, tabId: number): RetryView | undefi
 async function render(): Promise<void> {
   const app = document.getElementById('app');
   if (!app) return;
-  // Redrawing replaces the buttons: keep the keyboard focus where it was.
-  const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   const body = state.incident && state.tabId !== undefined ? await incidentView(state.incident, state.tabId) : healthyView();
+  // Redrawing replaces the buttons: keep the keyboard focus where it is now (read after the await:
+  // focus moved while this redraw was being built must not be sent back where it was before).
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   // What is open now (a key pressed while this redraw was being built counts) stays open.
   const wasOpen = new Map(
     [...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]),
