@@ -217,7 +217,6 @@ for (const name of BROWSERS) {
 
     it('a POST that got a 502 is never resent', { timeout: POST_WATCH_MS + 30_000 }, () =>
       withBrowser(name, async (browser) => {
-        await armFlaky(2000);
         const since = Date.now();
         visits += 1;
         const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
@@ -226,10 +225,19 @@ for (const name of BROWSERS) {
         await poll(async () => ((await page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), {
           what: 'the form',
         });
+        // Armed only now, so the POST is sent inside the outage however slowly the form page came
+        // (a 2 s outage armed before opening the page ran out on a loaded machine: the POST got a 200).
+        await armFlaky(2000);
         await page.evaluate(() => void setTimeout(() => document.querySelector('form').submit()));
-        await poll(async () => ((await session(browser))[`incident:${tabId}`]?.method === 'POST' ? true : undefined), {
-          timeoutMs: 10_000,
-          what: 'the failed POST recorded',
+        let incident;
+        await poll(
+          async () => {
+            incident = (await session(browser))[`incident:${tabId}`];
+            return incident?.method === 'POST' ? true : undefined;
+          },
+          { timeoutMs: 10_000, what: 'the failed POST recorded' },
+        ).catch((error) => {
+          throw new Error(`${error.message}: incident ${JSON.stringify(incident)}; requests ${JSON.stringify(flakyRequests(since))}`);
         });
         // Throughout the watch, no schedule may hold the tab (a schedule is what would probe and reload it).
         const watchUntil = Date.now() + POST_WATCH_MS;
