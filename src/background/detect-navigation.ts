@@ -18,7 +18,8 @@ import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, type 
 import type { PageStatus } from '../platform/page-status-report';
 import { unregisterLegacyPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
-import { readIncident } from '../platform/storage';
+import { forgetFailure, heardFailures, noteFailure, readIncident } from '../platform/storage';
+import { normalizeNetError } from '../core/net-error';
 import { getTab } from '../platform/tabs';
 import { drawBadge } from './badge-view';
 import { maybeInjectPanel } from './panel';
@@ -47,6 +48,7 @@ export const navigationDetection: Detection = {
   },
   inspectTab,
   pageStatus: handlePageStatus,
+  resume: resumeFailures,
 };
 
 /** The status read found a 5xx top-level page (sender already checked: our script, the tab's top frame). */
@@ -77,14 +79,47 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
   });
 }
 
-/** A network error; an empty 5xx reaches webNavigation only as ERR_HTTP_RESPONSE_CODE_FAILURE, without its status. */
+const EMPTY_5XX = /HTTP_RESPONSE_CODE_FAILURE$/;
+
+/**
+ * A network error; an empty 5xx reaches webNavigation only as ERR_HTTP_RESPONSE_CODE_FAILURE,
+ * without its status. A top-level one is noted first, before anything is awaited: Chrome sends no
+ * event again to a worker stopped while recording it, and the note lets the next one finish it.
+ */
 export async function handleNavigationError(e: FrameError): Promise<void> {
   if (!isTab(e.tabId)) return;
-  if (e.frame === 'main' && /HTTP_RESPONSE_CODE_FAILURE$/.test(e.error)) {
-    await recordFailedPage({ tabId: e.tabId, url: e.url, method: e.method, time: e.time });
-    return;
+  const noted =
+    e.frame === 'main' && (EMPTY_5XX.test(e.error) || normalizeNetError(e.error) !== null)
+      ? noteFailure(e.tabId, { url: e.url, error: e.error, method: e.method === 'POST' ? 'POST' : 'GET', time: e.time }).catch(
+          (error: unknown) => console.warn('Downcheck note:', error),
+        )
+      : undefined;
+  try {
+    if (e.frame === 'main' && EMPTY_5XX.test(e.error)) {
+      await recordFailedPage({ tabId: e.tabId, url: e.url, method: e.method, time: e.time });
+      return;
+    }
+    await recordNetworkError(e);
+  } finally {
+    if (noted) await noted.then(() => forgetFailure(e.tabId));
   }
-  await recordNetworkError(e);
+}
+
+/**
+ * At every worker start: failures noted but never recorded (the worker was stopped in between)
+ * are recorded now, if their tab still shows the failed page and holds nothing newer.
+ */
+export async function resumeFailures(): Promise<void> {
+  for (const [tabId, failure] of await heardFailures()) {
+    try {
+      if (!failure || !(await stillShows({ tabId, url: failure.url }))) continue;
+      const incident = await readIncident(tabId);
+      if (incident && samePage(incident.url, failure.url) && incident.time >= failure.time) continue;
+      await handleNavigationError({ tabId, frame: 'main', ...failure });
+    } finally {
+      await forgetFailure(tabId);
+    }
+  }
 }
 
 interface FailedPage {
@@ -128,7 +163,7 @@ async function reprobeLater(failure: FailedPage, target: string): Promise<void> 
   if (incident) await enrichIncident(failure.tabId, incident);
 }
 
-async function stillShows(failure: FailedPage): Promise<boolean> {
+async function stillShows(failure: Pick<FailedPage, 'tabId' | 'url'>): Promise<boolean> {
   const tab = await getTab(failure.tabId);
   return Boolean(tab?.url && samePage(tab.url, failure.url));
 }

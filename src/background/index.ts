@@ -62,7 +62,16 @@ serveRequests({
   page: handleRequest,
   panel: handlePanelRequest,
   // Only a strategy that registered the status read (Chrome builds) accepts its reports.
-  ...(detection.pageStatus ? { pageStatus: (s) => detection.pageStatus!(s).catch(report('page status')) } : {}),
+  // A recording that failed is not answered as done: the status read sends it again.
+  ...(detection.pageStatus
+    ? {
+        pageStatus: (s) =>
+          detection.pageStatus!(s).catch((error: unknown) => {
+            report('page status')(error);
+            throw error;
+          }),
+      }
+    : {}),
 });
 // Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));
@@ -81,6 +90,8 @@ void migrateStorage().catch(report('migrate'));
 // with the worker, schedules in storage.session do not. Tabs first: they may join or leave schedules.
 void resumeTabs()
   .catch(report('resume tabs'))
+  .then(() => detection.resume?.())
+  .catch(report('resume detection'))
   .then(() => resumeRetries())
   .catch(report('resume'));
 void resumeWatches().catch(report('resume watches'));

@@ -50,6 +50,8 @@ export interface Detection {
   inspectTab(tabId: number): Promise<boolean>;
   /** A report of the status read in a page (Chrome builds); a strategy without one refuses them. */
   pageStatus?(status: PageStatus): Promise<void>;
+  /** At worker start, after resumeTabs: finish what the strategy heard before the worker was stopped. */
+  resume?(): Promise<void>;
 }
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */

@@ -15,7 +15,7 @@ import {
   type ResponseNote,
   type SubframeFailure,
 } from './stored';
-import { arrayOf, intIn, isRecord, text } from './validate';
+import { arrayOf, intIn, isRecord, oneOf, text, token } from './validate';
 
 function parseSubframe(value: unknown): SubframeFailure | undefined {
   if (!isRecord(value)) return undefined;
@@ -33,6 +33,24 @@ export function parseResponse(value: unknown): ResponseNote | undefined {
   const status = intIn(value.status, 0, 999);
   const at = time(value.at);
   return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
+}
+
+/** A top-level failure the browser reported by an event, noted before it was recorded (TabRecord `failure`). */
+export interface HeardFailure {
+  url: string;
+  /** The browser's error string (`net::ERR_CONNECTION_REFUSED`, …). */
+  error: string;
+  method: 'GET' | 'POST';
+  time: number;
+}
+
+export function parseHeardFailure(value: unknown): HeardFailure | undefined {
+  if (!isRecord(value)) return undefined;
+  const url = storedUrl(value.url);
+  const error = token(value.error, /^[A-Za-z0-9_:.-]+$/, 100);
+  const method = oneOf(value.method, ['GET', 'POST'] as const);
+  const at = time(value.time);
+  return url && error && method && at !== undefined ? { url, error, method, time: at } : undefined;
 }
 
 export const parseSoftTimes = (value: unknown): number[] => arrayOf(value, time, SOFT_TIMES_LIMIT) ?? [];

@@ -41,9 +41,11 @@ export const SESSION_KEYS = Object.freeze({
  * `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now".
  * `recording`: the time of an incident being recorded (history, retry, badge); gone once done, so a
  * worker stopped halfway finishes the job when it starts again.
+ * `failure`: a failure the browser reported by an event (a network error), noted the moment it
+ * arrived and gone once it is recorded; the browser sends no event again to a worker stopped in between.
  */
 export type TabRecord =
-  'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked' | 'recording';
+  'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked' | 'recording' | 'failure';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
 export const TAB_RECORDS: readonly TabRecord[] = [
@@ -56,6 +58,7 @@ export const TAB_RECORDS: readonly TabRecord[] = [
   'soft',
   'consent-asked',
   'recording',
+  'failure',
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;

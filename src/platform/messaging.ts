@@ -11,7 +11,8 @@ export interface Handlers {
   panel(message: PanelMessage, tabId: number): Promise<unknown>;
   /**
    * Chrome builds: our status read found a 5xx top-level page (sender checked in page-status.ts).
-   * Answered (with nothing) once recorded, so a status read whose worker was stopped first sends it again.
+   * Answered `{ ok: true }` once recorded and `{ ok: false }` if recording failed; the status read
+   * sends it again unless told ok (a worker stopped first closes the channel: it sends again too).
    */
   pageStatus?(status: PageStatus): Promise<void>;
 }
@@ -25,7 +26,12 @@ export function serveRequests(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
     const status = handlers.pageStatus ? pageStatusFrom(message, sender) : undefined;
-    if (status) return handlers.pageStatus!(status).then(() => ({ ok: true }));
+    // { ok: true } only once recorded: anything else makes the status read send it again.
+    if (status)
+      return handlers.pageStatus!(status).then(
+        () => ({ ok: true }),
+        (error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });
     let work: Promise<unknown>;
     if (isOwnPage(sender.url)) work = handlers.page(message);

@@ -8,16 +8,29 @@
 declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
 
 (() => {
-  const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
+  const entry = performance.getEntriesByType('navigation')[0] as (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
   const status = entry?.responseStatus;
   // The worker takes the tab, the frame and the address from the sender, never from here.
   if (typeof status === 'number' && status >= 500 && status <= 599) {
-    // The worker answers once the incident is recorded. A worker stopped before that (Chrome stops
-    // workers; an update restarts them) closes the channel: say it again, up to three times.
+    // When the answer arrived (epoch ms): the same for every sending, so a report sent twice is one failure.
+    const time = Math.round(performance.timeOrigin + (entry!.responseStart || 0));
+    // The worker answers { ok: true } once the incident is recorded. A worker stopped before that
+    // (Chrome stops workers; an update restarts them; one being stopped has no listener) closes
+    // the channel or refuses it, and one whose recording failed answers otherwise: say it again,
+    // backing off, for about 15 s.
     const send = (attempt: number): void => {
-      chrome.runtime.sendMessage({ type: 'page-status', status }).catch(() => {
-        if (attempt < 3) setTimeout(() => send(attempt + 1), 500 * 2 ** attempt);
-      });
+      const again = (): void => {
+        if (attempt < 5) setTimeout(() => send(attempt + 1), 500 * 2 ** attempt);
+      };
+      let sent: Promise<unknown>;
+      try {
+        sent = chrome.runtime.sendMessage({ type: 'page-status', status, time });
+      } catch {
+        return; // this script outlived its extension (updated or removed): nobody to tell
+      }
+      sent.then((answer) => {
+        if ((answer as { ok?: unknown } | undefined)?.ok !== true) again();
+      }, again);
     };
     send(0);
   }

@@ -39,7 +39,7 @@ import {
   type SubframeFailure,
   type WatchRecord,
 } from '../core/stored';
-import { migrateLocal, parseResponse, parseSoftTimes, parseSubframes } from '../core/stored-worker';
+import { migrateLocal, parseHeardFailure, parseResponse, parseSoftTimes, parseSubframes, type HeardFailure } from '../core/stored-worker';
 import { parseDiagnosis } from '../core/stored-evidence';
 import { keyedLock } from '../core/concurrency';
 import { diagnosisKey, get, set, setOptional } from './storage-base';
@@ -66,6 +66,27 @@ export async function beginRecording(tabId: number, incident: Incident): Promise
 
 export async function endRecording(tabId: number): Promise<void> {
   await browser.storage.session.remove(tabKey('recording', tabId));
+}
+
+/**
+ * Notes a failure the moment its event arrives: the write leaves before this returns (no await
+ * comes first), so a worker stopped while recording it leaves the note for resumeFailures().
+ */
+export function noteFailure(tabId: number, failure: HeardFailure): Promise<void> {
+  const valid = parseHeardFailure(failure);
+  if (!valid) return Promise.resolve();
+  return set('session', { [tabKey('failure', tabId)]: valid });
+}
+
+export async function forgetFailure(tabId: number): Promise<void> {
+  await browser.storage.session.remove(tabKey('failure', tabId));
+}
+
+/** Every noted failure that was not recorded (or not yet), by tab. */
+export async function heardFailures(): Promise<Array<[number, HeardFailure | undefined]>> {
+  const ids = (await tabsWithRecords()).get('failure') ?? [];
+  const all = await browser.storage.session.get(ids.map((id) => tabKey('failure', id)));
+  return ids.map((id) => [id, parseHeardFailure(all[tabKey('failure', id)])]);
 }
 
 /** Tab ids that have records in `storage.session`, per kind of record (`incident`, `recording`, `diagnosis`, …). */

@@ -48,7 +48,7 @@ const record = await import('../../../src/background/record');
 const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
   record.handleTabChange(...args, navigationDetection);
 const inspectTab = navigationDetection.inspectTab;
-const { readIncident } = await import('../../../src/platform/storage');
+const { noteFailure, readIncident } = await import('../../../src/platform/storage');
 const { DETECTION } = await import('../../../src/platform/requests');
 
 const NGINX = [
@@ -292,6 +292,101 @@ describe('Chrome builds: network errors from webNavigation', () => {
     await navError(tabId, 'net::ERR_CONNECTION_REFUSED', 'sub', 'https://ads.example/frame');
     expect(await readIncident(tabId)).toBeUndefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).some((k) => k.startsWith('subframes:'))).toBe(true);
+  });
+});
+
+describe('Chrome builds: a worker stopped while recording a network error', () => {
+  // Chrome sends no event again to a worker it stopped while that event's handler was running: the
+  // failure is noted before anything is awaited, and the next worker records what is still noted.
+  const failureKeys = async () => Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('failure:'));
+  const T = 1_790_000_000_000;
+
+  it('the failure is written before the first await, and forgotten once recorded', async () => {
+    const tabId = await newTab();
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set');
+    set.mockClear();
+    const handling = handleNavigationError({
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'net::ERR_CONNECTION_REFUSED',
+      method: 'GET',
+      time: T,
+    });
+    expect(set.mock.calls[0]?.[0]).toEqual({
+      [`failure:${tabId}`]: { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
+    });
+    await handling;
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'refused' });
+    expect(await failureKeys()).toEqual([]);
+  });
+
+  it('aborted navigations and frames are not noted', async () => {
+    const tabId = await newTab();
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set');
+    set.mockClear();
+    await handleNavigationError({
+      tabId,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'net::ERR_ABORTED',
+      method: 'GET',
+      time: T,
+    });
+    await handleNavigationError({
+      tabId,
+      frame: 'sub',
+      url: 'https://ads.example/f',
+      error: 'net::ERR_CONNECTION_REFUSED',
+      method: 'GET',
+      time: T,
+    });
+    expect(set.mock.calls.flatMap((c) => Object.keys(c[0] as object)).filter((k) => k.startsWith('failure:'))).toEqual([]);
+  });
+
+  it('the next worker records a noted failure its tab still shows, with schedule and badge', async () => {
+    const tabId = await newTab();
+    await noteFailure(tabId, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'refused', url: 'https://shop.example/cart' });
+    expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toHaveProperty(['retry:https://shop.example']);
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/REF$/);
+    expect(await failureKeys()).toEqual([]);
+  });
+
+  it('an empty 5xx noted the same way gets its status from the re-probe', async () => {
+    const tabId = await newTab();
+    await noteFailure(tabId, { url: 'https://shop.example/cart', error: 'net::ERR_HTTP_RESPONSE_CODE_FAILURE', method: 'GET', time: T });
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
+  });
+
+  it('a note whose tab moved on, closed, or holds a newer incident of that page is dropped without recording', async () => {
+    const movedOn = await newTab('https://shop.example/elsewhere');
+    await noteFailure(movedOn, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await noteFailure(999_999, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    const recorded = await newTab();
+    await handleNavigationError({
+      tabId: recorded,
+      frame: 'main',
+      url: 'https://shop.example/cart',
+      error: 'net::ERR_NAME_NOT_RESOLVED',
+      method: 'GET',
+      time: T + 5,
+    });
+    await noteFailure(recorded, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await navigationDetection.resume!();
+    expect(await readIncident(movedOn)).toBeUndefined();
+    expect(await readIncident(recorded)).toMatchObject({ netError: 'dns' });
+    expect(await failureKeys()).toEqual([]);
+  });
+
+  it('a garbled note is dropped', async () => {
+    const tabId = await newTab();
+    await fakeBrowser.storage.session.set({ [`failure:${tabId}`]: { url: 'javascript:alert(1)', error: '<b>', method: 'PUT', time: -1 } });
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await failureKeys()).toEqual([]);
   });
 });
 

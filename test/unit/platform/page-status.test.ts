@@ -86,3 +86,36 @@ describe('unregisterLegacyPageStatus', () => {
     await expect(unregisterLegacyPageStatus()).resolves.toBeUndefined();
   });
 });
+
+describe('the time of a report', () => {
+  it('is the page’s own when plausible, the time of receipt otherwise', async () => {
+    const { reportedTime } = await import('../../../src/platform/page-status-report');
+    const now = 1_700_000_000_000;
+    expect(reportedTime(now - 1500.4, now)).toBe(now - 1500);
+    expect(reportedTime(now, now)).toBe(now);
+    for (const bad of [now + 1, now - 10 * 60_000 - 1, Number.NaN, Infinity, -Infinity, '1700000000000', null, undefined, {}])
+      expect(reportedTime(bad, now)).toBe(now);
+  });
+
+  it('a report sent again carries the same time, so it is one failure', async () => {
+    const time = Date.now() - 2000;
+    expect(pageStatusFrom({ ...report, time }, sender())?.time).toBe(time);
+  });
+});
+
+describe('a recording that failed', () => {
+  it('is answered { ok: false }, so the status read sends it again', async () => {
+    const { serveRequests } = await import('../../../src/platform/messaging');
+    fakeBrowser.runtime.onMessage.removeAllListeners?.();
+    serveRequests({
+      page: vi.fn(async () => 'page'),
+      panel: vi.fn(async () => 'panel'),
+      pageStatus: async () => {
+        throw new Error('QUOTA_BYTES quota exceeded');
+      },
+    });
+    const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
+    const replies = await onMessage.trigger(report, sender());
+    expect(replies.filter((r) => r !== undefined)).toEqual([{ ok: false, error: 'QUOTA_BYTES quota exceeded' }]);
+  });
+});
