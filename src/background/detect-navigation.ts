@@ -14,13 +14,22 @@ import { isServerError } from '../core/classify';
 import { quietUntil } from '../core/quiet';
 import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
-import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, type PageLoad } from '../platform/navigation';
+import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, showsErrorPage, type PageLoad } from '../platform/navigation';
 import type { PageStatus } from '../platform/page-status-report';
 import { unregisterLegacyPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
-import { forgetFailure, heardFailures, noteFailure, readIncident } from '../platform/storage';
-import { normalizeNetError } from '../core/net-error';
-import { getTab } from '../platform/tabs';
+import {
+  forgetFailure,
+  heardFailures,
+  markErrorPageSeen,
+  noteFailure,
+  readErrorPageSeen,
+  readIncident,
+  tabsWithRecords,
+} from '../platform/storage';
+import { normalizeNetError, titledLikeBrowserErrorPage } from '../core/net-error';
+import type { Incident } from '../shared/incident';
+import { getTab, webTabs, type WebTab } from '../platform/tabs';
 import { drawBadge } from './badge-view';
 import { maybeInjectPanel } from './panel';
 import { withTabLock } from './tab-lock';
@@ -107,9 +116,15 @@ export async function handleNavigationError(e: FrameError): Promise<void> {
 
 /**
  * At every worker start: failures noted but never recorded (the worker was stopped in between)
- * are recorded now, if their tab still shows the failed page and holds nothing newer.
+ * are recorded now, if their tab still shows the failed page and holds nothing newer; then every
+ * open tab is compared with what is stored (reconcileTabs).
  */
 export async function resumeFailures(): Promise<void> {
+  await resumeNoted();
+  await reconcileTabs();
+}
+
+async function resumeNoted(): Promise<void> {
   for (const [tabId, failure] of await heardFailures()) {
     try {
       if (!failure || !(await stillShows({ tabId, url: failure.url }))) continue;
@@ -161,6 +176,68 @@ async function reprobeLater(failure: FailedPage, target: string): Promise<void> 
   if (answer.status === undefined || !(await stillShows(failure))) return;
   const incident = classify({ kind: 'http', ...observed(failure, failure.status!, answer) });
   if (incident) await enrichIncident(failure.tabId, incident);
+}
+
+/** Browser error pages looked into per worker start, at most (each costs one request to its site). */
+const ERROR_PAGES_PER_START = 8;
+
+/**
+ * Chrome drops events it dispatches while it stops the worker: a network error, or the load of
+ * the page that replaced a failed one, can be lost before any listener runs. At worker start:
+ * - a tab with an incident that shows another page now, or the same page healthy again (its
+ *   status read), ends it; a tab still failing gets its badge back;
+ * - a tab showing Chrome's own error page (titled with the host alone, and the browser says its
+ *   last navigation failed) without an incident is looked into once: one request to the site
+ *   (as the header re-probe), recorded if the site fails it; a site that answers stopped nothing
+ *   (a page blocked by another extension, say), and that page is not asked about again.
+ * Tabs still loading are left to their own events.
+ */
+async function reconcileTabs(): Promise<void> {
+  let looked = 0;
+  const withIncident = new Set((await tabsWithRecords()).get('incident'));
+  for (const tab of await webTabs()) {
+    if (!isTab(tab.id) || tab.status !== 'complete') continue;
+    const incident = withIncident.has(tab.id) ? await readIncident(tab.id) : undefined;
+    if (incident) {
+      await reconcileIncident(tab, incident);
+      continue;
+    }
+    if (looked >= ERROR_PAGES_PER_START || !titledLikeBrowserErrorPage(tab.title, tab.url)) continue;
+    if ((await readErrorPageSeen(tab.id)) === tab.url || !(await showsErrorPage(tab.id, tab.url))) continue;
+    looked += 1;
+    await markErrorPageSeen(tab.id, tab.url);
+    await lookIntoErrorPage(tab);
+  }
+}
+
+async function reconcileIncident(tab: WebTab, incident: Incident): Promise<void> {
+  const moved = !samePage(incident.url, tab.url);
+  const status = moved || incident.kind === 'network' ? undefined : await readPageStatus(tab.id, tab.url);
+  await withTabLock(tab.id, async () => {
+    const current = await readIncident(tab.id);
+    if (!current || current.time !== incident.time) return; // recorded anew meanwhile
+    if (moved || (status !== undefined && !isServerError(status))) {
+      if (status !== undefined && status < 400) await rememberResponse(tab.id, tab.url, status);
+      await endIncidentUnlessSoft(tab.id, tab.url);
+      return;
+    }
+    await drawBadge(tab.id, current);
+  });
+}
+
+async function lookIntoErrorPage(tab: WebTab): Promise<void> {
+  const target = reprobeTarget(tab.url, 'GET');
+  if (!target) return;
+  const answer = await probeHeaders(target);
+  if (!(await stillShows({ tabId: tab.id, url: tab.url })) || (await readIncident(tab.id))) return;
+  if (isServerError(answer.status)) {
+    await recordAnswer({ tabId: tab.id, url: tab.url, method: 'GET', time: answer.at }, answer.status!, answer);
+    return;
+  }
+  if (answer.status !== undefined || answer.redirected) return; // the site answers: it was not what stopped the page
+  // Which network error it was is lost with the event; the site still fails to answer.
+  const error = answer.error === 'timeout' ? 'net::ERR_TIMED_OUT' : 'net::ERR_FAILED';
+  await recordNetworkError({ tabId: tab.id, frame: 'main', url: tab.url, error, method: 'GET', time: Date.now() });
 }
 
 async function stillShows(failure: Pick<FailedPage, 'tabId' | 'url'>): Promise<boolean> {

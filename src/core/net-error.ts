@@ -62,3 +62,20 @@ const EXACT = new Map<string, NetErrorCategory>([
   ['NS_ERROR_NET_INADEQUATE_SECURITY', 'tls'],
   ['NS_ERROR_GENERATE_FAILURE', 'tls'],
 ]);
+
+/**
+ * Chrome titles its own error page (a network failure, an empty 5xx) with the site's host name
+ * alone; a site's own page almost never is. A cheap first filter before asking the browser about
+ * a tab. An IDN host is titled in Unicode, which this cannot compare: such tabs pass.
+ */
+export function titledLikeBrowserErrorPage(title: string | undefined, url: string): boolean {
+  if (!title) return false;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const shown = title.trim().toLowerCase();
+  return shown === host || shown === host.replace(/^\[(.*)\]$/, '$1') || host.split('.').some((label) => label.startsWith('xn--'));
+}

@@ -43,9 +43,21 @@ export const SESSION_KEYS = Object.freeze({
  * worker stopped halfway finishes the job when it starts again.
  * `failure`: a failure the browser reported by an event (a network error), noted the moment it
  * arrived and gone once it is recorded; the browser sends no event again to a worker stopped in between.
+ * `errorpage`: the address of a browser error page found without an incident at a worker start and
+ * looked into once (see detect-navigation.ts reconcileTabs), so it is not asked about again.
  */
 export type TabRecord =
-  'incident' | 'subframes' | 'response' | 'diagnosis' | 'guide' | 'recovered' | 'soft' | 'consent-asked' | 'recording' | 'failure';
+  | 'incident'
+  | 'subframes'
+  | 'response'
+  | 'diagnosis'
+  | 'guide'
+  | 'recovered'
+  | 'soft'
+  | 'consent-asked'
+  | 'recording'
+  | 'failure'
+  | 'errorpage';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
 export const TAB_RECORDS: readonly TabRecord[] = [
@@ -59,6 +71,7 @@ export const TAB_RECORDS: readonly TabRecord[] = [
   'consent-asked',
   'recording',
   'failure',
+  'errorpage',
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;

@@ -94,3 +94,16 @@ export async function readPageStatus(tabId: number, url: string): Promise<number
     return undefined;
   }
 }
+
+/**
+ * Whether the tab's top frame shows the browser's own error page for `url`: its last navigation
+ * ended in an error (Chrome keeps that per frame, so it can be asked after the event was lost).
+ */
+export async function showsErrorPage(tabId: number, url: string): Promise<boolean> {
+  try {
+    const frame = await browser.webNavigation.getFrame({ tabId, frameId: 0 });
+    return Boolean(frame?.errorOccurred) && typeof frame?.url === 'string' && samePage(frame.url, url);
+  } catch {
+    return false;
+  }
+}

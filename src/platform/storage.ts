@@ -28,6 +28,7 @@ import {
   RETRY_PREFIX,
   retryKey,
   SCHEMA_VERSION,
+  storedUrl,
   SUBFRAME_LIMIT,
   TAB_RECORDS,
   tabKey,
@@ -80,6 +81,16 @@ export function noteFailure(tabId: number, failure: HeardFailure): Promise<void>
 
 export async function forgetFailure(tabId: number): Promise<void> {
   await browser.storage.session.remove(tabKey('failure', tabId));
+}
+
+/** The browser error page last looked into in this tab (reconcileTabs), if any. */
+export async function readErrorPageSeen(tabId: number): Promise<string | undefined> {
+  return storedUrl(await get('session', tabKey('errorpage', tabId)));
+}
+
+export async function markErrorPageSeen(tabId: number, url: string): Promise<void> {
+  const valid = storedUrl(url);
+  if (valid) await setOptional('session', { [tabKey('errorpage', tabId)]: valid });
 }
 
 /** Every noted failure that was not recorded (or not yet), by tab. */

@@ -40,6 +40,29 @@ export async function openTabIds(): Promise<number[]> {
   return (await browser.tabs.query({})).map((t) => t.id).filter((id): id is number => id !== undefined);
 }
 
+export interface WebTab extends TabInfo {
+  id: number;
+  url: string;
+}
+
+/** Every open tab showing a web page (http, https), with its address, title and load status. */
+export async function webTabs(): Promise<WebTab[]> {
+  const tabs = await browser.tabs.query({ url: ['http://*/*', 'https://*/*'] });
+  return tabs.flatMap((t) =>
+    t.id === undefined || !t.url
+      ? []
+      : [
+          {
+            id: t.id,
+            url: t.url,
+            incognito: t.incognito,
+            ...(t.title ? { title: t.title } : {}),
+            ...(t.status ? { status: t.status } : {}),
+          },
+        ],
+  );
+}
+
 export function onTabRemoved(listener: (tabId: number) => void): void {
   browser.tabs.onRemoved.addListener((tabId) => listener(tabId));
 }

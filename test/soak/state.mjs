@@ -2,7 +2,18 @@
 // does not change what is measured), and the consistency rules the soak and chaos runs check.
 
 /** Per-tab record kinds (src/core/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
-export const TAB_RECORDS = ['incident', 'subframes', 'response', 'diagnosis', 'guide', 'recovered', 'soft', 'consent-asked', 'failure'];
+export const TAB_RECORDS = [
+  'incident',
+  'subframes',
+  'response',
+  'diagnosis',
+  'guide',
+  'recovered',
+  'soft',
+  'consent-asked',
+  'failure',
+  'errorpage',
+];
 
 /**
  * Storage bytes in use per area (getBytesInUse where the browser has it, else the length of its

@@ -26,6 +26,15 @@ vi.mock('../../../src/platform/navigation', async (importOriginal) => ({
     return pageStatus.get(url);
   }),
   committedMethod: vi.fn((tabId: number) => commits.get(tabId) ?? 'GET'),
+  showsErrorPage: vi.fn(async (tabId: number) => errorPages.has(tabId)),
+}));
+/** Tabs whose top frame shows Chrome's own error page (webNavigation.getFrame's errorOccurred). */
+const errorPages = new Set<number>();
+/** The open web tabs as tabs.query lists them (fake-browser keeps no titles or load status). */
+const webTabList: Array<import('../../../src/platform/tabs').WebTab> = [];
+vi.mock('../../../src/platform/tabs', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  webTabs: vi.fn(async () => webTabList),
 }));
 
 /** The site, as the header re-probe sees it. */
@@ -74,6 +83,8 @@ beforeEach(() => {
   headerProbes.length = 0;
   duringProbe = undefined;
   commits.clear();
+  errorPages.clear();
+  webTabList.length = 0;
   vi.useRealTimers();
   siteAnswer = { status: 502, headers: NGINX, redirected: false };
   fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
@@ -387,6 +398,80 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
     await navigationDetection.resume!();
     expect(await readIncident(tabId)).toBeUndefined();
     expect(await failureKeys()).toEqual([]);
+  });
+});
+
+describe('Chrome builds: events lost while the worker was stopped (reconciled at start)', () => {
+  const URL = 'https://shop.example/cart';
+  /** An open tab as tabs.query lists it. */
+  async function listedTab(title: string | undefined, { status = 'complete', url = URL } = {}): Promise<number> {
+    const tabId = await newTab(url);
+    webTabList.push({ id: tabId, url, incognito: false, status, ...(title ? { title } : {}) });
+    return tabId;
+  }
+  const refused = { headers: [], redirected: false, error: 'TypeError' };
+
+  it('a tab on Chrome’s error page without an incident, whose site still fails, is recorded once, with its schedule', async () => {
+    siteAnswer = refused;
+    const tabId = await listedTab('shop.example');
+    errorPages.add(tabId);
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'other', url: URL });
+    expect(Object.keys(await fakeBrowser.storage.session.get(null))).toContain('retry:https://shop.example');
+    expect(headerProbes).toEqual([URL]);
+  });
+
+  it('one whose site answers with a 5xx is that HTTP failure', async () => {
+    const tabId = await listedTab('shop.example');
+    errorPages.add(tabId);
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, platform: { id: 'nginx' } });
+  });
+
+  it('one whose site answers is left alone, and not asked about again at the next start', async () => {
+    siteAnswer = { status: 200, headers: [], redirected: false };
+    const tabId = await listedTab('shop.example');
+    errorPages.add(tabId);
+    await navigationDetection.resume!();
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(headerProbes).toEqual([URL]);
+  });
+
+  it('a tab titled otherwise, still loading, or whose last navigation did not fail is not asked about', async () => {
+    siteAnswer = refused;
+    const titled = await listedTab('Your cart · Shop');
+    const loading = await listedTab('shop.example', { status: 'loading' });
+    const fine = await listedTab('shop.example', { url: 'https://shop.example/other' });
+    errorPages.add(titled).add(loading);
+    await navigationDetection.resume!();
+    for (const tabId of [titled, loading, fine]) expect(await readIncident(tabId)).toBeUndefined();
+    expect(headerProbes).toEqual([]);
+  });
+
+  it('an incident whose page is healthy again, or whose tab shows another page now, ends; a page still failing gets its badge back', async () => {
+    const healthy = await listedTab('Your cart · Shop');
+    const failing = await listedTab('502 Bad Gateway');
+    for (const tabId of [healthy, failing]) await reported(tabId, 502);
+    const movedUrl = 'https://shop.example/elsewhere';
+    const moved = await newTab(URL);
+    await reported(moved, 502);
+    await fakeBrowser.tabs.update(moved, { url: movedUrl });
+    webTabList.push({ id: moved, url: movedUrl, incognito: false, status: 'complete', title: 'Elsewhere' });
+    pageStatus.set(URL, 200);
+    // only the healthy tab's page reads 200: the failing one reads 502
+    const { readPageStatus } = await import('../../../src/platform/navigation');
+    vi.mocked(readPageStatus).mockImplementation(async (tabId: number) => (tabId === healthy ? 200 : 502));
+    await fakeBrowser.action.setBadgeText({ tabId: failing, text: '' }); // what the page's commit did
+    await navigationDetection.resume!();
+    expect(await readIncident(healthy)).toBeUndefined();
+    expect(await readIncident(moved)).toBeUndefined();
+    expect(await readIncident(failing)).toMatchObject({ status: 502 });
+    expect(await fakeBrowser.action.getBadgeText({ tabId: failing })).toMatch(/502$/);
+    vi.mocked(readPageStatus).mockImplementation(async (_tabId: number, url: string) => {
+      statusReads.push(url);
+      return pageStatus.get(url);
+    });
   });
 });
 
