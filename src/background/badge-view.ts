@@ -7,7 +7,12 @@ import type { Incident } from '../shared/incident';
 
 /** Draws the tab's badge from what storage says: the incident and, if any, its origin's retry. */
 export async function refreshBadge(tabId: number): Promise<void> {
-  await drawBadge(tabId, await readIncident(tabId));
+  const read = await readIncident(tabId);
+  await drawBadge(tabId, read);
+  // Outside the tab's lock (a schedule redraws all its tabs) the incident can end between the read
+  // and the drawing, leaving the badge of a page that is back: look once more after drawing.
+  const now = await readIncident(tabId);
+  if (now?.time !== read?.time || now?.url !== read?.url) await drawBadge(tabId, now);
 }
 
 /** The same, for a caller that holds the incident it just stored (none: the badge is cleared). */
