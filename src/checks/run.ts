@@ -18,7 +18,7 @@
 import { allows, type Consent } from '../core/consent';
 import { isPrivateIp } from '../core/ip';
 import { isPrivateHost } from '../core/url';
-import { after, cancel, sleep, type Timer } from '../core/timers';
+import { after, cancel, type Timer } from '../core/timers';
 import { bareHost, isIpLiteral, noEvidence } from './evidence';
 import type { EvidenceCache } from './limits';
 import type { Check, CheckContext, Evidence, NoEvidenceReason } from './types';
@@ -59,7 +59,8 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   // A resolver that hangs must not hold the other sources up for the whole run: they wait for its
   // answer only so long (no answer is not a private answer).
   const dnsWaitMs = Math.min(DNS_WAIT_MS, deadlineMs / 3);
-  const dnsWait = sleep(dnsWaitMs).then(() => undefined);
+  let dnsTimer: Timer | undefined;
+  const dnsWait = new Promise<undefined>((resolve) => (dnsTimer = after(dnsWaitMs, () => resolve(undefined))));
   const address = addressGate(ctx, Promise.race([dnsEvidence, dnsWait, stopped.then(() => undefined)]));
   const notify = (evidence: Evidence) => {
     try {
@@ -127,6 +128,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
     }),
   );
   cancel(timer);
+  cancel(dnsTimer); // the run is over: nothing waits for DNS any more, so no timer may outlive it
   options.signal?.removeEventListener('abort', onParentAbort);
   controller.abort();
   return results;
