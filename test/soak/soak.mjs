@@ -344,12 +344,12 @@ export async function runSoak({
         if (nav && !['error', 'network', 'soft'].includes(nav.kind))
           falseAlarms.push(`${nav.kind} #${nav.index} ${nav.url} got an incident`);
       }
-      let state = await readState(browser);
+      let state = await readState(browser, { workerStats: true });
       let problems = consistencyProblems(state, { tabFilter: (t) => driven.has(t.id) });
       if (problems.length) {
         // Work still in flight (a re-probe, a probe) settles within a second or two: only what persists counts.
         await new Promise((r) => setTimeout(r, 2000));
-        state = await readState(browser);
+        state = await readState(browser, { workerStats: true });
         problems = consistencyProblems(state, { tabFilter: (t) => driven.has(t.id) });
       }
       const heap = await browser.workerHeap().catch(() => undefined);

@@ -10,10 +10,10 @@ export const TAB_RECORDS = ['incident', 'subframes', 'response', 'diagnosis', 'g
 /**
  * Storage bytes in use per area (getBytesInUse where the browser has it, else the length of its
  * JSON), every session key, the history, alarms, every open tab with its badge, and the worker's
- * timers pending (undefined if the worker did not answer).
+ * timers pending with `workerStats` (the soak; the chaos run leaves the worker alone; undefined if it did not answer).
  */
-export function readState(browser) {
-  return browser.pageEval(async () => {
+export function readState(browser, { workerStats = false } = {}) {
+  return browser.pageEval(async (askWorker) => {
     const api = globalThis.browser ?? globalThis.chrome;
     const bytes = async (area) => {
       const all = await area.get(null);
@@ -30,7 +30,7 @@ export function readState(browser) {
       bytes(api.storage.local),
       api.alarms.getAll(),
       api.tabs.query({}),
-      api.runtime.sendMessage({ type: 'worker-stats' }).catch(() => undefined),
+      askWorker ? api.runtime.sendMessage({ type: 'worker-stats' }).catch(() => undefined) : undefined,
     ]);
     const open = await Promise.all(
       tabs.map(async (t) => ({ id: t.id, url: t.url ?? '', badge: await api.action.getBadgeText({ tabId: t.id }).catch(() => null) })),
@@ -46,7 +46,7 @@ export function readState(browser) {
       tabs: open,
       timersPending: stats?.ok ? stats.value.timersPending : undefined,
     };
-  });
+  }, workerStats);
 }
 
 /** Stored records per kind: `incident`, `retry`, `diagnosis`, … and the history's length. */
