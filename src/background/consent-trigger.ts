@@ -1,4 +1,5 @@
 import { CONSENT_SOURCES, type Consent } from '../core/consent';
+import { sleep } from '../core/timers';
 import { readDiagnosis, readIncident } from '../platform/storage';
 import { activeTab } from '../platform/tabs';
 import { diagnoseTab } from './diagnose';
@@ -15,7 +16,7 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   const newlyAllowed = CONSENT_SOURCES.some((s) => after[s] && !before?.[s]);
   if (!newlyAllowed) return false;
   // The popup that asked usually starts the checks itself: give it a moment, then only fill the gap.
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await sleep(SETTLE_MS);
   const tab = await activeTab();
   if (!tab) return false;
   const incident = await readIncident(tab.id);

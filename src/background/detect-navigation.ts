@@ -34,6 +34,7 @@ import { drawBadge } from './badge-view';
 import { maybeInjectPanel } from './panel';
 import { withTabLock } from './tab-lock';
 import { classify } from '../core/classify';
+import { after } from '../core/timers';
 import {
   endIncidentUnlessSoft,
   enrichIncident,
@@ -158,7 +159,7 @@ async function recordFailedPage(failure: FailedPage): Promise<void> {
     const wait = quietUntil({ status: failure.status, at: failure.time }) - Date.now();
     if (wait > 0) {
       await recordAnswer(failure, failure.status);
-      setTimeout(() => void reprobeLater(failure, target).catch((error: unknown) => console.error('Downcheck re-probe:', error)), wait);
+      after(wait, () => void reprobeLater(failure, target).catch((error: unknown) => console.error('Downcheck re-probe:', error)));
       return;
     }
   }

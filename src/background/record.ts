@@ -34,6 +34,7 @@ import { leaveRetry, retryFailedTab } from './retry';
 import { maybeInjectPanel } from './panel';
 import { diagnoseTab, dropDiagnosis } from './diagnose';
 import { originOf, samePage } from '../core/url';
+import { sleep } from '../core/timers';
 
 /** What the recorder needs to know about the strategy that feeds it. */
 export interface Detection {
@@ -148,7 +149,7 @@ export function handleTabChange(
     if (!candidate) return;
     // Firefox reports the page's response up to ~100 ms AFTER its title; Chrome before. Decide once
     // both have had time to arrive, so an error page's title is never mistaken for a soft error.
-    await new Promise((resolve) => setTimeout(resolve, SOFT_SETTLE_MS));
+    await sleep(SOFT_SETTLE_MS);
     await withTabLock(tabId, () => confirmSoftError(tabId, candidate, detection));
   });
 }

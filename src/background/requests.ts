@@ -6,6 +6,7 @@ import { getTab, reloadTab } from '../platform/tabs';
 import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
 import { mayLoadAgain } from '../core/retry-policy';
+import { timersPending } from '../core/timers';
 import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
 import { unwatchSite, watchSite } from './watch';
@@ -62,6 +63,8 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       return { watching: (await watchSite(message.host)) !== undefined };
     case 'unwatch-site':
       return { stopped: await unwatchSite(message.host) };
+    case 'worker-stats':
+      return { timersPending: timersPending() };
     case 'site-policy': {
       const host = message.host.toLowerCase();
       // A choice made in a private window would leave a trace of the site in the settings (synced, even): not saved.

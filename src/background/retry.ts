@@ -24,6 +24,7 @@ import {
 } from '../core/retry-schedule';
 import { autoRetryAllowed, type Settings } from '../core/settings';
 import { originOf } from '../core/url';
+import { after, cancel, type Timer } from '../core/timers';
 import type { Incident, IncidentEnd } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
 import { clearAlarm, setAlarm } from '../platform/alarms';
@@ -43,7 +44,7 @@ export const RECOVERED_NOTIFICATION_PREFIX = 'recovered:';
 const OFFLINE_RECHECK_MS = 2_000;
 
 /** Live timers for waits shorter than an alarm can be; losing them (worker stopped) only costs the alarm's delay. */
-const timers = new Map<string, ReturnType<typeof setTimeout>>();
+const timers = new Map<string, Timer>();
 
 const optionsFor = (settings: Settings): RetryOptions => ({
   ...DEFAULT_RETRY_OPTIONS,
@@ -135,7 +136,7 @@ async function arm(record: RetryRecord): Promise<void> {
     // navigator.onLine without firing it): look again every few seconds, and every 30 s by alarm.
     timers.set(
       origin,
-      setTimeout(() => void probeOrigin(origin).catch(report), OFFLINE_RECHECK_MS),
+      after(OFFLINE_RECHECK_MS, () => void probeOrigin(origin).catch(report)),
     );
     await setAlarm(ALARM_PREFIX + origin, Date.now() + ALARM_MIN_DELAY_MS);
     return;
@@ -156,7 +157,7 @@ async function arm(record: RetryRecord): Promise<void> {
   if (waitMechanism(delay) === 'timer') {
     timers.set(
       origin,
-      setTimeout(() => void probeOrigin(origin).catch(report), delay),
+      after(delay, () => void probeOrigin(origin).catch(report)),
     );
   }
   await setAlarm(ALARM_PREFIX + origin, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
@@ -164,7 +165,7 @@ async function arm(record: RetryRecord): Promise<void> {
 
 function clearTimer(origin: string): void {
   const timer = timers.get(origin);
-  if (timer !== undefined) clearTimeout(timer);
+  cancel(timer);
   timers.delete(origin);
 }
 

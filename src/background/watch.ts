@@ -9,6 +9,7 @@ import { DEFAULT_RETRY_OPTIONS, probeVerdict, type RetryOptions } from '../core/
 import { ALARM_MIN_DELAY_MS, waitMechanism } from '../core/retry-schedule';
 import type { Settings } from '../core/settings';
 import { afterWatchProbe, isWatching, siteUrl, startWatch, watchOnline, type WatchRecord } from '../core/watch';
+import { after, cancel, type Timer } from '../core/timers';
 import { clearAlarm, setAlarm } from '../platform/alarms';
 import { isOnline } from '../platform/connectivity';
 import { t } from '../platform/i18n';
@@ -22,7 +23,7 @@ export const WATCH_ALARM_PREFIX = 'watch:';
 export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
 
 const OFFLINE_RECHECK_MS = 2_000;
-const timers = new Map<string, ReturnType<typeof setTimeout>>();
+const timers = new Map<string, Timer>();
 /** Locks are per key: a watch never waits on (or holds up) the retry schedule of the same origin. */
 const lockKey = (origin: string): string => `watch ${origin}`;
 
@@ -67,7 +68,7 @@ async function arm(record: WatchRecord): Promise<void> {
   if (record.state === 'offline') {
     timers.set(
       origin,
-      setTimeout(() => void probeWatch(origin).catch(report), OFFLINE_RECHECK_MS),
+      after(OFFLINE_RECHECK_MS, () => void probeWatch(origin).catch(report)),
     );
     await setAlarm(alarm, now + ALARM_MIN_DELAY_MS);
     return;
@@ -76,7 +77,7 @@ async function arm(record: WatchRecord): Promise<void> {
   if (waitMechanism(delay) === 'timer') {
     timers.set(
       origin,
-      setTimeout(() => void probeWatch(origin).catch(report), delay),
+      after(delay, () => void probeWatch(origin).catch(report)),
     );
   }
   await setAlarm(alarm, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
@@ -84,7 +85,7 @@ async function arm(record: WatchRecord): Promise<void> {
 
 function clearTimer(origin: string): void {
   const timer = timers.get(origin);
-  if (timer !== undefined) clearTimeout(timer);
+  cancel(timer);
   timers.delete(origin);
 }
 

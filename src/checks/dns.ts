@@ -14,6 +14,7 @@ import { fetchJson, timeLeft } from './http';
 import { bareHost, isIpLiteral, noEvidence, refuseOutside } from './evidence';
 import { displayIp, normalizeIp } from '../core/ip';
 import { arrayOf, intIn, isRecord } from '../core/validate';
+import { after, cancel, type Timer } from '../core/timers';
 import type {
   Check,
   CheckContext,
@@ -99,10 +100,10 @@ export function dnsConsensus(answers: readonly ResolverAnswer[]): DnsConsensus {
 async function askLocal(ctx: CheckContext, host: string, signal: AbortSignal): Promise<string[] | 'failed' | undefined> {
   const resolve = ctx.resolveDns;
   if (!resolve) return undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   let onAbort = () => undefined as void;
   const giveUp = new Promise<undefined>((r) => {
-    timer = setTimeout(() => r(undefined), timeLeft(ctx, DOH_TIMEOUT_MS));
+    timer = after(timeLeft(ctx, DOH_TIMEOUT_MS), () => r(undefined));
     onAbort = () => r(undefined);
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -121,7 +122,7 @@ async function askLocal(ctx: CheckContext, host: string, signal: AbortSignal): P
   try {
     return await Promise.race([asked, giveUp]);
   } finally {
-    clearTimeout(timer);
+    cancel(timer);
     signal.removeEventListener('abort', onAbort);
   }
 }

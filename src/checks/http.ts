@@ -14,6 +14,7 @@
  * no referrer and bypass the HTTP cache.
  */
 import { parseRetryAfter } from '../core/retry-after';
+import { after, cancel } from '../core/timers';
 import type { CheckContext, NoEvidenceReason } from './types';
 
 export interface HttpFailure {
@@ -68,15 +69,12 @@ export function timeLeft(ctx: Pick<CheckContext, 'deadlineAt' | 'now'>, capMs: n
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = setTimeout(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      },
-      Math.max(0, ms),
-    );
+    const timer = after(Math.max(0, ms), () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel(timer);
       resolve(false);
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -173,7 +171,7 @@ async function request<R extends { ok: true }>(
   };
   const onParentAbort = () => abort('aborted');
   options.signal.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => abort('timeout'), Math.max(0, options.timeoutMs));
+  const timer = after(Math.max(0, options.timeoutMs), () => abort('timeout'));
   const aborted = new Promise<never>((_, reject) =>
     controller.signal.addEventListener('abort', () => reject(new Aborted()), { once: true }),
   );
@@ -208,7 +206,7 @@ async function request<R extends { ok: true }>(
     if (error instanceof TooLarge) return fail('too-large');
     return fail('network');
   } finally {
-    clearTimeout(timer);
+    cancel(timer);
     options.signal.removeEventListener('abort', onParentAbort);
     // Releases whatever is still open (an unread body, a stalled stream). Harmless after success.
     controller.abort();

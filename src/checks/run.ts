@@ -18,6 +18,7 @@
 import { allows, type Consent } from '../core/consent';
 import { isPrivateIp } from '../core/ip';
 import { isPrivateHost } from '../core/url';
+import { after, cancel, type Timer } from '../core/timers';
 import { bareHost, isIpLiteral, noEvidence } from './evidence';
 import type { EvidenceCache } from './limits';
 import type { Check, CheckContext, Evidence, NoEvidenceReason } from './types';
@@ -47,7 +48,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   const onParentAbort = () => end('aborted');
   if (options.signal?.aborted) end('aborted');
   options.signal?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => end('timeout'), deadlineMs);
+  const timer = after(deadlineMs, () => end('timeout'));
   const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   const runCtx: CheckContext = { ...ctx, deadlineAt: started + deadlineMs };
 
@@ -58,7 +59,8 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   // A resolver that hangs must not hold the other sources up for the whole run: they wait for its
   // answer only so long (no answer is not a private answer).
   const dnsWaitMs = Math.min(DNS_WAIT_MS, deadlineMs / 3);
-  const dnsWait = new Promise<undefined>((resolve) => setTimeout(resolve, dnsWaitMs, undefined));
+  let dnsTimer: Timer | undefined;
+  const dnsWait = new Promise<undefined>((resolve) => (dnsTimer = after(dnsWaitMs, () => resolve(undefined))));
   const address = addressGate(ctx, Promise.race([dnsEvidence, dnsWait, stopped.then(() => undefined)]));
   const notify = (evidence: Evidence) => {
     try {
@@ -125,7 +127,8 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
       deliver(index, outcome);
     }),
   );
-  clearTimeout(timer);
+  cancel(timer);
+  cancel(dnsTimer); // the run is over: nothing waits for DNS any more, so no timer may outlive it
   options.signal?.removeEventListener('abort', onParentAbort);
   controller.abort();
   return results;
@@ -154,15 +157,15 @@ function addressGate(ctx: CheckContext, dns: Promise<Evidence | undefined>): { k
   let answered: Promise<boolean> | undefined;
   const local = async (): Promise<boolean> => {
     if (!ctx.resolveDns || isIpLiteral(ctx.host)) return false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), LOCAL_RESOLVE_MS)));
+    let timer: Timer | undefined;
+    const timeout = new Promise<string[]>((resolve) => (timer = after(LOCAL_RESOLVE_MS, () => resolve([]))));
     try {
       const addresses = await Promise.race([ctx.resolveDns(bareHost(ctx.host)), timeout]);
       return Array.isArray(addresses) && addresses.some((a) => typeof a !== 'string' || isPrivateIp(a));
     } catch {
       return false; // no answer is not a private answer
     } finally {
-      clearTimeout(timer);
+      cancel(timer);
     }
   };
   const viaBrowser = ctx.browserIp ?? ctx.incident?.ip;

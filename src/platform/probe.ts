@@ -8,6 +8,7 @@
  * server answers. Every background request waits for one of a few slots (see fetch-limit.ts).
  */
 import { inBackgroundSlot } from './fetch-limit';
+import { after, cancel } from '../core/timers';
 
 export interface ProbeResult {
   /** The status; absent for a network failure and for a redirect whose status the browser hides. */
@@ -47,7 +48,7 @@ type Answer = { status: number | undefined; headers: Headers; redirect: boolean 
 function askOnce(url: string, timeoutMs: number): Promise<Answer> {
   return inBackgroundSlot(async (): Promise<Answer> => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const timer = after(timeoutMs, () => controller.abort());
     try {
       const response = await fetch(url, {
         method: 'GET',
@@ -62,7 +63,7 @@ function askOnce(url: string, timeoutMs: number): Promise<Answer> {
     } catch (error) {
       return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error' };
     } finally {
-      clearTimeout(timer);
+      cancel(timer);
     }
   });
 }

@@ -1,5 +1,6 @@
 import { browser, DETECTION, IS_FIREFOX, type Tabs } from './browser';
 import type { TabInfo } from './tab-info';
+import { after, cancel } from '../core/timers';
 
 // The popup reads tabs through ./tab-info alone, so that it does not load the background's tab handling below.
 export { activeTab, getTab, type TabInfo } from './tab-info';
@@ -110,7 +111,7 @@ async function navigateTab(tabId: number, url: string): Promise<boolean> {
 function loaded(tabId: number, url: string, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (value: boolean): void => {
-      clearTimeout(timer);
+      cancel(timer);
       browser.tabs.onUpdated.removeListener(listener);
       resolve(value);
     };
@@ -118,7 +119,7 @@ function loaded(tabId: number, url: string, ms: number): Promise<boolean> {
       if (id !== tabId || info.status !== 'complete') return;
       done(typeof tab.url === 'string' && tab.url.split('#')[0] === url);
     };
-    const timer = setTimeout(() => done(false), ms);
+    const timer = after(ms, () => done(false));
     browser.tabs.onUpdated.addListener(listener);
   });
 }

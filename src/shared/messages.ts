@@ -20,6 +20,10 @@ export interface PanelState {
   diagnosis?: { verdict: VerdictKind; done: boolean; outside: boolean };
 }
 
+export interface WorkerStats {
+  timersPending: number;
+}
+
 /** The panel's host element: `downcheck-panel`, or with an unguessable suffix when the page took the name. */
 export const PANEL_HOST_NAME = /^downcheck-panel(-[0-9a-f]{8})?$/;
 
@@ -51,6 +55,8 @@ export interface Requests {
   /** "Tell me when it's back" for a checked site (the host or address as typed or checked), and its undoing. */
   'watch-site': { request: { host: string }; response: { watching: boolean } };
   'unwatch-site': { request: { host: string }; response: { stopped: boolean } };
+  /** The worker's own figures, for the soak (test/soak): timers set and neither fired nor cancelled. */
+  'worker-stats': { request: object; response: WorkerStats };
   'panel-state': { request: Record<string, never>; response: PanelState };
   'panel-retry-now': { request: Record<string, never>; response: { started: boolean } };
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
@@ -98,6 +104,7 @@ export function isMessage(value: unknown): value is Message {
       ['always', 'never', 'default'].includes(m.policy as string) &&
       (m.tabId === undefined || (typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0))
     );
+  if (m.type === 'worker-stats') return true;
   if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;

@@ -1,7 +1,7 @@
 // Soak (issue 14, item 1): one browser with the built extension browses a realistic mix of local
 // pages in several tabs at once, and every `rowEvery` navigations prints what the extension holds:
 // the worker's JS heap (Chromium, over CDP, after a full GC), storage bytes, records per kind,
-// alarms, and whether detection still works on a probe page (a fresh 502 detected, a healthy page
+// alarms, the worker's timers pending, and whether detection still works on a probe page (a fresh 502 detected, a healthy page
 // left alone). Every navigation is checked too: each failure recorded, no healthy page flagged.
 //
 //   npm run soak                                  Chromium 2,000 navigations, then Firefox 600 (README "Soak")
@@ -45,6 +45,14 @@ export const BOUNDS = {
   sessionBytesPerTab: 24 * 1024,
   sessionBytesPerRetry: 4 * 1024,
   sessionBytesFixed: 64 * 1024,
+  /**
+   * The worker's timers pending (src/core/timers.ts): per tab with an incident, its diagnosis
+   * (deadline, DNS wait, one per check in flight), its header probe and its retry wait; plus a few
+   * that outlive an incident by seconds (a 503's re-probe after its 5 s of quiet, a soft-error
+   * title waiting 400 ms for its page's response). A timer leaked per failure (hundreds per run) breaks it.
+   */
+  timersFixed: 16,
+  timersPerIncident: 8,
 };
 
 const DETECT_MS = 8_000; // an error page's incident and badge (an empty 5xx waits for its re-probe)
@@ -234,7 +242,7 @@ async function probe(browser, tab, sites, row) {
 
 const kb = (bytes) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(1));
 export const TABLE_HEADER =
-  'navs   min  heap KB  session KB  local KB  incident retry diagnosis response soft subframes recovered  history  alarms  probe       problems';
+  'navs   min  heap KB  session KB  local KB  incident retry diagnosis response soft subframes recovered  history  alarms  timers  probe       problems';
 
 function formatRow(r) {
   const c = r.counts;
@@ -253,6 +261,7 @@ function formatRow(r) {
     String(c.recovered).padStart(9),
     String(c.history).padStart(8),
     String(r.alarms).padStart(7),
+    String(r.timers ?? 'n/a').padStart(7),
     `${r.probe.ok ? 'ok' : 'FAIL'} ${r.probe.detectMs} ms`.padStart(13),
     String(r.problems.length).padStart(9),
   ].join(' ');
@@ -277,6 +286,10 @@ export function checkBounds(rows, { tabs }) {
     if (r.sessionBytes > sessionBound) broken.push(`storage.session ${kb(r.sessionBytes)} KB ${at} (bound ${kb(sessionBound)} KB)`);
     if (r.counts.retry > 4) broken.push(`${r.counts.retry} retry schedules ${at}: the mix fails on 4 origins`);
     if (r.alarms > r.counts.retry) broken.push(`${r.alarms} alarms for ${r.counts.retry} retry schedules ${at}`);
+    const timersBound = BOUNDS.timersFixed + BOUNDS.timersPerIncident * r.counts.incident;
+    if (r.timers === undefined) broken.push(`the worker did not answer how many timers it has pending ${at}`);
+    else if (r.timers > timersBound)
+      broken.push(`${r.timers} timers pending ${at} (bound ${timersBound} for ${r.counts.incident} incidents)`);
     if (!r.probe.ok) broken.push(`probe page ${at}: ${r.probe.problem}`);
     for (const p of r.problems) broken.push(`${p} ${at}`);
   }
@@ -331,12 +344,12 @@ export async function runSoak({
         if (nav && !['error', 'network', 'soft'].includes(nav.kind))
           falseAlarms.push(`${nav.kind} #${nav.index} ${nav.url} got an incident`);
       }
-      let state = await readState(browser);
+      let state = await readState(browser, { workerStats: true });
       let problems = consistencyProblems(state, { tabFilter: (t) => driven.has(t.id) });
       if (problems.length) {
         // Work still in flight (a re-probe, a probe) settles within a second or two: only what persists counts.
         await new Promise((r) => setTimeout(r, 2000));
-        state = await readState(browser);
+        state = await readState(browser, { workerStats: true });
         problems = consistencyProblems(state, { tabFilter: (t) => driven.has(t.id) });
       }
       const heap = await browser.workerHeap().catch(() => undefined);
@@ -348,6 +361,7 @@ export async function runSoak({
         localBytes: state.localBytes,
         counts: recordCounts(state),
         alarms: state.alarms.length,
+        timers: state.timersPending,
         probe: probeResult,
         problems,
       };

@@ -1,5 +1,8 @@
-// What the extension holds, read from one of its pages (never from the worker itself, so reading
-// does not change what is measured), and the consistency rules the soak and chaos runs check.
+// What the extension holds, read from one of its pages (never by running code in the worker, so
+// reading does not change what is measured), and the consistency rules the soak and chaos runs
+// check. The one figure only the worker knows, its timers pending, it answers to a "worker-stats"
+// request from that page (src/shared/messages.ts); in Chromium the request wakes a stopped worker,
+// which then has no timers: that is a true count, and the soak's worker is busy anyway.
 
 /** Per-tab record kinds (src/core/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
 export const TAB_RECORDS = [
@@ -17,10 +20,11 @@ export const TAB_RECORDS = [
 
 /**
  * Storage bytes in use per area (getBytesInUse where the browser has it, else the length of its
- * JSON), every session key, the history, alarms, and every open tab with its badge.
+ * JSON), every session key, the history, alarms, every open tab with its badge, and the worker's
+ * timers pending with `workerStats` (the soak; the chaos run leaves the worker alone; undefined if it did not answer).
  */
-export function readState(browser) {
-  return browser.pageEval(async () => {
+export function readState(browser, { workerStats = false } = {}) {
+  return browser.pageEval(async (askWorker) => {
     const api = globalThis.browser ?? globalThis.chrome;
     const bytes = async (area) => {
       const all = await area.get(null);
@@ -32,11 +36,12 @@ export function readState(browser) {
       }
       return { all, bytes: inUse ?? new TextEncoder().encode(JSON.stringify(all)).length, measured: inUse === undefined ? 'json' : 'api' };
     };
-    const [session, local, alarms, tabs] = await Promise.all([
+    const [session, local, alarms, tabs, stats] = await Promise.all([
       bytes(api.storage.session),
       bytes(api.storage.local),
       api.alarms.getAll(),
       api.tabs.query({}),
+      askWorker ? api.runtime.sendMessage({ type: 'worker-stats' }).catch(() => undefined) : undefined,
     ]);
     const open = await Promise.all(
       tabs.map(async (t) => ({ id: t.id, url: t.url ?? '', badge: await api.action.getBadgeText({ tabId: t.id }).catch(() => null) })),
@@ -50,8 +55,9 @@ export function readState(browser) {
       history: Array.isArray(local.all.history) ? local.all.history.map((i) => i?.url) : [],
       alarms: alarms.map((a) => ({ name: a.name, when: a.scheduledTime })),
       tabs: open,
+      timersPending: stats?.ok ? stats.value.timersPending : undefined,
     };
-  });
+  }, workerStats);
 }
 
 /** Stored records per kind: `incident`, `retry`, `diagnosis`, … and the history's length. */

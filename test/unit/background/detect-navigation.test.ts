@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import en from '../../../public/_locales/en/messages.json';
 import type { HeaderProbeResult } from '../../../src/platform/probe';
+import { timersPending } from '../../../src/core/timers';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 vi.mock('../../../src/background/diagnose', () => ({
@@ -142,9 +143,11 @@ describe('Chrome builds detect with a status read in every page', () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] });
     const tabId = await newTab();
     siteAnswer = { status: 503, headers: [...NGINX, { name: 'retry-after', value: '120' }], redirected: false };
+    const pendingBefore = timersPending();
     await reported(tabId, 503);
     expect(await readIncident(tabId)).toMatchObject({ status: 503, badge: '503' });
     expect(headerProbes).toEqual([]);
+    expect(timersPending()).toBe(pendingBefore + 1); // the delayed re-probe, counted while it waits
     await vi.advanceTimersByTimeAsync(4_900);
     expect(headerProbes).toEqual([]);
     await vi.advanceTimersByTimeAsync(200);
@@ -153,6 +156,7 @@ describe('Chrome builds detect with a status read in every page', () => {
     await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject(completed));
     const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
     expect(history).toHaveLength(1); // completed, not recorded twice
+    expect(timersPending()).toBe(pendingBefore);
   });
 
   it('a form submission is taken as a possible POST: the re-probe asks the site’s root, and nothing is retried', async () => {

@@ -131,3 +131,14 @@ describe('"always / never retry on this site" from a private window', () => {
     expect(await kept()).not.toContain('secret-clinic');
   });
 });
+
+describe('worker stats (the soak reads them from an extension page)', () => {
+  it('answers the timers pending in the worker', async () => {
+    const { after, cancel, timersPending } = await import('../../../src/core/timers');
+    const before = timersPending();
+    const timer = after(60_000, () => undefined);
+    expect(await handleRequest({ type: 'worker-stats' })).toEqual({ timersPending: before + 1 });
+    cancel(timer);
+    expect(await handleRequest({ type: 'worker-stats' })).toEqual({ timersPending: before });
+  });
+});

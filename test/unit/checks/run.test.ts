@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ALL_CHECKS, LOCAL_CHECKS } from '../../../src/checks';
 import { EvidenceCache } from '../../../src/checks/limits';
 import { runChecks } from '../../../src/checks/run';
@@ -8,6 +8,7 @@ import { checkHostSource } from '../../../src/checks/vantage-check-host';
 import { globalpingSource } from '../../../src/checks/vantage-globalping';
 import { classify } from '../../../src/core/classify';
 import { DEFAULT_CONSENT, type Consent } from '../../../src/core/consent';
+import { timersPending } from '../../../src/core/timers';
 import { verdict } from '../../../src/core/verdict';
 import type { Incident } from '../../../src/shared/incident';
 import { DEFAULT_BEHAVIOUR } from '../../fixtures/outside-services.mjs';
@@ -220,6 +221,21 @@ describe('runChecks', () => {
     ]);
     const late = await runChecks(CHECKS.slice(1, 2), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal });
     expect(late[0]!.outcome).toEqual({ kind: 'none', reason: 'aborted' });
+  });
+
+  it("leaves no timer pending once it ended, however it ended (the soak counts the worker's timers)", async () => {
+    services.setBehaviour({ site: { fault: 'hang' }, connectivity: { fault: 'hang' }, doh: { fault: 'hang' } });
+    const networked = CHECKS.filter((c) => ['gateway', 'reprobe', 'connectivity', 'dns'].includes(c.id));
+    const before = timersPending();
+    const controller = new AbortController();
+    const run = runChecks(networked, siteContext(), { deadlineMs: 5_000, consent: EVERYTHING, signal: controller.signal });
+    expect(timersPending()).toBeGreaterThan(before); // the deadline, the wait for DNS, each request's timeout
+    controller.abort();
+    await run;
+    // Before the fix, the wait for DNS (a third of the deadline) stayed pending after an aborted run.
+    await vi.waitFor(() => expect(timersPending()).toBe(before), { timeout: 500 });
+    await runChecks(networked.slice(0, 1), siteContext(), { deadlineMs: 5_000, consent: EVERYTHING }); // ends by itself, at once
+    expect(timersPending()).toBe(before);
   });
 
   it('a broken check or listener cannot break the run', async () => {

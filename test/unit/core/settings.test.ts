@@ -181,6 +181,7 @@ describe('isMessage', () => {
       'panel-hide-site': { type: 'panel-hide-site' },
       'panel-open-guide': { type: 'panel-open-guide' },
       'panel-style': { type: 'panel-style', name: 'downcheck-panel', on: true },
+      'worker-stats': { type: 'worker-stats' },
     };
     for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
   });

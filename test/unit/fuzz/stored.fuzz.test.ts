@@ -109,6 +109,7 @@ const TYPES = [
   'check-site',
   'site-policy',
   'panel-state',
+  'worker-stats',
   'state',
   'nope',
 ];
@@ -135,7 +136,13 @@ describe('fuzz: messages', () => {
     const msg = m as unknown as Record<string, unknown>;
     expect(typeof msg.type).toBe('string');
     if (msg.type === 'open-url') expect(msg.url).toMatch(/^(https?:\/\/|chrome:\/\/settings\/)/);
-    if ('tabId' in msg && msg.type !== 'check-site' && msg.type !== 'site-policy' && !String(msg.type).startsWith('panel-')) {
+    if (
+      'tabId' in msg &&
+      msg.type !== 'check-site' &&
+      msg.type !== 'site-policy' &&
+      msg.type !== 'worker-stats' &&
+      !String(msg.type).startsWith('panel-')
+    ) {
       expect(Number.isInteger(msg.tabId) && (msg.tabId as number) >= 0).toBe(true);
     }
     // What crosses the channel is a structured clone: it must be accepted again after one.
