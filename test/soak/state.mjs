@@ -14,6 +14,7 @@ export const TAB_RECORDS = [
   'recovered',
   'soft',
   'consent-asked',
+  'recording',
   'failure',
   'errorpage',
 ];
