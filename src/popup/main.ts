@@ -144,9 +144,10 @@ async function render(): Promise<void> {
     if (open !== undefined) d.open = open;
   }
   if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
-  app.setAttribute('aria-busy', 'false');
-  // An incident drawn without the folds' contents: draw it again once they are here.
-  if (state.incident && !folds && !foldsLoading) safely(() => loadFolds().then(render));
+  // An incident drawn without the folds' contents is not finished: it is drawn again once they are here.
+  const unfinished = state.incident !== undefined && !folds;
+  app.setAttribute('aria-busy', String(unfinished));
+  if (unfinished && !foldsLoading) safely(() => loadFolds().then(render));
 }
 
 /** A small line icon, drawn in the text colour. */

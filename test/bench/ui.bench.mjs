@@ -8,6 +8,8 @@
  *                              (its one action) or the guide,
  *                              stamped in the page by a MutationObserver installed before the
  *                              popup's own scripts run (performance.now(), i.e. since navigation start);
+ *     all drawn                the same page until it says it is drawn (`aria-busy` false), which
+ *                              for an incident waits for the folds' contents (loaded after the answer);
  *     baseline                 the same for an extension page with no script of ours (the icon):
  *                              navigation start → load event end;
  *   panel time to visible      a 502 error page (nginx), from its DOMContentLoaded to the moment the
@@ -73,9 +75,15 @@ function line(label, samples) {
   return `  ${label.padEnd(58)} median ${ms(median(samples))}   p95 ${ms(percentile(samples, 95))}   (min ${ms(Math.min(...samples)).trim()}, max ${ms(Math.max(...samples)).trim()})`;
 }
 
-/** Installed before the popup's scripts: stamps the first enabled button of the answer or the guide. */
+/**
+ * Installed before the popup's scripts: stamps the first enabled button of the answer or the guide
+ * (interactive), and the moment the popup says it is drawn, folds' contents included (`aria-busy`
+ * false on #app).
+ */
 const POPUP_PROBE = () => {
   const stamp = () => {
+    if (window.__drawn === undefined && document.getElementById('app')?.getAttribute('aria-busy') === 'false')
+      window.__drawn = performance.now();
     if (window.__tti !== undefined) return;
     const button = document.querySelector('[data-testid=incident] button:not([disabled]), [data-testid=guide] button:not([disabled])');
     if (button) window.__tti = performance.now();
@@ -111,11 +119,12 @@ async function measurePopup(browser, tabId) {
   const url = browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`);
   const icon = browser.extensionUrl(`/${JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')).icons['16']}`);
   const tti = [];
+  const drawn = [];
   const blank = [];
   for (let i = 0; i < WARMUP + RUNS; i += 1) {
     await page.goto(url);
-    await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 10_000 });
-    const popupMs = await page.evaluate(() => window.__tti);
+    await page.waitForFunction(() => window.__tti !== undefined && window.__drawn !== undefined, undefined, { timeout: 10_000 });
+    const [popupMs, drawnMs] = await page.evaluate(() => [window.__tti, window.__drawn]);
     await page.goto(icon);
     await page.waitForFunction(() => (performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? 0) > 0, undefined, {
       timeout: 10_000,
@@ -123,11 +132,12 @@ async function measurePopup(browser, tabId) {
     const blankMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
     if (i >= WARMUP) {
       tti.push(popupMs);
+      drawn.push(drawnMs);
       blank.push(blankMs);
     }
   }
   await page.close();
-  return { tti, blank };
+  return { tti, drawn, blank };
 }
 
 async function measurePanel(browser, site) {
@@ -218,6 +228,7 @@ try {
   ttiMedian = median(popup.tti);
   console.log('\npopup (failing tab, Cloudflare 522):');
   console.log(line('time to interactive (navigation → first guide button)', popup.tti));
+  console.log(line("  all drawn, the folds' contents included (aria-busy false)", popup.drawn));
   console.log(line('baseline: extension page without our scripts (→ load end)', popup.blank));
 
   const panel = await measurePanel(browser, site);
