@@ -34,18 +34,20 @@
  *
  *   UI_BENCH_RUNS=25     measured runs of each (default 25; the issue's floor is 20)
  *   UI_BENCH_WARMUP=3    discarded warm-up runs (default 3)
+ *   UI_BENCH_DIST=dir    another Chrome build to measure (default dist/chrome), e.g. an older commit's,
+ *                        to compare before and after under the same load
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startDemoSite } from '../fixtures/demo-site.mjs';
 import { launchChromium } from '../e2e/browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DIST = join(ROOT, 'dist', 'chrome');
+const DIST = process.env.UI_BENCH_DIST ? resolve(process.env.UI_BENCH_DIST) : join(ROOT, 'dist', 'chrome');
 const RUNS = positiveInt(process.env.UI_BENCH_RUNS, 25);
 const WARMUP = positiveInt(process.env.UI_BENCH_WARMUP, 3);
 /** Issue 12: "popup TTI median 98.8 ms, popup JS 49.1 KB: no regression beyond 10 %". */
@@ -202,7 +204,7 @@ function bundleSizes() {
   return { popup: measure(initial), popupAll: measure(all), lazy: all.filter((f) => !initial.includes(f)), panel, popupCss };
 }
 
-if (!existsSync(join(DIST, 'manifest.json'))) {
+if (!existsSync(join(DIST, 'manifest.json')) && !process.env.UI_BENCH_DIST) {
   console.error('ui bench: building dist/chrome (npm run build:chrome)');
   const built = spawnSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (built.status !== 0) process.exit(1);
@@ -216,7 +218,7 @@ try {
   const version =
     reported.match(/[\d.]{6,}/)?.[0] ?? (await browser.extEval(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '?';
   console.log(
-    `UI benchmark: Chromium ${version} headless, ${RUNS} runs each after ${WARMUP} warm-up; ${availableParallelism()} CPUs, load ${loadavg()[0].toFixed(2)}`,
+    `UI benchmark of ${relative(ROOT, DIST) || DIST}: Chromium ${version} headless, ${RUNS} runs each after ${WARMUP} warm-up; ${availableParallelism()} CPUs, load ${loadavg()[0].toFixed(2)}`,
   );
 
   // The failing tab the popup is opened for: a whole site behind a Cloudflare-style gateway, 522.
