@@ -248,7 +248,7 @@ try {
 const sizes = bundleSizes();
 const verdict = (value, limit) => (value <= limit ? 'within' : 'OVER');
 const names = (files) => files.map((f) => relative(DIST, f)).join(', ');
-console.log('\nbundle sizes (dist/chrome, minified):');
+console.log(`\nbundle sizes (${relative(ROOT, DIST) || DIST}, minified):`);
 console.log(`  popup JS, initial ${kb(sizes.popup.bytes).padStart(9)} (${kb(sizes.popup.gzip)} gzip) in ${sizes.popup.files.length} files`);
 console.log(`             ${names(sizes.popup.files)}`);
 console.log(
