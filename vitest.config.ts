@@ -1,8 +1,22 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   define: { 'import.meta.env.FIREFOX': 'false', 'import.meta.env.WEBREQUEST': 'false' },
   plugins: [
+    {
+      // Node has no `chrome` or `browser`: platform/native.ts is, in unit tests, the (mocked) polyfill,
+      // so that `vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }))` serves both.
+      name: 'native-api-is-the-polyfill',
+      enforce: 'pre',
+      async resolveId(id, importer) {
+        if (!importer || !/(^|\/)native(\.ts)?$/.test(id)) return null;
+        const resolved = await this.resolve(id, importer, { skipSelf: true });
+        return resolved?.id.endsWith('/src/platform/native.ts')
+          ? fileURLToPath(new URL('./test/unit/native-api.ts', import.meta.url))
+          : null;
+      },
+    },
     {
       // crxjs turns `file.ts?iife` into the built script's file name; unit tests only need a name.
       name: 'crxjs-script-imports',

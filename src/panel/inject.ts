@@ -9,7 +9,7 @@
  */
 import type { PanelState } from '../shared/messages';
 import { t } from '../platform/i18n';
-import { request } from '../platform/messaging';
+import { request } from '../platform/request';
 import { h } from '../ui/dom';
 import { renderPanel, tickPanel } from './view';
 import css from './panel.css?inline';

@@ -1,4 +1,4 @@
-import { browser, IS_FIREFOX } from './browser';
+import { browser, IS_FIREFOX } from './native';
 
 export async function platformOs(): Promise<string> {
   try {

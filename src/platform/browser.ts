@@ -1,10 +1,15 @@
 import browser from 'webextension-polyfill';
 
-/** The single import point of the WebExtension API: everything else in src/platform goes through here. */
+/**
+ * The WebExtension API for the worker, through webextension-polyfill (in Chrome it answers a
+ * message with the promise a listener returns, and wraps the callback-only calls of Chrome 120).
+ * Everything else in src/platform goes through here or, for what extension pages and the panel
+ * need, through ./native (the same API without the polyfill).
+ */
 export { browser };
 export type { Runtime, Tabs, WebRequest } from 'webextension-polyfill';
 
-export const IS_FIREFOX: boolean = import.meta.env.FIREFOX === true;
+export { IS_FIREFOX } from './native';
 /**
  * How this build notices failures. Firefox: webRequest, which reports every response's status,
  * headers, method and address. Chrome: webNavigation plus a status read of pages that look failed

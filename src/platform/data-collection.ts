@@ -5,7 +5,7 @@
  * outside check that sends the site's name. Chrome has no such permission: the consent stored by
  * Downcheck is the whole answer there.
  */
-import { browser, IS_FIREFOX } from './browser';
+import { browser, IS_FIREFOX } from './native';
 import type { Permissions } from 'webextension-polyfill';
 
 // Firefox 142+: `data_collection` beside `permissions` and `origins` (not in the polyfill's types).

@@ -1,4 +1,4 @@
-import { browser } from './browser';
+import { browser } from './native';
 import type { Msg } from '../shared/incident';
 
 /** Resolves a message through `_locales`; a missing key shows the key rather than nothing. */

@@ -1,4 +1,4 @@
-import { browser } from './browser';
+import { browser } from './native';
 
 /** The extension's own pages, opened from its UI (the popup's gear, the history link). */
 export async function openSettings(): Promise<void> {

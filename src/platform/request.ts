@@ -1,5 +1,5 @@
 /** Extension pages → background: what the popup needs of platform/messaging.ts (which re-exports it), without the serving side. */
-import { browser } from './browser';
+import { browser } from './native';
 import type { Reply, RequestType, Requests } from '../shared/messages';
 
 /** Sends a typed request to the background and unwraps its reply. */

@@ -3,7 +3,7 @@
  * handling and the records the popup reads. Apart so that the popup does not load the background's
  * writers, history and migration. See storage.ts for the rules.
  */
-import { browser } from './browser';
+import { browser } from './native';
 import type { Incident } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { DiagnosisRecord } from '../shared/diagnosis';

@@ -1,5 +1,5 @@
 /** Reading a tab: what the popup needs (platform/tabs.ts holds the background's tab handling and re-exports these). */
-import { browser } from './browser';
+import { browser } from './native';
 
 export interface TabInfo {
   url?: string;

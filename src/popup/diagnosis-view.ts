@@ -1,5 +1,3 @@
-import type { Evidence } from '../core/evidence';
-import { checkNameKey } from '../checks/messages';
 import { CONSENT_SOURCES, sendsSite, validateConsent, withConsent, withoutSiteSources, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
@@ -25,30 +23,6 @@ export function verdictView(record: DiagnosisRecord | undefined, testId = 'verdi
       record.done ? null : h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }),
     ),
     verdict.reasons[0] && t(verdict.reasons[0]) !== shownElsewhere ? h('p', { class: 'verdict-reason' }, t(verdict.reasons[0])) : null,
-  );
-}
-
-/** What each check found, one line each. */
-export function evidenceView(record: DiagnosisRecord | undefined): HTMLElement | null {
-  const lines = record?.evidence.filter((e) => e.summary?.key) ?? [];
-  if (!lines.length) return null;
-  return h(
-    'div',
-    { class: 'evidence' },
-    h('h3', {}, t('diagnosis_evidence', [String(lines.length)])),
-    h('ul', {}, ...lines.map(evidenceLine)),
-  );
-}
-
-function evidenceLine(e: Evidence): HTMLElement {
-  const none = e.outcome.kind === 'none';
-  return h(
-    'li',
-    { class: none ? 'none' : '', 'data-check': e.check },
-    h('span', { class: 'check-name' }, t(checkNameKey(e.check))),
-    ': ',
-    // Third-party text (status page descriptions, city names) only ever as text.
-    t(e.summary),
   );
 }
 

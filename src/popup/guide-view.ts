@@ -1,10 +1,11 @@
 import type { Incident } from '../shared/incident';
 import { chainFor } from '../core/chain';
-import { guide, type BrowserKind, type Os, type Step, type StepAction, type VerdictKind } from '../core/guide';
+import type { Step, StepAction, VerdictKind } from '../core/guide';
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
-import { readGuideMarks, type GuideMarks } from '../platform/storage-base';
+import type { GuideMarks } from '../platform/storage-base';
+import type { GuideContext, GuidePlan } from './guide-plan';
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';
 
@@ -13,24 +14,6 @@ import { h } from '../ui/dom';
  * redraws that the action itself causes (a reload changes storage), so the visitor gets to read it.
  */
 const results = new Map<string, string>();
-
-export interface GuideContext {
-  tabId: number;
-  incident: Incident;
-  verdict?: VerdictKind;
-  verdictLine?: string;
-  os: Os;
-  browser: BrowserKind;
-  statusPageUrl?: string;
-  archiveUrl?: string;
-  /** The tab is in a private window: "clear this site's data" is not offered (core/guide.ts). */
-  incognito?: boolean;
-  /** An automatic retry is already running for this tab: no need to offer starting one. */
-  retrying?: boolean;
-  /** The retry controls are shown elsewhere (the popup's one action): leave out the retry and wait steps. */
-  hideRetrySteps?: boolean;
-  onChange: () => void;
-}
 
 /** You → DNS → gateway → site, failing link marked. */
 export function chainView(incident: Incident, verdict?: VerdictKind): HTMLElement {
@@ -45,12 +28,10 @@ export function chainView(incident: Incident, verdict?: VerdictKind): HTMLElemen
   return figure;
 }
 
-export async function guideView(ctx: GuideContext): Promise<HTMLElement> {
-  const steps = guide(ctx).filter((s) => !(ctx.hideRetrySteps && (s.id === 'retry' || s.id === 'wait')));
-  const marks = await readGuideMarks(ctx.tabId);
-  const nextId = steps.find((s) => !marks[s.id] && !s.folded)?.id;
+/** The guide's steps, the next one open. */
+export function guideView(plan: GuidePlan, ctx: GuideContext): HTMLElement {
   const list = h('ol', { class: 'guide', 'data-testid': 'guide' });
-  for (const step of steps) list.append(stepView(step, step.id === nextId, marks, ctx));
+  for (const step of plan.steps) list.append(stepView(step, step.id === plan.nextId, plan.marks, ctx));
   return h('section', { class: 'guide-section', 'aria-label': t('guide_heading') }, list);
 }
 

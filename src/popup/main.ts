@@ -27,10 +27,11 @@ import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict
 import { answerFor, waitingNote } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
-import { consentView, evidenceView, verdictView } from './diagnosis-view';
+import { consentView, verdictView } from './diagnosis-view';
 import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
-import { chainView, guideView } from './guide-view';
+import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
+import { formatTime } from './format-time';
 
 interface State {
   tabId?: number;
@@ -62,6 +63,20 @@ let typedHost = CHECK_HOST ?? '';
 let checkedInput = CHECK_HOST ?? '';
 /** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
 const openFolds = new Set<string>();
+
+type Folds = typeof import('./folds');
+/** What the folds draw (./folds.ts), once loaded. */
+let folds: Folds | undefined;
+let foldsLoading: Promise<Folds> | undefined;
+/**
+ * The folds' contents (the guide's steps, the chain, the evidence, the technical details) come in
+ * a module of their own, asked for once the answer and its action are on screen: the first script
+ * stays small (issue 12). Until it arrives (a few ms) the folds hold only what is drawn here.
+ */
+function loadFolds(): Promise<Folds> {
+  foldsLoading ??= import('./folds').then((module) => (folds = module));
+  return foldsLoading;
+}
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */
 async function targetTab(): Promise<(TabInfo & { id: number }) | undefined> {
@@ -129,7 +144,10 @@ async function render(): Promise<void> {
     if (open !== undefined) d.open = open;
   }
   if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
-  app.setAttribute('aria-busy', 'false');
+  // An incident drawn without the folds' contents is not finished: it is drawn again once they are here.
+  const unfinished = state.incident !== undefined && !folds;
+  app.setAttribute('aria-busy', String(unfinished));
+  if (unfinished && !foldsLoading) safely(() => loadFolds().then(render));
 }
 
 /** A small line icon, drawn in the text colour. */
@@ -213,7 +231,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const isPrivate = isPrivateHost(incident.host);
   const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
   const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
-  const guideEl = await guideView({
+  const guideContext: GuideContext = {
     tabId,
     incident,
     os: state.os as Os,
@@ -224,8 +242,9 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
     hideRetrySteps: view !== undefined,
     retrying,
     onChange: () => void refresh(),
-  });
-  const steps = guideEl.querySelectorAll('details[data-step]').length;
+  };
+  const plan = await guidePlan(guideContext);
+  const steps = plan.steps.length;
   const answerEl = h(
     'section',
     {
@@ -257,7 +276,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       'div',
       { class: 'incident', 'data-testid': 'incident' },
       answerEl,
-      primaryAction(incident, tabId, view, guideEl),
+      primaryAction(incident, tabId, view, plan),
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
         ? consentView(runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
         : null,
@@ -266,16 +285,23 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
     h(
       'div',
       { class: 'folds' },
-      steps ? fold('guide', t('popup_fold_guide', [String(steps)]), guideEl) : null,
+      steps ? fold('guide', t('popup_fold_guide', [String(steps)]), folds?.guideView(plan, guideContext) ?? null) : null,
       // How Downcheck knows, then the technical details: one fold, so every state fits the popup.
       fold(
         'details',
         t('popup_fold_details'),
         verdictView(d, 'verdict-detail', t(incident.explanation)),
-        chainView(incident, d?.done ? d.verdict.kind : undefined),
-        evidenceView(d),
+        folds?.chainView(incident, d?.done ? d.verdict.kind : undefined) ?? null,
+        folds?.evidenceView(d) ?? null,
         isPrivate ? h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [incident.host])) : null,
-        ...technicalDetails(incident),
+        ...(folds?.technicalDetails(incident, {
+          ...(state.tabId !== undefined ? { tabId: state.tabId } : {}),
+          ...(state.retry ? { retry: state.retry } : {}),
+          policy: state.policy,
+          ...(state.incognito !== undefined ? { incognito: state.incognito } : {}),
+          onChange: refresh,
+          onError: showError,
+        }) ?? []),
       ),
       fold('check', t('popup_check_site'), checkSiteForm()),
     ),
@@ -286,23 +312,26 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
  * The one thing to do now: the auto-retry with its countdown (Retry now / Stop), the form's
  * resubmit question, or the first step of the guide.
  */
-function primaryAction(incident: Incident, tabId: number, view: RetryView | undefined, guideEl: HTMLElement): HTMLElement | null {
+function primaryAction(incident: Incident, tabId: number, view: RetryView | undefined, plan: GuidePlan): HTMLElement | null {
   if (view) return retrySection(incident, tabId, view);
-  const next =
-    guideEl.querySelector<HTMLDetailsElement>('details[data-next]') ?? guideEl.querySelector<HTMLDetailsElement>('details[data-step]');
+  const next = plan.steps.find((s) => s.id === plan.nextId) ?? plan.steps[0];
   if (!next) return null;
-  const title = next.querySelector('.step-title')?.textContent ?? '';
-  const go = h('button', { type: 'button', class: 'primary', 'data-action': 'next-step', 'data-focus-key': 'next-step' }, title);
-  go.addEventListener('click', () => {
-    openFolds.add('guide');
+  const go = h('button', { type: 'button', class: 'primary', 'data-action': 'next-step', 'data-focus-key': 'next-step' }, t(next.title));
+  const openStep = (): void => {
     const guideFold = document.querySelector<HTMLDetailsElement>('details[data-fold=guide]');
     if (guideFold) guideFold.open = true;
-    const step = document.querySelector<HTMLDetailsElement>(`details[data-step="${next.dataset.step}"]`);
+    const step = document.querySelector<HTMLDetailsElement>(`details[data-step="${next.id}"]`);
     if (step) {
       step.open = true;
       step.querySelector<HTMLElement>('summary')?.focus();
       step.scrollIntoView({ block: 'nearest' });
     }
+  };
+  go.addEventListener('click', () => {
+    openFolds.add('guide');
+    if (folds) openStep();
+    // Clicked before the folds' contents arrived: draw them, then open the step.
+    else safely(() => loadFolds().then(render).then(openStep));
   });
   return h('section', { class: 'primary-action', 'data-testid': 'next-step' }, go);
 }
@@ -354,62 +383,6 @@ function retrySection(incident: Incident, tabId: number, view: RetryView): HTMLE
     ),
     detail,
   );
-}
-
-/** The code, its meaning, who answered, and the per-site retry choice: for those who want them. */
-function technicalDetails(incident: Incident): Array<HTMLElement | null> {
-  const rows: Array<[string, string | undefined]> = [
-    ['popup_label_status', incident.status !== undefined ? String(incident.status) : incident.badge],
-    ['popup_label_platform', incident.platform?.name ?? t('platform_unknown')],
-    ['popup_label_datacentre', incident.platform?.pop],
-    ['popup_label_reference', incident.reference ? `${incident.reference.kind}: ${incident.reference.value}` : undefined],
-    ['popup_label_address', incident.ip],
-    ['popup_label_retry_after', incident.retryAfter],
-    ['popup_label_time', formatTime(incident.time)],
-  ];
-  const last = state.retry?.lastProbe;
-  return [
-    h('h3', { class: 'small-heading' }, t('popup_details')),
-    h(
-      'p',
-      { class: `code severity-${incident.severity}` },
-      incident.badge,
-      ' · ',
-      h('span', { id: 'incident-meaning', class: 'meaning' }, t(incident.meaning)),
-    ),
-    h('p', { class: 'explanation' }, t(incident.explanation)),
-    incident.kind === 'soft' ? h('p', { class: 'note' }, t('popup_soft_note')) : null,
-    h('dl', {}, ...rows.flatMap(([label, value]) => (value ? [h('dt', {}, t(label)), h('dd', {}, value)] : []))),
-    last && state.retry
-      ? h(
-          'p',
-          { class: 'note' },
-          t('retry_waiting_detail_last', [
-            String(state.retry.probes),
-            last.status !== undefined ? String(last.status) : (last.error ?? '?'),
-          ]),
-        )
-      : null,
-    // Not in private windows: the choice would be saved in the settings and outlive the session.
-    decisionFor(incident, Date.now()).reason === 'method' || state.incognito !== false ? null : policyControl(incident.host, state.tabId),
-  ];
-}
-
-function policyControl(host: string, tabId: number | undefined): HTMLElement {
-  const select = h(
-    'select',
-    { id: 'site-policy', 'data-focus-key': 'site-policy' },
-    ...(['default', 'always', 'never'] as const).map((p) => {
-      const option = h('option', { value: p }, t(`retry_policy_${p}`));
-      option.selected = p === state.policy;
-      return option;
-    }),
-  );
-  select.addEventListener('change', () => {
-    const policy = select.value as SitePolicy;
-    void request('site-policy', { host, policy, ...(tabId !== undefined ? { tabId } : {}) }).then(refresh, showError);
-  });
-  return h('p', { class: 'policy' }, h('label', { for: 'site-policy' }, t('retry_policy_label', [host])), ' ', select);
 }
 
 function actionButton(label: string, key: string, action: () => Promise<unknown>, primary: boolean): HTMLButtonElement {
@@ -541,14 +514,6 @@ function healthyView(): HTMLElement[] {
       checkSiteForm(),
     ),
   ];
-}
-
-function formatTime(time: number): string {
-  try {
-    return new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(time));
-  } catch {
-    return new Date(time).toISOString();
-  }
 }
 
 function showError(error: unknown): void {

@@ -2,15 +2,32 @@
 // visitor checks a local site that is down (nothing listens on its port) in the popup's "check any
 // site" field, presses "Tell me when it's back", the site comes up, and the extension shows the
 // notification "… is back" (read back from the notifications API in the extension's own context)
-// and ends the watch: the popup says it is back, no alarm is left and no probe follows.
+// and ends the watch: the popup says it is back, no alarm is left and no probe follows. In Chromium it
+// saves the popup while watching and once the site is back, light and dark, for the README
+// (test/e2e/__screenshots__/popup-watching-<theme>.png, popup-watch-back-<theme>.png).
 //
 // Run: flock /tmp/downcheck-browser.lock env E2E_REBUILD=1 npm run test:e2e -- test/e2e/watch.e2e.mjs
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__', import.meta.url));
+
+/** Chromium: the popup as it is now, light and dark (as popup.e2e.mjs saves its states). */
+async function screenshots(browser, page, state) {
+  if (browser.name !== 'chromium') return;
+  await page.evaluate(() => document.activeElement?.blur());
+  for (const theme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: theme });
+    assert.ok(await page.evaluate((c) => matchMedia(`(prefers-color-scheme: ${c})`).matches, theme), `the popup is drawn ${theme}`);
+    await page.screenshot({ path: join(SCREENSHOTS, `popup-${state}-${theme}.png`), fullPage: true, animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
 
 /** A port nothing listens on (yet): asked for, then let go. */
 async function freePort() {
@@ -114,6 +131,7 @@ for (const name of BROWSERS) {
           (await popup.evaluate(() => document.querySelector('[data-testid=watch]')?.dataset.watch)) === 'watching' ? true : undefined,
         { what: 'the popup to say it is watching' },
       );
+      await screenshots(browser, popup, 'watching');
       assert.equal(
         await browser.extEval(
           async (id) => Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()).includes(id),
@@ -159,6 +177,7 @@ for (const name of BROWSERS) {
           (await popup.evaluate(() => document.querySelector('[data-testid=watch]')?.dataset.watch)) === 'back' ? true : undefined,
         { what: 'the popup to say it is back' },
       );
+      await screenshots(browser, popup, 'watch-back');
       // The watch is over: no alarm left, and the site hears nothing more.
       assert.equal(
         await browser.extEval(async (n) => (await (globalThis.browser ?? globalThis.chrome).alarms.get(n)) ?? null, `watch:${origin}`),
