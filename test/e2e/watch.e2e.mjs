@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
