@@ -58,7 +58,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
     expect(await storage.readHistory()).toHaveLength(1);
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).not.toContain(`recording:${tabId}`);
-    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: false });
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: false });
     expect((await fakeBrowser.alarms.getAll()).map((a) => a.name)).toEqual(['retry:https://shop.example']);
   });
 
@@ -108,7 +108,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
       },
     });
     await resumeTabs();
-    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: true });
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: true });
   });
 });
 
