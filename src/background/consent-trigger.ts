@@ -23,6 +23,6 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   if (!incident) return false;
   const diagnosis = await readDiagnosis(tab.id);
   if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false; // already asked outside
-  await diagnoseTab(tab.id, { outside: true });
+  await diagnoseTab(tab.id, incident, { outside: true });
   return true;
 }

@@ -59,9 +59,10 @@ function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCach
   return outsideState;
 }
 
-export async function diagnoseTab(tabId: number, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
-  const incident = await readIncident(tabId);
-  if (!incident) return undefined;
+/** Diagnoses `incident`, the one the caller holds for tab `tabId` (passed, not read again here). */
+export function diagnoseTab(tabId: number, incident: Incident, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
+  // The one re-read kept: each write comes after checks that wait on the network, and the tab may
+  // have a newer incident (or none) by then; a diagnosis of the old one must not be saved over it.
   const still = async (): Promise<boolean> => (await readIncident(tabId))?.time === incident.time;
   return run(tabId, incident.url, incident, outside, still);
 }

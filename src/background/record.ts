@@ -227,7 +227,7 @@ async function finishRecording(tabId: number, incident: Incident, tab: TabInfo, 
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
   await endRecording(tabId);
   // Local evidence only (nothing leaves the browser but the re-probe to the site itself); not awaited.
-  void diagnoseTab(tabId, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+  void diagnoseTab(tabId, incident, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
 }
 
 /**
@@ -258,8 +258,11 @@ export async function resumeTabs(): Promise<void> {
   for (const tabId of records.get('diagnosis') ?? []) {
     if (!open.has(tabId) || (records.get('recording') ?? []).includes(tabId)) continue; // finishRecording started it
     const diagnosis = await readDiagnosis(tabId);
-    if (diagnosis && !diagnosis.done && (await readIncident(tabId))?.time === diagnosis.incidentTime)
-      void diagnoseTab(tabId, { outside: diagnosis.outside }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+    const incident = diagnosis && !diagnosis.done ? await readIncident(tabId) : undefined;
+    if (diagnosis && incident && incident.time === diagnosis.incidentTime)
+      void diagnoseTab(tabId, incident, { outside: diagnosis.outside }).catch((error: unknown) =>
+        console.error('Downcheck diagnosis:', error),
+      );
   }
 }
 

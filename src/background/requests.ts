@@ -51,8 +51,10 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       await openUrl(message.url, message.tabId);
       return { opened: true };
     case 'diagnose':
-      // Not awaited: the popup follows the progress in storage.session.
-      void diagnoseTab(message.tabId, { outside: true }).catch(report);
+      // Not awaited: the popup follows the progress in storage.session. A tab with no incident has nothing to diagnose.
+      void readIncident(message.tabId)
+        .then((incident) => incident && diagnoseTab(message.tabId, incident, { outside: true }))
+        .catch(report);
       return { started: true };
     case 'inspect-tab':
       return { found: await detection.inspectTab(message.tabId) };

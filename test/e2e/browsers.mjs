@@ -442,6 +442,37 @@ async function tabIdOf(extEval, url) {
   );
 }
 
+/** The readiness every extension page of ours signals: `#app` says it is no longer busy (it has drawn). */
+const drawn = () => document.getElementById('app')?.getAttribute('aria-busy') === 'false';
+
+/**
+ * Opens extension page `path` (e.g. '/src/options/index.html?welcome=1') in a tab of its own and
+ * resolves with the page once it is ready: by default once `#app` has `aria-busy="false"`.
+ * `tabId`: adds `tab=<id>` to the query (the popup's full-guide form for that tab).
+ * `ready`: another readiness, a CSS selector that must match or a function evaluated in the page.
+ * `viewport`: `{ width, height }`, set before the page loads; `colorScheme`: 'light' | 'dark' (Chromium only).
+ * `page`: a page already open to use (e.g. one already watched for errors) instead of a new one.
+ * @param {{ tabId?: number, ready?: string | (() => unknown), what?: string, timeoutMs?: number, intervalMs?: number,
+ *   viewport?: { width: number, height: number }, colorScheme?: 'light' | 'dark', page?: any }} [options]
+ */
+export async function openExtensionPage(browser, path, options = {}) {
+  const { tabId, ready = drawn, what = `${path} to draw`, timeoutMs = 10_000, intervalMs = 100, viewport, colorScheme } = options;
+  const page = options.page ?? (await browser.openPage());
+  const url = browser.extensionUrl(tabId === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}tab=${tabId}`);
+  if (browser.name === 'chromium') {
+    if (viewport) await page.setViewportSize(viewport);
+    if (colorScheme) await page.emulateMedia({ colorScheme });
+    await page.goto(url);
+  } else {
+    if (viewport) await page.setViewport(viewport).catch(() => undefined);
+    page.goto(url).catch(() => undefined); // Firefox: goto never settles for moz-extension:// pages; poll instead
+  }
+  const isReady =
+    typeof ready === 'function' ? () => page.evaluate(ready) : () => page.evaluate((s) => document.querySelector(s) !== null, ready);
+  await poll(async () => ((await isReady()) ? true : undefined), { timeoutMs, intervalMs, what });
+  return page;
+}
+
 /** Launches by name: 'chromium' | 'firefox'. */
 export function launchBrowser(name, options) {
   if (name === 'chromium') return launchChromium(options);

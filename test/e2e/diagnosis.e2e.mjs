@@ -52,7 +52,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
-import { EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -382,17 +382,12 @@ async function diagnosisDone(browser, tabId, { outside }) {
 }
 
 /** The popup, opened in a tab of its own for `tabId` (the full-guide form: `?tab=`). */
-async function openPopup(browser, tabId) {
-  const url = browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`);
-  const page = await browser.openPage();
-  // Firefox: goto never settles for extension pages; poll the page instead (both browsers).
-  page.goto(url).catch(() => undefined);
-  await poll(async () => ((await page.evaluate(() => document.querySelector('[data-testid=incident]') !== null)) ? true : undefined), {
-    timeoutMs: 10_000,
+const openPopup = (browser, tabId) =>
+  openExtensionPage(browser, '/src/popup/index.html', {
+    tabId,
+    ready: '[data-testid=incident]',
     what: `the popup for tab ${tabId} showing the incident`,
   });
-  return page;
-}
 
 /** The popup's verdict once it shows `kind`, or the last one it showed. */
 async function popupVerdict(page, kind) {

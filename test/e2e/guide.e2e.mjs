@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll, withBrowser } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
@@ -134,19 +134,13 @@ const finalGuide = (popup) =>
   });
 
 /** Opens the popup for `tabId` as a page of its own (the full guide); resolves once it has drawn. */
-async function openPopup(browser, tabId, { width = 420, height = 640, colorScheme } = {}) {
-  const page = await browser.openPage();
-  if (browser.name === 'chromium') {
-    await page.setViewportSize({ width, height });
-    if (colorScheme) await page.emulateMedia({ colorScheme });
-    await page.goto(browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`));
-  } else {
-    // Firefox: goto never settles for moz-extension:// pages; start it and poll.
-    page.goto(browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`)).catch(() => undefined);
-  }
-  await waitFor(page, () => document.getElementById('app')?.getAttribute('aria-busy') === 'false', undefined, 'the popup to draw', 10_000);
-  return page;
-}
+const openPopup = (browser, tabId, { colorScheme } = {}) =>
+  openExtensionPage(browser, '/src/popup/index.html', {
+    tabId,
+    viewport: { width: 420, height: 640 },
+    colorScheme,
+    what: 'the popup to draw',
+  });
 
 /**
  * A real click on `selector` (inside guide step `step`, opened first). The popup redraws

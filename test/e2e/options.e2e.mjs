@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
@@ -22,23 +22,8 @@ const local = (browser, key) =>
 /** Settings as the extension reads them: local (sync is only a copy, see platform/storage.ts). */
 const settings = async (browser) => (await local(browser, 'settings')) ?? {};
 
-async function openOptions(browser, query = '') {
-  const page = await browser.openPage();
-  const url = browser.extensionUrl(`/src/options/index.html${query}`);
-  if (browser.name === 'chromium') await page.goto(url);
-  else page.goto(url).catch(() => undefined);
-  await poll(
-    async () =>
-      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
-        ? true
-        : undefined,
-    {
-      timeoutMs: 10_000,
-      what: 'the settings page to draw',
-    },
-  );
-  return page;
-}
+const openOptions = (browser, query = '') =>
+  openExtensionPage(browser, `/src/options/index.html${query}`, { what: 'the settings page to draw' });
 
 const status = (page) => page.evaluate(() => document.getElementById('status').textContent);
 /** Focus, then a key: Playwright (Chromium) names the space bar "Space", puppeteer (Firefox) " ". */

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, openExtensionPage, poll, withBrowser } from './browsers.mjs';
 
 const site = useDemoSite();
 let visits = 0;
@@ -37,12 +37,10 @@ const pageRejections = (page, where) =>
   page.evaluate(() => globalThis.__downcheckRejections ?? []).then((list) => list.map((r) => `${where}: unhandled rejection ${r}`));
 
 /** An extension page in a tab of its own, watched from the start, once `ready` is in its DOM. */
-async function openExtensionPage(browser, path, ready, where, errors) {
-  const page = watch(await browser.openPage(), where, errors);
-  // Firefox: goto never settles for extension pages; poll the page instead (both browsers).
-  page.goto(browser.extensionUrl(path)).catch(() => undefined);
-  await poll(async () => ((await page.evaluate((s) => document.querySelector(s) !== null, ready).catch(() => false)) ? true : undefined), {
-    timeoutMs: 10_000,
+async function openWatchedPage(browser, path, ready, where, errors) {
+  const page = await openExtensionPage(browser, path, {
+    page: watch(await browser.openPage(), where, errors),
+    ready,
     what: `${where} showing ${ready}`,
   });
   await listenForRejections(page);
@@ -90,7 +88,7 @@ for (const name of BROWSERS) {
         for (let i = 0; i < 6; i++) await tab.keyboard.press('Tab');
 
         // The popup for that tab: every fold opened, then "not now" to the consent question.
-        const popup = await openExtensionPage(browser, `/src/popup/index.html?tab=${tabId}`, '[data-testid=incident]', 'popup', errors);
+        const popup = await openWatchedPage(browser, `/src/popup/index.html?tab=${tabId}`, '[data-testid=incident]', 'popup', errors);
         const folds = await clickAll(popup, 'details > summary');
         assert.ok(folds > 0, 'the popup has folds to open');
         await clickAll(popup, '[data-action=consent-not-now]');
@@ -98,7 +96,7 @@ for (const name of BROWSERS) {
         errors.push(...(await pageRejections(popup, 'popup')));
 
         // The options page: every checkbox ticked and unticked, the give-up time changed, a site typed.
-        const options = await openExtensionPage(browser, '/src/options/index.html', '#consent-dns', 'options', errors);
+        const options = await openWatchedPage(browser, '/src/options/index.html', '#consent-dns', 'options', errors);
         const boxes = await clickAll(options, 'input[type=checkbox]');
         assert.ok(boxes >= 8, `the options page has its checkboxes (${boxes})`);
         await clickAll(options, 'input[type=checkbox]');

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
@@ -56,29 +56,12 @@ const finishedDiagnosis = (browser, tabId) =>
     { timeoutMs: 15_000, what: `the finished local diagnosis of tab ${tabId}` },
   );
 
-async function openPopup(browser, tabId, { colorScheme } = {}) {
-  const page = await browser.openPage();
-  const url = browser.extensionUrl(`/src/popup/index.html?tab=${tabId}`);
-  if (browser.name === 'chromium') {
-    await page.setViewportSize({ width: POPUP_WIDTH, height: POPUP_MAX_HEIGHT });
-    if (colorScheme) await page.emulateMedia({ colorScheme });
-    await page.goto(url);
-  } else {
-    await page.setViewport({ width: POPUP_WIDTH, height: POPUP_MAX_HEIGHT }).catch(() => undefined);
-    page.goto(url).catch(() => undefined); // Firefox: goto never settles for moz-extension:// pages
-  }
-  await poll(
-    async () =>
-      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
-        ? true
-        : undefined,
-    {
-      timeoutMs: 10_000,
-      what: 'the popup to draw',
-    },
-  );
-  return page;
-}
+const openPopup = (browser, tabId) =>
+  openExtensionPage(browser, '/src/popup/index.html', {
+    tabId,
+    viewport: { width: POPUP_WIDTH, height: POPUP_MAX_HEIGHT },
+    what: 'the popup to draw',
+  });
 
 /** What the popup shows, with every fold closed, at the popup's width. */
 const measure = (page, width) =>
@@ -340,23 +323,11 @@ for (const name of BROWSERS) {
       { timeout: 60_000 },
       async () => {
         assert.ok(states.length >= 9, 'needs the incidents of the first test');
-        const page = await browser.openPage();
-        const url = browser.extensionUrl('/src/history/index.html');
-        if (name === 'chromium') await page.goto(url);
-        else page.goto(url).catch(() => undefined);
+        const page = await openExtensionPage(browser, '/src/history/index.html', { what: 'the history page to draw' });
         const sites = () =>
           page.evaluate(() =>
             [...document.querySelectorAll('.site')].map((s) => ({ host: s.dataset.host, rows: s.querySelectorAll('li').length })),
           );
-        await poll(
-          async () =>
-            (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
-              ? true
-              : undefined,
-          {
-            what: 'the history page to draw',
-          },
-        );
         const listed = await poll(
           async () => {
             const now = await sites();

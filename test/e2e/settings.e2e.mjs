@@ -9,25 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, openExtensionPage, poll, withBrowser } from './browsers.mjs';
 
 const MESSAGES = JSON.parse(readFileSync(join(EXTENSION_DIRS.chromium, '_locales/en/messages.json'), 'utf8'));
 
-async function openOptions(browser) {
-  const page = await browser.openPage();
-  const url = browser.extensionUrl('/src/options/index.html');
-  // Firefox: goto of an extension page never resolves under the BiDi harness; start it and wait for the page.
-  if (browser.name === 'chromium') await page.goto(url);
-  else page.goto(url).catch(() => undefined);
-  await poll(
-    async () =>
-      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
-        ? true
-        : undefined,
-    { timeoutMs: 10_000, what: 'the settings page to draw' },
-  );
-  return page;
-}
+const openOptions = (browser) => openExtensionPage(browser, '/src/options/index.html', { what: 'the settings page to draw' });
 
 /** Puts `value` into the list `id` and leaves it (a `change` event), as a visitor does; resolves once it says "Saved". */
 async function changeList(page, id, value) {

@@ -20,7 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { packageNames } from '../../scripts/package.mjs';
 import { readZip, unzipTo } from '../../scripts/zip.mjs';
-import { BROWSERS, launchChromium, launchFirefox, poll } from './browsers.mjs';
+import { BROWSERS, launchChromium, launchFirefox, openExtensionPage, poll } from './browsers.mjs';
 import { useDemoSite } from './demo.mjs';
 
 /** The commit released as 0.1.0 (CHANGELOG.md). */
@@ -70,22 +70,11 @@ const CHOICES = {
 };
 
 /** Opens the options page of the extension in `browser` and waits until it has filled its form. */
-async function openOptions(browser) {
-  const page = await browser.openPage();
-  const url = browser.extensionUrl('/src/options/index.html');
-  // Firefox: goto never resolves for extension pages; start it and wait for the form instead.
-  page.goto(url).catch(() => undefined);
-  await poll(
-    async () =>
-      (await page.evaluate(
-        () => document.getElementById('app')?.getAttribute('aria-busy') === 'false' && !!document.getElementById('give-up')?.value,
-      ))
-        ? true
-        : undefined,
-    { timeoutMs: 10_000, what: 'the options page' },
-  );
-  return page;
-}
+const openOptions = (browser) =>
+  openExtensionPage(browser, '/src/options/index.html', {
+    ready: () => document.getElementById('app')?.getAttribute('aria-busy') === 'false' && !!document.getElementById('give-up')?.value,
+    what: 'the options page',
+  });
 
 /** The user's choices, made in the 0.1.0 build as a user would: the options form, a 502 visit, the panel's "not here". */
 async function makeChoices(browser) {

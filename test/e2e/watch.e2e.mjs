@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__', import.meta.url));
@@ -53,25 +53,8 @@ async function startSite(port) {
 const session = (browser, key) =>
   browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
 
-async function openPopup(browser) {
-  const page = await browser.openPage();
-  const url = browser.extensionUrl('/src/popup/index.html');
-  if (browser.name === 'chromium') {
-    await page.setViewportSize({ width: 390, height: 600 });
-    await page.goto(url);
-  } else {
-    await page.setViewport({ width: 390, height: 600 }).catch(() => undefined);
-    page.goto(url).catch(() => undefined); // Firefox: goto never settles for moz-extension:// pages
-  }
-  await poll(
-    async () =>
-      (await page.evaluate(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false').catch(() => false))
-        ? true
-        : undefined,
-    { timeoutMs: 10_000, what: 'the popup to draw' },
-  );
-  return page;
-}
+const openPopup = (browser) =>
+  openExtensionPage(browser, '/src/popup/index.html', { viewport: { width: 390, height: 600 }, what: 'the popup to draw' });
 
 for (const name of BROWSERS) {
   describe(`${name}: tell me when it's back`, () => {

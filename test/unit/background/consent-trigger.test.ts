@@ -31,7 +31,7 @@ describe('checks run by themselves once consent is given', () => {
     const tab = (active = { id: 7, url: 'https://shop.example/' });
     await writeIncident(tab.id, incident);
     expect(await consentChanged(none, { ...none, dns: true })).toBe(true);
-    expect(diagnoseTab).toHaveBeenCalledWith(tab.id, { outside: true });
+    expect(diagnoseTab).toHaveBeenCalledWith(tab.id, incident, { outside: true });
   });
 
   it('does nothing when nothing was newly allowed, without an incident, or when the popup already asked outside', async () => {

@@ -8,6 +8,7 @@ const { writeIncident } = await import('../../../src/platform/storage');
 const { writeConsent } = await import('../../../src/platform/consent');
 const { noteSiteAnswered } = await import('../../../src/platform/reachability');
 const { classify } = await import('../../../src/core/classify');
+type Incident = import('../../../src/shared/incident').Incident;
 
 /** Every request the worker makes, answered like a world where the site is down and everything else works. */
 let requested: string[] = [];
@@ -23,7 +24,8 @@ function fakeFetch(input: RequestInfo | URL): Promise<Response> {
   return Promise.resolve(new Response('bad gateway', { status: 502 }));
 }
 
-async function failingTab(url: string): Promise<number> {
+/** A tab whose page failed with a 502, and its incident as detection stored it. */
+async function failingTab(url: string): Promise<{ tabId: number; incident: Incident }> {
   const tab = await fakeBrowser.tabs.create({ url });
   const incident = classify({
     kind: 'http',
@@ -34,7 +36,7 @@ async function failingTab(url: string): Promise<number> {
     time: Date.now(),
   })!;
   await writeIncident(tab.id!, incident);
-  return tab.id!;
+  return { tabId: tab.id!, incident };
 }
 
 // Connectivity evidence is shared by every host for 30 s (checks/run.ts): each test starts a minute later.
@@ -54,8 +56,8 @@ beforeEach(() => {
 
 describe('diagnosis privacy', () => {
   it('before any consent, only the site itself is asked', async () => {
-    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
-    const record = await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('https://shop.example/orders/42?token=SECRET');
+    const record = await diagnoseTab(tabId, incident, { outside: true });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
     expect([...hosts].sort()).toEqual(['shop.example']);
     expect(record?.evidence.find((e) => e.check === 'connectivity')?.outcome).toMatchObject({ kind: 'none', reason: 'not-consented' });
@@ -70,8 +72,8 @@ describe('diagnosis privacy', () => {
 
   it('with consent for DNS and the archive, those are asked with the host name only', async () => {
     await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: true });
-    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
-    await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('https://shop.example/orders/42?token=SECRET');
+    await diagnoseTab(tabId, incident, { outside: true });
     const outside = requested.filter(
       (u) => !/shop\.example|gstatic|cloudflare\.com\/cdn-cgi/.test(new URL(u).hostname + new URL(u).pathname),
     );
@@ -86,8 +88,8 @@ describe('diagnosis privacy', () => {
 
   it('a private host never leaves the browser, even with every consent given', async () => {
     await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
-    const tabId = await failingTab('http://192.168.1.20:8080/admin');
-    await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('http://192.168.1.20:8080/admin');
+    await diagnoseTab(tabId, incident, { outside: true });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
     expect([...hosts].sort()).toEqual(['192.168.1.20']);
   });
@@ -95,8 +97,8 @@ describe('diagnosis privacy', () => {
   it('online, from another site the browser loaded a moment ago: nobody else is asked', async () => {
     await noteSiteAnswered('https://news.example/today', Date.now() - 20_000);
     await noteSiteAnswered('https://shop.example/', Date.now() - 1_000); // the failing site's own loads do not count
-    const tabId = await failingTab('https://shop.example/cart');
-    const record = await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, incident, { outside: true });
     const online = record?.evidence.find((e) => e.check === 'online');
     expect(online?.outcome).toMatchObject({ kind: 'online' });
     expect((online?.outcome as { agoMs: number }).agoMs).toBeGreaterThanOrEqual(20_000);
@@ -110,23 +112,23 @@ describe('diagnosis privacy', () => {
   // then the page that fails) both read the old record, and the second write dropped the first site.
   it('two sites answering at the same moment are both kept (the failing one does not overwrite the other)', async () => {
     await Promise.all([noteSiteAnswered('https://news.example/today', Date.now() - 500), noteSiteAnswered('https://shop.example/cart')]);
-    const tabId = await failingTab('https://shop.example/cart');
-    const record = await diagnoseTab(tabId, { outside: false });
+    const { tabId, incident } = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, incident, { outside: false });
     expect(record?.evidence.find((e) => e.check === 'online')?.outcome).toMatchObject({ kind: 'online' });
   });
 
   it('no other site answered lately: the browser has nothing to say, and still nobody is asked', async () => {
     await noteSiteAnswered('https://news.example/today', Date.now() - 61_000);
-    const tabId = await failingTab('https://shop.example/cart');
-    const record = await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('https://shop.example/cart');
+    const record = await diagnoseTab(tabId, incident, { outside: true });
     expect(record?.evidence.find((e) => e.check === 'online')?.outcome).toEqual({ kind: 'none', reason: 'not-applicable' });
     expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example']));
   });
 
   it('with consent to the connectivity test, the baseline endpoints are asked, and nothing about the site', async () => {
     await writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
-    const tabId = await failingTab('https://shop.example/orders/42?token=SECRET');
-    const record = await diagnoseTab(tabId, { outside: true });
+    const { tabId, incident } = await failingTab('https://shop.example/orders/42?token=SECRET');
+    const record = await diagnoseTab(tabId, incident, { outside: true });
     expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example', 'www.gstatic.com', 'cloudflare.com']));
     for (const u of requested.filter((x) => !x.includes('shop.example'))) expect(u).not.toMatch(/shop|SECRET|orders/);
     expect(record?.evidence.find((e) => e.check === 'connectivity')?.outcome).toMatchObject({ kind: 'online' });
@@ -134,14 +136,14 @@ describe('diagnosis privacy', () => {
 
   it('the automatic run after an incident is local only, whatever was consented', async () => {
     await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
-    const tabId = await failingTab('https://shop.example/');
-    await diagnoseTab(tabId, { outside: false });
+    const { tabId, incident } = await failingTab('https://shop.example/');
+    await diagnoseTab(tabId, incident, { outside: false });
     expect(requested.some((u) => /dns|check-host|globalping|archive|status\./.test(u))).toBe(false);
   });
 
   it('keeps progress in storage.session and drops it when the tab recovers', async () => {
-    const tabId = await failingTab('https://shop.example/');
-    await diagnoseTab(tabId, { outside: false });
+    const { tabId, incident } = await failingTab('https://shop.example/');
+    await diagnoseTab(tabId, incident, { outside: false });
     const key = `diagnosis:${tabId}`;
     expect((await fakeBrowser.storage.session.get(key))[key]).toMatchObject({
       host: 'shop.example',
@@ -151,6 +153,22 @@ describe('diagnosis privacy', () => {
     await dropDiagnosis(tabId);
     expect((await fakeBrowser.storage.session.get(key))[key]).toBeUndefined();
     expect(await fakeBrowser.storage.local.get(null)).toEqual({}); // nothing on disk
+  });
+
+  it("a newer incident recorded while the checks wait on the network: the old one's result is not saved over it", async () => {
+    const { tabId, incident } = await failingTab('https://shop.example/');
+    const newer = { ...incident, status: 504, time: incident.time + 1 };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        if (new URL(String(input)).hostname === 'shop.example') await writeIncident(tabId, newer); // the tab failed again meanwhile
+        return fakeFetch(input);
+      }),
+    );
+    expect(await diagnoseTab(tabId, incident, { outside: false })).toMatchObject({ done: true, incidentTime: incident.time });
+    const key = `diagnosis:${tabId}`;
+    const stored = (await fakeBrowser.storage.session.get(key))[key] as { done?: boolean } | undefined;
+    expect(stored?.done).not.toBe(true);
   });
 
   it('"check any site" refuses what is not a host name', async () => {
@@ -215,11 +233,11 @@ describe('outside services state survives the worker', () => {
 
 describe('a storage area that refuses writes', () => {
   it('does not stall the diagnosis: it still finishes with a verdict', async () => {
-    const tabId = await failingTab('https://shop.example/');
+    const { tabId, incident } = await failingTab('https://shop.example/');
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const set = vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(new Error('QUOTA_BYTES quota exceeded'));
     try {
-      const record = await diagnoseTab(tabId, { outside: false });
+      const record = await diagnoseTab(tabId, incident, { outside: false });
       expect(record).toMatchObject({ done: true, verdict: { kind: expect.any(String) } });
     } finally {
       set.mockRestore();

@@ -3,11 +3,7 @@
 // nothing stalls, and the next worker start finishes what was cut short.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
-
-vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-const diagnoseTab = vi.fn(async () => undefined);
-vi.mock('../../../src/background/diagnose', () => ({ diagnoseTab, dropDiagnosis: vi.fn(async () => undefined) }));
-vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
+import { diagnoseTab, useFakeBackground } from '../helpers/fake-background';
 
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
@@ -35,13 +31,14 @@ function closeUnnoticed(tabId: number): void {
   }) as typeof fakeBrowser.tabs.get);
 }
 
+/** The tab's main frame answered (502 for the cart page unless told), as detection reports it. */
+const answerTab = (tabId: number, { url = 'https://shop.example/cart', status = 502, time = 1 } = {}): Promise<void> =>
+  recordHttpAnswer({ kind: 'http', tabId, frame: 'main', url, status, method: 'GET', headers: [], time });
+
 const quota = (): Error => new Error('QUOTA_BYTES quota exceeded');
 
+useFakeBackground();
 beforeEach(() => {
-  vi.restoreAllMocks();
-  fakeBrowser.reset();
-  diagnoseTab.mockClear();
-  fakeBrowser.i18n.getMessage = ((key: string) => key) as typeof fakeBrowser.i18n.getMessage;
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -61,22 +58,13 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
     expect(await storage.readHistory()).toHaveLength(1);
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).not.toContain(`recording:${tabId}`);
-    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: false });
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: false });
     expect((await fakeBrowser.alarms.getAll()).map((a) => a.name)).toEqual(['retry:https://shop.example']);
   });
 
   it('a whole recording leaves no mark behind, so a start has nothing to redo', async () => {
     const tabId = await failingTab();
-    await recordHttpAnswer({
-      kind: 'http',
-      tabId,
-      frame: 'main',
-      url: 'https://shop.example/cart',
-      status: 502,
-      method: 'GET',
-      headers: [],
-      time: 1,
-    });
+    await answerTab(tabId);
     expect(await storage.readIncident(tabId)).toBeDefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('recording:'))).toEqual([]);
   });
@@ -84,17 +72,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
   it('regression (chaos run): records of a tab closed while the worker was stopped are forgotten, and it leaves its schedule', async () => {
     const kept = await failingTab('https://shop.example/a');
     const closed = await failingTab('https://shop.example/b');
-    for (const tabId of [kept, closed])
-      await recordHttpAnswer({
-        kind: 'http',
-        tabId,
-        frame: 'main',
-        url: `https://shop.example/${tabId === kept ? 'a' : 'b'}`,
-        status: 502,
-        method: 'GET',
-        headers: [],
-        time: 1,
-      });
+    for (const tabId of [kept, closed]) await answerTab(tabId, { url: `https://shop.example/${tabId === kept ? 'a' : 'b'}` });
     await fakeBrowser.storage.session.set({ [`diagnosis:${closed}`]: { host: 'shop.example' } });
     closeUnnoticed(closed);
     await resumeTabs();
@@ -105,16 +83,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
 
   it('a schedule that still lists a closed tab (stopped between forgetting it and leaving) lets it go', async () => {
     const tabId = await failingTab();
-    await recordHttpAnswer({
-      kind: 'http',
-      tabId,
-      frame: 'main',
-      url: 'https://shop.example/cart',
-      status: 502,
-      method: 'GET',
-      headers: [],
-      time: 1,
-    });
+    await answerTab(tabId);
     await storage.forgetTab(tabId);
     closeUnnoticed(tabId);
     await resumeTabs();
@@ -124,16 +93,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
 
   it('an unfinished diagnosis of the current incident runs again (the popup would show it running for ever)', async () => {
     const tabId = await failingTab();
-    await recordHttpAnswer({
-      kind: 'http',
-      tabId,
-      frame: 'main',
-      url: 'https://shop.example/cart',
-      status: 502,
-      method: 'GET',
-      headers: [],
-      time: 5,
-    });
+    await answerTab(tabId, { time: 5 });
     const incident = (await storage.readIncident(tabId))!;
     diagnoseTab.mockClear();
     await fakeBrowser.storage.session.set({
@@ -148,7 +108,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
       },
     });
     await resumeTabs();
-    expect(diagnoseTab).toHaveBeenCalledWith(tabId, { outside: true });
+    expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: true });
   });
 });
 
@@ -237,29 +197,11 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
 
   it('recording a failure while the session area refuses every write: the call ends, the tab keeps its earlier incident', async () => {
     const tabId = await failingTab('https://shop.example/cart');
-    await recordHttpAnswer({
-      kind: 'http',
-      tabId,
-      frame: 'main',
-      url: 'https://shop.example/cart',
-      status: 502,
-      method: 'GET',
-      headers: [],
-      time: 1,
-    });
+    await answerTab(tabId);
     const before = await storage.readIncident(tabId);
     vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(quota());
     const outcome = await Promise.race([
-      recordHttpAnswer({
-        kind: 'http',
-        tabId,
-        frame: 'main',
-        url: 'https://shop.example/cart',
-        status: 504,
-        method: 'GET',
-        headers: [],
-        time: 2,
-      }).then(
+      answerTab(tabId, { status: 504, time: 2 }).then(
         () => 'resolved',
         () => 'rejected',
       ),
@@ -269,16 +211,7 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
     expect(await storage.readIncident(tabId)).toEqual(before);
     // And the tab's lock is free again: the next answer is recorded once storage accepts writes.
     vi.restoreAllMocks();
-    await recordHttpAnswer({
-      kind: 'http',
-      tabId,
-      frame: 'main',
-      url: 'https://shop.example/cart',
-      status: 504,
-      method: 'GET',
-      headers: [],
-      time: 3,
-    });
+    await answerTab(tabId, { status: 504, time: 3 });
     expect((await storage.readIncident(tabId))?.status).toBe(504);
   });
 });

@@ -1,27 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
-import en from '../../../public/_locales/en/messages.json';
 import type { ProbeResult } from '../../../src/platform/probe';
+import { alarmClock, site, useFakeBackground } from '../helpers/fake-background';
 
-vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-// The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({
-  diagnoseTab: vi.fn(async () => undefined),
-  diagnoseHost: vi.fn(async () => undefined),
-  dropDiagnosis: vi.fn(async () => undefined),
-}));
-
-/** The server, as the probes see it: each probe takes the next answer (the last one repeats). */
-let answers: ProbeResult[] = [];
-const probed: string[] = [];
-vi.mock('../../../src/platform/probe', () => ({
-  probe: vi.fn(async (url: string) => {
-    probed.push(url);
-    return answers.length > 1 ? answers.shift()! : answers[0]!;
-  }),
-}));
-
-const messages = en as Record<string, { message: string }>;
 const record = await import('../../../src/background/record');
 const { webRequestDetection } = await import('../../../src/background/detect-webrequest');
 type FrameResponse = import('../../../src/platform/requests').FrameResponse;
@@ -37,10 +18,10 @@ const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
 const { MAX_RECOVERIES, RELAPSE_WINDOW_MS, RESUME_SPREAD_PER_SCHEDULE_MS } = await import('../../../src/core/retry-schedule');
 
 const ORIGIN = 'https://shop.example';
+const { probed } = site;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const reloads: number[] = [];
 const reopened: string[] = [];
-let onlineFlag = true;
 
 async function failingTab(url = `${ORIGIN}/cart`, status = 502, extra: Record<string, unknown> = {}): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
@@ -57,38 +38,12 @@ async function failingTab(url = `${ORIGIN}/cart`, status = 502, extra: Record<st
   return tab.id!;
 }
 
-/**
- * Lets time pass: live timers fire, and so do due alarms (the fake browser keeps alarms but never
- * fires them), dispatched the way the worker's onAlarm listener does.
- */
-async function advance(ms: number, step = 1000): Promise<void> {
-  for (let left = ms; left > 0; left -= step) {
-    await vi.advanceTimersByTimeAsync(Math.min(step, left));
-    for (const alarm of await fakeBrowser.alarms.getAll()) {
-      if (alarm.scheduledTime > Date.now() || !alarm.name.startsWith(retry.ALARM_PREFIX)) continue;
-      await fakeBrowser.alarms.clear(alarm.name);
-      await retry.probeOrigin(alarm.name.slice(retry.ALARM_PREFIX.length));
-    }
-  }
-}
+/** Lets time pass: live timers fire, and due retry alarms are dispatched as the worker's onAlarm does. */
+const advance = alarmClock(retry.ALARM_PREFIX, retry.probeOrigin);
 
+useFakeBackground({ now: NOW });
 beforeEach(() => {
-  fakeBrowser.reset();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW });
-  vi.spyOn(Math, 'random').mockReturnValue(0.5);
-  answers = [{ status: 502, ms: 5 }];
-  probed.length = 0;
   reloads.length = 0;
-  onlineFlag = true;
-  vi.stubGlobal('navigator', {
-    get onLine() {
-      return onlineFlag;
-    },
-  });
-  fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
-    const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
-    return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
-  }) as typeof fakeBrowser.i18n.getMessage;
   (fakeBrowser.tabs as unknown as { reload: (id: number) => Promise<void> }).reload = async (id: number) => {
     reloads.push(id);
   };
@@ -102,12 +57,6 @@ beforeEach(() => {
     reopened.push(props.url);
     return fakeBrowser.tabs.get(id);
   };
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
 });
 
 describe('auto-retry of a failed page', () => {
@@ -125,7 +74,7 @@ describe('auto-retry of a failed page', () => {
     expect(reloads).toEqual([]); // still failing: the tab is not reloaded
     expect(await readRetry(ORIGIN)).toMatchObject({ probes: 1, state: 'waiting', lastProbe: { status: 502 } });
 
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([tabId]);
     expect(reopened).toEqual([`${ORIGIN}/cart`]); // a GET navigation to the page, not a reload
@@ -148,7 +97,7 @@ describe('auto-retry of a failed page', () => {
     expect((await readRetry(ORIGIN))!.tabs).toEqual(tabs);
     await advance(5000);
     expect(probed).toHaveLength(1);
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(probed).toHaveLength(2);
     expect(reloads.sort()).toEqual([...tabs].sort());
@@ -177,7 +126,7 @@ describe('auto-retry of a failed page', () => {
 
   it('honours a Retry-After sent with a failed probe', async () => {
     await failingTab();
-    answers = [{ status: 503, retryAfter: '120', ms: 5 }];
+    site.answers = [{ status: 503, retryAfter: '120', ms: 5 }];
     await advance(5000);
     const record = (await readRetry(ORIGIN))!;
     expect(record.schedule.nextAt - record.lastProbe!.at).toBeGreaterThanOrEqual(120_000);
@@ -249,12 +198,12 @@ describe('auto-retry of a failed page', () => {
 
   it('pauses while offline and probes at once when back online', async () => {
     await failingTab();
-    onlineFlag = false;
+    site.online = false;
     await retry.connectivityChanged(false);
     expect(await readRetry(ORIGIN)).toMatchObject({ state: 'offline' });
     await advance(10 * 60_000);
     expect(probed).toEqual([]);
-    onlineFlag = true;
+    site.online = true;
     await retry.connectivityChanged(true);
     await advance(RESUME_SPREAD_PER_SCHEDULE_MS, 50); // one schedule resumes within 0.4 s
     expect(probed).toHaveLength(1);
@@ -262,11 +211,11 @@ describe('auto-retry of a failed page', () => {
 
   it('notices being back online even when no online event arrives (Chromium workers)', async () => {
     await failingTab();
-    onlineFlag = false;
+    site.online = false;
     await retry.connectivityChanged(false);
     await advance(10_000);
     expect(probed).toEqual([]);
-    onlineFlag = true; // no event
+    site.online = true; // no event
     await advance(3000);
     expect(probed).toHaveLength(1);
     expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting' });
@@ -292,7 +241,7 @@ describe('auto-retry of a failed page', () => {
     const tabId = await failingTab();
     await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
     await fakeBrowser.tabs.update(tabId, { active: false });
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(5000);
     const all = await fakeBrowser.notifications.getAll();
     expect(Object.keys(all)).toEqual([`recovered:${tabId}`]);
@@ -305,7 +254,7 @@ describe('auto-retry of a failed page', () => {
     const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: id === tabId }));
     const created = vi.spyOn(fakeBrowser.notifications, 'create');
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(5000);
     expect(created.mock.calls.map((c) => c[0])).toEqual([`recovered:${tabId}`]);
     const shown = JSON.stringify(created.mock.calls);
@@ -328,7 +277,7 @@ describe('what "back" means, and what happens after it (issue 11 item 5)', () =>
     ['429', { status: 429, ms: 5 }],
   ])('a probe answered with %s is not "back": nothing is reloaded and the schedule goes on', async (_, answer) => {
     const tabId = await failingTab();
-    answers = [answer as ProbeResult];
+    site.answers = [answer as ProbeResult];
     await advance(60_000);
     expect(probed.length).toBeGreaterThan(1);
     expect(reloads).toEqual([]);
@@ -340,7 +289,7 @@ describe('what "back" means, and what happens after it (issue 11 item 5)', () =>
     await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
     await fakeBrowser.tabs.update(tabId, { active: false });
     const first = (await readRetry(ORIGIN))!.schedule;
-    answers = [{ status: 200, ms: 5 }]; // the anonymous probe is always served
+    site.answers = [{ status: 200, ms: 5 }]; // the anonymous probe is always served
     const attempts: number[] = [];
     for (let round = 0; round < 10; round += 1) {
       await advance(5 * 60_000, 1000);
@@ -372,7 +321,7 @@ describe('what "back" means, and what happens after it (issue 11 item 5)', () =>
 
   it('a failure after the relapse window starts a new schedule', async () => {
     const tabId = await failingTab();
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(10_000);
     expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered' });
     await advance(RELAPSE_WINDOW_MS + 30_000, 30_000);
@@ -396,7 +345,7 @@ describe('a form is never loaded again by itself (issue 11 item 7)', () => {
       time: Date.now(),
     });
     expect((await readRetry(ORIGIN))!.tabs).toEqual([other]);
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([other]);
   });
@@ -406,7 +355,7 @@ describe('a form is never loaded again by itself (issue 11 item 7)', () => {
     const { writeIncident } = await import('../../../src/platform/storage');
     const incident = (await readIncident(tabId))!;
     await writeIncident(tabId, { ...incident, url: `${ORIGIN}/checkout`, method: 'POST', retryable: false });
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([]);
   });
@@ -427,7 +376,7 @@ describe('every waiting tab comes back (issue 11 item 3)', () => {
       if (id === tabs[2]) throw new Error('No tab with id');
       return update(id, props);
     }) as typeof update;
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads.sort()).toEqual(tabs.filter((id) => id !== tabs[2]).sort());
     expect((await readRetry(ORIGIN))!.tabs).toEqual([]);
@@ -439,7 +388,7 @@ describe('every waiting tab comes back (issue 11 item 3)', () => {
       tabs.push(await failingTab(`${ORIGIN}/late/${i}`));
       await advance(4000);
     }
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await advance(5 * 60_000, 1000);
     expect(reloads.sort()).toEqual([...tabs].sort());
   });
@@ -482,7 +431,7 @@ describe('history records how the incident ended', () => {
     await failingTab();
     expect(await ended()).toEqual([{ host: 'shop.example', time: NOW, end: undefined }]);
     await advance(5000);
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     const before = Date.now();
     await advance(60_000);
     const [entry] = await ended();
@@ -494,7 +443,7 @@ describe('history records how the incident ended', () => {
   it('retried by hand: when "retry now" found it back', async () => {
     const tabId = await failingTab();
     await vi.advanceTimersByTimeAsync(4 * 60_000);
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     expect(await retry.retryNow(tabId)).toBe(true);
     expect((await ended())[0]!.end).toEqual({ how: 'retried', at: NOW + 4 * 60_000 });
   });
@@ -507,7 +456,7 @@ describe('history records how the incident ended', () => {
     const end = (await ended())[0]!.end;
     expect(end?.how).toBe('gave-up');
     expect(end!.at - NOW).toBeGreaterThanOrEqual(5 * 60_000);
-    answers = [{ status: 200, ms: 5 }];
+    site.answers = [{ status: 200, ms: 5 }];
     await retry.retryNow(tabId);
     expect((await ended())[0]!.end).toEqual(end);
   });

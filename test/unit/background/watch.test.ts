@@ -1,21 +1,7 @@
-import { beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
-import en from '../../../public/_locales/en/messages.json';
-import type { ProbeResult } from '../../../src/platform/probe';
+import { alarmClock, site, useFakeBackground } from '../helpers/fake-background';
 
-vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-
-/** The site, as the probes see it: each probe takes the next answer (the last one repeats). */
-let answers: ProbeResult[] = [];
-const probed: string[] = [];
-vi.mock('../../../src/platform/probe', () => ({
-  probe: vi.fn(async (url: string) => {
-    probed.push(url);
-    return answers.length > 1 ? answers.shift()! : answers[0]!;
-  }),
-}));
-
-const messages = en as Record<string, { message: string }>;
 const watch = await import('../../../src/background/watch');
 const { readWatch } = await import('../../../src/platform/storage');
 const { writeSettings } = await import('../../../src/platform/settings');
@@ -24,35 +10,13 @@ const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
 const ORIGIN = 'http://127.0.0.1:8080';
 
-/** Lets time pass: live timers fire, and due alarms are dispatched as the worker's onAlarm does. */
-async function advance(ms: number, step = 1000): Promise<void> {
-  for (let left = ms; left > 0; left -= step) {
-    await vi.advanceTimersByTimeAsync(Math.min(step, left));
-    for (const alarm of await fakeBrowser.alarms.getAll()) {
-      if (alarm.scheduledTime > Date.now() || !alarm.name.startsWith(watch.WATCH_ALARM_PREFIX)) continue;
-      await fakeBrowser.alarms.clear(alarm.name);
-      await watch.probeWatch(alarm.name.slice(watch.WATCH_ALARM_PREFIX.length));
-    }
-  }
-}
+const { probed } = site;
+/** Lets time pass: live timers fire, and due watch alarms are dispatched as the worker's onAlarm does. */
+const advance = alarmClock(watch.WATCH_ALARM_PREFIX, watch.probeWatch);
 
+useFakeBackground({ now: NOW });
 beforeEach(() => {
-  fakeBrowser.reset();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW });
-  vi.spyOn(Math, 'random').mockReturnValue(0.5);
-  answers = [{ error: 'net::ERR_CONNECTION_REFUSED', ms: 1 }];
-  probed.length = 0;
-  vi.stubGlobal('navigator', { onLine: true });
-  fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => {
-    const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
-    return (messages[key]?.message ?? '').replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
-  }) as typeof fakeBrowser.i18n.getMessage;
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
+  site.answers = [{ error: 'net::ERR_CONNECTION_REFUSED', ms: 1 }];
 });
 
 describe('tell me when it’s back', () => {
@@ -65,7 +29,7 @@ describe('tell me when it’s back', () => {
     expect((await readWatch(ORIGIN))?.state).toBe('watching');
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
 
-    answers = [{ status: 200, ms: 1 }];
+    site.answers = [{ status: 200, ms: 1 }];
     await advance(60_000);
     const ended = await readWatch(ORIGIN);
     expect(ended).toMatchObject({ state: 'back', notified: true });
@@ -81,7 +45,7 @@ describe('tell me when it’s back', () => {
 
   it('without notifications (settings), it still ends, unannounced', async () => {
     await writeSettings({ ...DEFAULT_SETTINGS, notifications: false });
-    answers = [{ status: 200, ms: 1 }];
+    site.answers = [{ status: 200, ms: 1 }];
     await watch.watchSite('http://127.0.0.1:8080');
     await advance(10_000);
     expect((await readWatch(ORIGIN))?.state).toBe('back');
