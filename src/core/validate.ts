@@ -57,3 +57,7 @@ export function entriesOf(value: unknown, max: number): Array<[string, unknown]>
 
 export const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
   typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+
+/** `time` (epoch ms) if it is a finite moment in the past no older than `maxAgeMs`, else `now`. */
+export const plausiblePast = (time: unknown, now: number, maxAgeMs: number): number =>
+  typeof time === 'number' && Number.isFinite(time) && time <= now && now - time <= maxAgeMs ? Math.round(time) : now;

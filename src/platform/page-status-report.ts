@@ -3,6 +3,7 @@
  * page-status.ts so that the panel's bundle, which shares messaging.ts, does not carry the script.
  */
 import { browser, type Runtime } from './browser';
+import { plausiblePast } from '../core/validate';
 
 export interface PageStatus {
   tabId: number;
@@ -38,5 +39,5 @@ const REPORT_MAX_AGE_MS = 10 * 60_000;
  * plausible (in the future, or older than {@link REPORT_MAX_AGE_MS}).
  */
 export function reportedTime(time: unknown, now: number): number {
-  return typeof time === 'number' && Number.isFinite(time) && time <= now && now - time <= REPORT_MAX_AGE_MS ? Math.round(time) : now;
+  return plausiblePast(time, now, REPORT_MAX_AGE_MS);
 }

@@ -20,7 +20,8 @@ import {
   SESSION_URL_MAX,
   storedUrl,
 } from '../../../src/core/stored';
-import { migrateLocal, parseResponse, parseSubframes } from '../../../src/core/stored-worker';
+import { migrateLocal, parseHeardFailure, parseResponse, parseSubframes } from '../../../src/core/stored-worker';
+import { plausiblePast } from '../../../src/core/validate';
 import type { Incident } from '../../../src/shared/incident';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
 
@@ -258,7 +259,9 @@ describe('fuzz: stored records read back', () => {
   );
 
   fuzz('the other per-tab records never throw and parse their own output to the same', [anyValue], (raw) => {
-    for (const parse of [parseSubframes, parseResponse, parseGuideMarks, parseRecovery] as Array<(v: unknown) => unknown>) {
+    for (const parse of [parseSubframes, parseResponse, parseGuideMarks, parseRecovery, parseHeardFailure] as Array<
+      (v: unknown) => unknown
+    >) {
       const once = parse(raw);
       expect(parse(once === undefined ? undefined : once)).toEqual(once);
     }
@@ -275,6 +278,42 @@ describe('fuzz: stored records read back', () => {
       const after = { ...items, ...set };
       for (const key of remove) delete after[key];
       expect(migrateLocal(after)).toEqual({ set: {}, remove: [] });
+    },
+  );
+
+  const heardFailure = fc.oneof(
+    {
+      weight: 9,
+      arbitrary: fc.record(
+        {
+          url: mostly(fc.webUrl()),
+          error: mostly(
+            fc.constantFrom('net::ERR_CONNECTION_REFUSED', 'net::ERR_NAME_NOT_RESOLVED', 'net::ERR_HTTP_RESPONSE_CODE_FAILURE'),
+          ),
+          method: mostly(fc.constantFrom('GET', 'POST')),
+          time: mostly(fc.integer({ min: 0, max: 2_000_000_000_000 })),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { weight: 1, arbitrary: anyValue },
+  );
+  fuzz('parseHeardFailure never throws; a kept note has a web address, a plain error token, GET or POST', [heardFailure], (raw) => {
+    const note = parseHeardFailure(raw);
+    if (note === undefined) return;
+    expect(note.url).toMatch(/^https?:\/\//i);
+    expect(note.error).toMatch(/^[A-Za-z0-9_:.-]{1,100}$/);
+    expect(['GET', 'POST']).toContain(note.method);
+    expect(parseHeardFailure(note)).toEqual(note);
+  });
+  reaches('failure notes that are kept', heardFailure, (raw) => parseHeardFailure(raw) !== undefined, 0.1);
+
+  fuzz(
+    'a reported time (a status read’s) is kept only when plausible, the time of receipt otherwise',
+    [anyValue, fc.integer({ min: 0, max: 4_000_000_000_000 })],
+    (raw, now) => {
+      const at = plausiblePast(raw, now, 10 * 60_000);
+      expect(at === now || (at <= now && now - at <= 10 * 60_000)).toBe(true);
     },
   );
 

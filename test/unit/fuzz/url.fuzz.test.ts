@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describeUrl, isPrivateHost, originOf, reprobeTarget, samePage, webHost } from '../../../src/core/url';
 import { refuseOutside } from '../../../src/checks/evidence';
 import { displayIp, isPrivateIp, normalizeIp } from '../../../src/core/ip';
+import { titledLikeBrowserErrorPage } from '../../../src/core/net-error';
 import { anyString, anyValue, fuzz, reaches } from './fuzz';
 
 type Quad = [number, number, number, number];
@@ -161,6 +162,20 @@ describe('fuzz: URLs', () => {
       expect(originOf(target)).toBe(origin);
       expect(target).not.toContain('#');
       expect(samePage(raw, raw)).toBe(true);
+    },
+  );
+});
+
+describe('fuzz: tab titles read at a worker start (Chrome builds)', () => {
+  fuzz(
+    'titledLikeBrowserErrorPage never throws, says no without a title, and yes for a web page titled with its own host',
+    [fc.oneof(anyString, fc.constant(undefined)), anyUrl],
+    (title, url) => {
+      const answer = titledLikeBrowserErrorPage(title, url);
+      expect(typeof answer).toBe('boolean');
+      if (!title) expect(answer).toBe(false);
+      const host = webHost(url);
+      if (host) expect(titledLikeBrowserErrorPage(` ${host.toUpperCase()} `, url)).toBe(true);
     },
   );
 });
