@@ -72,7 +72,6 @@ describe('clear-site-data', () => {
 describe("clear this site's data in a private window", () => {
   it('is refused for a tab in a private window: browsingData could reach the regular profile', async () => {
     const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/' });
-    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     const { clearSiteData } = await import('../../../src/platform/site-data');
     vi.mocked(clearSiteData).mockClear();
@@ -87,7 +86,6 @@ describe('"don\'t show on this site" from a private window', () => {
     const url = 'https://secret-clinic.example/';
     const tab = await fakeBrowser.tabs.create({ url });
     await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], time: Date.now() })!);
-    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     expect(await handlePanelRequest({ type: 'panel-hide-site' } as never, tab.id!)).toEqual({ hidden: true });
     const kept = JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
@@ -99,12 +97,15 @@ describe('"always / never retry on this site" from a private window', () => {
   const host = 'secret-clinic.example';
   const kept = async (): Promise<string> =>
     JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
-  // Earlier tests leave tabs.get spied: a fresh, real one for each of these.
+  // Earlier tests leave tabs.get spied: a fresh, real one for each of these. The real one is taken
+  // now, while the suite is collected and nothing is spied yet: binding it inside a test could bind
+  // a spy that calls itself (a stack overflow in a rejected promise, printed but not failing).
+  const realTabsGet = fakeBrowser.tabs.get;
+  const realGet = (id: number) => realTabsGet.call(fakeBrowser.tabs, id);
   beforeEach(() => vi.restoreAllMocks());
 
   it('is not saved when the tab is in a private window', async () => {
     const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
-    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     for (const policy of ['always', 'never'] as const)
       expect(await handleRequest({ type: 'site-policy', host, policy, tabId: tab.id! })).toEqual({ policy, saved: false });
@@ -114,7 +115,6 @@ describe('"always / never retry on this site" from a private window', () => {
 
   it('is saved from a regular window, and without a tab (the settings page)', async () => {
     const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
-    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: false }));
     expect(await handleRequest({ type: 'site-policy', host, policy: 'never', tabId: tab.id! })).toEqual({ policy: 'never', saved: true });
     expect(await kept()).toContain(host);
