@@ -69,6 +69,13 @@ describe('clear-site-data', () => {
   });
 });
 
+/**
+ * The real tabs.get, bound while the file is loaded and nothing is spied yet: a test that spies on
+ * tabs.get and binds it inside the test could bind an earlier spy that calls itself (a stack
+ * overflow in a rejected promise, printed in every unit run).
+ */
+const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+
 describe("clear this site's data in a private window", () => {
   it('is refused for a tab in a private window: browsingData could reach the regular profile', async () => {
     const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/' });
@@ -97,11 +104,7 @@ describe('"always / never retry on this site" from a private window', () => {
   const host = 'secret-clinic.example';
   const kept = async (): Promise<string> =>
     JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);
-  // Earlier tests leave tabs.get spied: a fresh, real one for each of these. The real one is taken
-  // now, while the suite is collected and nothing is spied yet: binding it inside a test could bind
-  // a spy that calls itself (a stack overflow in a rejected promise, printed but not failing).
-  const realTabsGet = fakeBrowser.tabs.get;
-  const realGet = (id: number) => realTabsGet.call(fakeBrowser.tabs, id);
+  // Earlier tests leave tabs.get spied: a fresh, real one for each of these.
   beforeEach(() => vi.restoreAllMocks());
 
   it('is not saved when the tab is in a private window', async () => {
