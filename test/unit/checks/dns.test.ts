@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dnsCheck, dnsConsensus, parseDohAnswer } from '../../../src/checks/dns';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
 import { RateLimiter } from '../../../src/checks/limits';
-import { contextFor, expectOnlyHostSent, never, timed, useOutsideServices } from './helpers';
+import { contextFor, expectOnlyHostSent, LATE_MS, never, timed, useOutsideServices } from './helpers';
 
 const services = useOutsideServices();
 
@@ -93,7 +93,7 @@ describe('DNS over HTTPS', () => {
     services.setBehaviour({ doh: { fault: 'hang' } });
     const { value, ms } = await timed(dnsCheck.run(contextFor(services, { deadlineAt: Date.now() + 300 }), never()));
     expect(value.outcome).toEqual({ kind: 'none', reason: 'timeout' });
-    expect(ms).toBeLessThan(450);
+    expect(ms).toBeLessThan(300 + LATE_MS); // at the deadline: the resolvers never answer
   });
 
   it('a rate-limited resolver is not asked again', async () => {
@@ -133,12 +133,13 @@ describe('DNS over HTTPS', () => {
     });
 
     it('hanging is ignored at the deadline', async () => {
+      // The public resolvers must answer before the deadline even on a loaded machine: 800 ms.
       const { value, ms } = await timed(
-        dnsCheck.run(contextFor(services, { deadlineAt: Date.now() + 300, resolveDns: () => new Promise(() => undefined) }), never()),
+        dnsCheck.run(contextFor(services, { deadlineAt: Date.now() + 800, resolveDns: () => new Promise(() => undefined) }), never()),
       );
       expect(value.outcome).toMatchObject({ consensus: 'resolves' });
       expect(value.outcome).not.toHaveProperty('local');
-      expect(ms).toBeLessThan(450);
+      expect(ms).toBeLessThan(800 + LATE_MS); // at the deadline: the browser's resolver never answers
     });
   });
 

@@ -63,3 +63,19 @@ export function useOutsideServices(): OutsideServices {
     },
   });
 }
+
+/**
+ * How late a test on real time (a real local server, real timers) may end and still count as "on
+ * time". CI and the dev machines have 2 cores shared with browsers (load average 5–8): a timer or a
+ * local answer can come several hundred milliseconds late there. A bound of `deadline + LATE_MS`
+ * still tells "ended at its deadline" from what it rules out: a hanging server never answers,
+ * delayed results come after 5 s, the checks' own budgets are 3–12 s and the test timeout is 5 s.
+ */
+export const LATE_MS = 1_500;
+
+/**
+ * A deadline for runs that must finish by themselves: the run ends as soon as every check has
+ * answered, so a long deadline costs nothing when all goes well, and under load a slow answer from
+ * the local stand-in is not turned into a timeout (or a DNS wait, a third of it, cut short).
+ */
+export const ROOMY_DEADLINE_MS = 4_000;
