@@ -6,7 +6,7 @@ import pkg from './package.json' with { type: 'json' };
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { manifestFor, PAGE_STATUS_SCRIPT, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
+import { manifestFor, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
 
 /** After crxjs wrote manifest.json: the injected panel and the status read are not web-accessible (scripts/manifest.ts). */
 const panelNotWebAccessible: Plugin = {
@@ -65,8 +65,6 @@ export default defineConfig(({ mode }) => {
       crx({
         manifest: manifestFor(browser, source, { webRequest, version: pkg.version }) as never,
         browser,
-        // The status read is one self-contained classic script (no loader importing a web-accessible module).
-        contentScripts: { standaloneFiles: [PAGE_STATUS_SCRIPT] },
       }),
       panelNotWebAccessible,
     ],

@@ -11,22 +11,15 @@ export const FIREFOX_MIN_VERSION = '142.0';
 type Json = Record<string, unknown>;
 
 /**
- * Chrome builds: the status read that runs in every top-level web page (see
- * src/platform/page-status.content.ts). Declared in the manifest, not registered by the worker at
- * run time: a registration made when the worker starts is not in place for the first pages loaded
- * after an install (or a fresh profile), which were then missed. crxjs builds it as one
- * self-contained IIFE file (`contentScripts.standaloneFiles` in vite.config.ts), so there is no
- * loader and no module that would have to be web-accessible.
+ * Files that run in web pages and that no page may fetch: the injected panel. (Chrome builds read
+ * each page's status with `scripting.executeScript({ func })` once it has loaded: no file, no
+ * content script declared in the manifest; see src/background/detect-navigation.ts.)
  */
-export const PAGE_STATUS_SCRIPT = 'src/platform/page-status.content.ts';
-
-/** Files that run in web pages and that no page may fetch: the injected panel and the status read. */
-export const INJECTED_SCRIPT_PREFIXES = ['src/panel/', 'src/platform/page-status'] as const;
+export const INJECTED_SCRIPT_PREFIXES = ['src/panel/'] as const;
 
 /**
  * crxjs declares every script imported with `?iife` (and some content scripts) as web-accessible,
- * to any page. The panel is injected with `scripting.executeScript({ files })` and the status read
- * is a manifest content script: neither needs such a declaration, and a web-accessible file lets
+ * to any page. The panel is injected with `scripting.executeScript({ files })`: it needs no such declaration, and a web-accessible file lets
  * any page detect that Downcheck is installed (by fetching its URL). `bundled` is the manifest
  * crxjs wrote; what it returns declares no resource under any of `prefixes`.
  */
@@ -66,14 +59,7 @@ export function manifestFor(
     manifest.version = version;
   }
   manifest.permissions = withDetection((manifest.permissions as string[] | undefined) ?? [], webRequest);
-  if (browser === 'chrome') {
-    // Only the design without webRequest reads page statuses (src/background/detect-navigation.ts).
-    if (!webRequest) {
-      const statusRead = { matches: ['http://*/*', 'https://*/*'], js: [PAGE_STATUS_SCRIPT], run_at: 'document_idle', all_frames: false };
-      manifest.content_scripts = [...((manifest.content_scripts as Json[] | undefined) ?? []), statusRead];
-    }
-    return manifest;
-  }
+  if (browser === 'chrome') return manifest;
 
   const background = (manifest.background ?? {}) as Json;
   // Firefox MV3 runs event pages, not service workers (bugzilla 1573659).

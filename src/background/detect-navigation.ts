@@ -1,12 +1,14 @@
 /**
  * Detection without webRequest (Chrome builds; holding webRequest there costs every request of
  * every page, see README "Detection and its cost"). Three sources feed the recorder:
- * - the status read (platform/page-status.content.ts), run by the browser in every top-level web
- *   page, reports a 5xx and stays silent for anything else, so healthy pages do not wake the worker;
+ * - webNavigation's completed loads: the status of every top-level web page is read once its load
+ *   has completed (platform/navigation.ts readPageAnswer, an isolated world, after the load event,
+ *   so the load itself costs nothing measurable); a 5xx is recorded whatever the page's title, a
+ *   healthy page ends the tab's incident, if any;
  * - webNavigation's errors: network failures, and an empty 5xx (Chrome's own error page,
  *   ERR_HTTP_RESPONSE_CODE_FAILURE), whose status the header re-probe supplies;
- * - webNavigation's completed loads, acted on only in a tab that has an incident: the page that
- *   replaced a failed one is read, and a healthy one ends the incident.
+ * - at every worker start, the open tabs (reconcileTabs): events Chrome dropped while it stopped
+ *   the worker, and pages loaded before Downcheck was.
  * A failed page's own headers are not visible: one re-probe fetches the gateway's, once the
  * site's quiet time (core/quiet.ts) allows a request.
  */
@@ -14,8 +16,7 @@ import { isServerError } from '../core/classify';
 import { quietUntil } from '../core/quiet';
 import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
-import { committedMethod, onNavigationError, onPageLoaded, readPageStatus, showsErrorPage, type PageLoad } from '../platform/navigation';
-import type { PageStatus } from '../platform/page-status-report';
+import { onNavigationError, onPageLoaded, readPageAnswer, readPageStatus, showsErrorPage, type PageLoad } from '../platform/navigation';
 import { unregisterLegacyPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
 import {
@@ -31,7 +32,6 @@ import { normalizeNetError, titledLikeBrowserErrorPage } from '../core/net-error
 import type { Incident } from '../shared/incident';
 import { getTab, webTabs, type WebTab } from '../platform/tabs';
 import { drawBadge } from './badge-view';
-import { maybeInjectPanel } from './panel';
 import { withTabLock } from './tab-lock';
 import { classify } from '../core/classify';
 import { after } from '../core/timers';
@@ -57,34 +57,26 @@ export const navigationDetection: Detection = {
     return (await rememberedStatus(tabId, url, seenAt)) ?? readPageStatus(tabId, url);
   },
   inspectTab,
-  pageStatus: handlePageStatus,
   resume: resumeFailures,
 };
 
-/** The status read found a 5xx top-level page (sender already checked: our script, the tab's top frame). */
-export function handlePageStatus(s: PageStatus): Promise<void> {
-  if (!isTab(s.tabId) || !isServerError(s.status)) return Promise.resolve();
-  return recordFailedPage({ tabId: s.tabId, url: s.url, status: s.status, method: committedMethod(s.tabId, s.url), time: s.time });
-}
-
 /**
- * A top-level page finished loading. In a tab without an incident nothing is done (a failed page
- * reports itself); otherwise the page is read: healthy ends the incident, failed gets its badge
- * and panel back (the browser reset them when the page committed).
+ * A top-level page finished loading: its status is read in an isolated world, after its load
+ * event (so the load itself costs nothing measurable; README "Detection and its cost"). A 5xx
+ * is recorded, whatever the page's title; a healthy page ends the tab's incident. A page that
+ * cannot be read (not scriptable, moved on) leaves the tab's state as it is.
  */
 export async function handlePageLoaded(load: PageLoad): Promise<void> {
-  if (!isTab(load.tabId) || !(await readIncident(load.tabId))) return;
-  const status = await readPageStatus(load.tabId, load.url);
-  if (status === undefined) return; // cannot be known (not scriptable, moved on): the tab's state stays
+  if (!isTab(load.tabId)) return;
+  const answer = await readPageAnswer(load.tabId, load.url);
+  if (answer === undefined) return;
+  if (isServerError(answer.status)) {
+    await recordFailedPage({ tabId: load.tabId, url: load.url, status: answer.status, method: load.method, time: answer.time });
+    return;
+  }
+  if (!(await readIncident(load.tabId))) return;
   await withTabLock(load.tabId, async () => {
-    if (isServerError(status)) {
-      const current = await readIncident(load.tabId);
-      if (!current || !samePage(current.url, load.url)) return; // the status read records it
-      await drawBadge(load.tabId, current);
-      await maybeInjectPanel(load.tabId, current);
-      return;
-    }
-    if (status < 400) await rememberResponse(load.tabId, load.url, status);
+    if (answer.status < 400) await rememberResponse(load.tabId, load.url, answer.status);
     await endIncidentUnlessSoft(load.tabId, load.url);
   });
 }
@@ -181,33 +173,52 @@ async function reprobeLater(failure: FailedPage, target: string): Promise<void> 
 
 /** Browser error pages looked into per worker start, at most (each costs one request to its site). */
 const ERROR_PAGES_PER_START = 8;
+/** Pages without an incident whose status is read per worker start, at most (the most recently seen first). */
+const STATUS_READS_PER_START = 32;
+/** A read at worker start may meet frozen background pages: it waits this long for each. */
+const START_READ_TIMEOUT_MS = 2_000;
 
 /**
- * Chrome drops events it dispatches while it stops the worker: a network error, or the load of
- * the page that replaced a failed one, can be lost before any listener runs. At worker start:
+ * Chrome drops events it dispatches while it stops the worker: a network error, the load of a
+ * failed page, or the load of the page that replaced one, can be lost before any listener runs.
+ * And pages loaded before Downcheck was installed (or enabled) had no listener at all. At worker start:
  * - a tab with an incident that shows another page now, or the same page healthy again (its
  *   status read), ends it; a tab still failing gets its badge back;
+ * - the status of every other loaded page is read (the most recently seen first, at most
+ *   {@link STATUS_READS_PER_START}), and a 5xx is recorded;
  * - a tab showing Chrome's own error page (titled with the host alone, and the browser says its
  *   last navigation failed) without an incident is looked into once: one request to the site
  *   (as the header re-probe), recorded if the site fails it; a site that answers stopped nothing
  *   (a page blocked by another extension, say), and that page is not asked about again.
- * Tabs still loading are left to their own events.
+ * Tabs still loading, or unloaded by the browser, are left to their own events.
  */
 async function reconcileTabs(): Promise<void> {
-  let looked = 0;
+  let errorPages = 0;
   const withIncident = new Set((await tabsWithRecords()).get('incident'));
-  for (const tab of await webTabs()) {
-    if (!isTab(tab.id) || tab.status !== 'complete') continue;
+  const toRead: WebTab[] = [];
+  const tabs = (await webTabs()).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  for (const tab of tabs) {
+    if (!isTab(tab.id) || tab.status !== 'complete' || tab.discarded) continue;
     const incident = withIncident.has(tab.id) ? await readIncident(tab.id) : undefined;
     if (incident) {
       await reconcileIncident(tab, incident);
       continue;
     }
-    if (looked >= ERROR_PAGES_PER_START || !titledLikeBrowserErrorPage(tab.title, tab.url)) continue;
-    if ((await readErrorPageSeen(tab.id)) === tab.url || !(await showsErrorPage(tab.id, tab.url))) continue;
-    looked += 1;
-    await markErrorPageSeen(tab.id, tab.url);
-    await lookIntoErrorPage(tab);
+    if (titledLikeBrowserErrorPage(tab.title, tab.url) && (await showsErrorPage(tab.id, tab.url))) {
+      if (errorPages >= ERROR_PAGES_PER_START || (await readErrorPageSeen(tab.id)) === tab.url) continue;
+      errorPages += 1;
+      await markErrorPageSeen(tab.id, tab.url);
+      await lookIntoErrorPage(tab);
+      continue;
+    }
+    if (toRead.length < STATUS_READS_PER_START) toRead.push(tab);
+  }
+  // Read side by side (a frozen page must not hold up the others), recorded one by one.
+  const answers = await Promise.all(toRead.map((tab) => readPageAnswer(tab.id, tab.url, { timeoutMs: START_READ_TIMEOUT_MS })));
+  for (const [i, tab] of toRead.entries()) {
+    const answer = answers[i];
+    if (!answer || !isServerError(answer.status) || (await readIncident(tab.id))) continue;
+    await recordFailedPage({ tabId: tab.id, url: tab.url, status: answer.status, method: 'GET', time: answer.time });
   }
 }
 

@@ -61,17 +61,6 @@ onNotificationClicked((id) => {
 serveRequests({
   page: handleRequest,
   panel: handlePanelRequest,
-  // Only a strategy that registered the status read (Chrome builds) accepts its reports.
-  // A recording that failed is not answered as done: the status read sends it again.
-  ...(detection.pageStatus
-    ? {
-        pageStatus: (s) =>
-          detection.pageStatus!(s).catch((error: unknown) => {
-            report('page status')(error);
-            throw error;
-          }),
-      }
-    : {}),
 });
 // Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));

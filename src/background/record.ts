@@ -9,7 +9,6 @@ import { classify } from '../core/classify';
 import { softIncidentAllowed, SOFT_INCIDENT_WINDOW_MS } from '../core/soft-limit';
 import type { Incident, Observation } from '../shared/incident';
 import type { FrameError } from '../platform/requests';
-import type { PageStatus } from '../platform/page-status-report';
 import { getTab, openTabIds, type TabChange, type TabInfo } from '../platform/tabs';
 import {
   allRetries,
@@ -49,8 +48,6 @@ export interface Detection {
   servedStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined>;
   /** The popup opened on a tab without an incident: look again. `true` if it has one now. */
   inspectTab(tabId: number): Promise<boolean>;
-  /** A report of the status read in a page (Chrome builds); a strategy without one refuses them. */
-  pageStatus?(status: PageStatus): Promise<void>;
   /** At worker start, after resumeTabs: finish what the strategy heard before the worker was stopped. */
   resume?(): Promise<void>;
 }

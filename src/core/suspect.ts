@@ -1,7 +1,7 @@
 /**
  * What Chrome builds can tell about a top-level load from webNavigation alone, without webRequest.
- * (Whether a page failed is no longer guessed from its title: the status read in every page
- * reports each 5xx, see platform/page-status.content.ts.)
+ * (Whether a page failed is no longer guessed from its title: every page's status is read once it
+ * has loaded, see background/detect-navigation.ts.)
  */
 
 /**

@@ -7,6 +7,8 @@
 import { browser } from './browser';
 import { methodOfTransition } from '../core/suspect';
 import { samePage } from '../core/url';
+import { plausiblePast } from '../core/validate';
+import { after, cancel, type Timer } from '../core/timers';
 import type { FrameError } from './requests';
 
 export interface PageLoad {
@@ -71,28 +73,63 @@ export function onNavigationError(listener: (e: FrameError) => void): void {
   }, WEB_ONLY);
 }
 
+/** What a page's status read found: the status its document was served with, and when that answer arrived. */
+export interface PageAnswer {
+  status: number;
+  /** Epoch ms of the response's start (the same at every read of one document); the time of the read if not plausible or old. */
+  time: number;
+}
+
+/**
+ * How old a page's answer may be said to be: a page read within minutes of loading keeps its
+ * answer's time; an older one (open before Downcheck was) counts from the read, so no retry
+ * schedule starts out already past its give-up time.
+ */
+const ANSWER_MAX_AGE_MS = 10 * 60_000;
+
 /**
  * The HTTP status the tab's current top-level document was served with, read in an isolated
- * world (the page's own scripts see nothing). `undefined` when it cannot be known: the tab moved
- * on to another page, the document is not scriptable (the browser's own error page, a PDF), or
- * the browser does not report it.
+ * world (the page's own scripts see nothing, and nothing in the page is changed). `undefined`
+ * when it cannot be known: the tab moved on to another page, the document is not scriptable (the
+ * browser's own error page, a PDF), or the browser does not report it.
  */
-export async function readPageStatus(tabId: number, url: string): Promise<number | undefined> {
+export async function readPageAnswer(tabId: number, url: string, { timeoutMs = READ_TIMEOUT_MS } = {}): Promise<PageAnswer | undefined> {
+  let timer: Timer | undefined;
   try {
-    const [result] = await browser.scripting.executeScript({
+    const read = browser.scripting.executeScript({
       target: { tabId, frameIds: [0] },
       func: () => {
-        const entry = performance.getEntriesByType('navigation')[0] as (PerformanceEntry & { responseStatus?: number }) | undefined;
-        return { status: entry?.responseStatus, href: location.href };
+        const entry = performance.getEntriesByType('navigation')[0] as
+          (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
+        return { status: entry?.responseStatus, time: performance.timeOrigin + (entry?.responseStart ?? 0), href: location.href };
       },
     });
-    const value = result?.result as { status?: unknown; href?: unknown } | undefined;
-    if (!value || typeof value.href !== 'string' || !samePage(value.href, url)) return undefined;
-    const status = value.status;
-    return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+    // A frozen background page runs nothing until it is shown again: its read is given up.
+    const late = new Promise<undefined>((resolve) => (timer = after(timeoutMs, () => resolve(undefined))));
+    const [result] = (await Promise.race([read, late])) ?? [];
+    return pageAnswerOf(result?.result, url, Date.now());
   } catch {
     return undefined;
+  } finally {
+    cancel(timer);
   }
+}
+
+/** How long a status read may take; a page that has just loaded answers within milliseconds. */
+const READ_TIMEOUT_MS = 5_000;
+
+/** Validates what the status read returned (a document may be odd, and a page can break its own Performance API). */
+export function pageAnswerOf(value: unknown, url: string, now: number): PageAnswer | undefined {
+  const read = value as { status?: unknown; time?: unknown; href?: unknown } | null | undefined;
+  if (!read || typeof read !== 'object' || typeof read.href !== 'string' || !samePage(read.href, url)) return undefined;
+  const status = read.status;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  return { status, time: Math.round(plausiblePast(read.time, now, ANSWER_MAX_AGE_MS)) };
+}
+
+/** {@link readPageAnswer}'s status alone. */
+export async function readPageStatus(tabId: number, url: string): Promise<number | undefined> {
+  return (await readPageAnswer(tabId, url))?.status;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * Chrome builds: the status read of every top-level page (page-status.content.ts) is declared in
- * the manifest (scripts/manifest.ts), so the browser runs it from the moment Downcheck is
- * installed. Earlier builds registered it at run time under this id (scripting.registerContentScripts,
+ * Chrome builds read each page's status with `scripting.executeScript` once the page has loaded
+ * (background/detect-navigation.ts); nothing is declared or registered for pages. Earlier builds
+ * registered a status-read content script at run time under this id (scripting.registerContentScripts,
  * persisted across sessions and kept over an update): that registration is removed, so that no
- * page runs the script twice.
+ * page runs a script this version no longer ships.
  */
 import { browser } from './browser';
 

@@ -44,6 +44,10 @@ export async function openTabIds(): Promise<number[]> {
 export interface WebTab extends TabInfo {
   id: number;
   url: string;
+  /** When the visitor last looked at the tab (epoch ms; the active tab of a window counts as now). */
+  lastAccessed?: number;
+  /** Unloaded by the browser to save memory: nothing runs in it until it is shown again. */
+  discarded?: true;
 }
 
 /** Every open tab showing a web page (http, https), with its address, title and load status. */
@@ -59,6 +63,12 @@ export async function webTabs(): Promise<WebTab[]> {
             incognito: t.incognito,
             ...(t.title ? { title: t.title } : {}),
             ...(t.status ? { status: t.status } : {}),
+            ...(t.active
+              ? { lastAccessed: Number.MAX_SAFE_INTEGER }
+              : typeof t.lastAccessed === 'number'
+                ? { lastAccessed: t.lastAccessed }
+                : {}),
+            ...(t.discarded ? { discarded: true as const } : {}),
           },
         ],
   );

@@ -349,9 +349,8 @@ for (const name of BROWSERS) {
         }));
         assert.equal(found.panels, 0, 'a healthy page gets no panel');
         assert.equal(found.mutations, 0, `nothing was injected into the healthy page: ${JSON.stringify(found.log)}`);
-        // The panel's script is injected and the status read (Chrome) is a manifest content script, neither
-        // web-accessible: a page that could load one would know Downcheck is installed.
-        for (const file of ['/src/panel/inject.js', '/src/platform/page-status.content.js']) {
+        // The panel's script is injected, not web-accessible: a page that could load it would know Downcheck is installed.
+        for (const file of ['/src/panel/inject.js']) {
           const probe = await healthy.evaluate(async (url) => {
             try {
               return `loaded (HTTP ${(await fetch(url)).status})`;

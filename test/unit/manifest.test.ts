@@ -1,38 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import source from '../../manifest.json';
 import pkg from '../../package.json';
-import {
-  FIREFOX_MIN_VERSION,
-  GECKO_ID,
-  isManifestVersion,
-  manifestFor,
-  PAGE_STATUS_SCRIPT,
-  withoutInjectedScripts,
-} from '../../scripts/manifest';
+import { FIREFOX_MIN_VERSION, GECKO_ID, isManifestVersion, manifestFor, withoutInjectedScripts } from '../../scripts/manifest';
 
 describe('manifestFor', () => {
-  it('leaves the Chrome manifest as written (service worker, no gecko keys) apart from the status read', () => {
-    const { content_scripts: _statusRead, ...chrome } = manifestFor('chrome', source);
+  it('leaves the Chrome manifest as written (service worker, no gecko keys)', () => {
+    const chrome = manifestFor('chrome', source);
     expect(chrome).toEqual(source);
     expect(chrome).not.toHaveProperty('browser_specific_settings');
     expect((chrome.background as { service_worker: string }).service_worker).toBe('src/background/index.ts');
   });
 
-  it('declares the Chrome status read in the manifest, so it runs in the very first pages after an install', () => {
-    expect(manifestFor('chrome', source).content_scripts).toEqual([
-      { matches: ['http://*/*', 'https://*/*'], js: [PAGE_STATUS_SCRIPT], run_at: 'document_idle', all_frames: false },
-    ]);
-    expect(PAGE_STATUS_SCRIPT).toBe('src/platform/page-status.content.ts');
-    // The designs that see statuses through webRequest have nothing to read in pages.
-    expect(manifestFor('chrome', source, { webRequest: true })).not.toHaveProperty('content_scripts');
-    expect(manifestFor('firefox', source)).not.toHaveProperty('content_scripts');
+  it('declares nothing that runs in every page: Chrome reads a page’s status with executeScript once it has loaded', () => {
+    for (const manifest of [
+      manifestFor('chrome', source),
+      manifestFor('chrome', source, { webRequest: true }),
+      manifestFor('firefox', source),
+    ])
+      expect(manifest).not.toHaveProperty('content_scripts');
   });
 
   it('keeps content scripts the source manifest already declares', () => {
     const other = { matches: ['https://example.com/*'], js: ['other.js'] };
-    const scripts = manifestFor('chrome', { ...source, content_scripts: [other] }).content_scripts as unknown[];
-    expect(scripts).toHaveLength(2);
-    expect(scripts[0]).toEqual(other);
+    expect(manifestFor('chrome', { ...source, content_scripts: [other] }).content_scripts).toEqual([other]);
   });
 
   it('gives Firefox background scripts, a gecko id, data-collection declaration and minimum version', () => {
@@ -100,17 +90,6 @@ describe('withoutInjectedScripts', () => {
       { matches: ['<all_urls>'], resources: ['icons/icon-16.png'] },
     ]);
     expect(crxWrote.web_accessible_resources[0]!.resources).toEqual(['src/panel/inject.js']); // input untouched
-  });
-
-  it('no page can load the status read either (a page could tell Downcheck is installed)', () => {
-    const bundled = {
-      web_accessible_resources: [
-        { matches: ['http://*/*', 'https://*/*'], resources: ['src/platform/page-status.content.js', 'assets/shared.js'] },
-      ],
-    };
-    expect(withoutInjectedScripts(bundled).web_accessible_resources).toEqual([
-      { matches: ['http://*/*', 'https://*/*'], resources: ['assets/shared.js'] },
-    ]);
   });
 
   it('drops the key when nothing is left, and leaves a manifest without it alone', () => {

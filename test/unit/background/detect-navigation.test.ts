@@ -1,5 +1,5 @@
-// Detection in Chrome builds: a status read in every top-level page that reports only 5xx,
-// webNavigation for network errors and for the page that replaces a failed one, and one re-probe
+// Detection in Chrome builds: a status read (executeScript) in every top-level page once it has
+// loaded, webNavigation for network errors, a reconciliation at worker start, and one re-probe
 // for a failed page's headers, after the site's quiet time. The page's status and the site's
 // answers are stand-ins here; e2e proves the same against real nginx in real Chromium.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,6 +18,8 @@ vi.mock('../../../src/background/diagnose', () => ({
 /** What each page was served with, by URL (a missing one cannot be read: a browser error page, a PDF). */
 const pageStatus = new Map<string, number>();
 const statusReads: string[] = [];
+/** When the page's answer arrived, as its status read says; the time of the read when unset. */
+let answeredAt: number | undefined;
 /** Method of each tab's last committed load (form submissions: POST). */
 const commits = new Map<number, 'GET' | 'POST'>();
 vi.mock('../../../src/platform/navigation', async (importOriginal) => ({
@@ -26,7 +28,11 @@ vi.mock('../../../src/platform/navigation', async (importOriginal) => ({
     statusReads.push(url);
     return pageStatus.get(url);
   }),
-  committedMethod: vi.fn((tabId: number) => commits.get(tabId) ?? 'GET'),
+  readPageAnswer: vi.fn(async (_tabId: number, url: string) => {
+    statusReads.push(url);
+    const status = pageStatus.get(url);
+    return status === undefined ? undefined : { status, time: answeredAt ?? Date.now() };
+  }),
   showsErrorPage: vi.fn(async (tabId: number) => errorPages.has(tabId)),
 }));
 /** Tabs whose top frame shows Chrome's own error page (webNavigation.getFrame's errorOccurred). */
@@ -52,8 +58,7 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handlePageStatus, navigationDetection } =
-  await import('../../../src/background/detect-navigation');
+const { handlePageLoaded, handleNavigationError, navigationDetection } = await import('../../../src/background/detect-navigation');
 const record = await import('../../../src/background/record');
 const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
   record.handleTabChange(...args, navigationDetection);
@@ -73,14 +78,17 @@ async function newTab(url = 'https://shop.example/cart'): Promise<number> {
 
 const loaded = (tabId: number, extra: Partial<Parameters<typeof handlePageLoaded>[0]> = {}) =>
   handlePageLoaded({ tabId, url: 'https://shop.example/cart', method: 'GET', time: 1_790_000_000_000, ...extra });
-/** The status read in the page reported a 5xx (sender checks: test/unit/platform/page-status.test.ts). */
-const reported = (tabId: number, status: number, url = 'https://shop.example/cart') =>
-  handlePageStatus({ tabId, url, status, time: Date.now() });
+/** A page served with `status` finished loading (its committed load's method, GET unless a form submission). */
+const reported = (tabId: number, status: number, url = 'https://shop.example/cart') => {
+  pageStatus.set(url, status);
+  return handlePageLoaded({ tabId, url, method: commits.get(tabId) ?? 'GET', time: Date.now() });
+};
 
 beforeEach(() => {
   fakeBrowser.reset();
   pageStatus.clear();
   statusReads.length = 0;
+  answeredAt = undefined;
   headerProbes.length = 0;
   duringProbe = undefined;
   commits.clear();
@@ -94,16 +102,16 @@ beforeEach(() => {
   }) as typeof fakeBrowser.i18n.getMessage;
 });
 
-describe('Chrome builds detect with a status read in every page', () => {
+describe('Chrome builds detect with a status read in every page once it has loaded', () => {
   it('is the detection of the build the unit tests see (Chrome)', () => {
     expect(DETECTION).toBe('webNavigation');
   });
 
-  it('a healthy page reports nothing, and its completed load in a tab without incident reads nothing', async () => {
+  it('a healthy page is read once it has loaded, and nothing else happens: no request, nothing stored', async () => {
     const tabId = await newTab();
     pageStatus.set('https://shop.example/cart', 200);
     await loaded(tabId);
-    expect(statusReads).toEqual([]);
+    expect(statusReads).toEqual(['https://shop.example/cart']);
     expect(headerProbes).toEqual([]);
     expect(await readIncident(tabId)).toBeUndefined();
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
@@ -168,7 +176,7 @@ describe('Chrome builds detect with a status read in every page', () => {
     expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toEqual({});
   });
 
-  it('a report of a non-5xx status is refused', async () => {
+  it('a 404 or a 200 page is no incident', async () => {
     const tabId = await newTab();
     await reported(tabId, 404);
     await reported(tabId, 200);
@@ -179,8 +187,9 @@ describe('Chrome builds detect with a status read in every page', () => {
   it('in a tab with an incident, a completed page whose status cannot be read leaves the tab as it was', async () => {
     const tabId = await newTab();
     await reported(tabId, 502);
+    pageStatus.clear();
     await loaded(tabId);
-    expect(statusReads).toHaveLength(1);
+    expect(statusReads).toHaveLength(2);
     expect(await readIncident(tabId)).toMatchObject({ status: 502 });
   });
 
@@ -408,9 +417,20 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
 describe('Chrome builds: events lost while the worker was stopped (reconciled at start)', () => {
   const URL = 'https://shop.example/cart';
   /** An open tab as tabs.query lists it. */
-  async function listedTab(title: string | undefined, { status = 'complete', url = URL } = {}): Promise<number> {
+  async function listedTab(
+    title: string | undefined,
+    { status = 'complete', url = URL, lastAccessed = 0, discarded = false } = {},
+  ): Promise<number> {
     const tabId = await newTab(url);
-    webTabList.push({ id: tabId, url, incognito: false, status, ...(title ? { title } : {}) });
+    webTabList.push({
+      id: tabId,
+      url,
+      incognito: false,
+      status,
+      lastAccessed,
+      ...(title ? { title } : {}),
+      ...(discarded ? { discarded } : {}),
+    });
     return tabId;
   }
   const refused = { headers: [], redirected: false, error: 'TypeError' };
@@ -451,6 +471,31 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     await navigationDetection.resume!();
     for (const tabId of [titled, loading, fine]) expect(await readIncident(tabId)).toBeUndefined();
     expect(headerProbes).toEqual([]);
+  });
+
+  it('a loaded page whose load event was lost is read: a 5xx becomes its incident, dated by its own answer; a healthy one is only read', async () => {
+    answeredAt = Date.now() - 40_000;
+    const failed = await listedTab('Acme Store', { url: 'https://acme.example/' });
+    const healthy = await listedTab('News', { url: 'https://news.example/' });
+    pageStatus.set('https://acme.example/', 502).set('https://news.example/', 200);
+    await navigationDetection.resume!();
+    expect(await readIncident(failed)).toMatchObject({ kind: 'http', status: 502, time: answeredAt, platform: { id: 'nginx' } });
+    expect(await fakeBrowser.action.getBadgeText({ tabId: failed })).toMatch(/502$/);
+    expect(await readIncident(healthy)).toBeUndefined();
+    expect(statusReads.sort()).toEqual(['https://acme.example/', 'https://news.example/']);
+    expect(headerProbes).toEqual(['https://acme.example/']); // the failed page's headers; nothing to the healthy site
+  });
+
+  it('tabs still loading or unloaded by the browser are not read; at most 32 are, the most recently seen first', async () => {
+    await listedTab('Loading', { url: 'https://loading.example/', status: 'loading' });
+    await listedTab('Asleep', { url: 'https://asleep.example/', discarded: true });
+    for (let i = 0; i < 40; i += 1) await listedTab(`Page ${i}`, { url: `https://site${i}.example/`, lastAccessed: 1_000 + i });
+    await navigationDetection.resume!();
+    expect(statusReads).toHaveLength(32);
+    expect(statusReads).not.toContain('https://loading.example/');
+    expect(statusReads).not.toContain('https://asleep.example/');
+    expect(statusReads).toContain('https://site39.example/');
+    expect(statusReads).not.toContain('https://site7.example/'); // among the 8 least recently seen
   });
 
   it('an incident whose page is healthy again, or whose tab shows another page now, ends; a page still failing gets its badge back', async () => {

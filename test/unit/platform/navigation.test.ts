@@ -5,7 +5,8 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { committedMethod, onPageLoaded, onNavigationError, readPageStatus } = await import('../../../src/platform/navigation');
+const { committedMethod, onPageLoaded, onNavigationError, pageAnswerOf, readPageAnswer, readPageStatus } =
+  await import('../../../src/platform/navigation');
 
 type Trigger = { trigger: (details: object) => Promise<unknown> };
 const nav = fakeBrowser.webNavigation as unknown as Record<'onCommitted' | 'onCompleted' | 'onErrorOccurred', Trigger>;
@@ -132,5 +133,34 @@ describe('readPageStatus', () => {
       }),
     };
     expect(await readPageStatus(tabId, 'https://shop.example/cart')).toBeUndefined();
+  });
+});
+
+describe('readPageAnswer', () => {
+  const URL = 'https://shop.example/cart';
+  const NOW = 1_790_000_000_000;
+
+  it('the status and when the answer arrived (the same at every read of one document, so history counts it once)', () => {
+    expect(pageAnswerOf({ status: 502, time: NOW - 1234.6, href: URL }, URL, NOW)).toEqual({ status: 502, time: NOW - 1235 });
+  });
+
+  it('a time that is missing, in the future, or older than 10 minutes counts from the read', () => {
+    for (const time of [undefined, NaN, '1', NOW + 60_000, NOW - 11 * 60_000, -1]) {
+      expect(pageAnswerOf({ status: 503, time, href: URL }, URL, NOW)).toEqual({ status: 503, time: NOW });
+    }
+  });
+
+  it('nothing for another document, an odd status, or an answer that is not an object', () => {
+    expect(pageAnswerOf({ status: 502, time: NOW, href: 'https://elsewhere.example/' }, URL, NOW)).toBeUndefined();
+    for (const value of [undefined, null, 502, 'x', [], { status: 502 }, { status: 1e9, href: URL }]) {
+      expect(pageAnswerOf(value, URL, NOW)).toBeUndefined();
+    }
+  });
+
+  it('a page that never answers the read (frozen in the background) is given up after the timeout', async () => {
+    (fakeBrowser as unknown as { scripting: object }).scripting = { executeScript: vi.fn(() => new Promise(() => undefined)) };
+    const started = Date.now();
+    expect(await readPageAnswer(tabId, URL, { timeoutMs: 50 })).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
