@@ -6,8 +6,8 @@
  *
  *   EMPTY            a service worker doing nothing, no permissions (the baseline)
  *   DOWNCHECK        the real build, dist/chrome (built first if missing): webNavigation, and a
- *                    status read in every top-level page that reports only a 5xx
- *                    (src/platform/page-status.content.ts; background/detect-navigation.ts)
+ *                    status read injected with executeScript into every top-level page once its
+ *                    load has completed (background/detect-navigation.ts, platform/navigation.ts)
  *   DOWNCHECK-WEBREQUEST  the same sources built with DOWNCHECK_DETECTION=webRequest: the design
  *                    the Chrome build left behind (webRequest on main frames, as Firefox keeps)
  *   WEBREQUEST-ONLY  webRequest + http(s)://*\/* and a main_frame onResponseStarted listener that
@@ -18,8 +18,8 @@
  *   TITLE-ONLY       the design Chrome builds had before (issue 11, item 1): webNavigation
  *                    onCommitted/onCompleted and a tabs.get for the title of every completed page;
  *                    nothing runs in a healthy page whose title looks healthy
- *   STATUS-SCRIPT    the status read alone: a content script (isolated world, document_idle) that
- *                    reads responseStatus and messages only a 5xx, and a worker that listens
+ *   STATUS-SCRIPT    the design the Chrome build had before: a manifest content script (isolated
+ *                    world, document_idle) that reads responseStatus and messages only a 5xx
  *   EXECUTE-SCRIPT   the alternative: webNavigation.onCompleted + scripting.executeScript reading
  *                    responseStatus in every completed page (the worker is woken for each)
  *   EMPTY-AGAIN      EMPTY once more in a browser of its own: an A/A control, so the table shows
@@ -392,7 +392,7 @@ function printCostTable(costs) {
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));
   console.log(
-    '(The worker side: STATUS-SCRIPT and DOWNCHECK send no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get, EXECUTE-SCRIPT for an event and an injection.)',
+    '(The worker side: STATUS-SCRIPT sends no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get; DOWNCHECK and EXECUTE-SCRIPT for an event and an injection.)',
   );
 }
 
