@@ -241,31 +241,31 @@ async function probe(browser, tab, sites, row) {
 }
 
 const kb = (bytes) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(1));
-export const TABLE_HEADER =
-  'navs   min  heap KB  session KB  local KB  incident retry diagnosis response soft subframes recovered  history  alarms  timers  probe       problems';
-
-function formatRow(r) {
-  const c = r.counts;
-  return [
-    String(r.navigations).padStart(5),
-    (r.elapsedMs / 60_000).toFixed(1).padStart(5),
-    kb(r.heapBytes).padStart(8),
-    kb(r.sessionBytes).padStart(11),
-    kb(r.localBytes).padStart(9),
-    String(c.incident).padStart(9),
-    String(c.retry).padStart(5),
-    String(c.diagnosis).padStart(9),
-    String(c.response).padStart(8),
-    String(c.soft).padStart(4),
-    String(c.subframes).padStart(9),
-    String(c.recovered).padStart(9),
-    String(c.history).padStart(8),
-    String(r.alarms).padStart(7),
-    String(r.timers ?? 'n/a').padStart(7),
-    `${r.probe.ok ? 'ok' : 'FAIL'} ${r.probe.detectMs} ms`.padStart(13),
-    String(r.problems.length).padStart(9),
-  ].join(' ');
-}
+/** The row's columns: title, width (right-aligned) and what is printed; the header is made from the same list. */
+const COLUMNS = [
+  ['navs', 5, (r) => r.navigations],
+  ['min', 5, (r) => (r.elapsedMs / 60_000).toFixed(1)],
+  ['heap KB', 8, (r) => kb(r.heapBytes)],
+  ['session KB', 11, (r) => kb(r.sessionBytes)],
+  ['local KB', 9, (r) => kb(r.localBytes)],
+  ...[
+    ['incident', 9],
+    ['retry', 5],
+    ['diagnosis', 9],
+    ['response', 8],
+    ['soft', 4],
+    ['subframes', 9],
+    ['recovered', 9],
+    ['history', 8],
+  ].map(([kind, width]) => [kind, width, (r) => r.counts[kind]]),
+  ['alarms', 7, (r) => r.alarms],
+  ['timers', 7, (r) => r.timers ?? 'n/a'],
+  ['probe', 13, (r) => `${r.probe.ok ? 'ok' : 'FAIL'} ${r.probe.detectMs} ms`],
+  ['problems', 9, (r) => r.problems.length],
+];
+const cells = (values) => values.map((v, i) => String(v).padStart(COLUMNS[i][1])).join(' ');
+export const TABLE_HEADER = cells(COLUMNS.map(([title]) => title));
+const formatRow = (r) => cells(COLUMNS.map(([, , value]) => value(r)));
 
 /** Which bounds the rows break, in words (empty: the run passes on its figures). */
 export function checkBounds(rows, { tabs }) {
