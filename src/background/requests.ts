@@ -1,7 +1,7 @@
 import { withSitePolicy } from '../core/settings';
 import { isPanelMessage, type Message, type RequestType, type Requests } from '../shared/messages';
 import { readSettings, writeSettings } from '../platform/settings';
-import { allRetries, readIncident } from '../platform/storage';
+import { allRetries, readIncident, writeConsent, writeConsentAsked } from '../platform/storage';
 import { getTab, reloadTab } from '../platform/tabs';
 import { clearSiteData, openUrl } from '../platform/site-data';
 import { originOf } from '../core/url';
@@ -11,6 +11,7 @@ import { leaveRetry, retryFailedTab, retryNow, stopRetry } from './retry';
 import { diagnoseHost, diagnoseTab } from './diagnose';
 import { unwatchSite, watchSite } from './watch';
 import { detection } from './detection';
+import { popupState } from './popup-state';
 
 const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
 
@@ -65,6 +66,15 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       return { watching: (await watchSite(message.host)) !== undefined };
     case 'unwatch-site':
       return { stopped: await unwatchSite(message.host) };
+    case 'popup-state':
+      return popupState(message.tabId, message.checked);
+    case 'set-consent':
+      // writeConsent keeps only what validateConsent recognises.
+      await writeConsent(message.consent);
+      return { saved: true };
+    case 'consent-not-now':
+      await writeConsentAsked(message.tabId, message.incidentTime);
+      return { saved: true };
     case 'worker-stats':
       return { timersPending: timersPending() };
     case 'site-policy': {

@@ -12,6 +12,10 @@ import type { Incident, IncidentEnd, Msg, NetErrorCategory, Platform, PlatformId
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { RetrySchedule } from './retry-schedule';
 import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
+import { SESSION_URL_MAX, storedUrl } from './url';
+
+// In url.ts (pages compare URLs as storage keeps them, without loading the validators); part of what storage describes.
+export { SESSION_URL_MAX, storedUrl };
 
 // ── keys ────────────────────────────────────────────────────────────────────────────────────
 
@@ -29,13 +33,8 @@ export const LOCAL_KEYS = Object.freeze({
   consent: 'consent',
 });
 
-/** `storage.session`: kept while the browser runs, even when the worker is stopped. */
-export const SESSION_KEYS = Object.freeze({
-  /** Outside services' request budgets and 429 back-offs (checks/limits.ts). */
-  limits: 'limits',
-  /** Recent outside evidence per host (checks/limits.ts). */
-  evidenceCache: 'evidence-cache',
-});
+/** `storage.session`'s keys of the worker's own (in stored-keys.ts: pages that watch storage need them and nothing else from here). */
+export { SESSION_KEYS } from './stored-keys';
 
 /**
  * `consent-asked`: the incident (its time) for which the visitor answered the popup's consent question "not now".
@@ -88,35 +87,11 @@ export const watchKey = (origin: string): string => WATCH_PREFIX + origin;
 export const HISTORY_LIMIT = 500;
 /** The whole history stays under this many bytes of JSON (the newest entries are kept). */
 export const HISTORY_MAX_BYTES = 256 * 1024;
-/** A tab's own URL (session): long enough for real pages, never a 64 KB pushState address. */
-export const SESSION_URL_MAX = 8 * 1024;
-/** History keeps origin + path, no query or fragment, at most this long. */
 export const HISTORY_URL_MAX = 512;
 export const SUBFRAME_LIMIT = 20;
 const MAX_TIME = 8.64e15;
 const MAX_HEADERS = 32;
 const MAX_TABS = 1000;
-
-/**
- * A web URL fit to be stored: user name and password removed; when longer than `max`, its origin
- * and the start of its path (no query, no fragment). `undefined` for anything that is not http(s).
- */
-export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefined {
-  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return undefined;
-  url.username = '';
-  url.password = '';
-  if (url.href.length <= max) return url.href;
-  url.hash = '';
-  if (url.href.length <= max) return url.href;
-  return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
-}
 
 /** What history keeps of a URL: origin and path, capped; never the query (it can hold tokens). */
 export function historyUrl(raw: unknown): string | undefined {

@@ -4,7 +4,6 @@ import { isPrivateIp, normalizeIp } from './ip';
  * What a URL is, for Downcheck's purposes: a web page we can reason about, or something else
  * (browser pages, files, data). Never throws; odd input gets `{ ok: false }`.
  */
-import { storedUrl } from './stored';
 
 export type UrlInfo =
   | {
@@ -56,6 +55,15 @@ export function siteUrl(input: string): string | undefined {
   const info = describeUrl(explicit ? text : `https://${text}`);
   if (!info.ok || !info.isWeb) return undefined;
   return `${info.origin}/`;
+}
+
+/**
+ * The page "tell me when it's back" probes for a checked site: what was typed (`checked`), when it
+ * names the site checked (it keeps an `http://` or a port the host name alone would lose); else the host.
+ */
+export function watchedSiteUrl(checkedHost: string, checked: string): string | undefined {
+  const typed = siteUrl(checked);
+  return typed && webHost(typed) === checkedHost ? typed : siteUrl(checkedHost);
 }
 
 /** Hostname only, or undefined for anything that is not a web URL. */
@@ -153,6 +161,31 @@ export function withoutCredentials(raw: string): string {
 export function originOf(raw: unknown): string | undefined {
   const info = describeUrl(raw);
   return info.ok && info.isWeb ? info.origin : undefined;
+}
+
+/** A tab's own URL (session): long enough for real pages, never a 64 KB pushState address. */
+export const SESSION_URL_MAX = 8 * 1024;
+/** History keeps origin + path, no query or fragment, at most this long. */
+
+/**
+ * A web URL fit to be stored: user name and password removed; when longer than `max`, its origin
+ * and the start of its path (no query, no fragment). `undefined` for anything that is not http(s).
+ */
+export function storedUrl(raw: unknown, max = SESSION_URL_MAX): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return undefined;
+  url.username = '';
+  url.password = '';
+  if (url.href.length <= max) return url.href;
+  url.hash = '';
+  if (url.href.length <= max) return url.href;
+  return url.origin + url.pathname.slice(0, Math.max(1, max - url.origin.length));
 }
 
 /**

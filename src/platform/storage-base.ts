@@ -1,7 +1,7 @@
 /**
- * The part of storage.ts (which re-exports all of it) that the popup uses: the area helpers, quota
- * handling and the records the popup reads. Apart so that the popup does not load the background's
- * writers, history and migration. See storage.ts for the rules.
+ * The part of storage.ts (which re-exports all of it): the area helpers, quota handling and the
+ * records the popup shows, which the worker reads for it (background/popup-state.ts): the popup
+ * loads no storage module but storage-changes.ts. See storage.ts for the rules.
  */
 import { browser } from './native';
 import type { Incident } from '../shared/incident';
@@ -153,13 +153,4 @@ async function readSyncedSettings(): Promise<unknown> {
   }
 }
 
-/** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
-export function onSessionChanged(listener: (keys: string[]) => void): () => void {
-  const internal: readonly string[] = Object.values(SESSION_KEYS);
-  const handler = (changes: Record<string, unknown>, areaName: string): void => {
-    const keys = Object.keys(changes).filter((key) => !internal.includes(key));
-    if (areaName === 'session' && keys.length) listener(keys);
-  };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
-}
+export { onSessionChanged } from './storage-changes';

@@ -1,9 +1,9 @@
 import { CONSENT_SOURCES, sendsSite, validateConsent, withConsent, withoutSiteSources, type ConsentSource } from '../core/consent';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
-import { writeConsent } from '../platform/storage-base';
 import { requestSiteDataPermission } from '../platform/data-collection';
 import { t } from '../platform/i18n';
+import { request } from '../platform/request';
 import { h } from '../ui/dom';
 
 /** The verdict's name with how sure it is, and its first reason. */
@@ -52,7 +52,7 @@ export function consentView(run: () => void, notNow: () => void): HTMLElement {
     // Firefox asks for its "browsing activity" permission now, inside this click; refused, the
     // sources that send the site's name stay off and the rest still run.
     const asked = sendsSite(next) ? requestSiteDataPermission() : Promise.resolve(true);
-    void asked.then((granted) => writeConsent(granted ? next : withoutSiteSources(next))).then(run, () => undefined);
+    void asked.then((granted) => request('set-consent', { consent: granted ? next : withoutSiteSources(next) })).then(run, () => undefined);
   };
   const chosen = h('button', { type: 'button', 'data-action': 'diagnose' }, t('consent_allow_and_check'));
   const all = h('button', { type: 'button', class: 'primary', 'data-action': 'consent-all' }, t('consent_allow_all'));

@@ -1,6 +1,6 @@
 import type { Incident } from '../shared/incident';
 import { guide, type BrowserKind, type Os, type Step, type VerdictKind } from '../core/guide';
-import { readGuideMarks, type GuideMarks } from '../platform/storage-base';
+import type { GuideMarks } from '../core/stored';
 
 /**
  * The guide's steps for the popup's first paint: how many there are (the fold's title) and which
@@ -32,8 +32,8 @@ export interface GuidePlan {
   marks: GuideMarks;
 }
 
-export async function guidePlan(ctx: GuideContext): Promise<GuidePlan> {
+/** `marks`: the visitor's marks on this tab's steps (read with the popup's state). */
+export function guidePlan(ctx: GuideContext, marks: GuideMarks): GuidePlan {
   const steps = guide(ctx).filter((s) => !(ctx.hideRetrySteps && (s.id === 'retry' || s.id === 'wait')));
-  const marks = await readGuideMarks(ctx.tabId);
   return { steps, nextId: steps.find((s) => !marks[s.id] && !s.folded)?.id, marks };
 }

@@ -4,7 +4,7 @@ import type { Step, StepAction, VerdictKind } from '../core/guide';
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
-import type { GuideMarks } from '../platform/storage-base';
+import type { GuideMarks } from '../core/stored';
 import type { GuideContext, GuidePlan } from './guide-plan';
 import { chainSvg } from '../ui/chain-svg';
 import { h } from '../ui/dom';

@@ -2,23 +2,12 @@ import type { Incident } from '../shared/incident';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import { decisionFor } from '../core/retry-policy';
 import { retryView, formatWait, type RetryView } from '../core/retry-view';
-import { sitePolicy, type SitePolicy } from '../core/settings';
-import { describeUrl, originOf, siteUrl, webHost } from '../core/url';
+import type { SitePolicy } from '../core/settings';
+import { describeUrl, originOf, watchedSiteUrl } from '../core/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
-import {
-  onSessionChanged,
-  readConsent,
-  readConsentAsked,
-  readDiagnosis,
-  readIncident,
-  readRecovery,
-  readRetry,
-  readSettings,
-  readWatch,
-  writeConsentAsked,
-} from '../platform/storage-base';
-import type { WatchRecord } from '../core/stored';
+import { onSessionChanged } from '../platform/storage-changes';
+import type { GuideMarks, WatchRecord } from '../core/stored';
 import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
@@ -50,9 +39,10 @@ interface State {
   incognito?: boolean;
   /** The visitor said "not now" to the consent question for this incident: it is not asked again. */
   consentDeclined?: boolean;
+  guideMarks: GuideMarks;
 }
 
-let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT };
+let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT, guideMarks: {} };
 /** Opened from the address bar (`down example.com`) or the context menu: the site to check. */
 const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 253) || undefined;
 
@@ -89,39 +79,16 @@ async function targetTab(): Promise<(TabInfo & { id: number }) | undefined> {
   return activeTab();
 }
 
+/** What the popup shows: the tab from the browser, the rest from the worker, read and validated there in one request. */
 async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
-  const [os, consent, siteCheck] = await Promise.all([platformOs(), readConsent(), readDiagnosis('site')]);
-  const watched = watchedUrl(siteCheck);
-  const watch = watched ? await readWatch(new URL(watched).origin) : undefined;
-  if (!tab) return { isWeb, policy: 'default', os, consent, siteCheck, ...(watch ? { watch } : {}) };
-  const incident = await readIncident(tab.id);
-  const origin = originOf(incident?.url);
-  const [retry, recovery, settings, diagnosis, declined] = await Promise.all([
-    origin ? readRetry(origin) : undefined,
-    readRecovery(tab.id),
-    readSettings(),
-    readDiagnosis(tab.id),
-    readConsentAsked(tab.id),
+  const [os, stored] = await Promise.all([
+    platformOs(),
+    request('popup-state', { ...(tab ? { tabId: tab.id } : {}), checked: checkedInput }),
   ]);
-  return {
-    tabId: tab.id,
-    incognito: tab.incognito,
-    isWeb,
-    incident,
-    retry,
-    recovery,
-    os,
-    consent,
-    siteCheck,
-    ...(watch ? { watch } : {}),
-    // A diagnosis of an earlier incident of this tab is not this one's.
-    ...(diagnosis && diagnosis.incidentTime === incident?.time ? { diagnosis } : {}),
-    policy: incident ? sitePolicy(settings, incident.host) : 'default',
-    consentDeclined: incident !== undefined && declined === incident.time,
-  };
+  return { ...stored, os, isWeb, ...(tab ? { tabId: tab.id, incognito: tab.incognito } : {}) };
 }
 
 const currentRetryView = (incident: Incident, tabId: number): RetryView | undefined =>
@@ -243,7 +210,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
     retrying,
     onChange: () => void refresh(),
   };
-  const plan = await guidePlan(guideContext);
+  const plan = guidePlan(guideContext, state.guideMarks);
   const steps = plan.steps.length;
   const answerEl = h(
     'section',
@@ -278,7 +245,7 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       answerEl,
       primaryAction(incident, tabId, view, plan),
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
-        ? consentView(runOutside, () => safely(() => writeConsentAsked(tabId, incident.time)))
+        ? consentView(runOutside, () => safely(() => request('consent-not-now', { tabId, incidentTime: incident.time })))
         : null,
       outsideOffer,
     ),
@@ -455,11 +422,8 @@ function checkSiteForm(): HTMLElement {
 }
 
 /** The page the checked site's watch probes: what was typed, if it is the site checked; else its host name. */
-function watchedUrl(check: DiagnosisRecord | undefined): string | undefined {
-  if (!check) return undefined;
-  const typed = siteUrl(checkedInput);
-  return typed && webHost(typed) === check.host ? typed : siteUrl(check.host);
-}
+const watchedUrl = (check: DiagnosisRecord | undefined): string | undefined =>
+  check ? watchedSiteUrl(check.host, checkedInput) : undefined;
 
 /** "Tell me when it's back" once a check found the site not answering; while watching, how to stop; then how it ended. */
 function watchControl(check: DiagnosisRecord): HTMLElement | null {

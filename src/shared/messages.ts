@@ -4,10 +4,13 @@
  * `{ ok: false, error }`. The panel runs inside a web page: its requests carry no tab id (the
  * background takes it from the sender, never from the message) and only a few types are allowed.
  */
+import type { Consent } from '../core/consent';
 import type { SitePolicy } from '../core/settings';
+import type { GuideMarks, WatchRecord } from '../core/stored';
 import type { VerdictKind } from '../core/verdict';
+import type { DiagnosisRecord } from './diagnosis';
 import type { Incident } from './incident';
-import type { RetryRecord } from './retry';
+import type { Recovery, RetryRecord } from './retry';
 
 export interface PanelState {
   tabId: number;
@@ -18,6 +21,30 @@ export interface PanelState {
   browser: 'chrome' | 'firefox';
   /** This incident's diagnosis so far, for the panel's verdict line. */
   diagnosis?: { verdict: VerdictKind; done: boolean; outside: boolean };
+}
+
+/**
+ * What the popup shows, read and validated by the worker in one request: the popup does not load
+ * the storage layer and its validators (issue 12: the popup's script stays small), and opens after
+ * one round trip instead of six storage reads one after the other.
+ */
+export interface PopupState {
+  consent: Consent;
+  /** "Check any site": the last check. */
+  siteCheck?: DiagnosisRecord;
+  /** "Tell me when it's back" for the checked site, if asked for. */
+  watch?: WatchRecord;
+  /** The rest is about the tab asked for (none: the popup was opened to check a site). */
+  incident?: Incident;
+  retry?: RetryRecord;
+  recovery?: Recovery;
+  /** This incident's diagnosis (one of an earlier incident of the tab is left out). */
+  diagnosis?: DiagnosisRecord;
+  /** The visitor's auto-retry choice for the incident's site. */
+  policy: SitePolicy;
+  /** The visitor said "not now" to the consent question for this incident: it is not asked again. */
+  consentDeclined: boolean;
+  guideMarks: GuideMarks;
 }
 
 export interface WorkerStats {
@@ -55,6 +82,15 @@ export interface Requests {
   /** "Tell me when it's back" for a checked site (the host or address as typed or checked), and its undoing. */
   'watch-site': { request: { host: string }; response: { watching: boolean } };
   'unwatch-site': { request: { host: string }; response: { stopped: boolean } };
+  /**
+   * The popup's state for a tab (or none); `checked`: the site last checked in this popup as typed,
+   * which names the watch to show (a typed `http://` or port the host name alone would lose).
+   */
+  'popup-state': { request: { tabId?: number; checked?: string }; response: PopupState };
+  /** Consent given or changed in the popup (the first-run and settings pages write their own). */
+  'set-consent': { request: { consent: Consent }; response: { saved: boolean } };
+  /** "Not now" to the popup's consent question, for this incident of the tab. */
+  'consent-not-now': { request: { tabId: number; incidentTime: number }; response: { saved: boolean } };
   /** The worker's own figures, for the soak (test/soak): timers set and neither fired nor cancelled. */
   'worker-stats': { request: object; response: WorkerStats };
   'panel-state': { request: Record<string, never>; response: PanelState };
@@ -80,6 +116,7 @@ const TAB_TYPES: ReadonlySet<string> = new Set([
   'open-url',
   'diagnose',
   'inspect-tab',
+  'consent-not-now',
 ]);
 export const PANEL_TYPES: ReadonlySet<string> = new Set([
   'panel-state',
@@ -105,10 +142,18 @@ export function isMessage(value: unknown): value is Message {
       (m.tabId === undefined || (typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0))
     );
   if (m.type === 'worker-stats') return true;
+  if (m.type === 'popup-state')
+    return (
+      (m.tabId === undefined || (typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0)) &&
+      (m.checked === undefined || (typeof m.checked === 'string' && m.checked.length <= 2048))
+    );
+  // Any object: the worker keeps only what validateConsent recognises.
+  if (m.type === 'set-consent') return typeof m.consent === 'object' && m.consent !== null && !Array.isArray(m.consent);
   if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
   if (m.type === 'clear-site-data') return tabOk && typeof m.cookies === 'boolean';
+  if (m.type === 'consent-not-now') return tabOk && typeof m.incidentTime === 'number' && Number.isFinite(m.incidentTime);
   // Only web pages and the browser's own settings pages the guide links to: never javascript: or data:.
   if (m.type === 'open-url')
     return tabOk && typeof m.url === 'string' && m.url.length < 2048 && /^(https?:\/\/|chrome:\/\/settings\/)/.test(m.url);

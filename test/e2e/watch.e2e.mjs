@@ -2,12 +2,14 @@
 // visitor checks a local site that is down (nothing listens on its port) in the popup's "check any
 // site" field, presses "Tell me when it's back", the site comes up, and the extension shows the
 // notification "… is back" (read back from the notifications API in the extension's own context)
-// and ends the watch: the popup says it is back, no alarm is left and no probe follows. In Chromium it
-// saves the popup while watching and once the site is back, light and dark, for the README
-// (test/e2e/__screenshots__/popup-watching-<theme>.png, popup-watch-back-<theme>.png).
+// and ends the watch: the popup says it is back, no alarm is left and no probe follows. The popup is
+// opened for a healthy web page's tab (where a visitor checks another site: "No problem detected on
+// this page"). In Chromium it saves the popup while watching and once the site is back, light and
+// dark, for the README (test/e2e/__screenshots__/popup-watching-<theme>.png, popup-watch-back-<theme>.png).
 //
 // Run: flock /tmp/downcheck-browser.lock env E2E_REBUILD=1 npm run test:e2e -- test/e2e/watch.e2e.mjs
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__', import.meta.url));
+const MESSAGES = JSON.parse(readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'));
 
 /** Chromium: the popup as it is now, light and dark (as popup.e2e.mjs saves its states). */
 async function screenshots(browser, page, state) {
@@ -39,27 +42,31 @@ async function freePort() {
 }
 
 /** The site, brought up on `port`: counts the requests it gets. */
-async function startSite(port) {
+async function startSite(port, title = 'Up again') {
   const hits = [];
   const server = createServer((req, res) => {
     hits.push(req.url);
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>Up again</title><p>Up again.');
+    res.end(`<!doctype html><title>${title}</title><p>${title}.`);
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return { hits, stop: () => new Promise((r) => server.close(r)) };
+  // The browser keeps idle connections open (the healthy tab's): close them, or close() waits for them.
+  const stop = () => new Promise((r) => (server.close(r), server.closeAllConnections()));
+  return { port, hits, stop };
 }
 
 const session = (browser, key) =>
   browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
 
-const openPopup = (browser) =>
-  openExtensionPage(browser, '/src/popup/index.html', { viewport: { width: 390, height: 600 }, what: 'the popup to draw' });
+/** The popup for tab `tabId` (as popup.e2e.mjs opens it for a tab). */
+const openPopup = (browser, tabId) =>
+  openExtensionPage(browser, '/src/popup/index.html', { tabId, viewport: { width: 390, height: 600 }, what: 'the popup to draw' });
 
 for (const name of BROWSERS) {
   describe(`${name}: tell me when it's back`, () => {
     let browser;
     let site;
+    let healthy;
     before(async () => {
       browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });
       // Installing opens the first-run page: wait for it so it cannot come to the front later.
@@ -76,6 +83,7 @@ for (const name of BROWSERS) {
     });
     after(async () => {
       await site?.stop();
+      await healthy?.stop();
       await browser?.close();
     });
 
@@ -83,7 +91,19 @@ for (const name of BROWSERS) {
       const port = await freePort();
       const typed = `http://127.0.0.1:${port}`;
       const origin = typed;
-      const popup = await openPopup(browser);
+      // The visitor is on a healthy web page (another local site, up) when they check the one that is down.
+      healthy = await startSite(await freePort(), 'A healthy page');
+      const healthyUrl = `http://127.0.0.1:${healthy.port}/`;
+      const healthyTab = await browser.tabIdOf(await browser.openPage(healthyUrl));
+      const popup = await openPopup(browser, healthyTab);
+      assert.deepEqual(
+        await popup.evaluate(() => [
+          document.querySelector('[data-testid=healthy]')?.dataset.answer,
+          document.querySelector('h2.headline')?.textContent,
+        ]),
+        ['healthy', MESSAGES.popup_no_problem.message],
+        'the popup answers for the healthy page it was opened on',
+      );
       await popup.bringToFront();
       await popup.focus('#check-host');
       await popup.keyboard.type(typed);

@@ -158,6 +158,20 @@ describe('isMessage', () => {
     [{ type: 'panel-style', name: 'downcheck-panel{}*', on: true }, false],
     [{ type: 'panel-style', name: 'downcheck-panel' }, false],
     [{ type: 'panel-style' }, false],
+    [{ type: 'popup-state' }, true],
+    [{ type: 'popup-state', tabId: 3, checked: 'http://a.example:8080' }, true],
+    [{ type: 'popup-state', tabId: -1 }, false],
+    [{ type: 'popup-state', tabId: 1.5 }, false],
+    [{ type: 'popup-state', checked: 7 }, false],
+    [{ type: 'popup-state', checked: 'x'.repeat(3000) }, false],
+    [{ type: 'set-consent', consent: { dns: true } }, true],
+    [{ type: 'set-consent', consent: [true] }, false],
+    [{ type: 'set-consent', consent: null }, false],
+    [{ type: 'set-consent' }, false],
+    [{ type: 'consent-not-now', tabId: 2, incidentTime: 1_700_000_000_000 }, true],
+    [{ type: 'consent-not-now', tabId: 2 }, false],
+    [{ type: 'consent-not-now', tabId: 2, incidentTime: Number.NaN }, false],
+    [{ type: 'consent-not-now', incidentTime: 1 }, false],
   ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
 
   it('accepts a well-formed example of every request type there is (a new type cannot be forgotten here)', () => {
@@ -182,6 +196,9 @@ describe('isMessage', () => {
       'panel-open-guide': { type: 'panel-open-guide' },
       'panel-style': { type: 'panel-style', name: 'downcheck-panel', on: true },
       'worker-stats': { type: 'worker-stats' },
+      'popup-state': { type: 'popup-state', tabId: 1, checked: 'a.example' },
+      'set-consent': { type: 'set-consent', consent: { dns: true } },
+      'consent-not-now': { type: 'consent-not-now', tabId: 1, incidentTime: 1 },
     };
     for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUrl, isPrivateHost, reprobeTarget, samePage, webHost, withoutCredentials } from '../../../src/core/url';
+import { describeUrl, isPrivateHost, reprobeTarget, samePage, watchedSiteUrl, webHost, withoutCredentials } from '../../../src/core/url';
 
 describe('describeUrl gives every shape of URL a defined outcome', () => {
   it.each([
@@ -250,4 +250,17 @@ describe('reprobeTarget', () => {
     expect(reprobeTarget('https://b.example/x', 'GET', 'https://a.example')).toBe('https://a.example/');
     expect(reprobeTarget('chrome://settings', 'GET')).toBeUndefined();
   });
+});
+
+describe("watchedSiteUrl: the page a checked site's watch probes", () => {
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:8080', 'http://127.0.0.1:8080/'],
+    ['shop.example', 'shop.example', 'https://shop.example/'],
+    ['shop.example', '  http://Shop.example/path  ', 'http://shop.example/'],
+    // What was typed names another site (typed again since): the host checked, on https.
+    ['shop.example', 'other.example', 'https://shop.example/'],
+    ['shop.example', '', 'https://shop.example/'],
+  ])('%s checked, %j typed → %s', (host, typed, url) => expect(watchedSiteUrl(host, typed)).toBe(url));
+
+  it('nothing for a host that is not a web host', () => expect(watchedSiteUrl('', 'javascript:alert(1)')).toBeUndefined());
 });

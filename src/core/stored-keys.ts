@@ -1,0 +1,7 @@
+/** `storage.session`: kept while the browser runs, even when the worker is stopped. The worker's own bookkeeping. */
+export const SESSION_KEYS = Object.freeze({
+  /** Outside services' request budgets and 429 back-offs (checks/limits.ts). */
+  limits: 'limits',
+  /** Recent outside evidence per host (checks/limits.ts). */
+  evidenceCache: 'evidence-cache',
+});
