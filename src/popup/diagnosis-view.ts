@@ -59,7 +59,7 @@ export function consentView(run: () => void, notNow: () => void): HTMLElement {
   const later = h('button', { type: 'button', class: 'link-button', 'data-action': 'consent-not-now' }, t('consent_not_now'));
   const rows = CONSENT_SOURCES.map((source) => {
     const id = `consent-${source}`;
-    const box = h('input', { type: 'checkbox', id, 'data-consent': source });
+    const box = h('input', { type: 'checkbox', id, 'data-consent': source, 'data-focus-key': id });
     box.checked = ticked[source] === true;
     box.addEventListener('change', () => {
       ticked[source] = box.checked;

@@ -105,7 +105,15 @@ async function render(): Promise<void> {
   const wasOpen = new Map(
     [...app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')].map((d) => [foldId(d), d.open]),
   );
-  app.replaceChildren(topBar(), ...body);
+  // A part the visitor may be in the middle of (the consent question: ticks, a pointer pressed on a
+  // box) is kept as it is when the redraw draws it again: a click is never lost to a redraw.
+  const kept = new Map([...app.querySelectorAll<HTMLElement>('[data-keep]')].map((el) => [el.dataset.keep, el]));
+  const fresh = h('div', {}, topBar(), ...body);
+  for (const el of fresh.querySelectorAll<HTMLElement>('[data-keep]')) {
+    const old = kept.get(el.dataset.keep);
+    if (old) el.replaceWith(old);
+  }
+  app.replaceChildren(...fresh.childNodes);
   for (const d of app.querySelectorAll<HTMLDetailsElement>('details[data-fold], details[data-step]')) {
     const open = wasOpen.get(foldId(d));
     if (open !== undefined) d.open = open;
@@ -115,6 +123,12 @@ async function render(): Promise<void> {
   const unfinished = state.incident !== undefined && !folds;
   app.setAttribute('aria-busy', String(unfinished));
   if (unfinished && !foldsLoading) safely(() => loadFolds().then(render));
+}
+
+/** Marks a part that a redraw keeps as it is (with its state and listeners) while `key` is the same. */
+function keep(key: string, el: HTMLElement): HTMLElement {
+  el.dataset.keep = key;
+  return el;
 }
 
 /** A small line icon, drawn in the text colour. */
@@ -245,7 +259,10 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
       answerEl,
       primaryAction(incident, tabId, view, plan),
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
-        ? consentView(runOutside, () => safely(() => request('consent-not-now', { tabId, incidentTime: incident.time })))
+        ? keep(
+            `consent:${tabId}:${incident.time}`,
+            consentView(runOutside, () => safely(() => request('consent-not-now', { tabId, incidentTime: incident.time }))),
+          )
         : null,
       outsideOffer,
     ),

@@ -541,21 +541,21 @@ if (BROWSERS.includes('chromium')) {
           await assertNothingOutside('after the incident, the local checks and opening the popup');
 
           // Nothing is pre-ticked. The visitor ticks three sources (real clicks) and leaves the archive
-          // out; then the popup redraws, as it does on any storage.session change (the worker's retry
-          // schedule and diagnosis progress write there). Here a harmless key of ours triggers it.
+          // out; then the popup redraws, as it does on any storage.session change of this tab (the
+          // worker's retry schedule and diagnosis progress write there). Here a harmless key of ours
+          // triggers it; the question is kept as it is, ticks included.
           for (const source of ['dns', 'vantage', 'statusPage']) await popup.click(`[data-consent=${source}]`);
-          await popup.evaluate(() => void (document.querySelector('[data-consent=archive]').dataset.e2eBefore = 'redraw'));
-          await browser.extEval(() => chrome.storage.session.set({ 'e2e:nudge': Date.now() }));
+          await popup.evaluate(() => void (document.querySelector('[data-testid=incident]').dataset.e2eBefore = 'redraw'));
+          await browser.extEval((k) => chrome.storage.session.set({ [k]: Date.now() }), `e2e:${tabId}`);
           afterRerender = await poll(
             () =>
               popup.evaluate(() => {
-                const box = document.querySelector('[data-consent=archive]');
-                if (!box || box.dataset.e2eBefore) return undefined;
+                if (document.querySelector('[data-testid=incident]')?.dataset.e2eBefore) return undefined;
                 return [...document.querySelectorAll('[data-consent]')].map((b) => `${b.dataset.consent}:${b.checked}`).join(',');
               }),
             { timeoutMs: 5000, what: 'the popup to redraw' },
           );
-          await browser.extEval(() => chrome.storage.session.remove('e2e:nudge'));
+          await browser.extEval((k) => chrome.storage.session.remove(k), `e2e:${tabId}`);
           await assertNothingOutside('after ticking sources, before agreeing');
 
           await popup.click('[data-testid=consent] [data-action=diagnose]');

@@ -298,6 +298,27 @@ for (const name of BROWSERS) {
               'the question names each source',
             );
             assert.equal(consent.ticked, 0, 'nothing pre-ticked');
+            // A redraw while the visitor answers (the auto-retry and the checks write all the time)
+            // keeps the question as it is: the tick, the keyboard focus, the very box under the pointer.
+            await popup.focus('[data-consent=dns]');
+            await popup.keyboard.press(' ');
+            await popup.evaluate(() => {
+              globalThis.answering = document.querySelector('[data-consent=dns]');
+              document.querySelector('[data-testid=incident]').drawnBefore = true;
+            });
+            await setSession(browser, `diagnosis:${s.tabId}`, { ...s.seed[`diagnosis:${s.tabId}`], finishedAt: Date.now() });
+            await poll(
+              async () =>
+                (await popup.evaluate(() => document.querySelector('[data-testid=incident]')?.drawnBefore !== true)) ? true : undefined,
+              { what: 'the popup to redraw after a storage change' },
+            );
+            const after = await popup.evaluate(() => ({
+              sameBox: globalThis.answering.isConnected && document.querySelector('[data-consent=dns]') === globalThis.answering,
+              ticked: globalThis.answering.checked,
+              focused: document.activeElement?.dataset.consent ?? null,
+            }));
+            assert.deepEqual(after, { sameBox: true, ticked: true, focused: 'dns' }, 'the consent question survives a redraw');
+            await popup.keyboard.press(' '); // untick: the screenshot shows the question as first asked
           }
           await foldsByKeyboard(popup);
           const themes = name === 'chromium' ? ['light', 'dark'] : ['light'];
