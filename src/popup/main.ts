@@ -431,8 +431,9 @@ function checkSiteForm(): HTMLElement {
           'div',
           { class: 'site-result' },
           h('p', { class: 'host' }, state.siteCheck.host),
-          verdictView(state.siteCheck, 'site-verdict'),
-          watchControl(state.siteCheck),
+          ...(backSinceCheck(state.siteCheck)
+            ? [backView(state.siteCheck, backSinceCheck(state.siteCheck) as number)]
+            : [verdictView(state.siteCheck, 'site-verdict'), watchControl(state.siteCheck)]),
         )
       : null,
   );
@@ -441,6 +442,28 @@ function checkSiteForm(): HTMLElement {
 /** The page the checked site's watch probes: what was typed, if it is the site checked; else its host name. */
 const watchedUrl = (check: DiagnosisRecord | undefined): string | undefined =>
   check ? watchedSiteUrl(check.host, checkedInput) : undefined;
+
+/** When the watch saw the checked site back, if that came after the check began: the news that replaces its verdict. */
+const backSinceCheck = (check: DiagnosisRecord): number | undefined =>
+  state.watch?.state === 'back' && state.watch.endedAt !== undefined && state.watch.endedAt >= check.startedAt
+    ? state.watch.endedAt
+    : undefined;
+
+/** The checked site came back while watched: said once, with when (the check's older verdict is no longer true). */
+function backView(check: DiagnosisRecord, at: number): HTMLElement {
+  return h(
+    'div',
+    { class: 'verdict verdict-back-up', 'data-testid': 'site-verdict', 'data-verdict': 'back-up' },
+    h(
+      'p',
+      { class: 'verdict-line' },
+      h('strong', {}, t('verdict_back_up')),
+      ' · ',
+      h('time', { datetime: new Date(at).toISOString() }, formatTime(at)),
+    ),
+    h('p', { class: 'verdict-reason', 'data-testid': 'watch', 'data-watch': 'back' }, t('popup_watch_back', [check.host])),
+  );
+}
 
 /** "Tell me when it's back" once a check found the site not answering; while watching, how to stop; then how it ended. */
 function watchControl(check: DiagnosisRecord): HTMLElement | null {
@@ -455,7 +478,6 @@ function watchControl(check: DiagnosisRecord): HTMLElement | null {
       ' ',
       actionButton(t('popup_watch_stop'), 'unwatch', () => request('unwatch-site', { host: url }), false),
     );
-  if (watch?.state === 'back') return say('popup_watch_back');
   if (!check.done || check.verdict.kind === 'back-up') return null;
   return h(
     'p',

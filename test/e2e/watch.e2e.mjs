@@ -180,6 +180,15 @@ for (const name of BROWSERS) {
           (await popup.evaluate(() => document.querySelector('[data-testid=watch]')?.dataset.watch)) === 'back' ? true : undefined,
         { what: 'the popup to say it is back' },
       );
+      // The check's verdict from before ("cannot be reached") is no longer true: "back" replaces it, said once.
+      assert.deepEqual(
+        await popup.evaluate(() => ({
+          verdicts: [...document.querySelectorAll('[data-testid=site-verdict]')].map((v) => v.dataset.verdict),
+          backLines: [...document.querySelectorAll('[data-testid=watch]')].length,
+        })),
+        { verdicts: ['back-up'], backLines: 1 },
+        'the site check shows the site back, not its older verdict',
+      );
       await screenshots(browser, popup, 'watch-back');
       // The watch is over: no alarm left, and the site hears nothing more.
       assert.equal(
