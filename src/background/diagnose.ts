@@ -26,9 +26,10 @@ import { hasSiteDataPermission } from '../platform/data-collection';
 import { otherSiteAnsweredAgoMs } from '../platform/reachability';
 import { resolveDns } from '../platform/dns';
 import { backgroundFetch } from '../platform/fetch-limit';
-import { readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
+import { noteHistoryVerdict, readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
 import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../platform/storage-outside';
 import { withTabLock } from './tab-lock';
+import { shownVerdict } from '../core/verdict-keys';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
@@ -107,12 +108,23 @@ async function run(
     limiter,
     ...(resolveDns ? { resolveDns } : {}),
   };
+  // "Check any site" always runs with the outside sources allowed, but it only speaks from outside
+  // (it may say "for everyone") when one that asks about the site was (DiagnosisRecord.outside).
+  const saidFromOutside = key === 'site' ? sendsSite(consent) : outside;
   const latest = new Map<CheckId, Evidence>();
   const startedAt = Date.now();
   let writes: Promise<unknown> = Promise.resolve();
   const snapshot = (done: boolean): DiagnosisRecord => {
     const evidence = [...latest.values()];
-    return { host, ...(incident ? { incidentTime: incident.time } : {}), startedAt, outside, evidence, verdict: verdict(evidence), done };
+    return {
+      host,
+      ...(incident ? { incidentTime: incident.time } : {}),
+      startedAt,
+      outside: saidFromOutside,
+      evidence,
+      verdict: verdict(evidence),
+      done,
+    };
   };
   const save = (done: boolean): Promise<unknown> => {
     const record = snapshot(done);
@@ -139,7 +151,11 @@ async function run(
   if (running.get(key) === controller) running.delete(key);
   if (controller.signal.aborted) return undefined; // a newer run took over
   await save(true);
-  return snapshot(true);
+  const done = snapshot(true);
+  // The history entry keeps what the diagnosis found (an incognito tab's incident has none: nothing is written).
+  if (incident && (await stillCurrent()))
+    await noteHistoryVerdict(incident.host, incident.time, shownVerdict(done.verdict.kind, done.outside));
+  return done;
 }
 
 /** The tab recovered or left the failing page: its diagnosis no longer applies. */

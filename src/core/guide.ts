@@ -1,13 +1,13 @@
 import type { Incident, Msg, PlatformId } from '../shared/incident';
 import { mayLoadAgain } from './retry-policy';
+import type { VerdictKind } from './verdict-keys';
 
 /**
  * The guide: what the visitor can do, best step first. Pure: the order depends on the verdict
  * (or, before there is one, on which side the incident points at); the UI draws the steps and
  * runs their actions through the background.
  */
-export type VerdictKind =
-  'down-for-everyone' | 'partly-down' | 'just-you-connection' | 'just-you-dns' | 'blocked-for-you' | 'back-up' | 'cant-tell';
+export type { VerdictKind } from './verdict-keys';
 export type Os = 'win' | 'mac' | 'linux' | 'cros' | 'android' | 'openbsd' | 'fuchsia' | 'ios' | 'unknown';
 export type BrowserKind = 'chrome' | 'firefox';
 

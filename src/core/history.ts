@@ -1,4 +1,5 @@
 import type { Incident, IncidentEnd, Msg } from '../shared/incident';
+import type { ShownVerdict } from './verdict-keys';
 
 /**
  * The history page's model, pure: incidents grouped per site (newest site first), and the two
@@ -41,6 +42,14 @@ export interface ExportRow {
   code: string;
   platform: string;
   method: string;
+  /** The verdict kind of its latest finished diagnosis, or empty. */
+  verdict: string;
+  /** How it ended (came-back, retried, gave-up), or empty while not known. */
+  ended: string;
+  /** When it ended (ISO 8601), or empty. */
+  ended_at: string;
+  /** How long it lasted, in whole seconds, or empty. */
+  lasted_s: string;
 }
 
 export function exportRows(history: readonly Incident[]): ExportRow[] {
@@ -52,6 +61,10 @@ export function exportRows(history: readonly Incident[]): ExportRow[] {
     code: i.status !== undefined ? String(i.status) : (i.netError ?? i.badge),
     platform: i.platform?.name ?? '',
     method: i.method,
+    verdict: i.verdict ?? '',
+    ended: i.end?.how ?? '',
+    ended_at: i.end ? new Date(i.end.at).toISOString() : '',
+    lasted_s: i.end ? String(Math.round((i.end.at - i.time) / 1000)) : '',
   }));
 }
 
@@ -59,7 +72,19 @@ export function toJson(history: readonly Incident[]): string {
   return `${JSON.stringify({ format: 'downcheck-history', version: 1, incidents: exportRows(history) }, null, 2)}\n`;
 }
 
-const CSV_COLUMNS: ReadonlyArray<keyof ExportRow> = ['time', 'host', 'url', 'kind', 'code', 'platform', 'method'];
+const CSV_COLUMNS: ReadonlyArray<keyof ExportRow> = [
+  'time',
+  'host',
+  'url',
+  'kind',
+  'code',
+  'platform',
+  'method',
+  'verdict',
+  'ended',
+  'ended_at',
+  'lasted_s',
+];
 
 /** RFC 4180: quoted when needed; a leading = + - @ is neutralised so spreadsheets do not run it. */
 function csvCell(value: string): string {
@@ -82,6 +107,20 @@ export function withEnd(history: readonly Incident[], host: string, time: number
   if (!entry || entry.end || !(end.at >= entry.time)) return undefined;
   const list = [...history];
   list[i] = { ...entry, end: { how: end.how, at: end.at } };
+  return list;
+}
+
+/**
+ * The history with the entry of `host` at `time` given the verdict of its latest finished diagnosis
+ * (a later one replaces an earlier: the outside checks come after the local ones), or `undefined`
+ * when there is no such entry or it already says so.
+ */
+export function withVerdict(history: readonly Incident[], host: string, time: number, verdict: ShownVerdict): Incident[] | undefined {
+  const i = history.findIndex((e) => e.host === host && e.time === time);
+  const entry = history[i];
+  if (!entry || entry.verdict === verdict) return undefined;
+  const list = [...history];
+  list[i] = { ...entry, verdict };
   return list;
 }
 

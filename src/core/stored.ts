@@ -13,6 +13,7 @@ import type { Recovery, RetryRecord } from '../shared/retry';
 import type { RetrySchedule } from './retry-schedule';
 import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from './validate';
 import { SESSION_URL_MAX, storedUrl } from './url';
+import { SHOWN_VERDICTS } from './verdict-keys';
 
 // In url.ts (pages compare URLs as storage keeps them, without loading the validators); part of what storage describes.
 export { SESSION_URL_MAX, storedUrl };
@@ -164,6 +165,7 @@ const INCIDENT_FIELDS = {
   time: true,
   badge: true,
   end: true,
+  verdict: true,
 } as const satisfies Record<keyof Incident, true>;
 export const INCIDENT_FIELD_NAMES = Object.keys(INCIDENT_FIELDS);
 
@@ -249,6 +251,7 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
       ip: token(value.ip, /^[0-9A-Fa-f.:[\]%a-z]+$/, 64),
       reprobe: parseReprobe(value.reprobe),
       end: parseEnd(value.end, at),
+      verdict: oneOf(value.verdict, SHOWN_VERDICTS),
     },
   );
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../shared/incident';
 import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/history';
+import { SHOWN_VERDICT_KEYS } from '../core/verdict-keys';
 import { t, uiLanguage } from '../platform/i18n';
 import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
 import { h, localize } from '../ui/dom';
@@ -60,7 +61,12 @@ function incidentRow(incident: Incident): HTMLElement {
     h('time', { datetime: new Date(incident.time).toISOString() }, when),
     h('span', { class: 'code' }, incident.badge),
     h('span', { class: 'meaning' }, t(incident.meaning)),
-    ending ? h('span', { class: 'ending', 'data-end': incident.end?.how ?? '' }, t(ending)) : null,
+    h(
+      'span',
+      { class: 'outcome' },
+      incident.verdict ? h('span', { class: 'verdict', 'data-verdict': incident.verdict }, t(SHOWN_VERDICT_KEYS[incident.verdict])) : null,
+      ending ? h('span', { class: 'ending', 'data-end': incident.end?.how ?? '' }, t(ending)) : null,
+    ),
     remove,
   );
 }

@@ -10,7 +10,8 @@
  */
 import { browser } from './browser';
 import type { Incident, IncidentEnd } from '../shared/incident';
-import { withEnd } from '../core/history';
+import { withEnd, withVerdict } from '../core/history';
+import type { ShownVerdict } from '../core/verdict-keys';
 import type { Recovery, RetryRecord } from '../shared/retry';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { validateConsent, type Consent } from '../core/consent';
@@ -266,13 +267,20 @@ export function onHistoryChanged(listener: () => void): () => void {
  * has no entry, so nothing is written for it. Never throws: history is never worth breaking a retry for.
  */
 export async function endHistoryEntry(host: string, time: number, end: IncidentEnd): Promise<void> {
-  try {
-    const list = withEnd(await readHistory(), host, time, end);
-    if (list) await set('local', { [LOCAL_KEYS.history]: list });
-  } catch (error) {
-    console.warn('Downcheck history:', error);
-  }
+  await changeHistoryEntry((history) => withEnd(history, host, time, end));
 }
+
+/** Records the verdict of the diagnosis of the history entry of `host` at `time` (none for incognito tabs). Never throws. */
+export async function noteHistoryVerdict(host: string, time: number, verdict: ShownVerdict): Promise<void> {
+  await changeHistoryEntry((history) => withVerdict(history, host, time, verdict));
+}
+
+/** One entry changed under the history's lock (an append at the same moment is never lost); `undefined`: nothing to write. */
+const changeHistoryEntry = (change: (history: Incident[]) => Incident[] | undefined): Promise<void> =>
+  changeHistory(async () => {
+    const list = change(await readHistory());
+    if (list) await set('local', { [LOCAL_KEYS.history]: list });
+  }).catch((error: unknown) => console.warn('Downcheck history:', error));
 
 /**
  * Newest first, bounded in count and bytes, URLs cut to origin + path. Callers must not call this

@@ -1,5 +1,5 @@
 import { CONSENT_SOURCES, sendsSite, validateConsent, withConsent, withoutSiteSources, type ConsentSource } from '../core/consent';
-import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../core/verdict-keys';
+import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict } from '../core/verdict-keys';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import { requestSiteDataPermission } from '../platform/data-collection';
 import { t } from '../platform/i18n';
@@ -17,7 +17,8 @@ export function verdictView(record: DiagnosisRecord | undefined, testId = 'verdi
     h(
       'p',
       { class: 'verdict-line' },
-      h('strong', {}, t(VERDICT_KEYS[verdict.kind])),
+      // "For everyone" / "just you" only with evidence from outside (the data attribute keeps the kind).
+      h('strong', {}, t(SHOWN_VERDICT_KEYS[shownVerdict(verdict.kind, record.outside)])),
       ' · ',
       h('span', { class: 'confidence' }, t(CONFIDENCE_KEYS[verdict.confidence])),
       record.done ? null : h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }),

@@ -12,7 +12,7 @@ import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
-import { CONFIDENCE_KEYS, VERDICT_KEYS, type VerdictKind } from '../core/verdict-keys';
+import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict, type VerdictKind } from '../core/verdict-keys';
 import { answerFor, waitingNote } from '../core/answer';
 import { isPrivateHost } from '../core/url';
 import type { DiagnosisRecord } from '../shared/diagnosis';
@@ -388,7 +388,7 @@ function guideExtras(d: DiagnosisRecord | undefined): {
   if (!d) return {};
   const out: { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } = {};
   if (d.done && d.verdict.kind !== 'cant-tell') out.verdict = d.verdict.kind;
-  out.verdictLine = `${t(VERDICT_KEYS[d.verdict.kind])} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
+  out.verdictLine = `${t(SHOWN_VERDICT_KEYS[shownVerdict(d.verdict.kind, d.outside)])} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
   for (const e of d.evidence) {
     if (e.check === 'status-page' && e.outcome.kind === 'reported') out.statusPageUrl = e.outcome.pageUrl;
     if (e.check === 'archive' && e.outcome.kind === 'archived') out.archiveUrl = e.outcome.snapshotUrl;

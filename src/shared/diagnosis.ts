@@ -11,6 +11,7 @@ export interface DiagnosisRecord {
   /** Which incident it is about (its time), so a stale diagnosis is never shown for a new one. */
   incidentTime?: number;
   startedAt: number;
+  /** Outside sources that ask about the site could contribute: only then may it say "for everyone" or "just you". */
   outside: boolean;
   evidence: Evidence[];
   verdict: Verdict;

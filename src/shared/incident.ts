@@ -4,6 +4,7 @@
  * under `incident:<tabId>` and, for non-incognito tabs, appended to the
  * bounded history in `storage.local` under `history`.
  */
+import type { ShownVerdict } from '../core/verdict-keys';
 
 /** Network failures normalised across browsers (Chrome `net::ERR_*`, Firefox `NS_ERROR_*`). */
 export type NetErrorCategory = 'dns' | 'refused' | 'reset' | 'timed-out' | 'tls' | 'offline' | 'other';
@@ -101,6 +102,8 @@ export interface Incident {
   badge: string;
   /** History entries only: how and when the incident ended (absent: still down, or not known, e.g. 0.1.0 entries). */
   end?: IncidentEnd;
+  /** History entries only: the verdict of its latest finished diagnosis, as said to the visitor (absent: none finished, or an older entry). */
+  verdict?: ShownVerdict;
 }
 
 /** How an incident ended: the site came back by itself (auto-retry), the visitor retried by hand, or Downcheck gave up. */

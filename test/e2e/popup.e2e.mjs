@@ -359,8 +359,23 @@ for (const name of BROWSERS) {
         assert.ok(listed.find((x) => x.host === '127.0.0.1').rows >= 3, `the 502s on 127.0.0.1 are listed: ${JSON.stringify(listed)}`);
         const violations = await axeViolations(page);
         assert.deepEqual(violations, [], 'axe on the history page');
+        // Each diagnosed incident says what its diagnosis found, in words, beside how it ended.
+        const verdicts = await page.evaluate(() =>
+          [...document.querySelectorAll('.site[data-host="127.0.0.1"] li .verdict')].map((v) => ({
+            kind: v.dataset.verdict,
+            text: v.textContent,
+          })),
+        );
+        assert.ok(
+          verdicts.length > 0 && verdicts.every((v) => v.kind && v.text && !v.text.includes('-')),
+          `verdicts shown in the history: ${JSON.stringify(verdicts)}`,
+        );
         if (name === 'chromium')
-          await page.screenshot({ path: join(SCREENSHOTS, 'history-light.png'), fullPage: true, animations: 'disabled' });
+          for (const theme of ['light', 'dark']) {
+            if (theme === 'dark' && !(await setColorScheme(browser, page, 'dark'))) continue;
+            if (theme === 'dark') assert.deepEqual(await axeViolations(page), [], 'axe on the history page, dark');
+            await page.screenshot({ path: join(SCREENSHOTS, `history-${theme}.png`), fullPage: true, animations: 'disabled' });
+          }
 
         // The exports, as the page hands them to the browser's download.
         await page.evaluate(() => {
@@ -383,11 +398,11 @@ for (const name of BROWSERS) {
         const parsed = JSON.parse(json);
         assert.equal(parsed.format, 'downcheck-history');
         assert.ok(
-          parsed.incidents.some((i) => i.host === '127.0.0.1' && i.code === '502'),
+          parsed.incidents.some((i) => i.host === '127.0.0.1' && i.code === '502' && i.verdict),
           `JSON export: ${json.slice(0, 300)}`,
         );
         assert.ok(
-          csv.startsWith('time,host,url,kind,code,platform,method\r\n') && csv.includes(',127.0.0.1,'),
+          csv.startsWith('time,host,url,kind,code,platform,method,verdict,ended,ended_at,lasted_s\r\n') && csv.includes(',127.0.0.1,'),
           `CSV export: ${csv.slice(0, 300)}`,
         );
 

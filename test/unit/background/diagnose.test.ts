@@ -4,7 +4,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 const { diagnoseTab, diagnoseHost, dropDiagnosis } = await import('../../../src/background/diagnose');
-const { writeIncident } = await import('../../../src/platform/storage');
+const { appendHistory, readHistory, writeIncident } = await import('../../../src/platform/storage');
 const { writeConsent } = await import('../../../src/platform/consent');
 const { noteSiteAnswered } = await import('../../../src/platform/reachability');
 const { classify } = await import('../../../src/core/classify');
@@ -155,6 +155,23 @@ describe('diagnosis privacy', () => {
     expect(await fakeBrowser.storage.local.get(null)).toEqual({}); // nothing on disk
   });
 
+  it("the incident's history entry keeps the verdict of its latest diagnosis; others are left alone", async () => {
+    const { tabId, incident } = await failingTab('https://shop.example/');
+    const other = { ...incident, time: incident.time - 60_000 };
+    await appendHistory(other);
+    await appendHistory(incident);
+    const local = await diagnoseTab(tabId, incident, { outside: false });
+    const entry = async (time: number) => (await readHistory()).find((e) => e.time === time);
+    // Local checks alone never say "for everyone": the entry keeps what the visitor was told.
+    expect(local!.verdict.kind).toBe('down-for-everyone');
+    expect((await entry(incident.time))?.verdict).toBe('site-failing');
+    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    const outside = await diagnoseTab(tabId, incident, { outside: true });
+    expect(outside!.outside).toBe(true);
+    expect((await entry(incident.time))?.verdict).toBe(outside!.verdict.kind);
+    expect((await entry(other.time))?.verdict).toBeUndefined();
+  });
+
   it("a newer incident recorded while the checks wait on the network: the old one's result is not saved over it", async () => {
     const { tabId, incident } = await failingTab('https://shop.example/');
     const newer = { ...incident, status: 504, time: incident.time + 1 };
@@ -169,6 +186,14 @@ describe('diagnosis privacy', () => {
     const key = `diagnosis:${tabId}`;
     const stored = (await fakeBrowser.storage.session.get(key))[key] as { done?: boolean } | undefined;
     expect(stored?.done).not.toBe(true);
+  });
+
+  it('"check any site" speaks from outside only when a source that asks about the site is allowed', async () => {
+    expect((await diagnoseHost('shop.example'))?.outside).toBe(false); // no consent: local checks only
+    await writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    expect((await diagnoseHost('shop.example'))?.outside).toBe(false); // the baseline asks nothing about the site
+    await writeConsent({ connectivity: false, dns: false, vantage: true, statusPage: false, archive: false });
+    expect((await diagnoseHost('shop.example'))?.outside).toBe(true);
   });
 
   it('"check any site" refuses what is not a host name', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endingOf, groupBySite, shortDuration, timelinePoints, toCsv, toJson, withEnd } from '../../../src/core/history';
+import { endingOf, groupBySite, shortDuration, timelinePoints, toCsv, toJson, withEnd, withVerdict } from '../../../src/core/history';
 import type { Incident } from '../../../src/shared/incident';
 
 const incident = (host: string, time: number, extra: Partial<Incident> = {}): Incident => ({
@@ -46,21 +46,66 @@ describe('history', () => {
           code: '502',
           platform: 'nginx',
           method: 'GET',
+          verdict: '',
+          ended: '',
+          ended_at: '',
+          lasted_s: '',
         },
       ],
+    });
+  });
+
+  it('exports the verdict, how it ended, when, and how long it lasted', () => {
+    const start = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const parsed = JSON.parse(
+      toJson([incident('a.example', start, { verdict: 'down-for-everyone', end: { how: 'came-back', at: start + 272_400 } })]),
+    );
+    expect(parsed.incidents[0]).toMatchObject({
+      verdict: 'down-for-everyone',
+      ended: 'came-back',
+      ended_at: '2026-01-02T03:08:37.400Z',
+      lasted_s: '272',
     });
   });
 
   it('exports CSV quoted as RFC 4180 asks, with formulas neutralised', () => {
     const csv = toCsv([
       incident('a.example', 0, { url: 'https://a.example/x,"y"' }),
-      incident('b.example', 0, { kind: 'network', status: undefined, netError: 'dns', badge: 'DNS', url: '=HYPERLINK("x")' }),
+      incident('b.example', 0, {
+        kind: 'network',
+        status: undefined,
+        netError: 'dns',
+        badge: 'DNS',
+        url: '=HYPERLINK("x")',
+        verdict: 'just-you-dns',
+        end: { how: 'gave-up', at: 120_000 },
+      }),
     ]);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('time,host,url,kind,code,platform,method');
-    expect(lines[1]).toBe('1970-01-01T00:00:00.000Z,a.example,"https://a.example/x,""y""",http,502,,GET');
-    expect(lines[2]).toBe('1970-01-01T00:00:00.000Z,b.example,"\'=HYPERLINK(""x"")",network,dns,,GET');
+    expect(lines[0]).toBe('time,host,url,kind,code,platform,method,verdict,ended,ended_at,lasted_s');
+    expect(lines[1]).toBe('1970-01-01T00:00:00.000Z,a.example,"https://a.example/x,""y""",http,502,,GET,,,,');
+    expect(lines[2]).toBe(
+      '1970-01-01T00:00:00.000Z,b.example,"\'=HYPERLINK(""x"")",network,dns,,GET,just-you-dns,gave-up,1970-01-01T00:02:00.000Z,120',
+    );
     expect(lines[3]).toBe('');
+  });
+});
+
+describe('the verdict a history entry keeps', () => {
+  const list = [incident('a.example', 9), incident('b.example', 5), incident('a.example', 1)];
+
+  it('marks only the entry of that host and time; a later verdict replaces an earlier one', () => {
+    const local = withVerdict(list, 'a.example', 1, 'cant-tell');
+    expect(local?.map((e) => e.verdict)).toEqual([undefined, undefined, 'cant-tell']);
+    expect(list[2]!.verdict).toBeUndefined(); // not changed in place
+    const outside = withVerdict(local!, 'a.example', 1, 'down-for-everyone');
+    expect(outside?.map((e) => e.verdict)).toEqual([undefined, undefined, 'down-for-everyone']);
+    expect(withVerdict(outside!, 'a.example', 1, 'down-for-everyone')).toBeUndefined(); // nothing to write
+  });
+
+  it('leaves the history alone for an unknown entry', () => {
+    expect(withVerdict(list, 'a.example', 2, 'back-up')).toBeUndefined();
+    expect(withVerdict(list, 'c.example', 1, 'back-up')).toBeUndefined();
   });
 });
 

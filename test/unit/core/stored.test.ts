@@ -201,6 +201,14 @@ describe('garbage in storage', () => {
       expect(parseHistory([{ ...e, end }])).toEqual([e]);
   });
 
+  it("a history entry's verdict is kept when it is a known kind; anything else is left out, the entry stays", () => {
+    const e = parseHistory(local.history)[0]!;
+    expect(e.verdict).toBeUndefined(); // 0.1.0 entries have none
+    expect(parseHistory([{ ...e, verdict: 'down-for-everyone' }])[0]!.verdict).toBe('down-for-everyone');
+    for (const verdict of ['down for everyone', 'DOWN-FOR-EVERYONE', '', 7, null, {}, ['back-up'], 'x'.repeat(10_000)])
+      expect(parseHistory([{ ...e, verdict }])).toEqual([e]);
+  });
+
   it('a retry record filed under another origin, or with a schedule for another, is absent', () => {
     const record = session['retry:https://shop.example'] as Record<string, unknown>;
     expect(parseRetryRecord({ ...record, origin: 'https://shop.example/cart' })).toBeUndefined();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Evidence, GatewayOutcome, NoEvidenceReason, ResolverAnswer, StatusIndicator, VantageNode } from '../../../src/core/evidence';
 import { answerKind, CONFIDENCE_KEYS, verdict, VERDICT_KEYS, type Confidence, type VerdictKind } from '../../../src/core/verdict';
+import { SHOWN_VERDICT_KEYS, SHOWN_VERDICTS, shownVerdict } from '../../../src/core/verdict-keys';
 
 // ── evidence builders (summaries carry a recognisable key so reasons can be asserted) ─────────
 const probe = (status: number): Evidence => ({
@@ -296,4 +297,23 @@ describe('answerKind', () => {
     [0, 'server-error'],
     [Number.NaN, 'server-error'],
   ])('%s → %s', (status, kind) => expect(answerKind(status)).toBe(kind));
+});
+
+describe('a verdict as said to the visitor', () => {
+  it('says "for everyone" and "just you" only with evidence from outside; otherwise what the browser saw', () => {
+    expect(shownVerdict('down-for-everyone', true)).toBe('down-for-everyone');
+    expect(shownVerdict('down-for-everyone', false)).toBe('site-failing');
+    expect(shownVerdict('just-you-connection', false)).toBe('your-connection');
+    expect(shownVerdict('just-you-dns', false)).toBe('your-dns');
+    expect(shownVerdict('blocked-for-you', false)).toBe('refuses-you');
+    for (const kind of ['partly-down', 'back-up', 'cant-tell'] as const) {
+      expect(shownVerdict(kind, false)).toBe(kind);
+      expect(shownVerdict(kind, true)).toBe(kind);
+    }
+  });
+
+  it('has a label for every shown verdict', () => {
+    for (const shown of SHOWN_VERDICTS) expect(SHOWN_VERDICT_KEYS[shown]).toMatch(/^verdict_[a-z_]+$/);
+    expect(new Set(Object.values(SHOWN_VERDICT_KEYS)).size).toBe(SHOWN_VERDICTS.length);
+  });
 });
