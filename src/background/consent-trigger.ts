@@ -1,7 +1,10 @@
-import { CONSENT_SOURCES, type Consent } from '../core/consent';
+import { CONSENT_SOURCES, sendsSite, type Consent } from '../core/consent';
 import { sleep } from '../core/timers';
+import { isPrivateHost } from '../core/url';
+import type { Incident } from '../shared/incident';
+import { readConsent } from '../platform/consent';
 import { readDiagnosis, readIncident } from '../platform/storage';
-import { activeTab } from '../platform/tabs';
+import { activeTab, getTab, isTabActive } from '../platform/tabs';
 import { diagnoseTab } from './diagnose';
 
 /**
@@ -24,5 +27,37 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   const diagnosis = await readDiagnosis(tab.id);
   if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false; // already asked outside
   await diagnoseTab(tab.id, incident, { outside: true });
+  return true;
+}
+
+/**
+ * Whether the outside checks may run by themselves for `incident`: the visitor allowed a source
+ * that asks about the site, the host is public, and the tab is not a private (incognito) one
+ * (there, they run only when asked in the popup).
+ */
+async function outsideByThemselves(incident: Incident, incognito: boolean): Promise<boolean> {
+  if (incognito || isPrivateHost(incident.host)) return false;
+  return sendsSite(await readConsent());
+}
+
+/**
+ * A tab's new incident is diagnosed at once: with local evidence only, or, in the tab the visitor
+ * is looking at and once they allowed an outside source, with those sources too, so the verdict is
+ * ready when the popup or the panel opens.
+ */
+export async function diagnoseNewIncident(tabId: number, incident: Incident, incognito: boolean): Promise<void> {
+  const outside = (await isTabActive(tabId)) && (await outsideByThemselves(incident, incognito));
+  await diagnoseTab(tabId, incident, { outside });
+}
+
+/** The visitor switched to a tab: its incident gets the outside checks it has not had yet (if allowed). */
+export async function tabLookedAt(tabId: number): Promise<boolean> {
+  const incident = await readIncident(tabId);
+  if (!incident) return false;
+  const tab = await getTab(tabId);
+  if (!tab || !(await outsideByThemselves(incident, tab.incognito))) return false;
+  const diagnosis = await readDiagnosis(tabId);
+  if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false; // already asked outside
+  await diagnoseTab(tabId, incident, { outside: true });
   return true;
 }

@@ -32,6 +32,7 @@ import { drawBadge } from './badge-view';
 import { leaveRetry, retryFailedTab } from './retry';
 import { maybeInjectPanel } from './panel';
 import { diagnoseTab, dropDiagnosis } from './diagnose';
+import { diagnoseNewIncident } from './consent-trigger';
 import { originOf, samePage } from '../core/url';
 import { sleep } from '../core/timers';
 
@@ -223,8 +224,9 @@ async function finishRecording(tabId: number, incident: Incident, tab: TabInfo, 
   const now = lookAgain ? await getTab(tabId) : undefined;
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
   await endRecording(tabId);
-  // Local evidence only (nothing leaves the browser but the re-probe to the site itself); not awaited.
-  void diagnoseTab(tabId, incident, { outside: false }).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+  // Local evidence (nothing leaves the browser but the re-probe to the site itself), and the consented
+  // outside sources for the tab the visitor is looking at; not awaited.
+  void diagnoseNewIncident(tabId, incident, tab.incognito).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
 }
 
 /**

@@ -134,6 +134,20 @@ function loaded(tabId: number, url: string, ms: number): Promise<boolean> {
   });
 }
 
+/** Whether the tab is the one shown in its window (the one the visitor is looking at there). */
+export async function isTabActive(tabId: number): Promise<boolean> {
+  try {
+    return (await browser.tabs.get(tabId)).active;
+  } catch {
+    return false;
+  }
+}
+
+/** The visitor switched to a tab. */
+export function onTabActivated(listener: (tabId: number) => void): void {
+  browser.tabs.onActivated.addListener((info) => listener(info.tabId));
+}
+
 export async function isTabInForeground(tabId: number): Promise<boolean> {
   try {
     const tab = await browser.tabs.get(tabId);
