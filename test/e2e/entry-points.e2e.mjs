@@ -261,6 +261,9 @@ for (const name of BROWSERS) {
             xdo('click', '3');
             // The menu is an X window of its own: choose once it is shown.
             await poll(() => (windows().some((w) => !shown.includes(w)) ? true : undefined), { what: "Chromium's context menu to open" });
+            // Its window is mapped a moment before it takes the keyboard; a key sooner goes to the page
+            // (Return on the right-clicked link follows it). Nothing outside tells when: a short settle.
+            await sleep(200);
             xdo('key', 'i');
             xdo('key', 'Return');
             return;
