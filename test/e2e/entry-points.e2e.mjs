@@ -301,6 +301,8 @@ for (const name of BROWSERS) {
           );
           assert.equal(chosen, 'chosen');
         });
+        // Choosing the item did only that: the page right-clicked (and its link) stayed where it was.
+        assert.ok((await tabUrls(browser)).includes(`${pageSite.origin}/${target}`), `the right-clicked page is still at /${target}`);
         await page.close();
       });
     }
