@@ -138,6 +138,7 @@ for (const name of BROWSERS) {
     let linkSite; // 127.0.0.3
     let xvfb;
     let xdo;
+    const display = process.env.DISPLAY;
     let chromiumWindow;
     const checkUrl = (site) => browser.extensionUrl(`/src/popup/index.html?check=${encodeURIComponent(site)}`);
 
@@ -168,6 +169,8 @@ for (const name of BROWSERS) {
     after(async () => {
       await browser?.close();
       xvfb?.stop();
+      if (display === undefined) delete process.env.DISPLAY;
+      else process.env.DISPLAY = display;
       for (const site of sites) await site.stop();
     });
 
@@ -201,24 +204,37 @@ for (const name of BROWSERS) {
       await closeTabsAt(browser, checkUrl(site));
     }
 
-    it('typing "down <site>" in the address bar and Enter opens the check of that site', { timeout: 30_000 }, async () => {
+    it('typing "down <site>" in the address bar and Enter opens the check of that site', { timeout: 30_000 }, async (t) => {
       const typed = `down ${typedSite.origin}`;
       await expectCheckOpened(typedSite.origin, async () => {
         if (name === 'chromium') {
-          xdo('windowfocus', '--sync', chromiumWindow);
-          xdo('key', '--clearmodifiers', 'ctrl+l');
-          // Return only once Chromium is in the keyword's mode with the whole host typed: the extension's
+          // Return only once Chromium is in the keyword's mode with the whole site typed: the extension's
           // worker then hears omnibox.onInputChanged with it (a listener added here, only to observe).
-          // Return typed sooner (Chromium still busy, on a loaded machine) may search for the text instead.
+          // Return typed sooner may search for the text instead. Once in about 25 runs here (a loaded
+          // machine, cause not pinned down) the worker heard nothing within 5 s: a miss is now said in
+          // the report (with what the worker heard and the X focus) and typed once more; a second fails.
           await browser.extEval(() => {
             globalThis.omniboxInput = [];
             chrome.omnibox.onInputChanged.addListener((text) => globalThis.omniboxInput.push(text));
           });
-          xdo('type', '--delay', '20', typed);
-          const host = typed.slice('down '.length);
-          await poll(async () => ((await browser.extEval(() => globalThis.omniboxInput)).includes(host) ? true : undefined), {
-            what: `Chromium's address bar in the "down" keyword's mode with "${host}" typed`,
-          });
+          const site = typed.slice('down '.length);
+          for (let attempt = 1; ; attempt += 1) {
+            xdo('windowfocus', '--sync', chromiumWindow);
+            xdo('key', '--clearmodifiers', 'ctrl+l');
+            xdo('type', '--delay', '20', typed);
+            const heard = await poll(
+              async () => ((await browser.extEval(() => globalThis.omniboxInput)).includes(site) ? true : undefined),
+              { timeoutMs: 3000, what: `Chromium's address bar in the "down" keyword's mode with "${site}" typed` },
+            ).catch(async (error) => {
+              const seen = await browser.extEval(() => globalThis.omniboxInput.splice(0));
+              const focus = xdo('getwindowfocus');
+              if (attempt >= 2) throw new Error(`${error.message}; the worker heard ${JSON.stringify(seen)}; X focus ${focus}`);
+              t.diagnostic(`attempt ${attempt}: not in keyword mode; the worker heard ${JSON.stringify(seen)}; X focus ${focus}`);
+              xdo('key', 'Escape', 'Escape');
+              return false;
+            });
+            if (heard) break;
+          }
           xdo('key', 'Return');
           return;
         }
