@@ -23,7 +23,7 @@ export function onCheckMenuClicked(listener: (url: string | undefined) => void):
   });
 }
 
-/** The popup page, in a tab, checking `host`. */
-export async function openCheckPage(host: string): Promise<void> {
-  await browser.tabs.create({ url: browser.runtime.getURL(`src/popup/index.html?check=${encodeURIComponent(host)}`) });
+/** The popup page, in a tab, checking `site` (a host name, or what the popup's field would take). */
+export async function openCheckPage(site: string): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(`src/popup/index.html?check=${encodeURIComponent(site)}`) });
 }

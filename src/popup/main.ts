@@ -43,8 +43,11 @@ interface State {
 }
 
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT, guideMarks: {} };
-/** Opened from the address bar (`down example.com`) or the context menu: the site to check. */
-const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 253) || undefined;
+/**
+ * Opened from the address bar (`down example.com`) or the context menu: the site to check, a host
+ * name (253 at most) or with `http://` and a port too (siteFrom in background/check-any.ts).
+ */
+const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 300) || undefined;
 
 let confirmResubmit = false;
 /** What is typed in "check any site", kept across redraws. */
