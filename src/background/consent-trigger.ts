@@ -23,10 +23,14 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   const tab = await activeTab();
   if (!tab) return false;
   const incident = await readIncident(tab.id);
-  if (!incident) return false;
-  const diagnosis = await readDiagnosis(tab.id);
-  if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false; // already asked outside
-  await diagnoseTab(tab.id, incident, { outside: true });
+  return incident ? diagnoseOutsideOnce(tab.id, incident) : false;
+}
+
+/** The outside checks for `incident`, unless they already ran for it (the popup asked, say). `true` if they run now. */
+async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<boolean> {
+  const diagnosis = await readDiagnosis(tabId);
+  if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false;
+  await diagnoseTab(tabId, incident, { outside: true });
   return true;
 }
 
@@ -56,8 +60,5 @@ export async function tabLookedAt(tabId: number): Promise<boolean> {
   if (!incident) return false;
   const tab = await getTab(tabId);
   if (!tab || !(await outsideByThemselves(incident, tab.incognito))) return false;
-  const diagnosis = await readDiagnosis(tabId);
-  if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false; // already asked outside
-  await diagnoseTab(tabId, incident, { outside: true });
-  return true;
+  return diagnoseOutsideOnce(tabId, incident);
 }

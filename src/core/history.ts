@@ -42,7 +42,7 @@ export interface ExportRow {
   code: string;
   platform: string;
   method: string;
-  /** The verdict kind of its latest finished diagnosis, or empty. */
+  /** The verdict of its latest finished diagnosis as shown to the visitor (core/verdict-keys.ts ShownVerdict), or empty. */
   verdict: string;
   /** How it ended (came-back, retried, gave-up), or empty while not known. */
   ended: string;
@@ -102,11 +102,24 @@ export function toCsv(history: readonly Incident[]): string {
  * or it already has its ending (the first ending counts) or the ending would come before the incident.
  */
 export function withEnd(history: readonly Incident[], host: string, time: number, end: IncidentEnd): Incident[] | undefined {
+  return withEntry(history, host, time, (entry) =>
+    entry.end || !(end.at >= entry.time) ? undefined : { ...entry, end: { how: end.how, at: end.at } },
+  );
+}
+
+/** A copy of the history with the entry of `host` at `time` changed, or `undefined` when there is none or `change` declines. */
+function withEntry(
+  history: readonly Incident[],
+  host: string,
+  time: number,
+  change: (entry: Incident) => Incident | undefined,
+): Incident[] | undefined {
   const i = history.findIndex((e) => e.host === host && e.time === time);
   const entry = history[i];
-  if (!entry || entry.end || !(end.at >= entry.time)) return undefined;
+  const changed = entry && change(entry);
+  if (!changed) return undefined;
   const list = [...history];
-  list[i] = { ...entry, end: { how: end.how, at: end.at } };
+  list[i] = changed;
   return list;
 }
 
@@ -116,12 +129,7 @@ export function withEnd(history: readonly Incident[], host: string, time: number
  * when there is no such entry or it already says so.
  */
 export function withVerdict(history: readonly Incident[], host: string, time: number, verdict: ShownVerdict): Incident[] | undefined {
-  const i = history.findIndex((e) => e.host === host && e.time === time);
-  const entry = history[i];
-  if (!entry || entry.verdict === verdict) return undefined;
-  const list = [...history];
-  list[i] = { ...entry, verdict };
-  return list;
+  return withEntry(history, host, time, (entry) => (entry.verdict === verdict ? undefined : { ...entry, verdict }));
 }
 
 /** "Came back by itself after 4 min", "Retried by hand after 1 h 5 min", "Gave up after 2 h": nothing while not ended. */

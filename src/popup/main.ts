@@ -429,16 +429,18 @@ function checkSiteForm(): HTMLElement {
     {},
     form,
     CONSENT_SOURCES.some((s) => state.consent[s]) ? null : h('p', { class: 'note' }, t('popup_check_site_consent')),
-    state.siteCheck
-      ? h(
-          'div',
-          { class: 'site-result' },
-          h('p', { class: 'host' }, state.siteCheck.host),
-          ...(backSinceCheck(state.siteCheck)
-            ? [backView(state.siteCheck, backSinceCheck(state.siteCheck) as number)]
-            : [verdictView(state.siteCheck, 'site-verdict'), watchControl(state.siteCheck)]),
-        )
-      : null,
+    state.siteCheck ? siteResult(state.siteCheck) : null,
+  );
+}
+
+/** The checked site: its verdict and the watch control, or, once the watch saw it back, that news instead. */
+function siteResult(check: DiagnosisRecord): HTMLElement {
+  const back = backSinceCheck(check);
+  return h(
+    'div',
+    { class: 'site-result' },
+    h('p', { class: 'host' }, check.host),
+    ...(back !== undefined ? [backView(check, back)] : [verdictView(check, 'site-verdict'), watchControl(check)]),
   );
 }
 
