@@ -25,10 +25,19 @@
  *   EMPTY-AGAIN      EMPTY once more in a browser of its own: an A/A control, so the table shows
  *                    how far two identical set-ups drift apart on this machine (the noise floor)
  *
- * Same flags, a fresh profile per variant, reused for all its loads. Loads are interleaved round
- * by round (the order rotates each round), warm-up rounds are discarded, and the load time is
- * navigationStart → loadEventEnd from PerformanceNavigationTiming, read in the page. Prints a
- * table and a verdict on the 2 % target; it asserts nothing (a benchmark prints, tests assert).
+ * Same flags, a fresh profile per variant. Loads are interleaved round by round (in a random
+ * order each round, seeded), each followed by a short pause so that what a variant runs after a
+ * load (Downcheck's status read) is over before the next variant's load starts (its cost to the
+ * page is measured apart, below); warm-up rounds are discarded, and the load time is navigationStart →
+ * loadEventEnd from PerformanceNavigationTiming, read in the page. Prints a table and a verdict on
+ * the 2 % target; it asserts nothing (a benchmark prints, tests assert).
+ *
+ * Sessions: two browsers launched the same way are not equally fast (memory layout, which
+ * process lands where): a single launch per variant gave A/A controls of −6 % to +1 %, a bias that
+ * no number of rounds averages out. So the rounds are split into sessions; each session launches
+ * a fresh browser and profile per variant (in a rotated order) and closes them all at its end, and
+ * the interval resamples sessions, then rounds within them (a two-level bootstrap), so the spread
+ * between launches is counted in the interval instead of hiding in the estimate.
  *
  * Per-page cost: each round also loads a tiny page (no scripts of its own) in every variant and
  * reads the renderer's counters for that document over CDP (Performance.getMetrics): main-thread
@@ -37,9 +46,11 @@
  * heap) and the number of script contexts (V8PerContextDatas: each isolated world adds one).
  * Medians over the rounds, and their difference from EMPTY: what the design costs each page.
  *
- *   HEALTHY_COST_ROUNDS=400  measured rounds (default 400, about 5 min on 2 idle cores: fewer leave the ±2 % question
- *                            undecided on such a machine, whose A/A noise is ±2–3 %; the issue asks for ≥ 25)
- *   HEALTHY_COST_WARMUP=5    discarded warm-up rounds (default 5)
+ *   HEALTHY_COST_ROUNDS=400  measured rounds in all (default 400, about 7 min for three variants on 2 idle cores:
+ *                            fewer leave the ±2 % question undecided on such a machine; the issue asks for ≥ 25)
+ *   HEALTHY_COST_SESSIONS=8  browser launches per variant, the rounds split evenly among them (default 8)
+ *   HEALTHY_COST_WARMUP=5    discarded warm-up rounds at the start of each session (default 5)
+ *   HEALTHY_COST_SETTLE_MS=100  pause after each measured load (default 100)
  *   HEALTHY_COST_VARIANTS=EMPTY,DOWNCHECK,…  only these variants (EMPTY is always measured)
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +67,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'chrome');
 const ROUNDS = positiveInt(process.env.HEALTHY_COST_ROUNDS, 400);
 const WARMUP = positiveInt(process.env.HEALTHY_COST_WARMUP, 5);
+/** A pause after each measured load, so one variant's after-load work never lands in another's load. */
+const SETTLE_MS = Number.parseInt(process.env.HEALTHY_COST_SETTLE_MS ?? '', 10) >= 0 ? Number(process.env.HEALTHY_COST_SETTLE_MS) : 100;
+const SESSIONS = Math.min(positiveInt(process.env.HEALTHY_COST_SESSIONS, 8), ROUNDS);
 const TARGET = 1.02;
 const BOOTSTRAP = 2000;
 
@@ -396,6 +410,18 @@ function printCostTable(costs) {
   );
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A random permutation (Fisher–Yates) drawn from `random`. */
+function shuffled(xs, random) {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
 function quantile(xs, q) {
   const s = sorted(xs);
@@ -407,23 +433,42 @@ const median = (xs) => quantile(xs, 0.5);
 
 /**
  * 95 % bootstrap interval of median(a) / median(b), where a[i] and b[i] were loaded in the same
- * round: rounds are resampled whole (a block bootstrap), so what drifts from round to round on a
- * shared machine (another process, a thermal step) moves both sides and cancels, as the
- * interleaved design intends. Resampling each side on its own would count that drift as noise twice.
+ * round of session session[i]. Two levels: sessions are resampled (each a launch of every
+ * variant's browser, whose speed differs from launch to launch), then whole rounds within each
+ * drawn session, so what drifts from round to round on a shared machine moves both sides and
+ * cancels, as the interleaved design intends, while the spread between launches widens the
+ * interval, as it should.
  */
-function bootstrapRatio(a, b, random) {
-  const n = Math.min(a.length, b.length);
+function bootstrapRatio(a, b, session, random) {
+  const bySession = new Map();
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    if (!bySession.has(session[i])) bySession.set(session[i], []);
+    bySession.get(session[i]).push(i);
+  }
+  const groups = [...bySession.values()];
   const ratios = Array.from({ length: BOOTSTRAP }, () => {
-    const pa = new Array(n);
-    const pb = new Array(n);
-    for (let k = 0; k < n; k += 1) {
-      const i = Math.floor(random() * n);
-      pa[k] = a[i];
-      pb[k] = b[i];
+    const pa = [];
+    const pb = [];
+    for (let g = 0; g < groups.length; g += 1) {
+      const rounds = groups[Math.floor(random() * groups.length)];
+      for (let k = 0; k < rounds.length; k += 1) {
+        const i = rounds[Math.floor(random() * rounds.length)];
+        pa.push(a[i]);
+        pb.push(b[i]);
+      }
     }
     return median(pa) / median(pb);
   });
   return [quantile(ratios, 0.025), quantile(ratios, 0.975)];
+}
+
+/** median(a) / median(b) within each session: how far launches of the same set-up spread. */
+function sessionRatios(a, b, session) {
+  const ids = [...new Set(session)];
+  return ids.map((id) => {
+    const idx = session.flatMap((s, i) => (s === id ? [i] : []));
+    return median(idx.map((i) => a[i])) / median(idx.map((i) => b[i]));
+  });
 }
 
 const pct = (ratio) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(1)} %`;
@@ -431,10 +476,12 @@ const pct = (ratio) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100)
 function printTable(samples, subresources) {
   const random = rng(7);
   const base = samples.EMPTY.map((s) => s.ms);
+  const session = samples.EMPTY.map((s) => s.session);
   const rows = ORDER.map((name) => {
     const ms = samples[name].map((s) => s.ms);
     const ratio = median(ms) / median(base);
-    const [lo, hi] = name === 'EMPTY' ? [1, 1] : bootstrapRatio(ms, base, random);
+    const [lo, hi] = name === 'EMPTY' ? [1, 1] : bootstrapRatio(ms, base, session, random);
+    const bySession = sorted(sessionRatios(ms, base, session));
     // Paired by round: this variant's load over EMPTY's load in the same round.
     const paired = samples[name].map((s, i) => s.ms / samples.EMPTY[i].ms);
     return {
@@ -447,6 +494,7 @@ function printTable(samples, subresources) {
       hi,
       pairedMedian: median(paired),
       pairedIqr: [quantile(paired, 0.25), quantile(paired, 0.75)],
+      sessions: bySession,
     };
   });
   const header = [
@@ -455,7 +503,8 @@ function printTable(samples, subresources) {
     'median ms',
     'p95 ms',
     'ratio vs EMPTY',
-    '95 % bootstrap (by round)',
+    '95 % bootstrap (sessions, rounds)',
+    `per-session ratio (${SESSIONS} launches: min … max)`,
     'per-round ratio (median, IQR)',
   ];
   const cells = rows.map((r) => [
@@ -465,6 +514,7 @@ function printTable(samples, subresources) {
     r.p95.toFixed(1),
     `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
     r.name === 'EMPTY' ? '—' : `${r.lo.toFixed(3)} … ${r.hi.toFixed(3)}`,
+    r.name === 'EMPTY' ? '—' : `${r.sessions[0].toFixed(3)} … ${r.sessions.at(-1).toFixed(3)}`,
     r.name === 'EMPTY' ? '—' : `${r.pairedMedian.toFixed(3)} (${r.pairedIqr[0].toFixed(3)} … ${r.pairedIqr[1].toFixed(3)})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -595,41 +645,52 @@ async function main() {
       `Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`,
     );
     console.log(
-      `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${WARMUP} warm-up + ${ROUNDS} measured rounds over ${ORDER.length} variants.`,
+      `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${ROUNDS} measured rounds over ${ORDER.length} variants, in ${SESSIONS} sessions (a fresh browser per variant each, ${WARMUP} warm-up rounds first).`,
     );
-
-    // One browser per variant, launched one after another, all open for the whole run.
-    const pages = {};
-    const cdps = {};
-    for (const name of ORDER) {
-      browsers[name] = await launchChromium({ extensionDir: dirs[name] });
-      pages[name] = await browsers[name].openPage();
-      cdps[name] = await browsers[name].context.newCDPSession(pages[name]);
-      await cdps[name].send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdps[name].send('Performance.enable'));
-    }
 
     const samples = Object.fromEntries(ORDER.map((n) => [n, []]));
     const costs = Object.fromEntries(ORDER.map((n) => [n, []]));
     let cpu;
     let loadId = 0;
     let incomplete = 0;
-    for (let round = 0; round < WARMUP + ROUNDS; round += 1) {
-      if (round === WARMUP) cpu = cpuWatch();
-      cpu?.sample();
-      // Rotate the order each round, so no variant always goes first (or right after another).
-      const order = ORDER.map((_, i) => ORDER[(i + round) % ORDER.length]);
-      for (const name of order) {
-        loadId += 1;
-        const result = await measureLoad(pages[name], `${server.origin}/page?load=${loadId}`);
-        // Everything but the fetch blocks the load event, so at least subresources - 1 are in.
-        if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
-        if (round >= WARMUP) samples[name].push({ ms: result.loadEventEnd });
+    const orderRandom = rng(20261127);
+    for (let session = 0; session < SESSIONS; session += 1) {
+      // A fresh browser and profile per variant, launched one after another in an order that
+      // rotates each session, all open for the session's rounds.
+      const pages = {};
+      const cdps = {};
+      for (const name of ORDER.map((_, i) => ORDER[(i + session) % ORDER.length])) {
+        browsers[name] = await launchChromium({ extensionDir: dirs[name] });
+        pages[name] = await browsers[name].openPage();
+        cdps[name] = await browsers[name].context.newCDPSession(pages[name]);
+        await cdps[name].send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdps[name].send('Performance.enable'));
       }
-      for (const name of order) {
-        loadId += 1;
-        const cost = await measurePageCost(pages[name], cdps[name], `${server.origin}/tiny?load=${loadId}`);
-        if (round >= WARMUP) costs[name].push(cost);
+      const rounds = Math.floor(ROUNDS / SESSIONS) + (session < ROUNDS % SESSIONS ? 1 : 0);
+      for (let round = 0; round < WARMUP + rounds; round += 1) {
+        if (round === WARMUP) cpu ??= cpuWatch();
+        cpu?.sample();
+        // A fresh random order each round, so no variant always goes first or right after another
+        // (a rotation would put each variant always after the same one, and charge it that one's
+        // after-load work).
+        const order = shuffled(ORDER, orderRandom);
+        for (const name of order) {
+          loadId += 1;
+          const result = await measureLoad(pages[name], `${server.origin}/page?load=${loadId}`);
+          // Everything but the fetch blocks the load event, so at least subresources - 1 are in.
+          if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
+          if (round >= WARMUP) samples[name].push({ ms: result.loadEventEnd, session });
+          // What a variant runs once a page has loaded (Downcheck's status read) is done before the next load starts.
+          await sleep(SETTLE_MS);
+        }
+        for (const name of order) {
+          loadId += 1;
+          const cost = await measurePageCost(pages[name], cdps[name], `${server.origin}/tiny?load=${loadId}`);
+          if (round >= WARMUP) costs[name].push(cost);
+        }
       }
+      cpu?.sample(); // the browsers' last CPU time, before they exit
+      await Promise.all(ORDER.map((name) => browsers[name].close()));
+      for (const name of ORDER) delete browsers[name];
     }
 
     const contention = cpu?.report() ?? [];
