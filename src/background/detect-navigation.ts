@@ -1,10 +1,15 @@
 /**
  * Detection without webRequest (Chrome builds; holding webRequest there costs every request of
- * every page, see README "Detection and its cost"). Three sources feed the recorder:
- * - webNavigation's completed loads: the status of every top-level web page is read once its load
- *   has completed (platform/navigation.ts readPageAnswer, an isolated world, after the load event,
- *   so the load itself costs nothing measurable); a 5xx is recorded whatever the page's title, a
- *   healthy page ends the tab's incident, if any;
+ * every page, see README "Detection and its cost"). Nothing runs while a healthy page loads but
+ * one webNavigation commit (its transition type, for the method); no tabs.onUpdated listener
+ * (Chrome cannot filter it: a handful of events per load, each waking the worker). The sources:
+ * - webNavigation's completed loads: the status and title of every top-level web page are read
+ *   once its load has completed (platform/navigation.ts readPageAnswer, an isolated world, after
+ *   the load event, so the load itself does not wait for it); a 5xx is recorded whatever the
+ *   page's title, a healthy page ends the tab's incident, if any, and a healthy page titled like
+ *   a gateway error is judged as a soft error;
+ * - webNavigation's same-document changes (pushState, fragments): a tab that left its failing
+ *   page ends its incident, and the new address's title is judged like a completed page's;
  * - webNavigation's errors: network failures, and an empty 5xx (Chrome's own error page,
  *   ERR_HTTP_RESPONSE_CODE_FAILURE), whose status the header re-probe supplies;
  * - at every worker start, the open tabs (reconcileTabs): events Chrome dropped while it stopped
@@ -16,7 +21,15 @@ import { isServerError } from '../core/classify';
 import { quietUntil } from '../core/quiet';
 import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
-import { onNavigationError, onPageLoaded, readPageAnswer, readPageStatus, showsErrorPage, type PageLoad } from '../platform/navigation';
+import {
+  onNavigationError,
+  onPageLoaded,
+  onSameDocumentChange,
+  readPageAnswer,
+  readPageStatus,
+  showsErrorPage,
+  type PageLoad,
+} from '../platform/navigation';
 import { unregisterLegacyPageStatus } from '../platform/page-status';
 import { probeHeaders } from '../platform/probe';
 import {
@@ -36,13 +49,16 @@ import { withTabLock } from './tab-lock';
 import { classify } from '../core/classify';
 import { after } from '../core/timers';
 import {
+  considerTitle,
   endIncidentUnlessSoft,
   enrichIncident,
+  handleTabChange,
   isTab,
   recordHttpAnswer,
   recordNetworkError,
   rememberedStatus,
   rememberResponse,
+  titledLikeSoftError,
   type Detection,
 } from './record';
 
@@ -50,6 +66,7 @@ export const navigationDetection: Detection = {
   start(report) {
     void unregisterLegacyPageStatus().catch(report('status script'));
     onPageLoaded((load) => void handlePageLoaded(load).catch(report('page')));
+    onSameDocumentChange((tabId, url) => void handleSameDocumentChange(tabId, url).catch(report('same document')));
     onNavigationError((e) => void handleNavigationError(e).catch(report('error')));
   },
   statusBeforeComplete: false,
@@ -74,11 +91,46 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
     await recordFailedPage({ tabId: load.tabId, url: load.url, status: answer.status, method: load.method, time: answer.time });
     return;
   }
-  if (!(await readIncident(load.tabId))) return;
-  await withTabLock(load.tabId, async () => {
-    if (answer.status < 400) await rememberResponse(load.tabId, load.url, answer.status);
-    await endIncidentUnlessSoft(load.tabId, load.url);
-  });
+  if (await readIncident(load.tabId))
+    await withTabLock(load.tabId, async () => {
+      if (answer.status < 400) await rememberResponse(load.tabId, load.url, answer.status);
+      await endIncidentUnlessSoft(load.tabId, load.url);
+    });
+  if (answer.status < 400) await considerTabTitle(load.tabId, load.url, answer.title);
+}
+
+/**
+ * The page's address changed without a new document (pushState, a fragment): the tab's incident
+ * ends if it was another page's, and the title it shows now is judged as a possible soft error.
+ */
+export async function handleSameDocumentChange(tabId: number, url: string): Promise<void> {
+  if (!isTab(tabId)) return;
+  const tab = await getTab(tabId);
+  if (!tab?.url || !samePage(tab.url, url)) return; // moved on again meanwhile
+  await handleTabChange(tabId, { url, ...(tab.title ? { title: tab.title } : {}), complete: false }, tab, navigationDetection);
+  lookAtTitleAgain(tabId, url);
+}
+
+/**
+ * Apps set their title once their data came (or failed to): a page's title is looked at again a
+ * moment after it loaded or changed its address. One tabs.get, after the load, never during it.
+ */
+export const TITLE_AGAIN_MS = 1_500;
+
+/** A healthy page's title, read with its status: judged now if it looks like an error page's, and again a moment later. */
+async function considerTabTitle(tabId: number, url: string, title: string | undefined): Promise<void> {
+  if (title !== undefined && titledLikeSoftError(url, title)) await considerTitleNow(tabId, url);
+  lookAtTitleAgain(tabId, url);
+}
+
+function lookAtTitleAgain(tabId: number, url: string): void {
+  after(TITLE_AGAIN_MS, () => void considerTitleNow(tabId, url).catch((error: unknown) => console.error('Downcheck title:', error)));
+}
+
+/** The title as the tab shows it now (what the soft-error check compares with later), if the tab still shows `url`. */
+async function considerTitleNow(tabId: number, url: string): Promise<void> {
+  const tab = await getTab(tabId);
+  if (tab?.url && tab.title && samePage(tab.url, url)) await considerTitle(tabId, tab.url, tab.title, navigationDetection);
 }
 
 const EMPTY_5XX = /HTTP_RESPONSE_CODE_FAILURE$/;

@@ -4,12 +4,15 @@
  * the browser's error string. Each is handed to the recorder as it is.
  */
 import { onFrameError, onFrameResponse } from '../platform/requests';
-import { recordHttpAnswer, recordNetworkError, rememberedStatus, type Detection } from './record';
+import { onTabChanged } from '../platform/tabs';
+import { handleTabChange, recordHttpAnswer, recordNetworkError, rememberedStatus, type Detection } from './record';
 
 export const webRequestDetection: Detection = {
   start(report) {
     onFrameResponse((r) => void recordHttpAnswer({ kind: 'http', ...r }).catch(report('response')));
     onFrameError((e) => void recordNetworkError(e).catch(report('error')));
+    // Firefox filters tab updates at the source (url, title, status): a healthy load wakes nothing else.
+    onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, webRequestDetection).catch(report('tab change')));
   },
   statusBeforeComplete: true,
   servedStatus: rememberedStatus,

@@ -8,10 +8,10 @@ import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
-import { focusTab, onTabActivated, onTabChanged, onTabRemoved, openTab } from '../platform/tabs';
+import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged, tabLookedAt } from './consent-trigger';
-import { handleTabChange, handleTabRemoved, resumeTabs } from './record';
+import { handleTabRemoved, resumeTabs } from './record';
 import { detection } from './detection';
 import { handleRequest } from './requests';
 import { handlePanelRequest } from './panel';
@@ -32,7 +32,6 @@ const report = (where: string) => (error: unknown) => console.error(`Downcheck $
 detection.start(report);
 // "Am I online?" without asking anyone: when other sites last answered (by bucket, never by name).
 onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability')));
-onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, detection).catch(report('tab change')));
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onTabActivated((tabId) => void tabLookedAt(tabId).catch(report('tab activated')));
 onAlarm((name) => {

@@ -140,16 +140,43 @@ export function handleTabChange(
       await drawBadge(tabId, current);
       await maybeInjectPanel(tabId, current);
     }
-    return change.title !== undefined && !current && tab.url && classify({ kind: 'soft', url: tab.url, title: change.title, time: 0 })
-      ? { title: change.title, url: tab.url, seenAt: Date.now() }
-      : undefined;
-  }).then(async (candidate) => {
-    if (!candidate) return;
-    // Firefox reports the page's response up to ~100 ms AFTER its title; Chrome before. Decide once
-    // both have had time to arrive, so an error page's title is never mistaken for a soft error.
-    await sleep(SOFT_SETTLE_MS);
-    await withTabLock(tabId, () => confirmSoftError(tabId, candidate, detection));
-  });
+    return change.title !== undefined && !current && tab.url ? softCandidate(tab.url, change.title) : undefined;
+  }).then((candidate) => judgeSoftCandidate(tabId, candidate, detection));
+}
+
+/**
+ * A page without an incident showed this title (Chrome builds: read once the page loaded): if it
+ * looks like a gateway error page, it is judged as a possible soft error, as a title update is.
+ */
+export async function considerTitle(tabId: number, url: string, title: string, detection: Pick<Detection, 'servedStatus'>): Promise<void> {
+  if (!softCandidate(url, title)) return; // most titles: nothing read, nothing waited for
+  const candidate = await withTabLock(tabId, async () => ((await readIncident(tabId)) ? undefined : softCandidate(url, title)));
+  await judgeSoftCandidate(tabId, candidate, detection);
+}
+
+interface SoftCandidate {
+  title: string;
+  url: string;
+  seenAt: number;
+}
+
+/** Whether a page with this title would be judged as a possible soft error (a cheap, pure check). */
+export const titledLikeSoftError = (url: string, title: string): boolean => softCandidate(url, title) !== undefined;
+
+function softCandidate(url: string, title: string): SoftCandidate | undefined {
+  return classify({ kind: 'soft', url, title, time: 0 }) ? { title, url, seenAt: Date.now() } : undefined;
+}
+
+async function judgeSoftCandidate(
+  tabId: number,
+  candidate: SoftCandidate | undefined,
+  detection: Pick<Detection, 'servedStatus'>,
+): Promise<void> {
+  if (!candidate) return;
+  // Firefox reports the page's response up to ~100 ms AFTER its title; Chrome before. Decide once
+  // both have had time to arrive, so an error page's title is never mistaken for a soft error.
+  await sleep(SOFT_SETTLE_MS);
+  await withTabLock(tabId, () => confirmSoftError(tabId, candidate, detection));
 }
 
 /** How long a soft-error title waits for its page's response before it is judged. */
@@ -172,11 +199,7 @@ export async function rememberedStatus(tabId: number, url: string, seenAt: numbe
  * answer with a success status, and nothing else has been recorded for the tab meanwhile. A tab
  * that keeps producing them (a page rewriting its address under an error title) is rate-limited.
  */
-async function confirmSoftError(
-  tabId: number,
-  candidate: { title: string; url: string; seenAt: number },
-  detection: Pick<Detection, 'servedStatus'>,
-): Promise<void> {
+async function confirmSoftError(tabId: number, candidate: SoftCandidate, detection: Pick<Detection, 'servedStatus'>): Promise<void> {
   if (await readIncident(tabId)) return;
   const tab = await getTab(tabId);
   if (!tab?.url || tab.title !== candidate.title || !samePage(tab.url, candidate.url)) return;

@@ -56,6 +56,20 @@ export function committedMethod(tabId: number, url: string): 'GET' | 'POST' {
   return commit && samePage(commit.url, url) ? commit.method : 'GET';
 }
 
+/**
+ * The address of a tab's top-level page changed without a new document: `history.pushState` or
+ * `replaceState`, or a fragment. (A new document is an `onPageLoaded`; Chrome builds listen to
+ * nothing else about tabs, so nothing of Downcheck runs while a healthy page loads but one commit.)
+ */
+export function onSameDocumentChange(listener: (tabId: number, url: string) => void): void {
+  const handler = (d: { tabId: number; frameId: number; url: string }): void => {
+    if (d.frameId !== 0 || offScreen(d)) return;
+    listener(d.tabId, d.url);
+  };
+  browser.webNavigation.onHistoryStateUpdated.addListener(handler, WEB_ONLY);
+  browser.webNavigation.onReferenceFragmentUpdated.addListener(handler, WEB_ONLY);
+}
+
 /** Network-level failures of top-level pages and frames; Chrome gives the same `net::ERR_*` strings as webRequest. */
 export function onNavigationError(listener: (e: FrameError) => void): void {
   browser.webNavigation.onErrorOccurred.addListener((d) => {
@@ -76,6 +90,8 @@ export function onNavigationError(listener: (e: FrameError) => void): void {
 /** What a page's status read found: the status its document was served with, and when that answer arrived. */
 export interface PageAnswer {
   status: number;
+  /** The document's title (capped), for a soft error: a healthy answer whose page says it failed. */
+  title?: string;
   /** Epoch ms of the response's start (the same at every read of one document); the time of the read if not plausible or old. */
   time: number;
 }
@@ -101,7 +117,12 @@ export async function readPageAnswer(tabId: number, url: string, { timeoutMs = R
       func: () => {
         const entry = performance.getEntriesByType('navigation')[0] as
           (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
-        return { status: entry?.responseStatus, time: performance.timeOrigin + (entry?.responseStart ?? 0), href: location.href };
+        return {
+          status: entry?.responseStatus,
+          time: performance.timeOrigin + (entry?.responseStart ?? 0),
+          href: location.href,
+          title: document.title,
+        };
       },
     });
     // A frozen background page runs nothing until it is shown again: its read is given up.
@@ -118,13 +139,17 @@ export async function readPageAnswer(tabId: number, url: string, { timeoutMs = R
 /** How long a status read may take; a page that has just loaded answers within milliseconds. */
 const READ_TIMEOUT_MS = 5_000;
 
+/** A title longer than this is cut: error pages have short titles, and a page may set any length. */
+const TITLE_LIMIT = 300;
+
 /** Validates what the status read returned (a document may be odd, and a page can break its own Performance API). */
 export function pageAnswerOf(value: unknown, url: string, now: number): PageAnswer | undefined {
-  const read = value as { status?: unknown; time?: unknown; href?: unknown } | null | undefined;
+  const read = value as { status?: unknown; time?: unknown; href?: unknown; title?: unknown } | null | undefined;
   if (!read || typeof read !== 'object' || typeof read.href !== 'string' || !samePage(read.href, url)) return undefined;
   const status = read.status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
-  return { status, time: Math.round(plausiblePast(read.time, now, ANSWER_MAX_AGE_MS)) };
+  const title = typeof read.title === 'string' && read.title ? { title: read.title.slice(0, TITLE_LIMIT) } : {};
+  return { status, time: Math.round(plausiblePast(read.time, now, ANSWER_MAX_AGE_MS)), ...title };
 }
 
 /** {@link readPageAnswer}'s status alone. */

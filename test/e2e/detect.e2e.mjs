@@ -6,6 +6,7 @@
 // the browsers (default: chromium,firefox).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { useDemoSite } from './demo.mjs';
 import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
 
@@ -160,6 +161,19 @@ for (const name of BROWSERS) {
           assert.ok(state.incident, `no incident:${tabId} ${after}`);
           assert.deepEqual(pick(state.incident, incident), incident, `incident fields ${after}`);
           assert.equal(new URL(state.incident.url).href, new URL(site.urls[pageName]).href);
+          // The browser resets a tab's badge when a page commits: the badge must outlast the failed
+          // page's own load, not only appear before it completes.
+          await poll(
+            () =>
+              browser.extEval(
+                async (id) => ((await (globalThis.browser ?? globalThis.chrome).tabs.get(id)).status === 'complete' ? true : undefined),
+                tabId,
+              ),
+            { timeoutMs: 15_000, what: 'the failed page completed' },
+          );
+          await sleep(1000);
+          const later = await extensionState(browser, tabId);
+          assert.ok(badgeShows(later.badge, badge), `the badge is still "${badge}" a second after the page completed:${dump(later)}`);
           if (incident.kind === 'http') {
             // The detection contract of each build (src/platform/requests.ts DETECTION).
             if (name === 'chromium') {

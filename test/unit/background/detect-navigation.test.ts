@@ -17,6 +17,8 @@ vi.mock('../../../src/background/diagnose', () => ({
 
 /** What each page was served with, by URL (a missing one cannot be read: a browser error page, a PDF). */
 const pageStatus = new Map<string, number>();
+/** Each page's document.title as the status read returns it. */
+const pageTitle = new Map<string, string>();
 const statusReads: string[] = [];
 /** When the page's answer arrived, as its status read says; the time of the read when unset. */
 let answeredAt: number | undefined;
@@ -31,7 +33,8 @@ vi.mock('../../../src/platform/navigation', async (importOriginal) => ({
   readPageAnswer: vi.fn(async (_tabId: number, url: string) => {
     statusReads.push(url);
     const status = pageStatus.get(url);
-    return status === undefined ? undefined : { status, time: answeredAt ?? Date.now() };
+    const title = pageTitle.get(url);
+    return status === undefined ? undefined : { status, time: answeredAt ?? Date.now(), ...(title ? { title } : {}) };
   }),
   showsErrorPage: vi.fn(async (tabId: number) => errorPages.has(tabId)),
 }));
@@ -58,10 +61,8 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, navigationDetection } = await import('../../../src/background/detect-navigation');
-const record = await import('../../../src/background/record');
-const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
-  record.handleTabChange(...args, navigationDetection);
+const { handlePageLoaded, handleNavigationError, handleSameDocumentChange, navigationDetection, TITLE_AGAIN_MS } =
+  await import('../../../src/background/detect-navigation');
 const inspectTab = navigationDetection.inspectTab;
 const { noteFailure, readIncident } = await import('../../../src/platform/storage');
 const { DETECTION } = await import('../../../src/platform/requests');
@@ -87,6 +88,7 @@ const reported = (tabId: number, status: number, url = 'https://shop.example/car
 beforeEach(() => {
   fakeBrowser.reset();
   pageStatus.clear();
+  pageTitle.clear();
   statusReads.length = 0;
   answeredAt = undefined;
   headerProbes.length = 0;
@@ -227,16 +229,45 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await readIncident(tabId)).toBeUndefined();
   });
 
-  it('a soft error: a 200 page titled like a gateway error, confirmed by its own status, and not undone when the load completes later', async () => {
+  it('a soft error: a 200 page titled like a gateway error, read with its status once it loaded', async () => {
     const tabId = await newTab('https://blog.example/post');
     pageStatus.set('https://blog.example/post', 200);
+    pageTitle.set('https://blog.example/post', '502 Bad Gateway');
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    // The title arrives first; the page's load completes after the soft error was confirmed.
-    await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
     await loaded(tabId, { url: 'https://blog.example/post' });
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
     expect(headerProbes).toEqual([]); // a 200 is not re-probed
+    // Loaded again, still soft: the incident stays.
+    await loaded(tabId, { url: 'https://blog.example/post' });
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+  });
+
+  it('a title set after the load (an app whose data failed) is looked at again a moment later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const tabId = await newTab('https://app.example/');
+    pageStatus.set('https://app.example/', 200);
+    pageTitle.set('https://app.example/', 'Loading…');
+    await fakeBrowser.tabs.update(tabId, { title: 'Loading…' } as never);
+    await loaded(tabId, { url: 'https://app.example/' });
+    expect(await readIncident(tabId)).toBeUndefined();
+    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
+    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
+    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 }));
+  });
+
+  it('a healthy page with an ordinary title: one status read, then one look at the tab later, and nothing stored', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const tabId = await newTab('https://blog.example/post');
+    pageStatus.set('https://blog.example/post', 200);
+    pageTitle.set('https://blog.example/post', 'Top 502 recipes');
+    await fakeBrowser.tabs.update(tabId, { title: 'Top 502 recipes' } as never);
+    const pendingBefore = timersPending();
+    await loaded(tabId, { url: 'https://blog.example/post' });
+    expect(timersPending()).toBe(pendingBefore + 1);
+    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
+    expect(timersPending()).toBe(pendingBefore);
+    expect(statusReads).toEqual(['https://blog.example/post']);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 
   it('a page rewriting its address under an error title records a few soft incidents, not one per rewrite', async () => {
@@ -246,7 +277,7 @@ describe('Chrome builds detect with a status read in every page once it has load
       const url = `https://blog.example/post?page=${i}`;
       pageStatus.set(url, 200);
       await fakeBrowser.tabs.update(tabId, { url, title: '502 Bad Gateway' } as never);
-      await handleTabChange(tabId, { url, title: '502 Bad Gateway', complete: false }, { url, incognito: false });
+      await handleSameDocumentChange(tabId, url);
       if ((await readIncident(tabId))?.kind === 'soft') recorded += 1;
     }
     expect(recorded).toBe(3);
@@ -257,17 +288,25 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 
-  it('a soft-error title on a page served with a 502 is the 502, not a soft error', async () => {
+  it('a tab whose address moves away from its failing page without a new document ends its incident; a fragment does not', async () => {
     const tabId = await newTab();
-    pageStatus.set('https://shop.example/cart', 502);
-    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    const change = handleTabChange(
-      tabId,
-      { title: '502 Bad Gateway', complete: false },
-      { url: 'https://shop.example/cart', incognito: false },
-    );
     await reported(tabId, 502);
-    await change;
+    await fakeBrowser.tabs.update(tabId, { url: 'https://shop.example/cart#top' });
+    await handleSameDocumentChange(tabId, 'https://shop.example/cart#top');
+    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    await fakeBrowser.tabs.update(tabId, { url: 'https://shop.example/other' });
+    await handleSameDocumentChange(tabId, 'https://shop.example/other');
+    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
+  });
+
+  it('a 502 page titled like one is the 502, not a soft error, now or when its title is looked at again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const tabId = await newTab();
+    pageTitle.set('https://shop.example/cart', '502 Bad Gateway');
+    await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
+    await reported(tabId, 502);
+    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 });
@@ -281,14 +320,6 @@ describe('Chrome builds: network errors from webNavigation', () => {
     await navError(tabId, 'net::ERR_NAME_NOT_RESOLVED');
     expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect(headerProbes).toEqual([]);
-  });
-
-  it('the badge the error page’s commit reset comes back when that page completes', async () => {
-    const tabId = await newTab();
-    await navError(tabId, 'net::ERR_NAME_NOT_RESOLVED');
-    await fakeBrowser.action.setBadgeText({ tabId, text: '' }); // what the browser does on commit
-    await handleTabChange(tabId, { complete: true }, { url: 'https://shop.example/cart', incognito: false });
-    expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/DNS$/);
   });
 
   it('an aborted navigation is nothing', async () => {
