@@ -34,7 +34,7 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, endHistoryEntry, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
-import { getTab, isTabInForeground, reopenTab } from '../platform/tabs';
+import { getTab, isTabInForeground, reopenTab, stillShowsPage } from '../platform/tabs';
 import { refreshBadge } from './badge-view';
 import { withOriginLock } from './tab-lock';
 
@@ -293,6 +293,7 @@ async function bringBack(record: RetryRecord, { notifyBack, byHand }: { notifyBa
       try {
         const incident = await readIncident(tabId);
         if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method)) return undefined;
+        if (!(await stillShowsPage(tabId, incident.url))) return undefined;
         await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(
           report,
         );

@@ -1,6 +1,7 @@
 import { browser, DETECTION, IS_FIREFOX, type Tabs } from './browser';
 import type { TabInfo } from './tab-info';
 import { after, cancel } from '../core/timers';
+import { samePage } from '../core/url';
 
 // The popup reads tabs through ./tab-info alone, so that it does not load the background's tab handling below.
 export { activeTab, getTab, type TabInfo } from './tab-info';
@@ -96,6 +97,21 @@ export async function reloadTab(tabId: number, bypassCache = false): Promise<boo
  * bypass the cache. A URL with a fragment would only scroll the error page: it is loaded without
  * the fragment (the server never sees one anyway), then the fragment is set on the fresh page.
  */
+/**
+ * Whether the tab still shows `url` (fragment aside) and is not on its way to another page: a
+ * page the visitor has left is never loaded again by itself (Chrome builds learn that the tab
+ * moved on only once the new page has loaded).
+ */
+export async function stillShowsPage(tabId: number, url: string): Promise<boolean> {
+  try {
+    const tab = await browser.tabs.get(tabId);
+    const pending = (tab as { pendingUrl?: string }).pendingUrl;
+    return Boolean(tab.url && samePage(tab.url, url) && (!pending || samePage(pending, url)));
+  } catch {
+    return false;
+  }
+}
+
 export async function reopenTab(tabId: number, url: string, { bypassCache = false } = {}): Promise<boolean> {
   if (DETECTION === 'webRequest') return reloadTab(tabId, bypassCache);
   const hash = url.indexOf('#');

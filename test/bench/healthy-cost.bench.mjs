@@ -5,9 +5,10 @@
  * is loaded in headless Chromium with each of these extensions, one browser per variant:
  *
  *   EMPTY            a service worker doing nothing, no permissions (the baseline)
- *   DOWNCHECK        the real build, dist/chrome (built first if missing): webNavigation, and a
- *                    status read injected with executeScript into every top-level page once its
- *                    load has completed (background/detect-navigation.ts, platform/navigation.ts)
+ *   DOWNCHECK        the real build, dist/chrome (built first if missing): webNavigation (one
+ *                    commit event during a load, no tabs.onUpdated listener), and a status read
+ *                    injected with executeScript into every top-level page once its load has
+ *                    completed (background/detect-navigation.ts, platform/navigation.ts)
  *   DOWNCHECK-WEBREQUEST  the same sources built with DOWNCHECK_DETECTION=webRequest: the design
  *                    the Chrome build left behind (webRequest on main frames, as Firefox keeps)
  *   WEBREQUEST-ONLY  webRequest + http(s)://*\/* and a main_frame onResponseStarted listener that
@@ -45,6 +46,8 @@
  * main-thread task time, the JS heap after a forced GC (an isolated world lives in the page's
  * heap) and the number of script contexts (V8PerContextDatas: each isolated world adds one).
  * Medians over the rounds, and their difference from EMPTY: what the design costs each page.
+ * And the CPU time per page load (Linux /proc) of each variant's extension process (its service
+ * worker: events, injections, storage calls) and of its whole browser, over the measured rounds.
  *
  *   HEALTHY_COST_ROUNDS=400  measured rounds in all (default 400, about 7 min for three variants on 2 idle cores:
  *                            fewer leave the ±2 % question undecided on such a machine; the issue asks for ≥ 25)
@@ -543,6 +546,86 @@ function printTable(samples, subresources) {
     );
 }
 
+/** Every process (Linux): parent, CPU ticks (user + system, 1/100 s) and whether it is an extension's renderer. */
+function processTable() {
+  const table = new Map();
+  let entries;
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return table; // not Linux
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = text
+        .slice(text.lastIndexOf(')') + 2)
+        .split(' ')
+        .map(Number);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      table.set(Number(entry), {
+        ppid: f[1],
+        ticks: f[11] + f[12],
+        extension: cmd.includes('--extension-process'),
+        chromium: /chrom/.test(cmd),
+      });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return table;
+}
+
+/** Chromium processes started by this benchmark (the browsers' main processes). */
+const ownBrowsers = () => new Set([...processTable()].filter(([, p]) => p.ppid === process.pid && p.chromium).map(([pid]) => pid));
+
+/** CPU ms used so far by one browser's processes: all of them, and its extension processes (the service worker's). */
+function browserCpu(root) {
+  const table = processTable();
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, p] of table)
+      if (!tree.has(pid) && tree.has(p.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+  }
+  let all = 0;
+  let extension = 0;
+  for (const pid of tree) {
+    const p = table.get(pid);
+    if (!p) continue;
+    all += p.ticks * 10;
+    if (p.extension) extension += p.ticks * 10;
+  }
+  return { all, extension };
+}
+
+/**
+ * CPU per page load, by variant: the extension's own process (the service worker and what it
+ * runs for each page: events, injections, storage) and the whole browser (every process).
+ * Ticks are 10 ms; summed over hundreds of loads they give a per-load mean to about 0.05 ms.
+ */
+function printCpuTable(cpuPerLoad) {
+  const perLoad = (name, key) => cpuPerLoad[name][key] / Math.max(1, cpuPerLoad[name].loads);
+  const rows = ORDER.filter((name) => cpuPerLoad[name].loads > 0);
+  if (!rows.length) return;
+  const base = { extension: perLoad('EMPTY', 'extension'), all: perLoad('EMPTY', 'all') };
+  const delta = (v, b) => `${v.toFixed(2)} (${v - b >= 0 ? '+' : '−'}${Math.abs(v - b).toFixed(2)})`;
+  const header = ['variant', 'extension process ms/load (Δ vs EMPTY)', 'whole browser ms/load (Δ vs EMPTY)'];
+  const cells = rows.map((name) => [name, delta(perLoad(name, 'extension'), base.extension), delta(perLoad(name, 'all'), base.all)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  console.log(
+    `\nCPU per page load, both pages of every measured round (/proc, ${cpuPerLoad.EMPTY.loads} loads per variant; the whole browser is noisy, the extension process is not):\n`,
+  );
+  console.log(line(header));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}
+
 /**
  * How much CPU OTHER processes took while the loads ran (Linux only; otherwise it reports
  * nothing): the machine's busy time from /proc/stat minus that of this process and its
@@ -654,20 +737,28 @@ async function main() {
     let loadId = 0;
     let incomplete = 0;
     const orderRandom = rng(20261127);
+    const cpuPerLoad = Object.fromEntries(ORDER.map((n) => [n, { all: 0, extension: 0, loads: 0 }]));
     for (let session = 0; session < SESSIONS; session += 1) {
       // A fresh browser and profile per variant, launched one after another in an order that
       // rotates each session, all open for the session's rounds.
       const pages = {};
       const cdps = {};
+      const roots = {};
+      const cpuAtStart = {};
       for (const name of ORDER.map((_, i) => ORDER[(i + session) % ORDER.length])) {
+        const running = ownBrowsers();
         browsers[name] = await launchChromium({ extensionDir: dirs[name] });
+        roots[name] = [...ownBrowsers()].find((pid) => !running.has(pid));
         pages[name] = await browsers[name].openPage();
         cdps[name] = await browsers[name].context.newCDPSession(pages[name]);
         await cdps[name].send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdps[name].send('Performance.enable'));
       }
       const rounds = Math.floor(ROUNDS / SESSIONS) + (session < ROUNDS % SESSIONS ? 1 : 0);
       for (let round = 0; round < WARMUP + rounds; round += 1) {
-        if (round === WARMUP) cpu ??= cpuWatch();
+        if (round === WARMUP) {
+          cpu ??= cpuWatch();
+          for (const name of ORDER) if (roots[name]) cpuAtStart[name] = browserCpu(roots[name]);
+        }
         cpu?.sample();
         // A fresh random order each round, so no variant always goes first or right after another
         // (a rotation would put each variant always after the same one, and charge it that one's
@@ -689,6 +780,13 @@ async function main() {
         }
       }
       cpu?.sample(); // the browsers' last CPU time, before they exit
+      for (const name of ORDER) {
+        if (!cpuAtStart[name]) continue;
+        const end = browserCpu(roots[name]);
+        cpuPerLoad[name].all += end.all - cpuAtStart[name].all;
+        cpuPerLoad[name].extension += end.extension - cpuAtStart[name].extension;
+        cpuPerLoad[name].loads += 2 * rounds;
+      }
       await Promise.all(ORDER.map((name) => browsers[name].close()));
       for (const name of ORDER) delete browsers[name];
     }
@@ -696,6 +794,7 @@ async function main() {
     const contention = cpu?.report() ?? [];
     printTable(samples, subresources);
     printCostTable(costs);
+    printCpuTable(cpuPerLoad);
     const expected = (loadId / 2) * (subresources + 1) + loadId / 2;
     console.log(
       `\nResponses served: ${server.served()} of ${expected} expected (no-store: every load fetched everything${server.served() >= expected ? '' : ' — NOT so, read the figures with care'}).` +

@@ -350,6 +350,27 @@ describe('a form is never loaded again by itself (issue 11 item 7)', () => {
     expect(reloads).toEqual([other]);
   });
 
+  it('a tab that moved on to another page, or is on its way to one, is not loaded again', async () => {
+    // Chrome builds learn that a tab left its failing page only once the new page has loaded.
+    const moved = await failingTab();
+    const leaving = await failingTab(`${ORIGIN}/account`);
+    const staying = await failingTab(`${ORIGIN}/orders#latest`);
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    const get = vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => {
+      const tab = await realGet(id);
+      if (id === moved) return { ...tab, url: 'https://elsewhere.example/' };
+      if (id === leaving) return { ...tab, pendingUrl: 'https://elsewhere.example/' } as typeof tab;
+      return tab;
+    });
+    try {
+      site.answers = [{ status: 200, ms: 5 }];
+      await advance(60_000);
+      expect(reloads).toEqual([staying]);
+    } finally {
+      get.mockRestore();
+    }
+  });
+
   it('even if the record still lists it, a tab whose current incident is a POST is not loaded again', async () => {
     const tabId = await failingTab(`${ORIGIN}/basket`);
     const { writeIncident } = await import('../../../src/platform/storage');
