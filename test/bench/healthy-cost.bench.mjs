@@ -23,6 +23,8 @@
  *                    world, document_idle) that reads responseStatus and messages only a 5xx
  *   EXECUTE-SCRIPT   the alternative: webNavigation.onCompleted + scripting.executeScript reading
  *                    responseStatus in every completed page (the worker is woken for each)
+ *   DOWNCHECK-COMPARE  only with HEALTHY_COST_COMPARE=<dir>: another build of Downcheck (an
+ *                    earlier commit's dist/chrome), measured beside this one
  *   EMPTY-AGAIN      EMPTY once more in a browser of its own: an A/A control, so the table shows
  *                    how far two identical set-ups drift apart on this machine (the noise floor)
  *
@@ -55,6 +57,7 @@
  *   HEALTHY_COST_WARMUP=5    discarded warm-up rounds at the start of each session (default 5)
  *   HEALTHY_COST_SETTLE_MS=100  pause after each measured load (default 100)
  *   HEALTHY_COST_VARIANTS=EMPTY,DOWNCHECK,…  only these variants (EMPTY is always measured)
+ *   HEALTHY_COST_COMPARE=<dir>  adds DOWNCHECK-COMPARE, the unpacked build in <dir>
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -282,9 +285,12 @@ const MINIMAL_VARIANTS = {
       "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
   ),
 };
+/** Another build of Downcheck to measure beside this one (an earlier commit's dist/chrome, say). */
+const COMPARE = process.env.HEALTHY_COST_COMPARE;
 const ALL = [
   'EMPTY',
   'DOWNCHECK',
+  ...(COMPARE ? ['DOWNCHECK-COMPARE'] : []),
   'TITLE-ONLY',
   'STATUS-SCRIPT',
   'EXECUTE-SCRIPT',
@@ -311,6 +317,7 @@ function writeVariants(dir) {
     dirs[name] = d;
   }
   dirs['EMPTY-AGAIN'] = dirs.EMPTY; // same extension, its own browser and profile
+  if (COMPARE) dirs['DOWNCHECK-COMPARE'] = COMPARE;
   if (ORDER.includes('DOWNCHECK-WEBREQUEST')) dirs['DOWNCHECK-WEBREQUEST'] = buildWebRequestDesign(join(dir, 'downcheck-webrequest'));
   return dirs;
 }
@@ -535,7 +542,7 @@ function printTable(samples, subresources) {
         : `UNDECIDED at this sample size: the 95 % interval (${pct(row.lo)} … ${pct(row.hi)}) straddles +2 %`;
   const aa = rows.find((r) => r.name === 'EMPTY-AGAIN');
   console.log('');
-  for (const name of ['DOWNCHECK', 'DOWNCHECK-WEBREQUEST']) {
+  for (const name of ['DOWNCHECK', 'DOWNCHECK-COMPARE', 'DOWNCHECK-WEBREQUEST']) {
     const row = rows.find((r) => r.name === name);
     if (!row) continue;
     console.log(`${name} vs EMPTY: median ${pct(row.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(row)}.`);

@@ -767,8 +767,9 @@ if (BROWSERS.includes('chromium')) {
           );
         });
         assert.deepEqual(leaks, [], 'requests carrying more than the host');
+        // Chromium itself abandons a handshake with accounts.google.com now and then (CHROMIUM_OWN_HOSTS).
         assert.deepEqual(
-          services.connections.filter((c) => !c.ok),
+          services.connections.filter((c) => !c.ok && !CHROMIUM_OWN_HOSTS.includes(c.servername)),
           [],
           'no failed TLS handshakes',
         );
