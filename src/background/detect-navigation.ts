@@ -43,7 +43,7 @@ import {
 } from '../platform/storage';
 import { normalizeNetError, titledLikeBrowserErrorPage } from '../core/net-error';
 import type { Incident } from '../shared/incident';
-import { getTab, webTabs, type WebTab } from '../platform/tabs';
+import { getTab, stillShowsPage, webTabs, type WebTab } from '../platform/tabs';
 import { drawBadge } from './badge-view';
 import { withTabLock } from './tab-lock';
 import { classify } from '../core/classify';
@@ -304,10 +304,8 @@ async function lookIntoErrorPage(tab: WebTab): Promise<void> {
   await recordNetworkError({ tabId: tab.id, frame: 'main', url: tab.url, error, method: 'GET', time: Date.now() });
 }
 
-async function stillShows(failure: Pick<FailedPage, 'tabId' | 'url'>): Promise<boolean> {
-  const tab = await getTab(failure.tabId);
-  return Boolean(tab?.url && samePage(tab.url, failure.url));
-}
+/** Whether the tab still shows the failed page and is not on its way elsewhere (a page left is not recorded). */
+const stillShows = (failure: Pick<FailedPage, 'tabId' | 'url'>): Promise<boolean> => stillShowsPage(failure.tabId, failure.url);
 
 type HeaderAnswer = Awaited<ReturnType<typeof probeHeaders>>;
 

@@ -90,14 +90,6 @@ export async function reloadTab(tabId: number, bypassCache = false): Promise<boo
 }
 
 /**
- * Loads a failed page again without ever resending a form. Chrome builds do not always know
- * whether the failed request was a POST (webNavigation does not say), so they load it with a fresh
- * GET navigation, never `tabs.reload`, which replays whatever the request was. Firefox knows the
- * method of every page (webRequest), and its callers only get here for a GET: a reload, which can
- * bypass the cache. A URL with a fragment would only scroll the error page: it is loaded without
- * the fragment (the server never sees one anyway), then the fragment is set on the fresh page.
- */
-/**
  * Whether the tab still shows `url` (fragment aside) and is not on its way to another page: a
  * page the visitor has left is never loaded again by itself (Chrome builds learn that the tab
  * moved on only once the new page has loaded).
@@ -112,6 +104,14 @@ export async function stillShowsPage(tabId: number, url: string): Promise<boolea
   }
 }
 
+/**
+ * Loads a failed page again without ever resending a form. Chrome builds do not always know
+ * whether the failed request was a POST (webNavigation does not say), so they load it with a fresh
+ * GET navigation, never `tabs.reload`, which replays whatever the request was. Firefox knows the
+ * method of every page (webRequest), and its callers only get here for a GET: a reload, which can
+ * bypass the cache. A URL with a fragment would only scroll the error page: it is loaded without
+ * the fragment (the server never sees one anyway), then the fragment is set on the fresh page.
+ */
 export async function reopenTab(tabId: number, url: string, { bypassCache = false } = {}): Promise<boolean> {
   if (DETECTION === 'webRequest') return reloadTab(tabId, bypassCache);
   const hash = url.indexOf('#');

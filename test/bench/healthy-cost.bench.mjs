@@ -51,6 +51,14 @@
  * And the CPU time per page load (Linux /proc) of each variant's extension process (its service
  * worker: events, injections, storage calls) and of its whole browser, over the measured rounds.
  *
+ * Swapped roles (the part that answers the 2 % question): a browser per variant cannot get rid
+ * of the launch bias, only average it over sessions. So Downcheck is then measured a second way:
+ * two browsers, each with an empty controller extension and Downcheck, which the controller
+ * switches on and off between blocks of rounds; the browsers take turns having it on, so the
+ * speed difference between them cancels, and each round loads the page in both, so drift on the
+ * machine cancels too. An A/A control goes through the same switching with Downcheck off in
+ * both (measureSwapped, below).
+ *
  *   HEALTHY_COST_ROUNDS=400  measured rounds in all (default 400, about 7 min for three variants on 2 idle cores:
  *                            fewer leave the ±2 % question undecided on such a machine; the issue asks for ≥ 25)
  *   HEALTHY_COST_SESSIONS=8  browser launches per variant, the rounds split evenly among them (default 8)
@@ -58,6 +66,14 @@
  *   HEALTHY_COST_SETTLE_MS=100  pause after each measured load (default 100)
  *   HEALTHY_COST_VARIANTS=EMPTY,DOWNCHECK,…  only these variants (EMPTY is always measured)
  *   HEALTHY_COST_COMPARE=<dir>  adds DOWNCHECK-COMPARE, the unpacked build in <dir>
+ *   HEALTHY_COST_ONLY=browsers|swap  only one of the two parts (default: both)
+ *   HEALTHY_COST_SWAP_CYCLES=120  cycles of four blocks in the swapped part (default 120, about 55 min on 2 idle cores;
+ *                            60 left the 2 % question undecided on such a machine, 140 pooled from two runs did not)
+ *   HEALTHY_COST_SWAP_SESSIONS=8  launches of the pair of browsers, the cycles split evenly among them (default 8)
+ *   HEALTHY_COST_BLOCK_ROUNDS=8  measured rounds per block (default 8, after 2 discarded ones)
+ *   HEALTHY_COST_CHROMIUM_ARGS="--flag …"  extra Chromium flags for the swapped part
+ *   HEALTHY_COST_DUMP=<file>  writes the swapped part's samples as JSON
+ *   HEALTHY_COST_REPORT=<file>  prints the swapped part's table from such a file, and runs nothing
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -66,6 +82,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { launchChromium } from '../e2e/browsers.mjs';
 import { mulberry32 as rng } from './prng.mjs';
 
@@ -77,6 +94,8 @@ const WARMUP = positiveInt(process.env.HEALTHY_COST_WARMUP, 5);
 const SETTLE_MS = Number.parseInt(process.env.HEALTHY_COST_SETTLE_MS ?? '', 10) >= 0 ? Number(process.env.HEALTHY_COST_SETTLE_MS) : 100;
 const SESSIONS = Math.min(positiveInt(process.env.HEALTHY_COST_SESSIONS, 8), ROUNDS);
 const TARGET = 1.02;
+/** Which parts run: `browsers` (a browser per variant) and `swap` (Downcheck switched on and off in two browsers that swap roles). */
+const PARTS = new Set((process.env.HEALTHY_COST_ONLY ?? 'browsers,swap').split(',').map((p) => p.trim()));
 const BOOTSTRAP = 2000;
 
 function positiveInt(value, fallback) {
@@ -534,12 +553,6 @@ function printTable(samples, subresources) {
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));
 
-  const verdictOf = (row) =>
-    row.hi <= TARGET
-      ? 'YES: within 2 % of EMPTY (the whole 95 % interval is at or below +2 %)'
-      : row.lo > TARGET
-        ? 'NO: more than 2 % slower than EMPTY (the whole 95 % interval is above +2 %)'
-        : `UNDECIDED at this sample size: the 95 % interval (${pct(row.lo)} … ${pct(row.hi)}) straddles +2 %`;
   const aa = rows.find((r) => r.name === 'EMPTY-AGAIN');
   console.log('');
   for (const name of ['DOWNCHECK', 'DOWNCHECK-COMPARE', 'DOWNCHECK-WEBREQUEST']) {
@@ -707,8 +720,275 @@ function cpuWatch() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Switched on and off, in two browsers that swap roles.
+
+/**
+ * The launch bias above (two launches of the same set-up differ by a few per cent) limits what
+ * one browser per variant can show, however many rounds it runs. This part removes it by design.
+ * Two browsers, A and B, are launched alike: each holds a controller (an empty extension with
+ * only the `management` permission, whose worker does nothing by itself) and Downcheck, which the
+ * controller switches on and off (`management.setEnabled`) between blocks of rounds. A browser
+ * with Downcheck off runs an empty extension and nothing else. Each round loads the page once in
+ * A and once in B, in a random order, so whatever drifts on the machine moves both loads alike.
+ * Each cycle holds four blocks in a random order:
+ *
+ *   A-ON   Downcheck on in A, off in B          B-ON   Downcheck on in B, off in A
+ *   A-AA   off in both, A counted as if on      B-AA   off in both, B counted as if on
+ *
+ * Within a block, the ratio "on over off" is the median load time in the browser with Downcheck
+ * on over that in the other. A-ON's ratio carries the speed difference between the two launches
+ * (A's over B's), B-ON's carries its inverse, so their geometric mean is Downcheck's cost with the
+ * launch bias cancelled. The A/A blocks go through the same switching and waiting with Downcheck
+ * off everywhere, and give the same figure for nothing: the noise floor. After each switch a
+ * worker is given SWITCH_SETTLE_MS and WARMUP_ROUNDS discarded rounds (a switched-on worker starts
+ * and looks at its open tab once, as at every worker start) before the measured rounds.
+ */
+const SWAP_CYCLES = nonNegativeInt(process.env.HEALTHY_COST_SWAP_CYCLES, 120);
+const SWAP_SESSIONS = Math.max(1, Math.min(positiveInt(process.env.HEALTHY_COST_SWAP_SESSIONS, 8), SWAP_CYCLES || 1));
+const BLOCK_ROUNDS = positiveInt(process.env.HEALTHY_COST_BLOCK_ROUNDS, 8);
+const SWITCH_SETTLE_MS = 500;
+const WARMUP_ROUNDS = 2;
+/** Block kinds: which browser has Downcheck on, and which one is counted as "on". */
+const BLOCKS = {
+  'A-ON': { on: 'A', counted: 'A' },
+  'B-ON': { on: 'B', counted: 'B' },
+  'A-AA': { on: undefined, counted: 'A' },
+  'B-AA': { on: undefined, counted: 'B' },
+};
+const EXTRA_ARGS = (process.env.HEALTHY_COST_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
+
+const CONTROLLER = MINIMAL(
+  'bench-controller',
+  { permissions: ['management'] },
+  '// Switches the extension under test on and off when asked; does nothing by itself.\n',
+);
+
+function nonNegativeInt(value, fallback) {
+  const n = Number.parseInt(value ?? '', 10);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+/** A browser holding the controller and Downcheck; `setEnabled(on)` switches Downcheck. */
+async function launchSwitchable(controllerDir, tmp) {
+  const profileDir = mkdtempSync(join(tmp, 'switchable-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      `--disable-extensions-except=${controllerDir},${DIST}`,
+      `--load-extension=${controllerDir},${DIST}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...EXTRA_ARGS,
+    ],
+  });
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profileDir, { recursive: true, force: true });
+  };
+  try {
+    const isController = (w) => w.url().endsWith('/sw.js');
+    const controller =
+      context.serviceWorkers().find(isController) ??
+      (await context.waitForEvent('serviceworker', { predicate: isController, timeout: 10_000 }));
+    const id = await controller.evaluate(async () => (await chrome.management.getAll()).find((e) => e.name === 'Downcheck')?.id);
+    if (!id) throw new Error('the controller does not see Downcheck');
+    const page = await context.newPage();
+    for (const other of context.pages()) if (other !== page) await other.close();
+    let enabled = true;
+    return {
+      page,
+      close,
+      async setEnabled(on) {
+        if (on === enabled) return;
+        const now = await controller.evaluate(
+          async ([extId, wanted]) => {
+            await chrome.management.setEnabled(extId, wanted);
+            return (await chrome.management.get(extId)).enabled;
+          },
+          [id, on],
+        );
+        if (now !== on) throw new Error(`Downcheck did not switch ${on ? 'on' : 'off'}`);
+        enabled = on;
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function measureSwapped({ origin, tmp, subresources, cpu }) {
+  const controllerDir = join(tmp, 'controller');
+  mkdirSync(controllerDir, { recursive: true });
+  writeFileSync(join(controllerDir, 'manifest.json'), JSON.stringify(CONTROLLER.manifest, null, 2));
+  writeFileSync(join(controllerDir, 'sw.js'), CONTROLLER.worker);
+  const samples = [];
+  const orderRandom = rng(20261128);
+  let loadId = 0;
+  let incomplete = 0;
+  let cycle = 0;
+  for (let session = 0; session < SWAP_SESSIONS; session += 1) {
+    const browsers = {};
+    try {
+      for (const name of session % 2 ? ['B', 'A'] : ['A', 'B']) browsers[name] = await launchSwitchable(controllerDir, tmp);
+      const cycles = Math.floor(SWAP_CYCLES / SWAP_SESSIONS) + (session < SWAP_CYCLES % SWAP_SESSIONS ? 1 : 0);
+      for (let c = 0; c < cycles; c += 1, cycle += 1) {
+        for (const block of shuffled(Object.keys(BLOCKS), orderRandom)) {
+          cpu.sample(); // before a switch ends a switched-off worker's process
+          for (const name of ['A', 'B']) await browsers[name].setEnabled(BLOCKS[block].on === name);
+          await sleep(SWITCH_SETTLE_MS);
+          for (let round = 0; round < WARMUP_ROUNDS + BLOCK_ROUNDS; round += 1) {
+            const ms = {};
+            for (const name of shuffled(['A', 'B'], orderRandom)) {
+              loadId += 1;
+              const result = await measureLoad(browsers[name].page, `${origin}/page?swap=${loadId}`);
+              if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
+              ms[name] = result.loadEventEnd;
+              await sleep(SETTLE_MS);
+            }
+            if (round < WARMUP_ROUNDS) continue;
+            const counted = BLOCKS[block].counted;
+            samples.push({ block, session, cycle, on: ms[counted], off: ms[counted === 'A' ? 'B' : 'A'] });
+          }
+        }
+      }
+    } finally {
+      await Promise.all(Object.values(browsers).map((b) => b.close()));
+    }
+  }
+  if (process.env.HEALTHY_COST_DUMP) writeFileSync(process.env.HEALTHY_COST_DUMP, JSON.stringify(samples));
+  return { samples, incomplete };
+}
+
+/**
+ * Downcheck's ratio (or the A/A control's) from the samples of one pair of block kinds, taken
+ * over the kind where A counts as on and the one where B does (a geometric mean), so the speed
+ * difference between the two browsers cancels. Two statistics:
+ *   paired (the one the verdict uses, as the design intends): the median over rounds of
+ *     "this round's load with Downcheck on / the same round's load with it off", so whatever
+ *     slowed the machine during a round slows both loads and cancels in their ratio;
+ *   medians: "median load on / median load off" over the block kind, as the part above reports.
+ */
+const swapStatistics = {
+  paired: (of) => Math.exp(median(of.map((s) => Math.log(s.on / s.off)))),
+  medians: (of) => median(of.map((s) => s.on)) / median(of.map((s) => s.off)),
+};
+
+function swapRatio(samples, [kindA, kindB], statistic = 'paired') {
+  const ratio = (kind) => swapStatistics[statistic](samples.filter((s) => s.block === kind));
+  return Math.sqrt(ratio(kindA) * ratio(kindB));
+}
+
+/** 95 % bootstrap intervals of swapRatio, for each statistic: sessions resampled, then whole cycles within each. */
+function bootstrapSwap(samples, kinds, random) {
+  const bySession = new Map();
+  for (const s of samples) {
+    if (!bySession.has(s.session)) bySession.set(s.session, new Map());
+    const cycles = bySession.get(s.session);
+    if (!cycles.has(s.cycle)) cycles.set(s.cycle, []);
+    cycles.get(s.cycle).push(s);
+  }
+  const sessions = [...bySession.values()].map((m) => [...m.values()]);
+  const ratios = { paired: [], medians: [] };
+  for (let i = 0; i < BOOTSTRAP; i += 1) {
+    const drawn = [];
+    for (let g = 0; g < sessions.length; g += 1) {
+      const cycles = sessions[Math.floor(random() * sessions.length)];
+      for (let k = 0; k < cycles.length; k += 1) drawn.push(...cycles[Math.floor(random() * cycles.length)]);
+    }
+    for (const statistic of Object.keys(ratios)) ratios[statistic].push(swapRatio(drawn, kinds, statistic));
+  }
+  return Object.fromEntries(Object.entries(ratios).map(([statistic, rs]) => [statistic, [quantile(rs, 0.025), quantile(rs, 0.975)]]));
+}
+
+function printSwapped({ samples, incomplete }) {
+  if (!samples.length) return undefined;
+  const random = rng(11);
+  const rows = [
+    ['DOWNCHECK', ['A-ON', 'B-ON'], 'Downcheck on in one browser, off in the other'],
+    ['A/A control', ['A-AA', 'B-AA'], 'off in both, one counted as if on'],
+  ].map(([name, kinds, what]) => {
+    const of = samples.filter((s) => kinds.includes(s.block));
+    const intervals = bootstrapSwap(samples, kinds, random);
+    return {
+      name,
+      what,
+      rounds: of.length,
+      onMs: median(of.map((s) => s.on)),
+      offMs: median(of.map((s) => s.off)),
+      ratio: swapRatio(samples, kinds, 'paired'),
+      lo: intervals.paired[0],
+      hi: intervals.paired[1],
+      medians: swapRatio(samples, kinds, 'medians'),
+      mediansInterval: intervals.medians,
+      byBrowser: kinds.map((k) => swapStatistics.paired(samples.filter((s) => s.block === k))),
+    };
+  });
+  const header = [
+    '',
+    'rounds',
+    'median ms on',
+    'median ms off',
+    'paired ratio on/off',
+    '95 % bootstrap (sessions, cycles)',
+    'A on / B on',
+    'ratio of medians (95 %)',
+    '',
+  ];
+  const cells = rows.map((r) => [
+    r.name,
+    String(r.rounds),
+    r.onMs.toFixed(1),
+    r.offMs.toFixed(1),
+    `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
+    `${r.lo.toFixed(3)} … ${r.hi.toFixed(3)}`,
+    `${r.byBrowser[0].toFixed(3)} / ${r.byBrowser[1].toFixed(3)}`,
+    `${pct(r.medians)} (${pct(r.mediansInterval[0])} … ${pct(r.mediansInterval[1])})`,
+    r.what,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((v, i) => (i === 0 || i === c.length - 1 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const cycles = new Set(samples.map((s) => s.cycle)).size;
+  console.log(
+    `\nTwo browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of four blocks of ${BLOCK_ROUNDS} rounds, in ${new Set(samples.map((s) => s.session)).size} launches of the pair:\n`,
+  );
+  console.log(line(header).trimEnd());
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c).trimEnd());
+  if (incomplete) console.log(`${incomplete} loads reported a non-200 status or missing resources.`);
+  return rows;
+}
+
+/** The swapped part's table and its verdict on the 2 % target. */
+function reportSwapped(result) {
+  const [dc, aa] = printSwapped(result) ?? [];
+  if (dc)
+    console.log(
+      `\nDOWNCHECK vs the empty extension, browsers swapping roles (paired): ${pct(dc.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(dc)}.`,
+    );
+  if (aa) console.log(`Noise floor: the A/A control came out at ${pct(aa.ratio)}, interval ${pct(aa.lo)} … ${pct(aa.hi)}.`);
+}
+
+const verdictOf = (row) =>
+  row.hi <= TARGET
+    ? 'YES: within 2 % of EMPTY (the whole 95 % interval is at or below +2 %)'
+    : row.lo > TARGET
+      ? 'NO: more than 2 % slower than EMPTY (the whole 95 % interval is above +2 %)'
+      : `UNDECIDED at this sample size: the 95 % interval (${pct(row.lo)} … ${pct(row.hi)}) straddles +2 %`;
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
+  if (process.env.HEALTHY_COST_REPORT) {
+    // The swapped part's figures again, from samples an earlier run wrote with HEALTHY_COST_DUMP.
+    reportSwapped({ samples: JSON.parse(readFileSync(process.env.HEALTHY_COST_REPORT, 'utf8')), incomplete: 0 });
+    return;
+  }
   ensureBuild();
   const started = Date.now();
   const { bodies, subresources } = buildSite();
@@ -735,79 +1015,89 @@ async function main() {
       `Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`,
     );
     console.log(
-      `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses; ${ROUNDS} measured rounds over ${ORDER.length} variants, in ${SESSIONS} sessions (a fresh browser per variant each, ${WARMUP} warm-up rounds first).`,
+      `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses.` +
+        (PARTS.has('browsers')
+          ? ` A browser per variant: ${ROUNDS} measured rounds over ${ORDER.length} variants, in ${SESSIONS} sessions (a fresh browser per variant each, ${WARMUP} warm-up rounds first).`
+          : ''),
     );
 
-    const samples = Object.fromEntries(ORDER.map((n) => [n, []]));
-    const costs = Object.fromEntries(ORDER.map((n) => [n, []]));
-    let cpu;
-    let loadId = 0;
-    let incomplete = 0;
-    const orderRandom = rng(20261127);
-    const cpuPerLoad = Object.fromEntries(ORDER.map((n) => [n, { all: 0, extension: 0, loads: 0 }]));
-    for (let session = 0; session < SESSIONS; session += 1) {
-      // A fresh browser and profile per variant, launched one after another in an order that
-      // rotates each session, all open for the session's rounds.
-      const pages = {};
-      const cdps = {};
-      const roots = {};
-      const cpuAtStart = {};
-      for (const name of ORDER.map((_, i) => ORDER[(i + session) % ORDER.length])) {
-        const running = ownBrowsers();
-        browsers[name] = await launchChromium({ extensionDir: dirs[name] });
-        roots[name] = [...ownBrowsers()].find((pid) => !running.has(pid));
-        pages[name] = await browsers[name].openPage();
-        cdps[name] = await browsers[name].context.newCDPSession(pages[name]);
-        await cdps[name].send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdps[name].send('Performance.enable'));
-      }
-      const rounds = Math.floor(ROUNDS / SESSIONS) + (session < ROUNDS % SESSIONS ? 1 : 0);
-      for (let round = 0; round < WARMUP + rounds; round += 1) {
-        if (round === WARMUP) {
-          cpu ??= cpuWatch();
-          for (const name of ORDER) if (roots[name]) cpuAtStart[name] = browserCpu(roots[name]);
+    if (PARTS.has('browsers')) {
+      const samples = Object.fromEntries(ORDER.map((n) => [n, []]));
+      const costs = Object.fromEntries(ORDER.map((n) => [n, []]));
+      let cpu;
+      let loadId = 0;
+      let incomplete = 0;
+      const orderRandom = rng(20261127);
+      const cpuPerLoad = Object.fromEntries(ORDER.map((n) => [n, { all: 0, extension: 0, loads: 0 }]));
+      for (let session = 0; session < SESSIONS; session += 1) {
+        // A fresh browser and profile per variant, launched one after another in an order that
+        // rotates each session, all open for the session's rounds.
+        const pages = {};
+        const cdps = {};
+        const roots = {};
+        const cpuAtStart = {};
+        for (const name of ORDER.map((_, i) => ORDER[(i + session) % ORDER.length])) {
+          const running = ownBrowsers();
+          browsers[name] = await launchChromium({ extensionDir: dirs[name] });
+          roots[name] = [...ownBrowsers()].find((pid) => !running.has(pid));
+          pages[name] = await browsers[name].openPage();
+          cdps[name] = await browsers[name].context.newCDPSession(pages[name]);
+          await cdps[name].send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdps[name].send('Performance.enable'));
         }
-        cpu?.sample();
-        // A fresh random order each round, so no variant always goes first or right after another
-        // (a rotation would put each variant always after the same one, and charge it that one's
-        // after-load work).
-        const order = shuffled(ORDER, orderRandom);
-        for (const name of order) {
-          loadId += 1;
-          const result = await measureLoad(pages[name], `${server.origin}/page?load=${loadId}`);
-          // Everything but the fetch blocks the load event, so at least subresources - 1 are in.
-          if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
-          if (round >= WARMUP) samples[name].push({ ms: result.loadEventEnd, session });
-          // What a variant runs once a page has loaded (Downcheck's status read) is done before the next load starts.
-          await sleep(SETTLE_MS);
+        const rounds = Math.floor(ROUNDS / SESSIONS) + (session < ROUNDS % SESSIONS ? 1 : 0);
+        for (let round = 0; round < WARMUP + rounds; round += 1) {
+          if (round === WARMUP) {
+            cpu ??= cpuWatch();
+            for (const name of ORDER) if (roots[name]) cpuAtStart[name] = browserCpu(roots[name]);
+          }
+          cpu?.sample();
+          // A fresh random order each round, so no variant always goes first or right after another
+          // (a rotation would put each variant always after the same one, and charge it that one's
+          // after-load work).
+          const order = shuffled(ORDER, orderRandom);
+          for (const name of order) {
+            loadId += 1;
+            const result = await measureLoad(pages[name], `${server.origin}/page?load=${loadId}`);
+            // Everything but the fetch blocks the load event, so at least subresources - 1 are in.
+            if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
+            if (round >= WARMUP) samples[name].push({ ms: result.loadEventEnd, session });
+            // What a variant runs once a page has loaded (Downcheck's status read) is done before the next load starts.
+            await sleep(SETTLE_MS);
+          }
+          for (const name of order) {
+            loadId += 1;
+            const cost = await measurePageCost(pages[name], cdps[name], `${server.origin}/tiny?load=${loadId}`);
+            if (round >= WARMUP) costs[name].push(cost);
+          }
         }
-        for (const name of order) {
-          loadId += 1;
-          const cost = await measurePageCost(pages[name], cdps[name], `${server.origin}/tiny?load=${loadId}`);
-          if (round >= WARMUP) costs[name].push(cost);
+        cpu?.sample(); // the browsers' last CPU time, before they exit
+        for (const name of ORDER) {
+          if (!cpuAtStart[name]) continue;
+          const end = browserCpu(roots[name]);
+          cpuPerLoad[name].all += end.all - cpuAtStart[name].all;
+          cpuPerLoad[name].extension += end.extension - cpuAtStart[name].extension;
+          cpuPerLoad[name].loads += 2 * rounds;
         }
+        await Promise.all(ORDER.map((name) => browsers[name].close()));
+        for (const name of ORDER) delete browsers[name];
       }
-      cpu?.sample(); // the browsers' last CPU time, before they exit
-      for (const name of ORDER) {
-        if (!cpuAtStart[name]) continue;
-        const end = browserCpu(roots[name]);
-        cpuPerLoad[name].all += end.all - cpuAtStart[name].all;
-        cpuPerLoad[name].extension += end.extension - cpuAtStart[name].extension;
-        cpuPerLoad[name].loads += 2 * rounds;
-      }
-      await Promise.all(ORDER.map((name) => browsers[name].close()));
-      for (const name of ORDER) delete browsers[name];
+
+      const contention = cpu?.report() ?? [];
+      printTable(samples, subresources);
+      printCostTable(costs);
+      printCpuTable(cpuPerLoad);
+      const expected = (loadId / 2) * (subresources + 1) + loadId / 2;
+      console.log(
+        `\nResponses served: ${server.served()} of ${expected} expected (no-store: every load fetched everything${server.served() >= expected ? '' : ' — NOT so, read the figures with care'}).` +
+          (incomplete ? ` ${incomplete} loads reported a non-200 status or missing resources.` : ''),
+      );
+      for (const line of contention) console.log(line);
     }
-
-    const contention = cpu?.report() ?? [];
-    printTable(samples, subresources);
-    printCostTable(costs);
-    printCpuTable(cpuPerLoad);
-    const expected = (loadId / 2) * (subresources + 1) + loadId / 2;
-    console.log(
-      `\nResponses served: ${server.served()} of ${expected} expected (no-store: every load fetched everything${server.served() >= expected ? '' : ' — NOT so, read the figures with care'}).` +
-        (incomplete ? ` ${incomplete} loads reported a non-200 status or missing resources.` : ''),
-    );
-    for (const line of contention) console.log(line);
+    if (PARTS.has('swap') && ORDER.includes('DOWNCHECK') && SWAP_CYCLES > 0) {
+      const cpu = cpuWatch();
+      reportSwapped(await measureSwapped({ origin: server.origin, tmp, subresources, cpu }));
+      for (const line of cpu.report()) console.log(line);
+    }
   } finally {
     await cleanUp();
     process.off('SIGINT', onSignal);

@@ -229,6 +229,23 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await readIncident(tabId)).toBeUndefined();
   });
 
+  it('a tab already on its way to another page (its pendingUrl) records nothing; one reloading the same page does', async () => {
+    const real = fakeBrowser.tabs.get;
+    let pendingUrl = 'https://elsewhere.example/';
+    const spy = vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await real(id)), pendingUrl }));
+    try {
+      const leaving = await newTab();
+      await reported(leaving, 502);
+      expect(await readIncident(leaving)).toBeUndefined();
+      pendingUrl = 'https://shop.example/cart#again';
+      const reloading = await newTab();
+      await reported(reloading, 502);
+      expect(await readIncident(reloading)).toMatchObject({ kind: 'http', status: 502 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a soft error: a 200 page titled like a gateway error, read with its status once it loaded', async () => {
     const tabId = await newTab('https://blog.example/post');
     pageStatus.set('https://blog.example/post', 200);
