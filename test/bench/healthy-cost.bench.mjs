@@ -409,6 +409,20 @@ async function measurePageCost(page, cdp, url) {
   };
 }
 
+/** Prints a table: a header, a rule, the rows; the first column (and the last, with `textLast`) left-aligned, numbers right. */
+function printAligned(header, cells, { textLast = false } = {}) {
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const left = (i) => i === 0 || (textLast && i === header.length - 1);
+  const line = (c) =>
+    c
+      .map((v, i) => (left(i) ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}
+
 function printCostTable(costs) {
   const keys = [
     ['scriptMs', 'script ms'],
@@ -428,12 +442,8 @@ function printCostTable(costs) {
       return `${m.toFixed(digits)} (${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(digits)})`;
     }),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(`\nPer-page cost on a tiny healthy page (renderer counters over CDP, median of ${costs.EMPTY.length} loads per variant):\n`);
-  console.log(line(header));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
+  printAligned(header, cells);
   console.log(
     '(The worker side: STATUS-SCRIPT sends no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get; DOWNCHECK and EXECUTE-SCRIPT for an event and an injection.)',
   );
@@ -546,19 +556,17 @@ function printTable(samples, subresources) {
     r.name === 'EMPTY' ? '—' : `${r.sessions[0].toFixed(3)} … ${r.sessions.at(-1).toFixed(3)}`,
     r.name === 'EMPTY' ? '—' : `${r.pairedMedian.toFixed(3)} (${r.pairedIqr[0].toFixed(3)} … ${r.pairedIqr[1].toFixed(3)})`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(`\nPage load (navigationStart → loadEventEnd), page + ${subresources} subresources from 127.0.0.1, no-store:\n`);
-  console.log(line(header));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
+  printAligned(header, cells);
 
   const aa = rows.find((r) => r.name === 'EMPTY-AGAIN');
   console.log('');
   for (const name of ['DOWNCHECK', 'DOWNCHECK-COMPARE', 'DOWNCHECK-WEBREQUEST']) {
     const row = rows.find((r) => r.name === name);
     if (!row) continue;
-    console.log(`${name} vs EMPTY: median ${pct(row.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(row)}.`);
+    console.log(
+      `${name} vs EMPTY, a browser each (launch bias included): median ${pct(row.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(row)}.`,
+    );
   }
   if (aa)
     console.log(
@@ -636,14 +644,10 @@ function printCpuTable(cpuPerLoad) {
   const delta = (v, b) => `${v.toFixed(2)} (${v - b >= 0 ? '+' : '−'}${Math.abs(v - b).toFixed(2)})`;
   const header = ['variant', 'extension process ms/load (Δ vs EMPTY)', 'whole browser ms/load (Δ vs EMPTY)'];
   const cells = rows.map((name) => [name, delta(perLoad(name, 'extension'), base.extension), delta(perLoad(name, 'all'), base.all)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(
     `\nCPU per page load, both pages of every measured round (/proc, ${cpuPerLoad.EMPTY.loads} loads per variant; the whole browser is noisy, the extension process is not):\n`,
   );
-  console.log(line(header));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
+  printAligned(header, cells);
 }
 
 /**
@@ -951,15 +955,11 @@ function printSwapped({ samples, incomplete }) {
     `${pct(r.medians)} (${pct(r.mediansInterval[0])} … ${pct(r.mediansInterval[1])})`,
     r.what,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((v, i) => (i === 0 || i === c.length - 1 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   const cycles = new Set(samples.map((s) => s.cycle)).size;
   console.log(
     `\nTwo browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of four blocks of ${BLOCK_ROUNDS} rounds, in ${new Set(samples.map((s) => s.session)).size} launches of the pair:\n`,
   );
-  console.log(line(header).trimEnd());
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c).trimEnd());
+  printAligned(header, cells, { textLast: true });
   if (incomplete) console.log(`${incomplete} loads reported a non-200 status or missing resources.`);
   return rows;
 }
