@@ -4,6 +4,7 @@ import { onlineCheck } from '../../../src/checks/online';
 import { verdict } from '../../../src/core/verdict';
 import type { Evidence } from '../../../src/core/evidence';
 import type { CheckContext } from '../../../src/checks/types';
+import { bucketOf as fixtureBucketOf, portOutsideBucketOf } from '../../fixtures/reachability-bucket.mjs';
 
 const NOW = 1_700_000_000_000;
 
@@ -82,5 +83,24 @@ describe('the online check asks nobody', () => {
       kind: 'just-you-connection',
       confidence: 'medium',
     });
+  });
+});
+
+describe('the e2e fixtures hash origins as the product does', () => {
+  it('fixtureBucketOf equals bucketOf for hosts, ports, IPv6 and IDN', () => {
+    const origins = ['http://shop.example', 'https://News.Example', 'http://[::1]:8080', 'https://xn--bcher-kva.example'];
+    for (let port = 1024; port < 3024; port++) origins.push(`http://127.0.0.1:${port}`);
+    for (const origin of origins) expect(fixtureBucketOf(origin), origin).toBe(bucketOf(origin));
+  });
+
+  it('portOutsideBucketOf skips ports that share the avoided bucket', async () => {
+    const avoid = bucketOf('http://shop.example');
+    const colliding = Array.from({ length: 4000 }, (_, i) => 30_000 + i).filter((p) => bucketOf(`http://127.0.0.1:${p}`) === avoid);
+    expect(colliding.length).toBeGreaterThan(2);
+    const fine = Array.from({ length: 100 }, (_, i) => 30_000 + i).find((p) => bucketOf(`http://127.0.0.1:${p}`) !== avoid)!;
+    const queue = [colliding[0], colliding[1], fine];
+    const port = await portOutsideBucketOf('http://shop.example', async () => queue.shift()!);
+    expect(port).toBe(fine);
+    expect(bucketOf(`http://127.0.0.1:${port}`)).not.toBe(avoid);
   });
 });
