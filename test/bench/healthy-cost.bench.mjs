@@ -83,7 +83,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { launchChromium } from '../e2e/browsers.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, loadExtensionArgs } from '../e2e/browsers.mjs';
 import { mulberry32 as rng } from './prng.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -776,19 +776,9 @@ function nonNegativeInt(value, fallback) {
 async function launchSwitchable(controllerDir, tmp) {
   const profileDir = mkdtempSync(join(tmp, 'switchable-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      `--disable-extensions-except=${controllerDir},${DIST}`,
-      `--load-extension=${controllerDir},${DIST}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...EXTRA_ARGS,
-    ],
+    args: [...loadExtensionArgs([controllerDir, DIST]), ...CHROMIUM_ARGS, ...EXTRA_ARGS],
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -1011,9 +1001,7 @@ async function main() {
   try {
     server = await startServer(bodies);
     const dirs = writeVariants(tmp);
-    console.log(
-      `Chromium: ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`,
-    );
+    console.log(`Chromium: ${CHROMIUM_PATH}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`);
     console.log(
       `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses.` +
         (PARTS.has('browsers')

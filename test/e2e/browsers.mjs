@@ -36,7 +36,7 @@ function neutralExtensionPath(dir) {
   return '/manifest.json';
 }
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -143,6 +143,19 @@ async function startInPageNavigation(evaluate, url) {
  * chrome://extensions does (DevTools `Extensions.loadUnpacked`), in a profile that allows extensions.
  * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean }} options
  */
+/** The flags every headless Chromium of the tests and the bench starts with (beside the extensions it loads). */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox', // as root the sandbox cannot start
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]);
+
+/** Loads these unpacked extensions, and only these (Playwright passes --disable-extensions; this is the exception). */
+export const loadExtensionArgs = (dirs) => [`--disable-extensions-except=${dirs.join(',')}`, `--load-extension=${dirs.join(',')}`];
+
 export async function launchChromium({ extensionDir, headless = true, args = [], profileDir: ownProfile, loadUnpacked = false }) {
   const dir = resolve(extensionDir);
   const profileDir = ownProfile ?? mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
@@ -156,14 +169,8 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
       args: [
         ...(loadUnpacked
           ? ['--enable-unsafe-extension-debugging'] // lets the remote protocol (a pipe, as Playwright uses) load extensions
-          : // Playwright passes --disable-extensions; without this exception nothing loads.
-            [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]),
-        '--no-sandbox', // as root the sandbox cannot start
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+          : loadExtensionArgs([dir])),
+        ...CHROMIUM_ARGS,
         ...args,
       ],
     });
