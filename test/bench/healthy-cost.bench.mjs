@@ -68,7 +68,7 @@
  *   HEALTHY_COST_COMPARE=<dir>  adds DOWNCHECK-COMPARE, the unpacked build in <dir>
  *   HEALTHY_COST_ONLY=browsers|swap  only one of the two parts (default: both)
  *   HEALTHY_COST_SWAP_CYCLES=120  cycles of four blocks in the swapped part (default 120, about 55 min on 2 idle cores;
- *                            60 left the 2 % question undecided on such a machine, 140 pooled from two runs did not)
+ *                            60 and 120 left the 2 % question undecided on such a machine at a cost near +1 %)
  *   HEALTHY_COST_SWAP_SESSIONS=8  launches of the pair of browsers, the cycles split evenly among them (default 8)
  *   HEALTHY_COST_BLOCK_ROUNDS=8  measured rounds per block (default 8, after 2 discarded ones)
  *   HEALTHY_COST_CHROMIUM_ARGS="--flag …"  extra Chromium flags for the swapped part
