@@ -136,13 +136,6 @@ async function startInPageNavigation(evaluate, url) {
   }
 }
 
-/**
- * Chromium with the extension loaded unpacked.
- * `profileDir`: use (and keep) this profile instead of a fresh temporary one (the upgrade test).
- * `loadUnpacked`: no command-line flag; the folder is loaded as the "Load unpacked" button of
- * chrome://extensions does (DevTools `Extensions.loadUnpacked`), in a profile that allows extensions.
- * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean }} options
- */
 /** The flags every headless Chromium of the tests and the bench starts with (beside the extensions it loads). */
 export const CHROMIUM_ARGS = Object.freeze([
   '--no-sandbox', // as root the sandbox cannot start
@@ -156,6 +149,13 @@ export const CHROMIUM_ARGS = Object.freeze([
 /** Loads these unpacked extensions, and only these (Playwright passes --disable-extensions; this is the exception). */
 export const loadExtensionArgs = (dirs) => [`--disable-extensions-except=${dirs.join(',')}`, `--load-extension=${dirs.join(',')}`];
 
+/**
+ * Chromium with the extension loaded unpacked.
+ * `profileDir`: use (and keep) this profile instead of a fresh temporary one (the upgrade test).
+ * `loadUnpacked`: no command-line flag; the folder is loaded as the "Load unpacked" button of
+ * chrome://extensions does (DevTools `Extensions.loadUnpacked`), in a profile that allows extensions.
+ * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean }} options
+ */
 export async function launchChromium({ extensionDir, headless = true, args = [], profileDir: ownProfile, loadUnpacked = false }) {
   const dir = resolve(extensionDir);
   const profileDir = ownProfile ?? mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
