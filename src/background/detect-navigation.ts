@@ -75,6 +75,7 @@ export const navigationDetection: Detection = {
   },
   inspectTab,
   resume: resumeFailures,
+  titleChanged: handleTitleChanged,
 };
 
 /**
@@ -85,7 +86,7 @@ export const navigationDetection: Detection = {
  */
 export async function handlePageLoaded(load: PageLoad): Promise<void> {
   if (!isTab(load.tabId)) return;
-  const answer = await readPageAnswer(load.tabId, load.url);
+  const answer = await readPageAnswer(load.tabId, load.url, { watchTitle: true });
   if (answer === undefined) return;
   if (isServerError(answer.status)) {
     await recordFailedPage({ tabId: load.tabId, url: load.url, status: answer.status, method: load.method, time: answer.time });
@@ -112,15 +113,16 @@ export async function handleSameDocumentChange(tabId: number, url: string): Prom
 }
 
 /**
- * Apps set their title once their data came (or failed to): a page's title is looked at again a
- * moment after it loaded or changed its address. One tabs.get, after the load, never during it.
+ * Apps set their title once their data came (or failed to): after a page's address changed
+ * without a new document, its title is looked at again a moment later (one tabs.get). After a
+ * load, the status read's isolated world watches the title instead and tells of a change
+ * ({@link handleTitleChanged}): nothing runs in the worker for a page whose title stays.
  */
 export const TITLE_AGAIN_MS = 1_500;
 
-/** A healthy page's title, read with its status: judged now if it looks like an error page's, and again a moment later. */
+/** A healthy page's title, read with its status: judged now if it looks like an error page's. */
 async function considerTabTitle(tabId: number, url: string, title: string | undefined): Promise<void> {
   if (title !== undefined && titledLikeSoftError(url, title)) await considerTitleNow(tabId, url);
-  lookAtTitleAgain(tabId, url);
 }
 
 function lookAtTitleAgain(tabId: number, url: string): void {
@@ -131,6 +133,20 @@ function lookAtTitleAgain(tabId: number, url: string): void {
 async function considerTitleNow(tabId: number, url: string): Promise<void> {
   const tab = await getTab(tabId);
   if (tab?.url && tab.title && samePage(tab.url, url)) await considerTitle(tabId, tab.url, tab.title, navigationDetection);
+}
+
+/**
+ * A page's title changed within seconds of its load (the status read's title watch sent it): judged
+ * as a possible soft error, if the tab still shows the page at `url` (the frame's address, from the
+ * browser). As for any title, the soft-error check waits a moment and then confirms it against the
+ * tab's own (confirmSoftError). `true` if it was judged (the page is still there).
+ */
+export async function handleTitleChanged(tabId: number, url: string, title: string): Promise<boolean> {
+  if (!isTab(tabId) || !title) return false;
+  const tab = await getTab(tabId);
+  if (!tab?.url || !samePage(tab.url, url)) return false;
+  await considerTitle(tabId, tab.url, title, navigationDetection);
+  return true;
 }
 
 const EMPTY_5XX = /HTTP_RESPONSE_CODE_FAILURE$/;

@@ -61,6 +61,7 @@ onNotificationClicked((id) => {
 serveRequests({
   page: handleRequest,
   panel: handlePanelRequest,
+  pageTitle: async (tabId, url, title) => ({ judged: (await detection.titleChanged?.(tabId, url, title)) ?? false }),
 });
 // Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));

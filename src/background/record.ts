@@ -51,6 +51,8 @@ export interface Detection {
   inspectTab(tabId: number): Promise<boolean>;
   /** At worker start, after resumeTabs: finish what the strategy heard before the worker was stopped. */
   resume?(): Promise<void>;
+  /** A top frame told its new title (Chrome builds: the status read's title watch); `url` is the frame's, from the browser. */
+  titleChanged?(tabId: number, url: string, title: string): Promise<boolean>;
 }
 
 /** Requests outside any tab (tabId -1: the worker's own fetches, prefetches) are never incidents. */

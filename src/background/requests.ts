@@ -18,6 +18,7 @@ const report = (error: unknown): void => console.error('Downcheck diagnosis:', e
 /** Answers the popup's and options page's requests (already checked to come from our own pages). */
 export async function handleRequest(message: Message): Promise<Requests[RequestType]['response']> {
   if (isPanelMessage(message)) throw new Error('panel requests come from the panel');
+  if (message.type === 'page-title') throw new Error('page titles come from the page');
   switch (message.type) {
     case 'retry-now':
       return { started: await retryNow(message.tabId) };

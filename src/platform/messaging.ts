@@ -8,11 +8,14 @@ export interface Handlers {
   page(message: Message): Promise<unknown>;
   /** Requests from the panel injected into a failing tab; `tabId` comes from the browser, not the page. */
   panel(message: PanelMessage, tabId: number): Promise<unknown>;
+  /** A top frame's title changed (Chrome builds' status read watches it); tab and address come from the browser. */
+  pageTitle(tabId: number, url: string, title: string): Promise<unknown>;
 }
 
 /**
- * Serves requests. Extension pages may send any request; a content script (the panel) only the
- * panel's own, bound to the tab it runs in. Anything else — other extensions, web pages, a frame
+ * Serves requests. Extension pages may send any request; a content script in a tab's top frame
+ * (the panel, the status read's title watch) only the panel's own and `page-title`, bound to the
+ * tab and address the browser names. Anything else — other extensions, web pages, a frame
  * pretending — gets no answer.
  */
 export function serveRequests(handlers: Handlers): void {
@@ -21,13 +24,19 @@ export function serveRequests(handlers: Handlers): void {
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });
     let work: Promise<unknown>;
     if (isOwnPage(sender.url)) work = handlers.page(message);
-    else if (isPanelMessage(message) && sender.tab?.id !== undefined && sender.frameId === 0) work = handlers.panel(message, sender.tab.id);
+    else if (sender.tab?.id === undefined || sender.frameId !== 0) return undefined;
+    else if (isPanelMessage(message)) work = handlers.panel(message, sender.tab.id);
+    else if (message.type === 'page-title' && isWebPage(sender.url)) work = handlers.pageTitle(sender.tab.id, sender.url, message.title);
     else return undefined;
     return work.then(
       (value) => ({ ok: true, value }),
       (error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
     );
   });
+}
+
+function isWebPage(url: string | undefined): url is string {
+  return typeof url === 'string' && /^https?:\/\//.test(url);
 }
 
 function isOwnPage(url: string | undefined): boolean {

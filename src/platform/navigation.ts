@@ -108,22 +108,24 @@ const ANSWER_MAX_AGE_MS = 10 * 60_000;
  * world (the page's own scripts see nothing, and nothing in the page is changed). `undefined`
  * when it cannot be known: the tab moved on to another page, the document is not scriptable (the
  * browser's own error page, a PDF), or the browser does not report it.
+ *
+ * `watchTitle` (the read after a page's load): the same isolated world also watches the page's
+ * title for {@link TITLE_WATCH_MS} (an app sets it once its data came, or failed to come), and
+ * tells the worker of each change (at most {@link TITLE_WATCH_MESSAGES}) with a `page-title`
+ * message. A page whose title does not change sends nothing, and the worker does nothing for it
+ * after the read: no timer, no later look at the tab.
  */
-export async function readPageAnswer(tabId: number, url: string, { timeoutMs = READ_TIMEOUT_MS } = {}): Promise<PageAnswer | undefined> {
+export async function readPageAnswer(
+  tabId: number,
+  url: string,
+  { timeoutMs = READ_TIMEOUT_MS, watchTitle = false } = {},
+): Promise<PageAnswer | undefined> {
   let timer: Timer | undefined;
   try {
     const read = browser.scripting.executeScript({
       target: { tabId, frameIds: [0] },
-      func: () => {
-        const entry = performance.getEntriesByType('navigation')[0] as
-          (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
-        return {
-          status: entry?.responseStatus,
-          time: performance.timeOrigin + (entry?.responseStart ?? 0),
-          href: location.href,
-          title: document.title,
-        };
-      },
+      func: readInPage,
+      args: [watchTitle ? { ms: TITLE_WATCH_MS, messages: TITLE_WATCH_MESSAGES, titleLimit: TITLE_LIMIT } : null],
     });
     // A frozen background page runs nothing until it is shown again: its read is given up.
     const late = new Promise<undefined>((resolve) => (timer = after(timeoutMs, () => resolve(undefined))));
@@ -134,6 +136,66 @@ export async function readPageAnswer(tabId: number, url: string, { timeoutMs = R
   } finally {
     cancel(timer);
   }
+}
+
+/** How long after a page's load its title is watched for a change (an app's data arriving, or failing to). */
+export const TITLE_WATCH_MS = 10_000;
+/** Title changes told to the worker per page load, at most (a page may change its title in a loop). */
+export const TITLE_WATCH_MESSAGES = 5;
+
+interface TitleWatch {
+  ms: number;
+  messages: number;
+  titleLimit: number;
+}
+
+/**
+ * Runs in the page's isolated world (serialised by executeScript: it may use nothing from outside
+ * itself). Reads the document's status, the time of its answer, its address and title; with
+ * `watch`, observes the `<title>` (and `<head>`, where a title may be added) and sends each new
+ * title to the worker until the watch's time or message count runs out. A MutationObserver in an
+ * isolated world is invisible to the page and changes nothing in it; it is disconnected at the
+ * first mutation after the watch ends.
+ */
+export function readInPage(watch: TitleWatch | null): { status?: number; time: number; href: string; title: string } {
+  const entry = performance.getEntriesByType('navigation')[0] as (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
+  if (watch) {
+    const started = performance.now();
+    let last = document.title;
+    let left = watch.messages;
+    /** The `<title>` observed; `undefined` before the first attach (a page may have none). */
+    let watched: Element | null | undefined;
+    const observer = new MutationObserver(() => {
+      if (performance.now() - started > watch.ms || left <= 0) return observer.disconnect();
+      const title = document.title;
+      if (title !== last) {
+        last = title;
+        left -= 1;
+        try {
+          const { runtime } = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome;
+          void runtime.sendMessage({ type: 'page-title', title: title.slice(0, watch.titleLimit) }).catch(() => observer.disconnect());
+        } catch {
+          observer.disconnect(); // the extension was reloaded or switched off: this world can no longer send
+        }
+      }
+      attach();
+    });
+    const attach = (): void => {
+      const title = document.head?.querySelector('title') ?? document.querySelector('title');
+      if (watched !== undefined && title === watched) return;
+      watched = title;
+      observer.disconnect();
+      observer.observe(document.head ?? document.documentElement, { childList: true });
+      if (title) observer.observe(title, { childList: true, characterData: true, subtree: true });
+    };
+    if (document.documentElement) attach();
+  }
+  return {
+    status: entry?.responseStatus,
+    time: performance.timeOrigin + (entry?.responseStart ?? 0),
+    href: location.href,
+    title: document.title,
+  };
 }
 
 /** How long a status read may take; a page that has just loaded answers within milliseconds. */

@@ -98,11 +98,18 @@ export interface Requests {
   'panel-stop-retry': { request: Record<string, never>; response: { stopped: boolean } };
   'panel-hide-site': { request: Record<string, never>; response: { hidden: boolean } };
   'panel-open-guide': { request: Record<string, never>; response: { opened: boolean } };
+  /**
+   * Chrome builds: the page's title changed within seconds of its load (the status read's isolated
+   * world watches it; platform/navigation.ts readInPage). The tab and address come from the browser.
+   */
+  'page-title': { request: { title: string }; response: { judged: boolean } };
   /** The panel's host name, for a user-origin style sheet that keeps it visible whatever the page's CSS says. */
   'panel-style': { request: { name: string; on: boolean }; response: { styled: boolean } };
 }
 
 export type RequestType = keyof Requests;
+/** A `page-title` message's title, at most (the page side cuts it to 300 characters). */
+export const PAGE_TITLE_LIMIT = 1024;
 export type Message = { [T in RequestType]: { type: T } & Requests[T]['request'] }[RequestType];
 export type PanelMessage = Extract<Message, { type: `panel-${string}` }>;
 export type Reply<T extends RequestType> = { ok: true; value: Requests[T]['response'] } | { ok: false; error: string };
@@ -149,6 +156,7 @@ export function isMessage(value: unknown): value is Message {
     );
   // Any object: the worker keeps only what validateConsent recognises.
   if (m.type === 'set-consent') return typeof m.consent === 'object' && m.consent !== null && !Array.isArray(m.consent);
+  if (m.type === 'page-title') return typeof m.title === 'string' && m.title.length <= PAGE_TITLE_LIMIT;
   if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;

@@ -57,6 +57,9 @@ const FAILING = [
     },
   },
   { page: 'softError', badge: '502', incident: { kind: 'soft', status: 502, host: '127.0.0.1' } },
+  // Retitled 2.5 s after its load: Chrome builds hear of it from the status read's title watch,
+  // Firefox builds from tabs.onUpdated.
+  { page: 'lateSoftError', badge: '502', incident: { kind: 'soft', status: 502, host: '127.0.0.1' }, settleMs: 10_000 },
   { page: 'dns', badge: 'DNS', incident: { kind: 'network', netError: 'dns', method: 'GET', host: 'downcheck-demo.invalid' } },
   { page: 'refused', badge: 'REF', incident: { kind: 'network', netError: 'refused', method: 'GET', host: '127.0.0.1' } },
 ];

@@ -61,7 +61,7 @@ vi.mock('../../../src/platform/probe', () => ({
 }));
 
 const messages = en as Record<string, { message: string }>;
-const { handlePageLoaded, handleNavigationError, handleSameDocumentChange, navigationDetection, TITLE_AGAIN_MS } =
+const { handlePageLoaded, handleNavigationError, handleSameDocumentChange, handleTitleChanged, navigationDetection, TITLE_AGAIN_MS } =
   await import('../../../src/background/detect-navigation');
 const inspectTab = navigationDetection.inspectTab;
 const { noteFailure, readIncident } = await import('../../../src/platform/storage');
@@ -259,31 +259,45 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
   });
 
-  it('a title set after the load (an app whose data failed) is looked at again a moment later', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
+  it('a title set after the load (an app whose data failed) is judged when the page tells of it', async () => {
     const tabId = await newTab('https://app.example/');
     pageStatus.set('https://app.example/', 200);
     pageTitle.set('https://app.example/', 'Loading…');
     await fakeBrowser.tabs.update(tabId, { title: 'Loading…' } as never);
     await loaded(tabId, { url: 'https://app.example/' });
     expect(await readIncident(tabId)).toBeUndefined();
+    // The page sets its title; the status read's title watch (platform/navigation.ts readInPage) sends it.
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
-    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
-    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 }));
+    expect(await handleTitleChanged(tabId, 'https://app.example/', '502 Bad Gateway')).toBe(true);
+    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
   });
 
-  it('a healthy page with an ordinary title: one status read, then one look at the tab later, and nothing stored', async () => {
+  it('a title change from a page the tab has left, from no tab, or an empty title is not judged', async () => {
+    const tabId = await newTab('https://app.example/next');
+    pageStatus.set('https://app.example/', 200);
+    expect(await handleTitleChanged(tabId, 'https://app.example/', '502 Bad Gateway')).toBe(false);
+    expect(await handleTitleChanged(-1, 'https://app.example/next', '502 Bad Gateway')).toBe(false);
+    expect(await handleTitleChanged(tabId, 'https://app.example/next', '')).toBe(false);
+    expect(await handleTitleChanged(9_999, 'https://app.example/next', '502 Bad Gateway')).toBe(false);
+    expect(await readIncident(tabId)).toBeUndefined();
+  });
+
+  it('a healthy page with an ordinary title: one status read that watches the title, no timer, no later look, nothing stored', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] });
     const tabId = await newTab('https://blog.example/post');
     pageStatus.set('https://blog.example/post', 200);
     pageTitle.set('https://blog.example/post', 'Top 502 recipes');
     await fakeBrowser.tabs.update(tabId, { title: 'Top 502 recipes' } as never);
     const pendingBefore = timersPending();
+    const tabsGet = vi.spyOn(fakeBrowser.tabs, 'get');
     await loaded(tabId, { url: 'https://blog.example/post' });
-    expect(timersPending()).toBe(pendingBefore + 1);
-    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
     expect(timersPending()).toBe(pendingBefore);
+    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
+    expect(tabsGet).not.toHaveBeenCalled();
+    tabsGet.mockRestore();
     expect(statusReads).toEqual(['https://blog.example/post']);
+    const { readPageAnswer } = await import('../../../src/platform/navigation');
+    expect(vi.mocked(readPageAnswer)).toHaveBeenLastCalledWith(tabId, 'https://blog.example/post', { watchTitle: true });
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 
@@ -317,13 +331,12 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
 
-  it('a 502 page titled like one is the 502, not a soft error, now or when its title is looked at again', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
+  it('a 502 page titled like one is the 502, not a soft error, now or when its title changes', async () => {
     const tabId = await newTab();
     pageTitle.set('https://shop.example/cart', '502 Bad Gateway');
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     await reported(tabId, 502);
-    await vi.advanceTimersByTimeAsync(TITLE_AGAIN_MS + 1_000);
+    await handleTitleChanged(tabId, 'https://shop.example/cart', '502 Bad Gateway — retry');
     expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 });

@@ -172,6 +172,11 @@ describe('isMessage', () => {
     [{ type: 'consent-not-now', tabId: 2 }, false],
     [{ type: 'consent-not-now', tabId: 2, incidentTime: Number.NaN }, false],
     [{ type: 'consent-not-now', incidentTime: 1 }, false],
+    [{ type: 'page-title', title: '' }, true],
+    [{ type: 'page-title', title: 'x'.repeat(1024) }, true],
+    [{ type: 'page-title', title: 'x'.repeat(1025) }, false],
+    [{ type: 'page-title', title: 502 }, false],
+    [{ type: 'page-title' }, false],
   ])('%j → %s', (value, ok) => expect(isMessage(value)).toBe(ok));
 
   it('accepts a well-formed example of every request type there is (a new type cannot be forgotten here)', () => {
@@ -199,6 +204,7 @@ describe('isMessage', () => {
       'popup-state': { type: 'popup-state', tabId: 1, checked: 'a.example' },
       'set-consent': { type: 'set-consent', consent: { dns: true } },
       'consent-not-now': { type: 'consent-not-now', tabId: 1, incidentTime: 1 },
+      'page-title': { type: 'page-title', title: '502 Bad Gateway' },
     };
     for (const example of Object.values(examples)) expect(isMessage(example), example.type).toBe(true);
   });

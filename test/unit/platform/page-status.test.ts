@@ -11,7 +11,8 @@ describe('a status report as older builds sent it', () => {
     const { serveRequests } = await import('../../../src/platform/messaging');
     const page = vi.fn(async () => 'page');
     const panel = vi.fn(async () => 'panel');
-    serveRequests({ page, panel });
+    const pageTitle = vi.fn(async () => 'title');
+    serveRequests({ page, panel, pageTitle });
     const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
     const sender = {
       id: fakeBrowser.runtime.id,
@@ -24,6 +25,7 @@ describe('a status report as older builds sent it', () => {
     expect(replies.filter((r) => r !== undefined)).toEqual([{ ok: false, error: 'malformed message' }]);
     expect(page).not.toHaveBeenCalled();
     expect(panel).not.toHaveBeenCalled();
+    expect(pageTitle).not.toHaveBeenCalled();
   });
 });
 
