@@ -139,10 +139,12 @@ async function considerTitleNow(tabId: number, url: string): Promise<void> {
  * A page's title changed within seconds of its load (the status read's title watch sent it): judged
  * as a possible soft error, if the tab still shows the page at `url` (the frame's address, from the
  * browser). As for any title, the soft-error check waits a moment and then confirms it against the
- * tab's own (confirmSoftError). `true` if it was judged (the page is still there).
+ * tab's own (confirmSoftError). `true` if it was judged: at once for a title no error page has, or
+ * else once the tab was found still showing the page.
  */
 export async function handleTitleChanged(tabId: number, url: string, title: string): Promise<boolean> {
   if (!isTab(tabId) || !title) return false;
+  if (!titledLikeSoftError(url, title)) return true; // most titles: judged without asking the browser anything
   const tab = await getTab(tabId);
   if (!tab?.url || !samePage(tab.url, url)) return false;
   await considerTitle(tabId, tab.url, title, navigationDetection);

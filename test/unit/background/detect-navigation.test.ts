@@ -282,6 +282,15 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await readIncident(tabId)).toBeUndefined();
   });
 
+  it('a title change to an ordinary title is judged at once, without asking the browser anything', async () => {
+    const tabId = await newTab('https://app.example/');
+    const tabsGet = vi.spyOn(fakeBrowser.tabs, 'get');
+    expect(await handleTitleChanged(tabId, 'https://app.example/', '(3) Inbox')).toBe(true);
+    expect(tabsGet).not.toHaveBeenCalled();
+    tabsGet.mockRestore();
+    expect(await readIncident(tabId)).toBeUndefined();
+  });
+
   it('a healthy page with an ordinary title: one status read that watches the title, no timer, no later look, nothing stored', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] });
     const tabId = await newTab('https://blog.example/post');
