@@ -1,4 +1,5 @@
 import { browser, type Runtime } from './browser';
+import { webHost } from '../core/url';
 import { isMessage, isPanelMessage, type Message, type PanelMessage } from '../shared/messages';
 
 export { request } from './request';
@@ -35,9 +36,7 @@ export function serveRequests(handlers: Handlers): void {
   });
 }
 
-function isWebPage(url: string | undefined): url is string {
-  return typeof url === 'string' && /^https?:\/\//.test(url);
-}
+const isWebPage = (url: string | undefined): url is string => webHost(url) !== undefined;
 
 function isOwnPage(url: string | undefined): boolean {
   return typeof url === 'string' && url.startsWith(browser.runtime.getURL(''));
