@@ -23,6 +23,8 @@
  *                    world, document_idle) that reads responseStatus and messages only a 5xx
  *   EXECUTE-SCRIPT   the alternative: webNavigation.onCompleted + scripting.executeScript reading
  *                    responseStatus in every completed page (the worker is woken for each)
+ *   EXECUTE-MAIN     the same read in the page's main world (no isolated world is created; the page could
+ *                    see and fake it): what the isolated world itself costs
  *   DOWNCHECK-COMPARE  only with HEALTHY_COST_COMPARE=<dir>: another build of Downcheck (an
  *                    earlier commit's dist/chrome), measured beside this one
  *   EMPTY-AGAIN      EMPTY once more in a browser of its own: an A/A control, so the table shows
@@ -69,6 +71,8 @@
  *   HEALTHY_COST_ONLY=browsers|swap  only one of the two parts (default: both)
  *   HEALTHY_COST_SWAP_CYCLES=120  cycles of four blocks in the swapped part (default 120, about 55 min on 2 idle cores;
  *                            60 and 120 left the 2 % question undecided on such a machine at a cost near +1 %)
+ *   HEALTHY_COST_SWAP_VARIANTS=DOWNCHECK,EXECUTE-SCRIPT  the extensions switched in the swapped part, one at a time
+ *                            (default DOWNCHECK; the others say what part of its cost a bare mechanism has)
  *   HEALTHY_COST_SWAP_SESSIONS=8  launches of the pair of browsers, the cycles split evenly among them (default 8)
  *   HEALTHY_COST_BLOCK_ROUNDS=8  measured rounds per block (default 8, after 2 discarded ones)
  *   HEALTHY_COST_CHROMIUM_ARGS="--flag …"  extra Chromium flags for the swapped part
@@ -303,6 +307,12 @@ const MINIMAL_VARIANTS = {
     "const main = { url: [{ schemes: ['http', 'https'] }] };\n" +
       "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
   ),
+  'EXECUTE-MAIN': MINIMAL(
+    'bench-execute-main',
+    { permissions: ['webNavigation', 'scripting'], host_permissions: ['http://*/*', 'https://*/*'] },
+    "const main = { url: [{ schemes: ['http', 'https'] }] };\n" +
+      "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, world: 'MAIN', func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
+  ),
 };
 /** Another build of Downcheck to measure beside this one (an earlier commit's dist/chrome, say). */
 const COMPARE = process.env.HEALTHY_COST_COMPARE;
@@ -313,6 +323,7 @@ const ALL = [
   'TITLE-ONLY',
   'STATUS-SCRIPT',
   'EXECUTE-SCRIPT',
+  'EXECUTE-MAIN',
   'DOWNCHECK-WEBREQUEST',
   'WEBREQUEST-ONLY',
   'WEBNAVIGATION',
@@ -752,12 +763,30 @@ const SWAP_SESSIONS = Math.max(1, Math.min(positiveInt(process.env.HEALTHY_COST_
 const BLOCK_ROUNDS = positiveInt(process.env.HEALTHY_COST_BLOCK_ROUNDS, 8);
 const SWITCH_SETTLE_MS = 500;
 const WARMUP_ROUNDS = 2;
-/** Block kinds: which browser has Downcheck on, and which one is counted as "on". */
+/**
+ * The extensions switched on and off (HEALTHY_COST_SWAP_VARIANTS, default DOWNCHECK): each is
+ * loaded in both browsers, at most one is on at a time. More than one, say DOWNCHECK and
+ * EXECUTE-SCRIPT, measures what part of Downcheck's cost a bare mechanism has, in the same run.
+ */
+const SWAP_VARIANTS = (process.env.HEALTHY_COST_SWAP_VARIANTS ?? 'DOWNCHECK')
+  .split(',')
+  .map((v) => v.trim())
+  .filter(Boolean);
+/** Block kinds of a candidate: Downcheck's keep the names of earlier runs' dumps ("A-ON"), others are prefixed. */
+const onKinds = (variant) => (variant === 'DOWNCHECK' ? ['A-ON', 'B-ON'] : [`${variant} A-ON`, `${variant} B-ON`]);
+/** Block kinds: which candidate is on in which browser, and which browser is counted as "on". */
 const BLOCKS = {
-  'A-ON': { on: 'A', counted: 'A' },
-  'B-ON': { on: 'B', counted: 'B' },
-  'A-AA': { on: undefined, counted: 'A' },
-  'B-AA': { on: undefined, counted: 'B' },
+  ...Object.fromEntries(
+    SWAP_VARIANTS.flatMap((variant) => {
+      const [a, b] = onKinds(variant);
+      return [
+        [a, { variant, on: 'A', counted: 'A' }],
+        [b, { variant, on: 'B', counted: 'B' }],
+      ];
+    }),
+  ),
+  'A-AA': { variant: undefined, on: undefined, counted: 'A' },
+  'B-AA': { variant: undefined, on: undefined, counted: 'B' },
 };
 const EXTRA_ARGS = (process.env.HEALTHY_COST_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -772,13 +801,13 @@ function nonNegativeInt(value, fallback) {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-/** A browser holding the controller and Downcheck; `setEnabled(on)` switches Downcheck. */
-async function launchSwitchable(controllerDir, tmp) {
+/** A browser holding the controller and the candidates; `setEnabled(variant)` switches that one on and every other off. */
+async function launchSwitchable(controllerDir, tmp, candidates) {
   const profileDir = mkdtempSync(join(tmp, 'switchable-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...loadExtensionArgs([controllerDir, DIST]), ...CHROMIUM_ARGS, ...EXTRA_ARGS],
+    args: [...loadExtensionArgs([controllerDir, ...candidates.map((c) => c.dir)]), ...CHROMIUM_ARGS, ...EXTRA_ARGS],
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -789,25 +818,33 @@ async function launchSwitchable(controllerDir, tmp) {
     const controller =
       context.serviceWorkers().find(isController) ??
       (await context.waitForEvent('serviceworker', { predicate: isController, timeout: 10_000 }));
-    const id = await controller.evaluate(async () => (await chrome.management.getAll()).find((e) => e.name === 'Downcheck')?.id);
-    if (!id) throw new Error('the controller does not see Downcheck');
+    const installed = await controller.evaluate(async () => (await chrome.management.getAll()).map((e) => [e.name, e.id]));
+    const ids = new Map();
+    for (const c of candidates) {
+      const id = installed.find(([name]) => name === c.name)?.[1];
+      if (!id) throw new Error(`the controller does not see ${c.name}`);
+      ids.set(c.variant, id);
+    }
     const page = await context.newPage();
     for (const other of context.pages()) if (other !== page) await other.close();
-    let enabled = true;
+    const enabled = new Map(candidates.map((c) => [c.variant, true]));
     return {
       page,
       close,
-      async setEnabled(on) {
-        if (on === enabled) return;
-        const now = await controller.evaluate(
-          async ([extId, wanted]) => {
-            await chrome.management.setEnabled(extId, wanted);
-            return (await chrome.management.get(extId)).enabled;
-          },
-          [id, on],
-        );
-        if (now !== on) throw new Error(`Downcheck did not switch ${on ? 'on' : 'off'}`);
-        enabled = on;
+      async setEnabled(variant) {
+        for (const [name, id] of ids) {
+          const on = name === variant;
+          if (enabled.get(name) === on) continue;
+          const now = await controller.evaluate(
+            async ([extId, wanted]) => {
+              await chrome.management.setEnabled(extId, wanted);
+              return (await chrome.management.get(extId)).enabled;
+            },
+            [id, on],
+          );
+          if (now !== on) throw new Error(`${name} did not switch ${on ? 'on' : 'off'}`);
+          enabled.set(name, on);
+        }
       },
     };
   } catch (error) {
@@ -816,7 +853,17 @@ async function launchSwitchable(controllerDir, tmp) {
   }
 }
 
-async function measureSwapped({ origin, tmp, subresources, cpu }) {
+async function measureSwapped({ origin, tmp, subresources, cpu, dirs }) {
+  const candidates = SWAP_VARIANTS.map((variant) => {
+    const dir = dirs[variant];
+    if (!dir || variant === 'EMPTY' || variant === 'EMPTY-AGAIN' || variant === 'DOWNCHECK-COMPARE')
+      throw new Error(`HEALTHY_COST_SWAP_VARIANTS: ${variant} cannot be switched`);
+    return {
+      variant,
+      dir,
+      name: variant === 'DOWNCHECK' ? 'Downcheck' : JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).name,
+    };
+  });
   const controllerDir = join(tmp, 'controller');
   mkdirSync(controllerDir, { recursive: true });
   writeFileSync(join(controllerDir, 'manifest.json'), JSON.stringify(CONTROLLER.manifest, null, 2));
@@ -829,12 +876,12 @@ async function measureSwapped({ origin, tmp, subresources, cpu }) {
   for (let session = 0; session < SWAP_SESSIONS; session += 1) {
     const browsers = {};
     try {
-      for (const name of session % 2 ? ['B', 'A'] : ['A', 'B']) browsers[name] = await launchSwitchable(controllerDir, tmp);
+      for (const name of session % 2 ? ['B', 'A'] : ['A', 'B']) browsers[name] = await launchSwitchable(controllerDir, tmp, candidates);
       const cycles = Math.floor(SWAP_CYCLES / SWAP_SESSIONS) + (session < SWAP_CYCLES % SWAP_SESSIONS ? 1 : 0);
       for (let c = 0; c < cycles; c += 1, cycle += 1) {
         for (const block of shuffled(Object.keys(BLOCKS), orderRandom)) {
           cpu.sample(); // before a switch ends a switched-off worker's process
-          for (const name of ['A', 'B']) await browsers[name].setEnabled(BLOCKS[block].on === name);
+          for (const name of ['A', 'B']) await browsers[name].setEnabled(BLOCKS[block].on === name ? BLOCKS[block].variant : undefined);
           await sleep(SWITCH_SETTLE_MS);
           for (let round = 0; round < WARMUP_ROUNDS + BLOCK_ROUNDS; round += 1) {
             const ms = {};
@@ -903,26 +950,33 @@ function bootstrapSwap(samples, kinds, random) {
 function printSwapped({ samples, incomplete }) {
   if (!samples.length) return undefined;
   const random = rng(11);
+  const variants = ['DOWNCHECK', ...new Set(samples.map((s) => s.block.match(/^(.+) [AB]-ON$/)?.[1]).filter(Boolean))];
   const rows = [
-    ['DOWNCHECK', ['A-ON', 'B-ON'], 'Downcheck on in one browser, off in the other'],
+    ...variants.map((v) => [
+      v,
+      onKinds(v),
+      v === 'DOWNCHECK' ? 'Downcheck on in one browser, off in the other' : `${v} on in one browser, off in the other`,
+    ]),
     ['A/A control', ['A-AA', 'B-AA'], 'off in both, one counted as if on'],
-  ].map(([name, kinds, what]) => {
-    const of = samples.filter((s) => kinds.includes(s.block));
-    const intervals = bootstrapSwap(samples, kinds, random);
-    return {
-      name,
-      what,
-      rounds: of.length,
-      onMs: median(of.map((s) => s.on)),
-      offMs: median(of.map((s) => s.off)),
-      ratio: swapRatio(samples, kinds, 'paired'),
-      lo: intervals.paired[0],
-      hi: intervals.paired[1],
-      medians: swapRatio(samples, kinds, 'medians'),
-      mediansInterval: intervals.medians,
-      byBrowser: kinds.map((k) => swapStatistics.paired(samples.filter((s) => s.block === k))),
-    };
-  });
+  ]
+    .filter(([, kinds]) => samples.some((s) => s.block === kinds[0]))
+    .map(([name, kinds, what]) => {
+      const of = samples.filter((s) => kinds.includes(s.block));
+      const intervals = bootstrapSwap(samples, kinds, random);
+      return {
+        name,
+        what,
+        rounds: of.length,
+        onMs: median(of.map((s) => s.on)),
+        offMs: median(of.map((s) => s.off)),
+        ratio: swapRatio(samples, kinds, 'paired'),
+        lo: intervals.paired[0],
+        hi: intervals.paired[1],
+        medians: swapRatio(samples, kinds, 'medians'),
+        mediansInterval: intervals.medians,
+        byBrowser: kinds.map((k) => swapStatistics.paired(samples.filter((s) => s.block === k))),
+      };
+    });
   const header = [
     '',
     'rounds',
@@ -947,7 +1001,7 @@ function printSwapped({ samples, incomplete }) {
   ]);
   const cycles = new Set(samples.map((s) => s.cycle)).size;
   console.log(
-    `\nTwo browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of four blocks of ${BLOCK_ROUNDS} rounds, in ${new Set(samples.map((s) => s.session)).size} launches of the pair:\n`,
+    `\nTwo browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of ${new Set(samples.map((s) => s.block)).size} blocks of ${BLOCK_ROUNDS} rounds, in ${new Set(samples.map((s) => s.session)).size} launches of the pair:\n`,
   );
   printAligned(header, cells, { textLast: true });
   if (incomplete) console.log(`${incomplete} loads reported a non-200 status or missing resources.`);
@@ -956,7 +1010,12 @@ function printSwapped({ samples, incomplete }) {
 
 /** The swapped part's table and its verdict on the 2 % target. */
 function reportSwapped(result) {
-  const [dc, aa] = printSwapped(result) ?? [];
+  const rows = printSwapped(result) ?? [];
+  const dc = rows.find((r) => r.name === 'DOWNCHECK');
+  const aa = rows.find((r) => r.name === 'A/A control');
+  for (const r of rows)
+    if (r !== dc && r !== aa)
+      console.log(`${r.name} vs the empty extension, browsers swapping roles (paired): ${pct(r.ratio)} (${pct(r.lo)} … ${pct(r.hi)}).`);
   if (dc)
     console.log(
       `\nDOWNCHECK vs the empty extension, browsers swapping roles (paired): ${pct(dc.ratio)}. Target "within 2 % of the empty extension": ${verdictOf(dc)}.`,
@@ -1081,9 +1140,9 @@ async function main() {
       );
       for (const line of contention) console.log(line);
     }
-    if (PARTS.has('swap') && ORDER.includes('DOWNCHECK') && SWAP_CYCLES > 0) {
+    if (PARTS.has('swap') && SWAP_CYCLES > 0) {
       const cpu = cpuWatch();
-      reportSwapped(await measureSwapped({ origin: server.origin, tmp, subresources, cpu }));
+      reportSwapped(await measureSwapped({ origin: server.origin, tmp, subresources, cpu, dirs }));
       for (const line of cpu.report()) console.log(line);
     }
   } finally {
