@@ -266,6 +266,15 @@ const MINIMAL = (name, extra, worker) => ({
   worker,
 });
 
+/** webNavigation.onCompleted + one executeScript reading responseStatus in every completed top-level page, in `world`. */
+const STATUS_READ = (name, world) =>
+  MINIMAL(
+    name,
+    { permissions: ['webNavigation', 'scripting'], host_permissions: ['http://*/*', 'https://*/*'] },
+    "const main = { url: [{ schemes: ['http', 'https'] }] };\n" +
+      `chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, world: '${world}', func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n`,
+  );
+
 const MINIMAL_VARIANTS = {
   EMPTY: MINIMAL('bench-empty', {}, '// Does nothing.\n'),
   'WEBREQUEST-ONLY': MINIMAL(
@@ -301,18 +310,8 @@ const MINIMAL_VARIANTS = {
         "(()=>{const s=performance.getEntriesByType('navigation')[0]?.responseStatus;if(typeof s==='number'&&s>=500&&s<=599)chrome.runtime.sendMessage({type:'page-status',status:s}).catch(()=>{})})();\n",
     },
   },
-  'EXECUTE-SCRIPT': MINIMAL(
-    'bench-execute-script',
-    { permissions: ['webNavigation', 'scripting'], host_permissions: ['http://*/*', 'https://*/*'] },
-    "const main = { url: [{ schemes: ['http', 'https'] }] };\n" +
-      "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
-  ),
-  'EXECUTE-MAIN': MINIMAL(
-    'bench-execute-main',
-    { permissions: ['webNavigation', 'scripting'], host_permissions: ['http://*/*', 'https://*/*'] },
-    "const main = { url: [{ schemes: ['http', 'https'] }] };\n" +
-      "chrome.webNavigation.onCompleted.addListener((d) => { if (d.frameId !== 0) return; chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, world: 'MAIN', func: () => performance.getEntriesByType('navigation')[0]?.responseStatus }).catch(() => undefined); }, main);\n",
-  ),
+  'EXECUTE-SCRIPT': STATUS_READ('bench-execute-script', 'ISOLATED'),
+  'EXECUTE-MAIN': STATUS_READ('bench-execute-main', 'MAIN'),
 };
 /** Another build of Downcheck to measure beside this one (an earlier commit's dist/chrome, say). */
 const COMPARE = process.env.HEALTHY_COST_COMPARE;
@@ -952,11 +951,7 @@ function printSwapped({ samples, incomplete }) {
   const random = rng(11);
   const variants = ['DOWNCHECK', ...new Set(samples.map((s) => s.block.match(/^(.+) [AB]-ON$/)?.[1]).filter(Boolean))];
   const rows = [
-    ...variants.map((v) => [
-      v,
-      onKinds(v),
-      v === 'DOWNCHECK' ? 'Downcheck on in one browser, off in the other' : `${v} on in one browser, off in the other`,
-    ]),
+    ...variants.map((v) => [v, onKinds(v), `${v === 'DOWNCHECK' ? 'Downcheck' : v} on in one browser, off in the other`]),
     ['A/A control', ['A-AA', 'B-AA'], 'off in both, one counted as if on'],
   ]
     .filter(([, kinds]) => samples.some((s) => s.block === kinds[0]))
@@ -1140,7 +1135,7 @@ async function main() {
       );
       for (const line of contention) console.log(line);
     }
-    if (PARTS.has('swap') && SWAP_CYCLES > 0) {
+    if (PARTS.has('swap') && (ORDER.includes('DOWNCHECK') || process.env.HEALTHY_COST_SWAP_VARIANTS) && SWAP_CYCLES > 0) {
       const cpu = cpuWatch();
       reportSwapped(await measureSwapped({ origin: server.origin, tmp, subresources, cpu, dirs }));
       for (const line of cpu.report()) console.log(line);
