@@ -32,6 +32,6 @@ export { createVantageCheck, defaultVantageSources } from './vantage';
 export { checkHostSource } from './vantage-check-host';
 export { globalpingSource } from './vantage-globalping';
 export { waybackLinkFor } from './archive';
-export { CHECK_MESSAGES, checkNameKey, noneKey } from './messages';
+export { CHECK_MESSAGES, noneKey } from './messages';
 export { CHECK_IDS } from './types';
 export type * from './types';

@@ -4,7 +4,7 @@
  * Substitutions can carry third-party text (a status page's description, a vantage point's city):
  * already stripped of control characters and bounded, but always to be shown as text, never HTML.
  */
-import type { CheckId, NoEvidenceReason } from './types';
+import type { NoEvidenceReason } from './types';
 
 // Pure: only the tests read the table, so bundles that do not may drop it.
 export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ Object.freeze({
@@ -68,9 +68,6 @@ export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ 
   confidence_medium: 0,
   confidence_high: 0,
 });
-
-/** `check_name_status_page` for `status-page`. */
-export const checkNameKey = (check: CheckId): string => `check_name_${check.replace(/-/g, '_')}`;
 
 /** `check_none_rate_limited` for `rate-limited`. */
 export const noneKey = (reason: NoEvidenceReason): string => `check_none_${reason.replace(/-/g, '_')}`;

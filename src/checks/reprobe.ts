@@ -33,7 +33,8 @@ export const reprobeCheck: Check = {
     const quiet = incident ? quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) : 0;
     if (quiet > ctx.now()) return noEvidence('reprobe', 'rate-limited', 0);
     const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
-    // Never follows a redirect (it could point anywhere, a device on the visitor's network included): a redirect already says the site answers.
+    // Never follows a redirect (it could point anywhere, a device on the visitor's network included):
+    // a redirect already says the site answers.
     const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'manual' });
     const ms = ctx.now() - started;
     if (!result.ok) {

@@ -10,7 +10,10 @@ export interface BadgeSpec {
 /** A retry record's state; `recovered` and `page-fails` show the plain code (nothing pending). */
 export type RetryBadgeState = 'waiting' | 'offline' | 'gave-up' | 'recovered' | 'page-fails' | undefined;
 
-/** Red for a broken site, amber for "temporarily unavailable" (503, soft errors), blue while a retry is pending. AA contrast with white text. */
+/**
+ * Red for a broken site, amber for "temporarily unavailable" (503, soft errors), blue while a retry is pending.
+ * AA contrast with white text.
+ */
 export const BADGE_COLORS = { critical: '#B3261E', warning: '#9A5B00', retrying: '#1A5FB4' } as const;
 
 /** `↻` marks a pending automatic retry; four characters is all a toolbar badge shows. */

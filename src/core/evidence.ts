@@ -7,6 +7,9 @@ import type { Msg, NetErrorCategory } from '../shared/incident';
 
 export type CheckId = 'reprobe' | 'online' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive';
 
+/** The `_locales` key of a check's name: `check_name_status_page` for `status-page`. */
+export const checkNameKey = (check: CheckId): string => `check_name_${check.replace(/-/g, '_')}`;
+
 export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Validators for the stored diagnosis records (the evidence cache and the outside services' request
- * budgets: stored-outside.ts, apart because only the background reads them; see stored.ts for the rules every validator follows: valid record or
- * `undefined`, never a throw). Evidence is rebuilt field by field, so what the popup shows from
- * storage (links to a status page or an archived copy included) is what the checks produced.
+ * budgets: stored-outside.ts, apart because only the background reads them; see stored.ts for the
+ * rules every validator follows: valid record or `undefined`, never a throw). Evidence is rebuilt
+ * field by field, so what the popup shows from storage (links to a status page or an archived copy
+ * included) is what the checks produced.
  */
 import type {
   ArchiveOutcome,

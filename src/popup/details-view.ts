@@ -1,10 +1,9 @@
-import type { Evidence } from '../core/evidence';
 import type { Incident } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
 import type { DiagnosisRecord } from '../shared/diagnosis';
 import type { SitePolicy } from '../core/settings';
 import { decisionFor } from '../core/retry-policy';
-import { checkNameKey } from '../checks/messages';
+import { checkNameKey, type Evidence } from '../core/evidence';
 import { t } from '../platform/i18n';
 import { request } from '../platform/request';
 import { h } from '../ui/dom';

@@ -38,7 +38,10 @@ export interface Platform {
 }
 
 export interface SupportReference {
-  /** Header or body marker it came from: `cf-ray`, `x-amz-cf-id`, `akamai-reference`, `x-vercel-id`, `x-nf-request-id`, `x-azure-ref`, `x-served-by`. */
+  /**
+   * Header or body marker it came from: `cf-ray`, `x-amz-cf-id`, `akamai-reference`, `x-vercel-id`,
+   * `x-nf-request-id`, `x-azure-ref`, `x-served-by`.
+   */
   kind: string;
   value: string;
 }
@@ -102,7 +105,10 @@ export interface Incident {
   badge: string;
   /** History entries only: how and when the incident ended (absent: still down, or not known, e.g. 0.1.0 entries). */
   end?: IncidentEnd;
-  /** History entries only: the verdict of its latest finished diagnosis, as said to the visitor (absent: none finished, or an older entry). */
+  /**
+   * History entries only: the verdict of its latest finished diagnosis, as said to the visitor
+   * (absent: none finished, or an older entry).
+   */
   verdict?: ShownVerdict;
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_MESSAGES, checkNameKey, noneKey } from '../../../src/checks/messages';
+import { CHECK_MESSAGES, noneKey } from '../../../src/checks/messages';
+import { checkNameKey } from '../../../src/core/evidence';
 import { CHECK_IDS, type NoEvidenceReason } from '../../../src/checks/types';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../src/core/verdict';
 
