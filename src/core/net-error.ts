@@ -3,7 +3,8 @@ import type { NetErrorCategory } from '../shared/incident';
 /**
  * Chrome (`net::ERR_*`) and Firefox (`NS_ERROR_*`, `SEC_ERROR_*`, …) report the same failures in
  * different words. `null` means "not a failure of the site": the user stopped the load, went
- * Back/Forward, a download took over, another extension blocked it, or the HTTP response was
+ * Back/Forward, a download took over, another extension blocked it, the browser refused the
+ * address itself (an unsafe port, a malformed URL), or the HTTP response was
  * already seen (Chrome's ERR_HTTP_RESPONSE_CODE_FAILURE follows an empty 5xx body).
  */
 export function normalizeNetError(raw: unknown): NetErrorCategory | null {
@@ -29,6 +30,15 @@ const NOT_A_FAILURE = new Set([
   'ERR_CACHE_MISS', // Back/Forward to a POST result: Chrome asks to resubmit
   'ERR_HTTP_RESPONSE_CODE_FAILURE', // the 5xx itself was already recorded from its headers
   'ERR_UNKNOWN_URL_SCHEME',
+  // The browser refused the address itself (a port it never connects to, a malformed URL or
+  // redirect): no server was asked, so there is nothing to diagnose or to retry.
+  'ERR_UNSAFE_PORT',
+  'ERR_UNSAFE_REDIRECT',
+  'ERR_INVALID_URL',
+  'ERR_DISALLOWED_URL_SCHEME',
+  'NS_ERROR_PORT_ACCESS_NOT_ALLOWED',
+  'NS_ERROR_MALFORMED_URI',
+  'NS_ERROR_UNKNOWN_PROTOCOL',
   'NS_BINDING_ABORTED',
   'NS_ERROR_ABORT',
   'NS_BINDING_REDIRECTED',

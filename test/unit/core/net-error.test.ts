@@ -40,6 +40,10 @@ describe('normalizeNetError: Chrome and Firefox say the same thing differently',
     'net::ERR_HTTP_RESPONSE_CODE_FAILURE',
     'NS_BINDING_RETARGETED',
     'NS_BINDING_REDIRECTED',
+    'net::ERR_UNSAFE_PORT',
+    'NS_ERROR_PORT_ACCESS_NOT_ALLOWED',
+    'net::ERR_INVALID_URL',
+    'NS_ERROR_MALFORMED_URI',
   ])('%s is not a site failure', (raw) => expect(normalizeNetError(raw)).toBeNull());
 
   it.each([undefined, null, 42, {}])('non-string %s is "other", not a throw', (raw) => expect(normalizeNetError(raw)).toBe('other'));
