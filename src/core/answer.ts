@@ -1,5 +1,6 @@
 import type { Incident, Msg } from '../shared/incident';
 import type { VerdictKind } from './verdict';
+import { displayHost } from './idn';
 
 /**
  * The popup's answer, led by the verdict, in plain words: what the visitor most wants to know
@@ -52,7 +53,7 @@ export function answerFor(input: AnswerInput): Answer {
 const m = (key: string, ...subs: string[]): Msg => (subs.length ? { key, subs } : { key });
 
 function answerOf({ incident, verdict, outside, retrying }: AnswerInput): Answer {
-  const host = incident.host;
+  const host = displayHost(incident.host);
   const reload = retrying ? m('answer_sub_reload') : undefined;
   const withSub = (state: AnswerState, headline: Msg, sub: Msg | undefined): Answer =>
     sub ? { state, headline, sub } : { state, headline };

@@ -1,4 +1,5 @@
 import type { Incident } from '../shared/incident';
+import { displayHost } from './idn';
 
 /**
  * A ready-to-send report for the site's support: what failed, when, where and with which
@@ -51,7 +52,7 @@ export function supportReport({ incident, verdictLine, localTime, tr }: ReportIn
   const body = lines
     .filter((line): line is [string, string] => typeof line[1] === 'string' && line[1].length > 0)
     .map(([key, value]) => `${tr(key)}: ${oneLine(value)}`);
-  return [tr('report_intro', [incident.host]), '', ...body, '', tr('report_footer')].join('\n');
+  return [tr('report_intro', [displayHost(incident.host)]), '', ...body, '', tr('report_footer')].join('\n');
 }
 
 /** Scheme, host and port only: paths and queries can hold personal data or tokens. */

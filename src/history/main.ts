@@ -4,6 +4,7 @@ import { SHOWN_VERDICT_KEYS } from '../core/verdict-keys';
 import { t, uiLanguage } from '../platform/i18n';
 import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
 import { h, localize } from '../ui/dom';
+import { displayHost } from '../core/idn';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const DAY = 24 * 60 * 60 * 1000;
@@ -38,7 +39,9 @@ function timeline(site: SiteHistory, now: number): SVGSVGElement {
   const from = Math.min(now - DAY, Math.max(now - 30 * DAY, oldest - DAY / 2));
   const width = 600;
   const chart = svg('svg', { viewBox: `0 0 ${width} 34`, class: 'timeline', role: 'img', preserveAspectRatio: 'none' });
-  chart.append(svg('title', {}, t('history_timeline', [site.host, String(site.incidents.length), formatDay(from), formatDay(now)])));
+  chart.append(
+    svg('title', {}, t('history_timeline', [displayHost(site.host), String(site.incidents.length), formatDay(from), formatDay(now)])),
+  );
   chart.append(svg('line', { x1: 0, y1: 12, x2: width, y2: 12, class: 'axis' }));
   for (const x of timelinePoints(site.incidents, from, now))
     chart.append(svg('line', { x1: x * width, y1: 2, x2: x * width, y2: 22, class: 'tick' }));
@@ -50,7 +53,7 @@ function incidentRow(incident: Incident): HTMLElement {
   const when = formatTime(incident.time);
   const ending = endingOf(incident);
   const remove = h('button', { type: 'button', class: 'small', 'data-action': 'delete' }, t('history_delete'));
-  remove.setAttribute('aria-label', t('history_delete_label', [incident.host, when]));
+  remove.setAttribute('aria-label', t('history_delete_label', [displayHost(incident.host), when]));
   remove.addEventListener('click', () => {
     remove.disabled = true;
     void removeHistoryEntry(incident.time, incident.host).then(() => say(t('history_deleted')), showError);
@@ -79,7 +82,7 @@ function siteView(site: SiteHistory, now: number): HTMLElement {
     h(
       'div',
       { class: 'site-head' },
-      h('h2', { id }, site.host),
+      h('h2', { id }, displayHost(site.host)),
       h('span', { class: 'count' }, t('history_count', [String(site.incidents.length)])),
     ),
     timeline(site, now),

@@ -21,6 +21,7 @@ import type { Os } from '../core/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
 import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
 import { formatTime } from './format-time';
+import { displayHost } from '../core/idn';
 
 interface State {
   tabId?: number;
@@ -281,7 +282,9 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
         verdictView(d, 'verdict-detail', t(incident.explanation)),
         folds?.chainView(incident, d?.done ? d.verdict.kind : undefined) ?? null,
         folds?.evidenceView(d) ?? null,
-        isPrivate ? h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [incident.host])) : null,
+        isPrivate
+          ? h('p', { class: 'note', 'data-testid': 'private-host' }, t('consent_private_host', [displayHost(incident.host)]))
+          : null,
         ...(folds?.technicalDetails(incident, {
           ...(state.tabId !== undefined ? { tabId: state.tabId } : {}),
           ...(state.retry ? { retry: state.retry } : {}),
@@ -440,7 +443,7 @@ function siteResult(check: DiagnosisRecord): HTMLElement {
   return h(
     'div',
     { class: 'site-result' },
-    h('p', { class: 'host' }, check.host),
+    h('p', { class: 'host' }, displayHost(check.host)),
     ...(back !== undefined ? [backView(check, back)] : [verdictView(check, 'site-verdict'), watchControl(check)]),
   );
 }
@@ -467,7 +470,7 @@ function backView(check: DiagnosisRecord, at: number): HTMLElement {
       ' · ',
       h('time', { datetime: new Date(at).toISOString() }, formatTime(at)),
     ),
-    h('p', { class: 'verdict-reason', 'data-testid': 'watch', 'data-watch': 'back' }, t('popup_watch_back', [check.host])),
+    h('p', { class: 'verdict-reason', 'data-testid': 'watch', 'data-watch': 'back' }, t('popup_watch_back', [displayHost(check.host)])),
   );
 }
 
@@ -477,7 +480,7 @@ function watchControl(check: DiagnosisRecord): HTMLElement | null {
   if (!url) return null;
   const watch = state.watch;
   const say = (key: string, ...extra: Array<HTMLElement | string | null>): HTMLElement =>
-    h('p', { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' }, t(key, [check.host]), ...extra);
+    h('p', { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' }, t(key, [displayHost(check.host)]), ...extra);
   if (watch?.state === 'watching' || watch?.state === 'offline')
     return say(
       'popup_watching',
@@ -488,7 +491,7 @@ function watchControl(check: DiagnosisRecord): HTMLElement | null {
   return h(
     'p',
     { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' },
-    watch?.state === 'gave-up' ? h('span', { class: 'note' }, t('popup_watch_gave_up', [check.host]), ' ') : null,
+    watch?.state === 'gave-up' ? h('span', { class: 'note' }, t('popup_watch_gave_up', [displayHost(check.host)]), ' ') : null,
     actionButton(t('popup_watch_button'), 'watch', () => request('watch-site', { host: url }), false),
   );
 }
@@ -505,7 +508,7 @@ function healthyView(): HTMLElement[] {
         CHECK_HOST
           ? t('answer_check_any', [CHECK_HOST])
           : recovery
-            ? t('answer_recovered', [recovery.host])
+            ? t('answer_recovered', [displayHost(recovery.host)])
             : t(state.isWeb ? 'popup_no_problem' : 'popup_not_web'),
       ),
       recovery

@@ -2,12 +2,12 @@
 // lands on a 502, an IDN host (Chromium: its resolver maps the name to 127.0.0.1; Firefox has no
 // such switch from the command line), a refused port; and one the browser refuses by itself (an
 // "unsafe" port such as 1: no server was asked, so there is no badge and no incident). One launch
-// per browser runs them all, one tab each. The server is a plain HTTP server answering as nginx
-// does, listening on [::1] and 127.0.0.1.
+// per browser runs them all, one tab each; the IDN host is shown in the popup as the visitor wrote
+// it. The server is a plain HTTP server answering as nginx does, listening on [::1] and 127.0.0.1.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
@@ -70,7 +70,7 @@ async function visit(browser, url) {
   return { page, tabId };
 }
 
-async function expectIncident(browser, url, { badge, host, kind, status }) {
+async function expectIncident(browser, url, { badge, host, kind, status, keepOpen = false }) {
   const { page, tabId } = await visit(browser, url);
   const shown = await poll(
     async () => {
@@ -84,7 +84,8 @@ async function expectIncident(browser, url, { badge, host, kind, status }) {
   assert.equal(incident?.host, host, `incident host for ${url}: ${JSON.stringify(incident)}`);
   assert.equal(incident?.kind, kind);
   if (status) assert.equal(incident?.status, status);
-  await page.close();
+  if (!keepOpen) await page.close();
+  return tabId;
 }
 
 for (const name of BROWSERS) {
@@ -111,12 +112,22 @@ for (const name of BROWSERS) {
             status: 502,
           });
           if (name === 'chromium') {
-            await expectIncident(browser, `http://bücher.example/bad`, {
+            const idnTab = await expectIncident(browser, `http://bücher.example/bad`, {
               badge: '502',
               host: 'xn--bcher-kva.example',
               kind: 'http',
               status: 502,
+              keepOpen: true,
             });
+            // Stored in punycode, shown as the visitor wrote it.
+            const popup = await openExtensionPage(browser, '/src/popup/index.html', {
+              tabId: idnTab,
+              ready: '[data-testid=incident]',
+              what: 'the popup showing the IDN incident',
+            });
+            const headline = await popup.evaluate(() => document.querySelector('[data-testid="answer"]')?.textContent ?? '');
+            assert.match(headline, /bücher\.example/, `popup headline: ${headline}`);
+            await popup.close();
           }
           await expectIncident(browser, `http://127.0.0.1:${closedPort}/refused`, { badge: 'REF', host: '127.0.0.1', kind: 'network' });
 

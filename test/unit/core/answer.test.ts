@@ -14,6 +14,16 @@ describe('answerFor', () => {
     });
   });
 
+  it('names an internationalised site as the visitor reads it, a lookalike in punycode', () => {
+    const idn = { host: 'xn--bcher-kva.example', kind: 'http' as const };
+    expect(answerFor({ incident: idn, outside: false, retrying: false }).headline).toEqual({
+      key: 'answer_checking',
+      subs: ['bücher.example'],
+    });
+    const spoof = { host: 'xn--pple-43d.com', kind: 'http' as const };
+    expect(answerFor({ incident: spoof, outside: false, retrying: false }).headline.subs).toEqual(['xn--pple-43d.com']);
+  });
+
   it('claims "down for everyone" only with evidence from outside', () => {
     const inside = answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: false });
     expect(inside.state).toBe('site-failing');

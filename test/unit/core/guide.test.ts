@@ -175,6 +175,18 @@ describe('supportReport', () => {
     expect(reprobed).toContain(`${messages.report_headers_source!.message}: a re-check right after the error (it answered 522)`);
     expect(reprobed).not.toMatch(/!\w/);
   });
+
+  it('names an internationalised site as people write it, and keeps its exact address too', () => {
+    const idn = supportReport({
+      incident: { ...cf522, host: 'xn--bcher-kva.example', url: 'https://xn--bcher-kva.example/cart' },
+      now: 0,
+      localTime: () => '',
+      tr,
+    });
+    expect(idn.split('\n')[0]).toContain('bücher.example');
+    expect(idn).toContain('https://xn--bcher-kva.example');
+    expect(idn).not.toContain('/cart');
+  });
   it('keeps hostile header values on one line', () => {
     const evil = { ...cf522, reference: { kind: 'cf-ray', value: 'x\nSubject: spam' } };
     expect(
