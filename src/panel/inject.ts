@@ -34,6 +34,12 @@ const HOST_STYLE = [
   .map((rule) => `${rule} !important`)
   .join('; ');
 const REFRESH_MS = 5000;
+/**
+ * While the diagnosis runs (or has not started), its answer is looked for every second, for at most
+ * a minute: the panel says it as soon as the popup would, and a page left open does not keep asking.
+ */
+const REFRESH_CHECKING_MS = 1000;
+const CHECKING_FOR_MS = 60_000;
 /** The top layer (popover) where the browser has it (Chrome 114, Firefox 125). */
 const TOP_LAYER = typeof HTMLElement.prototype.showPopover === 'function';
 /** The attributes the host may carry: anything else (`inert`, `hidden`…) was added by the page. */
@@ -130,17 +136,24 @@ function main(): void {
     if (TOP_LAYER && host.matches(':popover-open')) host.hidePopover();
     void request('panel-style', { name: host.localName, on: false }).catch(ignore);
     clearInterval(ticker);
-    clearInterval(refresher);
+    clearTimeout(refresher);
     host.remove();
   };
 
+  let refresher: ReturnType<typeof setTimeout> | undefined;
+  const shownAt = Date.now();
   const load = async (): Promise<void> => {
+    clearTimeout(refresher);
+    let answered = true;
     try {
       state = await request('panel-state', {});
     } catch {
-      return; // extension reloaded or worker busy: try again on the next refresh
+      answered = false; // extension reloaded or worker busy: try again on the next refresh
     }
     if (closed) return;
+    const checking = !state?.diagnosis?.done && Date.now() - shownAt < CHECKING_FOR_MS;
+    refresher = setTimeout(() => void load(), checking ? REFRESH_CHECKING_MS : REFRESH_MS);
+    if (!answered || !state) return;
     if (!state.incident || state.hidden) {
       close();
       return;
@@ -166,7 +179,6 @@ function main(): void {
     raise();
     if (state) tickPanel(frame, state);
   }, 1000);
-  const refresher = setInterval(() => void load(), REFRESH_MS);
   attach();
   // The user-origin style sheet for this host's name (the page cannot out-rank it).
   void request('panel-style', { name: host.localName, on: true }).catch(ignore);
