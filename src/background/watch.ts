@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../core/retry-after';
 import { DEFAULT_RETRY_OPTIONS, probeVerdict, type RetryOptions } from '../core/retry-policy';
 import { ALARM_MIN_DELAY_MS, waitMechanism } from '../core/retry-schedule';
 import type { Settings } from '../core/settings';
-import { afterWatchProbe, isWatching, siteUrl, startWatch, watchOnline, type WatchRecord } from '../core/watch';
+import { afterWatchProbe, isWatching, siteUrl, startWatch, watchesToDrop, watchOnline, type WatchRecord } from '../core/watch';
 import { after, cancel, type Timer } from '../core/timers';
 import { clearAlarm, setAlarm } from '../platform/alarms';
 import { isOnline } from '../platform/connectivity';
@@ -38,6 +38,7 @@ export async function watchSite(input: string): Promise<WatchRecord | undefined>
   if (!url) return undefined;
   const { origin, hostname } = new URL(url);
   const settings = await readSettings();
+  await dropWatches(origin);
   const record = startWatch({ url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random }, optionsFor(settings));
   await withOriginLock(lockKey(origin), () => writeWatch(record));
   await arm(record);
@@ -49,11 +50,26 @@ export async function unwatchSite(input: string): Promise<boolean> {
   const url = siteUrl(input);
   if (!url) return false;
   const { origin } = new URL(url);
+  return forgetWatch(origin);
+}
+
+/** The watch of `origin` is gone: its record, timer and alarm. Whether there was a record. */
+async function forgetWatch(origin: string): Promise<boolean> {
   clearTimer(origin);
   await clearAlarm(WATCH_ALARM_PREFIX + origin);
-  const had = (await readWatch(origin)) !== undefined;
-  await removeWatch(origin);
-  return had;
+  return withOriginLock(lockKey(origin), async () => {
+    const had = (await readWatch(origin)) !== undefined;
+    await removeWatch(origin);
+    return had;
+  });
+}
+
+/**
+ * Watch records are bounded: an ended one is kept WATCH_ENDED_KEEP_MS for the popup, and there are
+ * never more than WATCH_LIMIT (`adding`: room for a new one). Run at every worker start and new watch.
+ */
+async function dropWatches(adding?: string): Promise<void> {
+  for (const origin of watchesToDrop(await allWatches(), Date.now(), adding)) await forgetWatch(origin);
 }
 
 async function arm(record: WatchRecord): Promise<void> {
@@ -140,10 +156,15 @@ async function announceBack(record: WatchRecord): Promise<void> {
   }
 }
 
-/** The notification was clicked: the URL of the site that is back, to open. */
+/**
+ * The notification was clicked: the URL of the site that is back, to open. A watch probes its site's
+ * front page (`siteUrl`), so the notification's origin is enough: it opens even once the record is gone.
+ */
 export async function urlOfWatchNotification(id: string): Promise<string | undefined> {
   if (!id.startsWith(WATCH_NOTIFICATION_PREFIX)) return undefined;
-  return (await readWatch(id.slice(WATCH_NOTIFICATION_PREFIX.length)))?.url;
+  const origin = id.slice(WATCH_NOTIFICATION_PREFIX.length);
+  const frontPage = siteUrl(origin);
+  return (await readWatch(origin))?.url ?? (frontPage && new URL(frontPage).origin === origin ? frontPage : undefined);
 }
 
 /** The browser went offline or came back: paused watches resume at once (as retries do). */
@@ -158,8 +179,9 @@ export async function watchesConnectivityChanged(online: boolean): Promise<void>
   }
 }
 
-/** At every worker start: timers died with the previous worker. */
+/** At every worker start: timers died with the previous worker; ended watches past their time are removed. */
 export async function resumeWatches(): Promise<void> {
+  await dropWatches();
   for (const record of await allWatches()) if (isWatching(record)) await arm(record);
 }
 
