@@ -31,7 +31,7 @@ import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, endHistoryEntry, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
 import { getTab, isTabInForeground, reopenTab, stillShowsPage } from '../platform/tabs';
-import { refreshBadge } from './badge-view';
+import { drawBadge, refreshBadge } from './badge-view';
 import { probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
 
@@ -49,11 +49,18 @@ const wakeUps = probeTimers(ALARM_PREFIX, (origin) => probeOrigin(origin), repor
  * was brought back continues the old schedule (attempt and give-up time) instead of starting anew.
  */
 export async function retryFailedTab(tabId: number, incident: Incident, { force = false } = {}): Promise<boolean> {
+  const joined = await joinRetry(tabId, incident, force);
+  // The caller holds the tab's incident: the badge is drawn from it (and the schedule), not read again.
+  await drawBadge(tabId, incident);
+  return joined;
+}
+
+async function joinRetry(tabId: number, incident: Incident, force: boolean): Promise<boolean> {
   const now = Date.now();
   const origin = originOf(incident.url);
   if (!origin) return false;
   if (!decisionFor(incident, now).retry) {
-    await leaveRetry(tabId, origin);
+    await leaveRetry(tabId, origin, { incident });
     return false;
   }
   const settings = await readSettings();
@@ -94,12 +101,15 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
     return fresh;
   });
   await arm(record);
-  await refreshBadge(tabId);
   return true;
 }
 
-/** The tab no longer waits on its origin (closed, navigated elsewhere, visitor pressed Stop). */
-export async function leaveRetry(tabId: number, origin: string | undefined): Promise<boolean> {
+/**
+ * The tab no longer waits on its origin (closed, navigated elsewhere, visitor pressed Stop). Its
+ * badge is drawn again: from `shown.incident` when the caller holds the tab's incident (`undefined`:
+ * it has none now), else from what storage says.
+ */
+export async function leaveRetry(tabId: number, origin: string | undefined, shown?: { incident: Incident | undefined }): Promise<boolean> {
   if (!origin) return false;
   const left = await withOriginLock(origin, async () => {
     const record = await readRetry(origin);
@@ -110,7 +120,8 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
     else await writeRetry(record);
     return true;
   });
-  await refreshBadge(tabId);
+  if (shown) await drawBadge(tabId, shown.incident);
+  else await refreshBadge(tabId);
   return left;
 }
 
