@@ -45,6 +45,8 @@ export { SESSION_KEYS } from './stored-keys';
  * arrived and gone once it is recorded; the browser sends no event again to a worker stopped in between.
  * `errorpage`: the address of a browser error page found without an incident at a worker start and
  * looked into once (see detect-navigation.ts reconcileTabs), so it is not asked about again.
+ * `form-commit`: the address of a form submission the tab committed (Chrome builds, platform/navigation.ts),
+ * so a worker started again still takes that page as a possible POST; gone at the tab's next commit.
  */
 export type TabRecord =
   | 'incident'
@@ -57,7 +59,8 @@ export type TabRecord =
   | 'consent-asked'
   | 'recording'
   | 'failure'
-  | 'errorpage';
+  | 'errorpage'
+  | 'form-commit';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
 export const TAB_RECORDS: readonly TabRecord[] = [
@@ -72,6 +75,7 @@ export const TAB_RECORDS: readonly TabRecord[] = [
   'recording',
   'failure',
   'errorpage',
+  'form-commit',
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;

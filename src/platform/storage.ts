@@ -95,6 +95,20 @@ export async function markErrorPageSeen(tabId: number, url: string): Promise<voi
   if (valid) await setOptional('session', { [tabKey('errorpage', tabId)]: valid });
 }
 
+/** The address of the form submission the tab committed last, if its next commit did not come yet (platform/navigation.ts). */
+export async function readFormCommit(tabId: number): Promise<string | undefined> {
+  return storedUrl(await get('session', tabKey('form-commit', tabId)));
+}
+
+export async function writeFormCommit(tabId: number, url: string): Promise<void> {
+  const valid = storedUrl(url);
+  if (valid) await set('session', { [tabKey('form-commit', tabId)]: valid });
+}
+
+export async function removeFormCommit(tabId: number): Promise<void> {
+  await browser.storage.session.remove(tabKey('form-commit', tabId));
+}
+
 /** Every noted failure that was not recorded (or not yet), by tab. */
 export async function heardFailures(): Promise<Array<[number, HeardFailure | undefined]>> {
   const ids = (await tabsWithRecords()).get('failure') ?? [];

@@ -11,6 +11,7 @@ vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
 const reachability = await import('../../../src/platform/reachability');
+const navigation = await import('../../../src/platform/navigation');
 const stored = await import('../../../src/core/stored');
 const storedKeys = await import('../../../src/core/stored-keys');
 const worker = await import('../../../src/core/stored-worker');
@@ -133,6 +134,15 @@ const TABLE: Record<string, Row> = {
     key: `errorpage:${TAB}`,
     sample: 'https://shop.example/cart',
     readers: { readErrorPageSeen: [() => storage.readErrorPageSeen(TAB), same(stored.storedUrl)] },
+  },
+  'form-commit': {
+    areas: ['session'],
+    key: `form-commit:${TAB}`,
+    sample: 'https://shop.example/pay',
+    readers: {
+      readFormCommit: [() => storage.readFormCommit(TAB), same(stored.storedUrl)],
+      committedMethod: [() => navigation.committedMethod(TAB, 'https://shop.example/pay'), (v) => v === 'GET' || v === 'POST'],
+    },
   },
   [stored.RETRY_PREFIX]: {
     areas: ['session'],
