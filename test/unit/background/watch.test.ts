@@ -78,7 +78,7 @@ describe('tell me when it’s back', () => {
 });
 
 describe('watch records are bounded', () => {
-  it(`an ended watch is removed ${WATCH_ENDED_KEEP_MS / 60_000} min after it ended (at the next worker start), and its notification still opens the site`, async () => {
+  it(`an ended watch is removed ${WATCH_ENDED_KEEP_MS / 60_000} min after it ended; its notification still opens`, async () => {
     site.answers = [{ status: 200, ms: 1 }];
     await watch.watchSite('http://127.0.0.1:8080');
     await advance(10_000);

@@ -273,7 +273,7 @@ function paths(value: unknown, depth = 2): Array<Array<string | number>> {
   return keys.flatMap((key) => [[key], ...paths((value as Record<string | number, unknown>)[key], depth - 1).map((p) => [key, ...p])]);
 }
 
-/** The corpus for one family: garbage instead of the record, the record inside garbage, and the record with each field missing or garbage. */
+/** The corpus for one family: garbage for the record, the record inside garbage, the record with each field missing or garbage. */
 function corpus(sample: unknown): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = GARBAGE.map((g, i) => [`garbage #${i}`, g]);
   out.push(['the record in an array', [sample]], ['the record as a string', JSON.stringify(sample)]);
