@@ -222,7 +222,7 @@ export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await readIncident(tabId);
     await forgetTab(tabId);
-    await leaveRetry(tabId, originOf(incident?.url));
+    await leaveRetry(tabId, originOf(incident?.url), { incident: undefined });
   });
 }
 
@@ -236,15 +236,14 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   await beginRecording(tabId, incident);
   // A tab that fails again on another origin leaves its old schedule first.
   const previousOrigin = originOf(previous?.url);
-  if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin);
+  if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin, { incident });
   await finishRecording(tabId, incident, tab, knownTab === undefined);
 }
 
 /** Everything that follows storing a tab's incident; each step can run again without harm. */
 async function finishRecording(tabId: number, incident: Incident, tab: TabInfo, lookAgain: boolean): Promise<void> {
   if (!tab.incognito) await appendHistory(incident);
-  await retryFailedTab(tabId, incident);
-  await drawBadge(tabId, incident);
+  await retryFailedTab(tabId, incident); // draws the badge
   // The response may come after the page finished loading: no "complete" event follows.
   const now = lookAgain ? await getTab(tabId) : undefined;
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
@@ -295,5 +294,5 @@ async function clear(tabId: number): Promise<void> {
   if (!had) return;
   await removeIncident(tabId);
   await dropDiagnosis(tabId);
-  await leaveRetry(tabId, originOf(had.url)); // also redraws the (now empty) badge
+  await leaveRetry(tabId, originOf(had.url), { incident: undefined }); // also clears the badge
 }

@@ -7,9 +7,8 @@
  */
 import { parseRetryAfter } from '../core/retry-after';
 import { quietUntil } from '../core/quiet';
-import { decisionFor, DEFAULT_RETRY_OPTIONS, mayLoadAgain, probeVerdict, type RetryOptions } from '../core/retry-policy';
+import { decisionFor, mayLoadAgain, probeVerdict } from '../core/retry-policy';
 import {
-  ALARM_MIN_DELAY_MS,
   isRelapse,
   MAX_RECOVERIES,
   onOffline,
@@ -20,14 +19,11 @@ import {
   shouldGiveUp,
   spreadResume,
   startSchedule,
-  waitMechanism,
 } from '../core/retry-schedule';
-import { autoRetryAllowed, type Settings } from '../core/settings';
+import { autoRetryAllowed } from '../core/settings';
 import { originOf } from '../core/url';
-import { after, cancel, type Timer } from '../core/timers';
 import type { Incident, IncidentEnd } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
-import { clearAlarm, setAlarm } from '../platform/alarms';
 import { isOnline } from '../platform/connectivity';
 import { t } from '../platform/i18n';
 import { notify } from '../platform/notify';
@@ -35,21 +31,15 @@ import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allRetries, endHistoryEntry, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
 import { getTab, isTabInForeground, reopenTab, stillShowsPage } from '../platform/tabs';
-import { refreshBadge } from './badge-view';
+import { drawBadge, refreshBadge } from './badge-view';
+import { probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
 
 export const ALARM_PREFIX = 'retry:';
 export const RECOVERED_NOTIFICATION_PREFIX = 'recovered:';
 
-const OFFLINE_RECHECK_MS = 2_000;
-
-/** Live timers for waits shorter than an alarm can be; losing them (worker stopped) only costs the alarm's delay. */
-const timers = new Map<string, Timer>();
-
-const optionsFor = (settings: Settings): RetryOptions => ({
-  ...DEFAULT_RETRY_OPTIONS,
-  giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
-});
+/** Live timers for waits shorter than an alarm can be (losing them only costs the alarm's delay), and the alarms. */
+const wakeUps = probeTimers(ALARM_PREFIX, (origin) => probeOrigin(origin), report);
 
 /**
  * A tab's page just failed: join its origin's schedule or start one. `force` is the visitor
@@ -59,11 +49,18 @@ const optionsFor = (settings: Settings): RetryOptions => ({
  * was brought back continues the old schedule (attempt and give-up time) instead of starting anew.
  */
 export async function retryFailedTab(tabId: number, incident: Incident, { force = false } = {}): Promise<boolean> {
+  const joined = await joinRetry(tabId, incident, force);
+  // The caller holds the tab's incident: the badge is drawn from it (and the schedule), not read again.
+  await drawBadge(tabId, incident);
+  return joined;
+}
+
+async function joinRetry(tabId: number, incident: Incident, force: boolean): Promise<boolean> {
   const now = Date.now();
   const origin = originOf(incident.url);
   if (!origin) return false;
   if (!decisionFor(incident, now).retry) {
-    await leaveRetry(tabId, origin);
+    await leaveRetry(tabId, origin, { incident });
     return false;
   }
   const settings = await readSettings();
@@ -81,7 +78,7 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
       return existing;
     }
     if (existing?.state === 'recovered' && isRelapse(existing.recoveredAt, now)) {
-      const schedule = onRelapse(existing.schedule, failure, optionsFor(settings));
+      const schedule = onRelapse(existing.schedule, failure, retryOptionsFor(settings));
       const relapsed: RetryRecord = {
         ...existing,
         tabs: [...new Set([...existing.tabs, tabId])],
@@ -91,7 +88,7 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
       await writeRetry(relapsed);
       return relapsed;
     }
-    const schedule = startSchedule({ origin, ...failure }, optionsFor(settings));
+    const schedule = startSchedule({ origin, ...failure }, retryOptionsFor(settings));
     const fresh: RetryRecord = {
       origin,
       probeUrl: incident.url,
@@ -104,12 +101,15 @@ export async function retryFailedTab(tabId: number, incident: Incident, { force 
     return fresh;
   });
   await arm(record);
-  await refreshBadge(tabId);
   return true;
 }
 
-/** The tab no longer waits on its origin (closed, navigated elsewhere, visitor pressed Stop). */
-export async function leaveRetry(tabId: number, origin: string | undefined): Promise<boolean> {
+/**
+ * The tab no longer waits on its origin (closed, navigated elsewhere, visitor pressed Stop). Its
+ * badge is drawn again: from `shown.incident` when the caller holds the tab's incident (`undefined`:
+ * it has none now), else from what storage says.
+ */
+export async function leaveRetry(tabId: number, origin: string | undefined, shown?: { incident: Incident | undefined }): Promise<boolean> {
   if (!origin) return false;
   const left = await withOriginLock(origin, async () => {
     const record = await readRetry(origin);
@@ -120,7 +120,8 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
     else await writeRetry(record);
     return true;
   });
-  await refreshBadge(tabId);
+  if (shown) await drawBadge(tabId, shown.incident);
+  else await refreshBadge(tabId);
   return left;
 }
 
@@ -130,49 +131,16 @@ export async function leaveRetry(tabId: number, origin: string | undefined): Pro
  */
 async function arm(record: RetryRecord): Promise<void> {
   const { origin } = record;
-  clearTimer(origin);
-  if (record.state === 'offline') {
-    // Workers do not always get the 'online' event (Chromium's offline emulation changes
-    // navigator.onLine without firing it): look again every few seconds, and every 30 s by alarm.
-    timers.set(
-      origin,
-      after(OFFLINE_RECHECK_MS, () => void probeOrigin(origin).catch(report)),
-    );
-    await setAlarm(ALARM_PREFIX + origin, Date.now() + ALARM_MIN_DELAY_MS);
-    return;
-  }
-  if (record.state === 'recovered') {
-    await setAlarm(
-      ALARM_PREFIX + origin,
-      Math.max((record.recoveredAt ?? Date.now()) + RELAPSE_WINDOW_MS, Date.now() + ALARM_MIN_DELAY_MS),
-    );
-    return;
-  }
-  if (record.state !== 'waiting') {
-    await clearAlarm(ALARM_PREFIX + origin);
-    return;
-  }
-  const now = Date.now();
-  const delay = Math.max(0, record.schedule.nextAt - now);
-  if (waitMechanism(delay) === 'timer') {
-    timers.set(
-      origin,
-      after(delay, () => void probeOrigin(origin).catch(report)),
-    );
-  }
-  await setAlarm(ALARM_PREFIX + origin, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
-}
-
-function clearTimer(origin: string): void {
-  const timer = timers.get(origin);
-  cancel(timer);
-  timers.delete(origin);
+  if (record.state === 'offline') return wakeUps.recheckOffline(origin);
+  if (record.state === 'recovered') return wakeUps.alarmAt(origin, (record.recoveredAt ?? Date.now()) + RELAPSE_WINDOW_MS);
+  if (record.state !== 'waiting') return wakeUps.stop(origin);
+  return wakeUps.waitUntil(origin, record.schedule.nextAt);
 }
 
 async function dropRecord(origin: string): Promise<void> {
-  clearTimer(origin);
+  wakeUps.clearTimer(origin);
   await removeRetry(origin);
-  await clearAlarm(ALARM_PREFIX + origin);
+  await wakeUps.stop(origin);
 }
 
 /**

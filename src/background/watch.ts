@@ -5,32 +5,23 @@
  * and an alarm is always set as the safety net.
  */
 import { parseRetryAfter } from '../core/retry-after';
-import { DEFAULT_RETRY_OPTIONS, probeVerdict, type RetryOptions } from '../core/retry-policy';
-import { ALARM_MIN_DELAY_MS, waitMechanism } from '../core/retry-schedule';
-import type { Settings } from '../core/settings';
-import { afterWatchProbe, isWatching, siteUrl, startWatch, watchOnline, type WatchRecord } from '../core/watch';
-import { after, cancel, type Timer } from '../core/timers';
-import { clearAlarm, setAlarm } from '../platform/alarms';
+import { probeVerdict } from '../core/retry-policy';
+import { afterWatchProbe, isWatching, siteUrl, startWatch, watchesToDrop, watchOnline, type WatchRecord } from '../core/watch';
 import { isOnline } from '../platform/connectivity';
 import { t } from '../platform/i18n';
 import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allWatches, readWatch, removeWatch, writeWatch } from '../platform/storage';
+import { probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
 
 export const WATCH_ALARM_PREFIX = 'watch:';
 export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
 
-const OFFLINE_RECHECK_MS = 2_000;
-const timers = new Map<string, Timer>();
+const wakeUps = probeTimers(WATCH_ALARM_PREFIX, (origin) => probeWatch(origin), report);
 /** Locks are per key: a watch never waits on (or holds up) the retry schedule of the same origin. */
 const lockKey = (origin: string): string => `watch ${origin}`;
-
-const optionsFor = (settings: Settings): RetryOptions => ({
-  ...DEFAULT_RETRY_OPTIONS,
-  giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
-});
 
 /** Starts (or starts again) watching the site typed or checked as `input`; `undefined` if it is not a web host. */
 export async function watchSite(input: string): Promise<WatchRecord | undefined> {
@@ -38,7 +29,8 @@ export async function watchSite(input: string): Promise<WatchRecord | undefined>
   if (!url) return undefined;
   const { origin, hostname } = new URL(url);
   const settings = await readSettings();
-  const record = startWatch({ url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random }, optionsFor(settings));
+  await dropWatches(origin);
+  const record = startWatch({ url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random }, retryOptionsFor(settings));
   await withOriginLock(lockKey(origin), () => writeWatch(record));
   await arm(record);
   return record;
@@ -49,44 +41,32 @@ export async function unwatchSite(input: string): Promise<boolean> {
   const url = siteUrl(input);
   if (!url) return false;
   const { origin } = new URL(url);
-  clearTimer(origin);
-  await clearAlarm(WATCH_ALARM_PREFIX + origin);
-  const had = (await readWatch(origin)) !== undefined;
-  await removeWatch(origin);
-  return had;
+  return forgetWatch(origin);
+}
+
+/** The watch of `origin` is gone: its record, timer and alarm. Whether there was a record. */
+async function forgetWatch(origin: string): Promise<boolean> {
+  await wakeUps.stop(origin);
+  return withOriginLock(lockKey(origin), async () => {
+    const had = (await readWatch(origin)) !== undefined;
+    await removeWatch(origin);
+    return had;
+  });
+}
+
+/**
+ * Watch records are bounded: an ended one is kept WATCH_ENDED_KEEP_MS for the popup, and there are
+ * never more than WATCH_LIMIT (`adding`: room for a new one). Run at every worker start and new watch.
+ */
+async function dropWatches(adding?: string): Promise<void> {
+  for (const origin of watchesToDrop(await allWatches(), Date.now(), adding)) await forgetWatch(origin);
 }
 
 async function arm(record: WatchRecord): Promise<void> {
   const { origin } = record.schedule;
-  clearTimer(origin);
-  const alarm = WATCH_ALARM_PREFIX + origin;
-  if (!isWatching(record)) {
-    await clearAlarm(alarm);
-    return;
-  }
-  const now = Date.now();
-  if (record.state === 'offline') {
-    timers.set(
-      origin,
-      after(OFFLINE_RECHECK_MS, () => void probeWatch(origin).catch(report)),
-    );
-    await setAlarm(alarm, now + ALARM_MIN_DELAY_MS);
-    return;
-  }
-  const delay = Math.max(0, record.schedule.nextAt - now);
-  if (waitMechanism(delay) === 'timer') {
-    timers.set(
-      origin,
-      after(delay, () => void probeWatch(origin).catch(report)),
-    );
-  }
-  await setAlarm(alarm, Math.max(record.schedule.nextAt, now + ALARM_MIN_DELAY_MS));
-}
-
-function clearTimer(origin: string): void {
-  const timer = timers.get(origin);
-  cancel(timer);
-  timers.delete(origin);
+  if (!isWatching(record)) return wakeUps.stop(origin);
+  if (record.state === 'offline') return wakeUps.recheckOffline(origin);
+  return wakeUps.waitUntil(origin, record.schedule.nextAt);
 }
 
 /** Its time has come (timer or alarm): one probe, then back (notify, end) or the next wait. */
@@ -113,7 +93,7 @@ export async function probeWatch(origin: string): Promise<WatchRecord['state'] |
         offline: !isOnline(),
         random: Math.random,
       },
-      optionsFor(await readSettings()),
+      retryOptionsFor(await readSettings()),
     );
     await writeWatch(after);
     return { record: after, probed: true };
@@ -140,10 +120,15 @@ async function announceBack(record: WatchRecord): Promise<void> {
   }
 }
 
-/** The notification was clicked: the URL of the site that is back, to open. */
+/**
+ * The notification was clicked: the URL of the site that is back, to open. A watch probes its site's
+ * front page (`siteUrl`), so the notification's origin is enough: it opens even once the record is gone.
+ */
 export async function urlOfWatchNotification(id: string): Promise<string | undefined> {
   if (!id.startsWith(WATCH_NOTIFICATION_PREFIX)) return undefined;
-  return (await readWatch(id.slice(WATCH_NOTIFICATION_PREFIX.length)))?.url;
+  const origin = id.slice(WATCH_NOTIFICATION_PREFIX.length);
+  const frontPage = siteUrl(origin);
+  return (await readWatch(origin))?.url ?? (frontPage && new URL(frontPage).origin === origin ? frontPage : undefined);
 }
 
 /** The browser went offline or came back: paused watches resume at once (as retries do). */
@@ -158,8 +143,9 @@ export async function watchesConnectivityChanged(online: boolean): Promise<void>
   }
 }
 
-/** At every worker start: timers died with the previous worker. */
+/** At every worker start: timers died with the previous worker; ended watches past their time are removed. */
 export async function resumeWatches(): Promise<void> {
+  await dropWatches();
   for (const record of await allWatches()) if (isWatching(record)) await arm(record);
 }
 

@@ -2,7 +2,7 @@ import type { Fault, Incident, Msg, NetErrorCategory, Observation, Severity } fr
 import { fingerprint } from './fingerprint';
 import { pickDiagnosticHeaders } from './headers';
 import { normalizeNetError } from './net-error';
-import { isRetryableStatus, mayLoadAgain } from './retry-policy';
+import { isRetryable } from './retry-policy';
 import { softErrorStatus } from './soft-error';
 import { describeUrl } from './url';
 
@@ -52,7 +52,7 @@ export function classify(obs: Observation): Incident | null {
         meaning: { key: `meaning_net_${netKey(netError)}` },
         explanation: { key: `fault_net_${netKey(netError)}` },
         severity: 'critical',
-        retryable: netError !== 'tls' && mayLoadAgain(method),
+        retryable: isRetryable({ method, netError }).retry,
         fault: NET_FAULT[netError],
         headers: {},
         method,
@@ -105,7 +105,8 @@ function httpOutcome(
     meaning: KNOWN_STATUS.has(status) ? { key: `meaning_${status}` } : { key: 'meaning_5xx', subs: [String(status)] },
     explanation,
     severity,
-    retryable: isRetryableStatus(status) && mayLoadAgain(method),
+    // The one retry rule; a 429 is never retryable here (its Retry-After is judged when the schedule starts).
+    retryable: isRetryable({ method, status }).retry,
     fault,
     ...(platform ? { platform } : {}),
     ...(reference ? { reference } : {}),

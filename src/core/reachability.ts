@@ -4,14 +4,14 @@
  * name, so the record says "some other site answered 20 s ago" and nothing about which: enough to
  * tell the failing site's bucket from the others, nothing worth reading for anyone else.
  */
-export const BUCKETS = 64;
+import { BUCKETS, validateReachability, type Reachability } from './stored-outside';
+
+// The record as stored is described with the other stored records (core/stored-outside.ts).
+export { BUCKETS, validateReachability, type Reachability };
 /** Another site that answered within this long ago shows the connection works. */
 export const RECENT_MS = 60_000;
 /** Loads of the same bucket closer together than this are not written again (storage is not free). */
 export const REWRITE_AFTER_MS = 10_000;
-
-/** Bucket → epoch ms of the last answered top-level load. */
-export type Reachability = Readonly<Record<string, number>>;
 
 /** The origin's bucket: `b0` … `b63` (FNV-1a of the lower-cased origin). */
 export function bucketOf(origin: string): string {
@@ -21,16 +21,6 @@ export function bucketOf(origin: string): string {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return `b${hash % BUCKETS}`;
-}
-
-/** Only `bN` keys with finite, non-negative times survive a read; at most BUCKETS of them. */
-export function validateReachability(raw: unknown): Reachability {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(raw).slice(0, BUCKETS * 2)) {
-    if (/^b(?:[0-9]|[1-5][0-9]|6[0-3])$/.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
-  }
-  return out;
 }
 
 /** The record after a load of `origin` answered at `now`, or `undefined` when there is nothing worth writing. */

@@ -4,4 +4,6 @@ export const SESSION_KEYS = Object.freeze({
   limits: 'limits',
   /** Recent outside evidence per host (checks/limits.ts). */
   evidenceCache: 'evidence-cache',
+  /** When sites last answered a page load, by origin bucket (core/reachability.ts, platform/reachability.ts). */
+  reachability: 'reachability',
 });

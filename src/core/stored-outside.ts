@@ -61,3 +61,20 @@ export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEn
   }
   return out;
 }
+
+// ── when sites last answered (core/reachability.ts) ──────────────────────────────────────────
+
+/** Origins are kept as one of this many buckets (a hash), never by name. */
+export const BUCKETS = 64;
+
+/** Bucket → epoch ms of the last answered top-level load. */
+export type Reachability = Readonly<Record<string, number>>;
+
+/** Only `bN` keys with finite, non-negative times survive a read; at most BUCKETS of them. */
+export function validateReachability(raw: unknown): Reachability {
+  const out: Record<string, number> = {};
+  for (const [key, value] of entriesOf(raw, BUCKETS * 2) ?? []) {
+    if (/^b(?:[0-9]|[1-5][0-9]|6[0-3])$/.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  return out;
+}

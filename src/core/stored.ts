@@ -45,6 +45,8 @@ export { SESSION_KEYS } from './stored-keys';
  * arrived and gone once it is recorded; the browser sends no event again to a worker stopped in between.
  * `errorpage`: the address of a browser error page found without an incident at a worker start and
  * looked into once (see detect-navigation.ts reconcileTabs), so it is not asked about again.
+ * `form-commit`: the address of a form submission the tab committed (Chrome builds, platform/navigation.ts),
+ * so a worker started again still takes that page as a possible POST; gone at the tab's next commit.
  */
 export type TabRecord =
   | 'incident'
@@ -57,7 +59,8 @@ export type TabRecord =
   | 'consent-asked'
   | 'recording'
   | 'failure'
-  | 'errorpage';
+  | 'errorpage'
+  | 'form-commit';
 
 /** Every per-tab record, so forgetting a tab forgets all of it. */
 export const TAB_RECORDS: readonly TabRecord[] = [
@@ -72,6 +75,7 @@ export const TAB_RECORDS: readonly TabRecord[] = [
   'recording',
   'failure',
   'errorpage',
+  'form-commit',
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
@@ -366,6 +370,23 @@ function parseSchedule(value: unknown, origin: string): RetrySchedule | undefine
   return { origin, startedAt, attempt, nextAt, notBefore, pausedOfflineSince, giveUpAt };
 }
 
+type LastProbe = NonNullable<RetryRecord['lastProbe']>;
+
+/** A schedule's last probe (retry and watch records): when, and what it got; `undefined` without a valid time. */
+function parseLastProbe(value: unknown): LastProbe | undefined {
+  const at = isRecord(value) ? time(value.at) : undefined;
+  if (!isRecord(value) || at === undefined) return undefined;
+  return optional<LastProbe>(
+    { at },
+    {
+      status: intIn(value.status, 0, 999),
+      error: text(value.error, 256),
+      redirect: value.redirect === true ? (true as const) : undefined,
+      verdict: oneOf(value.verdict, ['back', 'answers', 'failing'] as const),
+    },
+  );
+}
+
 export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   if (!isRecord(value)) return undefined;
   const origin = typeof value.origin === 'string' && value.origin.length <= 300 ? value.origin : undefined;
@@ -378,17 +399,8 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   const probes = intIn(value.probes, 0, 1_000_000);
   if (!probeUrl || !tabs || !schedule || !state || probes === undefined) return undefined;
   const record: RetryRecord = { origin, probeUrl, tabs: [...new Set(tabs)], schedule, state, probes };
-  const last = value.lastProbe;
-  const at = isRecord(last) ? time(last.at) : undefined;
-  if (isRecord(last) && at !== undefined) {
-    const fields = {
-      status: intIn(last.status, 0, 999),
-      error: text(last.error, 256),
-      redirect: last.redirect === true ? (true as const) : undefined,
-      verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
-    };
-    record.lastProbe = optional<NonNullable<RetryRecord['lastProbe']>>({ at }, fields);
-  }
+  const lastProbe = parseLastProbe(value.lastProbe);
+  if (lastProbe) record.lastProbe = lastProbe;
   const recoveries = intIn(value.recoveries, 0, 1000);
   const recoveredAt = time(value.recoveredAt);
   if (recoveries !== undefined) record.recoveries = recoveries;
@@ -429,23 +441,30 @@ export function parseWatch(value: unknown): WatchRecord | undefined {
   const probes = intIn(value.probes, 0, 1_000_000);
   if (!url || !host || !schedule || !state || probes === undefined) return undefined;
   const record: WatchRecord = { host, url, schedule, state, probes };
-  const last = value.lastProbe;
-  const at = isRecord(last) ? time(last.at) : undefined;
-  if (isRecord(last) && at !== undefined) {
-    record.lastProbe = optional<NonNullable<WatchRecord['lastProbe']>>(
-      { at },
-      {
-        status: intIn(last.status, 0, 999),
-        error: text(last.error, 256),
-        verdict: oneOf(last.verdict, ['back', 'answers', 'failing'] as const),
-      },
-    );
+  // A watch's probes follow no redirect of their own to note: that field is not kept.
+  const last = parseLastProbe(value.lastProbe);
+  if (last) {
+    const { redirect: _redirect, ...lastProbe } = last;
+    record.lastProbe = lastProbe;
   }
   const endedAt = time(value.endedAt);
   if (endedAt !== undefined) record.endedAt = endedAt;
   if (value.notified === true) record.notified = true;
   return record;
 }
+
+// ── records kept per origin ──────────────────────────────────────────────────────────────────
+
+/** A kind of record kept once per origin (`<prefix><origin>`): retry schedules, watches. */
+export interface PerOrigin<T> {
+  prefix: string;
+  parse: (value: unknown) => T | undefined;
+  /** The origin a valid record belongs to: a record stored under another origin's key is not read. */
+  originOf: (record: T) => string;
+}
+
+export const RETRY_RECORDS: PerOrigin<RetryRecord> = { prefix: RETRY_PREFIX, parse: parseRetryRecord, originOf: (r) => r.origin };
+export const WATCH_RECORDS: PerOrigin<WatchRecord> = { prefix: WATCH_PREFIX, parse: parseWatch, originOf: (r) => r.schedule.origin };
 
 // ── schema version and migration ────────────────────────────────────────────────────────────
 

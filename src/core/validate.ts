@@ -49,10 +49,16 @@ export function arrayOf<T>(value: unknown, parse: (item: unknown) => T | undefin
   return out;
 }
 
-/** Own enumerable entries of a plain object, at most `max`; `undefined` for anything else. */
+/**
+ * Own enumerable entries of a plain object, at most `max`; `undefined` for anything else. A `__proto__`
+ * key (JSON.parse and storage make it an own key) is left out: assigned to the record a parser builds,
+ * it would replace that record's prototype.
+ */
 export function entriesOf(value: unknown, max: number): Array<[string, unknown]> | undefined {
   if (!isRecord(value)) return undefined;
-  return Object.entries(value).slice(0, max);
+  return Object.entries(value)
+    .filter(([key]) => key !== '__proto__')
+    .slice(0, max);
 }
 
 export const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>

@@ -67,3 +67,27 @@ export function watchOnline(record: WatchRecord, now: number): WatchRecord {
 
 /** Whether the watch is still waiting for the site. */
 export const isWatching = (record: WatchRecord | undefined): boolean => record?.state === 'watching' || record?.state === 'offline';
+
+/** Watch records kept at most (`storage.session`, one per origin): a new watch makes room by dropping the oldest. */
+export const WATCH_LIMIT = 20;
+/**
+ * How long an ended watch (`back`, `gave-up`) is kept: the popup shows the site's check with "It's
+ * back up" (or that the watch gave up) from it. Removed after that, or sooner to make room.
+ */
+export const WATCH_ENDED_KEEP_MS = 30 * 60_000;
+
+/**
+ * The origins whose watch records to remove at `now`: every ended watch older than
+ * WATCH_ENDED_KEEP_MS, then (ended ones first, oldest first) as many as it takes to keep
+ * WATCH_LIMIT records in all, counting one more for `adding` when it is not watched yet.
+ */
+export function watchesToDrop(records: readonly WatchRecord[], now: number, adding?: string): string[] {
+  const expired = (r: WatchRecord): boolean => !isWatching(r) && (r.endedAt ?? 0) + WATCH_ENDED_KEEP_MS <= now;
+  const drop = records.filter(expired).map((r) => r.schedule.origin);
+  const kept = records.filter((r) => !expired(r) && r.schedule.origin !== adding);
+  const room = WATCH_LIMIT - (adding === undefined ? 0 : 1);
+  // Ended ones go first; among either, the oldest (ended longest ago, or started longest ago).
+  const order = (r: WatchRecord): [number, number] => (isWatching(r) ? [1, r.schedule.startedAt] : [0, r.endedAt ?? 0]);
+  kept.sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
+  return [...drop, ...kept.slice(0, Math.max(0, kept.length - room)).map((r) => r.schedule.origin)];
+}

@@ -5,6 +5,7 @@
  * Firefox builds keep webRequest (see requests.ts).
  */
 import { browser } from './browser';
+import { readFormCommit, removeFormCommit, writeFormCommit } from './storage';
 import { methodOfTransition } from '../core/suspect';
 import { samePage } from '../core/url';
 import { plausiblePast } from '../core/validate';
@@ -20,9 +21,18 @@ export interface PageLoad {
 }
 
 /**
- * Transition types of the last committed top-level navigation per tab, kept until the tab's next
- * commit: the load's own events and its status report follow within seconds, while these very
- * events keep the worker alive. Lost with the worker, it defaults to GET.
+ * The method of the last committed top-level navigation per tab (from its transition type), kept
+ * until the tab's next commit: the load's own events and its status read follow within seconds,
+ * while these very events keep the worker alive.
+ *
+ * A form submission is also written to `storage.session` (`form-commit:<tabId>`, one per tab,
+ * forgotten with the tab): a worker stopped between the form's commit and its page's completion
+ * (or this map's oldest entries dropped) then still takes that page as a possible POST, and a POST
+ * is never loaded again by itself. Only form submissions are written (and removed at that tab's
+ * next commit seen): an ordinary page load writes nothing, as the healthy-page cost budget wants
+ * (README "Detection and its cost"). So no record means GET, which is all webNavigation can tell
+ * of any other load. The one case left: a worker that saw neither a form's page nor the next commit
+ * may take the next load of the same address as a POST too, the safe way round.
  */
 const committed = new Map<number, { url: string; method: 'GET' | 'POST' }>();
 /** Loads that commit and never complete (closed tabs) must not pile up in a long-lived worker. */
@@ -40,20 +50,36 @@ const offScreen = (d: object): boolean => (d as { documentLifecycle?: unknown })
 export function onPageLoaded(listener: (load: PageLoad) => void): void {
   browser.webNavigation.onCommitted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;
+    const before = committed.get(d.tabId);
+    const method = methodOfTransition(d.transitionType);
     committed.delete(d.tabId); // re-inserted last: the map stays in commit order
-    committed.set(d.tabId, { url: d.url, method: methodOfTransition(d.transitionType) });
+    committed.set(d.tabId, { url: d.url, method });
     if (committed.size > COMMITTED_LIMIT) committed.delete(committed.keys().next().value!);
+    if (method === 'POST') void writeFormCommit(d.tabId, d.url).catch(warn);
+    else if (before?.method === 'POST') void removeFormCommit(d.tabId).catch(warn);
   }, WEB_ONLY);
   browser.webNavigation.onCompleted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;
-    listener({ tabId: d.tabId, url: d.url, method: committedMethod(d.tabId, d.url), time: d.timeStamp });
+    const load = (method: 'GET' | 'POST'): void => listener({ tabId: d.tabId, url: d.url, method, time: d.timeStamp });
+    const known = committed.get(d.tabId);
+    // The commit was seen by this worker (the usual case): nothing to read.
+    if (known) load(samePage(known.url, d.url) ? known.method : 'GET');
+    else void committedMethod(d.tabId, d.url).then(load, warn);
   }, WEB_ONLY);
 }
 
-/** The method of the tab's last committed top-level load, if it is this page's; GET when unknown. */
-export function committedMethod(tabId: number, url: string): 'GET' | 'POST' {
+const warn = (error: unknown): void => console.warn('Downcheck navigation:', error);
+
+/**
+ * The method of the tab's last committed top-level load, if it is this page's; GET when it is
+ * another page's, or when no form submission is on record for the tab. A record that cannot be
+ * read counts as a POST: never loaded again by itself.
+ */
+export async function committedMethod(tabId: number, url: string): Promise<'GET' | 'POST'> {
   const commit = committed.get(tabId);
-  return commit && samePage(commit.url, url) ? commit.method : 'GET';
+  if (commit) return samePage(commit.url, url) ? commit.method : 'GET';
+  const form = await readFormCommit(tabId).catch(() => url);
+  return form !== undefined && samePage(form, url) ? 'POST' : 'GET';
 }
 
 /**

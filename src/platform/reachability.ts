@@ -1,32 +1,22 @@
 /**
  * When sites last answered a top-level page load, by origin bucket (core/reachability.ts): what
  * lets the diagnosis say "you are online" without asking anyone. Kept in `storage.session`
- * (memory, gone when the browser closes), never with a site's name.
+ * (memory, gone when the browser closes), never with a site's name, through the storage module
+ * (platform/storage-outside.ts: its key, validator and quota handling are those of every record).
  */
 import { browser, DETECTION } from './browser';
-import {
-  bucketOf,
-  noteAnswered,
-  otherSiteAnsweredAgo,
-  REWRITE_AFTER_MS,
-  validateReachability,
-  type Reachability,
-} from '../core/reachability';
+import { readReachability as read, writeReachability } from './storage-outside';
+import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS } from '../core/reachability';
 import { originOf } from '../core/url';
 import { keyedLock } from '../core/concurrency';
 
-const KEY = 'reachability';
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
 /** Optimisation only (lost with the worker, rebuilt from storage): buckets written in the last few seconds. */
 const recentlyWritten = new Map<string, number>();
-async function read(): Promise<Reachability> {
-  const got = await browser.storage.session.get(KEY);
-  return validateReachability(got[KEY]);
-}
 
 /** Pages of several sites answer at once: each update reads then writes the one record, one after another. */
-const withRecordLock = keyedLock<typeof KEY>();
+const withRecordLock = keyedLock<'reachability'>();
 
 /** Notes that the page at `url` answered now. */
 export async function noteSiteAnswered(url: string, now = Date.now()): Promise<void> {
@@ -37,9 +27,9 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
   if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
   recentlyWritten.set(bucket, now);
   try {
-    await withRecordLock(KEY, async () => {
+    await withRecordLock('reachability', async () => {
       const next = noteAnswered(await read(), origin, now);
-      if (next) await browser.storage.session.set({ [KEY]: next });
+      if (next) await writeReachability(next);
     });
   } catch (error) {
     recentlyWritten.delete(bucket); // not written: the next load of this site tries again

@@ -15,14 +15,13 @@ import {
   parseHistory,
   parseIncident,
   parseRecovery,
-  parseRetryRecord,
-  parseWatch,
-  retryKey,
+  RETRY_RECORDS,
   SESSION_KEYS,
   SITE_DIAGNOSIS_KEY,
   tabKey,
-  watchKey,
+  WATCH_RECORDS,
   type GuideMarks,
+  type PerOrigin,
   type ResponseNote,
   type SubframeFailure,
   type WatchRecord,
@@ -110,16 +109,16 @@ export async function readRecovery(tabId: number): Promise<Recovery | undefined>
   return parseRecovery(await get('session', tabKey('recovered', tabId)));
 }
 
-export async function readRetry(origin: string): Promise<RetryRecord | undefined> {
-  const record = parseRetryRecord(await get('session', retryKey(origin)));
-  return record?.origin === origin ? record : undefined;
+/** The record of `kind` kept for `origin`, if a valid one is stored under its key. */
+export async function readPerOrigin<T>(kind: PerOrigin<T>, origin: string): Promise<T | undefined> {
+  const record = kind.parse(await get('session', kind.prefix + origin));
+  return record && kind.originOf(record) === origin ? record : undefined;
 }
 
+export const readRetry = (origin: string): Promise<RetryRecord | undefined> => readPerOrigin(RETRY_RECORDS, origin);
+
 /** "Tell me when it's back" for the site at this origin, if it was asked for (core/watch.ts). */
-export async function readWatch(origin: string): Promise<WatchRecord | undefined> {
-  const record = parseWatch(await get('session', watchKey(origin)));
-  return record?.schedule.origin === origin ? record : undefined;
-}
+export const readWatch = (origin: string): Promise<WatchRecord | undefined> => readPerOrigin(WATCH_RECORDS, origin);
 
 /**
  * The visitor's per-source consent, kept on this device only: agreeing to tell third parties

@@ -1,10 +1,18 @@
 /**
- * The outside services' budgets and the evidence cache in `storage.session` (checks/limits.ts), apart from
- * storage.ts because only the background uses them and the popup loads storage.ts.
+ * The outside services' budgets, the evidence cache (checks/limits.ts) and when sites last answered
+ * (platform/reachability.ts) in `storage.session`, apart from storage.ts because only the background
+ * uses them and the popup loads storage.ts.
  */
 import { SESSION_KEYS } from '../core/stored';
-import { parseEvidenceCache, parseLimits, type StoredBucket, type StoredCacheEntry } from '../core/stored-outside';
-import { get, setOptional } from './storage';
+import {
+  parseEvidenceCache,
+  parseLimits,
+  validateReachability,
+  type Reachability,
+  type StoredBucket,
+  type StoredCacheEntry,
+} from '../core/stored-outside';
+import { get, set, setOptional } from './storage';
 
 // ── outside services' budgets and evidence cache ────────────────────────────────────────────
 
@@ -22,4 +30,15 @@ export async function readEvidenceCache(): Promise<Record<string, StoredCacheEnt
 
 export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>): Promise<void> {
   await setOptional('session', { [SESSION_KEYS.evidenceCache]: parseEvidenceCache(state) });
+}
+
+// ── when sites last answered (platform/reachability.ts) ─────────────────────────────────────
+
+export async function readReachability(): Promise<Reachability> {
+  return validateReachability(await get('session', SESSION_KEYS.reachability));
+}
+
+/** Throws when it cannot be written (the caller tries again at the next load of that site). */
+export async function writeReachability(record: Reachability): Promise<void> {
+  await set('session', { [SESSION_KEYS.reachability]: validateReachability(record) });
 }

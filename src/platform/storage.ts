@@ -26,7 +26,7 @@ import {
   parseRecovery,
   parseRetryRecord,
   parseWatch,
-  RETRY_PREFIX,
+  RETRY_RECORDS,
   retryKey,
   SCHEMA_VERSION,
   storedUrl,
@@ -34,8 +34,9 @@ import {
   TAB_RECORDS,
   tabKey,
   type TabRecord,
-  WATCH_PREFIX,
+  WATCH_RECORDS,
   watchKey,
+  type PerOrigin,
   type GuideMarks,
   type ResponseNote,
   type SubframeFailure,
@@ -92,6 +93,20 @@ export async function readErrorPageSeen(tabId: number): Promise<string | undefin
 export async function markErrorPageSeen(tabId: number, url: string): Promise<void> {
   const valid = storedUrl(url);
   if (valid) await setOptional('session', { [tabKey('errorpage', tabId)]: valid });
+}
+
+/** The address of the form submission the tab committed last, if its next commit did not come yet (platform/navigation.ts). */
+export async function readFormCommit(tabId: number): Promise<string | undefined> {
+  return storedUrl(await get('session', tabKey('form-commit', tabId)));
+}
+
+export async function writeFormCommit(tabId: number, url: string): Promise<void> {
+  const valid = storedUrl(url);
+  if (valid) await set('session', { [tabKey('form-commit', tabId)]: valid });
+}
+
+export async function removeFormCommit(tabId: number): Promise<void> {
+  await browser.storage.session.remove(tabKey('form-commit', tabId));
 }
 
 /** Every noted failure that was not recorded (or not yet), by tab. */
@@ -185,16 +200,7 @@ export async function removeWatch(origin: string): Promise<void> {
   await browser.storage.session.remove(watchKey(origin));
 }
 
-export async function allWatches(): Promise<WatchRecord[]> {
-  const all = await browser.storage.session.get(null);
-  return Object.entries(all)
-    .filter(([key]) => key.startsWith(WATCH_PREFIX))
-    .map(([key, value]) => {
-      const record = parseWatch(value);
-      return record && watchKey(record.schedule.origin) === key ? record : undefined;
-    })
-    .filter((record): record is WatchRecord => record !== undefined);
-}
+export const allWatches = (): Promise<WatchRecord[]> => allPerOrigin(WATCH_RECORDS);
 
 // ── retry schedules (one per failing origin) ────────────────────────────────────────────────
 
@@ -208,15 +214,18 @@ export async function removeRetry(origin: string): Promise<void> {
   await browser.storage.session.remove(retryKey(origin));
 }
 
-export async function allRetries(): Promise<RetryRecord[]> {
+export const allRetries = (): Promise<RetryRecord[]> => allPerOrigin(RETRY_RECORDS);
+
+/** Every valid record of `kind`, each stored under its own origin's key. */
+async function allPerOrigin<T>(kind: PerOrigin<T>): Promise<T[]> {
   const all = await browser.storage.session.get(null);
-  return Object.entries(all)
-    .filter(([key]) => key.startsWith(RETRY_PREFIX))
-    .map(([key, value]) => {
-      const record = parseRetryRecord(value);
-      return record && retryKey(record.origin) === key ? record : undefined;
-    })
-    .filter((record): record is RetryRecord => record !== undefined);
+  const out: T[] = [];
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(kind.prefix)) continue;
+    const record = kind.parse(value);
+    if (record && kind.prefix + kind.originOf(record) === key) out.push(record);
+  }
+  return out;
 }
 
 // ── history (storage.local) ─────────────────────────────────────────────────────────────────

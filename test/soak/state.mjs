@@ -17,6 +17,7 @@ export const TAB_RECORDS = [
   'recording',
   'failure',
   'errorpage',
+  'form-commit',
 ];
 
 /**

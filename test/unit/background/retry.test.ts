@@ -488,3 +488,25 @@ describe('history records how the incident ended', () => {
     expect((await ended())[0]!.end).toBeUndefined();
   });
 });
+
+describe('the incident the caller holds is passed, not read again', () => {
+  /** The session reads of `incident:<tabId>` that `task` makes. */
+  async function incidentReads(tabId: number, task: () => Promise<unknown>): Promise<number> {
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    await task();
+    const reads = get.mock.calls.filter(([keys]) => JSON.stringify(keys ?? null).includes(`"incident:${tabId}"`)).length;
+    get.mockRestore();
+    return reads;
+  }
+
+  it('retryFailedTab and leaveRetry draw the badge from the incident they were given', async () => {
+    const tabId = await failingTab();
+    const incident = (await readIncident(tabId))!;
+    expect(await incidentReads(tabId, () => retry.retryFailedTab(tabId, incident))).toBe(0);
+    expect((await readRetry(ORIGIN))?.tabs).toEqual([tabId]);
+    expect(await incidentReads(tabId, () => retry.leaveRetry(tabId, ORIGIN, { incident }))).toBe(0);
+    expect(await readRetry(ORIGIN)).toBeUndefined();
+    // The badge shows the incident, no longer waiting: the 502 as the page shows it.
+    expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
+  });
+});

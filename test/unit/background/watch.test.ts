@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { alarmClock, site, useFakeBackground } from '../helpers/fake-background';
 
 const watch = await import('../../../src/background/watch');
-const { readWatch } = await import('../../../src/platform/storage');
+const { allWatches, readWatch } = await import('../../../src/platform/storage');
+const { WATCH_ENDED_KEEP_MS, WATCH_LIMIT } = await import('../../../src/core/watch');
 const { writeSettings } = await import('../../../src/platform/settings');
 const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
 
@@ -73,5 +74,43 @@ describe('tell me when it’s back', () => {
   it('refuses what is not a web site', async () => {
     expect(await watch.watchSite('javascript:alert(1)')).toBeUndefined();
     expect(await watch.watchSite('')).toBeUndefined();
+  });
+});
+
+describe('watch records are bounded', () => {
+  it(`an ended watch is removed ${WATCH_ENDED_KEEP_MS / 60_000} min after it ended; its notification still opens`, async () => {
+    site.answers = [{ status: 200, ms: 1 }];
+    await watch.watchSite('http://127.0.0.1:8080');
+    await advance(10_000);
+    expect((await readWatch(ORIGIN))?.state).toBe('back');
+    await watch.resumeWatches();
+    expect((await readWatch(ORIGIN))?.state).toBe('back'); // the popup still shows "It's back up"
+    await vi.advanceTimersByTimeAsync(WATCH_ENDED_KEEP_MS);
+    await watch.resumeWatches();
+    expect(await readWatch(ORIGIN)).toBeUndefined();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    expect(await watch.urlOfWatchNotification(`watch-back:${ORIGIN}`)).toBe(`${ORIGIN}/`);
+    expect(await watch.urlOfWatchNotification('watch-back:https://a.example/evil')).toBeUndefined();
+  });
+
+  it(`at most ${WATCH_LIMIT} records: a new watch drops ended ones first, then the oldest, with its timer and alarm`, async () => {
+    site.answers = [{ status: 200, ms: 1 }];
+    await watch.watchSite('https://ended.example');
+    await advance(10_000);
+    site.answers = [{ error: 'net::ERR_CONNECTION_REFUSED', ms: 1 }];
+    for (let i = 0; i < WATCH_LIMIT; i++) {
+      await watch.watchSite(`https://s${i}.example`);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const origins = (await allWatches()).map((w) => w.schedule.origin);
+    expect(origins).toHaveLength(WATCH_LIMIT);
+    expect(origins).not.toContain('https://ended.example');
+    await watch.watchSite('https://new.example');
+    const after = (await allWatches()).map((w) => w.schedule.origin);
+    expect(after).toHaveLength(WATCH_LIMIT);
+    expect(after).toContain('https://new.example');
+    expect(after).not.toContain('https://s0.example');
+    expect(await fakeBrowser.alarms.get('watch:https://s0.example')).toBeUndefined();
+    expect(await fakeBrowser.alarms.getAll()).toHaveLength(WATCH_LIMIT);
   });
 });

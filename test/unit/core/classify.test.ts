@@ -223,3 +223,24 @@ describe('badgeFor', () => {
     }
   });
 });
+
+describe('classify: the one retry rule', () => {
+  it("an incident's `retryable` is core/retry-policy's isRetryable, for every network error, status and method", async () => {
+    const { isRetryable } = await import('../../../src/core/retry-policy');
+    // One error string per category: dns, refused, reset, timed-out, tls (Chrome and Firefox), offline, other.
+    const errors = ['net::ERR_NAME_NOT_RESOLVED', 'net::ERR_CONNECTION_REFUSED', 'net::ERR_CONNECTION_RESET', 'net::ERR_TIMED_OUT'];
+    errors.push('net::ERR_CERT_DATE_INVALID', 'SEC_ERROR_UNKNOWN_ISSUER', 'net::ERR_INTERNET_DISCONNECTED', 'net::ERR_TOO_MANY_REDIRECTS');
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT', undefined]) {
+      for (const error of errors) {
+        const incident = classify({ kind: 'network', url: 'https://shop.example/', error, method, time: 1 });
+        expect(incident?.retryable, `${error} ${method}`).toBe(
+          isRetryable({ method: incident?.method, netError: incident?.netError }).retry,
+        );
+      }
+      for (let status = 500; status < 600; status += 1) {
+        const incident = http(status, [], { method });
+        if (incident) expect(incident.retryable, `${status} ${method}`).toBe(isRetryable({ method: incident.method, status }).retry);
+      }
+    }
+  });
+});

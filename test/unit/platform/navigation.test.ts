@@ -47,18 +47,49 @@ describe('onPageLoaded', () => {
     await settle();
     expect(loads.map((l) => (l as { method: string }).method)).toEqual(['POST', 'GET']);
     // The page's status report may come after its load completed: the method is still known.
-    expect(committedMethod(tabId, 'https://shop.example/pay#x')).toBe('POST');
+    expect(await committedMethod(tabId, 'https://shop.example/pay#x')).toBe('POST');
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'reload', timeStamp: 4 });
-    expect(committedMethod(tabId, 'https://shop.example/pay')).toBe('GET');
+    expect(await committedMethod(tabId, 'https://shop.example/pay')).toBe('GET');
   });
 
-  it('remembers the commits of at most 200 tabs: the oldest is forgotten (and taken as GET)', async () => {
+  it('remembers the commits of at most 200 tabs in memory: the oldest is forgotten, a form submission is still on record', async () => {
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 1 });
+    await nav.onCommitted.trigger({ tabId: 9_999, frameId: 0, url: 'https://a.example/', transitionType: 'link', timeStamp: 1 });
     for (let other = 10_000; other < 10_200; other += 1)
       await nav.onCommitted.trigger({ tabId: other, frameId: 0, url: 'https://a.example/', transitionType: 'link', timeStamp: 1 });
     await nav.onCompleted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', timeStamp: 2 });
+    await nav.onCompleted.trigger({ tabId: 9_999, frameId: 0, url: 'https://a.example/', timeStamp: 2 });
     await settle();
-    expect(loads).toEqual([expect.objectContaining({ method: 'GET' })]);
+    expect(loads).toEqual([expect.objectContaining({ tabId, method: 'POST' }), expect.objectContaining({ tabId: 9_999, method: 'GET' })]);
+  });
+
+  it('a form submission survives the worker being stopped (storage.session); ordinary loads write nothing', async () => {
+    await fakeBrowser.storage.session.clear();
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set');
+    const remove = vi.spyOn(fakeBrowser.storage.session, 'remove');
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', transitionType: 'link', timeStamp: 1 });
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/cart', transitionType: 'reload', timeStamp: 2 });
+    await settle();
+    expect(set).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 3 });
+    await settle();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({ [`form-commit:${tabId}`]: 'https://shop.example/pay' });
+    // A new worker: its memory is empty, the record is not.
+    vi.resetModules();
+    const fresh = await import('../../../src/platform/navigation');
+    expect(await fresh.committedMethod(tabId, 'https://shop.example/pay')).toBe('POST');
+    expect(await fresh.committedMethod(tabId, 'https://shop.example/other')).toBe('GET');
+    // The tab's next commit removes it; closing the tab forgets it too.
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/done', transitionType: 'link', timeStamp: 4 });
+    await settle();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    expect(await fresh.committedMethod(tabId, 'https://shop.example/pay')).toBe('GET');
+    await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 5 });
+    await settle();
+    const { forgetTab } = await import('../../../src/platform/storage');
+    await forgetTab(tabId);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 
   it('frames and prerendered pages are not page loads', async () => {

@@ -12,6 +12,7 @@ vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ stat
 
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
+const { noteSiteAnswered, otherSiteAnsweredAgoMs } = await import('../../../src/platform/reachability');
 const { recordHttpAnswer } = await import('../../../src/background/record');
 const handleFrameResponse = (r: import('../../../src/platform/requests').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/classify');
@@ -199,6 +200,14 @@ describe('a full storage area', () => {
     await storage.writeIncident(1, incidentAt(1));
     expect(await storage.readIncident(1)).toBeDefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['incident:1']);
+  });
+
+  it('reachability: written like every record, so caches make room for it', async () => {
+    await fakeBrowser.storage.session.set({ 'evidence-cache': { junk: 'x'.repeat(50_000) } });
+    limitArea('session', 40_000);
+    await noteSiteAnswered('https://news.example/', 1_000_000);
+    expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['reachability']);
+    expect(await otherSiteAnsweredAgoMs('https://shop.example', 1_001_000)).toBe(1_000);
   });
 
   it('a diagnosis that cannot be saved does not throw', async () => {
