@@ -2,6 +2,7 @@
 // listing says what the extension says, in every language it speaks:
 //   store/<lang>/short-description.txt   the manifest description (at most 132 characters: the Web Store's limit)
 //   store/<lang>/long-description.txt    the description, then what it does and what it asks, from the UI's own strings
+//                                        and the listing's own (store/messages/<lang>.json, not shipped)
 //   node scripts/store-listing.mjs          writes them
 //   node scripts/store-listing.mjs --check  exits 1 when store/ differs from what the locale files give
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ export const LANGUAGES = ['en', 'de', 'fr', 'es'];
 
 /**
  * The long description's parts: message keys (a list is joined with " · "). The UI's own strings where they read well
- * on a store page; `store_listing_*` where the UI's wording points at the page it is on ("below", "here").
+ * on a store page; `store_listing_*` (store/messages/<lang>.json) where the UI's wording points at the page it is on
+ * ("below", "here").
  */
 export const LONG = [
   ['extDescription'],
@@ -106,10 +108,19 @@ export function listing(messages) {
   return { short, long: `${long}\n` };
 }
 
+/**
+ * The UI's messages (public/_locales/<lang>) and the listing's own (store/messages/<lang>.json: `store_listing_*`,
+ * kept out of the extension, which never shows them).
+ */
+export function listingMessages(lang) {
+  const read = (...path) => JSON.parse(readFileSync(join(ROOT, ...path), 'utf8'));
+  return { ...read('public', '_locales', lang, 'messages.json'), ...read('store', 'messages', `${lang}.json`) };
+}
+
 export function generate() {
   const files = {};
   for (const lang of LANGUAGES) {
-    const messages = JSON.parse(readFileSync(join(ROOT, 'public', '_locales', lang, 'messages.json'), 'utf8'));
+    const messages = listingMessages(lang);
     const { short, long } = listing(messages);
     if ([...short].length > 132) throw new Error(`${lang}: the short description has ${[...short].length} characters (at most 132)`);
     const problems = listingProblems(lang, long);

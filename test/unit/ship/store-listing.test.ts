@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { generate, LANGUAGES, listing, listingProblems, LONG, repeatedClauses } from '../../../scripts/store-listing.mjs';
+import { generate, LANGUAGES, listing, listingMessages, listingProblems, LONG, repeatedClauses } from '../../../scripts/store-listing.mjs';
 import { pngSize } from '../../../scripts/chrome-store-check.mjs';
 
 describe('store listing', () => {
@@ -27,8 +27,23 @@ describe('store listing', () => {
     expect(() => listing({})).toThrow(/no "extDescription"/);
   });
 
-  const messagesOf = (lang: string): Record<string, { message: string }> =>
-    JSON.parse(readFileSync(new URL(`../../../public/_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
+  const messagesOf = (lang: string): Record<string, { message: string }> => listingMessages(lang);
+
+  it("the listing's own messages: the same keys in every language, none in the extension's locale files", () => {
+    const own = (lang: string): Record<string, { message: string }> =>
+      JSON.parse(readFileSync(new URL(`../../../store/messages/${lang}.json`, import.meta.url), 'utf8'));
+    const keys = Object.keys(own('en')).sort();
+    expect(keys).toEqual(['store_listing_outside', 'store_listing_privacy', 'store_listing_retry']);
+    for (const lang of LANGUAGES) {
+      expect(Object.keys(own(lang)).sort(), lang).toEqual(keys);
+      for (const key of keys) expect(own(lang)[key]!.message, `${lang} ${key}`).not.toBe(lang === 'en' ? '' : own('en')[key]!.message);
+      const shipped = JSON.parse(readFileSync(new URL(`../../../public/_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
+      expect(
+        Object.keys(shipped).filter((k) => k.startsWith('store_listing_')),
+        lang,
+      ).toEqual([]);
+    }
+  });
 
   it('names every outside source the settings offer, the connectivity test included', () => {
     for (const key of ['consent_connectivity', 'consent_dns', 'consent_vantage', 'consent_status_page', 'consent_archive'])
