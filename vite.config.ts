@@ -38,10 +38,10 @@ export default defineConfig(({ mode }) => {
       sourcemap: false,
       // Chrome 120 and Firefox 128 preload modules themselves: the polyfill only added a script to every page.
       modulePreload: { polyfill: false },
-      // Extension pages that the manifest does not name: the panel preview (accessibility checks, screenshots)
-      // and the history page (opened from the popup and the settings).
+      // The extension page that the manifest does not name: the history page (opened from the popup and the settings).
+      // The panel preview the e2e suite uses is no part of it: vite.test-pages.config.ts builds it apart.
       rollupOptions: {
-        input: { 'panel-preview': 'src/panel/preview.html', history: 'src/history/index.html' },
+        input: { history: 'src/history/index.html' },
         // Reproducible builds (scripts/repro-check.mjs): the hash of a script entry that imports a `?iife` file is
         // computed before crxjs fills in that file's name, from an id holding the checkout's absolute path, so
         // the same sources gave another name in another folder. Script entries keep their plain name instead.

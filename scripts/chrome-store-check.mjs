@@ -8,10 +8,11 @@
 //   - every locale's description at most 132 characters and name at most 75 (after __MSG_…__ substitution)
 //   - no remotely hosted code: no http(s) or protocol-relative script src in HTML, no remote import()/importScripts,
 //     no eval / new Function / string timers in the bundles, no remote script source in the CSP
-//   - no update_url (the store serves updates), no Firefox-only keys, no source maps or stray files
+//   - no update_url (the store serves updates), no Firefox-only keys, no source maps, stray or test-only files
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedFileProblems } from './package.mjs';
 import { readZip } from './zip.mjs';
 
 export const ICON_SIZES = [16, 32, 48, 128];
@@ -123,8 +124,8 @@ export function checkChromePackage(entries) {
     const scriptSrc = /script-src([^;]*)/.exec(String(policy))?.[1] ?? '';
     if (REMOTE_CSP.test(scriptSrc)) problems.push(`content_security_policy allows remote or evaluated script: ${policy}`);
   }
+  problems.push(...shippedFileProblems([...files.keys()]));
   for (const [name, data] of files) {
-    if (/\.map$/i.test(name) || name.split('/').some((p) => p.startsWith('.'))) problems.push(`${name}: not needed in a store package`);
     if (/\.html?$/i.test(name) && REMOTE_SCRIPT_TAG.test(data.toString('utf8'))) problems.push(`${name}: loads a script from the network`);
     if (/\.[cm]?js$/i.test(name)) {
       const code = data.toString('utf8');
@@ -154,5 +155,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`  ✔ icons ${ICON_SIZES.join('/')} present, PNG, of those pixel sizes`);
   console.log(`  ✔ every locale: name ≤ ${MAX_NAME}, description ≤ ${MAX_DESCRIPTION} characters`);
   console.log(`  ✔ no remote code: no remote script src, no eval/new Function/string timers, no remote import, CSP local only`);
-  console.log(`  ✔ no source maps or dot files`);
+  console.log(`  ✔ no source maps, dot files, OS strays or test-only files (the panel preview, test-pages/)`);
 }

@@ -3,6 +3,8 @@ export const ROOT: string;
 export const SOURCE_PATHS: string[];
 export const BUILD_COMMANDS: string[];
 export function isStray(path: string): boolean;
+export function isTestOnly(path: string): boolean;
+export function shippedFileProblems(names: string[]): string[];
 export function packageNames(version: string): { chrome: string; firefox: string; source: string };
 export function buildingMd(v: { version: string; node: string; npm: string }): string;
 export function toolVersions(): { node: string; npm: string };

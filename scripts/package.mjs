@@ -31,6 +31,18 @@ export const isStray = (path) =>
   /\.(test|spec)\.[cm]?[jt]sx?$/i.test(path) ||
   /~$/.test(path);
 
+/**
+ * Files only the tests use (the panel preview, anything under test-pages/): a production build must not make them,
+ * and the e2e runner adds them to its unzipped copy under test-pages/ (test/e2e/run.mjs), never to a package.
+ */
+export const isTestOnly = (path) => /(^|\/)test-pages\//i.test(path) || /preview/i.test(path);
+
+/** Problems with a package's file list: test-only files, source maps and other strays. Empty when it is clean. */
+export const shippedFileProblems = (names) =>
+  names.flatMap((name) =>
+    isTestOnly(name) ? [`${name}: a test-only file`] : isStray(name) ? [`${name}: not needed in a store package`] : [],
+  );
+
 /** What the source archive holds: everything the build reads, the lock file, and the documents a reviewer wants. */
 export const SOURCE_PATHS = [
   'manifest.json',
@@ -154,6 +166,8 @@ export function packageAll({
     const strays = all.filter(isStray);
     if (strays.length) log(`  left out of the ${target} package: ${strays.join(', ')}`);
     const entries = all.filter((f) => !isStray(f)).map((name) => ({ name, data: readFileSync(join(dir, name)) }));
+    const problems = shippedFileProblems(entries.map((e) => e.name));
+    if (problems.length) throw new Error(`${dist} holds what no user needs:\n  ${problems.join('\n  ')}`);
     writeFileSync(join(out, names[target]), createZip(entries));
     written[target] = join(out, names[target]);
   }

@@ -453,7 +453,7 @@ for (const name of BROWSERS) {
         const problems = [];
         const page = await browser.openPage();
         for (const incident of ['522', '502', 'post']) {
-          const url = browser.extensionUrl(`/src/panel/preview.html?incident=${incident}`);
+          const url = browser.extensionUrl(`/test-pages/src/panel/preview.html?incident=${incident}`);
           if (browser.name === 'chromium') await page.goto(url);
           else page.goto(url).catch(() => undefined);
           await waitFor(
@@ -510,7 +510,7 @@ for (const name of BROWSERS) {
             const preview = await browser.openPage();
             await preview.setViewportSize({ width: 1280, height: 800 });
             await preview.emulateMedia({ colorScheme: theme });
-            await preview.goto(browser.extensionUrl('/src/panel/preview.html?incident=522'));
+            await preview.goto(browser.extensionUrl('/test-pages/src/panel/preview.html?incident=522'));
             await waitFor(preview, () => document.documentElement.dataset.ready === 'true', undefined, 'the panel preview');
             await sleep(400);
             path = join(SCREENSHOTS, `panel-preview-522-${theme}.png`);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { pngSize } from '../../scripts/chrome-store-check.mjs';
 import { packageNames } from '../../scripts/package.mjs';
 import { unzipTo } from '../../scripts/zip.mjs';
-import { BROWSERS, launchChromium, launchFirefox, poll } from './browsers.mjs';
+import { BROWSERS, launchChromium, launchFirefox, openExtensionPage, poll } from './browsers.mjs';
 import { useDemoSite } from './demo.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,31 +54,118 @@ async function showsBadgeOn502(browser) {
   assert.ok(badge === '502' || badge === '↻502', `badge on the 502 page: ${JSON.stringify(badge)}`);
 }
 
+/** Resolves once the real panel's host element is in `page` (its shadow root is closed; screenshots still see it). */
+const panelShown = (page, what) =>
+  poll(
+    async () =>
+      (await page.evaluate(() =>
+        [...document.documentElement.children].some((el) => /^downcheck-panel(-[0-9a-f]{8})?$/.test(el.localName)),
+      ))
+        ? true
+        : undefined,
+    { timeoutMs: 10_000, what: `the panel on ${what}` },
+  );
+
+/** `page` at 1280×800 in `theme`, showing `url` in its own tab (an error page the extension records). */
+async function errorPage(browser, url, theme) {
+  const page = await browser.openPage(`${site.urls.start}?shot=${(shotVisits += 1)}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: theme });
+  const tabId = await browser.tabIdOf(page);
+  await browser.navigateInPage(page, url);
+  return { page, tabId };
+}
+let shotVisits = 0;
+
+const dataUrl = (png) => `data:image/png;base64,${png.toString('base64')}`;
+
 /**
- * The Web Store's five 1280×800 screenshots, from the installed package in this fresh profile:
- * store/screenshots/<n>-<what>.png. Each is checked for its size.
+ * The Web Store's five 1280×800 screenshots, of the real product in this fresh profile installed from the
+ * package: the real panel on real error pages of the demo site (nginx), the real popup for such a tab, the
+ * settings. store/screenshots/<n>-<what>.png; each is checked for its size.
+ *   1 the panel on an nginx 502, retrying by itself (its countdown)
+ *   2 the popup for that tab, laid over the page where a browser opens it (the popup is 390 px wide: it is
+ *     screenshotted as a page of its own, pointed at the tab, then both images are composed in a plain page)
+ *   3 the panel on a Cloudflare 522, dark theme
+ *   4 the panel after a form was sent to a failing server: it is never sent again by itself
+ *   5 the settings, as a new user first sees them (the outside checks, all off until ticked)
  */
 async function storeScreenshots(browser) {
   const dir = join(ROOT, 'store', 'screenshots');
   mkdirSync(dir, { recursive: true });
-  const shots = [
-    ['1-error-page-panel', site.urls.badGateway, 'light'],
-    ['2-panel-cloudflare-522', browser.extensionUrl('/src/panel/preview.html?incident=522'), 'light'],
-    ['3-panel-cloudflare-522-dark', browser.extensionUrl('/src/panel/preview.html?incident=522'), 'dark'],
-    ['4-form-never-resent', browser.extensionUrl('/src/panel/preview.html?incident=post'), 'light'],
-    ['5-settings-consent', browser.extensionUrl('/src/options/index.html?welcome'), 'light'],
-  ];
-  for (const [name, url, theme] of shots) {
-    const page = await browser.openPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.emulateMedia({ colorScheme: theme });
-    await page.goto(url);
-    await page.waitForTimeout(1500); // the panel is injected after the load; previews render at once
+  const save = async (page, name) => {
     const path = join(dir, `${name}.png`);
-    await page.screenshot({ path });
+    await page.screenshot({ path, animations: 'disabled' });
     assert.deepEqual(pngSize(readFileSync(path)), { width: 1280, height: 800 }, `${name}.png is 1280×800`);
-    await page.close();
-  }
+  };
+
+  // 1: the real panel on the 502 page, its retry countdown running.
+  const bad = await errorPage(browser, `${site.urls.badGateway}?shot=502`, 'light');
+  await panelShown(bad.page, 'the 502 page');
+  await bad.page.waitForTimeout(600); // its entry animation
+  await save(bad.page, '1-error-page-panel');
+
+  // 2: the popup for that tab over the page.
+  const popup = await openExtensionPage(browser, '/src/popup/index.html', {
+    tabId: bad.tabId,
+    viewport: { width: 390, height: 600 },
+    ready: () =>
+      document.getElementById('app')?.getAttribute('aria-busy') === 'false' &&
+      document.querySelector('[data-testid=verdict] .spinner') === null,
+    what: 'the popup for the 502 tab, checks done',
+  });
+  await popup.evaluate(() => document.fonts.ready.then(() => undefined));
+  // As tall as its content, as a browser sizes a popup (at most 600 px).
+  const popupHeight = await popup.evaluate(() => {
+    const bottom = Math.max(...[...document.body.children].map((el) => el.getBoundingClientRect().bottom));
+    return Math.min(600, Math.ceil(bottom + parseFloat(getComputedStyle(document.body).paddingBottom || '0') + 8));
+  });
+  await popup.setViewportSize({ width: 390, height: popupHeight });
+  const popupImage = await popup.screenshot({ animations: 'disabled' });
+  await popup.close();
+  const pageImage = await bad.page.screenshot({ animations: 'disabled' }); // the page as it is now, its countdown with the popup's
+  const composed = await browser.openPage();
+  await composed.setViewportSize({ width: 1280, height: 800 });
+  await composed.setContent(
+    `<!doctype html><html><body style="margin:0;width:1280px;height:800px;overflow:hidden;position:relative">
+      <img alt="" src="${dataUrl(pageImage)}" style="position:absolute;left:0;top:0;width:1280px;height:800px">
+      <img alt="" src="${dataUrl(popupImage)}" style="position:absolute;right:16px;top:8px;width:390px;border-radius:8px;
+        box-shadow:0 6px 24px rgba(0,0,0,.28),0 0 0 1px rgba(0,0,0,.12)">
+    </body></html>`,
+  );
+  await composed.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
+  await save(composed, '2-popup-on-error-page');
+  await composed.close();
+  await bad.page.close();
+
+  // 3: the panel on a Cloudflare 522, dark.
+  const cf = await errorPage(browser, `${site.urls.cloudflare522}?shot=522`, 'dark');
+  await panelShown(cf.page, 'the 522 page');
+  await cf.page.waitForTimeout(600);
+  await save(cf.page, '3-panel-cloudflare-522-dark');
+  await cf.page.close();
+
+  // 4: a form sent to the failing server.
+  const form = await errorPage(browser, `${site.urls.form}?shot=form`, 'light');
+  await poll(async () => ((await form.page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), {
+    what: 'the form page',
+  });
+  await form.page.evaluate(() => void setTimeout(() => document.querySelector('form').submit()));
+  await poll(async () => ((await form.page.evaluate(() => location.pathname)) === '/bad-gateway' ? true : undefined), {
+    what: 'the form sent to /bad-gateway',
+  });
+  await panelShown(form.page, 'the page the form was sent to');
+  await form.page.waitForTimeout(600);
+  await save(form.page, '4-form-never-resent');
+  await form.page.close();
+
+  // 5: the settings, first run.
+  const options = await openExtensionPage(browser, '/src/options/index.html?welcome', {
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+  });
+  await save(options, '5-settings-consent');
+  await options.close();
 }
 
 describe('README "Install", followed in a fresh profile', () => {

@@ -8,8 +8,10 @@
 //
 // What is tested is what ships: the browsers load the store packages from artifacts/, unzipped
 // afresh into .tmp/e2e-packages/<chrome|firefox> (EXTENSION_DIRS in browsers.mjs), not dist/.
+// Beside them, in a folder of its own, test-pages/ holds the test-only pages (npm run build:test-pages,
+// dist/test-pages/<chrome|firefox>): the panel preview the accessibility checks use. No package holds it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNginx } from '../fixtures/demo-site.mjs';
@@ -55,10 +57,21 @@ if (process.env.E2E_REBUILD === '1' || browsers.some((b) => !existsSync(zipOf(b)
   const result = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) fail('npm run package failed');
 }
+const testPagesOf = (b) => join(ROOT, 'dist', 'test-pages', TARGETS[b].package);
+if (process.env.E2E_REBUILD === '1' || browsers.some((b) => !existsSync(testPagesOf(b)))) {
+  console.error('e2e: building the test-only pages (npm run build:test-pages)');
+  const result = spawnSync('npm', ['run', '--silent', 'build:test-pages'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) fail('npm run build:test-pages failed');
+}
 for (const b of browsers) {
   rmSync(EXTENSION_DIRS[b], { recursive: true, force: true });
   const files = unzipTo(zipOf(b), EXTENSION_DIRS[b]);
-  console.error(`e2e: ${b} loads ${relative(ROOT, zipOf(b))} (${files.length} files) unzipped in ${relative(ROOT, EXTENSION_DIRS[b])}`);
+  if (files.some((f) => f.startsWith('test-pages/'))) fail(`${relative(ROOT, zipOf(b))} holds test-pages/: no package may`);
+  cpSync(testPagesOf(b), join(EXTENSION_DIRS[b], 'test-pages'), { recursive: true });
+  console.error(
+    `e2e: ${b} loads ${relative(ROOT, zipOf(b))} (${files.length} files) unzipped in ${relative(ROOT, EXTENSION_DIRS[b])}, ` +
+      `and the test-only pages in its test-pages/`,
+  );
 }
 
 const requested = process.argv.slice(2);

@@ -99,5 +99,9 @@ describe('Chrome Web Store check', () => {
       '.DS_Store: not needed in a store package',
     ]);
     expect(checkChromePackage(pkg({ drop: ['manifest.json'] }))).toEqual(['manifest.json is missing at the top of the package']);
+    expect(checkChromePackage(pkg({ files: { 'src/panel/preview.html': '<p>', 'test-pages/assets/a.js': '' } }))).toEqual([
+      'src/panel/preview.html: a test-only file',
+      'test-pages/assets/a.js: a test-only file',
+    ]);
   });
 });

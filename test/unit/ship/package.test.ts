@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BUILD_COMMANDS, buildingMd, isStray, packageNames, SOURCE_PATHS } from '../../../scripts/package.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  BUILD_COMMANDS,
+  buildingMd,
+  isStray,
+  isTestOnly,
+  packageNames,
+  shippedFileProblems,
+  SOURCE_PATHS,
+} from '../../../scripts/package.mjs';
 
 describe('packaging rules', () => {
   it('leaves source maps, dot files, OS strays and tests out of the packages', () => {
@@ -24,6 +33,29 @@ describe('packaging rules', () => {
     ]) {
       expect(isStray(p), p).toBe(false);
     }
+  });
+
+  it('finds test-only files (the panel preview, test-pages/), source maps and strays in a package', () => {
+    for (const p of ['src/panel/preview.html', 'assets/panel-preview-BbhQEFU_.js', 'test-pages/src/panel/preview.html'])
+      expect(isTestOnly(p), p).toBe(true);
+    for (const p of ['manifest.json', 'src/popup/index.html', 'src/history/index.html', 'assets/history-Ab12Cd34.js'])
+      expect(isTestOnly(p), p).toBe(false);
+    expect(shippedFileProblems(['manifest.json', 'src/popup/index.html', 'assets/popup-x.js'])).toEqual([]);
+    expect(
+      shippedFileProblems(['manifest.json', 'src/panel/preview.html', 'assets/panel-preview-x.js', 'assets/a.js.map', '.DS_Store']),
+    ).toEqual([
+      'src/panel/preview.html: a test-only file',
+      'assets/panel-preview-x.js: a test-only file',
+      'assets/a.js.map: not needed in a store package',
+      '.DS_Store: not needed in a store package',
+    ]);
+  });
+
+  it('the production build names no test-only page (vite.config.ts); the test pages build into dist/test-pages', () => {
+    const production = readFileSync(new URL('../../../vite.config.ts', import.meta.url), 'utf8');
+    expect(production).not.toMatch(/preview\.html/);
+    const testPages = readFileSync(new URL('../../../vite.test-pages.config.ts', import.meta.url), 'utf8');
+    expect(testPages).toMatch(/outDir: `dist\/test-pages\//);
   });
 
   it('names the packages after the version', () => {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as storedKeys from '../../../src/core/stored-keys';
+import { LOCAL_KEYS, RETRY_PREFIX, SITE_DIAGNOSIS_KEY, TAB_RECORDS, WATCH_PREFIX } from '../../../src/core/stored';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings';
+import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
+
+const PRIVACY = readFileSync(new URL('../../../PRIVACY.md', import.meta.url), 'utf8');
+
+/** Every string stored-keys.ts exports, at the top or as a value of an exported object (SESSION_KEYS, …). */
+const keysOf = (module: Record<string, unknown>): string[] =>
+  Object.values(module).flatMap((value) =>
+    typeof value === 'string'
+      ? [value]
+      : value && typeof value === 'object'
+        ? Object.values(value).filter((v) => typeof v === 'string')
+        : [],
+  );
+
+/**
+ * Every stored key family: whole keys (`limits`, `history`) and prefixes of keyed families (`incident:`, `watch:`).
+ * 'reachability' is named here too while it moves from platform/reachability.ts into stored-keys.ts.
+ */
+const storedKeyFamilies = (): string[] => [
+  ...new Set([
+    ...keysOf(storedKeys as Record<string, unknown>),
+    'reachability',
+    ...Object.values(LOCAL_KEYS),
+    ...TAB_RECORDS.map((record) => `${record}:`),
+    SITE_DIAGNOSIS_KEY,
+    RETRY_PREFIX,
+    WATCH_PREFIX,
+  ]),
+];
+
+/** A whole key is named as `key`; a family by its prefix, as `incident:<tab>`. */
+const named = (text: string, key: string): boolean => text.includes(key.endsWith(':') ? `\`${key}` : `\`${key}\``);
+
+/** Every host an outside request of src/checks goes to: connectivity, DoH, vantage points, status pages, the archive. */
+const outsideHosts = (): string[] => {
+  const e = DEFAULT_ENDPOINTS;
+  const urls = [
+    ...e.connectivity.map((c) => c.url),
+    ...e.doh.map((d) => d.url),
+    e.checkHost,
+    e.globalping,
+    ...Object.values(e.statusPages),
+    e.wayback,
+  ].filter((u): u is string => typeof u === 'string');
+  return [...new Set(urls.map((u) => new URL(u).hostname))];
+};
+
+describe('PRIVACY.md matches the code', () => {
+  it('names every stored key family, in backquotes (stored-keys.ts, stored.ts, and the reachability record)', () => {
+    const keys = storedKeyFamilies();
+    for (const key of ['limits', 'evidence-cache', 'reachability', 'history', 'settings', 'consent', 'schema', 'watch:', 'retry:'])
+      expect(keys).toContain(key);
+    expect(keys.filter((key) => !named(PRIVACY, key))).toEqual([]);
+  });
+
+  it('names every setting (core/settings.ts), in backquotes', () => {
+    const settings = Object.keys(DEFAULT_SETTINGS);
+    expect(settings).toEqual(expect.arrayContaining(['autoRetry', 'panel', 'panelHidden', 'notifications']));
+    expect(settings.filter((name) => !PRIVACY.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('names every outside service host (checks/endpoints.ts) and the status pages found as status.<domain>', () => {
+    const hosts = outsideHosts();
+    expect(hosts).toEqual(expect.arrayContaining(['www.gstatic.com', 'cloudflare-dns.com', 'dns.google', 'api.globalping.io']));
+    expect(hosts.filter((host) => !PRIVACY.includes(host))).toEqual([]);
+    expect(new URL(String(DEFAULT_ENDPOINTS.statusPageDiscovery).replace('{domain}', 'x.example')).hostname).toBe('status.x.example');
+    expect(PRIVACY).toContain('`status.<domain>`');
+  });
+
+  it('the checks find what is missing', () => {
+    const without = (text: string, cut: string): string => text.split(cut).join('');
+    expect(named(without(PRIVACY, '`watch:<origin>`'), 'watch:')).toBe(false);
+    expect(named(without(PRIVACY, '`reachability`'), 'reachability')).toBe(false);
+    expect(named(PRIVACY, 'watch:')).toBe(true);
+    expect(without(PRIVACY, 'www.dockerstatus.com').includes('www.dockerstatus.com')).toBe(false);
+  });
+
+  it('the options page links the policy: the build ships PRIVACY.md itself as privacy.txt', () => {
+    const vite = readFileSync(new URL('../../../vite.config.ts', import.meta.url), 'utf8');
+    expect(vite).toMatch(/fileName: 'privacy\.txt', source: readFileSync\('PRIVACY\.md'/);
+  });
+});
