@@ -34,6 +34,7 @@ import { getTab, isTabInForeground, reopenTab, stillShowsPage } from '../platfor
 import { drawBadge, refreshBadge } from './badge-view';
 import { probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
+import { displayHost } from '../core/idn';
 
 export const ALARM_PREFIX = 'retry:';
 export const RECOVERED_NOTIFICATION_PREFIX = 'recovered:';
@@ -284,7 +285,7 @@ async function bringBack(record: RetryRecord, { notifyBack, byHand }: { notifyBa
     if (tabId === undefined) continue;
     // Notification centres keep what they were shown: a private window's site is never named there.
     const incognito = (await getTab(tabId).catch(() => undefined))?.incognito !== false;
-    const title = incognito ? t('notify_back_title_private') : t({ key: 'notify_back_title', subs: [host] });
+    const title = incognito ? t('notify_back_title_private') : t({ key: 'notify_back_title', subs: [displayHost(host)] });
     await notify(RECOVERED_NOTIFICATION_PREFIX + tabId, title, t('notify_back_body')).catch(report);
   }
 }

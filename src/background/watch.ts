@@ -15,6 +15,7 @@ import { readSettings } from '../platform/settings';
 import { allWatches, readWatch, removeWatch, writeWatch } from '../platform/storage';
 import { probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
+import { displayHost } from '../core/idn';
 
 export const WATCH_ALARM_PREFIX = 'watch:';
 export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
@@ -108,7 +109,7 @@ export async function probeWatch(origin: string): Promise<WatchRecord['state'] |
 async function announceBack(record: WatchRecord): Promise<void> {
   const { origin } = record.schedule;
   try {
-    await notify(WATCH_NOTIFICATION_PREFIX + origin, t('notify_watch_back_title', [record.host]), t('notify_watch_back_body'));
+    await notify(WATCH_NOTIFICATION_PREFIX + origin, t('notify_watch_back_title', [displayHost(record.host)]), t('notify_watch_back_body'));
     if ((await readSettings()).notifications) {
       await withOriginLock(lockKey(origin), async () => {
         const now = await readWatch(origin);
