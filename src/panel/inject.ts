@@ -50,13 +50,21 @@ type Global = typeof globalThis & { [MARK]?: boolean };
 const ignore = (): void => undefined;
 
 /**
+ * `downcheck-panel-` and 8 random hex digits. `crypto.getRandomValues`, not `crypto.randomUUID`:
+ * a page served over plain http on a public host is no secure context, and there `randomUUID`
+ * does not exist (the panel then never appeared on such pages).
+ */
+const unguessableName = (): string =>
+  `downcheck-panel-${Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+/**
  * The host element and its closed root. A page can pre-define `downcheck-panel` as a custom
  * element to run its own code and take the shadow root first: then a name it cannot guess is used.
  */
 function createHost(): { host: HTMLElement; root: ShadowRoot } {
-  for (const name of ['downcheck-panel', `downcheck-panel-${crypto.randomUUID().slice(0, 8)}`]) {
+  for (const name of ['downcheck-panel', unguessableName]) {
     try {
-      const host = document.createElement(name);
+      const host = document.createElement(typeof name === 'function' ? name() : name);
       const root = host.attachShadow({ mode: 'closed' });
       host.setAttribute('style', HOST_STYLE);
       if (TOP_LAYER) host.setAttribute('popover', 'manual');

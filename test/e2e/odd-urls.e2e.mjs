@@ -3,7 +3,8 @@
 // such switch from the command line), a refused port; and one the browser refuses by itself (an
 // "unsafe" port such as 1: no server was asked, so there is no badge and no incident). One launch
 // per browser runs them all, one tab each; the IDN host is shown in the popup as the visitor wrote
-// it. The server is a plain HTTP server answering as nginx does, listening on [::1] and 127.0.0.1.
+// it, and its plain-http page (no secure context) gets the panel. The server is a plain HTTP server
+// answering as nginx does, listening on [::1] and 127.0.0.1.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -85,7 +86,7 @@ async function expectIncident(browser, url, { badge, host, kind, status, keepOpe
   assert.equal(incident?.kind, kind);
   if (status) assert.equal(incident?.status, status);
   if (!keepOpen) await page.close();
-  return tabId;
+  return { tabId, page };
 }
 
 for (const name of BROWSERS) {
@@ -112,7 +113,7 @@ for (const name of BROWSERS) {
             status: 502,
           });
           if (name === 'chromium') {
-            const idnTab = await expectIncident(browser, `http://bücher.example/bad`, {
+            const idn = await expectIncident(browser, `http://bücher.example/bad`, {
               badge: '502',
               host: 'xn--bcher-kva.example',
               kind: 'http',
@@ -121,13 +122,24 @@ for (const name of BROWSERS) {
             });
             // Stored in punycode, shown as the visitor wrote it.
             const popup = await openExtensionPage(browser, '/src/popup/index.html', {
-              tabId: idnTab,
+              tabId: idn.tabId,
               ready: '[data-testid=incident]',
               what: 'the popup showing the IDN incident',
             });
             const headline = await popup.evaluate(() => document.querySelector('[data-testid="answer"]')?.textContent ?? '');
             assert.match(headline, /bücher\.example/, `popup headline: ${headline}`);
             await popup.close();
+            // A plain-http page on a public name is no secure context (no crypto.randomUUID): the panel must still come.
+            await poll(
+              async () =>
+                (await idn.page.evaluate(() =>
+                  [...document.documentElement.children].some((el) => el.localName.startsWith('downcheck-panel')),
+                ))
+                  ? true
+                  : undefined,
+              { timeoutMs: 8000, what: 'the panel on a plain-http page of a public name' },
+            );
+            await idn.page.close();
           }
           await expectIncident(browser, `http://127.0.0.1:${closedPort}/refused`, { badge: 'REF', host: '127.0.0.1', kind: 'network' });
 
