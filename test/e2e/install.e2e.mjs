@@ -66,16 +66,33 @@ const panelShown = (page, what) =>
     { timeoutMs: 10_000, what: `the panel on ${what}` },
   );
 
+/**
+ * The store screenshots show the demo site under a name a shop could have: Chromium's resolver maps it to the
+ * demo site's nginx (`--host-resolver-rules`), so the pages, the panel and the popup are real and say "shop.example".
+ */
+const SHOP = 'shop.example';
+const shopUrl = (url) => url.replace(site.origin, `http://${SHOP}`);
+
 /** `page` at 1280×800 in `theme`, showing `url` in its own tab (an error page the extension records). */
 async function errorPage(browser, url, theme) {
-  const page = await browser.openPage(`${site.urls.start}?shot=${(shotVisits += 1)}`);
+  const page = await browser.openPage(shopUrl(`${site.urls.start}?shot=${(shotVisits += 1)}`));
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: theme });
   const tabId = await browser.tabIdOf(page);
-  await browser.navigateInPage(page, url);
+  await browser.navigateInPage(page, shopUrl(url));
   return { page, tabId };
 }
 let shotVisits = 0;
+
+/** Once the tab's diagnosis is done and the panel (which asks every second while it runs) says its answer. */
+async function diagnosed(browser, tabId) {
+  const key = `diagnosis:${tabId}`;
+  await poll(async () => ((await browser.extEval((k) => chrome.storage.session.get(k), key))[key]?.done ? true : undefined), {
+    timeoutMs: 20_000,
+    what: `the diagnosis of tab ${tabId}`,
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+}
 
 const dataUrl = (png) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -102,7 +119,7 @@ async function storeScreenshots(browser) {
   // 1: the real panel on the 502 page, its retry countdown running.
   const bad = await errorPage(browser, `${site.urls.badGateway}?shot=502`, 'light');
   await panelShown(bad.page, 'the 502 page');
-  await bad.page.waitForTimeout(600); // its entry animation
+  await diagnosed(browser, bad.tabId); // also covers the panel's entry animation
   await save(bad.page, '1-error-page-panel');
 
   // 2: the popup for that tab over the page.
@@ -141,7 +158,7 @@ async function storeScreenshots(browser) {
   // 3: the panel on a Cloudflare 522, dark.
   const cf = await errorPage(browser, `${site.urls.cloudflare522}?shot=522`, 'dark');
   await panelShown(cf.page, 'the 522 page');
-  await cf.page.waitForTimeout(600);
+  await diagnosed(browser, cf.tabId);
   await save(cf.page, '3-panel-cloudflare-522-dark');
   await cf.page.close();
 
@@ -155,7 +172,7 @@ async function storeScreenshots(browser) {
     what: 'the form sent to /bad-gateway',
   });
   await panelShown(form.page, 'the page the form was sent to');
-  await form.page.waitForTimeout(600);
+  await diagnosed(browser, form.tabId);
   await save(form.page, '4-form-never-resent');
   await form.page.close();
 
@@ -193,7 +210,9 @@ describe('README "Install", followed in a fresh profile', () => {
       temporary.push(folder);
       const files = unzipTo(join(ROOT, 'artifacts', NAMES.chrome), join(folder, 'downcheck'));
       assert.ok(files.includes('manifest.json'), 'the zip has manifest.json at its top, as Load unpacked needs');
-      const browser = await launchChromium({ extensionDir: join(folder, 'downcheck'), loadUnpacked: true });
+      // The resolver rule only names the store screenshots' site (shop.example); the install itself is the README's.
+      const args = [`--host-resolver-rules=MAP ${SHOP} 127.0.0.1:${site.port}`];
+      const browser = await launchChromium({ extensionDir: join(folder, 'downcheck'), loadUnpacked: true, args });
       try {
         const manifest = await browser.extEval(() => chrome.runtime.getManifest());
         assert.equal(manifest.version, version);
