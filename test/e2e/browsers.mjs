@@ -341,10 +341,11 @@ function firefoxProfileTemplate(headless) {
  * "Load Temporary Add-on…" does. `extensionDir` may be the unpacked folder or the package zip itself.
  * `installExtension(path)` on the result installs another build over it (same add-on id: an update).
  * Each launch gets a profile of its own, copied from firefoxProfileTemplate(); `emptyProfile` starts
- * from an empty directory instead, as a new user's first start does (the install test).
- * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean }} options
+ * from an empty directory instead, as a new user's first start does (the install test). `prefs`: more
+ * preferences for this launch (e.g. `network.dns.localDomains`, names that resolve to the loopback).
+ * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean, prefs?: Record<string, unknown> }} options
  */
-export async function launchFirefox({ extensionDir, headless = true, emptyProfile = false }) {
+export async function launchFirefox({ extensionDir, headless = true, emptyProfile = false, prefs = {} }) {
   const dir = resolve(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-firefox-'));
   if (!emptyProfile) cpSync(await firefoxProfileTemplate(headless), profileDir, { recursive: true });
@@ -363,6 +364,7 @@ export async function launchFirefox({ extensionDir, headless = true, emptyProfil
         // permissions.request (the "browsing activity" data collection permission) grants without
         // showing its doorhanger, which headless Firefox cannot click; it still needs a real click.
         'extensions.webextOptionalPermissionPrompts': false,
+        ...prefs,
       },
     });
     await browser.installExtension(dir);

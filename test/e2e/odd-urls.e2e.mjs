@@ -1,7 +1,8 @@
 // Odd addresses, end to end: a 502 behind an IPv6 literal with a port and a query, a redirect that
-// lands on a 502, an IDN host (Chromium: its resolver maps the name to 127.0.0.1; Firefox has no
-// such switch from the command line), a refused port; and one the browser refuses by itself (an
-// "unsafe" port such as 1: no server was asked, so there is no badge and no incident). One launch
+// lands on a 502, an IDN host (Chromium's resolver maps the name to 127.0.0.1, Firefox's
+// network.dns.localDomains resolves it to the loopback), a refused port; and one the browser
+// refuses by itself (an "unsafe" port such as 1: no server was asked, so there is no badge and no
+// incident). One launch
 // per browser runs them all, one tab each; the IDN host is shown in the popup as the visitor wrote
 // it, and its plain-http page (no secure context) gets the panel. The server is a plain HTTP server
 // answering as nginx does, listening on [::1] and 127.0.0.1.
@@ -96,8 +97,11 @@ for (const name of BROWSERS) {
       { timeout: 90_000 },
       async () => {
         const v4Port = v4.address().port;
-        const args = name === 'chromium' ? [`--host-resolver-rules=MAP xn--bcher-kva.example 127.0.0.1:${v4Port}`] : [];
-        const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args });
+        // The IDN name resolves to the loopback: Chromium maps it (port included), Firefox's localDomains resolves it.
+        const args = [`--host-resolver-rules=MAP xn--bcher-kva.example 127.0.0.1:${v4Port}`];
+        const prefs = { 'network.dns.localDomains': 'xn--bcher-kva.example' };
+        const idnUrl = name === 'chromium' ? 'http://bücher.example/bad' : `http://bücher.example:${v4Port}/bad`;
+        const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], ...(name === 'chromium' ? { args } : { prefs }) });
         try {
           const v6Port = v6.address().port;
           await expectIncident(browser, `http://[::1]:${v6Port}/bad?q=%C3%BC&x=1#frag`, {
@@ -112,8 +116,8 @@ for (const name of BROWSERS) {
             kind: 'http',
             status: 502,
           });
-          if (name === 'chromium') {
-            const idn = await expectIncident(browser, `http://bücher.example/bad`, {
+          {
+            const idn = await expectIncident(browser, idnUrl, {
               badge: '502',
               host: 'xn--bcher-kva.example',
               kind: 'http',
@@ -130,6 +134,7 @@ for (const name of BROWSERS) {
             assert.match(headline, /bücher\.example/, `popup headline: ${headline}`);
             await popup.close();
             // A plain-http page on a public name is no secure context (no crypto.randomUUID): the panel must still come.
+            assert.equal(await idn.page.evaluate(() => isSecureContext), false, 'the IDN page is no secure context');
             await poll(
               async () =>
                 (await idn.page.evaluate(() =>
