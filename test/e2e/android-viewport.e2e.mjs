@@ -5,7 +5,7 @@
 // where the consent question is asked), the panel on a 502, options, history — in light and dark:
 // no horizontal overflow, nothing cut off at the sides, every control at least 44 × 44 px (a
 // checkbox counts with its label, which takes the tap), no text under 14 px, and the answer in view
-// without scrolling. Screenshots go to test/e2e/__screenshots__/android-<page>-<theme>.png
+// without scrolling; then the same (the answer aside) with every fold open. Screenshots go to test/e2e/__screenshots__/android-<page>-<theme>.png
 // (docs/android.md shows them).
 //
 // The live panel's root is closed (no script of the page, nor of a test, can read inside it): on
@@ -66,11 +66,13 @@ async function assertColorScheme(page, colorScheme) {
  * shadow root holds the view (the panel preview), else the document; `answer` the selector of what
  * must be in view without scrolling.
  */
-const measure = (page, { root, answer }) =>
+const measure = (page, { root, answer, openFolds = false }) =>
   page.evaluate(
-    ({ root, answer, minTarget, minText }) => {
+    ({ root, answer, openFolds, minTarget, minText }) => {
       const scope = root ? document.querySelector(root)?.shadowRoot : document;
       if (!scope) return { error: `no open shadow root at ${root}` };
+      // In the same turn as the measuring: the popup redraws itself on storage changes (a retry's countdown).
+      if (openFolds) for (const d of scope.querySelectorAll('details')) d.open = true;
       const vw = document.documentElement.clientWidth;
       const vh = window.innerHeight;
       const visible = (el) => {
@@ -121,22 +123,29 @@ const measure = (page, { root, answer }) =>
           : null,
       };
     },
-    { root, answer, minTarget: MIN_TARGET, minText: MIN_TEXT },
+    { root, answer, openFolds, minTarget: MIN_TARGET, minText: MIN_TEXT },
   );
 
 /** Asserts the phone checks on one page in one theme, and saves its screenshot. */
+/** Asserts the phone checks on one page as it opens (and saves its screenshot), then with every fold open. */
 async function check(page, what, shot, { root, answer }) {
-  const m = await measure(page, { root, answer });
   const problems = [];
-  if (m.error) problems.push(m.error);
-  if (m.viewport?.width !== PHONE.width || !m.viewport?.coarse) problems.push(`viewport ${JSON.stringify(m.viewport)}`);
-  if (m.overflowX > 0) problems.push(`scrolls sideways by ${m.overflowX} px`);
-  if (m.cutOff?.length) problems.push(`cut off at the sides: ${m.cutOff.join('; ')}`);
-  if (m.small?.length) problems.push(`controls under ${MIN_TARGET} × ${MIN_TARGET} px: ${m.small.join('; ')}`);
-  if (m.tinyText?.length) problems.push(`text under ${MIN_TEXT} px: ${m.tinyText.join('; ')}`);
-  if (answer && !m.answer?.inView) problems.push(`the answer (${answer}) is not in view: ${JSON.stringify(m.answer)}`);
-  if (shot) await page.screenshot({ path: join(SCREENSHOTS, shot) });
-  return problems.map((p) => `${what}: ${p}`);
+  const counted = [];
+  for (const openFolds of [false, true]) {
+    const m = await measure(page, { root, answer, openFolds });
+    const found = [];
+    if (m.error) found.push(m.error);
+    if (m.viewport?.width !== PHONE.width || !m.viewport?.coarse) found.push(`viewport ${JSON.stringify(m.viewport)}`);
+    if (m.overflowX > 0) found.push(`scrolls sideways by ${m.overflowX} px`);
+    if (m.cutOff?.length) found.push(`cut off at the sides: ${m.cutOff.join('; ')}`);
+    if (m.small?.length) found.push(`controls under ${MIN_TARGET} × ${MIN_TARGET} px: ${m.small.join('; ')}`);
+    if (m.tinyText?.length) found.push(`text under ${MIN_TEXT} px: ${m.tinyText.join('; ')}`);
+    if (!openFolds && answer && !m.answer?.inView) found.push(`the answer (${answer}) is not in view: ${JSON.stringify(m.answer)}`);
+    if (!openFolds && shot) await page.screenshot({ path: join(SCREENSHOTS, shot) });
+    problems.push(...found.map((p) => `${what}${openFolds ? ' (every fold open)' : ''}: ${p}`));
+    counted.push(m.controls);
+  }
+  return { problems, seen: `${what}: ${counted[0]} controls, ${counted[1]} with every fold open` };
 }
 
 // WebDriver BiDi cannot emulate the colour scheme: one browser per theme, started with it.
@@ -187,7 +196,7 @@ for (const theme of BROWSERS.includes('firefox') ? THEMES : []) {
     it(
       'every page: no sideways scroll, nothing cut off, controls ≥ 44 × 44 px, text ≥ 14 px, the answer in view',
       { timeout: 120_000 },
-      async () => {
+      async (t) => {
         const problems = [];
         for (const p of pages) {
           const page = await browser.openPage();
@@ -195,7 +204,9 @@ for (const theme of BROWSERS.includes('firefox') ? THEMES : []) {
           await openExtensionPage(browser, p.path, { page, ...(p.ready ? { ready: p.ready } : {}), what: p.name });
           await assertColorScheme(page, theme);
           const shot = p.root ? undefined : `android-${p.name}-${theme}.png`;
-          problems.push(...(await check(page, p.name, shot, p)));
+          const { problems: found, seen } = await check(page, p.name, shot, p);
+          problems.push(...found);
+          t.diagnostic(seen);
           await page.close();
         }
         assert.deepEqual(problems, []);
