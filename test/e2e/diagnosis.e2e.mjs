@@ -588,6 +588,52 @@ for (const name of BROWSERS) {
       });
     }
 
+    if (name === 'firefox') {
+      // The control for Firefox's "nothing outside" assertions: what it contacts by itself through the
+      // proxy, with the same pages and an extension that does nothing; all of it must match FIREFOX_OWN.
+      it(
+        "Firefox's own traffic: with an empty extension, only hosts matching FIREFOX_OWN are contacted",
+        { timeout: 30_000 },
+        async (t) => {
+          const empty = mkdtempSync(join(tmpdir(), 'downcheck-empty-extension-'));
+          writeFileSync(
+            join(empty, 'manifest.json'),
+            JSON.stringify({
+              manifest_version: 3,
+              name: 'empty',
+              version: '1.0',
+              background: { scripts: ['worker.js'] },
+              browser_specific_settings: { gecko: { id: 'empty@downcheck.test' } },
+            }),
+          );
+          writeFileSync(join(empty, 'worker.js'), '// Does nothing.\n');
+          clearLogs();
+          try {
+            await withBrowser('firefox', { extensionDir: empty }, async (browser) => {
+              visits += 1;
+              const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
+              await browser.navigateInPage(page, `http://${SITE}/cart?visit=${visits}`);
+              await new Promise((r) => setTimeout(r, 3000)); // about as long as the pre-consent part of the next scenario
+            });
+          } finally {
+            rmSync(empty, { recursive: true, force: true });
+          }
+          t.diagnostic(`proxy: ${proxy.log.map(proxyLine).join(', ') || '(none)'}`);
+          assert.ok(
+            proxy.log.some((r) => r.host === SITE),
+            'the page load itself went through the proxy (the control works)',
+          );
+          assert.ok(
+            proxy.log.some((r) => FIREFOX_OWN.test(r.host)),
+            'Firefox itself contacts its own hosts (firefox.settings.services.mozilla.com): what FIREFOX_OWN sets aside',
+          );
+          assert.deepEqual(outsideTraffic('firefox').hosts.map(proxyLine), [], 'hosts not matching FIREFOX_OWN');
+          assert.deepEqual(services.log.map(brief), [], 'requests that reached the stand-in');
+          assert.deepEqual(services.connections, [], 'TLS handshakes with the stand-in');
+        },
+      );
+    }
+
     it('no outside request before consent; after consent in the popup, only the ticked sources', { timeout: 60_000 }, async (t) => {
       clearLogs();
       services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
