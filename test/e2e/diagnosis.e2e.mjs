@@ -23,6 +23,8 @@
 //    connection, as a closed port would), tunnels HTTPS to the services' real names to the stand-in,
 //    and refuses everything else, so its log is the complete list of hosts Firefox contacted.
 //    WebDriver's `acceptInsecureCerts` is Firefox's counterpart of Chromium's certificate flag.
+//    Firefox's own background requests (firefox.settings.services.mozilla.com) are set aside by
+//    FIREFOX_OWN; a control scenario with an empty extension shows that nothing else is contacted.
 //    For "your DNS", shop.example goes direct (`no_proxy`), where the system resolver knows no such name.
 // The stand-in speaks HTTPS and plain HTTP on one port and logs every TLS handshake by its SNI, so
 // even a connection that never got as far as a request would show, in either browser.
