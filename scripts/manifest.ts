@@ -7,6 +7,11 @@ export type TargetBrowser = 'chrome' | 'firefox';
 export const GECKO_ID = 'downcheck@downcheck.dev';
 /** Firefox 142 is the first release that knows `data_collection_permissions` (web-ext lint warns otherwise). */
 export const FIREFOX_MIN_VERSION = '142.0';
+/**
+ * Firefox for Android: also 142, for `data_collection_permissions` (there since 142, as `storage.session` since 115
+ * and `permissions.request` since 120). It lacks context menus, the keyword, shortcuts and windows: src/platform leaves them out.
+ */
+export const FIREFOX_ANDROID_MIN_VERSION = '142.0';
 
 type Json = Record<string, unknown>;
 
@@ -84,6 +89,7 @@ export function manifestFor(
       // allowed (platform/data-collection.ts), and checked before each outside check.
       data_collection_permissions: { required: ['none'], optional: ['browsingActivity'] },
     },
+    gecko_android: { strict_min_version: FIREFOX_ANDROID_MIN_VERSION },
   };
   return manifest;
 }

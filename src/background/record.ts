@@ -83,7 +83,14 @@ export function recordNetworkError(e: FrameError): Promise<void> {
   return withTabLock(e.tabId, async () => {
     // classify() returns null for aborted navigations (user stop, Back/Forward, downloads):
     // the page that stays on screen is unchanged, so its state is left as it is.
-    const incident = classify({ kind: 'network', url: e.url, error: e.error, method: e.method, time: e.time });
+    const incident = classify({
+      kind: 'network',
+      url: e.url,
+      error: e.error,
+      method: e.method,
+      ...(e.proxied ? { proxied: true } : {}),
+      time: e.time,
+    });
     if (!incident) return;
     if (e.frame === 'sub') {
       await appendSubframeFailure(e.tabId, { url: e.url, error: e.error, time: e.time });

@@ -137,7 +137,8 @@ export const dnsCheck: Check = {
     const host = bareHost(ctx.host);
     const [results, local] = await Promise.all([
       Promise.all(ctx.endpoints.doh.map((resolver) => askResolver(ctx, resolver, host, signal))),
-      askLocal(ctx, host, signal),
+      // Through a proxy the proxy looked the name up, not the browser: its own lookup says nothing of this failure.
+      ctx.incident?.proxied ? undefined : askLocal(ctx, host, signal),
     ]);
     const ms = ctx.now() - started;
     const answers = results.filter((r): r is ResolverAnswer => 'rcode' in r);

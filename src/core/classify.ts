@@ -27,6 +27,7 @@ export function classify(obs: Observation): Incident | null {
         ...httpOutcome(obs.status, headers, method),
         headers,
         ...(typeof obs.ip === 'string' && /^[0-9a-fA-F:.]{2,45}$/.test(obs.ip) ? { ip: obs.ip } : {}),
+        ...(obs.proxied === true ? { proxied: true as const } : {}),
         ...(headers['retry-after'] ? { retryAfter: headers['retry-after'] } : {}),
         ...(validReprobe(obs.reprobe)
           ? { reprobe: { status: obs.reprobe.status, redirected: obs.reprobe.redirected, at: obs.reprobe.at } }
@@ -49,6 +50,7 @@ export function classify(obs: Observation): Incident | null {
         netError,
         // Only a string is kept: String() of anything else can be huge or throw (an object without a prototype).
         ...(typeof obs.error === 'string' ? { rawError: obs.error.slice(0, 100) } : {}),
+        ...(obs.proxied === true ? { proxied: true as const } : {}),
         meaning: { key: `meaning_net_${netKey(netError)}` },
         explanation: { key: `fault_net_${netKey(netError)}` },
         severity: 'critical',

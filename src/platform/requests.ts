@@ -11,6 +11,7 @@ export interface FrameResponse {
   status: number;
   method: string;
   ip?: string;
+  proxied?: boolean;
   headers: ReadonlyArray<{ name: string; value?: string }>;
   /** The headers came from this re-probe, not from the response itself (Chrome builds). */
   reprobe?: Reprobe;
@@ -23,8 +24,12 @@ export interface FrameError {
   url: string;
   error: string;
   method: string;
+  proxied?: boolean;
   time: number;
 }
+
+/** Firefox names the proxy a request went through (`proxyInfo`, null when direct); Chrome never does. */
+const proxied = (d: object): boolean => !!(d as { proxyInfo?: unknown }).proxyInfo;
 
 const FILTER: WebRequest.RequestFilter = {
   urls: ['http://*/*', 'https://*/*'],
@@ -45,8 +50,8 @@ export function onFrameResponse(listener: (r: FrameResponse) => void): void {
         url: d.url,
         status: d.statusCode,
         method: d.method,
-        // Through a proxy, `ip` is the proxy's address, not the site's: leave it out.
-        ...(d.ip && !(d as { proxyInfo?: unknown }).proxyInfo ? { ip: d.ip } : {}),
+        // Through a proxy, `ip` is the proxy's address, not the site's: leave it out, and say so.
+        ...(proxied(d) ? { proxied: true } : d.ip ? { ip: d.ip } : {}),
         headers: d.responseHeaders ?? [],
         time: d.timeStamp,
       });
@@ -64,6 +69,7 @@ export function onFrameError(listener: (e: FrameError) => void): void {
       url: d.url,
       error: d.error,
       method: d.method,
+      ...(proxied(d) ? { proxied: true } : {}),
       time: d.timeStamp,
     });
   }, FILTER);

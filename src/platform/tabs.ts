@@ -168,6 +168,8 @@ export async function isTabInForeground(tabId: number): Promise<boolean> {
   try {
     const tab = await browser.tabs.get(tabId);
     if (!tab.active) return false;
+    // Firefox for Android has no windows API (and one window): its active tab is the one in front.
+    if (!(browser as { windows?: unknown }).windows) return true;
     const window = await browser.windows.get(tab.windowId!);
     return window.focused;
   } catch {
@@ -178,7 +180,8 @@ export async function isTabInForeground(tabId: number): Promise<boolean> {
 export async function focusTab(tabId: number): Promise<void> {
   try {
     const tab = await browser.tabs.update(tabId, { active: true });
-    if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+    if (tab?.windowId !== undefined && (browser as { windows?: unknown }).windows)
+      await browser.windows.update(tab.windowId, { focused: true });
   } catch {
     // closed in the meantime: nothing to focus
   }

@@ -61,12 +61,14 @@ export type Observation =
       /** Raw response headers as the browser reports them (may be duplicated, huge, missing values). */
       headers?: ReadonlyArray<{ name: string; value?: string }>;
       ip?: string;
+      /** The browser reached the site through a proxy (Firefox reports it): the proxy resolved its name. */
+      proxied?: boolean;
       method?: string;
       /** Set when the headers came from a re-probe right after the failure (Chrome builds), not from the response itself. */
       reprobe?: Reprobe;
       time: number;
     }
-  | { kind: 'network'; url: string; error: string; method?: string; time: number }
+  | { kind: 'network'; url: string; error: string; method?: string; proxied?: boolean; time: number }
   | { kind: 'soft'; url: string; title: string; time: number };
 
 export interface Incident {
@@ -94,6 +96,8 @@ export interface Incident {
   headers: Record<string, string>;
   /** Address the browser connected to, when known. */
   ip?: string;
+  /** Reached through a proxy: the browser's own name lookup is not how it got there (Firefox builds). */
+  proxied?: true;
   /**
    * Chrome builds do not see the failing response's own headers: `headers` (and `platform`,
    * `reference`, `retryAfter`) then come from this one re-probe, sent right after the failure.

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import source from '../../manifest.json';
 import pkg from '../../package.json';
-import { FIREFOX_MIN_VERSION, GECKO_ID, isManifestVersion, manifestFor, withoutInjectedScripts } from '../../scripts/manifest';
+import {
+  FIREFOX_ANDROID_MIN_VERSION,
+  FIREFOX_MIN_VERSION,
+  GECKO_ID,
+  isManifestVersion,
+  manifestFor,
+  withoutInjectedScripts,
+} from '../../scripts/manifest';
 
 describe('manifestFor', () => {
   it('leaves the Chrome manifest as written (service worker, no gecko keys)', () => {
@@ -41,6 +48,7 @@ describe('manifestFor', () => {
         strict_min_version: FIREFOX_MIN_VERSION,
         data_collection_permissions: { required: ['none'], optional: ['browsingActivity'] },
       },
+      gecko_android: { strict_min_version: FIREFOX_ANDROID_MIN_VERSION },
     });
   });
 

@@ -141,6 +141,27 @@ describe('a main-frame network error', () => {
     expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('↻DNS');
   });
 
+  it('reached through a proxy (Firefox names it): the incident says so, with no address, answer or error alike', async () => {
+    const a = await newTab();
+    await response(a, 502, { ip: undefined, proxied: true });
+    expect(await readIncident(a)).toMatchObject({ status: 502, proxied: true });
+    expect(await readIncident(a)).not.toHaveProperty('ip');
+    const b = await newTab('http://gone.example/');
+    await handleFrameError({
+      tabId: b,
+      frame: 'main',
+      url: 'http://gone.example/',
+      error: 'NS_ERROR_NET_RESET',
+      method: 'GET',
+      proxied: true,
+      time: 1,
+    });
+    expect(await readIncident(b)).toMatchObject({ kind: 'network', netError: 'reset', proxied: true });
+    const c = await newTab('http://gone.example/');
+    await handleFrameError({ tabId: c, frame: 'main', url: 'http://gone.example/', error: 'NS_ERROR_NET_RESET', method: 'GET', time: 1 });
+    expect(await readIncident(c)).not.toHaveProperty('proxied');
+  });
+
   it('Firefox giving up on showing an error answer it reported (NS_ERROR_NET_ERROR_RESPONSE) keeps that answer as the incident', async () => {
     const tabId = await newTab();
     await response(tabId, 500);

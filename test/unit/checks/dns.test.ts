@@ -132,6 +132,19 @@ describe('DNS over HTTPS', () => {
       expect(evidence).toMatchObject({ outcome: { local: { kind: 'failed' } }, summary: { key: 'check_dns_local_fails' } });
     });
 
+    it('not asked when the page came through a proxy: the proxy looked the name up, not the browser', async () => {
+      let asked = 0;
+      const resolveDns = async () => {
+        asked += 1;
+        throw new Error('NS_ERROR_UNKNOWN_HOST');
+      };
+      const incident = { proxied: true } as never;
+      const evidence = await dnsCheck.run(contextFor(services, { resolveDns, incident }), never());
+      expect(evidence).toMatchObject({ outcome: { consensus: 'resolves' }, summary: { key: 'check_dns_resolves' } });
+      expect(evidence.outcome).not.toHaveProperty('local');
+      expect(asked).toBe(0);
+    });
+
     it('hanging is ignored at the deadline', async () => {
       // The public resolvers must answer before the deadline even on a loaded machine: 800 ms.
       const { value, ms } = await timed(

@@ -105,6 +105,12 @@ describe('classify: HTTP responses', () => {
     expect(http(502, [], { ip: '<img src=x>' })).not.toHaveProperty('ip');
   });
 
+  it('keeps "reached through a proxy" only as a plain true', () => {
+    expect(http(502, [], { proxied: true })).toMatchObject({ proxied: true });
+    expect(http(502, [], { proxied: 'yes' as never })).not.toHaveProperty('proxied');
+    expect(http(502)).not.toHaveProperty('proxied');
+  });
+
   it('a status with its own meaning vs the generic one', () => {
     expect(http(599)?.meaning).toEqual({ key: 'meaning_5xx', subs: ['599'] });
   });
