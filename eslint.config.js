@@ -107,6 +107,24 @@ export default tseslint.config(
     },
   },
   {
+    // The crowd service shares only the contract and signal logic with the extension: nothing of the browser side.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            browserApi,
+            {
+              group: ['**/src/*', '!**/src/core', '**/src/core/*', '!**/src/core/crowd'],
+              message: 'server/ may import only src/core/crowd/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/popup/**/*.ts', 'src/panel/**/*.ts', 'src/options/**/*.ts', 'src/ui/**/*.ts', 'src/history/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [browserApi, background, checksForUi] }] },
   },
