@@ -45,7 +45,7 @@ const timerGlobals = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterva
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/.wrangler/**', '.crowd-data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -10,8 +10,7 @@ import { RateLimiter, REPORTS_PER_MINUTE } from '../limiter.ts';
 import { clientOfAddress, DailyHasher, forwardedAddress, randomSecret } from '../network.ts';
 import { HOUR_MS } from '../../src/core/crowd/signal.ts';
 import { SqliteStore } from './sqlite-store.ts';
-
-export const SERVICE_VERSION = '1.0.0';
+import { SERVICE_VERSION } from '../version.ts';
 
 export interface CrowdOptions {
   host?: string;

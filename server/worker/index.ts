@@ -7,12 +7,11 @@ import { RateLimiter, REPORTS_PER_MINUTE } from '../limiter.ts';
 import { clientOfAddress, DailyHasher, randomSecret, type Client } from '../network.ts';
 import { SqlStore } from '../sql-store.ts';
 import type { CrowdStore, StoredReport } from '../store.ts';
+import { SERVICE_VERSION } from '../version.ts';
 import { PLATFORMS } from '../../src/core/crowd/report.ts';
 import { HOUR_MS, type HostHistory, type SignalRow, type ViaRow } from '../../src/core/crowd/signal.ts';
 
-export const SERVICE_VERSION = '1.0.0';
-
-export interface Env {
+interface Env {
   SHARDS: DurableObjectNamespace<CrowdShard>;
   /** Key material for network hashes: set it with `wrangler secret put CROWD_SECRET`. */
   CROWD_SECRET?: string;
@@ -53,7 +52,7 @@ export class CrowdShard extends DurableObject<Env> {
   }
 }
 
-export class ShardedStore implements CrowdStore {
+class ShardedStore implements CrowdStore {
   constructor(private readonly shards: DurableObjectNamespace<CrowdShard>) {}
   private shard(name: string): DurableObjectStub<CrowdShard> {
     return this.shards.get(this.shards.idFromName(name));
@@ -76,7 +75,7 @@ export class ShardedStore implements CrowdStore {
 }
 
 /** On Workers the network is the client's autonomous system; the rate-limit block still comes from its address. */
-export function workerClient(c: Context): Client | null {
+function workerClient(c: Context): Client | null {
   const cf = (c.req.raw as Request & { cf?: { asn?: unknown } }).cf;
   const address = clientOfAddress(c.req.header('cf-connecting-ip'));
   const asn = typeof cf?.asn === 'number' && cf.asn > 0 ? `asn:${cf.asn}` : null;
