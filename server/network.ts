@@ -103,9 +103,22 @@ export class DailyHasher {
     return key;
   }
 
+  private memo = new Map<string, string>();
+  private memoDay = -1;
+
   async hash(value: string, now: number): Promise<string> {
-    const signature = await crypto.subtle.sign('HMAC', await this.keyFor(dayOf(now)), new TextEncoder().encode(value));
-    return toHex(new Uint8Array(signature).subarray(0, 16));
+    const day = dayOf(now);
+    // Today's hashes of recent networks, in memory only, spare a WebCrypto round trip per report.
+    if (day !== this.memoDay || this.memo.size >= 50_000) {
+      this.memo.clear();
+      this.memoDay = day;
+    }
+    const known = this.memo.get(value);
+    if (known) return known;
+    const signature = await crypto.subtle.sign('HMAC', await this.keyFor(day), new TextEncoder().encode(value));
+    const hash = toHex(new Uint8Array(signature).subarray(0, 16));
+    this.memo.set(value, hash);
+    return hash;
   }
 }
 

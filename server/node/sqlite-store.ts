@@ -31,7 +31,30 @@ export class SqliteStore implements CrowdStore {
     this.store = new SqlStore(sql);
   }
 
-  add = async (report: StoredReport) => this.store.add(report);
+  private queue: { report: StoredReport; resolve: (counted: boolean) => void; reject: (error: unknown) => void }[] = [];
+
+  /**
+   * Group commit: the reports that arrive while the event loop is busy share one transaction, and each
+   * promise resolves only after that commit, so a 202 still means stored.
+   */
+  add(report: StoredReport): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.push({ report, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    let results: boolean[];
+    try {
+      results = this.db.transaction(() => batch.map((item) => this.store.add(item.report)))();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
+  }
   rows = async (prefix: string, since: number) => this.store.rows(prefix, since);
   histories = async (hostKeys: string[], hours: number[]) => this.store.histories(hostKeys, hours);
   viaRows = async (since: number) => this.store.viaRows(since);
