@@ -1,6 +1,16 @@
 // The store's SQL, written once for both engines: better-sqlite3 (node/) and a Durable Object's SQLite (worker/).
 // Both APIs are synchronous, so one class runs the same statements inside one transaction per report.
-import { nextRunStart, pruneLimits, type HostHistory, type SignalRow, type ViaRow } from '../src/core/crowd/signal.ts';
+import {
+  HISTORY_WEEKS,
+  HOUR_MS,
+  HOURS_PER_WEEK,
+  nextRunStart,
+  pruneLimits,
+  RAW_RETENTION_MS,
+  type HostHistory,
+  type SignalRow,
+  type ViaRow,
+} from '../src/core/crowd/signal.ts';
 import type { StoredReport } from './store.ts';
 
 export type SqlValue = string | number | null;
@@ -63,7 +73,7 @@ export class SqlStore {
       this.sql.run(
         'INSERT INTO hourly (host_key, hour, count) VALUES (?, ?, 1) ON CONFLICT (host_key, hour) DO UPDATE SET count = count + 1',
         r.hostKey,
-        Math.floor(r.at / 3_600_000),
+        Math.floor(r.at / HOUR_MS),
       );
       return true;
     });
@@ -105,10 +115,12 @@ export class SqlStore {
     });
   }
 
-  /** Whether anything is left to prune later (the Durable Objects re-arm their alarm only then). */
-  isEmpty(): boolean {
-    return (
-      this.sql.all('SELECT 1 AS x FROM hourly LIMIT 1').length === 0 && this.sql.all('SELECT 1 AS x FROM reports LIMIT 1').length === 0
-    );
+  /** When the oldest thing kept falls due (a Durable Object sets its alarm then), or null when nothing is kept. */
+  nextPruneAt(): number | null {
+    const [report] = this.sql.all<{ at: number | null }>('SELECT min(at) AS at FROM reports');
+    if (report?.at != null) return report.at + RAW_RETENTION_MS + 1;
+    const [count] = this.sql.all<{ hour: number | null }>('SELECT min(hour) AS hour FROM hourly');
+    if (count?.hour != null) return (count.hour + HISTORY_WEEKS * HOURS_PER_WEEK + 1) * HOUR_MS;
+    return null;
   }
 }

@@ -8,7 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { RateLimiter, REPORTS_PER_MINUTE } from '../limiter.ts';
 import { clientOfAddress, DailyHasher, forwardedAddress, randomSecret } from '../network.ts';
-import { HOUR_MS } from '../../src/core/crowd/signal.ts';
+import { MINUTE_MS } from '../../src/core/crowd/signal.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SERVICE_VERSION } from '../version.ts';
 
@@ -56,7 +56,8 @@ export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
   Object.assign(server, { requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 });
   const prune = () => void store.prune(now()).catch(() => console.error('crowd: pruning failed'));
   prune();
-  const pruning = setInterval(prune, HOUR_MS / 6);
+  // Every minute, so no raw report outlives its 24 h by more than that.
+  const pruning = setInterval(prune, MINUTE_MS);
   pruning.unref();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

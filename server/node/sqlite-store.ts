@@ -59,6 +59,7 @@ export class SqliteStore implements CrowdStore {
   histories = async (hostKeys: string[], hours: number[]) => this.store.histories(hostKeys, hours);
   viaRows = async (since: number) => this.store.viaRows(since);
   prune = async (now: number) => this.store.prune(now);
+  nextPruneAt = () => this.store.nextPruneAt();
 
   close(): void {
     this.db.close();

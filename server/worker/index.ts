@@ -9,7 +9,7 @@ import { SqlStore } from '../sql-store.ts';
 import type { CrowdStore, StoredReport } from '../store.ts';
 import { SERVICE_VERSION } from '../version.ts';
 import { PLATFORMS } from '../../src/core/crowd/report.ts';
-import { HOUR_MS, type HostHistory, type SignalRow, type ViaRow } from '../../src/core/crowd/signal.ts';
+import { RAW_RETENTION_MS, type HostHistory, type SignalRow, type ViaRow } from '../../src/core/crowd/signal.ts';
 
 interface Env {
   SHARDS: DurableObjectNamespace<CrowdShard>;
@@ -33,8 +33,8 @@ export class CrowdShard extends DurableObject<Env> {
 
   async add(report: StoredReport, withHistory: boolean): Promise<boolean> {
     const counted = this.store.add(report, withHistory);
-    // Pruning runs from an alarm, so an idle object still forgets its reports after 24 h.
-    if (counted && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + HOUR_MS);
+    // Pruning runs from an alarm set for when the oldest report turns 24 h old, so an idle object forgets it on time.
+    if (counted && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(report.at + RAW_RETENTION_MS + 1);
     return counted;
   }
   rows(prefix: string, since: number): SignalRow[] {
@@ -48,7 +48,8 @@ export class CrowdShard extends DurableObject<Env> {
   }
   async alarm(): Promise<void> {
     this.store.prune(Date.now());
-    if (!this.store.isEmpty()) await this.ctx.storage.setAlarm(Date.now() + HOUR_MS);
+    const next = this.store.nextPruneAt();
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
   }
 }
 

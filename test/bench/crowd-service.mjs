@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -36,7 +36,7 @@ async function readLoop(url, pick, stop) {
   while (!stop.done) {
     const started = performance.now();
     try {
-      const response = await fetch(`${url}/v1/buckets/${pick()}`);
+      const response = await fetch(`${url}/v1/buckets/${pick()}`, { signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (response.status !== 200) errors += 1;
     } catch {
@@ -146,6 +146,7 @@ const listFiles = (dir) =>
     .filter((f) => f.endsWith('.sqlite') && statSync(f).isFile());
 
 const rows = [];
+const loadAtStart = loadavg();
 const dataDir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-bench-'));
 try {
   const db = join(dataDir, 'node', 'crowd.sqlite');
@@ -171,8 +172,12 @@ try {
 
 const f0 = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+console.log(`\nCrowd service benchmark (${SECONDS} s per phase, 32 connections, goal ≥ 5,000 reports/s with 0 errors, bucket p99 ≤ 20 ms)`);
 console.log(
-  `\nCrowd service benchmark (${SECONDS} s per phase, 32 connections, goal ≥ 5,000 reports/s with 0 errors, bucket p99 ≤ 20 ms)\n`,
+  `${cpus().length} cores, load average ${loadAtStart.map((n) => n.toFixed(1)).join(' ')} at the start and ` +
+    `${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} at the end; the load generator shares the cores; reads time out after 10 s.\n`,
 );
 console.log('| engine | load | reports/s | errors | bucket reads p50 / p99 (ms) | hot-prefix reads p50 / p99 (ms) |');
 console.log('|---|---|---:|---:|---:|---:|');

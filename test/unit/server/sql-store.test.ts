@@ -65,4 +65,16 @@ describe('SqlStore', () => {
     const hours = store.db.prepare('SELECT hour FROM hourly ORDER BY hour').all() as { hour: number }[];
     expect(hours.map((h) => h.hour)).toEqual([Math.floor((T0 - 25 * HOUR_MS) / HOUR_MS), Math.floor((T0 - 23 * HOUR_MS) / HOUR_MS)]);
   });
+
+  it('knows when the oldest thing kept falls due: a report at 24 h, then an hourly count after 4 weeks', async () => {
+    store = new SqliteStore(':memory:');
+    expect(store.nextPruneAt()).toBeNull();
+    await store.add(row(key(1), 1, T0));
+    expect(store.nextPruneAt()).toBe(T0 + DAY_MS + 1);
+    await store.prune(T0 + DAY_MS + 1);
+    expect((await store.rows('abc', 0)).length).toBe(0);
+    expect(store.nextPruneAt()).toBe((Math.floor(T0 / HOUR_MS) + 4 * 168 + 1) * HOUR_MS);
+    await store.prune(store.nextPruneAt()!);
+    expect(store.nextPruneAt()).toBeNull();
+  });
 });
