@@ -94,5 +94,5 @@ describe('crowd service on Node', () => {
     expect([...used].every((a) => clear.test(a) && !(clear.lastIndex = 0))).toBe(true);
     // The check can fail: the address of the server itself is in its log line.
     expect(crowd.logs()).toContain('127.0.0.1');
-  });
+  }, 30_000);
 });

@@ -39,7 +39,7 @@ describe('crowd service on Workers', () => {
     // The same prefix's object does hold them: another path to it (providers is empty) is not involved.
     const other = await request('/v1/buckets/e02');
     expect(other.json().prefix).toBe('e02');
-  });
+  }, 60_000);
 
   it('counts networks by ASN: one address block in 3 ASNs is 3 networks, 3 blocks in one ASN is one', async () => {
     const send = (key: string, i: number, ip: string, asn: number) =>
@@ -55,5 +55,5 @@ describe('crowd service on Workers', () => {
     }
     expect((await request('/v1/buckets/e03')).json().hosts).toEqual([expect.objectContaining({ reporters: 5, networks: 3 })]);
     expect((await request('/v1/buckets/e04')).json().hosts).toEqual([]);
-  });
+  }, 60_000);
 });
