@@ -199,6 +199,15 @@ export function contractSuite(engine: Engine): void {
       if (engine.storedCount) expect(engine.storedCount(key)).toBe(1);
     });
 
+    slow('a body of exactly 1 KB with a charset parameter and unknown fields is accepted; the unknown fields are not kept', async () => {
+      const base = JSON.stringify({ ...report(hostKey('c13'), 1), url: '' });
+      const body = JSON.stringify({ ...report(hostKey('c13'), 1), url: 'x'.repeat(1024 - base.length) });
+      expect(new TextEncoder().encode(body).length).toBe(1024);
+      const reply = await post(body, { scenario: 14, net: 1 }, { 'content-type': 'application/json; charset=utf-8' });
+      expect(reply.status).toBe(202);
+      expect(reply.json()).toEqual({ counted: true });
+    });
+
     slow('unknown paths are 404 and wrong methods 405, in JSON', async () => {
       expect((await engine.request('/v2/reports')).status).toBe(404);
       const wrong = await engine.request('/v1/providers', { method: 'POST', headers: JSON_HEADERS, body: '{}' });
