@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractSuite, hostKey, report } from './contract';
+import { contractSuite, hostKey, report, type ClientId } from './contract';
 import { addressOf, httpFetch, nodeEngine, spawnCrowd, type NodeCrowd } from './node-engine';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-'));
@@ -96,4 +96,31 @@ describe('crowd service on Node', () => {
     // The check can fail: the address of the server itself is in its log line.
     expect(crowd.logs()).toContain('127.0.0.1');
   }, 30_000);
+});
+
+describe('crowd service on Node behind a trusted proxy', () => {
+  it('takes the network from X-Forwarded-For only when the direct peer is a configured proxy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-proxy-'));
+    const proxied = await spawnCrowd(join(dir, 'crowd.sqlite'), { CROWD_TRUSTED_PROXIES: '127.40.0.1' });
+    try {
+      const send = (key: string, i: number, from: ClientId) =>
+        httpFetch(proxied.url, '/v1/reports', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.${113 + (i % 3)}.${i + 1}` },
+          body: JSON.stringify(report(key, i + 1)),
+          client: from,
+        });
+      for (let i = 0; i < 5; i += 1) {
+        expect((await send(hostKey('f01'), i, { scenario: 40, net: 0, host: 1 })).status).toBe(202);
+        expect((await send(hostKey('f02'), i, { scenario: 41, net: 0, host: 1 })).status).toBe(202);
+      }
+      const read = async (prefix: string) => (await httpFetch(proxied.url, `/v1/buckets/${prefix}`)).json().hosts;
+      expect(await read('f01')).toEqual([expect.objectContaining({ reporters: 5, networks: 3 })]);
+      expect(await read('f02')).toEqual([]);
+      expect(proxied.logs()).not.toMatch(/203\.0\.11[3-5]/);
+    } finally {
+      await proxied.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
