@@ -12,6 +12,7 @@ declare module 'cloudflare:test' {
   export const SELF: { fetch(input: string | Request, init?: RequestInit & { cf?: Record<string, unknown> }): Promise<Response> };
   export const env: Record<string, unknown>;
   export function runDurableObjectAlarm(stub: unknown): Promise<boolean>;
+  export function runInDurableObject<R>(stub: unknown, fn: (instance: unknown, state: DurableObjectState) => Promise<R>): Promise<R>;
 }
 
 interface SqlCursor<T = Record<string, unknown>> {

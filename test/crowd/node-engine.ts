@@ -94,7 +94,7 @@ export function nodeEngine(crowd: { url: string }, db: string): Engine {
   return {
     name: 'Node + SQLite',
     request: (path, init) => httpFetch(crowd.url, path, init),
-    storedCount: (hostKey) => {
+    storedCount: async (hostKey) => {
       const reader = new Database(db, { readonly: true, fileMustExist: true });
       try {
         return (reader.prepare('SELECT count(*) AS n FROM reports WHERE host_key = ?').get(hostKey) as { n: number }).n;

@@ -1,6 +1,6 @@
 // The contract suite against the Worker and its SQLite-backed Durable Objects (workerd, offline), and the
 // Worker's own promise: bucket reads come from its cache for their 15 s.
-import { SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { contractSuite, hostKey, report, type ClientId, type Engine, type RequestInit } from './contract';
 
@@ -17,7 +17,16 @@ async function request(path: string, init: RequestInit = {}) {
   return { status: response.status, header: (name: string) => response.headers.get(name), text, json: () => JSON.parse(text) };
 }
 
-const engine: Engine = { name: 'Worker + Durable Objects', request };
+/** Rows in the host's prefix object, read inside it. */
+async function storedCount(hostKey: string): Promise<number> {
+  const shards = env.SHARDS as { idFromName(name: string): unknown; get(id: unknown): unknown };
+  return runInDurableObject(shards.get(shards.idFromName(hostKey.slice(0, 3))), async (_instance, state) => {
+    const [row] = state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM reports WHERE host_key = ?', hostKey).toArray();
+    return row?.n ?? 0;
+  });
+}
+
+const engine: Engine = { name: 'Worker + Durable Objects', request, storedCount };
 contractSuite(engine);
 
 describe('crowd service on Workers', () => {
