@@ -21,6 +21,9 @@ const crowd = await startCrowd({
   ...(env.CROWD_SECRET ? { secret: env.CROWD_SECRET } : {}),
   rateLimit: env.CROWD_RATE_LIMIT === undefined ? 60 : Number(env.CROWD_RATE_LIMIT),
   synchronous: env.CROWD_SYNC?.toLowerCase() === 'full' ? 'FULL' : 'NORMAL',
+}).catch((error: Error) => {
+  console.error(`Crowd service: ${error.message}`);
+  process.exit(1);
 });
 console.log(`Crowd service listening on ${crowd.url} (database ${crowd.store.db.name})`);
 const stop = () => void crowd.stop().then(() => process.exit(0));

@@ -49,8 +49,12 @@ export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
       return clientOfAddress(forwardedAddress(peer, c.req.header('x-forwarded-for'), trusted));
     },
   });
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 8787 }, () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) => {
+      store.close();
+      reject(new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8787} (${error.code ?? error.message})`));
+    });
   });
   // A public endpoint: slow or stalled clients are cut off instead of holding sockets.
   Object.assign(server, { requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 });
