@@ -45,7 +45,7 @@ const timerGlobals = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterva
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', '**/.wrangler/**', '.crowd-data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -104,6 +104,24 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [browserApi, ui] }],
       'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals, ...timerGlobals],
+    },
+  },
+  {
+    // The crowd service shares only the contract and signal logic with the extension: nothing of the browser side.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            browserApi,
+            {
+              group: ['**/src/*', '!**/src/core', '**/src/core/*', '!**/src/core/crowd'],
+              message: 'server/ may import only src/core/crowd/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

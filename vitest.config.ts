@@ -27,7 +27,7 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/crowd/node.test.ts'],
     environment: 'node',
   },
 });

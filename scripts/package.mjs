@@ -77,7 +77,9 @@ These sources rebuild the extension files of \`${names.firefox}\` and \`${names.
 ## Requirements
 - Node.js ${node} (the version these packages were built with; other Node 20 releases give the same extension files)
 - npm ${npm}
-- Linux, macOS or Windows; no other tools, no network access except the npm registry for \`npm ci\`.
+- Linux, macOS or Windows; no network access except the npm registry for \`npm ci\`.
+- A C/C++ compiler and Python: \`npm ci\` also installs the tools of Downcheck's crowd service (not part of the
+  extension, and not in this archive), and compiles one of them, better-sqlite3, from source.
 
 ## Commands
 Run in the folder this archive was unpacked into:

@@ -5,14 +5,16 @@
 //                                         google-chrome / chromium-browser / chromium on PATH)
 //   DOWNCHECK_HEADLESS=1                  no window: for machines without a display
 //   DOWNCHECK_PORT=8080                   fixed port for the demo site (default: any free port)
+//   CROWD_PORT=8787, CROWD_DB=…           the crowd service started beside it (see docs/crowd-service.md)
 //
-// Ctrl-C stops the browser, nginx and the node servers (by their own pids) and deletes the profile.
+// Ctrl-C stops the browser, nginx, the crowd service and the node servers (by their own pids) and deletes the profile.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoSite } from '../test/fixtures/demo-site.mjs';
+import { startCrowdProcess } from './crowd-process.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXTENSION_DIR = join(ROOT, 'dist', 'chrome');
@@ -69,6 +71,12 @@ if (spawnSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: 'i
 if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) fail(`the build left no ${EXTENSION_DIR}/manifest.json.`);
 
 const site = await startDemoSite({ port: Number(process.env.DOWNCHECK_PORT ?? 0) });
+// The crowd service runs beside the demo; if it cannot start (its port taken), the demo still does.
+const crowd = startCrowdProcess();
+const crowdUrl = await crowd.url.catch((error) => {
+  console.log(`Warning: the crowd service did not start: ${error.message.split('\n').slice(-1)[0]}`);
+  return null;
+});
 const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-start-'));
 const args = [
   `--user-data-dir=${profileDir}`,
@@ -112,6 +120,7 @@ async function shutdown(reason, code = 0) {
     await browserExited;
     clearTimeout(timer);
   }
+  await crowd.stop();
   await site.stop();
   rmSync(profileDir, { recursive: true, force: true });
   process.exit(code);
@@ -134,6 +143,7 @@ if (/google-chrome/.test(browserPath)) {
 if (headless) await reportHeadlessExtension();
 console.log(`\nDemo site: ${site.urls.start}`);
 for (const [name, url] of Object.entries(site.urls)) if (name !== 'start') console.log(`  ${name.padEnd(15)} ${url}`);
+if (crowdUrl) console.log(`\nCrowd service: ${crowdUrl} (npm run crowd on its own; docs/crowd-service.md)`);
 console.log(`\nProfile: ${profileDir} (deleted on exit). Ctrl-C to stop.`);
 
 /** Headless has no toolbar to look at: confirm through the DevTools port that the extension's worker runs. */

@@ -1,7 +1,7 @@
 // `npm test`: every check the project has, in order, one closing line for CI.
 // Steps keep running after a failure so one run shows everything that is red.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
 mkdirSync('.tmp', { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- unit e2e`
@@ -28,9 +28,9 @@ function run(name, cmd, args, { count } = {}) {
   );
 }
 
-const vitestCount = () => {
-  if (!existsSync('.tmp/vitest.json')) return { passed: 0, failed: 1 };
-  const report = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
+const vitestCount = (file = '.tmp/vitest.json') => {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const report = JSON.parse(readFileSync(file, 'utf8'));
   return { passed: report.numPassedTests, failed: report.numFailedTests };
 };
 const nodeTestCount = (out) => {
@@ -55,7 +55,25 @@ run('typecheck', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json'));
 run('lint', ...npx('eslint', '.', '--max-warnings=0'));
 // The formatter keeps the layout (Prettier, printWidth 140): `npm run format` fixes what this reports.
 run('format', 'npm', ['run', '--silent', 'format:check']);
-run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'), { count: vitestCount });
+// The unit step includes the crowd service's contract suite against the Node engine (test/crowd/node.test.ts).
+run('unit', ...npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'), {
+  count: () => vitestCount(),
+});
+// The same contract suite against the Worker and its Durable Objects, in workerd (offline).
+rmSync('.tmp/vitest-crowd-worker.json', { force: true });
+run(
+  'crowd-worker',
+  ...npx(
+    'vitest',
+    'run',
+    '-c',
+    'vitest.crowd-worker.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=.tmp/vitest-crowd-worker.json',
+  ),
+  { count: () => vitestCount('.tmp/vitest-crowd-worker.json') },
+);
 // Both production builds, zipped as the stores get them (artifacts/); the e2e suite loads these packages unzipped.
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 run('package', 'node', ['scripts/package.mjs']);

@@ -1,0 +1,126 @@
+// The store's SQL, written once for both engines: better-sqlite3 (node/) and a Durable Object's SQLite (worker/).
+// Both APIs are synchronous, so one class runs the same statements inside one transaction per report.
+import {
+  HISTORY_WEEKS,
+  HOUR_MS,
+  HOURS_PER_WEEK,
+  nextRunStart,
+  pruneLimits,
+  RAW_RETENTION_MS,
+  type HostHistory,
+  type SignalRow,
+  type ViaRow,
+} from '../src/core/crowd/signal.ts';
+import type { StoredReport } from './store.ts';
+
+export type SqlValue = string | number | null;
+export interface Sql {
+  all<T>(query: string, ...params: SqlValue[]): T[];
+  run(query: string, ...params: SqlValue[]): void;
+  transaction<T>(fn: () => T): T;
+}
+
+export const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS reports (host_key TEXT NOT NULL, reporter TEXT NOT NULL, win INTEGER NOT NULL,
+     prefix TEXT NOT NULL, network TEXT NOT NULL, kind TEXT NOT NULL, status INTEGER, via TEXT, at INTEGER NOT NULL,
+     PRIMARY KEY (host_key, reporter, win)) WITHOUT ROWID`,
+  `CREATE INDEX IF NOT EXISTS reports_prefix_at ON reports (prefix, at)`,
+  `CREATE INDEX IF NOT EXISTS reports_via_at ON reports (via, at) WHERE via IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS reports_at ON reports (at)`,
+  `CREATE TABLE IF NOT EXISTS hosts (host_key TEXT PRIMARY KEY, run_start INTEGER NOT NULL, last_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS hourly (host_key TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (host_key, hour)) WITHOUT ROWID`,
+];
+
+export class SqlStore {
+  constructor(private readonly sql: Sql) {
+    for (const statement of SCHEMA) sql.run(statement);
+  }
+
+  /** `withHistory: false` for the per-platform objects on Workers, which keep only the raw reports. */
+  add(r: StoredReport, withHistory = true): boolean {
+    return this.sql.transaction(() => {
+      const seen = this.sql.all(
+        'SELECT 1 AS x FROM reports WHERE host_key = ? AND reporter = ? AND win = ?',
+        r.hostKey,
+        r.reporter,
+        r.window,
+      );
+      if (seen.length > 0) return false;
+      this.sql.run(
+        'INSERT INTO reports (host_key, reporter, win, prefix, network, kind, status, via, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        r.hostKey,
+        r.reporter,
+        r.window,
+        r.prefix,
+        r.network,
+        r.kind,
+        r.status,
+        r.via,
+        r.at,
+      );
+      if (!withHistory) return true;
+      const [run] = this.sql.all<{ runStart: number; lastAt: number }>(
+        'SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?',
+        r.hostKey,
+      );
+      this.sql.run(
+        'INSERT OR REPLACE INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)',
+        r.hostKey,
+        nextRunStart(run, r.at),
+        Math.max(run?.lastAt ?? r.at, r.at),
+      );
+      this.sql.run(
+        'INSERT INTO hourly (host_key, hour, count) VALUES (?, ?, 1) ON CONFLICT (host_key, hour) DO UPDATE SET count = count + 1',
+        r.hostKey,
+        Math.floor(r.at / HOUR_MS),
+      );
+      return true;
+    });
+  }
+
+  rows(prefix: string, since: number): SignalRow[] {
+    return this.sql.all<SignalRow>(
+      'SELECT host_key AS hostKey, reporter, network, at FROM reports WHERE prefix = ? AND at >= ?',
+      prefix,
+      since,
+    );
+  }
+
+  histories(hostKeys: string[], hours: number[]): HostHistory[] {
+    return hostKeys.map((hostKey) => {
+      const [run] = this.sql.all<{ runStart: number }>('SELECT run_start AS runStart FROM hosts WHERE host_key = ?', hostKey);
+      const counts: Record<number, number> = {};
+      for (const hour of hours) {
+        const [row] = this.sql.all<{ count: number }>('SELECT count FROM hourly WHERE host_key = ? AND hour = ?', hostKey, hour);
+        if (row) counts[hour] = row.count;
+      }
+      return { hostKey, runStart: run?.runStart ?? Number.POSITIVE_INFINITY, counts };
+    });
+  }
+
+  viaRows(since: number): ViaRow[] {
+    return this.sql.all<ViaRow>(
+      'SELECT via, host_key AS hostKey, reporter, network, at FROM reports WHERE via IS NOT NULL AND at >= ?',
+      since,
+    );
+  }
+
+  prune(now: number): void {
+    const { rawBefore, hourlyBefore } = pruneLimits(now);
+    this.sql.transaction(() => {
+      this.sql.run('DELETE FROM reports WHERE at < ?', rawBefore);
+      this.sql.run('DELETE FROM hosts WHERE last_at < ?', rawBefore);
+      this.sql.run('DELETE FROM hourly WHERE hour < ?', hourlyBefore);
+    });
+  }
+
+  /** When the oldest thing kept falls due (a Durable Object sets its alarm then), or null when nothing is kept. */
+  nextPruneAt(): number | null {
+    const [report] = this.sql.all<{ at: number | null }>('SELECT min(at) AS at FROM reports');
+    if (report?.at != null) return report.at + RAW_RETENTION_MS + 1;
+    const [count] = this.sql.all<{ hour: number | null }>('SELECT min(hour) AS hour FROM hourly');
+    if (count?.hour != null) return (count.hour + HISTORY_WEEKS * HOURS_PER_WEEK + 1) * HOUR_MS;
+    return null;
+  }
+}

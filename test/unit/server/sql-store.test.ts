@@ -1,0 +1,80 @@
+// The store's SQL (shared by both engines) on an in-memory SQLite, driven with simulated time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../server/node/sqlite-store';
+import type { StoredReport } from '../../../server/store';
+import {
+  bucketHosts,
+  candidateHosts,
+  DAY_MS,
+  historyHours,
+  HOUR_MS,
+  MINUTE_MS,
+  READ_SPAN_MS,
+  windowOf,
+} from '../../../src/core/crowd/signal';
+
+const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
+const key = (n: number) => `abc${n.toString(16).padStart(61, '0')}`;
+const row = (hostKey: string, reporter: number, at: number, via: string | null = null): StoredReport => ({
+  hostKey,
+  prefix: hostKey.slice(0, 3),
+  reporter: reporter.toString(16).padStart(32, '0'),
+  network: `net${reporter % 3}`,
+  window: windowOf(at),
+  kind: 'http5xx',
+  status: 502,
+  via,
+  at,
+});
+
+let store: SqliteStore;
+afterEach(() => store?.close());
+
+describe('SqlStore', () => {
+  it('stores one report per reporter, host and 10-minute window', async () => {
+    store = new SqliteStore(':memory:');
+    expect(await store.add(row(key(1), 1, T0))).toBe(true);
+    expect(await store.add(row(key(1), 1, T0 + 9 * MINUTE_MS))).toBe(false);
+    expect(await store.add(row(key(1), 1, T0 + 10 * MINUTE_MS))).toBe(true);
+    expect(await store.add(row(key(2), 1, T0))).toBe(true);
+    expect((await store.rows('abc', T0)).length).toBe(3);
+  });
+
+  it('keeps hourly counts and run starts, which give the bucket its ratio and since', async () => {
+    store = new SqliteStore(':memory:');
+    const weekAgo = T0 - 7 * DAY_MS;
+    for (let r = 0; r < 4; r += 1) await store.add(row(key(1), 100 + r, weekAgo + r * MINUTE_MS));
+    for (let r = 0; r < 20; r += 1) await store.add(row(key(1), r, T0 - 20 * MINUTE_MS + r * MINUTE_MS));
+    const now = T0;
+    const rows = await store.rows('abc', now - READ_SPAN_MS);
+    const histories = await store.histories(candidateHosts(rows, now), historyHours(now));
+    const [host] = bucketHosts(rows, histories, now);
+    // The run began 20 minutes ago (a report a minute); the last hour holds 20 against 4 a week ago.
+    expect(host!.since).toBe(new Date(T0 - 20 * MINUTE_MS).toISOString());
+    expect(host!.ratio).toBe(5);
+  });
+
+  it('prunes raw reports after 24 h, keeps the hourly counts the baseline reads, drops older ones', async () => {
+    store = new SqliteStore(':memory:');
+    await store.add(row(key(1), 1, T0 - 5 * 7 * DAY_MS, 'fastly'));
+    await store.add(row(key(1), 2, T0 - 25 * HOUR_MS, 'fastly'));
+    await store.add(row(key(1), 3, T0 - 23 * HOUR_MS, 'fastly'));
+    await store.prune(T0);
+    expect((await store.rows('abc', 0)).map((r) => r.reporter)).toEqual([(3).toString(16).padStart(32, '0')]);
+    expect((await store.viaRows(0)).length).toBe(1);
+    const hours = store.db.prepare('SELECT hour FROM hourly ORDER BY hour').all() as { hour: number }[];
+    expect(hours.map((h) => h.hour)).toEqual([Math.floor((T0 - 25 * HOUR_MS) / HOUR_MS), Math.floor((T0 - 23 * HOUR_MS) / HOUR_MS)]);
+  });
+
+  it('knows when the oldest thing kept falls due: a report at 24 h, then an hourly count after 4 weeks', async () => {
+    store = new SqliteStore(':memory:');
+    expect(store.nextPruneAt()).toBeNull();
+    await store.add(row(key(1), 1, T0));
+    expect(store.nextPruneAt()).toBe(T0 + DAY_MS + 1);
+    await store.prune(T0 + DAY_MS + 1);
+    expect((await store.rows('abc', 0)).length).toBe(0);
+    expect(store.nextPruneAt()).toBe((Math.floor(T0 / HOUR_MS) + 4 * 168 + 1) * HOUR_MS);
+    await store.prune(store.nextPruneAt()!);
+    expect(store.nextPruneAt()).toBeNull();
+  });
+});
