@@ -90,6 +90,9 @@ const hostInfo = (page) =>
       box: { x: box.x, y: box.y, width: box.width, height: box.height, right: box.right, bottom: box.bottom },
       viewport: { width: innerWidth, height: innerHeight },
       inert: host.inert,
+      attributes: [...host.attributes].map((a) => a.name),
+      classes: host.classList.length,
+      id: host.id,
     };
   });
 
@@ -333,12 +336,21 @@ for (const name of BROWSERS) {
         tabs.cloudflareSite = await openTab(browser, unique(`${site.urls.cloudflareSite}account/orders?order=4711`, '&token=s3cr3t'));
         tabs.healthy = await openTab(browser, unique(site.urls.healthy));
 
+        const marks = [];
         for (const which of ['badGateway', 'cloudflare522', 'cloudflareSite']) {
           const info = await waitForPanel(tabs[which].page, { browser, tabId: tabs[which].tabId });
           assert.equal(info.count, 1, `${which}: one panel`);
           assert.equal(info.shadowRoot, 'null', `${which}: the page's scripts must see host.shadowRoot === null`);
           assert.ok(info.box.width > 0 && info.box.height > 0, `${which}: the panel has a box: ${JSON.stringify(info)}`);
+          // Nothing fixed a site could look for to tell that Downcheck is installed: a plain div, no id or
+          // class, and beside style and popover one attribute whose name is new for every panel.
+          assert.equal(info.name, 'div', `${which}: the host is a plain div`);
+          assert.ok(info.id === '' && info.classes === 0, `${which}: no id, no class: ${JSON.stringify(info)}`);
+          const own = info.attributes.filter((a) => a !== 'style' && a !== 'popover');
+          assert.equal(own.length, 1, `${which}: one attribute of its own: ${info.attributes}`);
+          marks.push(own[0]);
         }
+        assert.equal(new Set(marks).size, marks.length, `each panel has a mark of its own: ${marks}`);
 
         const healthy = tabs.healthy.page;
         await waitFor(healthy, () => document.readyState === 'complete', undefined, 'the healthy page to load');
