@@ -1,8 +1,8 @@
 /**
  * The in-page panel, injected (never declared as a content script) into a page that failed.
  * It lives in a closed shadow root on a plain `<div>` (no name a page could define first or look
- * for; see core/panel-host.ts) whose inline `!important` styles the page's CSS cannot override; the
- * page's scripts cannot read into it, and synthetic clicks are ignored.
+ * for; see core/panel-host.ts) styled from inside (`:host` rules marked `!important`, which the
+ * page's CSS cannot override); the page's scripts cannot read into it, and synthetic clicks are ignored.
  * If the page removes or restyles the host, it is put back (a bounded number of times).
  * Against pages that hide everything, two stronger tools: a user-origin style sheet for the host
  * (inserted by the background; its `!important` beats any author rule, inline ones included), and
@@ -20,24 +20,6 @@ import { renderPanel, showNotice, tickPanel } from './view';
 import css from './panel.css?inline';
 
 const MARK = '__downcheckPanel';
-const HOST_STYLE = [
-  'all: initial',
-  'position: fixed',
-  'inset: auto 16px 16px auto',
-  'z-index: 2147483647',
-  'display: block',
-  'visibility: visible',
-  'opacity: 1',
-  'transform: none',
-  'filter: none',
-  'pointer-events: auto',
-  'width: auto',
-  'height: auto',
-  'margin: 0',
-  'padding: 0',
-]
-  .map((rule) => `${rule} !important`)
-  .join('; ');
 const REFRESH_MS = 5000;
 /**
  * While the diagnosis runs (or has not started), its answer is looked for every second, for at most
@@ -63,7 +45,6 @@ function createHost(): { host: HTMLElement; root: ShadowRoot; mark: string } {
   const host = document.createElement('div');
   const root = host.attachShadow({ mode: 'closed' });
   host.setAttribute(mark, '');
-  host.setAttribute('style', HOST_STYLE);
   if (TOP_LAYER) host.setAttribute('popover', 'manual');
   return { host, root, mark };
 }
@@ -74,8 +55,8 @@ function main(): void {
   g[MARK] = true;
 
   const { host, root, mark } = createHost();
-  /** The attributes the host may carry: anything else (`inert`, `hidden`, `is`…) was added by the page. */
-  const ownAttributes = new Set(['style', 'popover', mark]);
+  /** The attributes the host may carry: anything else (`inert`, `hidden`, `is`, `style`…) was added by the page. */
+  const ownAttributes = new Set(['popover', mark]);
   const style = document.createElement('style');
   style.textContent = css;
   const frame = h('aside', { class: 'panel', role: 'region', 'aria-label': t('panel_label'), 'data-testid': 'panel' });
@@ -101,7 +82,7 @@ function main(): void {
       if (host.getAttribute('popover') !== 'manual') host.setAttribute('popover', 'manual');
       if (!host.matches(':popover-open')) host.showPopover();
     } catch {
-      // not shown as a popover (e.g. the page made it a dialog): the inline and user styles still hold
+      // not shown as a popover (e.g. the page made it a dialog): the :host and user styles still hold
     }
   };
   const attach = (): void => {
@@ -113,8 +94,7 @@ function main(): void {
   const tampered = (): boolean =>
     !host.isConnected ||
     !host.hasAttribute(mark) ||
-    host.getAttribute('style') !== HOST_STYLE ||
-    foreign() || // e.g. `inert`, `hidden`
+    foreign() || // e.g. `inert`, `hidden`, `style`
     (TOP_LAYER && host.getAttribute('popover') !== 'manual') ||
     // Something placed after it could cover it, unless it is in the top layer, above everything.
     (document.documentElement.lastElementChild !== host && !(TOP_LAYER && host.matches(':popover-open')));
@@ -126,7 +106,6 @@ function main(): void {
     restores += 1;
     for (const { name } of [...host.attributes]) if (!ownAttributes.has(name)) host.removeAttribute(name);
     host.setAttribute(mark, '');
-    host.setAttribute('style', HOST_STYLE);
     if (!host.isConnected || !(TOP_LAYER && host.matches(':popover-open'))) document.documentElement.append(host);
     raise();
   });
