@@ -2,17 +2,18 @@
  * What the page has put in the top layer (open popovers, modal dialogs, a fullscreen element),
  * for the in-page panel: anything there could be drawn over it. The page may hide such an element
  * in a closed shadow root of its own; only an extension can look in (Chrome's
- * `dom.openOrClosedShadowRoot`, Firefox's `Element.openOrClosedShadowRoot`).
+ * `dom.openOrClosedShadowRoot()`, Firefox's `element.openOrClosedShadowRoot`).
  */
 import { browser, IS_FIREFOX } from './native';
 
 type ChromeDom = { dom?: { openOrClosedShadowRoot?(element: HTMLElement): ShadowRoot | null } };
-type FirefoxElement = Element & { openOrClosedShadowRoot?(): ShadowRoot | null };
+/** In Firefox a property of the element, not a function (MDN, "dom.openOrClosedShadowRoot()"). */
+type FirefoxElement = Element & { readonly openOrClosedShadowRoot?: ShadowRoot | null };
 
 /** `element`'s shadow root, open or closed. */
 function anyShadowRoot(element: Element): ShadowRoot | null {
   try {
-    if (IS_FIREFOX) return (element as FirefoxElement).openOrClosedShadowRoot?.() ?? element.shadowRoot;
+    if (IS_FIREFOX) return (element as FirefoxElement).openOrClosedShadowRoot ?? element.shadowRoot;
     const dom = (browser as unknown as ChromeDom).dom;
     return (element instanceof HTMLElement ? dom?.openOrClosedShadowRoot?.(element) : null) ?? element.shadowRoot;
   } catch {
