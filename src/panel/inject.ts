@@ -1,38 +1,25 @@
 /**
  * The in-page panel, injected (never declared as a content script) into a page that failed.
- * It lives in a closed shadow root on a host element whose inline `!important` styles the page's
- * CSS cannot override; the page's scripts cannot read into it, and synthetic clicks are ignored.
+ * It lives in a closed shadow root on a plain `<div>` (no name a page could define first or look
+ * for; see core/panel-host.ts) styled from inside (`:host` rules marked `!important`, which the
+ * page's CSS cannot override); the page's scripts cannot read into it, and synthetic clicks are ignored.
  * If the page removes or restyles the host, it is put back (a bounded number of times).
  * Against pages that hide everything, two stronger tools: a user-origin style sheet for the host
  * (inserted by the background; its `!important` beats any author rule, inline ones included), and
  * the top layer (a manual popover), which paints above any z-index and any overlay the page adds.
+ * What the page opens in the top layer later would be drawn over it: the panel moves back on top,
+ * and a click acts only while nothing of the page's is there (a decoy could pass clicks through).
  */
 import type { PanelState } from '../shared/messages';
 import { t } from '../platform/i18n';
 import { request } from '../platform/request';
 import { h } from '../ui/dom';
-import { renderPanel, tickPanel } from './view';
+import { hostMarkFrom, raiseAllowed, RAISES_PER_SECOND } from '../core/panel-host';
+import { topLayerAnywhere, topLayerInDocument } from '../platform/top-layer';
+import { renderPanel, showNotice, tickPanel } from './view';
 import css from './panel.css?inline';
 
 const MARK = '__downcheckPanel';
-const HOST_STYLE = [
-  'all: initial',
-  'position: fixed',
-  'inset: auto 16px 16px auto',
-  'z-index: 2147483647',
-  'display: block',
-  'visibility: visible',
-  'opacity: 1',
-  'transform: none',
-  'filter: none',
-  'pointer-events: auto',
-  'width: auto',
-  'height: auto',
-  'margin: 0',
-  'padding: 0',
-]
-  .map((rule) => `${rule} !important`)
-  .join('; ');
 const REFRESH_MS = 5000;
 /**
  * While the diagnosis runs (or has not started), its answer is looked for every second, for at most
@@ -42,38 +29,24 @@ const REFRESH_CHECKING_MS = 1000;
 const CHECKING_FOR_MS = 60_000;
 /** The top layer (popover) where the browser has it (Chrome 114, Firefox 125). */
 const TOP_LAYER = typeof HTMLElement.prototype.showPopover === 'function';
-/** The attributes the host may carry: anything else (`inert`, `hidden`…) was added by the page. */
-const OWN_ATTRIBUTES = new Set(['style', 'popover']);
 const MAX_RESTORES = 20;
+/** How long the panel says why a click did nothing. */
+const NOTICE_MS = 10_000;
 
 type Global = typeof globalThis & { [MARK]?: boolean };
 const ignore = (): void => undefined;
 
 /**
- * `downcheck-panel-` and 8 random hex digits. `crypto.getRandomValues`, not `crypto.randomUUID`:
- * a page served over plain http on a public host is no secure context, and there `randomUUID`
- * does not exist (the panel then never appeared on such pages).
+ * The host and its closed root. The random mark (an attribute) is what the user-origin style sheet
+ * selects; `crypto.getRandomValues`, which exists on plain-http pages too (`randomUUID` does not).
  */
-const unguessableName = (): string =>
-  `downcheck-panel-${Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-
-/**
- * The host element and its closed root. A page can pre-define `downcheck-panel` as a custom
- * element to run its own code and take the shadow root first: then a name it cannot guess is used.
- */
-function createHost(): { host: HTMLElement; root: ShadowRoot } {
-  for (const name of ['downcheck-panel', unguessableName]) {
-    try {
-      const host = document.createElement(typeof name === 'function' ? name() : name);
-      const root = host.attachShadow({ mode: 'closed' });
-      host.setAttribute('style', HOST_STYLE);
-      if (TOP_LAYER) host.setAttribute('popover', 'manual');
-      return { host, root };
-    } catch {
-      // taken by the page: try the unguessable name
-    }
-  }
-  throw new Error('no panel host');
+function createHost(): { host: HTMLElement; root: ShadowRoot; mark: string } {
+  const mark = hostMarkFrom(crypto.getRandomValues(new Uint8Array(16)));
+  const host = document.createElement('div');
+  const root = host.attachShadow({ mode: 'closed' });
+  host.setAttribute(mark, '');
+  if (TOP_LAYER) host.setAttribute('popover', 'manual');
+  return { host, root, mark };
 }
 
 function main(): void {
@@ -81,7 +54,9 @@ function main(): void {
   if (g[MARK]) return; // injected again on the same page: one panel is enough
   g[MARK] = true;
 
-  const { host, root } = createHost();
+  const { host, root, mark } = createHost();
+  /** The attributes the host may carry: anything else (`inert`, `hidden`, `is`, `style`…) was added by the page. */
+  const ownAttributes = new Set(['popover', mark]);
   const style = document.createElement('style');
   style.textContent = css;
   const frame = h('aside', { class: 'panel', role: 'region', 'aria-label': t('panel_label'), 'data-testid': 'panel' });
@@ -107,7 +82,7 @@ function main(): void {
       if (host.getAttribute('popover') !== 'manual') host.setAttribute('popover', 'manual');
       if (!host.matches(':popover-open')) host.showPopover();
     } catch {
-      // not shown as a popover (e.g. the page made it a dialog): the inline and user styles still hold
+      // not shown as a popover (e.g. the page made it a dialog): the :host and user styles still hold
     }
   };
   const attach = (): void => {
@@ -115,11 +90,11 @@ function main(): void {
     revealRoot();
     raise();
   };
-  const foreign = (): boolean => [...host.attributes].some(({ name }) => !OWN_ATTRIBUTES.has(name));
+  const foreign = (): boolean => [...host.attributes].some(({ name }) => !ownAttributes.has(name));
   const tampered = (): boolean =>
     !host.isConnected ||
-    host.getAttribute('style') !== HOST_STYLE ||
-    foreign() || // e.g. `inert`, `hidden`
+    !host.hasAttribute(mark) ||
+    foreign() || // e.g. `inert`, `hidden`, `style`
     (TOP_LAYER && host.getAttribute('popover') !== 'manual') ||
     // Something placed after it could cover it, unless it is in the top layer, above everything.
     (document.documentElement.lastElementChild !== host && !(TOP_LAYER && host.matches(':popover-open')));
@@ -129,20 +104,65 @@ function main(): void {
     if (host.isConnected && !foreign()) raise();
     if (restores >= MAX_RESTORES || !tampered()) return;
     restores += 1;
-    for (const { name } of [...host.attributes]) if (!OWN_ATTRIBUTES.has(name)) host.removeAttribute(name);
-    host.setAttribute('style', HOST_STYLE);
+    for (const { name } of [...host.attributes]) if (!ownAttributes.has(name)) host.removeAttribute(name);
+    host.setAttribute(mark, '');
     if (!host.isConnected || !(TOP_LAYER && host.matches(':popover-open'))) document.documentElement.append(host);
     raise();
   });
   // The page may close the popover itself (hidePopover): open it again.
   host.addEventListener('toggle', () => raise());
 
+  // The top layer is drawn in the order things were shown: hidden and shown again, the panel is on top.
+  const raises: number[] = [];
+  const raiseToTop = (): void => {
+    if (!TOP_LAYER || closed || !host.isConnected) return;
+    const now = Date.now();
+    if (!raiseAllowed(raises, now)) return; // a page answering each raise with its own: the click check still holds
+    raises.push(now);
+    if (raises.length > RAISES_PER_SECOND) raises.shift();
+    try {
+      if (host.matches(':popover-open')) host.hidePopover();
+    } catch {
+      // already on its way out
+    }
+    raise();
+  };
+  // Something of the page's opened in the top layer (popover, dialog, fullscreen): once the page's
+  // call has returned (a microtask), the panel goes back above it. A page can swallow these events;
+  // the one-second check and the check at each click do not depend on them.
+  const onLayerEvent = (event: Event): void => {
+    if (event.target === host || (event as Partial<ToggleEvent>).newState === 'closed') return;
+    queueMicrotask(raiseToTop);
+  };
+  const LAYER_EVENTS = ['beforetoggle', 'toggle', 'fullscreenchange'];
+  for (const type of LAYER_EVENTS) window.addEventListener(type, onLayerEvent, true);
+  // showModal() sets `open`, which no page can keep a MutationObserver from seeing.
+  const dialogs = new MutationObserver((records) => {
+    if (records.some((r) => r.target !== host)) raiseToTop();
+  });
+
+  // A real click counts only while nothing of the page's could be drawn over the panel: a decoy
+  // there with `pointer-events: none` turns the visitor's clicks on it into clicks on the panel.
+  let noticeUntil = 0;
+  const noticeText = (): string | null => (Date.now() < noticeUntil ? t('panel_covered') : null);
+  const guarded = (action: () => void) => (): void => {
+    if ((TOP_LAYER && !host.matches(':popover-open')) || topLayerAnywhere(host)) {
+      raiseToTop();
+      noticeUntil = Date.now() + NOTICE_MS;
+      showNotice(frame, noticeText());
+      return;
+    }
+    action();
+  };
+
   const close = (): void => {
     closed = true;
     observer.disconnect();
+    dialogs.disconnect();
+    for (const type of LAYER_EVENTS) window.removeEventListener(type, onLayerEvent, true);
     if (revealed) document.documentElement.style.removeProperty('display');
     if (TOP_LAYER && host.matches(':popover-open')) host.hidePopover();
-    void request('panel-style', { name: host.localName, on: false }).catch(ignore);
+    void request('panel-style', { name: mark, on: false }).catch(ignore);
     clearInterval(ticker);
     clearTimeout(refresher);
     host.remove();
@@ -167,31 +187,36 @@ function main(): void {
       return;
     }
     renderPanel(frame, state, handlers);
+    showNotice(frame, noticeText());
   };
 
   const handlers = {
     // A request that fails (the extension was reloaded, the worker is busy) leaves the panel as it is.
-    retryNow: () => void request('panel-retry-now', {}).then(load, ignore),
-    stop: () => void request('panel-stop-retry', {}).then(load, ignore),
-    openGuide: () => void request('panel-open-guide', {}).catch(ignore),
-    hideSite: () => void request('panel-hide-site', {}).then(close, ignore),
-    close,
+    retryNow: guarded(() => void request('panel-retry-now', {}).then(load, ignore)),
+    stop: guarded(() => void request('panel-stop-retry', {}).then(load, ignore)),
+    openGuide: guarded(() => void request('panel-open-guide', {}).catch(ignore)),
+    hideSite: guarded(() => void request('panel-hide-site', {}).then(close, ignore)),
+    close: guarded(close),
   };
 
+  // The keyboard needs focus inside the panel, which no layer over it can give: Escape always closes.
   frame.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && event.isTrusted) close();
   });
 
   const ticker = setInterval(() => {
     revealRoot(); // the page may add its blanking stylesheet later
-    raise();
+    if (topLayerInDocument(host)) raiseToTop();
+    else raise();
     if (state) tickPanel(frame, state);
+    showNotice(frame, noticeText());
   }, 1000);
   attach();
   // The user-origin style sheet for this host's name (the page cannot out-rank it).
-  void request('panel-style', { name: host.localName, on: true }).catch(ignore);
+  void request('panel-style', { name: mark, on: true }).catch(ignore);
   observer.observe(document.documentElement, { childList: true });
   observer.observe(host, { attributes: true });
+  dialogs.observe(document.documentElement, { subtree: true, attributeFilter: ['open'] });
   // Attribute changes on the root element (e.g. `inert` on <html>) are the page's own business.
   void load();
 }

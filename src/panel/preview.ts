@@ -74,7 +74,7 @@ const [title, footer] = backdrop[which] ?? backdrop['522']!;
 document.querySelector('#page h1')!.textContent = title;
 document.querySelector('#page p')!.textContent = footer;
 
-const host = document.createElement('downcheck-panel');
+const host = document.createElement('div');
 host.setAttribute('style', 'position: fixed; inset: auto 16px 16px auto; z-index: 10;');
 const root = host.attachShadow({ mode: 'open' });
 const style = document.createElement('style');

@@ -93,6 +93,22 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
   frame.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
+/**
+ * A line under the header (or none): why a click did nothing. Kept apart from renderPanel so that
+ * it survives the panel being redrawn while it holds.
+ */
+export function showNotice(frame: HTMLElement, text: string | null): void {
+  const old = frame.querySelector('[data-testid="panel-notice"]');
+  if (!text) {
+    old?.remove();
+    return;
+  }
+  if (old?.textContent === text) return;
+  const notice = h('p', { class: 'notice', role: 'status', 'data-testid': 'panel-notice' }, text);
+  if (old) old.replaceWith(notice);
+  else frame.querySelector('header')?.after(notice);
+}
+
 /** Updates only the countdown line, so focus and screen-reader position survive the tick. */
 export function tickPanel(frame: HTMLElement, state: PanelState, now = Date.now()): void {
   if (!state.incident || !state.retry) return;

@@ -1,4 +1,5 @@
 import { browser } from './browser';
+import { hostStyleSheet } from '../core/panel-host';
 // crxjs builds the panel as a standalone IIFE file and gives its name; nothing is declared in the
 // manifest, so healthy pages never get a content script.
 import panelFile from '../panel/inject.ts?iife';
@@ -16,42 +17,12 @@ export async function injectPanel(tabId: number): Promise<boolean> {
 /**
  * Keeps the panel's host visible on a page whose CSS (even `* { all: unset !important }`, or the
  * same as an inline style re-applied all the time) hides it: a user-origin style sheet's
- * `!important` beats every author rule, inline ones included. Only the host is styled; what is
- * inside lives in its closed shadow root, and the root element is kept shown while the panel is
- * open. `name` was checked against PANEL_HOST_NAME.
+ * `!important` beats every author rule, inline ones included. Only the host is styled (by its
+ * random mark); what is inside lives in its closed shadow root, and the root element is kept shown
+ * while the panel is open. `mark` was checked against HOST_MARK.
  */
-export async function stylePanelHost(tabId: number, name: string, on: boolean): Promise<boolean> {
-  const rules = [
-    'all: initial',
-    'display: block',
-    'position: fixed',
-    'inset: auto 16px 16px auto',
-    'z-index: 2147483647',
-    'visibility: visible',
-    'opacity: 1',
-    'transform: none',
-    'filter: none',
-    'clip-path: none',
-    'mask: none',
-    'content-visibility: visible',
-    'pointer-events: auto',
-    'width: auto',
-    'height: auto',
-    'min-width: 0',
-    'min-height: 0',
-    'max-width: none',
-    'max-height: none',
-    'margin: 0',
-    'padding: 0',
-    'border: 0',
-    'overflow: visible',
-    'background: transparent',
-    'zoom: 1',
-  ];
-  // A page that blanks its root (`* { display: none }` covers <html>) would take the panel with it.
-  const root = ['display: block', 'visibility: visible', 'opacity: 1', 'content-visibility: visible'];
-  const important = (list: string[]): string => list.map((r) => `${r} !important`).join('; ');
-  const css = `${name} { ${important(rules)} }\n:root { ${important(root)} }`;
+export async function stylePanelHost(tabId: number, mark: string, on: boolean): Promise<boolean> {
+  const css = hostStyleSheet(mark);
   const target = { tabId, frameIds: [0] };
   try {
     // The same text removes it again when the visitor closes the panel.

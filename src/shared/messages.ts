@@ -8,6 +8,7 @@ import type { Consent } from '../core/consent';
 import type { SitePolicy } from '../core/settings';
 import type { GuideMarks, WatchRecord } from '../core/stored';
 import type { VerdictKind } from '../core/verdict';
+import { HOST_MARK } from '../core/panel-host';
 import type { DiagnosisRecord } from './diagnosis';
 import type { Incident } from './incident';
 import type { Recovery, RetryRecord } from './retry';
@@ -50,9 +51,6 @@ export interface PopupState {
 export interface WorkerStats {
   timersPending: number;
 }
-
-/** The panel's host element: `downcheck-panel`, or with an unguessable suffix when the page took the name. */
-export const PANEL_HOST_NAME = /^downcheck-panel(-[0-9a-f]{8})?$/;
 
 export interface Requests {
   'retry-now': { request: { tabId: number }; response: { started: boolean } };
@@ -104,6 +102,7 @@ export interface Requests {
    */
   'page-title': { request: { title: string }; response: { judged: boolean } };
   /** The panel's host name, for a user-origin style sheet that keeps it visible whatever the page's CSS says. */
+  /** `name`: the random attribute that marks the panel's host (HOST_MARK). */
   'panel-style': { request: { name: string; on: boolean }; response: { styled: boolean } };
 }
 
@@ -157,7 +156,7 @@ export function isMessage(value: unknown): value is Message {
   // Any object: the worker keeps only what validateConsent recognises.
   if (m.type === 'set-consent') return typeof m.consent === 'object' && m.consent !== null && !Array.isArray(m.consent);
   if (m.type === 'page-title') return typeof m.title === 'string' && m.title.length <= PAGE_TITLE_LIMIT;
-  if (m.type === 'panel-style') return typeof m.name === 'string' && PANEL_HOST_NAME.test(m.name) && typeof m.on === 'boolean';
+  if (m.type === 'panel-style') return typeof m.name === 'string' && HOST_MARK.test(m.name) && typeof m.on === 'boolean';
   if (!TAB_TYPES.has(m.type)) return PANEL_TYPES.has(m.type);
   const tabOk = typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0;
   if (m.type === 'clear-site-data') return tabOk && typeof m.cookies === 'boolean';

@@ -114,7 +114,8 @@ const PANEL_PROBE = () => {
     new ResizeObserver(check).observe(host);
   };
   new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) if (n.localName === 'downcheck-panel') watch(n);
+    // The host has no fixed name: the div added to the root itself.
+    for (const r of records) for (const n of r.addedNodes) if (r.target === document.documentElement && n.localName === 'div') watch(n);
   }).observe(document, { childList: true, subtree: true });
 };
 

@@ -138,7 +138,7 @@ for (const name of BROWSERS) {
             await poll(
               async () =>
                 (await idn.page.evaluate(() =>
-                  [...document.documentElement.children].some((el) => el.localName.startsWith('downcheck-panel')),
+                  [...document.documentElement.children].some((el) => el !== document.head && el !== document.body),
                 ))
                   ? true
                   : undefined,
