@@ -22,6 +22,8 @@ const { validateConsent } = await import('../../../src/core/consent');
 const { startWatch } = await import('../../../src/core/watch');
 
 const TAB = 7;
+/** The clock the age-bounded readers are given. */
+const NOW = 1_795_608_000_000;
 const RETRY_ORIGIN = 'https://shop.example';
 const WATCH_ORIGIN = 'https://watched.example';
 const session = v010.session as Record<string, unknown>;
@@ -168,8 +170,20 @@ const TABLE: Record<string, Row> = {
   [storedKeys.SESSION_KEYS.limits]: {
     areas: ['session'],
     key: storedKeys.SESSION_KEYS.limits,
-    sample: { 'doh:Cloudflare': { tokens: 3, updatedAt: 1_795_608_000_000, blockedUntil: 1_795_608_060_000 } },
-    readers: { readLimits: [() => outside.readLimits(), same(parseLimits)] },
+    // Budgets are bounded by age too: a young one, and one whose back-off still runs.
+    sample: {
+      'doh:Cloudflare': { tokens: 3, updatedAt: NOW - 60_000, blockedUntil: NOW + 60_000 },
+      'status:shop.example': { tokens: 19, updatedAt: NOW - 1_000 },
+    },
+    readers: {
+      readLimits: [() => outside.readLimits(NOW), same(parseLimits)],
+      'readLimits, an hour on': [
+        () => outside.readLimits(NOW + 60 * 60_000),
+        (v) =>
+          same(parseLimits)(v) &&
+          Object.values(v as Record<string, { blockedUntil?: number }>).every((b) => b.blockedUntil! > NOW + 60 * 60_000),
+      ],
+    },
   },
   [storedKeys.SESSION_KEYS.evidenceCache]: {
     areas: ['session'],
