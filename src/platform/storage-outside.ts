@@ -26,12 +26,15 @@ export async function writeLimits(state: Record<string, StoredBucket>, now = Dat
   await setOptional('session', { [SESSION_KEYS.limits]: boundLimits(parseLimits(state), now) });
 }
 
-export async function readEvidenceCache(): Promise<Record<string, StoredCacheEntry>> {
-  return parseEvidenceCache(await get('session', SESSION_KEYS.evidenceCache));
+/** Normal and private windows each have a cache of their own (`inPrivate`): what one asked about, the other never sees. */
+const cacheKey = (inPrivate: boolean): string => (inPrivate ? SESSION_KEYS.evidenceCachePrivate : SESSION_KEYS.evidenceCache);
+
+export async function readEvidenceCache(inPrivate = false): Promise<Record<string, StoredCacheEntry>> {
+  return parseEvidenceCache(await get('session', cacheKey(inPrivate)));
 }
 
-export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>): Promise<void> {
-  await setOptional('session', { [SESSION_KEYS.evidenceCache]: parseEvidenceCache(state) });
+export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>, inPrivate = false): Promise<void> {
+  await setOptional('session', { [cacheKey(inPrivate)]: parseEvidenceCache(state) });
 }
 
 // ── when sites last answered (platform/reachability.ts) ─────────────────────────────────────

@@ -12,6 +12,7 @@ const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
 const reachability = await import('../../../src/platform/reachability');
 const navigation = await import('../../../src/platform/navigation');
+const alarms = await import('../../../src/platform/alarms');
 const stored = await import('../../../src/core/stored');
 const storedKeys = await import('../../../src/core/stored-keys');
 const worker = await import('../../../src/core/stored-worker');
@@ -84,6 +85,12 @@ const TABLE: Record<string, Row> = {
     key: stored.SITE_DIAGNOSIS_KEY,
     sample: session['diagnosis:1'],
     readers: { 'readDiagnosis(site)': [() => storage.readDiagnosis('site'), same(parseDiagnosis)] },
+  },
+  [stored.PRIVATE_SITE_DIAGNOSIS_KEY]: {
+    areas: ['session'],
+    key: stored.PRIVATE_SITE_DIAGNOSIS_KEY,
+    sample: session['diagnosis:1'],
+    readers: { 'readDiagnosis(site-private)': [() => storage.readDiagnosis('site-private'), same(parseDiagnosis)] },
   },
   guide: {
     areas: ['session'],
@@ -159,7 +166,14 @@ const TABLE: Record<string, Row> = {
     areas: ['session'],
     key: stored.watchKey(WATCH_ORIGIN),
     sample: {
-      ...startWatch({ url: `${WATCH_ORIGIN}/`, host: 'watched.example', now: 1_795_608_000_000, online: true, random: () => 0.5 }),
+      ...startWatch({
+        url: `${WATCH_ORIGIN}/`,
+        host: 'watched.example',
+        now: 1_795_608_000_000,
+        online: true,
+        random: () => 0.5,
+        private: true,
+      }),
       lastProbe: { at: 1_795_608_005_000, status: 502, verdict: 'failing' },
     },
     readers: {
@@ -190,6 +204,27 @@ const TABLE: Record<string, Row> = {
     key: storedKeys.SESSION_KEYS.evidenceCache,
     sample: { [`${evidence.check}|shop.example`]: { evidence, storedAt: 1_795_608_000_000 } },
     readers: { readEvidenceCache: [() => outside.readEvidenceCache(), same(parseEvidenceCache)] },
+  },
+  [storedKeys.SESSION_KEYS.evidenceCachePrivate]: {
+    areas: ['session'],
+    key: storedKeys.SESSION_KEYS.evidenceCachePrivate,
+    sample: { [`${evidence.check}|clinic.example`]: { evidence, storedAt: 1_795_608_000_000 } },
+    readers: { 'readEvidenceCache(private)': [() => outside.readEvidenceCache(true), same(parseEvidenceCache)] },
+  },
+  [storedKeys.SESSION_KEYS.alarmKey]: {
+    areas: ['session'],
+    key: storedKeys.SESSION_KEYS.alarmKey,
+    sample: '00112233445566778899aabbccddeeff',
+    // Its one reader is the alarm id: whatever is stored, an id of 32 hex digits (a bad key is made anew).
+    readers: {
+      alarmId: [
+        () => {
+          alarms.forgetAlarmKey();
+          return alarms.alarmId(RETRY_ORIGIN);
+        },
+        (v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v),
+      ],
+    },
   },
   [storedKeys.SESSION_KEYS.reachability]: {
     areas: ['session'],
