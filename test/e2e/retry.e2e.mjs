@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { freePort } from '../fixtures/demo-site.mjs';
 import { useDemoSite } from './demo.mjs';
+import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
 const OUTAGE_MS = 8000;
@@ -100,6 +101,10 @@ for (const name of BROWSERS) {
         const since = Date.now();
         const { page } = await openTab(browser);
         await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+        // Alarms may be kept on disk (Chrome): the schedule's alarm is named by an opaque id, never by its site.
+        const { names, expected } = await browser.extEval(alarmsInPage, { prefix: 'retry:', origins: [site.origin] });
+        assert.ok(names.includes(expected[site.origin]), `the schedule's alarm ${expected[site.origin]} among ${JSON.stringify(names)}`);
+        for (const alarm of names) assert.match(alarm, /^(retry|watch):[0-9a-f]{32}$/);
         await waitBack(page);
         const requests = flakyRequests(since);
         const loads = requests.filter(isPageLoad);
@@ -413,9 +418,18 @@ for (const name of BROWSERS) {
           await armFlaky(OUTAGE_MS);
           const { page } = await openTab(browser);
           await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
+          // An alarm an older version named after its site (Chrome keeps alarms on disk): the next start clears it.
+          const legacy = 'retry:https://clinic.example';
+          await browser.extEval((n) => chrome.alarms.create(n, { when: Date.now() + 3_600_000 }), legacy);
           await browser.stopWorker();
           // The live timer died with the worker; the alarm (at most 30 s) wakes it and it resumes.
           await waitBack(page, 60_000);
+          const { names } = await browser.extEval(alarmsInPage, { prefix: 'retry:', origins: [] });
+          assert.deepEqual(
+            names.filter((n) => n.includes('://')),
+            [],
+            'no alarm named after a site once the worker started again',
+          );
         }),
     );
   });
