@@ -22,6 +22,7 @@ import { quietUntil } from '../core/quiet';
 import { reprobeTarget, samePage } from '../core/url';
 import type { FrameError } from '../platform/requests';
 import {
+  committedMethod,
   onNavigationError,
   onPageLoaded,
   onSameDocumentChange,
@@ -288,7 +289,9 @@ async function reconcileTabs(): Promise<void> {
   for (const [i, tab] of toRead.entries()) {
     const answer = answers[i];
     if (!answer || !isServerError(answer.status) || (await readIncident(tab.id))) continue;
-    await recordFailedPage({ tabId: tab.id, url: tab.url, status: answer.status, method: 'GET', time: answer.time });
+    // The load event was lost, not the form: a page reached by a form stays a possible POST (its form-commit record).
+    const method = await committedMethod(tab.id, tab.url);
+    await recordFailedPage({ tabId: tab.id, url: tab.url, status: answer.status, method, time: answer.time });
   }
 }
 
@@ -308,18 +311,19 @@ async function reconcileIncident(tab: WebTab, incident: Incident): Promise<void>
 }
 
 async function lookIntoErrorPage(tab: WebTab): Promise<void> {
-  const target = reprobeTarget(tab.url, 'GET');
+  const method = await committedMethod(tab.id, tab.url);
+  const target = reprobeTarget(tab.url, method);
   if (!target) return;
   const answer = await probeHeaders(target);
   if (!(await stillShows({ tabId: tab.id, url: tab.url })) || (await readIncident(tab.id))) return;
   if (isServerError(answer.status)) {
-    await recordAnswer({ tabId: tab.id, url: tab.url, method: 'GET', time: answer.at }, answer.status!, answer);
+    await recordAnswer({ tabId: tab.id, url: tab.url, method, time: answer.at }, answer.status!, answer);
     return;
   }
   if (answer.status !== undefined || answer.redirected) return; // the site answers: it was not what stopped the page
   // Which network error it was is lost with the event; the site still fails to answer.
   const error = answer.error === 'timeout' ? 'net::ERR_TIMED_OUT' : 'net::ERR_FAILED';
-  await recordNetworkError({ tabId: tab.id, frame: 'main', url: tab.url, error, method: 'GET', time: Date.now() });
+  await recordNetworkError({ tabId: tab.id, frame: 'main', url: tab.url, error, method, time: Date.now() });
 }
 
 /** Whether the tab still shows the failed page and is not on its way elsewhere (a page left is not recorded). */
@@ -345,9 +349,8 @@ function recordAnswer(failure: FailedPage, status: number, answer?: HeaderAnswer
 
 /**
  * The visitor opened the popup on a tab without an incident: a page loaded before Downcheck was
- * (the status read runs only in pages loaded since) is read now. The method of that load is
- * unknown, which is safe: Chrome builds bring pages back with a fresh GET navigation, never a
- * reload that could resend a form.
+ * (the status read runs only in pages loaded since) is read now. Its method is the recorded one:
+ * a form's answer (form-commit record) stays a possible POST, never retried or reloaded by itself.
  */
 async function inspectTab(tabId: number): Promise<boolean> {
   if (!isTab(tabId)) return false;
@@ -356,6 +359,6 @@ async function inspectTab(tabId: number): Promise<boolean> {
   if (!tab?.url || tab.status !== 'complete') return false;
   const status = await readPageStatus(tabId, tab.url);
   if (!isServerError(status)) return false;
-  await recordFailedPage({ tabId, url: tab.url, status, method: 'GET', time: Date.now() });
+  await recordFailedPage({ tabId, url: tab.url, status, method: await committedMethod(tabId, tab.url), time: Date.now() });
   return (await readIncident(tabId)) !== undefined;
 }

@@ -29,6 +29,8 @@ import { backgroundFetch } from '../platform/fetch-limit';
 import { noteHistoryVerdict, readIncident, removeDiagnosis, writeDiagnosis } from '../platform/storage';
 import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../platform/storage-outside';
 import { withTabLock } from './tab-lock';
+import { getTab } from '../platform/tabs';
+import type { SiteCheck } from '../core/stored';
 import { shownVerdict } from '../core/verdict-keys';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
@@ -36,24 +38,35 @@ const LOCAL_DEADLINE_MS = 8_000;
 const OUTSIDE_DEADLINE_MS = 20_000;
 
 /** Runs in progress in this worker, so a newer one can stop an older one; nothing to keep. */
-const running = new Map<number | 'site', AbortController>();
+const running = new Map<number | SiteCheck, AbortController>();
+
+interface OutsideState {
+  limiter: RateLimiter;
+  /** Evidence cached for normal windows' diagnoses, and for private windows' (never shared). */
+  cache: EvidenceCache;
+  privateCache: EvidenceCache;
+}
 
 /**
- * The outside services' request budgets and 429 back-offs, and the evidence cache, live in
+ * The outside services' request budgets and 429 back-offs, and the evidence caches, live in
  * `storage.session`: a worker stopped during a back-off must not ask that service again before it
  * ends. These objects are only this worker's copy, read once and saved after every change.
  */
-let outsideState: Promise<{ limiter: RateLimiter; cache: EvidenceCache }> | undefined;
+let outsideState: Promise<OutsideState> | undefined;
 
-function loadOutsideState(): Promise<{ limiter: RateLimiter; cache: EvidenceCache }> {
-  outsideState ??= Promise.all([readLimits(), readEvidenceCache()]).then(([limits, cached]) => {
+function loadOutsideState(): Promise<OutsideState> {
+  const reads = () => Promise.all([readLimits(), readEvidenceCache(false), readEvidenceCache(true)]);
+  outsideState ??= reads().then(([limits, cached, cachedPrivate]) => {
     let saving: Promise<unknown> = Promise.resolve();
     const save = (write: () => Promise<void>): void => {
       saving = saving.then(write, write);
     };
+    const cacheOf = (state: typeof cached, inPrivate: boolean): EvidenceCache =>
+      new EvidenceCache({ now: () => Date.now(), state, onChange: (next) => save(() => writeEvidenceCache(next, inPrivate)) });
     return {
       limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
-      cache: new EvidenceCache({ now: () => Date.now(), state: cached, onChange: (state) => save(() => writeEvidenceCache(state)) }),
+      cache: cacheOf(cached, false),
+      privateCache: cacheOf(cachedPrivate, true),
     };
   });
   outsideState.catch(() => (outsideState = undefined));
@@ -68,15 +81,24 @@ export function diagnoseTab(tabId: number, incident: Incident, { outside }: { ou
   return run(tabId, incident.url, incident, outside, still);
 }
 
-/** "Check any site": a host typed in the popup (its front page; `http://` only when typed so), no incident. */
-export async function diagnoseHost(hostInput: string): Promise<DiagnosisRecord | undefined> {
+/**
+ * "Check any site": a host typed in the popup (its front page; `http://` only when typed so), no
+ * incident. `inPrivate`: typed in a private window, whose result and cache are its own.
+ */
+export async function diagnoseHost(hostInput: string, { inPrivate = false } = {}): Promise<DiagnosisRecord | undefined> {
   const url = siteUrl(hostInput);
   if (!url || !webHost(url)) throw new Error('not a host name');
-  return run('site', url, undefined, true, async () => true);
+  return run(inPrivate ? 'site-private' : 'site', url, undefined, true, async () => true);
+}
+
+/** Whether the diagnosis `key` is a private window's: a tab whose kind cannot be told counts as private. */
+async function isPrivate(key: number | SiteCheck): Promise<boolean> {
+  if (key === 'site' || key === 'site-private') return key === 'site-private';
+  return (await getTab(key).catch(() => undefined))?.incognito !== false;
 }
 
 async function run(
-  key: number | 'site',
+  key: number | SiteCheck,
   url: string,
   incident: Incident | undefined,
   outside: boolean,
@@ -92,7 +114,9 @@ async function run(
   // Firefox: the site's name leaves only with its "browsing activity" permission too (platform/data-collection.ts).
   const stored = outside ? await readConsent() : DEFAULT_CONSENT;
   const consent = sendsSite(stored) && !(await hasSiteDataPermission()) ? withoutSiteSources(stored) : stored;
-  const { limiter, cache } = await loadOutsideState();
+  const state = await loadOutsideState();
+  const { limiter } = state;
+  const cache = (await isPrivate(key)) ? state.privateCache : state.cache;
   const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
   const ctx: CheckContext = {
     browser: { online: isOnline(), ...(answeredAgo !== undefined ? { otherSiteAnsweredAgoMs: answeredAgo } : {}) },
@@ -110,7 +134,7 @@ async function run(
   };
   // "Check any site" always runs with the outside sources allowed, but it only speaks from outside
   // (it may say "for everyone") when one that asks about the site was (DiagnosisRecord.outside).
-  const saidFromOutside = key === 'site' ? sendsSite(consent) : outside;
+  const saidFromOutside = typeof key === 'string' ? sendsSite(consent) : outside;
   const latest = new Map<CheckId, Evidence>();
   const startedAt = Date.now();
   let writes: Promise<unknown> = Promise.resolve();
@@ -133,7 +157,7 @@ async function run(
       if (controller.signal.aborted && !done) return;
       if (await stillCurrent()) await writeDiagnosis(key, record);
     };
-    writes = writes.then(() => (key === 'site' ? write() : withTabLock(key, write)));
+    writes = writes.then(() => (typeof key === 'string' ? write() : withTabLock(key, write)));
     return writes;
   };
 

@@ -2,7 +2,7 @@
  * The background worker's entry point: listeners registered synchronously at top level (so a
  * stopped worker is woken by the event that needs it), no state kept in globals.
  */
-import { onAlarm } from '../platform/alarms';
+import { clearLegacyAlarms, onAlarm } from '../platform/alarms';
 import { onConnectivityChanged } from '../platform/connectivity';
 import { serveRequests } from '../platform/messaging';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
@@ -18,14 +18,14 @@ import { handlePanelRequest } from './panel';
 import { onCheckMenuClicked, onOmniboxEntered } from '../platform/entry-points';
 import { checkFromEntryPoint, installCheckMenu } from './check-any';
 import {
-  probeWatch,
   resumeWatches,
   urlOfWatchNotification,
   WATCH_ALARM_PREFIX,
   WATCH_NOTIFICATION_PREFIX,
+  watchAlarm,
   watchesConnectivityChanged,
 } from './watch';
-import { ALARM_PREFIX, connectivityChanged, probeOrigin, RECOVERED_NOTIFICATION_PREFIX, resumeRetries } from './retry';
+import { ALARM_PREFIX, connectivityChanged, RECOVERED_NOTIFICATION_PREFIX, resumeRetries, retryAlarm } from './retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
@@ -35,8 +35,8 @@ onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability'))
 onTabRemoved((tabId) => void handleTabRemoved(tabId).catch(report('tab removed')));
 onTabActivated((tabId) => void tabLookedAt(tabId).catch(report('tab activated')));
 onAlarm((name) => {
-  if (name.startsWith(ALARM_PREFIX)) void probeOrigin(name.slice(ALARM_PREFIX.length)).catch(report('alarm'));
-  if (name.startsWith(WATCH_ALARM_PREFIX)) void probeWatch(name.slice(WATCH_ALARM_PREFIX.length)).catch(report('watch alarm'));
+  if (name.startsWith(ALARM_PREFIX)) void retryAlarm(name.slice(ALARM_PREFIX.length)).catch(report('alarm'));
+  if (name.startsWith(WATCH_ALARM_PREFIX)) void watchAlarm(name.slice(WATCH_ALARM_PREFIX.length)).catch(report('watch alarm'));
 });
 onConnectivityChanged((online) => {
   void connectivityChanged(online).catch(report('connectivity'));
@@ -85,3 +85,5 @@ void resumeTabs()
   .then(() => resumeRetries())
   .catch(report('resume'));
 void resumeWatches().catch(report('resume watches'));
+// Alarms an older version named after their site (Chrome keeps them on disk): the resumes above arm each anew.
+void clearLegacyAlarms([ALARM_PREFIX, WATCH_ALARM_PREFIX]).catch(report('legacy alarms'));

@@ -15,12 +15,13 @@ import {
 
 /**
  * Everything the popup shows, read at once and validated here (see PopupState): for the tab the
- * popup shows (`tabId`), or for none when it was opened to check a site.
+ * popup shows (`tabId`), or for none when it was opened to check a site. `inPrivate`: the popup is
+ * in a private window; "check any site" and its watch are then that window kind's own, never the other's.
  */
-export async function popupState(tabId: number | undefined, checked = ''): Promise<PopupState> {
+export async function popupState(tabId: number | undefined, checked = '', inPrivate = false): Promise<PopupState> {
   const [consent, siteCheck, incident] = await Promise.all([
     readConsent(),
-    readDiagnosis('site'),
+    readDiagnosis(inPrivate ? 'site-private' : 'site'),
     tabId === undefined ? undefined : readIncident(tabId),
   ]);
   const watched = siteCheck ? watchedSiteUrl(siteCheck.host, checked) : undefined;
@@ -34,10 +35,11 @@ export async function popupState(tabId: number | undefined, checked = ''): Promi
     tabId === undefined ? undefined : readConsentAsked(tabId),
     tabId === undefined ? {} : readGuideMarks(tabId),
   ]);
+  const ownWatch = watch && (watch.private === true) === inPrivate ? watch : undefined;
   return {
     consent,
     ...(siteCheck ? { siteCheck } : {}),
-    ...(watch ? { watch } : {}),
+    ...(ownWatch ? { watch: ownWatch } : {}),
     ...(incident ? { incident } : {}),
     ...(retry ? { retry } : {}),
     ...(recovery ? { recovery } : {}),

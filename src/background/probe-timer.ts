@@ -7,7 +7,8 @@ import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../core/retry-policy';
 import { ALARM_MIN_DELAY_MS, waitMechanism } from '../core/retry-schedule';
 import type { Settings } from '../core/settings';
 import { after, cancel, type Timer } from '../core/timers';
-import { clearAlarm, setAlarm } from '../platform/alarms';
+import { alarmTarget } from '../core/alarm-names';
+import { alarmId, clearAlarm, originOfAlarm, setAlarm } from '../platform/alarms';
 
 /** Offline, the browser is looked at again this often (workers do not always get the 'online' event). */
 export const OFFLINE_RECHECK_MS = 2_000;
@@ -34,13 +35,24 @@ export interface ProbeTimers {
   clearTimer(origin: string): void;
 }
 
-/** Timers and alarms (`<alarmPrefix><origin>`) that call `probe(origin)`; its failures go to `report`. */
+/**
+ * The origin an alarm named `<prefix><rest>` wakes up for: one of `origins` (the records that can
+ * have alarms) whose opaque id is `rest`, or the origin itself in a name an older version gave.
+ */
+export async function alarmOrigin(rest: string, origins: () => Promise<readonly string[]>): Promise<string | undefined> {
+  const target = alarmTarget(rest);
+  if (!target) return undefined;
+  return 'origin' in target ? target.origin : originOfAlarm(target.id, await origins());
+}
+
+/** Timers and alarms (`<alarmPrefix><opaque id of the origin>`) that call `probe(origin)`; its failures go to `report`. */
 export function probeTimers(
   alarmPrefix: string,
   probe: (origin: string) => Promise<unknown>,
   report: (error: unknown) => void,
 ): ProbeTimers {
   const timers = new Map<string, Timer>();
+  const alarmName = async (origin: string): Promise<string> => alarmPrefix + (await alarmId(origin));
   const clearTimer = (origin: string): void => {
     cancel(timers.get(origin));
     timers.delete(origin);
@@ -58,20 +70,20 @@ export function probeTimers(
       const now = Date.now();
       const delay = Math.max(0, nextAt - now);
       if (waitMechanism(delay) === 'timer') wakeIn(origin, delay);
-      await setAlarm(alarmPrefix + origin, Math.max(nextAt, now + ALARM_MIN_DELAY_MS));
+      await setAlarm(await alarmName(origin), Math.max(nextAt, now + ALARM_MIN_DELAY_MS));
     },
     async recheckOffline(origin) {
       clearTimer(origin);
       wakeIn(origin, OFFLINE_RECHECK_MS);
-      await setAlarm(alarmPrefix + origin, Date.now() + ALARM_MIN_DELAY_MS);
+      await setAlarm(await alarmName(origin), Date.now() + ALARM_MIN_DELAY_MS);
     },
     async alarmAt(origin, at) {
       clearTimer(origin);
-      await setAlarm(alarmPrefix + origin, Math.max(at, Date.now() + ALARM_MIN_DELAY_MS));
+      await setAlarm(await alarmName(origin), Math.max(at, Date.now() + ALARM_MIN_DELAY_MS));
     },
     async stop(origin) {
       clearTimer(origin);
-      await clearAlarm(alarmPrefix + origin);
+      await clearAlarm(await alarmName(origin));
     },
   };
 }

@@ -61,14 +61,14 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
     case 'inspect-tab':
       return { found: await detection.inspectTab(message.tabId) };
     case 'check-site':
-      void diagnoseHost(message.host).catch(report);
+      void diagnoseHost(message.host, { inPrivate: message.private === true }).catch(report);
       return { started: true };
     case 'watch-site':
-      return { watching: (await watchSite(message.host)) !== undefined };
+      return { watching: (await watchSite(message.host, { inPrivate: message.private === true })) !== undefined };
     case 'unwatch-site':
       return { stopped: await unwatchSite(message.host) };
     case 'popup-state':
-      return popupState(message.tabId, message.checked);
+      return popupState(message.tabId, message.checked, message.private === true);
     case 'set-consent':
       // writeConsent keeps only what validateConsent recognises.
       await writeConsent(message.consent);

@@ -32,7 +32,7 @@ import { readSettings } from '../platform/settings';
 import { allRetries, endHistoryEntry, readIncident, readRetry, removeRetry, writeRecovery, writeRetry } from '../platform/storage';
 import { getTab, isTabInForeground, reopenTab, stillShowsPage } from '../platform/tabs';
 import { drawBadge, refreshBadge } from './badge-view';
-import { probeTimers, retryOptionsFor } from './probe-timer';
+import { alarmOrigin, probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
 import { displayHost } from '../core/idn';
 
@@ -103,6 +103,12 @@ async function joinRetry(tabId: number, incident: Incident, force: boolean): Pro
   });
   await arm(record);
   return true;
+}
+
+/** A `retry:` alarm went off: the schedule it stands for is probed (its name says not which: probe-timer.ts). */
+export async function retryAlarm(rest: string): Promise<void> {
+  const origin = await alarmOrigin(rest, async () => (await allRetries()).map((r) => r.origin));
+  if (origin) await probeOrigin(origin);
 }
 
 /**

@@ -13,9 +13,11 @@ import { notify } from '../platform/notify';
 import { probe } from '../platform/probe';
 import { readSettings } from '../platform/settings';
 import { allWatches, readWatch, removeWatch, writeWatch } from '../platform/storage';
-import { probeTimers, retryOptionsFor } from './probe-timer';
+import { alarmOrigin, probeTimers, retryOptionsFor } from './probe-timer';
 import { withOriginLock } from './tab-lock';
 import { displayHost } from '../core/idn';
+import { ALARM_ID } from '../core/alarm-names';
+import { alarmId, originOfAlarm } from '../platform/alarms';
 
 export const WATCH_ALARM_PREFIX = 'watch:';
 export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
@@ -24,14 +26,20 @@ const wakeUps = probeTimers(WATCH_ALARM_PREFIX, (origin) => probeWatch(origin), 
 /** Locks are per key: a watch never waits on (or holds up) the retry schedule of the same origin. */
 const lockKey = (origin: string): string => `watch ${origin}`;
 
-/** Starts (or starts again) watching the site typed or checked as `input`; `undefined` if it is not a web host. */
-export async function watchSite(input: string): Promise<WatchRecord | undefined> {
+/**
+ * Starts (or starts again) watching the site typed or checked as `input`; `undefined` if it is not a
+ * web host. `inPrivate`: asked for in a private window (shown only there; its notification names no site).
+ */
+export async function watchSite(input: string, { inPrivate = false } = {}): Promise<WatchRecord | undefined> {
   const url = siteUrl(input);
   if (!url) return undefined;
   const { origin, hostname } = new URL(url);
   const settings = await readSettings();
   await dropWatches(origin);
-  const record = startWatch({ url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random }, retryOptionsFor(settings));
+  const record = startWatch(
+    { url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random, private: inPrivate },
+    retryOptionsFor(settings),
+  );
   await withOriginLock(lockKey(origin), () => writeWatch(record));
   await arm(record);
   return record;
@@ -70,6 +78,12 @@ async function arm(record: WatchRecord): Promise<void> {
   return wakeUps.waitUntil(origin, record.schedule.nextAt);
 }
 
+/** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: probe-timer.ts). */
+export async function watchAlarm(rest: string): Promise<void> {
+  const origin = await alarmOrigin(rest, async () => (await allWatches()).map((w) => w.schedule.origin));
+  if (origin) await probeWatch(origin);
+}
+
 /** Its time has come (timer or alarm): one probe, then back (notify, end) or the next wait. */
 export async function probeWatch(origin: string): Promise<WatchRecord['state'] | 'skipped'> {
   const next = await withOriginLock(lockKey(origin), async () => {
@@ -105,11 +119,26 @@ export async function probeWatch(origin: string): Promise<WatchRecord['state'] |
   return next.probed ? next.record.state : 'skipped';
 }
 
-/** "example.com is back": the notification (when the visitor leaves them on), noted in the record. */
+/**
+ * "example.com is back": the notification (when the visitor leaves them on), noted in the record.
+ * Notification centres keep what they were shown: a private window's watch names no site, in its
+ * text or its id (the alarms' opaque id).
+ */
 async function announceBack(record: WatchRecord): Promise<void> {
   const { origin } = record.schedule;
   try {
-    await notify(WATCH_NOTIFICATION_PREFIX + origin, t('notify_watch_back_title', [displayHost(record.host)]), t('notify_watch_back_body'));
+    if (record.private)
+      await notify(
+        `${WATCH_NOTIFICATION_PREFIX}${await alarmId(origin)}`,
+        t('notify_watch_back_title_private'),
+        t('notify_watch_back_body'),
+      );
+    else
+      await notify(
+        WATCH_NOTIFICATION_PREFIX + origin,
+        t('notify_watch_back_title', [displayHost(record.host)]),
+        t('notify_watch_back_body'),
+      );
     if ((await readSettings()).notifications) {
       await withOriginLock(lockKey(origin), async () => {
         const now = await readWatch(origin);
@@ -127,7 +156,17 @@ async function announceBack(record: WatchRecord): Promise<void> {
  */
 export async function urlOfWatchNotification(id: string): Promise<string | undefined> {
   if (!id.startsWith(WATCH_NOTIFICATION_PREFIX)) return undefined;
-  const origin = id.slice(WATCH_NOTIFICATION_PREFIX.length);
+  const rest = id.slice(WATCH_NOTIFICATION_PREFIX.length);
+  // A private window's watch: its opaque id, while its record is kept.
+  if (ALARM_ID.test(rest)) {
+    const watches = await allWatches();
+    const origin = await originOfAlarm(
+      rest,
+      watches.map((w) => w.schedule.origin),
+    );
+    return watches.find((w) => w.schedule.origin === origin)?.url;
+  }
+  const origin = rest;
   const frontPage = siteUrl(origin);
   return (await readWatch(origin))?.url ?? (frontPage && new URL(frontPage).origin === origin ? frontPage : undefined);
 }

@@ -14,21 +14,43 @@ export interface StoredBucket {
   blockedUntil?: number;
 }
 
-const MAX_BUCKETS = 50;
+/** Budgets kept at most: one per outside service, and one per status-page host (`status:<host>`). */
+export const MAX_BUCKETS = 50;
+/**
+ * A budget untouched this long and not blocked is forgotten: under DEFAULT_RATE_LIMIT (checks/limits.ts)
+ * it refilled completely within a minute, so a fresh one is the same thing (a unit test holds the two together).
+ */
+export const BUCKET_MAX_AGE_MS = 10 * 60_000;
 const serviceKey = (key: string): string | undefined => token(key, /^[A-Za-z0-9:._ -]+$/, 100);
 
+/** The budgets as stored: the valid ones, newest first (by `updatedAt`), at most MAX_BUCKETS of them. */
 export function parseLimits(value: unknown): Record<string, StoredBucket> {
-  const out: Record<string, StoredBucket> = {};
-  for (const [key, bucket] of entriesOf(value, MAX_BUCKETS) ?? []) {
+  const valid: Array<[string, StoredBucket]> = [];
+  for (const [key, bucket] of entriesOf(value, MAX_BUCKETS * 4) ?? []) {
     const name = serviceKey(key);
     if (!name || !isRecord(bucket)) continue;
     const tokens = numberIn(bucket.tokens, 0, 1_000_000);
     const updatedAt = time(bucket.updatedAt);
     if (tokens === undefined || updatedAt === undefined) continue;
-    out[name] = withOptional<StoredBucket>({ tokens, updatedAt }, { blockedUntil: time(bucket.blockedUntil) });
+    valid.push([name, withOptional<StoredBucket>({ tokens, updatedAt }, { blockedUntil: time(bucket.blockedUntil) })]);
   }
-  return out;
+  return Object.fromEntries(newestBuckets(valid).slice(0, MAX_BUCKETS));
 }
+
+/**
+ * The budgets worth keeping at `now`: a back-off still running, or one used within BUCKET_MAX_AGE_MS
+ * (a clock that went back counts as used); the newest MAX_BUCKETS of them.
+ */
+export function boundLimits(state: Readonly<Record<string, StoredBucket>>, now: number): Record<string, StoredBucket> {
+  const live = Object.entries(state).filter(
+    ([, b]) => (b.blockedUntil !== undefined && b.blockedUntil > now) || now - b.updatedAt < BUCKET_MAX_AGE_MS,
+  );
+  return Object.fromEntries(newestBuckets(live).slice(0, MAX_BUCKETS));
+}
+
+/** Newest first; a tie by name, so the same state always keeps the same budgets. */
+const newestBuckets = (list: Array<[string, StoredBucket]>): Array<[string, StoredBucket]> =>
+  list.sort(([a, x], [b, y]) => y.updatedAt - x.updatedAt || (a < b ? -1 : a > b ? 1 : 0));
 
 export interface StoredCacheEntry {
   evidence: Evidence;

@@ -79,8 +79,11 @@ export const TAB_RECORDS: readonly TabRecord[] = [
 ];
 
 export const tabKey = (record: TabRecord, tabId: number): string => `${record}:${tabId}`;
-/** "Check any site" (a typed host, no tab) has one diagnosis of its own. */
+/** "Check any site" (a typed host, no tab) has one diagnosis of its own per window kind: private windows never share it. */
 export const SITE_DIAGNOSIS_KEY = 'diagnosis:site';
+export const PRIVATE_SITE_DIAGNOSIS_KEY = 'diagnosis:site-private';
+/** Which "check any site" diagnosis: a normal window's or a private one's. */
+export type SiteCheck = 'site' | 'site-private';
 export const RETRY_PREFIX = 'retry:';
 export const retryKey = (origin: string): string => RETRY_PREFIX + origin;
 /** "Tell me when it's back": one watch per origin (core/watch.ts). */
@@ -426,6 +429,8 @@ export interface WatchRecord {
   endedAt?: number;
   /** The "is back" notification was shown. */
   notified?: true;
+  /** Asked for in a private window: shown only there, and its notification names no site. */
+  private?: true;
 }
 
 export function parseWatch(value: unknown): WatchRecord | undefined {
@@ -452,6 +457,7 @@ export function parseWatch(value: unknown): WatchRecord | undefined {
   const endedAt = time(value.endedAt);
   if (endedAt !== undefined) record.endedAt = endedAt;
   if (value.notified === true) record.notified = true;
+  if (value.private === true) record.private = true;
   return record;
 }
 

@@ -21,12 +21,20 @@ export const watchSeesBack = (verdict: ProbeVerdict): boolean => verdict !== 'fa
 
 /** Starts watching `url` (see `siteUrl`): the first probe comes as soon as auto-retry's would. */
 export function startWatch(
-  { url, host, now, online, random }: { url: string; host: string; now: number; online: boolean; random: () => number },
+  {
+    url,
+    host,
+    now,
+    online,
+    random,
+    private: inPrivate = false,
+  }: { url: string; host: string; now: number; online: boolean; random: () => number; private?: boolean },
   options: RetryOptions = DEFAULT_RETRY_OPTIONS,
 ): WatchRecord {
   const origin = new URL(url).origin;
   const schedule = startSchedule({ origin, now, random }, options);
-  return { host, url, schedule: online ? schedule : onOffline(schedule, now), state: online ? 'watching' : 'offline', probes: 0 };
+  const state = online ? 'watching' : 'offline';
+  return { host, url, schedule: online ? schedule : onOffline(schedule, now), state, probes: 0, ...(inPrivate ? { private: true } : {}) };
 }
 
 export interface WatchProbe {

@@ -17,8 +17,10 @@ import {
   parseRecovery,
   RETRY_RECORDS,
   SESSION_KEYS,
+  PRIVATE_SITE_DIAGNOSIS_KEY,
   SITE_DIAGNOSIS_KEY,
   tabKey,
+  type SiteCheck,
   WATCH_RECORDS,
   type GuideMarks,
   type PerOrigin,
@@ -67,7 +69,11 @@ export async function setOptional(name: AreaName, items: Record<string, unknown>
 async function trimSession(): Promise<void> {
   const all = await browser.storage.session.get(null);
   const optional = Object.keys(all).filter(
-    (key) => key === SESSION_KEYS.evidenceCache || key.startsWith('diagnosis:') || key.startsWith('subframes:'),
+    (key) =>
+      key === SESSION_KEYS.evidenceCache ||
+      key === SESSION_KEYS.evidenceCachePrivate ||
+      key.startsWith('diagnosis:') ||
+      key.startsWith('subframes:'),
   );
   if (optional.length) await browser.storage.session.remove(optional);
 }
@@ -83,10 +89,11 @@ export async function readIncident(tabId: number): Promise<Incident | undefined>
   return parseIncident(await get('session', tabKey('incident', tabId)));
 }
 
-export const diagnosisKey = (tabId: number | 'site'): string => (tabId === 'site' ? SITE_DIAGNOSIS_KEY : tabKey('diagnosis', tabId));
+export const diagnosisKey = (tabId: number | SiteCheck): string =>
+  tabId === 'site' ? SITE_DIAGNOSIS_KEY : tabId === 'site-private' ? PRIVATE_SITE_DIAGNOSIS_KEY : tabKey('diagnosis', tabId);
 
-/** A diagnosis in progress or done, per tab (or `'site'` for "check any site"). */
-export async function readDiagnosis(tabId: number | 'site'): Promise<DiagnosisRecord | undefined> {
+/** A diagnosis in progress or done, per tab (or for "check any site": `'site'`, from a private window `'site-private'`). */
+export async function readDiagnosis(tabId: number | SiteCheck): Promise<DiagnosisRecord | undefined> {
   return parseDiagnosis(await get('session', diagnosisKey(tabId)));
 }
 

@@ -5,6 +5,7 @@
  */
 import { SESSION_KEYS } from '../core/stored';
 import {
+  boundLimits,
   parseEvidenceCache,
   parseLimits,
   validateReachability,
@@ -16,20 +17,24 @@ import { get, set, setOptional } from './storage';
 
 // ── outside services' budgets and evidence cache ────────────────────────────────────────────
 
-export async function readLimits(): Promise<Record<string, StoredBucket>> {
-  return parseLimits(await get('session', SESSION_KEYS.limits));
+/** Bounded by age and count (core/stored-outside.ts boundLimits), the newest kept. */
+export async function readLimits(now = Date.now()): Promise<Record<string, StoredBucket>> {
+  return boundLimits(parseLimits(await get('session', SESSION_KEYS.limits)), now);
 }
 
-export async function writeLimits(state: Record<string, StoredBucket>): Promise<void> {
-  await setOptional('session', { [SESSION_KEYS.limits]: parseLimits(state) });
+export async function writeLimits(state: Record<string, StoredBucket>, now = Date.now()): Promise<void> {
+  await setOptional('session', { [SESSION_KEYS.limits]: boundLimits(parseLimits(state), now) });
 }
 
-export async function readEvidenceCache(): Promise<Record<string, StoredCacheEntry>> {
-  return parseEvidenceCache(await get('session', SESSION_KEYS.evidenceCache));
+/** Normal and private windows each have a cache of their own (`inPrivate`): what one asked about, the other never sees. */
+const cacheKey = (inPrivate: boolean): string => (inPrivate ? SESSION_KEYS.evidenceCachePrivate : SESSION_KEYS.evidenceCache);
+
+export async function readEvidenceCache(inPrivate = false): Promise<Record<string, StoredCacheEntry>> {
+  return parseEvidenceCache(await get('session', cacheKey(inPrivate)));
 }
 
-export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>): Promise<void> {
-  await setOptional('session', { [SESSION_KEYS.evidenceCache]: parseEvidenceCache(state) });
+export async function writeEvidenceCache(state: Record<string, StoredCacheEntry>, inPrivate = false): Promise<void> {
+  await setOptional('session', { [cacheKey(inPrivate)]: parseEvidenceCache(state) });
 }
 
 // ── when sites last answered (platform/reachability.ts) ─────────────────────────────────────

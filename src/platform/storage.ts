@@ -34,6 +34,7 @@ import {
   TAB_RECORDS,
   tabKey,
   type TabRecord,
+  type SiteCheck,
   WATCH_RECORDS,
   watchKey,
   type PerOrigin,
@@ -165,12 +166,12 @@ export async function writeSoftTimes(tabId: number, times: number[]): Promise<vo
 }
 
 /** Never throws: a diagnosis that cannot be saved must not stop the checks. */
-export async function writeDiagnosis(tabId: number | 'site', record: DiagnosisRecord): Promise<void> {
+export async function writeDiagnosis(tabId: number | SiteCheck, record: DiagnosisRecord): Promise<void> {
   const valid = parseDiagnosis(record);
   if (valid) await setOptional('session', { [diagnosisKey(tabId)]: valid });
 }
 
-export async function removeDiagnosis(tabId: number | 'site'): Promise<void> {
+export async function removeDiagnosis(tabId: number | SiteCheck): Promise<void> {
   await browser.storage.session.remove(diagnosisKey(tabId));
 }
 

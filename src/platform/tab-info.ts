@@ -29,3 +29,12 @@ export async function activeTab(): Promise<(TabInfo & { id: number }) | undefine
   if (!tab || tab.id === undefined) return undefined;
   return { id: tab.id, ...(tab.url ? { url: tab.url } : {}), ...(tab.title ? { title: tab.title } : {}), incognito: tab.incognito };
 }
+
+/** Whether this page (the popup, or a check page in a tab) is in a private window; unknown counts as private. */
+export async function inPrivateWindow(): Promise<boolean> {
+  try {
+    return (await browser.windows.getCurrent()).incognito;
+  } catch {
+    return true;
+  }
+}

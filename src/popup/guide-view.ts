@@ -4,6 +4,7 @@ import type { Step, StepAction, VerdictKind } from '../core/guide';
 import { supportReport } from '../core/report';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
+import { requestClearingPermission } from '../platform/site-data-permission';
 import type { GuideMarks } from '../core/stored';
 import type { GuideContext, GuidePlan } from './guide-plan';
 import { chainSvg } from '../ui/chain-svg';
@@ -89,6 +90,16 @@ function reportBox(ctx: GuideContext): HTMLElement {
   return area;
 }
 
+/**
+ * Clears the tab's site data, asking the browser for `browsingData` first: in this click, before
+ * anything is awaited (no prompt without a user action). Refused: nothing is cleared, and it says so.
+ */
+async function clearSiteData(tabId: number, cookies: boolean): Promise<string> {
+  if (!(await requestClearingPermission())) return t('action_clear_refused');
+  const result = await request('clear-site-data', { tabId, cookies });
+  return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
+}
+
 function actionView(action: StepAction, ctx: GuideContext, report: (message: string) => void): HTMLElement {
   const run = (label: string, work: () => Promise<string | void>, primary = false, testId: string = action.kind): HTMLButtonElement => {
     const b = h('button', { type: 'button', class: primary ? 'primary' : '', 'data-action': testId }, label);
@@ -109,22 +120,11 @@ function actionView(action: StepAction, ctx: GuideContext, report: (message: str
     case 'auto-retry':
       return run(t('action_auto_retry'), async () => void (await request('start-retry', { tabId: ctx.tabId }).then(ctx.onChange)));
     case 'clear-cache':
-      return run(t('action_clear_cache'), async () => {
-        const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: false });
-        return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
-      });
+      return run(t('action_clear_cache'), () => clearSiteData(ctx.tabId, false));
     case 'clear-cookies': {
       // Two steps: the first click only reveals the warning and the real button.
       const wrap = h('span', {});
-      const confirm = run(
-        t('action_clear_cookies_confirm'),
-        async () => {
-          const result = await request('clear-site-data', { tabId: ctx.tabId, cookies: true });
-          return t(result.cacheLimitedToSite ? 'action_cleared' : 'action_cleared_firefox');
-        },
-        false,
-        'clear-cookies-confirm',
-      );
+      const confirm = run(t('action_clear_cookies_confirm'), () => clearSiteData(ctx.tabId, true), false, 'clear-cookies-confirm');
       const ask = h('button', { type: 'button', 'data-action': 'clear-cookies' }, t('action_clear_cookies'));
       ask.addEventListener('click', () => {
         wrap.replaceChildren(h('span', { class: 'warning', role: 'alert' }, t('step_cookies_warning')), ' ', confirm);

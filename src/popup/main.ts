@@ -8,7 +8,7 @@ import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/request';
 import { onSessionChanged } from '../platform/storage-changes';
 import type { GuideMarks, WatchRecord } from '../core/stored';
-import { activeTab, getTab, type TabInfo } from '../platform/tab-info';
+import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
@@ -55,6 +55,8 @@ let confirmResubmit = false;
 let typedHost = CHECK_HOST ?? '';
 /** What was last checked, as typed (keeps an `http://` or a port the host name alone would lose). */
 let checkedInput = CHECK_HOST ?? '';
+/** In a private window (of the tab shown, or this page's own): "check any site" and its watch are that window kind's own. */
+let inPrivate = false;
 /** Which folds the visitor opened, kept across redraws (the popup redraws whenever storage changes). */
 const openFolds = new Set<string>();
 
@@ -88,9 +90,10 @@ async function load(): Promise<State> {
   const tab = await targetTab();
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
+  inPrivate = tab ? tab.incognito : await inPrivateWindow();
   const [os, stored] = await Promise.all([
     platformOs(),
-    request('popup-state', { ...(tab ? { tabId: tab.id } : {}), checked: checkedInput }),
+    request('popup-state', { ...(tab ? { tabId: tab.id } : {}), checked: checkedInput, private: inPrivate }),
   ]);
   return { ...stored, os, isWeb, ...(tab ? { tabId: tab.id, incognito: tab.incognito } : {}) };
 }
@@ -426,7 +429,7 @@ function checkSiteForm(): HTMLElement {
     if (!host) return;
     checkedInput = host;
     // Only the sources the visitor allowed are asked; without any, the local checks still say whether it answers here.
-    void request('check-site', { host }).catch(showError);
+    void request('check-site', { host, private: inPrivate }).catch(showError);
   });
   return h(
     'div',
@@ -492,7 +495,7 @@ function watchControl(check: DiagnosisRecord): HTMLElement | null {
     'p',
     { class: 'watch', 'data-testid': 'watch', 'data-watch': watch?.state ?? 'none' },
     watch?.state === 'gave-up' ? h('span', { class: 'note' }, t('popup_watch_gave_up', [displayHost(check.host)]), ' ') : null,
-    actionButton(t('popup_watch_button'), 'watch', () => request('watch-site', { host: url }), false),
+    actionButton(t('popup_watch_button'), 'watch', () => request('watch-site', { host: url, private: inPrivate }), false),
   );
 }
 
@@ -549,7 +552,7 @@ function tick(): void {
 /** A web page without an incident may still be an error page the title did not give away (Chrome builds). */
 async function inspectOnce(): Promise<void> {
   if (CHECK_HOST) {
-    await request('check-site', { host: CHECK_HOST });
+    await request('check-site', { host: CHECK_HOST, private: inPrivate });
     return;
   }
   if (state.incident || state.tabId === undefined || !state.isWeb) return;
@@ -569,7 +572,7 @@ function concernsUs(keys: string[]): boolean {
   return keys.some(
     (k) =>
       k.endsWith(`:${state.tabId}`) ||
-      k === 'diagnosis:site' ||
+      k === (inPrivate ? 'diagnosis:site-private' : 'diagnosis:site') ||
       k.startsWith('watch:') ||
       (origin !== undefined && k === `retry:${origin}`),
   );

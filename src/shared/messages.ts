@@ -75,16 +75,16 @@ export interface Requests {
    * extension's status read was registered (installed or updated since) now, on the visitor's request.
    */
   'inspect-tab': { request: { tabId: number }; response: { found: boolean } };
-  /** "Check any site": a host name typed in the popup. */
-  'check-site': { request: { host: string }; response: { started: boolean } };
+  /** "Check any site": a host name typed in the popup; `private`: in a private window (its result is that window kind's own). */
+  'check-site': { request: { host: string; private?: boolean }; response: { started: boolean } };
   /** "Tell me when it's back" for a checked site (the host or address as typed or checked), and its undoing. */
-  'watch-site': { request: { host: string }; response: { watching: boolean } };
+  'watch-site': { request: { host: string; private?: boolean }; response: { watching: boolean } };
   'unwatch-site': { request: { host: string }; response: { stopped: boolean } };
   /**
    * The popup's state for a tab (or none); `checked`: the site last checked in this popup as typed,
    * which names the watch to show (a typed `http://` or port the host name alone would lose).
    */
-  'popup-state': { request: { tabId?: number; checked?: string }; response: PopupState };
+  'popup-state': { request: { tabId?: number; checked?: string; private?: boolean }; response: PopupState };
   /** Consent given or changed in the popup (the first-run and settings pages write their own). */
   'set-consent': { request: { consent: Consent }; response: { saved: boolean } };
   /** "Not now" to the popup's consent question, for this incident of the tab. */
@@ -138,8 +138,9 @@ export function isMessage(value: unknown): value is Message {
   if (!value || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
   if (typeof m.type !== 'string') return false;
+  const privateOk = m.private === undefined || typeof m.private === 'boolean';
   if (m.type === 'check-site' || m.type === 'watch-site' || m.type === 'unwatch-site')
-    return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255;
+    return typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255 && privateOk;
   if (m.type === 'site-policy')
     return (
       typeof m.host === 'string' &&
@@ -151,7 +152,8 @@ export function isMessage(value: unknown): value is Message {
   if (m.type === 'popup-state')
     return (
       (m.tabId === undefined || (typeof m.tabId === 'number' && Number.isInteger(m.tabId) && m.tabId >= 0)) &&
-      (m.checked === undefined || (typeof m.checked === 'string' && m.checked.length <= 2048))
+      (m.checked === undefined || (typeof m.checked === 'string' && m.checked.length <= 2048)) &&
+      privateOk
     );
   // Any object: the worker keeps only what validateConsent recognises.
   if (m.type === 'set-consent') return typeof m.consent === 'object' && m.consent !== null && !Array.isArray(m.consent);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isBackground, isPageLoad, startMisbehavingSites } from '../fixtures/misbehaving-sites.mjs';
+import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
 /** MAX_RECOVERIES (src/core/retry-schedule.ts) + the first failed load: what a cookie-gated page may cost. */
@@ -61,8 +62,9 @@ for (const name of BROWSERS) {
             },
             { timeoutMs: 90_000, intervalMs: 500, what: 'the schedule to end in "page-fails"' },
           );
-          const alarm = await browser.extEval(async (o) => (globalThis.browser ?? globalThis.chrome).alarms.get(`retry:${o}`), origin);
-          assert.equal(alarm ?? undefined, undefined, 'no alarm left');
+          const { names: alarmNames, expected } = await browser.extEval(alarmsInPage, { prefix: 'retry:', origins: [origin] });
+          assert.ok(expected[origin], 'the alarm key is in storage.session');
+          assert.ok(!alarmNames.includes(expected[origin]), 'no alarm left');
           const endedAt = Date.now();
           await sleep(8000);
           const loads = log.filter((r) => r.time >= since && isPageLoad(r) && r.path.startsWith('/account'));

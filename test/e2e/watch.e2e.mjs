@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -135,6 +136,13 @@ for (const name of BROWSERS) {
         { what: 'the popup to say it is watching' },
       );
       await screenshots(browser, popup, 'watching');
+      // Alarms may be kept on disk (Chrome): the watch's alarm is named by an opaque id, never by its site.
+      const { names: alarmNames, expected } = await browser.extEval(alarmsInPage, { prefix: 'watch:', origins: [origin] });
+      assert.ok(alarmNames.includes(expected[origin]), `the watch's alarm ${expected[origin]} among ${JSON.stringify(alarmNames)}`);
+      for (const alarmName of alarmNames) {
+        assert.match(alarmName, /^(retry|watch):[0-9a-f]{32}$/);
+        assert.ok(!alarmName.includes('127.0.0.1') && !alarmName.includes(String(port)), alarmName);
+      }
       assert.equal(
         await browser.extEval(
           async (id) => Object.keys(await (globalThis.browser ?? globalThis.chrome).notifications.getAll()).includes(id),
@@ -191,9 +199,9 @@ for (const name of BROWSERS) {
       );
       await screenshots(browser, popup, 'watch-back');
       // The watch is over: no alarm left, and the site hears nothing more.
-      assert.equal(
-        await browser.extEval(async (n) => (await (globalThis.browser ?? globalThis.chrome).alarms.get(n)) ?? null, `watch:${origin}`),
-        null,
+      assert.deepEqual(
+        (await browser.extEval(alarmsInPage, { prefix: 'watch:', origins: [] })).names.filter((n) => n.startsWith('watch:')),
+        [],
       );
       const requests = site.hits.length;
       await sleep(4_000);

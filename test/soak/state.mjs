@@ -3,6 +3,7 @@
 // check. The one figure only the worker knows, its timers pending, it answers to a "worker-stats"
 // request from that page (src/shared/messages.ts); in Chromium the request wakes a stopped worker,
 // which then has no timers: that is a true count, and the soak's worker is busy anyway.
+import { alarmsInPage } from '../e2e/alarms-in-page.mjs';
 
 /** Per-tab record kinds (src/core/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
 export const TAB_RECORDS = [
@@ -25,7 +26,17 @@ export const TAB_RECORDS = [
  * JSON), every session key, the history, alarms, every open tab with its badge, and the worker's
  * timers pending with `workerStats` (the soak; the chaos run leaves the worker alone; undefined if it did not answer).
  */
-export function readState(browser, { workerStats = false } = {}) {
+export async function readState(browser, { workerStats = false } = {}) {
+  const state = await readStateOnly(browser, { workerStats });
+  // Alarm names are opaque (a keyed hash of the origin): the name each schedule's alarm must have.
+  const origins = Object.keys(state.session)
+    .filter((k) => k.startsWith('retry:'))
+    .map((k) => k.slice('retry:'.length));
+  const { expected } = await browser.pageEval(alarmsInPage, { prefix: 'retry:', origins });
+  return { ...state, retryAlarmNames: expected };
+}
+
+function readStateOnly(browser, { workerStats }) {
   return browser.pageEval(async (askWorker) => {
     const api = globalThis.browser ?? globalThis.chrome;
     const bytes = async (area) => {
@@ -117,7 +128,7 @@ export function consistencyProblems(state, { tabFilter = () => true } = {}) {
     if (TAB_RECORDS.includes(kind) && /^\d+$/.test(id ?? '') && !openIds.has(Number(id))) problems.push(`orphaned ${key} (tab closed)`);
   }
   for (const [key, retry] of retries) {
-    if ((retry.state === 'waiting' || retry.state === 'offline') && !alarmNames.has(key))
+    if ((retry.state === 'waiting' || retry.state === 'offline') && !alarmNames.has(state.retryAlarmNames?.[retry.origin] ?? key))
       problems.push(`${key} is ${retry.state} without an alarm`);
     for (const id of retry.tabs ?? []) {
       if (!openIds.has(id)) problems.push(`${key} lists closed tab ${id}`);

@@ -40,6 +40,9 @@ describe('manifestFor', () => {
       ...(source.permissions as string[]).map((p) => (p === 'webNavigation' ? 'webRequest' : p)),
       'dns',
     ]);
+    // One declaration for both: web-ext lint accepts the empty list (0 errors, 0 warnings).
+    expect(firefox.externally_connectable).toEqual({ matches: [] });
+    expect(firefox.optional_permissions).toEqual(['browsingData']);
     // Without it Firefox upgrades the worker's http:// probes to https://.
     expect(firefox.content_security_policy).toEqual({ extension_pages: "script-src 'self'" });
     expect(firefox.browser_specific_settings).toEqual({
@@ -65,8 +68,16 @@ describe('manifestFor', () => {
     expect(source.permissions).toContain('webNavigation');
     expect(source.permissions).not.toContain('webRequest');
     expect(source.permissions).not.toContain('<all_urls>');
+    // Clearing a site's data is asked for at the click, not granted at install.
+    expect(source.permissions).not.toContain('browsingData');
+    expect(source.optional_permissions).toEqual(['browsingData']);
     expect(source.name).toMatch(/^__MSG_\w+__$/);
     expect(source.description).toMatch(/^__MSG_\w+__$/);
+  });
+
+  it('no web page and no other extension may connect (externally_connectable declared empty)', () => {
+    for (const browser of ['chrome', 'firefox'] as const)
+      expect(manifestFor(browser, source).externally_connectable).toEqual({ matches: [] });
   });
 
   it('takes the version from package.json only: manifest.json has none, both builds get the one given', () => {

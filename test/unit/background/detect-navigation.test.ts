@@ -556,6 +556,29 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     expect(headerProbes).toEqual(['https://acme.example/']); // the failed page's headers; nothing to the healthy site
   });
 
+  it('a form’s 5xx answer whose load event died with the worker is recorded with the recorded method: a possible POST, never retried', async () => {
+    // The form's commit was recorded (form-commit), then the worker stopped before the page's answer was.
+    const pay = 'https://shop.example/checkout/pay';
+    const tabId = await listedTab('Payment failed', { url: pay });
+    await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
+    pageStatus.set(pay, 502);
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
+    expect(headerProbes).toEqual(['https://shop.example/']); // the site's root: the form's address is not asked again
+    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('retry:'))).toEqual([]);
+  });
+
+  it('a form’s answer shown as Chrome’s error page at worker start keeps the recorded method too', async () => {
+    const pay = 'https://shop.example/checkout/pay';
+    const tabId = await listedTab('shop.example', { url: pay });
+    errorPages.add(tabId);
+    await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
+    await navigationDetection.resume!();
+    expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
+    expect(headerProbes).toEqual(['https://shop.example/']);
+    expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('retry:'))).toEqual([]);
+  });
+
   it('tabs still loading or unloaded by the browser are not read; at most 32 are, the most recently seen first', async () => {
     await listedTab('Loading', { url: 'https://loading.example/', status: 'loading' });
     await listedTab('Asleep', { url: 'https://asleep.example/', discarded: true });
@@ -621,6 +644,16 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
     expect(await inspectTab(tabId)).toBe(false);
     expect(await readIncident(tabId)).toBeUndefined();
     expect(headerProbes).toEqual([]);
+  });
+
+  it('a form’s answer read now keeps the recorded method (form-commit): a possible POST', async () => {
+    const pay = 'https://shop.example/checkout/pay';
+    const tabId = await newTab(pay);
+    complete();
+    await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
+    pageStatus.set(pay, 500);
+    expect(await inspectTab(tabId)).toBe(true);
+    expect(await readIncident(tabId)).toMatchObject({ status: 500, method: 'POST', retryable: false });
   });
 
   it('a tab that already has its incident is not read again', async () => {

@@ -269,3 +269,44 @@ describe('a storage area that refuses writes', () => {
     }
   });
 });
+
+describe('private windows never share "check any site" or the evidence cache with normal ones', () => {
+  const fresh = async (): Promise<typeof import('../../../src/background/diagnose')> => {
+    vi.resetModules();
+    return import('../../../src/background/diagnose');
+  };
+  const cachedHosts = async (key: string): Promise<string[]> =>
+    Object.keys(((await fakeBrowser.storage.session.get(key))[key] ?? {}) as object).map((k) => k.split('|')[1]!);
+
+  it('a check typed in a private window is shown only in private windows', async () => {
+    const { popupState } = await import('../../../src/background/popup-state');
+    await (await fresh()).diagnoseHost('clinic.example', { inPrivate: true });
+    const keys = Object.keys(await fakeBrowser.storage.session.get(null));
+    expect(keys).toContain('diagnosis:site-private');
+    expect(keys).not.toContain('diagnosis:site');
+    expect((await popupState(undefined, '', false)).siteCheck).toBeUndefined();
+    expect((await popupState(undefined, '', true)).siteCheck?.host).toBe('clinic.example');
+  });
+
+  it("a private window's outside answers are cached apart: a normal window's check asks again", async () => {
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await (await fresh()).diagnoseHost('clinic.example', { inPrivate: true });
+    expect(await cachedHosts('evidence-cache-private')).toContain('clinic.example');
+    expect(await cachedHosts('evidence-cache')).not.toContain('clinic.example');
+    const before = requested.length;
+    const normal = await (await fresh()).diagnoseHost('clinic.example');
+    expect(normal?.evidence.find((e) => e.check === 'dns')).not.toMatchObject({ cached: true });
+    expect(requested.slice(before).some((u) => u.includes('dns-query') || u.includes('dns.google'))).toBe(true);
+  });
+
+  it("a private tab's diagnosis uses the private cache", async () => {
+    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    const { tabId, incident } = await failingTab('https://clinic.example/appointments');
+    const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
+    await (await fresh()).diagnoseTab(tabId, incident, { outside: true });
+    expect(await cachedHosts('evidence-cache-private')).toContain('clinic.example');
+    expect(await cachedHosts('evidence-cache')).toEqual([]);
+    vi.restoreAllMocks();
+  });
+});

@@ -59,7 +59,8 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
     expect(await storage.readHistory()).toHaveLength(1);
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).not.toContain(`recording:${tabId}`);
     expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: false });
-    expect((await fakeBrowser.alarms.getAll()).map((a) => a.name)).toEqual(['retry:https://shop.example']);
+    const { alarmId } = await import('../../../src/platform/alarms');
+    expect((await fakeBrowser.alarms.getAll()).map((a) => a.name)).toEqual([`retry:${await alarmId('https://shop.example')}`]);
   });
 
   it('a whole recording leaves no mark behind, so a start has nothing to redo', async () => {

@@ -39,7 +39,10 @@ async function failingTab(url = `${ORIGIN}/cart`, status = 502, extra: Record<st
 }
 
 /** Lets time pass: live timers fire, and due retry alarms are dispatched as the worker's onAlarm does. */
-const advance = alarmClock(retry.ALARM_PREFIX, retry.probeOrigin);
+const advance = alarmClock(retry.ALARM_PREFIX, retry.retryAlarm);
+const { alarmId } = await import('../../../src/platform/alarms');
+/** The name of `origin`'s retry alarm: opaque, never the origin itself. */
+const retryAlarmName = async (origin: string): Promise<string> => retry.ALARM_PREFIX + (await alarmId(origin));
 
 useFakeBackground({ now: NOW });
 beforeEach(() => {
@@ -67,7 +70,7 @@ describe('auto-retry of a failed page', () => {
     expect(record!.schedule.nextAt - NOW).toBeGreaterThanOrEqual(1000);
     expect(record!.schedule.nextAt - NOW).toBeLessThanOrEqual(5000);
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
-    expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeDefined();
+    expect(await fakeBrowser.alarms.get(await retryAlarmName(ORIGIN))).toBeDefined();
 
     await advance(5000);
     expect(probed).toEqual([`${ORIGIN}/cart`]);
@@ -80,10 +83,10 @@ describe('auto-retry of a failed page', () => {
     expect(reopened).toEqual([`${ORIGIN}/cart`]); // a GET navigation to the page, not a reload
     // Remembered for the relapse window (nothing pending), then forgotten by its alarm.
     expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered', tabs: [], recoveries: 1 });
-    expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeDefined();
+    expect(await fakeBrowser.alarms.get(await retryAlarmName(ORIGIN))).toBeDefined();
     await advance(RELAPSE_WINDOW_MS, 30_000);
     expect(await readRetry(ORIGIN)).toBeUndefined();
-    expect(await fakeBrowser.alarms.get(`retry:${ORIGIN}`)).toBeUndefined();
+    expect(await fakeBrowser.alarms.get(await retryAlarmName(ORIGIN))).toBeUndefined();
     expect(probed).toHaveLength(2);
     expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({
       [`recovered:${tabId}`]: { host: 'shop.example', probes: 2 },

@@ -13,7 +13,10 @@ const ORIGIN = 'http://127.0.0.1:8080';
 
 const { probed } = site;
 /** Lets time pass: live timers fire, and due watch alarms are dispatched as the worker's onAlarm does. */
-const advance = alarmClock(watch.WATCH_ALARM_PREFIX, watch.probeWatch);
+const advance = alarmClock(watch.WATCH_ALARM_PREFIX, watch.watchAlarm);
+const { alarmId } = await import('../../../src/platform/alarms');
+/** The name of `origin`'s watch alarm: opaque, never the origin itself. */
+const watchAlarmName = async (origin: string): Promise<string> => watch.WATCH_ALARM_PREFIX + (await alarmId(origin));
 
 useFakeBackground({ now: NOW });
 beforeEach(() => {
@@ -23,7 +26,7 @@ beforeEach(() => {
 describe('tell me when it’s back', () => {
   it('probes the typed site on the retry schedule, then notifies once and ends', async () => {
     expect(await watch.watchSite('http://127.0.0.1:8080/some/page')).toMatchObject({ host: '127.0.0.1', state: 'watching' });
-    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeDefined();
+    expect(await fakeBrowser.alarms.get(await watchAlarmName(ORIGIN))).toBeDefined();
     await advance(5_000);
     expect(probed.length).toBeGreaterThanOrEqual(1);
     expect(new Set(probed)).toEqual(new Set([`${ORIGIN}/`]));
@@ -37,11 +40,28 @@ describe('tell me when it’s back', () => {
     const shown = await fakeBrowser.notifications.getAll();
     expect(Object.keys(shown)).toEqual([`watch-back:${ORIGIN}`]);
     // The watch is over: no alarm, no further probes.
-    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeUndefined();
+    expect(await fakeBrowser.alarms.get(await watchAlarmName(ORIGIN))).toBeUndefined();
     const count = probed.length;
     await advance(300_000, 10_000);
     expect(probed.length).toBe(count);
     expect(await watch.urlOfWatchNotification(`watch-back:${ORIGIN}`)).toBe(`${ORIGIN}/`);
+  });
+
+  it("a private window's watch: its notification names the site nowhere (title, text, id), and still opens it; normal windows do not see it", async () => {
+    const clinic = 'https://secret-clinic.example';
+    const created = vi.spyOn(fakeBrowser.notifications, 'create');
+    expect(await watch.watchSite('secret-clinic.example', { inPrivate: true })).toMatchObject({ private: true });
+    const { popupState } = await import('../../../src/background/popup-state');
+    expect((await popupState(undefined, 'secret-clinic.example', false)).watch).toBeUndefined();
+    site.answers = [{ status: 200, ms: 1 }];
+    await advance(60_000);
+    expect(await readWatch(clinic)).toMatchObject({ state: 'back', notified: true, private: true });
+    expect(created).toHaveBeenCalledTimes(1);
+    const shown = JSON.stringify(created.mock.calls);
+    expect(shown, shown).not.toMatch(/clinic/);
+    const [id] = created.mock.calls[0] as unknown as [string];
+    expect(id).toMatch(/^watch-back:[0-9a-f]{32}$/);
+    expect(await watch.urlOfWatchNotification(id)).toBe(`${clinic}/`);
   });
 
   it('without notifications (settings), it still ends, unannounced', async () => {
@@ -68,7 +88,7 @@ describe('tell me when it’s back', () => {
     await watch.watchSite('http://127.0.0.1:8080');
     await fakeBrowser.alarms.clearAll();
     await watch.resumeWatches();
-    expect(await fakeBrowser.alarms.get(`watch:${ORIGIN}`)).toBeDefined();
+    expect(await fakeBrowser.alarms.get(await watchAlarmName(ORIGIN))).toBeDefined();
   });
 
   it('refuses what is not a web site', async () => {
@@ -110,7 +130,7 @@ describe('watch records are bounded', () => {
     expect(after).toHaveLength(WATCH_LIMIT);
     expect(after).toContain('https://new.example');
     expect(after).not.toContain('https://s0.example');
-    expect(await fakeBrowser.alarms.get('watch:https://s0.example')).toBeUndefined();
+    expect(await fakeBrowser.alarms.get(await watchAlarmName('https://s0.example'))).toBeUndefined();
     expect(await fakeBrowser.alarms.getAll()).toHaveLength(WATCH_LIMIT);
   });
 });

@@ -12,6 +12,7 @@ const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
 const reachability = await import('../../../src/platform/reachability');
 const navigation = await import('../../../src/platform/navigation');
+const alarms = await import('../../../src/platform/alarms');
 const stored = await import('../../../src/core/stored');
 const storedKeys = await import('../../../src/core/stored-keys');
 const worker = await import('../../../src/core/stored-worker');
@@ -22,6 +23,8 @@ const { validateConsent } = await import('../../../src/core/consent');
 const { startWatch } = await import('../../../src/core/watch');
 
 const TAB = 7;
+/** The clock the age-bounded readers are given. */
+const NOW = 1_795_608_000_000;
 const RETRY_ORIGIN = 'https://shop.example';
 const WATCH_ORIGIN = 'https://watched.example';
 const session = v010.session as Record<string, unknown>;
@@ -82,6 +85,12 @@ const TABLE: Record<string, Row> = {
     key: stored.SITE_DIAGNOSIS_KEY,
     sample: session['diagnosis:1'],
     readers: { 'readDiagnosis(site)': [() => storage.readDiagnosis('site'), same(parseDiagnosis)] },
+  },
+  [stored.PRIVATE_SITE_DIAGNOSIS_KEY]: {
+    areas: ['session'],
+    key: stored.PRIVATE_SITE_DIAGNOSIS_KEY,
+    sample: session['diagnosis:1'],
+    readers: { 'readDiagnosis(site-private)': [() => storage.readDiagnosis('site-private'), same(parseDiagnosis)] },
   },
   guide: {
     areas: ['session'],
@@ -157,7 +166,14 @@ const TABLE: Record<string, Row> = {
     areas: ['session'],
     key: stored.watchKey(WATCH_ORIGIN),
     sample: {
-      ...startWatch({ url: `${WATCH_ORIGIN}/`, host: 'watched.example', now: 1_795_608_000_000, online: true, random: () => 0.5 }),
+      ...startWatch({
+        url: `${WATCH_ORIGIN}/`,
+        host: 'watched.example',
+        now: 1_795_608_000_000,
+        online: true,
+        random: () => 0.5,
+        private: true,
+      }),
       lastProbe: { at: 1_795_608_005_000, status: 502, verdict: 'failing' },
     },
     readers: {
@@ -168,14 +184,47 @@ const TABLE: Record<string, Row> = {
   [storedKeys.SESSION_KEYS.limits]: {
     areas: ['session'],
     key: storedKeys.SESSION_KEYS.limits,
-    sample: { 'doh:Cloudflare': { tokens: 3, updatedAt: 1_795_608_000_000, blockedUntil: 1_795_608_060_000 } },
-    readers: { readLimits: [() => outside.readLimits(), same(parseLimits)] },
+    // Budgets are bounded by age too: a young one, and one whose back-off still runs.
+    sample: {
+      'doh:Cloudflare': { tokens: 3, updatedAt: NOW - 60_000, blockedUntil: NOW + 60_000 },
+      'status:shop.example': { tokens: 19, updatedAt: NOW - 1_000 },
+    },
+    readers: {
+      readLimits: [() => outside.readLimits(NOW), same(parseLimits)],
+      'readLimits, an hour on': [
+        () => outside.readLimits(NOW + 60 * 60_000),
+        (v) =>
+          same(parseLimits)(v) &&
+          Object.values(v as Record<string, { blockedUntil?: number }>).every((b) => b.blockedUntil! > NOW + 60 * 60_000),
+      ],
+    },
   },
   [storedKeys.SESSION_KEYS.evidenceCache]: {
     areas: ['session'],
     key: storedKeys.SESSION_KEYS.evidenceCache,
     sample: { [`${evidence.check}|shop.example`]: { evidence, storedAt: 1_795_608_000_000 } },
     readers: { readEvidenceCache: [() => outside.readEvidenceCache(), same(parseEvidenceCache)] },
+  },
+  [storedKeys.SESSION_KEYS.evidenceCachePrivate]: {
+    areas: ['session'],
+    key: storedKeys.SESSION_KEYS.evidenceCachePrivate,
+    sample: { [`${evidence.check}|clinic.example`]: { evidence, storedAt: 1_795_608_000_000 } },
+    readers: { 'readEvidenceCache(private)': [() => outside.readEvidenceCache(true), same(parseEvidenceCache)] },
+  },
+  [storedKeys.SESSION_KEYS.alarmKey]: {
+    areas: ['session'],
+    key: storedKeys.SESSION_KEYS.alarmKey,
+    sample: '00112233445566778899aabbccddeeff',
+    // Its one reader is the alarm id: whatever is stored, an id of 32 hex digits (a bad key is made anew).
+    readers: {
+      alarmId: [
+        () => {
+          alarms.forgetAlarmKey();
+          return alarms.alarmId(RETRY_ORIGIN);
+        },
+        (v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v),
+      ],
+    },
   },
   [storedKeys.SESSION_KEYS.reachability]: {
     areas: ['session'],

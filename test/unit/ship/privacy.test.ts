@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as storedKeys from '../../../src/core/stored-keys';
-import { LOCAL_KEYS, RETRY_PREFIX, SITE_DIAGNOSIS_KEY, TAB_RECORDS, WATCH_PREFIX } from '../../../src/core/stored';
+import {
+  LOCAL_KEYS,
+  PRIVATE_SITE_DIAGNOSIS_KEY,
+  RETRY_PREFIX,
+  SITE_DIAGNOSIS_KEY,
+  TAB_RECORDS,
+  WATCH_PREFIX,
+} from '../../../src/core/stored';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
 
@@ -28,6 +35,7 @@ const storedKeyFamilies = (): string[] => [
     ...Object.values(LOCAL_KEYS),
     ...TAB_RECORDS.map((record) => `${record}:`),
     SITE_DIAGNOSIS_KEY,
+    PRIVATE_SITE_DIAGNOSIS_KEY,
     RETRY_PREFIX,
     WATCH_PREFIX,
   ]),
