@@ -215,3 +215,9 @@ export function reprobeTarget(
   const idempotent = method === 'GET' || method === 'HEAD';
   return idempotent && originOf(pageUrl) === origin ? withoutCredentials(pageUrl).split('#', 1)[0]! : `${origin}/`;
 }
+
+/**
+ * The Accept header of Firefox's top-level navigations (Chromium's adds image types): a re-probe
+ * asks for the page as a reload would, not with a script's `*\/*`. CORS-safelisted, so no preflight.
+ */
+export const NAVIGATION_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
