@@ -343,9 +343,11 @@ function firefoxProfileTemplate(headless) {
  * Each launch gets a profile of its own, copied from firefoxProfileTemplate(); `emptyProfile` starts
  * from an empty directory instead, as a new user's first start does (the install test). `prefs`: more
  * preferences for this launch (e.g. `network.dns.localDomains`, names that resolve to the loopback).
- * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean, prefs?: Record<string, unknown> }} options
+ * `acceptInsecureCerts`: every certificate is accepted, by pages and the extension alike (a stand-in's
+ * self-signed one), as Chromium's --ignore-certificate-errors does.
+ * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean, prefs?: Record<string, unknown>, acceptInsecureCerts?: boolean }} options
  */
-export async function launchFirefox({ extensionDir, headless = true, emptyProfile = false, prefs = {} }) {
+export async function launchFirefox({ extensionDir, headless = true, emptyProfile = false, prefs = {}, acceptInsecureCerts = false }) {
   const dir = resolve(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-firefox-'));
   if (!emptyProfile) cpSync(await firefoxProfileTemplate(headless), profileDir, { recursive: true });
@@ -357,6 +359,7 @@ export async function launchFirefox({ extensionDir, headless = true, emptyProfil
       executablePath: FIREFOX_PATH,
       headless,
       userDataDir: profileDir,
+      ...(acceptInsecureCerts ? { acceptInsecureCerts: true } : {}),
       // Without it, navigating to moz-extension:// from the remote protocol is refused.
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: {
