@@ -1,5 +1,5 @@
-// The probe never follows a redirect (issue 11 item 6), and every background request waits for
-// one of a few slots (issue 11 item 9). It asks as close to a reload as an extension can.
+// The probe never follows a redirect, every background request waits for one of a few slots, and
+// the probe asks as close to a reload as an extension can.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { probe, probeHeaders } from '../../../src/platform/probe';
 import { backgroundFetch, MAX_BACKGROUND_REQUESTS } from '../../../src/platform/fetch-limit';
