@@ -1,5 +1,6 @@
 import { CONSENT_SOURCES, sendsSite, type Consent } from '../core/consent';
 import { sleep } from '../core/timers';
+import { failedOnDns } from '../core/intranet';
 import { isPrivateHost } from '../core/url';
 import type { Incident } from '../shared/incident';
 import { readConsent } from '../platform/consent';
@@ -28,6 +29,8 @@ export async function consentChanged(before: Consent | undefined, after: Consent
 
 /** The outside checks for `incident`, unless they already ran for it (the popup asked, say). `true` if they run now. */
 async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<boolean> {
+  // A name that did not resolve may be an intranet one: only the visitor's click sends it anywhere.
+  if (failedOnDns(incident)) return false;
   const diagnosis = await readDiagnosis(tabId);
   if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false;
   await diagnoseTab(tabId, incident, { outside: true });
@@ -36,11 +39,12 @@ async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<b
 
 /**
  * Whether the outside checks may run by themselves for `incident`: the visitor allowed a source
- * that asks about the site, the host is public, and the tab is not a private (incognito) one
- * (there, they run only when asked in the popup).
+ * that asks about the site, the host is public, the page did not fail on DNS (an intranet name
+ * after a VPN drop looks public), and the tab is not a private (incognito) one (there, and after a
+ * DNS failure, they run only when asked in the popup).
  */
 async function outsideByThemselves(incident: Incident, incognito: boolean): Promise<boolean> {
-  if (incognito || isPrivateHost(incident.host)) return false;
+  if (incognito || isPrivateHost(incident.host) || failedOnDns(incident)) return false;
   return sendsSite(await readConsent());
 }
 

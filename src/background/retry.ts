@@ -21,7 +21,7 @@ import {
   startSchedule,
 } from '../core/retry-schedule';
 import { autoRetryAllowed } from '../core/settings';
-import { originOf } from '../core/url';
+import { mayReloadByItself, originOf, reprobeTarget } from '../core/url';
 import type { Incident, IncidentEnd } from '../shared/incident';
 import type { RetryRecord } from '../shared/retry';
 import { isOnline } from '../platform/connectivity';
@@ -92,7 +92,8 @@ async function joinRetry(tabId: number, incident: Incident, force: boolean): Pro
     const schedule = startSchedule({ origin, ...failure }, retryOptionsFor(settings));
     const fresh: RetryRecord = {
       origin,
-      probeUrl: incident.url,
+      // Never the query, nor a private page's path (core/url.ts): the probe must not replay the visitor's request.
+      probeUrl: reprobeTarget(incident.url, incident.method) ?? `${origin}/`,
       tabs: [...new Set([...(existing?.state === 'gave-up' ? existing.tabs : []), tabId])],
       schedule: isOnline() ? schedule : onOffline(schedule, now),
       state: isOnline() ? 'waiting' : 'offline',
@@ -267,7 +268,8 @@ async function bringBack(record: RetryRecord, { notifyBack, byHand }: { notifyBa
     record.tabs.map(async (tabId): Promise<number | undefined> => {
       try {
         const incident = await readIncident(tabId);
-        if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method)) return undefined;
+        if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method) || !mayReloadByItself(incident.url))
+          return undefined;
         if (!(await stillShowsPage(tabId, incident.url))) return undefined;
         await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(
           report,

@@ -29,8 +29,8 @@ const hostOf = (url: string): string => {
 
 async function attempt(ctx: CheckContext, endpoint: ConnectivityEndpoint, timeoutMs: number, signal: AbortSignal): Promise<Attempt> {
   const via = hostOf(endpoint.url);
-  // Redirects are followed: a captive portal shows itself by redirecting to its login page.
-  const options = { timeoutMs, signal, redirect: 'follow' as const, okStatus: () => true };
+  // Never followed: a captive portal shows itself by the redirect to its login page, which is answer enough.
+  const options = { timeoutMs, signal, okStatus: () => true };
   let answer: { status: number; redirected: boolean; body?: string };
   if (endpoint.expectBody) {
     const result = await fetchText(ctx, endpoint.url, { ...options, maxBytes: BODY_BYTES, truncate: true });

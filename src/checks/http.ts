@@ -10,9 +10,15 @@
  * - rate-limited: with a `rateKey`, nothing is sent when the service's budget is spent, and a
  *   429 stops requests to it until its reset time.
  *
+ * - redirect-safe: the browser never follows a redirect (`redirect: 'manual'`); a request that
+ *   allows hops (`follow`) follows one only when its Location is readable and core/next-hop.ts
+ *   accepts it (https, public name, public addresses, the same site, few hops). Chromium and
+ *   Firefox hide that Location from extensions, so there a redirect is the answer.
+ *
  * Anything odd comes back as `{ ok: false, reason }`, never as a throw. Requests carry no cookies,
  * no referrer and bypass the HTTP cache.
  */
+import { isRedirect, nextHop, publicAddresses, type HopPolicy } from '../core/next-hop';
 import { parseRetryAfter } from '../core/retry-after';
 import { after, cancel } from '../core/timers';
 import type { CheckContext, NoEvidenceReason } from './types';
@@ -30,8 +36,11 @@ export interface RequestOptions {
   body?: string;
   timeoutMs: number;
   signal: AbortSignal;
-  /** Outside services are called at known URLs: a redirect is an error unless allowed. */
-  redirect?: RequestRedirect;
+  /**
+   * Redirect hops this request may follow, each judged by core/next-hop.ts. Default none: outside
+   * services are called at known URLs, and a redirect is the answer (an error unless `okStatus` takes it).
+   */
+  follow?: HopPolicy;
   /** Budget key for ctx.limiter (`check-host`, `doh:Google`, …). Polls of a running measurement pass none. */
   rateKey?: string;
   /** Statuses that count as an answer; default 2xx. */
@@ -82,7 +91,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 export async function fetchJson<T>(ctx: CheckContext, url: string, options: JsonOptions<T>): Promise<JsonResult<T>> {
-  const result = await request(ctx, url, options, async (response, guard) => {
+  const result = await request(ctx, url, options, async (response, _answer, guard) => {
     const bytes = await readLimited(response, options.maxBytes, guard);
     let json: unknown;
     try {
@@ -110,14 +119,14 @@ export async function fetchText(
   url: string,
   options: RequestOptions & { maxBytes: number; truncate?: boolean },
 ): Promise<TextResult> {
-  return request(ctx, url, options, async (response, guard) => {
+  return request(ctx, url, options, async (response, answer, guard) => {
     const bytes = await readLimited(response, options.maxBytes, guard, options.truncate);
     return {
       ok: true as const,
       text: new TextDecoder().decode(bytes),
-      status: response.status,
+      status: answer.status,
       headers: response.headers,
-      redirected: response.redirected,
+      redirected: answer.redirected,
     };
   });
 }
@@ -130,15 +139,9 @@ export const OPAQUE_REDIRECT_STATUS = 300;
 
 /** Status and headers only; the body is cancelled unread. Every status (429 included) counts as an answer. */
 export async function fetchStatus(ctx: CheckContext, url: string, options: Omit<RequestOptions, 'okStatus'>): Promise<StatusResult> {
-  return request(ctx, url, { ...options, okStatus: () => true }, async (response) => {
+  return request(ctx, url, { ...options, okStatus: () => true }, async (response, answer) => {
     void response.body?.cancel().catch(() => undefined);
-    const opaque = response.type === 'opaqueredirect';
-    return {
-      ok: true as const,
-      status: opaque ? OPAQUE_REDIRECT_STATUS : response.status,
-      headers: response.headers,
-      redirected: opaque || response.redirected,
-    };
+    return { ok: true as const, status: answer.status, headers: response.headers, redirected: answer.redirected };
   });
 }
 
@@ -155,7 +158,7 @@ async function request<R extends { ok: true }>(
   ctx: CheckContext,
   url: string,
   options: RequestOptions,
-  consume: (response: Response, guard: Guard) => Promise<R | HttpFailure>,
+  consume: (response: Response, answer: { status: number; redirected: boolean }, guard: Guard) => Promise<R | HttpFailure>,
 ): Promise<R | HttpFailure> {
   if (options.signal.aborted) return fail('aborted');
   if (options.rateKey && ctx.limiter) {
@@ -181,26 +184,40 @@ async function request<R extends { ok: true }>(
   try {
     // Called unbound: browsers throw "Illegal invocation" for fetch with a foreign `this`.
     const fetchFn = ctx.fetch;
-    const response = await guard(
-      fetchFn(url, {
-        method: options.method ?? 'GET',
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.body !== undefined ? { body: options.body } : {}),
-        signal: controller.signal,
-        cache: 'no-store',
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        redirect: options.redirect ?? 'error',
-      }),
-    );
-    if (!(options.okStatus ?? is2xx)(response.status)) {
+    let target = url;
+    let response: Response;
+    let redirected = false;
+    for (let hop = 1; ; hop += 1) {
+      response = await guard(
+        fetchFn(target, {
+          method: options.method ?? 'GET',
+          ...(options.headers ? { headers: options.headers } : {}),
+          ...(options.body !== undefined ? { body: options.body } : {}),
+          signal: controller.signal,
+          cache: 'no-store',
+          credentials: 'omit',
+          referrerPolicy: 'no-referrer',
+          redirect: 'manual',
+        }),
+      );
+      if (!isRedirect(response.type, response.status)) break;
+      redirected = true;
+      const location = response.type === 'opaqueredirect' ? null : response.headers.get('location');
+      const next = nextHop(target, location, hop, options.follow);
+      if (!next.follow || !(await guard(hopResolvesPublic(ctx, next.url)))) break;
       void response.body?.cancel().catch(() => undefined);
-      if (response.status !== 429) return fail('http-error', response.status);
+      target = next.url;
+    }
+    // A redirect not followed is the answer: some 3xx (the opaque one's status is hidden).
+    const status = response.type === 'opaqueredirect' ? OPAQUE_REDIRECT_STATUS : response.status;
+    if (!(options.okStatus ?? is2xx)(status)) {
+      void response.body?.cancel().catch(() => undefined);
+      if (status !== 429) return fail('http-error', status);
       const retryAt = rateLimitReset(response.headers, ctx.now());
       if (options.rateKey) ctx.limiter?.backOff(options.rateKey, retryAt);
       return fail('rate-limited', 429, retryAt);
     }
-    return await consume(response, guard);
+    return await consume(response, { status, redirected: redirected || response.redirected }, guard);
   } catch (error) {
     if (cause) return fail(cause);
     if (error instanceof TooLarge) return fail('too-large');
@@ -210,6 +227,19 @@ async function request<R extends { ok: true }>(
     options.signal.removeEventListener('abort', onParentAbort);
     // Releases whatever is still open (an unread body, a stalled stream). Harmless after success.
     controller.abort();
+  }
+}
+
+/**
+ * A hop's name must resolve to public addresses only. That takes the browser's own resolver
+ * (Firefox `dns.resolve`); without one nothing says where the name leads, so it is not followed.
+ */
+async function hopResolvesPublic(ctx: CheckContext, url: string): Promise<boolean> {
+  if (!ctx.resolveDns) return false;
+  try {
+    return publicAddresses(await ctx.resolveDns(new URL(url).hostname));
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@
  * itself, so it runs without consent, private hosts included.
  */
 import { answerKind } from '../core/verdict';
-import { describeUrl, reprobeTarget } from '../core/url';
+import { describeUrl, NAVIGATION_ACCEPT, reprobeTarget } from '../core/url';
 import { quietUntil } from '../core/quiet';
 import { fetchStatus, timeLeft } from './http';
 import { noEvidence } from './evidence';
@@ -35,7 +35,7 @@ export const reprobeCheck: Check = {
     const target = reprobeTarget(ctx.url, ctx.incident?.method, origin.origin)!;
     // Never follows a redirect (it could point anywhere, a device on the visitor's network included):
     // a redirect already says the site answers.
-    const result = await fetchStatus(ctx, target, { method: 'GET', timeoutMs, signal, redirect: 'manual' });
+    const result = await fetchStatus(ctx, target, { method: 'GET', headers: { accept: NAVIGATION_ACCEPT }, timeoutMs, signal });
     const ms = ctx.now() - started;
     if (!result.ok) {
       if (result.reason === 'aborted') return noEvidence('reprobe', 'aborted', ms);

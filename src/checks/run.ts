@@ -7,7 +7,10 @@
  *   private host (both are answered at once with "no evidence", without calling the check);
  * - nor for a public name whose address is private: the address the browser connected to, the
  *   browser's own resolver (Firefox) and, once they answered, the public resolvers the visitor
- *   agreed to ask are looked at first (DNS itself waits only for the first two);
+ *   agreed to ask are looked at first (DNS itself waits only for the first two); a name public DNS
+ *   does not know, or knows only with private addresses, is private too (core/intranet.ts), and
+ *   after a DNS failure the others wait for the public resolvers' answer however long it takes,
+ *   and go ahead only if it vouches for the name;
  * - the whole run ends by `deadlineMs`: at the deadline the shared signal aborts and any check
  *   still running is reported as `none/timeout` (or by its last interim evidence) without
  *   waiting for it; the caller's `signal` ends it early the same way (`none/aborted`);
@@ -16,6 +19,7 @@
  * - a check with several sources (vantage) may hand over interim evidence, marked `partial`.
  */
 import { allows, type Consent } from '../core/consent';
+import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../core/intranet';
 import { isPrivateIp } from '../core/ip';
 import { isPrivateHost } from '../core/url';
 import { after, cancel, type Timer } from '../core/timers';
@@ -60,7 +64,10 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   // answer only so long (no answer is not a private answer).
   const dnsWaitMs = Math.min(DNS_WAIT_MS, deadlineMs / 3);
   let dnsTimer: Timer | undefined;
-  const dnsWait = new Promise<undefined>((resolve) => (dnsTimer = after(dnsWaitMs, () => resolve(undefined))));
+  // After a DNS failure the name may be an intranet one: nothing else goes out before DNS answered.
+  const dnsWait = failedOnDns(ctx.incident)
+    ? new Promise<undefined>(() => undefined)
+    : new Promise<undefined>((resolve) => (dnsTimer = after(dnsWaitMs, () => resolve(undefined))));
   const address = addressGate(ctx, Promise.race([dnsEvidence, dnsWait, stopped.then(() => undefined)]));
   const notify = (evidence: Evidence) => {
     try {
@@ -176,12 +183,7 @@ function addressGate(ctx: CheckContext, dns: Promise<Evidence | undefined>): { k
     answered: () =>
       (answered ??= (async () => {
         if (await knownPrivate()) return true;
-        const evidence = await dns;
-        const outcome = evidence?.check === 'dns' ? evidence.outcome : undefined;
-        return (
-          outcome?.kind === 'answers' &&
-          outcome.answers.some((a) => Array.isArray(a.addresses) && a.addresses.some((ip) => isPrivateIp(ip)))
-        );
+        return nameStaysInside(publicDnsVerdict(await dns), ctx.incident);
       })()),
   };
 }

@@ -7,61 +7,15 @@
  */
 import { fetchJson, timeLeft } from './http';
 import { bareHost, isIpLiteral, noEvidence, refuseOutside } from './evidence';
+import { registrableDomain } from '../core/domain';
+import { MAX_REDIRECT_HOPS } from '../core/next-hop';
 import { isRecord, oneOf, text } from '../core/validate';
 import type { Check, CheckContext, EvidenceFor, StatusIndicator, StatusPageOutcome } from './types';
 
+export { registrableDomain };
+
 export const STATUS_PAGE_TIMEOUT_MS = 4_000;
 const MAX_BYTES = 64 * 1024;
-
-/**
- * Second-level registries where the registrable domain has three labels. Not the Public Suffix
- * List (too big to ship for this): a miss only means discovery asks `status.co.xx`, which fails
- * and yields "no page".
- */
-const MULTI_LABEL_SUFFIXES = new Set([
-  'co.uk',
-  'org.uk',
-  'ac.uk',
-  'gov.uk',
-  'me.uk',
-  'ltd.uk',
-  'plc.uk',
-  'com.au',
-  'net.au',
-  'org.au',
-  'edu.au',
-  'gov.au',
-  'co.nz',
-  'org.nz',
-  'co.jp',
-  'ne.jp',
-  'or.jp',
-  'ac.jp',
-  'co.kr',
-  'or.kr',
-  'com.br',
-  'net.br',
-  'org.br',
-  'com.cn',
-  'net.cn',
-  'org.cn',
-  'com.tw',
-  'com.hk',
-  'com.sg',
-  'com.my',
-  'co.in',
-  'net.in',
-  'org.in',
-  'co.za',
-  'com.mx',
-  'com.ar',
-  'com.tr',
-  'co.il',
-  'com.ua',
-  'co.id',
-  'com.ph',
-  'com.vn',
-]);
 
 /** Hosting domains shared by unrelated sites: `status.herokuapp.com` says nothing about `x.herokuapp.com`. */
 const SHARED_HOSTING = new Set([
@@ -82,14 +36,6 @@ const SHARED_HOSTING = new Set([
   'duckdns.org',
   'github.dev',
 ]);
-
-export function registrableDomain(host: string): string | undefined {
-  const labels = bareHost(host).split('.');
-  if (labels.length < 2 || labels.some((l) => l.length === 0)) return undefined;
-  const lastTwo = labels.slice(-2).join('.');
-  if (!MULTI_LABEL_SUFFIXES.has(lastTwo)) return lastTwo;
-  return labels.length >= 3 ? labels.slice(-3).join('.') : undefined;
-}
 
 /** The curated page for `host` or one of its parent domains. */
 export function knownStatusPage(host: string, pages: Readonly<Record<string, string>>): string | undefined {
@@ -139,8 +85,8 @@ export const statusPageCheck: Check = {
       maxBytes: MAX_BYTES,
       timeoutMs: timeLeft(ctx, STATUS_PAGE_TIMEOUT_MS),
       signal,
-      // Status pages move between www. and bare hosts; the URL carries nothing private.
-      redirect: 'follow',
+      // Status pages move between www. and bare hosts: a few hops, each https, public and on the page's own site.
+      follow: { maxHops: MAX_REDIRECT_HOPS, ...siteOf(base) },
       rateKey: `status:${base.host}`,
       parse: parseStatusJson,
     });
@@ -164,6 +110,12 @@ export const statusPageCheck: Check = {
     return { check: 'status-page', outcome, summary: { key, subs: indicator === 'none' ? [page] : [page, description] }, ms };
   },
 };
+
+/** The status page's own site, which every redirect hop must stay on (none known: no hop is followed). */
+function siteOf(base: URL): { site: string } | { maxHops: 0 } {
+  const site = registrableDomain(base.hostname);
+  return site ? { site } : { maxHops: 0 };
+}
 
 /** The page's host for display; a local stand-in's `/_/<host>` prefix names the real one. */
 function statusPageName(base: URL): string {

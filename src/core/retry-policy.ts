@@ -5,6 +5,7 @@
  */
 import type { Incident, NetErrorCategory } from '../shared/incident';
 import { parseRetryAfter, RETRY_AFTER_MAX_MS } from './retry-after';
+import { mayReloadByItself } from './url';
 
 /**
  * Statuses that say "the server or its gateway is struggling; the same request may work later".
@@ -79,8 +80,10 @@ export type RetryDecision =
    * - `method`: the outcome would have been retried, but the request was not GET/HEAD (a form
    *   POST): the UI offers "resubmit" with a warning instead. Reported only when the outcome
    *   itself was retryable, so the UI never offers to resubmit a form that got a 404.
+   * - `replay`: a private or intranet address with a query (core/url.ts `mayReloadByItself`): a
+   *   public page may have sent the tab there, and only the visitor may send it again.
    */
-  | { retry: false; reason: 'status' | 'tls' | 'no-retry-after' | 'method' };
+  | { retry: false; reason: 'status' | 'tls' | 'no-retry-after' | 'method' | 'replay' };
 
 /** Whether Downcheck may retry this failed navigation by itself, and why (not). */
 export function isRetryable(candidate: RetryCandidate): RetryDecision {
@@ -182,10 +185,11 @@ function unitInterval(x: number): number {
  * (an error page served with 200) is never retried automatically: every probe would "succeed".
  */
 export function decisionFor(
-  incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'> & { kind?: Incident['kind'] },
+  incident: Pick<Incident, 'method' | 'status' | 'netError' | 'retryAfter'> & { kind?: Incident['kind']; url?: string },
   now: number,
 ): RetryDecision {
   if (incident.kind === 'soft') return { retry: false, reason: 'status' };
+  if (incident.url !== undefined && !mayReloadByItself(incident.url)) return { retry: false, reason: 'replay' };
   const retryAfterMs = parseRetryAfter(incident.retryAfter, now);
   return isRetryable({
     method: incident.method,

@@ -202,9 +202,14 @@ function pageKey(url: string): string {
 }
 
 /**
- * Where a re-probe of a failed page goes: the page itself, without its fragment, when it was
- * fetched with GET or HEAD from `origin`; otherwise that origin's root, so a form's target is
- * never requested again, and `user:password@` never sent. `undefined` for a URL that is not a web page.
+ * Where a probe of a failed page goes (the diagnosis's re-probe, Chrome's header re-probe, the
+ * auto-retry's probes). Never the exact URL the tab asked for when replaying it could do harm:
+ * - a page fetched with GET or HEAD from `origin`: its path, without query or fragment (a one-time
+ *   `?code=` or magic-login link that answered 5xx must not be used up by the probe);
+ * - a host on the visitor's network ({@link onLocalNetwork}): its root only (a public page may
+ *   have sent the tab to `http://192.168.0.1/apply.cgi?…`, and nothing of that request is sent again);
+ * - anything else (a form's target, another origin): that origin's root.
+ * `user:password@` is never sent. `undefined` for a URL that is not a web page.
  */
 export function reprobeTarget(
   pageUrl: string,
@@ -213,5 +218,44 @@ export function reprobeTarget(
 ): string | undefined {
   if (!origin) return undefined;
   const idempotent = method === 'GET' || method === 'HEAD';
-  return idempotent && originOf(pageUrl) === origin ? withoutCredentials(pageUrl).split('#', 1)[0]! : `${origin}/`;
+  if (!idempotent || originOf(pageUrl) !== origin || onLocalNetwork(new URL(origin).hostname)) return `${origin}/`;
+  const url = new URL(withoutCredentials(pageUrl));
+  url.hash = '';
+  url.search = '';
+  return url.href;
 }
+
+/**
+ * Whether auto-retry may load this page again by itself once its site answers. Not a page on the
+ * visitor's network with a query: a public page may have redirected the tab there (a router's
+ * `apply.cgi?…`), and only the visitor may send that again. Other pages come back as the
+ * visitor's own reload would (query included: their reload would send it too).
+ */
+export function mayReloadByItself(pageUrl: string): boolean {
+  const info = describeUrl(pageUrl);
+  if (!info.ok || !info.isWeb) return false;
+  return !(onLocalNetwork(info.host) && new URL(pageUrl).search !== '');
+}
+
+/**
+ * A private or intranet host other than this machine: where routers, printers and NAS boxes with
+ * state-changing GETs live. The visitor's own machine (`localhost`, 127/8, `::1`) is left out:
+ * that is where their development servers restart, and auto-retry is for them too.
+ */
+export function onLocalNetwork(host: string): boolean {
+  return isPrivateHost(host) && !isLoopbackHost(host);
+}
+
+/** `localhost`, `*.localhost`, 127.0.0.0/8 and `[::1]`, in any spelling the URL parser gives. */
+export function isLoopbackHost(hostInput: string): boolean {
+  const host = hostInput.trim().toLowerCase().replace(/\.+$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const ip = normalizeIp(numericHost(host));
+  return ip !== undefined && (ip === '0000:0000:0000:0000:0000:0000:0000:0001' || /^127\./.test(ip));
+}
+
+/**
+ * The Accept header of Firefox's top-level navigations (Chromium's adds image types): a re-probe
+ * asks for the page as a reload would, not with a script's `*\/*`. CORS-safelisted, so no preflight.
+ */
+export const NAVIGATION_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

@@ -1,13 +1,17 @@
 /**
  * The cheapest question to ask a failing server: "would this page load now?". One GET of the
- * failing URL, read up to the status line only (the body is cancelled), bypassing the HTTP cache,
- * without cookies (nothing of the visitor's session is replayed, nothing is stored: incognito
- * tabs leave no trace), bounded in time. A redirect is never followed: with host access to every
- * site a background request bypasses CORS, and a failing site must not be able to point it at
- * another origin (a device on the visitor's network, say); the redirect itself already says the
- * server answers. Every background request waits for one of a few slots (see fetch-limit.ts).
+ * probe URL (core/url.ts `reprobeTarget`: never a query string), read up to the status line only
+ * (the body is cancelled), bypassing the HTTP cache, without cookies or referrer (nothing of the
+ * visitor's session is replayed, nothing is stored: incognito tabs leave no trace), bounded in
+ * time, and asking for a page as a navigation does (its Accept header). A redirect is never
+ * followed: with host access to every site a background request bypasses CORS, and a failing site
+ * must not be able to point it at another origin (a device on the visitor's network, say); the
+ * redirect itself already says the server answers. Every background request goes through
+ * fetch-limit.ts (a few slots, no redirect, no cookies). What a server can still tell: docs/requests.md.
  */
-import { inBackgroundSlot } from './fetch-limit';
+import { guardedFetch, inBackgroundSlot } from './fetch-limit';
+import { isRedirect } from '../core/next-hop';
+import { NAVIGATION_ACCEPT } from '../core/url';
 import { after, cancel } from '../core/timers';
 
 export interface ProbeResult {
@@ -50,15 +54,9 @@ function askOnce(url: string, timeoutMs: number): Promise<Answer> {
     const controller = new AbortController();
     const timer = after(timeoutMs, () => controller.abort());
     try {
-      const response = await fetch(url, {
-        method: 'GET',
-        cache: 'no-store',
-        credentials: 'omit',
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      const response = await guardedFetch(url, { method: 'GET', headers: { accept: NAVIGATION_ACCEPT }, signal: controller.signal });
       void response.body?.cancel().catch(() => undefined);
-      const redirect = response.type === 'opaqueredirect' || (response.status >= 300 && response.status <= 399);
+      const redirect = isRedirect(response.type, response.status);
       return { status: response.type === 'opaqueredirect' ? undefined : response.status, headers: response.headers, redirect };
     } catch (error) {
       return { error: controller.signal.aborted ? 'timeout' : error instanceof Error ? error.name : 'error' };

@@ -115,4 +115,23 @@ describe('once a source that asks about the site is allowed, checks run by thems
     expect(await tabLookedAt(6)).toBe(false); // consent withdrawn
     expect(diagnoseTab).not.toHaveBeenCalled();
   });
+
+  it('a page that failed on DNS (an intranet name after a VPN drop): outside checks wait for the click, whatever the path', async () => {
+    const intranet = classify({
+      kind: 'network',
+      url: 'https://wiki.corp.example.com/page',
+      error: 'net::ERR_NAME_NOT_RESOLVED',
+      time: 1000,
+    })!;
+    expect(intranet.netError).toBe('dns');
+    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    shown = new Set([9]);
+    await diagnoseNewIncident(9, intranet, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(9, intranet, { outside: false });
+    await writeIncident(9, intranet);
+    expect(await tabLookedAt(9)).toBe(false);
+    active = { id: 9, url: intranet.url };
+    expect(await consentChanged(none, { ...none, vantage: true })).toBe(false);
+    expect(diagnoseTab).not.toHaveBeenCalledWith(9, intranet, { outside: true });
+  });
 });

@@ -64,8 +64,9 @@ describe('diagnosis privacy', () => {
     const toOthers = requested.filter((u) => new URL(u).hostname !== 'shop.example').join(' ');
     expect(toOthers).not.toContain('SECRET');
     expect(toOthers).not.toContain('/orders');
-    // The site itself is asked for the failing page again (not just its home page).
-    expect(requested).toContain('https://shop.example/orders/42?token=SECRET');
+    // The site itself is asked for the failing page again (not just its home page), never its query (a one-time token).
+    expect(requested).toContain('https://shop.example/orders/42');
+    expect(requested.join(' ')).not.toContain('SECRET');
     expect(record?.evidence.find((e) => e.check === 'dns')?.outcome).toMatchObject({ kind: 'none', reason: 'not-consented' });
     expect(record?.done).toBe(true);
   });

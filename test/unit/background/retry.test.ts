@@ -63,6 +63,26 @@ beforeEach(() => {
 });
 
 describe('auto-retry of a failed page', () => {
+  it('probes the page without its query, and brings it back as the visitor reload would (query included)', async () => {
+    const url = `${ORIGIN}/login/magic?code=one-time-9f8e`;
+    const tabId = await failingTab(url);
+    await advance(5000);
+    expect(probed).toEqual([`${ORIGIN}/login/magic`]);
+    site.answers = [{ status: 200, ms: 5 }];
+    await advance(60_000);
+    expect(reloads).toEqual([tabId]);
+    expect(probed.every((u) => !u.includes('code='))).toBe(true);
+  });
+
+  it("a page on the visitor's network with a query (a public page may have sent the tab there): never probed or loaded again by itself", async () => {
+    const tabId = await failingTab('http://192.168.0.1/cgi-bin/apply.cgi?dns=6.6.6.6');
+    expect(await readRetry('http://192.168.0.1')).toBeUndefined();
+    await advance(120_000);
+    expect(probed).toEqual([]);
+    expect(reloads).toEqual([]);
+    expect(await readIncident(tabId)).toBeDefined();
+  });
+
   it('starts a schedule with a pending badge, probes instead of reloading, and reloads once a probe succeeds', async () => {
     const tabId = await failingTab();
     const record = await readRetry(ORIGIN);

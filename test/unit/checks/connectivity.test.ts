@@ -30,10 +30,10 @@ describe('connectivity', () => {
     expect((await connectivityCheck.run(wrong, never())).outcome).toMatchObject({ kind: 'intercepted', status: 200 });
   });
 
-  it('spots a captive portal (redirected to a login page)', async () => {
+  it('spots a captive portal by its redirect to a login page (never followed)', async () => {
     services.setBehaviour({ connectivity: { captive: true } });
     const evidence = await connectivityCheck.run(contextFor(services), never());
-    expect(evidence).toMatchObject({ outcome: { kind: 'intercepted', status: 200 }, summary: { key: 'check_connectivity_intercepted' } });
+    expect(evidence).toMatchObject({ outcome: { kind: 'intercepted', status: 302 }, summary: { key: 'check_connectivity_intercepted' } });
   });
 
   it('is offline when nothing answers', async () => {

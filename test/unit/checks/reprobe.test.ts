@@ -29,10 +29,12 @@ describe('re-probe', () => {
     expect(evidence.outcome).toMatchObject({ kind: 'answered', status: OPAQUE_REDIRECT_STATUS, redirected: true });
   });
 
-  it('after a failed GET, asks for that same page again (not just the home page), without its fragment', async () => {
+  it('after a failed GET, asks for that same page again (not just the home page), without its query or fragment', async () => {
     const incident = { method: 'GET' } as never;
     await reprobeCheck.run(ctx({ incident, url: `${services.base}/checkout?step=2#pay` }), never());
-    expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/checkout', search: '?step=2' });
+    expect(services.log[0]).toMatchObject({ service: 'site', method: 'GET', path: '/checkout', search: '' });
+    // As a reload asks for a page: no cookie, no referrer, a navigation's Accept.
+    expect(services.log[0]).toMatchObject({ cookie: undefined, referer: undefined, accept: expect.stringMatching(/^text\/html,/) });
   });
 
   it('after a failed POST, asks only for the origin root: a form target is never requested again', async () => {

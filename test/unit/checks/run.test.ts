@@ -160,6 +160,57 @@ describe('runChecks', () => {
     expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(['doh-cloudflare', 'doh-google']));
   });
 
+  // Split-horizon names: public DNS does not know an intranet name (or knows it only privately).
+  const dnsFailed = (host = 'shop.example'): Incident =>
+    classify({ kind: 'network', url: `https://${host}/wiki?page=1`, error: 'net::ERR_NAME_NOT_RESOLVED', time: Date.now() })!;
+
+  it.each([
+    ['NXDOMAIN', { doh: { rcode: 'NXDOMAIN' as const } }],
+    ['no address', { doh: { a: [], aaaa: [] } }],
+    ['only private addresses', { doh: { a: ['10.1.2.3'], aaaa: ['fd00::5'] } }],
+  ])('public DNS says %s: the name counts as private, only the resolvers heard of it', async (_, behaviour) => {
+    services.setBehaviour(behaviour);
+    for (const incident of [undefined, dnsFailed()]) {
+      services.clearLog();
+      const evidence = await runChecks(CHECKS, siteContext(incident ? { incident } : {}), {
+        deadlineMs: ROOMY_DEADLINE_MS,
+        consent: EVERYTHING,
+      });
+      const found = outcomes(evidence);
+      expect([found.vantage, found['status-page'], found.archive]).toEqual(Array(3).fill({ kind: 'none', reason: 'private-host' }));
+      expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(['doh-cloudflare', 'doh-google']));
+    }
+  });
+
+  it('after a DNS failure the others wait for public DNS however slow it is, and go only once it vouches for the name', async () => {
+    services.setBehaviour({ doh: { delayMs: 2_500 } }); // longer than the usual wait for DNS (a third of the run: 2 s)
+    const { value } = await timed(runChecks(CHECKS, siteContext({ incident: dnsFailed() }), { deadlineMs: 6_000, consent: EVERYTHING }));
+    const first = (service: string) =>
+      Math.min(
+        ...outsideRequests()
+          .filter((r) => r.service === service)
+          .map((r) => r.time),
+      );
+    expect(outcomes(value).dns).toMatchObject({ kind: 'answers', consensus: 'resolves' });
+    expect(first('check-host')).toBeGreaterThanOrEqual(first('doh-google') + 2_400);
+    expect(new Set(outsideRequests().map((r) => r.service))).toEqual(new Set(OUTSIDE));
+  }, 12_000);
+
+  it('after a DNS failure, no usable public DNS answer (not allowed, failing, SERVFAIL) keeps the name inside', async () => {
+    for (const [consent, behaviour] of [
+      [{ ...EVERYTHING, dns: false }, {}],
+      [EVERYTHING, { doh: { fault: 'http-500' } }],
+      [EVERYTHING, { doh: { rcode: 'SERVFAIL' } }],
+    ] as const) {
+      services.setBehaviour(behaviour);
+      services.clearLog();
+      const evidence = await runChecks(CHECKS, siteContext({ incident: dnsFailed() }), { deadlineMs: ROOMY_DEADLINE_MS, consent });
+      const found = outcomes(evidence);
+      expect([found.vantage, found['status-page'], found.archive]).toEqual(Array(3).fill({ kind: 'none', reason: 'private-host' }));
+      expect(outsideRequests().filter((r) => !r.service.startsWith('doh-'))).toEqual([]);
+    }
+  });
+
   it('public DNS and the browser agree on public addresses: every consented check runs', async () => {
     const resolveDns = async () => ['93.184.216.34'];
     const evidence = await runChecks(CHECKS, siteContext({ resolveDns, incident: timedOut('93.184.216.34') }), {

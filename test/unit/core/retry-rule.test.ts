@@ -81,3 +81,17 @@ describe('the methods and outcomes that may be retried live once', () => {
     expect(post?.retryable).toBe(false);
   });
 });
+
+describe('decisionFor: a request a public page may have sent the tab to is not sent again by itself', () => {
+  it("a 502 from a page on the visitor's network with a query: no auto-retry (reason replay)", async () => {
+    const { decisionFor } = await import('../../../src/core/retry-policy');
+    const router = classify({ kind: 'http', url: 'http://192.168.0.1/apply.cgi?dns=6.6.6.6', status: 502, headers: [], time: 1 })!;
+    expect(decisionFor(router, 2)).toEqual({ retry: false, reason: 'replay' });
+    const refused = classify({ kind: 'network', url: 'http://router.lan/apply.cgi?x=1', error: 'net::ERR_CONNECTION_REFUSED', time: 1 })!;
+    expect(decisionFor(refused, 2)).toEqual({ retry: false, reason: 'replay' });
+    for (const url of ['https://shop.example/login?code=1', 'http://127.0.0.1:3000/?x=1', 'http://192.168.0.1/']) {
+      const incident = classify({ kind: 'http', url, status: 502, headers: [], time: 1 })!;
+      expect(decisionFor(incident, 2), url).toMatchObject({ retry: true });
+    }
+  });
+});

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeUrl, isPrivateHost, reprobeTarget, samePage, watchedSiteUrl, webHost, withoutCredentials } from '../../../src/core/url';
+import {
+  describeUrl,
+  isLoopbackHost,
+  isPrivateHost,
+  mayReloadByItself,
+  onLocalNetwork,
+  reprobeTarget,
+  samePage,
+  watchedSiteUrl,
+  webHost,
+  withoutCredentials,
+} from '../../../src/core/url';
 
 describe('describeUrl gives every shape of URL a defined outcome', () => {
   it.each([
@@ -238,9 +249,18 @@ describe('samePage', () => {
 });
 
 describe('reprobeTarget', () => {
-  it('the failed page itself after a GET or HEAD, without its fragment', () => {
-    expect(reprobeTarget('https://a.example/checkout?step=2#pay', 'GET')).toBe('https://a.example/checkout?step=2');
+  it('the failed page itself after a GET or HEAD, without its query or fragment', () => {
+    expect(reprobeTarget('https://a.example/checkout?step=2#pay', 'GET')).toBe('https://a.example/checkout');
     expect(reprobeTarget('https://a.example/x', 'HEAD')).toBe('https://a.example/x');
+    // A one-time login link that answered 5xx: the probe must not use it up.
+    expect(reprobeTarget('https://a.example/login/magic?code=9f8e7d&next=%2F', 'GET')).toBe('https://a.example/login/magic');
+    expect(reprobeTarget('https://a.example/x?', 'GET')).toBe('https://a.example/x');
+    expect(reprobeTarget('http://127.0.0.1:3000/dev?x=1', 'GET')).toBe('http://127.0.0.1:3000/dev');
+  });
+  it("a page on the visitor's network: its root only, nothing of the request a public page may have sent it to", () => {
+    expect(reprobeTarget('http://192.168.0.1/cgi-bin/apply.cgi?dns=6.6.6.6', 'GET')).toBe('http://192.168.0.1/');
+    expect(reprobeTarget('http://router.lan:8080/reboot', 'GET')).toBe('http://router.lan:8080/');
+    expect(reprobeTarget('http://[fe80::1]/x?y', 'GET')).toBe('http://[fe80::1]/');
   });
   it('the root after anything else, a form target is never asked again', () => {
     for (const method of ['POST', 'PUT', undefined])
@@ -249,6 +269,32 @@ describe('reprobeTarget', () => {
   it('the root of the given origin when the page is elsewhere; nothing for a non-web URL', () => {
     expect(reprobeTarget('https://b.example/x', 'GET', 'https://a.example')).toBe('https://a.example/');
     expect(reprobeTarget('chrome://settings', 'GET')).toBeUndefined();
+  });
+});
+
+describe('mayReloadByItself and the hosts it keeps apart', () => {
+  it("a page on the visitor's network with a query is never loaded again by itself", () => {
+    expect(mayReloadByItself('http://192.168.0.1/cgi-bin/apply.cgi?dns=6.6.6.6')).toBe(false);
+    expect(mayReloadByItself('http://router.lan/apply.cgi?x=1')).toBe(false);
+    expect(mayReloadByItself('http://0xc0a80001/a?b')).toBe(false);
+    expect(mayReloadByItself('chrome://settings')).toBe(false);
+  });
+  it('public pages (query included, as the visitor reload sends it), this machine, and network pages without a query are', () => {
+    expect(mayReloadByItself('https://shop.example/login/magic?code=1')).toBe(true);
+    expect(mayReloadByItself('http://127.0.0.1:3000/dev?x=1')).toBe(true);
+    expect(mayReloadByItself('http://app.localhost:5173/?x=1')).toBe(true);
+    expect(mayReloadByItself('http://[::1]:8080/?x=1')).toBe(true);
+    expect(mayReloadByItself('http://192.168.0.1/status')).toBe(true);
+  });
+  it('isLoopbackHost and onLocalNetwork', () => {
+    for (const host of ['localhost', 'LOCALHOST.', 'a.localhost', '127.0.0.1', '127.1.2.3', '0x7f000001', '[::1]', '[0:0:0:0:0:0:0:1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['192.168.0.1', '10.0.0.1', '[fd00::1]', 'nas.local', 'intranet', 'shop.example', '93.184.216.34'])
+      expect(isLoopbackHost(host), host).toBe(false);
+    expect(onLocalNetwork('192.168.0.1')).toBe(true);
+    expect(onLocalNetwork('wiki.corp')).toBe(true);
+    expect(onLocalNetwork('127.0.0.1')).toBe(false);
+    expect(onLocalNetwork('shop.example')).toBe(false);
   });
 });
 

@@ -1,9 +1,10 @@
-// The probe never follows a redirect (issue 11 item 6), and every background request waits for
-// one of a few slots (issue 11 item 9).
+// The probe never follows a redirect, every background request waits for one of a few slots, and
+// the probe asks as close to a reload as an extension can.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { probe, probeHeaders } from '../../../src/platform/probe';
 import { backgroundFetch, MAX_BACKGROUND_REQUESTS } from '../../../src/platform/fetch-limit';
 import { probeVerdict } from '../../../src/core/retry-policy';
+import { NAVIGATION_ACCEPT } from '../../../src/core/url';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -26,6 +27,36 @@ describe('probe', () => {
       'https://shop.example/cart',
       expect.objectContaining({ redirect: 'manual', credentials: 'omit', cache: 'no-store' }),
     );
+  });
+
+  it('asks as a reload would: no referrer, and the Accept header of a navigation', async () => {
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response('ok', { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    await probe('https://shop.example/cart');
+    await probeHeaders('https://shop.example/cart-2');
+    for (const [, init] of fetch.mock.calls) {
+      expect(init).toMatchObject({ referrerPolicy: 'no-referrer', method: 'GET', headers: { accept: NAVIGATION_ACCEPT } });
+      expect(NAVIGATION_ACCEPT).toMatch(/^text\/html,/);
+    }
+  });
+
+  it('no background request can ask the browser to follow a redirect, carry cookies or use the cache', async () => {
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetch);
+    await backgroundFetch('https://status.shop.example/api/v2/status.json', {
+      redirect: 'follow',
+      credentials: 'include',
+      cache: 'default',
+      referrerPolicy: 'unsafe-url',
+      headers: { accept: 'application/json' },
+    });
+    expect(fetch.mock.calls[0]![1]).toMatchObject({
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      headers: { accept: 'application/json' },
+    });
   });
 
   it('an opaque redirect is a redirect without a status: the server answers, the page is not "back"', async () => {
