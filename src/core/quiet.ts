@@ -1,7 +1,7 @@
 /**
  * When Downcheck may next send a request to a site that answered, whoever sends it (the header
  * re-probe of Chrome builds, the diagnosis re-probe, the auto-retry's first probe): the one rule
- * all of them ask (issue 11, item 2).
+ * all of them ask.
  *
  * - A site that answered 503 (overloaded, in maintenance) or 429 (too many requests) gets no
  *   request for at least {@link QUIET_AFTER_OVERLOAD_MS}, whether or not its headers were seen.

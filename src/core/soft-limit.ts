@@ -1,7 +1,7 @@
 /**
  * Soft incidents (a page served as healthy but titled like an error page) are judged from what a
  * page says about itself, so a page can make as many as it likes: one rewriting its address with
- * `history.pushState` under an error title would record one per rewrite (issue 11, item 8). Per
+ * `history.pushState` under an error title would record one per rewrite. Per
  * tab, a few are recorded within a window; the rest are not. Real HTTP and network failures are
  * never limited.
  */

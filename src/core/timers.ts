@@ -1,6 +1,6 @@
 /**
  * Every timer the background sets goes through here, so the worker can say how many are pending
- * (the soak's "timers" column, issue 14: a timer that is never cleared or fired is a leak). It sits
+ * (the soak's "timers" column: a timer that is never cleared or fired is a leak). It sits
  * in core, not platform, because checks/ (which may not import platform) set timers too; a timer
  * is plain JavaScript, not a browser API. Timers are called at the moment they are set, never
  * captured at load, so tests' fake clocks still apply. Lint keeps bare setTimeout out of the

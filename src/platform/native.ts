@@ -8,7 +8,7 @@ export const IS_FIREFOX: boolean = import.meta.env.FIREFOX === true;
  * (storage, i18n, tabs.get/query/create, runtime.sendMessage/getPlatformInfo/openOptionsPage,
  * permissions) return promises natively, as the polyfill's would. The modules that extension pages
  * and the panel need (i18n, request, storage-changes, tab-info, pages, browser-info, data-collection)
- * use it, so those pages do not load the polyfill (about 10 KB of the popup's script, issue 12);
+ * use it, so those pages do not load the polyfill (about 10 KB of the popup's script);
  * the worker's listeners and calls keep `./browser`, where the polyfill answers a message with the
  * promise a listener returns.
  *

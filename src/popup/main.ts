@@ -67,7 +67,7 @@ let foldsLoading: Promise<Folds> | undefined;
 /**
  * The folds' contents (the guide's steps, the chain, the evidence, the technical details) come in
  * a module of their own, asked for once the answer and its action are on screen: the first script
- * stays small (issue 12). Until it arrives (a few ms) the folds hold only what is drawn here.
+ * stays small. Until it arrives (a few ms) the folds hold only what is drawn here.
  */
 function loadFolds(): Promise<Folds> {
   foldsLoading ??= import('./folds').then((module) => (folds = module));

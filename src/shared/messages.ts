@@ -26,7 +26,7 @@ export interface PanelState {
 
 /**
  * What the popup shows, read and validated by the worker in one request: the popup does not load
- * the storage layer and its validators (issue 12: the popup's script stays small), and opens after
+ * the storage layer and its validators (the popup's script stays small), and opens after
  * one round trip instead of six storage reads one after the other.
  */
 export interface PopupState {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (or `node test/bench/healthy-cost.bench.mjs`): what Downcheck costs a HEALTHY
- * page (issue 2, point 10). A local page with eleven subresources (2 CSS, 3 JS, 4 PNG, a font, a
+ * page. A local page with eleven subresources (2 CSS, 3 JS, 4 PNG, a font, a
  * fetch), served from 127.0.0.1 with `Cache-Control: no-store` so every load fetches everything,
  * is loaded in headless Chromium with each of these extensions, one browser per variant:
  *
@@ -16,7 +16,7 @@
  *   WEBNAVIGATION    webNavigation only (no host access), onCommitted/onErrorOccurred listeners
  *                    for frameId 0 that do nothing: the alternative design
  *   HOSTS-ONLY       http(s)://*\/* host access without webRequest
- *   TITLE-ONLY       the design Chrome builds had before (issue 11, item 1): webNavigation
+ *   TITLE-ONLY       the design Chrome builds had before: webNavigation
  *                    onCommitted/onCompleted and a tabs.get for the title of every completed page;
  *                    nothing runs in a healthy page whose title looks healthy
  *   STATUS-SCRIPT    the design the Chrome build had before: a manifest content script (isolated

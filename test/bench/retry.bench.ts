@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: how Downcheck's retry policy compares with plain reload timers when a site is
  * down for 10 s … 2 h. Deterministic (seeded), virtual time; the model is described in
- * `retry-sim.ts`. Prints a table, then whether Downcheck meets the targets of issue 3:
+ * `retry-sim.ts`. Prints a table, then whether Downcheck meets its targets:
  * page back within max(2 s, 10 % of the outage) of recovery at the median, and at most ~12
  * requests (12 is the PASS line) for a 10-minute outage. Not a test: a MISS does not fail it.
  */

@@ -1,6 +1,5 @@
 /**
- * `npm run bench` (or `node test/bench/ui.bench.mjs`): how fast the guide appears (issue 5,
- * point 7), in headless Chromium with the real build (dist/chrome, built first if missing)
+ * `npm run bench` (or `node test/bench/ui.bench.mjs`): how fast the guide appears, in headless Chromium with the real build (dist/chrome, built first if missing)
  * against the demo site (real nginx):
  *
  *   popup time to interactive  the popup page for a failing tab (a Cloudflare 522), from the
@@ -26,9 +25,9 @@
  *
  * One browser, one failing tab for the popup runs, one tab navigated anew for each panel run;
  * warm-up runs are discarded. Also prints the bundle sizes (minified; 1 KB = 1000 bytes here, the
- * stricter reading). The popup's figures are set against issue 12's baseline and its limit of
+ * stricter reading). The popup's figures are set against the popup's baseline and its limit of
  * +10 % (TTI median 98.8 ms → at most 108.7 ms; popup JS 49.1 KB → at most 54.0 KB); the panel's
- * against issue 5's budget (≤ 40 KB). Popup JS is counted twice:
+ * against the panel's budget (≤ 40 KB). Popup JS is counted twice:
  *   initial  the scripts the popup's HTML loads and what they import statically: all that runs
  *            before it is interactive;
  *   total    and what they import dynamically (popup/folds.ts: the folds' contents, asked for
@@ -271,11 +270,11 @@ console.log(
 );
 console.log(`  popup CSS         ${kb(sizes.popupCss).padStart(9)} (not counted as JS)`);
 console.log(
-  `  panel JS          ${kb(sizes.panel.bytes).padStart(9)} (${kb(sizes.panel.gzip)} gzip) src/panel/inject.js — ${verdict(sizes.panel.bytes, PANEL_BUDGET)} issue 5's ${kb(PANEL_BUDGET)} budget`,
+  `  panel JS          ${kb(sizes.panel.bytes).padStart(9)} (${kb(sizes.panel.gzip)} gzip) src/panel/inject.js — ${verdict(sizes.panel.bytes, PANEL_BUDGET)} the panel's ${kb(PANEL_BUDGET)} budget`,
 );
 
 const pct = (value, baseline) => `${value >= baseline ? '+' : ''}${(((value - baseline) / baseline) * 100).toFixed(1)} %`;
-console.log(`\nagainst issue 12's baseline (no regression beyond ${ISSUE_12.allowance * 100} %):`);
+console.log(`\nagainst the popup's baseline (no regression beyond ${ISSUE_12.allowance * 100} %):`);
 console.log(
   `  popup TTI median   ${ms(ttiMedian)}   baseline ${ISSUE_12.tti} ms, limit ${LIMITS.tti} ms: ${pct(ttiMedian, ISSUE_12.tti)}, ${verdict(ttiMedian, LIMITS.tti)}` +
     ` (load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs: a busy machine slows every page, the baseline page above too)`,

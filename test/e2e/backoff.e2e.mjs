@@ -1,5 +1,4 @@
-// An outside service's 429 back-off survives the worker being stopped (issue 10, "no behaviour in
-// worker globals"). The BUILT extension asks a service that answers 429 (`Retry-After: 30`, the
+// An outside service's 429 back-off survives the worker being stopped. The BUILT extension asks a service that answers 429 (`Retry-After: 30`, the
 // local stand-in for Cloudflare's DNS-over-HTTPS in test/fixtures/outside-services.mjs); Chrome's
 // idle stop is forced over CDP (browsers.mjs stopWorker); every diagnosis until the back-off
 // ends, each run by a freshly started worker, must not send that service anything, while the other

@@ -1,4 +1,4 @@
-// Chaos, short version (issue 14, item 2; the 50-stop run is `npm run chaos`, test/soak/chaos.mjs):
+// Chaos, short version (the 50-stop run is `npm run chaos`, test/soak/chaos.mjs):
 // in Chromium the worker is stopped 8 times, at random points of detection, diagnosis, a retry
 // schedule and a recovery (two cycles of four sites failing in 8 tabs). After each stop the state
 // is consistent (badges match the stored incidents, waiting schedules have alarms, no records for

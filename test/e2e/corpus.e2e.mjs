@@ -1,6 +1,6 @@
 // The error-page corpus (test/fixtures/error-corpus.mjs) in both browsers: every real-world 5xx
 // page must be detected (badge and stored incident with its status), whatever its title, and no
-// healthy page may raise an alarm (issue 11, item 1). One browser launch per browser; one tab
+// healthy page may raise an alarm. One browser launch per browser; one tab
 // walks through the whole corpus, waiting for the extension's state after each page. Prints a
 // table: detected / missed / false alarms per browser.
 import assert from 'node:assert/strict';

@@ -206,7 +206,7 @@ for (const name of BROWSERS) {
       }),
     );
 
-    // Chrome builds once read only pages whose title looked failed, and missed this one (issue 11, item 1).
+    // Chrome builds once read only pages whose title looked failed, and missed this one.
     it("an application's 500 page titled like any page: noticed on load", { timeout: 60_000 }, () =>
       withBrowser(name, async (browser) => {
         const { page, tabId } = await openTab(browser);

@@ -1,4 +1,4 @@
-// Many tabs (issue 14, item 5): 50 tabs fail at once on 10 origins (5 tabs each), then every
+// Many tabs: 50 tabs fail at once on 10 origins (5 tabs each), then every
 // origin recovers at the same moment. The built extension must bring every tab back, spend at
 // most a stated number of background requests doing it (counted by the servers themselves), and
 // still open the popup of one of those tabs about as fast as it does for a single failing tab.

@@ -1,4 +1,4 @@
-// Sites that misbehave (issue 11 items 5, 6, 8, 9), with the built extension in real browsers:
+// Sites that misbehave, with the built extension in real browsers:
 // a CDN that serves anonymous probes while the visitor's own request fails, a failing site that
 // redirects the probe to another origin, sixteen sites failing at once, and a single-page app that
 // floods its address bar with 60 KB URLs under an error title. Servers: test/fixtures/misbehaving-sites.mjs.

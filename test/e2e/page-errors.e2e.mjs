@@ -1,5 +1,5 @@
 // No unhandled promise rejections (and no uncaught errors or console errors) in the popup, the
-// options page and the in-page panel, while a visitor uses them (issue 11, item 14), in real
+// options page and the in-page panel, while a visitor uses them, in real
 // Chromium and Firefox ESR with the built extension.
 //
 // What is listened to, per page: the remote protocol's uncaught errors (`pageerror`: uncaught

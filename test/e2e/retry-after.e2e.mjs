@@ -1,4 +1,4 @@
-// A site that answers 503 asks for quiet (issue 11, item 2): Downcheck sends it nothing for at
+// A site that answers 503 asks for quiet: Downcheck sends it nothing for at
 // least 5 s, and from the first answer whose headers it can read (Firefox: the page's own; Chrome:
 // its header re-probe, itself sent only after the 5 s), its Retry-After is honoured. A node
 // server logs every request with its time and whether the browser (navigation) or the extension

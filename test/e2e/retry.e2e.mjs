@@ -27,7 +27,7 @@ const EIGHT_TABS_OUTAGE_MS = 12_000;
  * Every tab must be back this soon after the schedule's first probe that can find the site
  * recovered: one probe, then eight reloads. The probe itself comes whenever the jittered backoff
  * says (attempt 5's window is 48 s), so the wait is counted from the schedule's `nextAt`, not from
- * the recovery: a fixed 30 s after the recovery failed whenever the draw fell later (stop 20's CI).
+ * the recovery: a fixed 30 s after the recovery failed whenever the draw fell later.
  */
 const EIGHT_TABS_BACK_MS = 15_000;
 
@@ -172,7 +172,7 @@ for (const name of BROWSERS) {
         const firstLoad = requests.find(isPageLoad);
         const probes = requests.filter(isProbe);
         assert.ok(firstLoad && probes.length > 0, JSON.stringify(requests));
-        // Every build: a 503 means quiet for at least 5 s, the Chrome build's header re-probe included (issue 11 item 2).
+        // Every build: a 503 means quiet for at least 5 s, the Chrome build's header re-probe included.
         assert.ok(probes[0].time - firstLoad.time >= 4900, `first request ${probes[0].time - firstLoad.time} ms after the 503`);
       }),
     );

@@ -1,4 +1,4 @@
-// Settings are never lost (issue 11, "Settings are lost"), on the real options page of the built
+// Settings are never lost, on the real options page of the built
 // extension, where every change applies at once (no Save button): a change keeps the "don't show on
 // this site" list the lists do not show; host names with `_` or a trailing dot, or pasted as URLs,
 // are kept (normalised); lists too big for one storage.sync item (8 KB in Chromium) are read back as

@@ -1,4 +1,4 @@
-// The soak's short version (issue 14, item 1; the full run is `npm run soak`, test/soak/soak.mjs):
+// The soak's short version (the full run is `npm run soak`, test/soak/soak.mjs):
 // 150 navigations of the realistic mix in 4 tabs at once, a row every 50, in each browser. Every
 // failure recorded, no healthy page flagged (each navigation checked, and every incident the
 // extension writes logged), the probe page detected at each row, and the figures within the

@@ -1,4 +1,4 @@
-// Chaos (issue 14, item 2): in Chromium, the extension's service worker is stopped over the
+// Chaos: in Chromium, the extension's service worker is stopped over the
 // DevTools protocol (browser.stopWorker(), as Chrome does to an idle worker, but at the worst
 // moments) during detection, diagnosis, a retry schedule and a recovery. Each cycle:
 //   1. four fresh sites start failing (three answer 502, one refuses connections) and two tabs
@@ -10,7 +10,7 @@
 // After each stop a page load in a bystander tab wakes the worker (the visitor keeps browsing).
 // After stops 2 and 3 the state must be consistent (state.mjs: badges match the stored incidents,
 // every waiting schedule has its alarm, no records for closed tabs, every failing tab in its
-// origin's schedule); after stop 4 every failing tab must come back and the state be consistent.
+// origin's schedule); after the fourth stop every failing tab must come back and the state be consistent.
 // Fresh origins per cycle: a site that fails again within 5 min continues its old schedule, and
 // after 3 recoveries Downcheck stops reloading by design (README "Brings the page back").
 //

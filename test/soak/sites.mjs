@@ -1,4 +1,4 @@
-// The local sites the soak and chaos runs browse (issue 14), all on 127.0.0.1:
+// The local sites the soak and chaos runs browse, all on 127.0.0.1:
 //   - two corpus servers (test/fixtures/error-corpus.mjs): real-world 5xx pages and the corpus's
 //     healthy pages that talk about errors, on two origins so two retry schedules run at once;
 //   - a healthy site: plain pages, single-page apps that rewrite their address with pushState

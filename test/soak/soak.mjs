@@ -1,4 +1,4 @@
-// Soak (issue 14, item 1): one browser with the built extension browses a realistic mix of local
+// Soak: one browser with the built extension browses a realistic mix of local
 // pages in several tabs at once, and every `rowEvery` navigations prints what the extension holds:
 // the worker's JS heap (Chromium, over CDP, after a full GC), storage bytes, records per kind,
 // alarms, the worker's timers pending, and whether detection still works on a probe page (a fresh 502 detected, a healthy page
@@ -18,7 +18,7 @@ import { SPA_STEPS, startSoakSites } from './sites.mjs';
 import { consistencyProblems, readState, recordCounts } from './state.mjs';
 import { mulberry32 } from '../bench/prng.mjs';
 
-/** The mix (issue 14): 80 % healthy, 10 % 5xx from the corpus, 5 % network errors, 5 % soft errors and pushState apps. */
+/** The mix: 80 % healthy, 10 % 5xx from the corpus, 5 % network errors, 5 % soft errors and pushState apps. */
 export const MIX = [
   ['healthy', 0.7], // plain pages
   ['healthy-corpus', 0.1], // the corpus's healthy pages that talk about errors (a 404, "Error" titles, JSON…)

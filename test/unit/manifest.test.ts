@@ -64,7 +64,7 @@ describe('manifestFor', () => {
   it('asks for least privilege: web pages only, no tabs/history permission', () => {
     expect(source.host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(source.permissions).not.toContain('tabs');
-    // Chrome: holding webRequest slows every request of every page (issue 2); Firefox keeps it.
+    // Chrome: holding webRequest slows every request of every page; Firefox keeps it.
     expect(source.permissions).toContain('webNavigation');
     expect(source.permissions).not.toContain('webRequest');
     expect(source.permissions).not.toContain('<all_urls>');

@@ -1,4 +1,4 @@
-// What wakes the background worker while a healthy page loads (issue 11: the healthy-cost target).
+// What wakes the background worker while a healthy page loads (the healthy-cost target).
 // Chrome builds listen to one webNavigation commit during a load and read the page after it; they
 // hold no tabs.onUpdated listener, which Chrome cannot filter (a handful of events per load).
 import { describe, expect, it, vi } from 'vitest';

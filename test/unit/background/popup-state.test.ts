@@ -1,4 +1,4 @@
-// The popup's state comes from the worker in one request (issue 12: the popup loads no storage layer):
+// The popup's state comes from the worker in one request (the popup loads no storage layer):
 // each record read and validated there, as the popup used to read them one by one.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';

@@ -1,4 +1,4 @@
-// "Clear this site's data" loads the page again only when its request may be repeated (issue 11 item 7).
+// "Clear this site's data" loads the page again only when its request may be repeated.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 

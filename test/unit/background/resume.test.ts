@@ -1,4 +1,4 @@
-// A worker stopped at any point (issue 14, item 2: what the chaos run, test/soak/chaos.mjs, found)
+// A worker stopped at any point (what the chaos run, test/soak/chaos.mjs, found)
 // and storage that refuses writes (quota) at each write site: nothing already stored is lost,
 // nothing stalls, and the next worker start finishes what was cut short.
 import { beforeEach, describe, expect, it, vi } from 'vitest';

@@ -286,7 +286,7 @@ describe('auto-retry of a failed page', () => {
   });
 });
 
-describe('what "back" means, and what happens after it (issue 11 item 5)', () => {
+describe('what "back" means, and what happens after it', () => {
   /** The page the tab loads again fails again (a CDN serves the anonymous probe, the visitor's own request fails). */
   async function relapse(tabId: number, url = `${ORIGIN}/cart`): Promise<void> {
     await handleFrameResponse({ tabId, frame: 'main', url, status: 502, method: 'GET', headers: [], time: Date.now() });
@@ -354,7 +354,7 @@ describe('what "back" means, and what happens after it (issue 11 item 5)', () =>
   });
 });
 
-describe('a form is never loaded again by itself (issue 11 item 7)', () => {
+describe('a form is never loaded again by itself', () => {
   it('a tab that waited after a GET failure and then failed a POST on the same origin leaves the schedule', async () => {
     const tabId = await failingTab(`${ORIGIN}/basket`);
     const other = await failingTab(`${ORIGIN}/other`);
@@ -411,7 +411,7 @@ describe('a form is never loaded again by itself (issue 11 item 7)', () => {
   });
 });
 
-describe('every waiting tab comes back (issue 11 item 3)', () => {
+describe('every waiting tab comes back', () => {
   it('one tab that cannot be loaded again does not keep the others waiting', async () => {
     const tabs: number[] = [];
     for (let i = 0; i < 8; i += 1) tabs.push(await failingTab(`${ORIGIN}/item/${i}`));
@@ -451,7 +451,7 @@ describe('every waiting tab comes back (issue 11 item 3)', () => {
   });
 });
 
-describe('resuming many schedules at once (issue 11 item 9)', () => {
+describe('resuming many schedules at once', () => {
   it('sixteen overdue schedules are spread out when the worker starts, not probed in the same instant', async () => {
     for (let i = 0; i < 16; i += 1) await failingTab(`https://site${i}.example/`);
     vi.clearAllTimers();

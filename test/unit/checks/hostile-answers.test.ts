@@ -1,4 +1,4 @@
-// Hostile and huge answers (issue 14, item 4): every outside service's stand-in answers too slowly,
+// Hostile and huge answers: every outside service's stand-in answers too slowly,
 // with 10 MB, with bytes that are not UTF-8, with JSON nested 8,000 deep, with 429 and 5xx, and
 // with a connection reset halfway through the body. Against real local servers (node http), through
 // the production checks and runChecks: the hostile source gives no evidence ("can't tell" for that

@@ -15,7 +15,7 @@ const ctx = (overrides = {}) =>
   });
 
 describe('re-probe', () => {
-  it('never follows a redirect (issue 11 item 6): asks with redirect "manual"; an opaque redirect counts as the site answering', async () => {
+  it('never follows a redirect: asks with redirect "manual"; an opaque redirect counts as the site answering', async () => {
     const asked: RequestInit[] = [];
     const opaque = new Response(null, { status: 200 });
     Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' });

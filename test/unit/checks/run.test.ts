@@ -329,7 +329,7 @@ describe('runChecks', () => {
     services.clearLog();
     const again = await runChecks(CHECKS, siteContext({ now: () => now }), options);
     expect(outsideRequests()).toEqual([]);
-    // The connectivity baseline is the same for every host: shared for 30 s (issue 11 item 9).
+    // The connectivity baseline is the same for every host: shared for 30 s.
     expect(again.filter((e) => e.cached).map((e) => e.check)).toEqual(['connectivity', 'dns', 'vantage', 'status-page', 'archive']);
     expect(again.find((e) => e.check === 'reprobe')!.cached).toBeUndefined(); // the site itself: always asked afresh
     now += 61_000;

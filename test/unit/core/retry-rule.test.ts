@@ -1,5 +1,5 @@
-// The retry rule, in one place (issue 10 item 5): which outcomes are retried, which methods may be
-// loaded again, and what a probe's answer means (issue 11 item 5).
+// The retry rule, in one place: which outcomes are retried, which methods may be
+// loaded again, and what a probe's answer means.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classify } from '../../../src/core/classify';

@@ -78,7 +78,7 @@ describe('formatWait', () => {
   ])('%s → %s', (s, text) => expect(formatWait(s)).toBe(text));
 });
 
-describe('retryView after recoveries (issue 11 item 5)', () => {
+describe('retryView after recoveries', () => {
   const decision = { retry: true, reason: 'server-error' } as const;
   it('"the site answers other visitors, but your page still fails"', () => {
     const view = retryView({ record: record({ state: 'page-fails', recoveries: 3 }), tabId: 7, decision, now: NOW });

@@ -1,4 +1,4 @@
-// The worker's timers go through core/timers.ts, which counts those pending (issue 14: the soak's
+// The worker's timers go through core/timers.ts, which counts those pending (the soak's
 // "timers" column). Whatever becomes of a timer (it fires, is cancelled, throws), the count returns.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { after, cancel, sleep, timersPending } from '../../../src/core/timers';

@@ -29,3 +29,24 @@ describe('documentation', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('source comments', () => {
+  it('name no tracker entries or work sessions (they age; say why instead)', () => {
+    const pattern = new RegExp(['iss', 'ue [0-9]|st', 'op [0-9]'].join(''));
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (entry.name !== '__screenshots__' && entry.name !== 'node_modules') walk(path);
+        } else if (/\.(ts|mts|mjs|js|css|html)$/.test(entry.name)) {
+          readFileSync(join(ROOT, path), 'utf8')
+            .split('\n')
+            .forEach((line, i) => pattern.test(line) && found.push(`${path}:${i + 1}`));
+        }
+      }
+    };
+    for (const dir of ['src', 'test', 'server']) walk(dir);
+    expect(found).toEqual([]);
+  });
+});

@@ -42,7 +42,7 @@ const storedSettings = fc.oneof(
   anyValue,
 );
 
-const HOST = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$|^\[[0-9a-f:.]+\]$/; // `_` is kept (issue 11 item 12)
+const HOST = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$|^\[[0-9a-f:.]+\]$/; // `_` is kept
 
 describe('fuzz: stored settings', () => {
   fuzz('validateSettings never throws and gives settings of the right types, hosts clean and at most 500', [storedSettings], (raw) => {

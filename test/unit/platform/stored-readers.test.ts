@@ -1,7 +1,7 @@
 // Every reader of stored state, in one table, fed the same corpus through the real storage module on a
 // fake browser: what 0.1.0 wrote, and garbage (wrong types, missing fields, 64 KB strings, arrays where
 // records belong, NaN and Infinity, `__proto__` keys). Each must give a valid value or absent, never throw.
-// A key family added to core/stored*.ts without a row here fails the guard below (issue 10).
+// A key family added to core/stored*.ts without a row here fails the guard below.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import v010 from '../../fixtures/storage/0.1.0.json';

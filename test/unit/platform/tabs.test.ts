@@ -1,4 +1,4 @@
-// Loading a failed page again (issue 11 item 7): Chrome builds never fall back to tabs.reload,
+// Loading a failed page again: Chrome builds never fall back to tabs.reload,
 // which would replay a form, not even for a URL with a fragment.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
