@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchFirefox, openExtensionPage, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, finishedDiagnosis, launchFirefox, openExtensionPage, poll, setSession } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
@@ -32,10 +32,6 @@ const site = useDemoSite();
 let visits = 0;
 const unique = (base) => `${base}${base.includes('?') ? '&' : '?'}visit=${(visits += 1)}`;
 
-const session = (browser, key) => browser.extEval(async (k) => (await globalThis.browser.storage.session.get(k))[k], key);
-const setSession = (browser, key, value) =>
-  browser.extEval(async ([k, v]) => globalThis.browser.storage.session.set({ [k]: v }), [key, value]);
-
 /** A tab at the phone's size on the demo site's start page, then (in the page) to `url`. */
 async function openTab(browser, url) {
   const page = await browser.openPage();
@@ -45,16 +41,6 @@ async function openTab(browser, url) {
   await browser.navigateInPage(page, url);
   return { page, tabId };
 }
-
-/** The finished local diagnosis of the tab's incident, as the extension wrote it. */
-const finishedDiagnosis = (browser, tabId) =>
-  poll(
-    async () => {
-      const [incident, d] = await Promise.all([session(browser, `incident:${tabId}`), session(browser, `diagnosis:${tabId}`)]);
-      return incident && d?.done && d.incidentTime === incident.time ? { incident, d } : undefined;
-    },
-    { timeoutMs: 15_000, what: `the finished local diagnosis of tab ${tabId}` },
-  );
 
 /** The page's colour scheme is the one this browser was started with. */
 async function assertColorScheme(page, colorScheme) {

@@ -8,13 +8,13 @@
 // Chromium only: no protocol command stops a Firefox background page (see retry.e2e.mjs). The
 // unit tests (test/unit/background/diagnose.test.ts) cover the same in both builds' code.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { startOutsideServices } from '../fixtures/outside-services.mjs';
+import { BROWSERS, EXTENSION_DIRS, poll } from './browsers.mjs';
+import { launchWithOutsideServices, selfSignedCertificate } from './outside-network.mjs';
 
 const DNS_ONLY = { dns: true, vantage: false, statusPage: false, archive: false };
 /** The stand-in's `Retry-After` for a rate-limited DoH answer. */
@@ -25,29 +25,7 @@ let services;
 
 before(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'downcheck-backoff-cert-'));
-  const key = join(certDir, 'key.pem');
-  const cert = join(certDir, 'cert.pem');
-  const names = REAL_HOSTS.map((h) => `DNS:${h}`).join(',');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-    ].concat(['-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`]),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+  const tls = selfSignedCertificate(certDir);
   services = await startOutsideServices({ tls, behaviour: { cloudflareDns: { fault: 'rate-limited' } } });
 });
 after(async () => {
@@ -76,9 +54,7 @@ for (const name of BROWSERS) {
       'after a 429 and a worker stop, nothing reaches that service before its back-off ends',
       { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' },
       async () => {
-        const rules = [`MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
-        const args = [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'];
-        const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args });
+        const browser = await launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], servicesPort: services.port });
         try {
           const page = await browser.openPage(browser.extensionUrl());
           await page.evaluate((consent) => chrome.storage.local.set({ consent }), DNS_ONLY);

@@ -504,6 +504,22 @@ export const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .map((s) => s.trim())
   .filter(Boolean);
 
+/** One value of the extension's storage.session, read in its own context. */
+export const session = (browser, key) =>
+  browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
+export const setSession = (browser, key, value) =>
+  browser.extEval(async ([k, v]) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: v }), [key, value]);
+
+/** The finished local diagnosis of the tab's incident, as the extension wrote it. */
+export const finishedDiagnosis = (browser, tabId) =>
+  poll(
+    async () => {
+      const [incident, d] = await Promise.all([session(browser, `incident:${tabId}`), session(browser, `diagnosis:${tabId}`)]);
+      return incident && d?.done && d.incidentTime === incident.time ? { incident, d } : undefined;
+    },
+    { timeoutMs: 15_000, what: `the finished local diagnosis of tab ${tabId}` },
+  );
+
 /** A fresh browser (and profile) with the built extension for one scenario, always closed afterwards. */
 export async function withBrowser(name, scenario) {
   const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });

@@ -47,9 +47,8 @@
 // Run: `node --test --test-reporter=spec test/e2e/diagnosis.e2e.mjs` (E2E_BROWSERS=chromium,firefox
 // by default) or through `npm run test:e2e`. Needs dist/ built, nginx and openssl.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +57,8 @@ import { after, before, describe, it } from 'node:test';
 import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { portOutsideBucketOf } from '../fixtures/reachability-bucket.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
-import { EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
+import { EXTENSION_DIRS, openExtensionPage, poll } from './browsers.mjs';
+import { launchWithOutsideServices, selfSignedCertificate, startRecordingProxy } from './outside-network.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -127,7 +127,7 @@ let visits = 0;
 
 before(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'downcheck-cert-'));
-  const tls = selfSignedCertificate(certDir);
+  const tls = selfSignedCertificate(certDir, [SITE_STATUS]);
   services = await startOutsideServices({ tls });
   site = await startFailingSite();
   if (BROWSERS.includes('firefox')) {
@@ -141,37 +141,6 @@ after(async () => {
 });
 
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────────
-
-/** A throw-away self-signed certificate for the real service names (trusted by nobody). */
-function selfSignedCertificate(dir) {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  const names = [...REAL_HOSTS, SITE_STATUS].map((h) => `DNS:${h}`).join(',');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=downcheck stand-in',
-      '-addext',
-      `subjectAltName=${names}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
 
 /**
  * A real nginx that fails on every path but `/start` (its upstream port is closed: nginx answers
@@ -239,71 +208,6 @@ http {
   return { port, refusedPort, origin: `http://127.0.0.1:${port}`, stop };
 }
 
-/**
- * Firefox's view of the network: a forward proxy that records every request (plain HTTP: the full
- * URL; HTTPS: `CONNECT host:port`). Plain HTTP to a host in `routes` is served by that local port
- * (a port where nothing listens: the connection is dropped, as a closed port would); HTTPS to a host
- * in `tunnels` is tunnelled to that local port (the stand-in, which then sees the request itself);
- * everything else is refused, so nothing leaves the machine. `routes` may change between scenarios.
- */
-async function startRecordingProxy({ routes, tunnels }) {
-  const log = [];
-  const server = createServer((req, res) => {
-    let target;
-    try {
-      target = new URL(req.url);
-    } catch {
-      return void res.writeHead(400).end();
-    }
-    log.push({ method: req.method, host: target.hostname, target: req.url, referer: req.headers.referer, time: Date.now() });
-    const port = routes[target.hostname];
-    if (!port) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('refused by the test proxy');
-    const headers = { ...req.headers };
-    for (const hop of ['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive']) delete headers[hop];
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port, method: req.method, path: target.pathname + target.search, headers, agent: false },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.on('connect', (req, socket, head) => {
-    const [, host, port] = /^\[?(.*?)\]?:(\d+)$/.exec(req.url) ?? [undefined, req.url, ''];
-    log.push({ method: 'CONNECT', host, target: req.url, time: Date.now() });
-    socket.on('error', () => undefined);
-    const to = port === '443' ? tunnels[host] : undefined;
-    if (!to) return void socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
-    const upstream = createConnection({ host: '127.0.0.1', port: to }, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('close', () => upstream.destroy());
-  });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    log,
-    routes,
-    clearLog: () => void (log.length = 0),
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 // ── browsers ─────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -313,38 +217,16 @@ async function startRecordingProxy({ routes, tunnels }) {
  * Firefox: everything through the proxy (shop.example direct when 'unresolvable').
  */
 async function withBrowser(name, { reach = 'served', extensionDir = EXTENSION_DIRS[name] } = {}, scenario) {
-  let browser;
-  if (name === 'chromium') {
-    const siteRule =
-      reach === 'unresolvable' ? `MAP ${SITE} ~NOTFOUND` : `MAP ${SITE} 127.0.0.1:${reach === 'refused' ? site.refusedPort : site.port}`;
-    const rules = [siteRule, `MAP * 127.0.0.1:${services.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
-    browser = await launchBrowser(name, {
-      extensionDir,
-      args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'],
-    });
-  } else {
-    proxy.routes[SITE] = reach === 'refused' ? site.refusedPort : site.port;
-    const direct = ['localhost', '127.0.0.1', ...(reach === 'unresolvable' ? [SITE] : [])].join(',');
-    // Firefox reads these at start-up ("use system proxy settings", its default); restored at once.
-    const keys = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
-    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
-    Object.assign(process.env, {
-      http_proxy: proxy.url,
-      https_proxy: proxy.url,
-      HTTP_PROXY: proxy.url,
-      HTTPS_PROXY: proxy.url,
-      no_proxy: direct,
-      NO_PROXY: direct,
-    });
-    try {
-      browser = await launchBrowser(name, { extensionDir, acceptInsecureCerts: true });
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
-  }
+  if (name === 'firefox') proxy.routes[SITE] = reach === 'refused' ? site.refusedPort : site.port;
+  const siteRule =
+    reach === 'unresolvable' ? `MAP ${SITE} ~NOTFOUND` : `MAP ${SITE} 127.0.0.1:${reach === 'refused' ? site.refusedPort : site.port}`;
+  const browser = await launchWithOutsideServices(name, {
+    extensionDir,
+    servicesPort: services.port,
+    hostRules: [siteRule],
+    proxy,
+    direct: reach === 'unresolvable' ? [SITE] : [],
+  });
   try {
     await scenario(browser);
   } finally {
@@ -530,6 +412,26 @@ async function assertVerdict(browser, tabId, record, expected, popup) {
 
 // ── Both browsers: every verdict ─────────────────────────────────────────────────────────────
 
+/**
+ * The control run for the "nothing outside" assertions: a fresh browser with an extension that does nothing
+ * (`manifest` adds its background), on the same pages as openFailingTab (which needs our worker to find the tab id).
+ */
+async function visitWithEmptyExtension(name, manifest) {
+  const empty = mkdtempSync(join(tmpdir(), 'downcheck-empty-extension-'));
+  writeFileSync(join(empty, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1.0', ...manifest }));
+  writeFileSync(join(empty, 'worker.js'), '// Does nothing.\n');
+  try {
+    await withBrowser(name, { extensionDir: empty }, async (browser) => {
+      visits += 1;
+      const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
+      await browser.navigateInPage(page, `http://${SITE}/cart?visit=${visits}`);
+      await new Promise((r) => setTimeout(r, 3000)); // about as long as the pre-consent part of the next scenario
+    });
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 /** Clears every log of the network the browsers see. */
 const clearLogs = () => {
   services.clearLog();
@@ -547,24 +449,8 @@ for (const name of BROWSERS) {
         "Chromium's own traffic: with an empty extension, only the hosts named in CHROMIUM_OWN are contacted",
         { timeout: 30_000 },
         async (t) => {
-          const empty = mkdtempSync(join(tmpdir(), 'downcheck-empty-extension-'));
-          writeFileSync(
-            join(empty, 'manifest.json'),
-            JSON.stringify({ manifest_version: 3, name: 'empty', version: '1.0', background: { service_worker: 'worker.js' } }),
-          );
-          writeFileSync(join(empty, 'worker.js'), '// Does nothing.\n');
           services.clearLog();
-          try {
-            await withBrowser('chromium', { extensionDir: empty }, async (browser) => {
-              // The same pages as openFailingTab (which needs our worker's tab access to find the tab id).
-              visits += 1;
-              const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
-              await browser.navigateInPage(page, `http://${SITE}/cart?visit=${visits}`);
-              await new Promise((r) => setTimeout(r, 3000)); // about as long as the pre-consent part of the next scenario
-            });
-          } finally {
-            rmSync(empty, { recursive: true, force: true });
-          }
+          await visitWithEmptyExtension('chromium', { background: { service_worker: 'worker.js' } });
           const seen = services.connections.map((c) => `${c.servername ?? '(no name)'} ${c.ok ? 'ok' : `failed: ${c.error}`}`);
           t.diagnostic(`handshakes: ${seen.join(', ') || '(none)'}; requests:${show(services.log)}`);
           assert.ok(
@@ -597,29 +483,11 @@ for (const name of BROWSERS) {
         "Firefox's own traffic: with an empty extension, only hosts matching FIREFOX_OWN are contacted",
         { timeout: 30_000 },
         async (t) => {
-          const empty = mkdtempSync(join(tmpdir(), 'downcheck-empty-extension-'));
-          writeFileSync(
-            join(empty, 'manifest.json'),
-            JSON.stringify({
-              manifest_version: 3,
-              name: 'empty',
-              version: '1.0',
-              background: { scripts: ['worker.js'] },
-              browser_specific_settings: { gecko: { id: 'empty@downcheck.test' } },
-            }),
-          );
-          writeFileSync(join(empty, 'worker.js'), '// Does nothing.\n');
           clearLogs();
-          try {
-            await withBrowser('firefox', { extensionDir: empty }, async (browser) => {
-              visits += 1;
-              const page = await browser.openPage(`${site.origin}/start?visit=${visits}`);
-              await browser.navigateInPage(page, `http://${SITE}/cart?visit=${visits}`);
-              await new Promise((r) => setTimeout(r, 3000)); // about as long as the pre-consent part of the next scenario
-            });
-          } finally {
-            rmSync(empty, { recursive: true, force: true });
-          }
+          await visitWithEmptyExtension('firefox', {
+            background: { scripts: ['worker.js'] },
+            browser_specific_settings: { gecko: { id: 'empty@downcheck.test' } },
+          });
           t.diagnostic(`proxy: ${proxy.log.map(proxyLine).join(', ') || '(none)'}`);
           assert.ok(
             proxy.log.some((r) => r.host === SITE),

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, finishedDiagnosis, launchBrowser, openExtensionPage, poll, session, setSession } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
@@ -40,21 +40,6 @@ async function openTab(browser, url) {
   if (url) await browser.navigateInPage(page, url);
   return { page, tabId };
 }
-
-const session = (browser, key) =>
-  browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);
-const setSession = (browser, key, value) =>
-  browser.extEval(async ([k, v]) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: v }), [key, value]);
-
-/** The finished local diagnosis of the tab's incident, as the extension wrote it. */
-const finishedDiagnosis = (browser, tabId) =>
-  poll(
-    async () => {
-      const [incident, d] = await Promise.all([session(browser, `incident:${tabId}`), session(browser, `diagnosis:${tabId}`)]);
-      return incident && d?.done && d.incidentTime === incident.time ? { incident, d } : undefined;
-    },
-    { timeoutMs: 15_000, what: `the finished local diagnosis of tab ${tabId}` },
-  );
 
 const openPopup = (browser, tabId) =>
   openExtensionPage(browser, '/src/popup/index.html', {

@@ -15,21 +15,20 @@
 // Chromium: `--host-resolver-rules` maps shop.example and router.lan to the recording servers,
 // wiki.intra.example to NXDOMAIN and every other name to the outside-service stand-in (HTTPS with a
 // throw-away certificate, accepted with --ignore-certificate-errors).
-// Firefox: everything goes through a recording proxy (as in diagnosis.e2e.mjs): plain HTTP for
+// Firefox: everything goes through a recording proxy (outside-network.mjs): plain HTTP for
 // shop.example and router.lan is served by the recording servers; CONNECT to status.shop.example and
 // the two resolvers is tunnelled to the stand-in (the certificate accepted through `acceptInsecureCerts`); every other
 // CONNECT is refused, so the proxy log lists every outside host Firefox contacted. wiki.intra.example
 // bypasses the proxy and fails in the system resolver (no DNS here), as after a VPN drop.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
+import { startOutsideServices } from '../fixtures/outside-services.mjs';
+import { BROWSERS, EXTENSION_DIRS, openExtensionPage, poll } from './browsers.mjs';
+import { launchWithOutsideServices, selfSignedCertificate, startRecordingProxy } from './outside-network.mjs';
 
 const SITE = 'shop.example';
 const STATUS = `status.${SITE}`;
@@ -53,7 +52,7 @@ let visits = 0;
 
 before(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'downcheck-trust-cert-'));
-  services = await startOutsideServices({ tls: selfSignedCertificate(certDir) });
+  services = await startOutsideServices({ tls: selfSignedCertificate(certDir, [STATUS]) });
   router = await startRecordingServer((req, res) => {
     const { pathname } = new URL(req.url, 'http://router');
     if (pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Router</title>');
@@ -76,7 +75,7 @@ before(async () => {
   });
   if (BROWSERS.includes('firefox')) {
     const tunnels = Object.fromEntries([STATUS, ...DOH_HOSTS].map((h) => [h, services.port]));
-    proxy = await startRecordingProxy({ [SITE]: site.port, [ROUTER]: router.port }, tunnels);
+    proxy = await startRecordingProxy({ routes: { [SITE]: site.port, [ROUTER]: router.port }, tunnels });
   }
 });
 after(async () => {
@@ -85,32 +84,6 @@ after(async () => {
 });
 
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────────
-
-function selfSignedCertificate(dir) {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  const names = [...REAL_HOSTS, STATUS].map((h) => `DNS:${h}`).join(',');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-    ].concat(['-subj', '/CN=downcheck stand-in', '-addext', `subjectAltName=${names}`]),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
 
 /** An HTTP server that logs every request (path, query, the headers a server could read) before `handle` answers it. */
 async function startRecordingServer(handle) {
@@ -136,104 +109,16 @@ async function startRecordingServer(handle) {
   return self;
 }
 
-/**
- * Firefox's view of the network: plain HTTP to a host in `routes` is served by that local port;
- * CONNECT to a host in `tunnels` is piped to that local port; everything else is refused. Every
- * request is logged (CONNECT by `host:port` only).
- */
-async function startRecordingProxy(routes, tunnels) {
-  const log = [];
-  const server = createServer((req, res) => {
-    let target;
-    try {
-      target = new URL(req.url);
-    } catch {
-      return void res.writeHead(400).end();
-    }
-    log.push({ method: req.method, host: target.hostname, time: Date.now() });
-    const port = routes[target.hostname];
-    if (!port) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('refused by the test proxy');
-    const headers = { ...req.headers };
-    for (const hop of ['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive']) delete headers[hop];
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port, method: req.method, path: target.pathname + target.search, headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.on('connect', (req, socket, head) => {
-    const host = req.url.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    log.push({ method: 'CONNECT', host, time: Date.now() });
-    socket.on('error', () => undefined);
-    const port = tunnels[host];
-    if (!port) return void socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
-    const upstream = connect(port, '127.0.0.1', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head?.length) upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-  });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    log,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 // ── browsers ─────────────────────────────────────────────────────────────────────────────────
 
 async function withBrowser(name, scenario) {
-  let browser;
-  if (name === 'chromium') {
-    const rules = [
-      `MAP ${SITE} 127.0.0.1:${site.port}`,
-      `MAP ${ROUTER} 127.0.0.1`,
-      `MAP ${INTRANET} ~NOTFOUND`,
-      `MAP * 127.0.0.1:${services.port}`,
-      'EXCLUDE localhost',
-      'EXCLUDE 127.0.0.1',
-    ].join(', ');
-    browser = await launchBrowser(name, {
-      extensionDir: EXTENSION_DIRS[name],
-      args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'],
-    });
-  } else {
-    const keys = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
-    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
-    const bypass = `localhost,127.0.0.1,${INTRANET}`;
-    Object.assign(process.env, {
-      http_proxy: proxy.url,
-      https_proxy: proxy.url,
-      HTTP_PROXY: proxy.url,
-      HTTPS_PROXY: proxy.url,
-      no_proxy: bypass,
-      NO_PROXY: bypass,
-    });
-    try {
-      browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], acceptInsecureCerts: true });
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
-  }
+  const browser = await launchWithOutsideServices(name, {
+    extensionDir: EXTENSION_DIRS[name],
+    servicesPort: services.port,
+    hostRules: [`MAP ${SITE} 127.0.0.1:${site.port}`, `MAP ${ROUTER} 127.0.0.1`, `MAP ${INTRANET} ~NOTFOUND`],
+    proxy,
+    direct: [INTRANET],
+  });
   try {
     await scenario(browser);
   } finally {
