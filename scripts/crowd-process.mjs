@@ -1,5 +1,5 @@
 // Starts the crowd service (server/node/main.ts) as a child process and resolves with the address it prints.
-// Used by `npm start` and the crowd benchmark; stop() ends it by its own pid.
+// Used by `npm start`, the crowd benchmark and the crowd contract suite (test/crowd); stop() ends it by its own pid.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

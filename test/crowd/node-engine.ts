@@ -1,11 +1,9 @@
 // The Node engine as `npm run crowd` runs it: its own process, a real SQLite file, real HTTP from 127.x.y.z addresses.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { startCrowdProcess } from '../../scripts/crowd-process.mjs';
 import type { ClientId, Engine, Reply, RequestInit } from './contract';
-
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The source address of a client: 127.<scenario>.<net>.<host>; never 127.0.0.x, which the server itself uses. */
 export const addressOf = (c: ClientId): string => `127.${c.scenario}.${c.net}.${c.host ?? 1}`;
@@ -58,36 +56,8 @@ export interface NodeCrowd {
 }
 
 export async function spawnCrowd(db: string, env: Record<string, string> = {}): Promise<NodeCrowd> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/node/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, CROWD_HOST: '127.0.0.1', CROWD_PORT: '0', CROWD_DB: db, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let logs = '';
-  child.stdout!.on('data', (c) => (logs += c));
-  child.stderr!.on('data', (c) => (logs += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the crowd service did not start:\n${logs}`)), 30_000);
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(logs);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`the crowd service exited (${code}):\n${logs}`)));
-  });
-  return {
-    url,
-    child,
-    logs: () => logs,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const crowd = startCrowdProcess({ CROWD_HOST: '127.0.0.1', CROWD_PORT: '0', CROWD_DB: db, ...env }, { timeoutMs: 30_000 });
+  return { url: await crowd.url, child: crowd.child, logs: crowd.output, stop: crowd.stop };
 }
 
 export function nodeEngine(crowd: { url: string }, db: string): Engine {
