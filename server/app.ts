@@ -26,9 +26,10 @@ async function readBody(request: Request): Promise<Body> {
   const declared = request.headers.get('content-length');
   if (declared !== null && (!/^\d+$/.test(declared) || Number(declared) > MAX_REPORT_BYTES))
     return { ok: false, status: /^\d+$/.test(declared) ? 413 : 400 };
-  if (!request.body) return { ok: true, text: '' };
-  // A declared small length is read in one go (node-server's fast path); only a stream without one is read by chunks.
+  // A declared small length is read in one go, before touching `body`: on node-server that getter builds a whole
+  // WHATWG Request, while arrayBuffer() reads the socket directly. Only a stream without a length is read by chunks.
   if (declared !== null) return decode(new Uint8Array(await request.arrayBuffer()));
+  if (!request.body) return { ok: true, text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -18,6 +18,7 @@ import {
   type ViaCounts,
   type ViaRow,
 } from '../src/core/crowd/signal.ts';
+import { PLATFORMS } from '../src/core/crowd/report.ts';
 import type { StoredReport } from './store.ts';
 
 export type SqlValue = string | number | null;
@@ -120,13 +121,17 @@ export class SqlStore {
     });
   }
 
-  /** Distinct hosts, reporters and networks per platform in (now - 10 min, now], counted in SQL. */
+  /** Distinct hosts, reporters and networks per platform in (now - 10 min, now], counted in SQL one platform at a time. */
   viaCounts(now: number): ViaCounts[] {
-    return this.sql.all<ViaCounts>(
-      `SELECT via, count(DISTINCT host_key) AS hosts, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks
-         FROM reports WHERE via IS NOT NULL AND at > ? AND at <= ? GROUP BY via`,
-      now - WINDOW_MS,
-      now,
+    // One indexed range per platform: with `via IS NOT NULL` SQLite would scan every platform's last 24 h.
+    return PLATFORMS.flatMap((via) =>
+      this.sql.all<ViaCounts>(
+        `SELECT via, count(DISTINCT host_key) AS hosts, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks
+           FROM reports WHERE via = ? AND at > ? AND at <= ? GROUP BY via`,
+        via,
+        now - WINDOW_MS,
+        now,
+      ),
     );
   }
 
