@@ -51,15 +51,10 @@ export class SqlStore {
   /** `withHistory: false` for the per-platform objects on Workers, which keep only the raw reports. */
   add(r: StoredReport, withHistory = true): boolean {
     return this.sql.transaction(() => {
-      const seen = this.sql.all(
-        'SELECT 1 AS x FROM reports WHERE host_key = ? AND reporter = ? AND win = ?',
-        r.hostKey,
-        r.reporter,
-        r.window,
-      );
-      if (seen.length > 0) return false;
-      this.sql.run(
-        'INSERT INTO reports (host_key, reporter, win, prefix, network, kind, status, via, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      // One statement both checks and stores: RETURNING yields a row only when the report was new.
+      const stored = this.sql.all(
+        `INSERT INTO reports (host_key, reporter, win, prefix, network, kind, status, via, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (host_key, reporter, win) DO NOTHING RETURNING 1 AS x`,
         r.hostKey,
         r.reporter,
         r.window,
@@ -70,13 +65,15 @@ export class SqlStore {
         r.via,
         r.at,
       );
+      if (stored.length === 0) return false;
       if (!withHistory) return true;
       const [run] = this.sql.all<{ runStart: number; lastAt: number }>(
         'SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?',
         r.hostKey,
       );
       this.sql.run(
-        'INSERT OR REPLACE INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)',
+        `INSERT INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)
+           ON CONFLICT (host_key) DO UPDATE SET run_start = excluded.run_start, last_at = excluded.last_at`,
         r.hostKey,
         nextRunStart(run, r.at),
         Math.max(run?.lastAt ?? r.at, r.at),

@@ -131,10 +131,12 @@ const stored = fc.record({
 
 function memoryStore(): { store: SqlStore; close: () => void } {
   const db = new Database(':memory:');
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (query: string) => statements.get(query) ?? statements.set(query, db.prepare(query)).get(query)!;
   const store = new SqlStore({
-    all: <T>(query: string, ...params: SqlValue[]) => db.prepare(query).all(...params) as T[],
+    all: <T>(query: string, ...params: SqlValue[]) => prepared(query).all(...params) as T[],
     run: (query: string, ...params: SqlValue[]) =>
-      void (/^\s*(CREATE|DROP)/i.test(query) ? db.exec(query) : db.prepare(query).run(...params)),
+      void (/^\s*(CREATE|DROP)/i.test(query) ? db.exec(query) : prepared(query).run(...params)),
     transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)()),
   });
   return { store, close: () => db.close() };
@@ -145,7 +147,7 @@ const byKey = <T extends { hostKey?: string; via?: string }>(list: T[]) =>
 describe('fuzz: crowd counts in SQL', () => {
   fuzz(
     'bucket and provider counts from SQL equal the pure rules over the raw rows, window edges included',
-    [fc.array(stored, { maxLength: 300, size: 'max' }), fc.integer({ min: -6 * MINUTE_MS, max: 6 * MINUTE_MS })],
+    [fc.array(stored, { maxLength: 200, size: 'max' }), fc.integer({ min: -6 * MINUTE_MS, max: 6 * MINUTE_MS })],
     (reports, shift) => {
       const now = T_NOW + shift;
       const { store, close } = memoryStore();
