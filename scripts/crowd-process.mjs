@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** @param {Record<string, string>} env CROWD_* settings on top of this process's environment */
-export function startCrowdProcess(env = {}, { timeoutMs = 60_000 } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/node/main.ts'], {
+/**
+ * @param {Record<string, string>} env CROWD_* settings on top of this process's environment
+ * @param {{ timeoutMs?: number, nodeArgs?: string[] }} options nodeArgs: e.g. --cpu-prof for the benchmark
+ */
+export function startCrowdProcess(env = {}, { timeoutMs = 60_000, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/node/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

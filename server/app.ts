@@ -2,7 +2,7 @@
 // The engine supplies the store and who the client is; nothing here knows SQLite from a Durable Object.
 import { Hono, type Context } from 'hono';
 import { isJsonContentType, isPrefix, MAX_REPORT_BYTES, parseReport, prefixOf } from '../src/core/crowd/report.ts';
-import { bucketHosts, candidateHosts, historyHours, providerSignals, READ_SPAN_MS, WINDOW_MS, windowOf } from '../src/core/crowd/signal.ts';
+import { bucketFromCounts, historyHours, providersFromCounts, WINDOW_MS, windowOf } from '../src/core/crowd/signal.ts';
 import { RateLimiter } from './limiter.ts';
 import type { Client, DailyHasher } from './network.ts';
 import type { CrowdStore } from './store.ts';
@@ -26,9 +26,10 @@ async function readBody(request: Request): Promise<Body> {
   const declared = request.headers.get('content-length');
   if (declared !== null && (!/^\d+$/.test(declared) || Number(declared) > MAX_REPORT_BYTES))
     return { ok: false, status: /^\d+$/.test(declared) ? 413 : 400 };
-  if (!request.body) return { ok: true, text: '' };
-  // A declared small length is read in one go (node-server's fast path); only a stream without one is read by chunks.
+  // A declared small length is read in one go, before touching `body`: on node-server that getter builds a whole
+  // WHATWG Request, while arrayBuffer() reads the socket directly. Only a stream without a length is read by chunks.
   if (declared !== null) return decode(new Uint8Array(await request.arrayBuffer()));
+  if (!request.body) return { ok: true, text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -112,15 +113,21 @@ export function createApp(options: AppOptions): Hono {
     const prefix = c.req.param('prefix');
     if (!isPrefix(prefix)) return error(c, 400, 'the prefix must be exactly 3 lowercase hex digits');
     const at = now();
-    const rows = await store.rows(prefix, at - READ_SPAN_MS);
-    const histories = await store.histories(candidateHosts(rows, at), historyHours(at));
+    const counts = await store.hostCounts(prefix, at);
+    const histories =
+      counts.length > 0
+        ? await store.histories(
+            counts.map((h) => h.hostKey),
+            historyHours(at),
+          )
+        : [];
     c.header('Cache-Control', PUBLIC_CACHE);
     return c.json({
       v: 1,
       prefix,
       windowMin: WINDOW_MS / 60_000,
       asOf: new Date(at).toISOString(),
-      hosts: bucketHosts(rows, histories, at),
+      hosts: bucketFromCounts(counts, histories, at),
     });
   });
   // Anything else under /v1/buckets/ (empty, 4 digits, upper case, deeper paths) is a malformed prefix.
@@ -129,9 +136,9 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/v1/providers', async (c) => {
     const at = now();
-    const rows = await store.viaRows(at - WINDOW_MS);
+    const counts = await store.viaCounts(at);
     c.header('Cache-Control', PUBLIC_CACHE);
-    return c.json({ v: 1, windowMin: WINDOW_MS / 60_000, asOf: new Date(at).toISOString(), providers: providerSignals(rows, at) });
+    return c.json({ v: 1, windowMin: WINDOW_MS / 60_000, asOf: new Date(at).toISOString(), providers: providersFromCounts(counts) });
   });
 
   app.get('/v1/health', (c) => {

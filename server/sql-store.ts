@@ -7,10 +7,18 @@ import {
   nextRunStart,
   pruneLimits,
   RAW_RETENTION_MS,
+  isListed,
+  needsBefore,
+  STEP_MS,
+  WINDOW_MS,
+  type Distinct,
+  type HostCounts,
   type HostHistory,
   type SignalRow,
+  type ViaCounts,
   type ViaRow,
 } from '../src/core/crowd/signal.ts';
+import { PLATFORMS } from '../src/core/crowd/report.ts';
 import type { StoredReport } from './store.ts';
 
 export type SqlValue = string | number | null;
@@ -24,8 +32,11 @@ export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS reports (host_key TEXT NOT NULL, reporter TEXT NOT NULL, win INTEGER NOT NULL,
      prefix TEXT NOT NULL, network TEXT NOT NULL, kind TEXT NOT NULL, status INTEGER, via TEXT, at INTEGER NOT NULL,
      PRIMARY KEY (host_key, reporter, win)) WITHOUT ROWID`,
-  `CREATE INDEX IF NOT EXISTS reports_prefix_at ON reports (prefix, at)`,
-  `CREATE INDEX IF NOT EXISTS reports_via_at ON reports (via, at) WHERE via IS NOT NULL`,
+  // Covering indexes (a WITHOUT ROWID index also holds the key: host_key, reporter, win), so reads count in SQLite.
+  `DROP INDEX IF EXISTS reports_prefix_at`,
+  `DROP INDEX IF EXISTS reports_via_at`,
+  `CREATE INDEX IF NOT EXISTS reports_prefix_at_network ON reports (prefix, at, network)`,
+  `CREATE INDEX IF NOT EXISTS reports_via_at_network ON reports (via, at, network) WHERE via IS NOT NULL`,
   `CREATE INDEX IF NOT EXISTS reports_at ON reports (at)`,
   `CREATE TABLE IF NOT EXISTS hosts (host_key TEXT PRIMARY KEY, run_start INTEGER NOT NULL, last_at INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS hourly (host_key TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL,
@@ -40,15 +51,10 @@ export class SqlStore {
   /** `withHistory: false` for the per-platform objects on Workers, which keep only the raw reports. */
   add(r: StoredReport, withHistory = true): boolean {
     return this.sql.transaction(() => {
-      const seen = this.sql.all(
-        'SELECT 1 AS x FROM reports WHERE host_key = ? AND reporter = ? AND win = ?',
-        r.hostKey,
-        r.reporter,
-        r.window,
-      );
-      if (seen.length > 0) return false;
-      this.sql.run(
-        'INSERT INTO reports (host_key, reporter, win, prefix, network, kind, status, via, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      // One statement both checks and stores: RETURNING yields a row only when the report was new.
+      const stored = this.sql.all(
+        `INSERT INTO reports (host_key, reporter, win, prefix, network, kind, status, via, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (host_key, reporter, win) DO NOTHING RETURNING 1 AS x`,
         r.hostKey,
         r.reporter,
         r.window,
@@ -59,13 +65,15 @@ export class SqlStore {
         r.via,
         r.at,
       );
+      if (stored.length === 0) return false;
       if (!withHistory) return true;
       const [run] = this.sql.all<{ runStart: number; lastAt: number }>(
         'SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?',
         r.hostKey,
       );
       this.sql.run(
-        'INSERT OR REPLACE INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)',
+        `INSERT INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)
+           ON CONFLICT (host_key) DO UPDATE SET run_start = excluded.run_start, last_at = excluded.last_at`,
         r.hostKey,
         nextRunStart(run, r.at),
         Math.max(run?.lastAt ?? r.at, r.at),
@@ -84,6 +92,43 @@ export class SqlStore {
       'SELECT host_key AS hostKey, reporter, network, at FROM reports WHERE prefix = ? AND at >= ?',
       prefix,
       since,
+    );
+  }
+
+  /**
+   * The counts a bucket needs, aggregated in SQL over the covering index instead of handing every raw report of
+   * the window to JavaScript: distinct reporters and networks in (now - 10 min, now], and a step before when needed.
+   */
+  hostCounts(prefix: string, now: number): HostCounts[] {
+    const window = (end: number) =>
+      this.sql.all<Distinct & { hostKey: string; first: number }>(
+        `SELECT host_key AS hostKey, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks, min(at) AS first
+           FROM reports WHERE prefix = ? AND at > ? AND at <= ? GROUP BY host_key`,
+        prefix,
+        end - WINDOW_MS,
+        end,
+      );
+    const current = window(now).filter(isListed);
+    if (!current.some(needsBefore)) return current;
+    const before = new Map(window(now - STEP_MS).map((d) => [d.hostKey, d]));
+    return current.map((c) => {
+      if (!needsBefore(c)) return c;
+      const b = before.get(c.hostKey);
+      return { ...c, before: { reporters: b?.reporters ?? 0, networks: b?.networks ?? 0 } };
+    });
+  }
+
+  /** Distinct hosts, reporters and networks per platform in (now - 10 min, now], counted in SQL one platform at a time. */
+  viaCounts(now: number): ViaCounts[] {
+    // One indexed range per platform: with `via IS NOT NULL` SQLite would scan every platform's last 24 h.
+    return PLATFORMS.flatMap((via) =>
+      this.sql.all<ViaCounts>(
+        `SELECT via, count(DISTINCT host_key) AS hosts, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks
+           FROM reports WHERE via = ? AND at > ? AND at <= ? GROUP BY via`,
+        via,
+        now - WINDOW_MS,
+        now,
+      ),
     );
   }
 

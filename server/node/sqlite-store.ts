@@ -56,6 +56,8 @@ export class SqliteStore implements CrowdStore {
     batch.forEach((item, i) => item.resolve(results[i]!));
   }
   rows = async (prefix: string, since: number) => this.store.rows(prefix, since);
+  hostCounts = async (prefix: string, now: number) => this.store.hostCounts(prefix, now);
+  viaCounts = async (now: number) => this.store.viaCounts(now);
   histories = async (hostKeys: string[], hours: number[]) => this.store.histories(hostKeys, hours);
   viaRows = async (since: number) => this.store.viaRows(since);
   prune = async (now: number) => this.store.prune(now);

@@ -9,7 +9,14 @@ import { SqlStore } from '../sql-store.ts';
 import type { CrowdStore, StoredReport } from '../store.ts';
 import { SERVICE_VERSION } from '../version.ts';
 import { PLATFORMS } from '../../src/core/crowd/report.ts';
-import { RAW_RETENTION_MS, type HostHistory, type SignalRow, type ViaRow } from '../../src/core/crowd/signal.ts';
+import {
+  RAW_RETENTION_MS,
+  type HostCounts,
+  type HostHistory,
+  type SignalRow,
+  type ViaCounts,
+  type ViaRow,
+} from '../../src/core/crowd/signal.ts';
 
 interface Env {
   SHARDS: DurableObjectNamespace<CrowdShard>;
@@ -40,6 +47,12 @@ export class CrowdShard extends DurableObject<Env> {
   rows(prefix: string, since: number): SignalRow[] {
     return this.store.rows(prefix, since);
   }
+  hostCounts(prefix: string, now: number): HostCounts[] {
+    return this.store.hostCounts(prefix, now);
+  }
+  viaCounts(now: number): ViaCounts[] {
+    return this.store.viaCounts(now);
+  }
   histories(hostKeys: string[], hours: number[]): HostHistory[] {
     return this.store.histories(hostKeys, hours);
   }
@@ -64,6 +77,8 @@ class ShardedStore implements CrowdStore {
     return counted;
   }
   rows = async (prefix: string, since: number) => this.shard(prefix).rows(prefix, since);
+  hostCounts = async (prefix: string, now: number) => this.shard(prefix).hostCounts(prefix, now);
+  viaCounts = async (now: number) => (await Promise.all(PLATFORMS.map((via) => this.shard(`via:${via}`).viaCounts(now)))).flat();
   histories = async (hostKeys: string[], hours: number[]) => {
     const byPrefix = new Map<string, string[]>();
     for (const key of hostKeys) byPrefix.set(key.slice(0, 3), [...(byPrefix.get(key.slice(0, 3)) ?? []), key]);

@@ -3,6 +3,7 @@
 // and per host. The load generator (autocannon) shares the machine's cores with the service.
 //   CROWD_BENCH_SECONDS=10   length of each load phase
 //   CROWD_BENCH_WORKER=0     skip the wrangler dev comparison
+//   CROWD_BENCH_PROFILE=dir  write a CPU profile of the Node service (node --cpu-prof) into dir
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -150,7 +151,9 @@ const loadAtStart = loadavg();
 const dataDir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-bench-'));
 try {
   const db = join(dataDir, 'node', 'crowd.sqlite');
-  const crowd = startCrowdProcess({ CROWD_PORT: '0', CROWD_DB: db, CROWD_RATE_LIMIT: '0' });
+  const profile = process.env.CROWD_BENCH_PROFILE;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const crowd = startCrowdProcess({ CROWD_PORT: '0', CROWD_DB: db, CROWD_RATE_LIMIT: '0' }, { nodeArgs });
   const url = await crowd.url;
   console.log(`Node: ${url}, ${SECONDS} s per phase…`);
   const node = await run('Node + SQLite (1 process)', url);

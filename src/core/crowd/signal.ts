@@ -113,35 +113,70 @@ export function nextRunStart(previous: { runStart: number; lastAt: number } | un
   return previous && at - previous.lastAt < WINDOW_MS ? previous.runStart : at;
 }
 
-/** The hosts a bucket lists, from the reports of its prefix since `now - 15 min` and their histories. */
-export function bucketHosts(rows: readonly SignalRow[], histories: readonly HostHistory[], now: number): HostSignal[] {
+/** What a bucket needs of one host that the window could list: its distinct counts now, one step before, its first report. */
+export interface HostCounts extends Distinct {
+  hostKey: string;
+  /** Counts in the window ending one step ago; only needed (and only filled) when `now` meets the widespread rule. */
+  before?: Distinct;
+  /** The earliest report in the window. */
+  first: number;
+}
+/** What the providers answer needs of one platform: distinct hosts, reporters and networks in the window. */
+export interface ViaCounts extends Distinct {
+  via: string;
+  hosts: number;
+}
+
+/** Only hosts meeting the listed rule are counted further. */
+export const isListed = (d: Distinct): boolean => meets(d, LISTED);
+/** Only then does the level need the counts of one step before. */
+export const needsBefore = (d: Distinct): boolean => meets(d, WIDESPREAD);
+
+/** {@link HostCounts} from raw rows: the reference the store's SQL aggregation is tested against. */
+export function hostCounts(rows: readonly SignalRow[], now: number): HostCounts[] {
   const current = distinctBy(rows, now, (r) => r.hostKey);
   const before = distinctBy(rows, now - STEP_MS, (r) => r.hostKey);
+  const first = new Map<string, number>();
+  for (const r of rows) if (inWindow(r.at, now) && !(first.get(r.hostKey)! <= r.at)) first.set(r.hostKey, r.at);
+  const out: HostCounts[] = [];
+  for (const [hostKey, d] of current) {
+    if (!isListed(d)) continue;
+    const b = before.get(hostKey) ?? { reporters: 0, networks: 0 };
+    out.push({ hostKey, ...d, first: first.get(hostKey)!, ...(needsBefore(d) ? { before: b } : {}) });
+  }
+  return out;
+}
+
+/** The hosts a bucket lists, from their counts and histories. */
+export function bucketFromCounts(counts: readonly HostCounts[], histories: readonly HostHistory[], now: number): HostSignal[] {
   const history = new Map(histories.map((h) => [h.hostKey, h]));
   const hosts: HostSignal[] = [];
-  for (const [hostKey, d] of current) {
-    if (!meets(d, LISTED)) continue;
-    const h = history.get(hostKey);
-    const firstInWindow = Math.min(...rows.filter((r) => r.hostKey === hostKey && inWindow(r.at, now)).map((r) => r.at));
+  for (const c of counts) {
+    if (!isListed(c)) continue;
+    const h = history.get(c.hostKey);
     hosts.push({
-      hostKey,
-      reporters: roundDown5(d.reporters),
-      networks: d.networks,
-      level: levelOf(d, before.get(hostKey)),
+      hostKey: c.hostKey,
+      reporters: roundDown5(c.reporters),
+      networks: c.networks,
+      level: levelOf(c, c.before),
       ratio: h ? ratioOf(h.counts, now) : null,
-      since: new Date(Math.min(h?.runStart ?? firstInWindow, firstInWindow)).toISOString(),
+      since: new Date(Math.min(h?.runStart ?? c.first, c.first)).toISOString(),
     });
   }
   return hosts.sort((a, b) => b.reporters - a.reporters || (a.hostKey < b.hostKey ? -1 : 1));
 }
 
+/** The hosts a bucket lists, from the reports of its prefix since `now - 15 min` and their histories. */
+export const bucketHosts = (rows: readonly SignalRow[], histories: readonly HostHistory[], now: number): HostSignal[] =>
+  bucketFromCounts(hostCounts(rows, now), histories, now);
+
 /** The hosts whose histories {@link bucketHosts} needs: those the window could list. */
 export function candidateHosts(rows: readonly SignalRow[], now: number): string[] {
-  return [...distinctBy(rows, now, (r) => r.hostKey)].filter(([, d]) => meets(d, LISTED)).map(([hostKey]) => hostKey);
+  return hostCounts(rows, now).map((c) => c.hostKey);
 }
 
-/** Platforms named by reports of at least 10 hosts from 20 reporters on 5 networks in the window; no host named. */
-export function providerSignals(rows: readonly ViaRow[], now: number): ProviderSignal[] {
+/** {@link ViaCounts} from raw rows: the reference for the store's SQL. */
+export function viaCounts(rows: readonly ViaRow[], now: number): ViaCounts[] {
   const counts = distinctBy(rows, now, (r) => r.via);
   const hosts = new Map<string, Set<string>>();
   for (const row of rows) {
@@ -150,20 +185,26 @@ export function providerSignals(rows: readonly ViaRow[], now: number): ProviderS
     if (!set) hosts.set(row.via, (set = new Set()));
     set.add(row.hostKey);
   }
+  return [...counts].map(([via, d]) => ({ via, hosts: hosts.get(via)?.size ?? 0, ...d }));
+}
+
+/** Platforms named by reports of at least 10 hosts from 20 reporters on 5 networks in the window; no host named. */
+export function providersFromCounts(counts: readonly ViaCounts[]): ProviderSignal[] {
   const out: ProviderSignal[] = [];
-  for (const [via, d] of counts) {
-    const h = hosts.get(via)?.size ?? 0;
-    if (h < PROVIDER_LISTED.hosts || !meets(d, PROVIDER_LISTED)) continue;
+  for (const c of counts) {
+    if (c.hosts < PROVIDER_LISTED.hosts || !meets(c, PROVIDER_LISTED)) continue;
     out.push({
-      via,
-      hosts: roundDown5(h),
-      reporters: roundDown5(d.reporters),
-      networks: d.networks,
-      level: h >= PROVIDER_WIDESPREAD_HOSTS ? 'widespread' : 'possible',
+      via: c.via,
+      hosts: roundDown5(c.hosts),
+      reporters: roundDown5(c.reporters),
+      networks: c.networks,
+      level: c.hosts >= PROVIDER_WIDESPREAD_HOSTS ? 'widespread' : 'possible',
     });
   }
   return out.sort((a, b) => b.hosts - a.hosts || (a.via < b.via ? -1 : 1));
 }
+
+export const providerSignals = (rows: readonly ViaRow[], now: number): ProviderSignal[] => providersFromCounts(viaCounts(rows, now));
 
 /** What pruning at `now` deletes: raw reports before `rawBefore` (ms), hourly counts before `hourlyBefore` (hour). */
 export const pruneLimits = (now: number): { rawBefore: number; hourlyBefore: number } => ({

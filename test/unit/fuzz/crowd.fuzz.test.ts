@@ -1,7 +1,11 @@
 // Fuzz targets: the crowd service's validators, which face the internet: the report body (as a value and as the
-// JSON text a client sends) and the bucket prefix. Each is checked against an independent reading of the contract.
+// JSON text a client sends) and the bucket prefix, each against an independent reading of the contract; and the
+// store's SQL counting against the pure signal rules.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
+import { SqlStore, type SqlValue } from '../../../server/sql-store';
+import { hostCounts, MINUTE_MS, viaCounts, windowOf } from '../../../src/core/crowd/signal';
 import { isPrefix, parseReport, PLATFORMS, REPORT_KINDS } from '../../../src/core/crowd/report';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
 
@@ -108,4 +112,69 @@ describe('fuzz: crowd bucket prefixes', () => {
     expect(isPrefix(p)).toBe(expected);
   });
   reaches('valid prefixes', prefix, isPrefix, 0.1);
+});
+
+// The bucket and provider reads count in SQL; the pure functions over the raw rows are the reference they must match.
+const T_NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+/** When a report came, relative to the read: anywhere in the last 20 minutes, often right at an edge of the windows. */
+const offset = fc.oneof(
+  fc.integer({ min: -20 * MINUTE_MS, max: MINUTE_MS }),
+  fc.constantFrom(...[0, 5, 10, 15].flatMap((m) => [-1, 0, 1].map((d) => -m * MINUTE_MS + d))),
+);
+const stored = fc.record({
+  host: fc.integer({ min: 0, max: 3 }),
+  reporter: fc.integer({ min: 0, max: 40 }),
+  network: fc.integer({ min: 0, max: 7 }),
+  via: fc.constantFrom(null, 'cloudflare', 'vercel'),
+  offset,
+});
+
+function memoryStore(): { store: SqlStore; close: () => void } {
+  const db = new Database(':memory:');
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (query: string) => statements.get(query) ?? statements.set(query, db.prepare(query)).get(query)!;
+  const store = new SqlStore({
+    all: <T>(query: string, ...params: SqlValue[]) => prepared(query).all(...params) as T[],
+    run: (query: string, ...params: SqlValue[]) =>
+      void (/^\s*(CREATE|DROP)/i.test(query) ? db.exec(query) : prepared(query).run(...params)),
+    transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)()),
+  });
+  return { store, close: () => db.close() };
+}
+const byKey = <T extends { hostKey?: string; via?: string }>(list: T[]) =>
+  [...list].sort((a, b) => ((a.hostKey ?? a.via)! < (b.hostKey ?? b.via)! ? -1 : 1));
+
+describe('fuzz: crowd counts in SQL', () => {
+  fuzz(
+    'bucket and provider counts from SQL equal the pure rules over the raw rows, window edges included',
+    [fc.array(stored, { maxLength: 200, size: 'max' }), fc.integer({ min: -6 * MINUTE_MS, max: 6 * MINUTE_MS })],
+    (reports, shift) => {
+      const now = T_NOW + shift;
+      const { store, close } = memoryStore();
+      try {
+        for (const r of reports) {
+          const at = now + r.offset;
+          const hostKey = `abc${r.host.toString(16).padStart(61, '0')}`;
+          store.add({
+            hostKey,
+            prefix: 'abc',
+            reporter: r.reporter.toString(16).padStart(32, '0'),
+            network: `n${r.network}`,
+            window: windowOf(at),
+            kind: 'http5xx',
+            status: 502,
+            via: r.via,
+            at,
+          });
+        }
+        const rows = store.rows('abc', 0);
+        expect(byKey(store.hostCounts('abc', now))).toEqual(byKey(hostCounts(rows, now)));
+        expect(byKey(store.viaCounts(now))).toEqual(byKey(viaCounts(store.viaRows(0), now)));
+      } finally {
+        close();
+      }
+    },
+    // A fresh in-memory database a case: about 6 ms each at 100,000 cases on a busy machine.
+    20,
+  );
 });

@@ -19,8 +19,8 @@ export const RUNS = Number.isInteger(envRuns) && envRuns > 0 ? envRuns : DEFAULT
 const envSeed = Number(process.env.FUZZ_SEED);
 const SEED = Number.isInteger(envSeed) ? envSeed : undefined;
 
-/** Allows about 2 ms a case, and never less than vitest's usual 5 s. */
-const timeoutFor = (runs: number): number => Math.max(5_000, runs * 2);
+/** Allows `msPerCase` (about 2 ms) a case, and never less than vitest's usual 5 s. */
+const timeoutFor = (runs: number, msPerCase = 2): number => Math.max(5_000, runs * msPerCase);
 
 /**
  * Declares the test `<target>: <what holds>` checking `property` on {@link RUNS} cases. The property
@@ -30,6 +30,8 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
   target: string,
   arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
   property: (...args: Ts) => boolean | void,
+  /** Time budget per case for slower targets (one that opens a database a case). */
+  msPerCase = 2,
 ): void {
   it(
     `${target}`,
@@ -38,7 +40,7 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
       report(target, details);
       if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? `${target} failed`}\n${String(details.errorInstance)}`);
     },
-    timeoutFor(RUNS),
+    timeoutFor(RUNS, msPerCase),
   );
 }
 
