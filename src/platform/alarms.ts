@@ -1,6 +1,7 @@
 import { browser } from './browser';
 import { isLegacyAlarmName, parseAlarmKey } from '../core/alarm-names';
-import { hmacSha256, toHex } from '../core/hmac';
+import { toHex } from '../core/crowd/report';
+import { hmacSha256 } from '../core/hmac';
 import { SESSION_KEYS } from '../core/stored-keys';
 import { get, setOptional } from './storage-base';
 

@@ -1,7 +1,8 @@
 // The alarm ids' hash, checked against Node's own implementation and the RFC 4231 test vectors.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256, sha256, toHex } from '../../../src/core/hmac';
+import { toHex } from '../../../src/core/crowd/report';
+import { hmacSha256, sha256 } from '../../../src/core/hmac';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
