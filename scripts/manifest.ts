@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
 /**
  * Files that run in web pages and that no page may fetch: the injected panel. (Chrome builds read
  * each page's status with `scripting.executeScript({ func })` once it has loaded: no file, no
- * content script declared in the manifest; see src/background/detect-navigation.ts.)
+ * content script declared in the manifest; see src/background/detect/navigation.ts.)
  */
 export const INJECTED_SCRIPT_PREFIXES = ['src/panel/'] as const;
 
@@ -40,7 +40,7 @@ export function withoutInjectedScripts(bundled: Json, prefixes: readonly string[
   return manifest;
 }
 
-/** The permission each detection design needs (src/platform/requests.ts DETECTION). */
+/** The permission each detection design needs (src/platform/web-request.ts DETECTION). */
 const withDetection = (permissions: string[], webRequest: boolean): string[] =>
   webRequest ? permissions.map((p) => (p === 'webNavigation' ? 'webRequest' : p)) : permissions;
 

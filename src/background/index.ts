@@ -4,19 +4,19 @@
  */
 import { clearLegacyAlarms, onAlarm } from '../platform/alarms';
 import { onConnectivityChanged } from '../platform/connectivity';
-import { serveRequests } from '../platform/messaging';
+import { serveRequests } from '../platform/message-server';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
-import { consentChanged, tabLookedAt } from './consent-trigger';
-import { handleTabRemoved, resumeTabs } from './record';
-import { detection } from './detection';
-import { handleRequest } from './requests';
-import { handlePanelRequest } from './panel';
+import { consentChanged, tabLookedAt } from './diagnosis/consent-trigger';
+import { handleTabRemoved, resumeTabs } from './incident/record';
+import { detection } from './detect/detection';
+import { handleRequest } from './pages/message-handlers';
+import { handlePanelRequest } from './in-page/panel';
 import { onCheckMenuClicked, onOmniboxEntered } from '../platform/entry-points';
-import { checkFromEntryPoint, installCheckMenu } from './check-any';
+import { checkFromEntryPoint, installCheckMenu } from './diagnosis/check-any';
 import {
   resumeWatches,
   urlOfWatchNotification,
@@ -24,8 +24,8 @@ import {
   WATCH_NOTIFICATION_PREFIX,
   watchAlarm,
   watchesConnectivityChanged,
-} from './watch';
-import { ALARM_PREFIX, connectivityChanged, RECOVERED_NOTIFICATION_PREFIX, resumeRetries, retryAlarm } from './retry';
+} from './retry/watch';
+import { ALARM_PREFIX, connectivityChanged, RECOVERED_NOTIFICATION_PREFIX, resumeRetries, retryAlarm } from './retry/retry';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 

@@ -8,7 +8,7 @@
  * - nor for a public name whose address is private: the address the browser connected to, the
  *   browser's own resolver (Firefox) and, once they answered, the public resolvers the visitor
  *   agreed to ask are looked at first (DNS itself waits only for the first two); a name public DNS
- *   does not know, or knows only with private addresses, is private too (core/intranet.ts), and
+ *   does not know, or knows only with private addresses, is private too (core/net/intranet.ts), and
  *   after a DNS failure the others wait for the public resolvers' answer however long it takes,
  *   and go ahead only if it vouches for the name;
  * - the whole run ends by `deadlineMs`: at the deadline the shared signal aborts and any check
@@ -18,14 +18,14 @@
  * - evidence from outside checks is cached per host (see limits.ts) when a cache is given;
  * - a check with several sources (vantage) may hand over interim evidence, marked `partial`.
  */
-import { allows, type Consent } from '../core/consent';
-import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../core/intranet';
-import { isPrivateIp } from '../core/ip';
-import { isPrivateHost } from '../core/url';
-import { after, cancel, type Timer } from '../core/timers';
-import { bareHost, isIpLiteral, noEvidence } from './evidence';
-import type { EvidenceCache } from './limits';
-import type { Check, CheckContext, Evidence, NoEvidenceReason } from './types';
+import { allows, type Consent } from '../core/settings/consent';
+import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../core/net/intranet';
+import { isPrivateIp } from '../core/net/ip';
+import { isPrivateHost } from '../core/net/url';
+import { after, cancel, type Timer } from '../core/async/timers';
+import { bareHost, isIpLiteral, noEvidence } from './kit/no-evidence';
+import type { EvidenceCache } from './kit/limits';
+import type { Check, CheckContext, Evidence, NoEvidenceReason } from './kit/types';
 
 export interface RunOptions {
   deadlineMs: number;

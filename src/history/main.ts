@@ -1,10 +1,10 @@
-import type { Incident } from '../shared/incident';
-import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/history';
-import { SHOWN_VERDICT_KEYS } from '../core/verdict-keys';
+import type { Incident } from '../model/incident';
+import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/present/history';
+import { SHOWN_VERDICT_KEYS } from '../core/diagnosis/verdict-keys';
 import { t, uiLanguage } from '../platform/i18n';
 import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
 import { h, localize } from '../ui/dom';
-import { displayHost } from '../core/idn';
+import { displayHost } from '../core/net/idn';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const DAY = 24 * 60 * 60 * 1000;

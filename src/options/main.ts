@@ -1,4 +1,4 @@
-import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings';
+import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings/settings';
 import { t, uiLanguage } from '../platform/i18n';
 import { readSettings, writeSettings } from '../platform/settings';
 import {
@@ -9,7 +9,7 @@ import {
   withoutSiteSources,
   type Consent,
   type ConsentSource,
-} from '../core/consent';
+} from '../core/settings/consent';
 import { requestSiteDataPermission } from '../platform/data-collection';
 import { readConsent, writeConsent } from '../platform/consent';
 import { openExtensionPage } from '../platform/pages';

@@ -1,7 +1,7 @@
 /**
  * The in-page panel, injected (never declared as a content script) into a page that failed.
  * It lives in a closed shadow root on a plain `<div>` (no name a page could define first or look
- * for; see core/panel-host.ts) styled from inside (`:host` rules marked `!important`, which the
+ * for; see core/present/panel-host.ts) styled from inside (`:host` rules marked `!important`, which the
  * page's CSS cannot override); the page's scripts cannot read into it, and synthetic clicks are ignored.
  * If the page removes or restyles the host, it is put back (a bounded number of times).
  * Against pages that hide everything, two stronger tools: a user-origin style sheet for the host
@@ -10,11 +10,11 @@
  * What the page opens in the top layer later would be drawn over it: the panel moves back on top,
  * and a click acts only while nothing of the page's is there (a decoy could pass clicks through).
  */
-import type { PanelState } from '../shared/messages';
+import type { PanelState } from '../protocol/messages';
 import { t } from '../platform/i18n';
-import { request } from '../platform/request';
+import { request } from '../platform/message-client';
 import { h } from '../ui/dom';
-import { hostMarkFrom, raiseAllowed, RAISES_PER_SECOND } from '../core/panel-host';
+import { hostMarkFrom, raiseAllowed, RAISES_PER_SECOND } from '../core/present/panel-host';
 import { topLayerAnywhere, topLayerInDocument } from '../platform/top-layer';
 import { renderPanel, showNotice, tickPanel } from './view';
 import css from './panel.css?inline';

@@ -4,8 +4,8 @@
  * screenshot tools. Used by the end-to-end accessibility check and the store screenshots.
  * `?incident=522|502|post` picks the sample.
  */
-import { classify } from '../core/classify';
-import type { PanelState } from '../shared/messages';
+import { classify } from '../core/incident/classify';
+import type { PanelState } from '../protocol/messages';
 import { h } from '../ui/dom';
 import { t } from '../platform/i18n';
 import { renderPanel } from './view';

@@ -3,10 +3,10 @@
  * root in a failing page) and the preview page (open root, for accessibility checks and
  * screenshots). Actions go through `handlers`; only trusted (real user) events trigger them.
  */
-import type { PanelState } from '../shared/messages';
-import { decisionFor } from '../core/retry-policy';
-import { retryView } from '../core/retry-view';
-import { answerFor } from '../core/answer';
+import type { PanelState } from '../protocol/messages';
+import { decisionFor } from '../core/retry/policy';
+import { retryView } from '../core/present/retry-view';
+import { answerFor } from '../core/present/answer';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 

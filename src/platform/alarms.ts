@@ -1,8 +1,8 @@
 import { browser } from './browser';
-import { isLegacyAlarmName, parseAlarmKey } from '../core/alarm-names';
+import { isLegacyAlarmName, parseAlarmKey } from '../core/retry/alarm-names';
 import { toHex } from '../core/crowd/report';
-import { hmacSha256 } from '../core/hmac';
-import { SESSION_KEYS } from '../core/stored-keys';
+import { hmacSha256 } from '../core/retry/hmac';
+import { SESSION_KEYS } from '../core/schema/legacy/stored-keys';
 import { get, setOptional } from './storage-base';
 
 /** Alarms survive the worker being stopped; their names say what to wake up for, never for which site. */

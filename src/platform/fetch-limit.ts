@@ -8,9 +8,9 @@
  * - the browser never follows a redirect for them (`redirect: 'manual'`, whatever the caller
  *   asked), and none carries cookies, a referrer or a cached answer. Both Chromium and Firefox
  *   hide an opaque redirect's Location from extensions, so a redirect ends the request there; a
- *   readable one is judged hop by hop (core/next-hop.ts, checks/http.ts). See docs/requests.md.
+ *   readable one is judged hop by hop (core/net/next-hop.ts, checks/kit/http.ts). See docs/requests.md.
  */
-import { concurrencyLimit } from '../core/concurrency';
+import { concurrencyLimit } from '../core/async/concurrency';
 
 export const MAX_BACKGROUND_REQUESTS = 4;
 const inFlight = concurrencyLimit(MAX_BACKGROUND_REQUESTS);

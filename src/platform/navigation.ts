@@ -1,16 +1,16 @@
 /**
- * webNavigation for Chrome builds (background/detect-navigation.ts): top-level loads, network
+ * webNavigation for Chrome builds (background/detect/navigation.ts): top-level loads, network
  * errors, the method of each committed load, and a status read of one page on demand. Holding
  * webRequest would route every request of every page through the extension layer; this does not.
  * Firefox builds keep webRequest (see requests.ts).
  */
 import { browser } from './browser';
 import { readFormCommit, removeFormCommit, writeFormCommit } from './storage';
-import { methodOfTransition } from '../core/suspect';
-import { samePage } from '../core/url';
-import { plausiblePast } from '../core/validate';
-import { after, cancel, type Timer } from '../core/timers';
-import type { FrameError } from './requests';
+import { methodOfTransition } from '../core/incident/transition-method';
+import { samePage } from '../core/net/url';
+import { plausiblePast } from '../core/schema/validate';
+import { after, cancel, type Timer } from '../core/async/timers';
+import type { FrameError } from './web-request';
 
 export interface PageLoad {
   tabId: number;

@@ -1,5 +1,5 @@
 import { browser } from './browser';
-import { hostStyleSheet } from '../core/panel-host';
+import { hostStyleSheet } from '../core/present/panel-host';
 // crxjs builds the panel as a standalone IIFE file and gives its name; nothing is declared in the
 // manifest, so healthy pages never get a content script.
 import panelFile from '../panel/inject.ts?iife';

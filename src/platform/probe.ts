@@ -1,6 +1,6 @@
 /**
  * The cheapest question to ask a failing server: "would this page load now?". One GET of the
- * probe URL (core/url.ts `reprobeTarget`: never a query string), read up to the status line only
+ * probe URL (core/net/url.ts `reprobeTarget`: never a query string), read up to the status line only
  * (the body is cancelled), bypassing the HTTP cache, without cookies or referrer (nothing of the
  * visitor's session is replayed, nothing is stored: incognito tabs leave no trace), bounded in
  * time, and asking for a page as a navigation does (its Accept header). A redirect is never
@@ -10,9 +10,9 @@
  * fetch-limit.ts (a few slots, no redirect, no cookies). What a server can still tell: docs/requests.md.
  */
 import { guardedFetch, inBackgroundSlot } from './fetch-limit';
-import { isRedirect } from '../core/next-hop';
-import { NAVIGATION_ACCEPT } from '../core/url';
-import { after, cancel } from '../core/timers';
+import { isRedirect } from '../core/net/next-hop';
+import { NAVIGATION_ACCEPT } from '../core/net/url';
+import { after, cancel } from '../core/async/timers';
 
 export interface ProbeResult {
   /** The status; absent for a network failure and for a redirect whose status the browser hides. */

@@ -1,14 +1,14 @@
 /**
- * When sites last answered a top-level page load, by origin bucket (core/reachability.ts): what
+ * When sites last answered a top-level page load, by origin bucket (core/diagnosis/reachability.ts): what
  * lets the diagnosis say "you are online" without asking anyone. Kept in `storage.session`
  * (memory, gone when the browser closes), never with a site's name, through the storage module
  * (platform/storage-outside.ts: its key, validator and quota handling are those of every record).
  */
 import { browser, DETECTION } from './browser';
 import { readReachability as read, writeReachability } from './storage-outside';
-import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS } from '../core/reachability';
-import { originOf } from '../core/url';
-import { keyedLock } from '../core/concurrency';
+import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS } from '../core/diagnosis/reachability';
+import { originOf } from '../core/net/url';
+import { keyedLock } from '../core/async/concurrency';
 
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 

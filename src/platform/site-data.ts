@@ -1,5 +1,5 @@
 import { browser, IS_FIREFOX } from './browser';
-import { hasClearingPermission } from './site-data-permission';
+import { hasClearingPermission } from './clearing-permission';
 
 export interface ClearResult {
   /** What was removed for this site (cookies: for its whole domain, see clearSiteData). */

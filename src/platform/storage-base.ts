@@ -1,14 +1,14 @@
 /**
  * The part of storage.ts (which re-exports all of it): the area helpers, quota handling and the
- * records the popup shows, which the worker reads for it (background/popup-state.ts): the popup
+ * records the popup shows, which the worker reads for it (background/pages/popup-state.ts): the popup
  * loads no storage module but storage-changes.ts. See storage.ts for the rules.
  */
 import { browser } from './native';
-import type { Incident } from '../shared/incident';
-import type { Recovery, RetryRecord } from '../shared/retry';
-import type { DiagnosisRecord } from '../shared/diagnosis';
-import { validateConsent, type Consent } from '../core/consent';
-import { pickSettings, type Settings } from '../core/settings';
+import type { Incident } from '../model/incident';
+import type { Recovery, RetryRecord } from '../model/retry';
+import type { DiagnosisRecord } from '../model/diagnosis';
+import { validateConsent, type Consent } from '../core/settings/consent';
+import { pickSettings, type Settings } from '../core/settings/settings';
 import {
   LOCAL_KEYS,
   parseGuideMarks,
@@ -27,8 +27,8 @@ import {
   type ResponseNote,
   type SubframeFailure,
   type WatchRecord,
-} from '../core/stored';
-import { parseDiagnosis } from '../core/stored-evidence';
+} from '../core/schema/legacy/stored';
+import { parseDiagnosis } from '../core/diagnosis/evidence-parse';
 
 export type { GuideMarks, ResponseNote, SubframeFailure };
 
@@ -124,7 +124,7 @@ export async function readPerOrigin<T>(kind: PerOrigin<T>, origin: string): Prom
 
 export const readRetry = (origin: string): Promise<RetryRecord | undefined> => readPerOrigin(RETRY_RECORDS, origin);
 
-/** "Tell me when it's back" for the site at this origin, if it was asked for (core/watch.ts). */
+/** "Tell me when it's back" for the site at this origin, if it was asked for (core/retry/watch.ts). */
 export const readWatch = (origin: string): Promise<WatchRecord | undefined> => readPerOrigin(WATCH_RECORDS, origin);
 
 /**

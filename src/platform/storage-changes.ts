@@ -1,6 +1,6 @@
 /** Storage changes, for the pages that redraw on them (the popup) without loading storage.ts's readers and validators. */
 import { browser } from './native';
-import { SESSION_KEYS } from '../core/stored-keys';
+import { SESSION_KEYS } from '../core/schema/legacy/stored-keys';
 
 /** Changes to what pages show (not the worker's own bookkeeping: budgets, evidence cache). */
 export function onSessionChanged(listener: (keys: string[]) => void): () => void {

@@ -1,9 +1,9 @@
 /**
- * The outside services' budgets, the evidence cache (checks/limits.ts) and when sites last answered
+ * The outside services' budgets, the evidence cache (checks/kit/limits.ts) and when sites last answered
  * (platform/reachability.ts) in `storage.session`, apart from storage.ts because only the background
  * uses them and the popup loads storage.ts.
  */
-import { SESSION_KEYS } from '../core/stored';
+import { SESSION_KEYS } from '../core/schema/legacy/stored';
 import {
   boundLimits,
   parseEvidenceCache,
@@ -12,12 +12,12 @@ import {
   type Reachability,
   type StoredBucket,
   type StoredCacheEntry,
-} from '../core/stored-outside';
+} from '../core/schema/legacy/stored-outside';
 import { get, set, setOptional } from './storage';
 
 // ── outside services' budgets and evidence cache ────────────────────────────────────────────
 
-/** Bounded by age and count (core/stored-outside.ts boundLimits), the newest kept. */
+/** Bounded by age and count (core/schema/legacy/stored-outside.ts boundLimits), the newest kept. */
 export async function readLimits(now = Date.now()): Promise<Record<string, StoredBucket>> {
   return boundLimits(parseLimits(await get('session', SESSION_KEYS.limits)), now);
 }

@@ -1,6 +1,6 @@
 /**
  * The one place that reads and writes browser storage. Keys, bounds and validators live in
- * `core/stored.ts` (pure); this file only moves validated records in and out:
+ * `core/schema/legacy/stored.ts` (pure); this file only moves validated records in and out:
  * - `storage.session` (survives the worker being stopped, not a browser restart): per-tab
  *   records, retry schedules, the outside services' budgets and the evidence cache;
  * - `storage.local`: history (never for incognito tabs), settings, consent, the schema version;
@@ -9,13 +9,13 @@
  * full storage area is trimmed and the write tried again; it never stops detection.
  */
 import { browser } from './browser';
-import type { Incident, IncidentEnd } from '../shared/incident';
-import { withEnd, withVerdict } from '../core/history';
-import type { ShownVerdict } from '../core/verdict-keys';
-import type { Recovery, RetryRecord } from '../shared/retry';
-import type { DiagnosisRecord } from '../shared/diagnosis';
-import { validateConsent, type Consent } from '../core/consent';
-import { validateSettings, type Settings } from '../core/settings';
+import type { Incident, IncidentEnd } from '../model/incident';
+import { withEnd, withVerdict } from '../core/present/history';
+import type { ShownVerdict } from '../core/diagnosis/verdict-keys';
+import type { Recovery, RetryRecord } from '../model/retry';
+import type { DiagnosisRecord } from '../model/diagnosis';
+import { validateConsent, type Consent } from '../core/settings/consent';
+import { validateSettings, type Settings } from '../core/settings/settings';
 import {
   boundHistory,
   historyEntry,
@@ -42,10 +42,17 @@ import {
   type ResponseNote,
   type SubframeFailure,
   type WatchRecord,
-} from '../core/stored';
-import { migrateLocal, parseHeardFailure, parseResponse, parseSoftTimes, parseSubframes, type HeardFailure } from '../core/stored-worker';
-import { parseDiagnosis } from '../core/stored-evidence';
-import { keyedLock } from '../core/concurrency';
+} from '../core/schema/legacy/stored';
+import {
+  migrateLocal,
+  parseHeardFailure,
+  parseResponse,
+  parseSoftTimes,
+  parseSubframes,
+  type HeardFailure,
+} from '../core/schema/legacy/stored-worker';
+import { parseDiagnosis } from '../core/diagnosis/evidence-parse';
+import { keyedLock } from '../core/async/concurrency';
 import { diagnosisKey, get, set, setOptional } from './storage-base';
 
 export * from './storage-base';

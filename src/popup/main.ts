@@ -1,27 +1,27 @@
-import type { Incident } from '../shared/incident';
-import type { Recovery, RetryRecord } from '../shared/retry';
-import { decisionFor } from '../core/retry-policy';
-import { retryView, formatWait, type RetryView } from '../core/retry-view';
-import type { SitePolicy } from '../core/settings';
-import { describeUrl, originOf, watchedSiteUrl } from '../core/url';
+import type { Incident } from '../model/incident';
+import type { Recovery, RetryRecord } from '../model/retry';
+import { decisionFor } from '../core/retry/policy';
+import { retryView, formatWait, type RetryView } from '../core/present/retry-view';
+import type { SitePolicy } from '../core/settings/settings';
+import { describeUrl, originOf, watchedSiteUrl } from '../core/net/url';
 import { t, uiLanguage } from '../platform/i18n';
-import { request } from '../platform/request';
+import { request } from '../platform/message-client';
 import { onSessionChanged } from '../platform/storage-changes';
-import type { GuideMarks, WatchRecord } from '../core/stored';
+import type { GuideMarks, WatchRecord } from '../core/schema/legacy/stored';
 import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
-import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/consent';
-import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict, type VerdictKind } from '../core/verdict-keys';
-import { answerFor, waitingNote } from '../core/answer';
-import { isPrivateHost } from '../core/url';
-import type { DiagnosisRecord } from '../shared/diagnosis';
-import { consentView, verdictView } from './diagnosis-view';
-import type { Os } from '../core/guide';
+import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/settings/consent';
+import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict, type VerdictKind } from '../core/diagnosis/verdict-keys';
+import { answerFor, waitingNote } from '../core/present/answer';
+import { isPrivateHost } from '../core/net/url';
+import type { DiagnosisRecord } from '../model/diagnosis';
+import { consentView, verdictView } from './views/diagnosis';
+import type { Os } from '../core/present/guide';
 import { BROWSER_KIND, platformOs } from '../platform/browser-info';
-import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
-import { formatTime } from './format-time';
-import { displayHost } from '../core/idn';
+import { guidePlan, type GuideContext, type GuidePlan } from './views/guide-plan';
+import { formatTime } from './views/format-time';
+import { displayHost } from '../core/net/idn';
 
 interface State {
   tabId?: number;
@@ -46,7 +46,7 @@ interface State {
 let state: State = { isWeb: true, policy: 'default', os: 'unknown', consent: DEFAULT_CONSENT, guideMarks: {} };
 /**
  * Opened from the address bar (`down example.com`) or the context menu: the site to check, a host
- * name (253 at most) or with `http://` and a port too (siteFrom in background/check-any.ts).
+ * name (253 at most) or with `http://` and a port too (siteFrom in background/diagnosis/check-any.ts).
  */
 const CHECK_HOST = new URLSearchParams(location.search).get('check')?.slice(0, 300) || undefined;
 

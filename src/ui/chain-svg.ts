@@ -1,4 +1,4 @@
-import type { ChainNode } from '../core/chain';
+import type { ChainNode } from '../core/diagnosis/chain';
 
 const NS = 'http://www.w3.org/2000/svg';
 

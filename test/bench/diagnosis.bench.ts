@@ -14,17 +14,17 @@
  * The same checks run sequentially (each with the same deadline) in the same process, interleaved
  * run by run, as the baseline. Not a test: nothing here fails the build.
  */
-import { ALL_CHECKS } from '../../src/checks';
+import { ALL_CHECKS } from '../../src/checks/all-checks';
 import { runChecks } from '../../src/checks/run';
-import { endpointsAt } from '../../src/checks/endpoints';
-import type { Check, CheckContext, Evidence } from '../../src/checks/types';
-import { createVantageCheck } from '../../src/checks/vantage';
-import { CHECK_HOST_SCHEDULE, checkHostSource } from '../../src/checks/vantage-check-host';
-import { GLOBALPING_SCHEDULE, globalpingSource } from '../../src/checks/vantage-globalping';
-import type { PollSchedule } from '../../src/checks/vantage-source';
-import { classify } from '../../src/core/classify';
-import type { Consent } from '../../src/core/consent';
-import { verdict, type Verdict } from '../../src/core/verdict';
+import { endpointsAt } from '../../src/checks/kit/endpoints';
+import type { Check, CheckContext, Evidence } from '../../src/checks/kit/types';
+import { createVantageCheck } from '../../src/checks/sources/vantage/check';
+import { CHECK_HOST_SCHEDULE, checkHostSource } from '../../src/checks/sources/vantage/check-host';
+import { GLOBALPING_SCHEDULE, globalpingSource } from '../../src/checks/sources/vantage/globalping';
+import type { PollSchedule } from '../../src/checks/sources/vantage/source';
+import { classify } from '../../src/core/incident/classify';
+import type { Consent } from '../../src/core/settings/consent';
+import { verdict, type Verdict } from '../../src/core/diagnosis/verdict';
 import { DEFAULT_BEHAVIOUR, startOutsideServices } from '../fixtures/outside-services.mjs';
 
 const RUNS = 20;

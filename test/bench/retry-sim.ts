@@ -13,8 +13,8 @@
  *   its successful probe;
  * - "page back" is the first attempt at or after recovery; reloads and probes take no time.
  */
-import { onProbeFailed, shouldGiveUp, startSchedule } from '../../src/core/retry-schedule';
-import type { RetryOptions } from '../../src/core/retry-policy';
+import { onProbeFailed, shouldGiveUp, startSchedule } from '../../src/core/retry/schedule';
+import type { RetryOptions } from '../../src/core/retry/policy';
 import { mulberry32 } from './prng.mjs';
 
 /** The page itself plus 29 sub-resources: a modest page. */

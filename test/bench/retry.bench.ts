@@ -5,7 +5,7 @@
  * page back within max(2 s, 10 % of the outage) of recovery at the median, and at most ~12
  * requests (12 is the PASS line) for a 10-minute outage. Not a test: a MISS does not fail it.
  */
-import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../src/core/retry-policy';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../src/core/retry/policy';
 import { PAGE_COST, downcheck, reloader, simulate, type Policy, type Summary } from './retry-sim';
 
 const SEEDS = 1000;

@@ -6,7 +6,7 @@
 // removed, the same step asks it at once, so the assertion can fail.
 //
 // Chromium only: no protocol command stops a Firefox background page (see retry.e2e.mjs). The
-// unit tests (test/unit/background/diagnose.test.ts) cover the same in both builds' code.
+// unit tests (test/unit/background/diagnosis/diagnose.test.ts) cover the same in both builds' code.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

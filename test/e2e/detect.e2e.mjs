@@ -16,7 +16,7 @@ const CLOUDFLARE_RAY = '8f1a2b3c4d5e6f70-FRA';
 
 /**
  * Failing pages and what the extension must record for each. Badge labels for network errors are
- * the user-visible contract of NET_BADGE in src/core/classify.ts ('DNS', 'REF').
+ * the user-visible contract of NET_BADGE in src/core/incident/classify.ts ('DNS', 'REF').
  */
 const FAILING = [
   {
@@ -38,7 +38,7 @@ const FAILING = [
   },
   {
     // Chrome builds learn the Retry-After from their header re-probe, sent only after the 5 s a
-    // 503 asks for (src/core/quiet.ts).
+    // 503 asks for (src/core/retry/quiet.ts).
     page: 'unavailable',
     badge: '503',
     incident: { kind: 'http', status: 503, method: 'GET', host: '127.0.0.1', retryAfter: '5' },
@@ -93,7 +93,7 @@ const dump = (state) => `\n  badge: ${JSON.stringify(state.badge)}\n  storage.se
 
 /**
  * The badge shows the code, or `↻` and its first three characters while an automatic retry is
- * pending (src/core/badge.ts): both are the right badge for a failed page.
+ * pending (src/core/present/badge.ts): both are the right badge for a failed page.
  */
 const badgeShows = (badge, code) => badge === code || badge === `↻${code.slice(0, 3)}`;
 
@@ -178,7 +178,7 @@ for (const name of BROWSERS) {
           const later = await extensionState(browser, tabId);
           assert.ok(badgeShows(later.badge, badge), `the badge is still "${badge}" a second after the page completed:${dump(later)}`);
           if (incident.kind === 'http') {
-            // The detection contract of each build (src/platform/requests.ts DETECTION).
+            // The detection contract of each build (src/platform/web-request.ts DETECTION).
             if (name === 'chromium') {
               assert.equal(state.incident.ip, undefined, `Chrome builds (webNavigation) never see the address ${after}`);
               assert.equal(typeof state.incident.reprobe?.status, 'number', `Chrome builds: the headers came from one re-probe ${after}`);

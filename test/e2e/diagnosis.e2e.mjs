@@ -33,7 +33,7 @@
 //  - Chrome builds detect without webRequest (README, "Detection and its cost to healthy pages"), so
 //    they never learn the address the browser connected to; Firefox through a proxy does not keep it
 //    either (it would be the proxy's). A "your DNS" from an address mismatch alone is therefore
-//    unit-tested (test/unit/core/verdict.test.ts); end to end, "your DNS" is a lookup that fails here.
+//    unit-tested (test/unit/core/diagnosis/verdict.test.ts); end to end, "your DNS" is a lookup that fails here.
 //  - Firefox's DNS check also asks the browser's own resolver (`dns.resolve`); Chromium has none.
 //  - Firefox lets the site's name leave only with its "browsing activity" permission: the
 //    scenarios grant it with a real click, as a visitor does (and one Firefox-only scenario checks
@@ -69,7 +69,7 @@ const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
 
 /** The failing site's public-looking name (never private, so outside checks are allowed for it). */
 const SITE = 'shop.example';
-/** Where its status page is discovered (`status.<registrable domain>`, src/checks/status-page.ts). */
+/** Where its status page is discovered (`status.<registrable domain>`, src/checks/sources/status-page.ts). */
 const SITE_STATUS = `status.${SITE}`;
 /**
  * Hosts asked only after consent, and never for private hosts: the connectivity baseline's (they
@@ -95,7 +95,7 @@ const OUTSIDE_CHECKS = ['connectivity', 'dns', 'vantage', 'status-page', 'archiv
 /** Must never reach anyone but the site itself (a session token in the failing URL). */
 const SECRET = 'tok-5e3c1f0a9b7d4e21';
 
-const LOCAL_MS = 15_000; // local checks end by 8 s (src/background/diagnose.ts)
+const LOCAL_MS = 15_000; // local checks end by 8 s (src/background/diagnosis/diagnose.ts)
 const OUTSIDE_MS = 25_000; // outside checks end by 20 s; the stand-ins answer within ~2 s
 const QUIET_MS = 750; // how long "nothing more is sent" must hold
 
@@ -261,7 +261,7 @@ const stored = (browser, tabId) =>
 
 /**
  * Consent stored before the incident. The worker reacts to newly given consent by running the
- * outside checks for the active tab's incident 500 ms later (background/consent-trigger.ts); the
+ * outside checks for the active tab's incident 500 ms later (background/diagnosis/consent-trigger.ts); the
  * wait lets that pass before the tab fails, so the scenario's own steps decide what runs when.
  */
 const setConsent = async (browser, consent) => {
@@ -588,7 +588,7 @@ for (const name of BROWSERS) {
           const withToken = proxy.log.filter((r) => r.host !== SITE && (r.target.includes(SECRET) || r.referer?.includes(SECRET)));
           assert.deepEqual(withToken.map(proxyLine), [], 'the token reached another host');
         }
-        // Vantage all up while you get the site's own 502 → rule 9 of src/core/verdict.ts.
+        // Vantage all up while you get the site's own 502 → rule 9 of src/core/diagnosis/verdict.ts.
         await assertVerdict(browser, tabId, outside, { kind: 'partly-down', confidence: 'medium' }, popup);
       });
       // Found by this test once: each redraw rebuilt the consent box with every source ticked.

@@ -8,7 +8,7 @@ import { isBackground, isPageLoad, startMisbehavingSites } from '../fixtures/mis
 import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 
-/** MAX_RECOVERIES (src/core/retry-schedule.ts) + the first failed load: what a cookie-gated page may cost. */
+/** MAX_RECOVERIES (src/core/retry/schedule.ts) + the first failed load: what a cookie-gated page may cost. */
 const GATED_MAX_LOADS = 5;
 /**
  * Each push is judged as a soft error after a 400 ms settle (background/detect.ts): 40 pushes of

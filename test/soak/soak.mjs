@@ -30,7 +30,7 @@ export const MIX = [
 
 /**
  * Pass/fail, checked on the rows after warm-up (the first row is warm-up; "flat" compares the
- * last row with the second). Storage bounds follow src/core/stored.ts.
+ * last row with the second). Storage bounds follow src/core/schema/legacy/stored.ts.
  */
 export const BOUNDS = {
   /** The worker's heap after a full GC grows less than this between the 2nd row and the last. */
@@ -46,7 +46,7 @@ export const BOUNDS = {
   sessionBytesPerRetry: 4 * 1024,
   sessionBytesFixed: 64 * 1024,
   /**
-   * The worker's timers pending (src/core/timers.ts): per tab with an incident, its diagnosis
+   * The worker's timers pending (src/core/async/timers.ts): per tab with an incident, its diagnosis
    * (deadline, DNS wait, one per check in flight), its header probe and its retry wait; plus a few
    * that outlive an incident by seconds (a 503's re-probe after its 5 s of quiet, a soft-error
    * title waiting 400 ms for its page's response). A timer leaked per failure (hundreds per run) breaks it.
@@ -105,7 +105,7 @@ const soakIndex = (url) => {
 };
 const samePage = (a, b) => typeof a === 'string' && typeof b === 'string' && a.split('#')[0] === b.split('#')[0];
 const badgeShows = (badge, code) => badge === code || badge === `↻${code.slice(0, 3)}`;
-const SOFT_WINDOW_MS = 10 * 60_000; // src/core/soft-limit.ts
+const SOFT_WINDOW_MS = 10 * 60_000; // src/core/incident/soft-limit.ts
 const SOFT_PER_WINDOW = 3;
 
 function tabState(browser, tabId) {
@@ -175,7 +175,7 @@ async function visit(browser, tab, nav) {
     return s ? undefined : `missed network error ${nav.id} at #${nav.index}: ${JSON.stringify(await state())}`;
   }
   if (nav.kind === 'soft') {
-    // At most SOFT_PER_WINDOW soft incidents per tab in SOFT_WINDOW_MS (core/soft-limit.ts); the rest are not recorded.
+    // At most SOFT_PER_WINDOW soft incidents per tab in SOFT_WINDOW_MS (core/incident/soft-limit.ts); the rest are not recorded.
     const now = Date.now();
     const recent = tab.softTimes.filter((t) => now - t < SOFT_WINDOW_MS);
     const edge = recent.length >= SOFT_PER_WINDOW && now - Math.min(...recent) > SOFT_WINDOW_MS - 10_000; // about to allow again

@@ -1,11 +1,11 @@
 // What the extension holds, read from one of its pages (never by running code in the worker, so
 // reading does not change what is measured), and the consistency rules the soak and chaos runs
 // check. The one figure only the worker knows, its timers pending, it answers to a "worker-stats"
-// request from that page (src/shared/messages.ts); in Chromium the request wakes a stopped worker,
+// request from that page (src/protocol/messages.ts); in Chromium the request wakes a stopped worker,
 // which then has no timers: that is a true count, and the soak's worker is busy anyway.
 import { alarmsInPage } from '../e2e/alarms-in-page.mjs';
 
-/** Per-tab record kinds (src/core/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
+/** Per-tab record kinds (src/core/schema/legacy/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
 export const TAB_RECORDS = [
   'incident',
   'subframes',

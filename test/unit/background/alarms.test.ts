@@ -5,9 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { site, useFakeBackground } from '../helpers/fake-background';
 
-const record = await import('../../../src/background/record');
-const retry = await import('../../../src/background/retry');
-const watch = await import('../../../src/background/watch');
+const record = await import('../../../src/background/incident/record');
+const retry = await import('../../../src/background/retry/retry');
+const watch = await import('../../../src/background/retry/watch');
 const alarms = await import('../../../src/platform/alarms');
 const storage = await import('../../../src/platform/storage');
 

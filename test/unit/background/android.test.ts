@@ -33,7 +33,7 @@ vi.mock('../../../src/platform/browser', async (original) => ({
   DETECTION: 'webRequest',
 }));
 // The diagnosis and the retry probe have their own tests; here they must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({
+vi.mock('../../../src/background/diagnosis/diagnose', () => ({
   diagnoseTab: vi.fn(async () => undefined),
   diagnoseHost: vi.fn(async () => ({ started: true })),
   dropDiagnosis: vi.fn(async () => undefined),

@@ -4,7 +4,7 @@ import en from '../../../public/_locales/en/messages.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({
+vi.mock('../../../src/background/diagnosis/diagnose', () => ({
   diagnoseTab: vi.fn(async () => undefined),
   diagnoseHost: vi.fn(async () => undefined),
   dropDiagnosis: vi.fn(async () => undefined),
@@ -15,10 +15,10 @@ vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ stat
 // These are the webRequest strategy's paths (Firefox builds); detect-navigation.test.ts covers Chrome's.
 
 const messages = en as Record<string, { message: string }>;
-const record = await import('../../../src/background/record');
-const { webRequestDetection } = await import('../../../src/background/detect-webrequest');
-type FrameResponse = import('../../../src/platform/requests').FrameResponse;
-// The webRequest strategy's path into the recorder (src/background/detect-webrequest.ts).
+const record = await import('../../../src/background/incident/record');
+const { webRequestDetection } = await import('../../../src/background/detect/firefox-webrequest');
+type FrameResponse = import('../../../src/platform/web-request').FrameResponse;
+// The webRequest strategy's path into the recorder (src/background/detect/firefox-webrequest.ts).
 const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
 const handleFrameError = record.recordNetworkError;
 const handleTabRemoved = record.handleTabRemoved;

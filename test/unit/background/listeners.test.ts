@@ -10,7 +10,7 @@ vi.mock('../../../src/platform/entry-points', () => ({ onOmniboxEntered: () => u
 
 describe('the worker’s listeners in a Chrome build', () => {
   it('nothing listens to tab updates; webNavigation gives commits, completions, errors and same-document changes', async () => {
-    const { DETECTION } = await import('../../../src/platform/requests');
+    const { DETECTION } = await import('../../../src/platform/web-request');
     expect(DETECTION).toBe('webNavigation');
     await import('../../../src/background/index');
     expect(fakeBrowser.tabs.onUpdated.hasListeners()).toBe(false);

@@ -7,10 +7,10 @@ import { diagnoseTab, useFakeBackground } from '../helpers/fake-background';
 
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
-const { recordHttpAnswer, resumeTabs } = await import('../../../src/background/record');
-const { classify } = await import('../../../src/core/classify');
-const { DEFAULT_SETTINGS } = await import('../../../src/core/settings');
-type Incident = import('../../../src/shared/incident').Incident;
+const { recordHttpAnswer, resumeTabs } = await import('../../../src/background/incident/record');
+const { classify } = await import('../../../src/core/incident/classify');
+const { DEFAULT_SETTINGS } = await import('../../../src/core/settings/settings');
+type Incident = import('../../../src/model/incident').Incident;
 
 const incidentFor = (url: string, time = 1_790_000_000_000): Incident =>
   classify({ kind: 'http', url, status: 502, method: 'GET', headers: [{ name: 'server', value: 'nginx' }], time })!;

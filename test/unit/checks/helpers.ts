@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { endpointsAt } from '../../../src/checks/endpoints';
-import type { CheckContext } from '../../../src/checks/types';
+import { endpointsAt } from '../../../src/checks/kit/endpoints';
+import type { CheckContext } from '../../../src/checks/kit/types';
 import { startOutsideServices, type OutsideServices } from '../../fixtures/outside-services.mjs';
 
 /** The failing page: its path, query and fragment must never reach any outside service. */

@@ -4,15 +4,15 @@
 // the production checks and runChecks: the hostile source gives no evidence ("can't tell" for that
 // source), the other sources still count in the verdict, and nothing waits beyond its deadline.
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../../../src/checks';
+import { ALL_CHECKS } from '../../../src/checks/all-checks';
 import { runChecks } from '../../../src/checks/run';
-import type { Check, CheckContext, Evidence, NoEvidenceReason } from '../../../src/checks/types';
-import { createVantageCheck } from '../../../src/checks/vantage';
-import { checkHostSource } from '../../../src/checks/vantage-check-host';
-import { globalpingSource } from '../../../src/checks/vantage-globalping';
-import { classify } from '../../../src/core/classify';
-import type { Consent } from '../../../src/core/consent';
-import { verdict } from '../../../src/core/verdict';
+import type { Check, CheckContext, Evidence, NoEvidenceReason } from '../../../src/checks/kit/types';
+import { createVantageCheck } from '../../../src/checks/sources/vantage/check';
+import { checkHostSource } from '../../../src/checks/sources/vantage/check-host';
+import { globalpingSource } from '../../../src/checks/sources/vantage/globalping';
+import { classify } from '../../../src/core/incident/classify';
+import type { Consent } from '../../../src/core/settings/consent';
+import { verdict } from '../../../src/core/diagnosis/verdict';
 import { DEFAULT_BEHAVIOUR, type Behaviour, type Fault } from '../../fixtures/outside-services.mjs';
 import { contextFor, FAILING_URL, timed, useOutsideServices } from './helpers';
 

@@ -2,11 +2,11 @@
 // told `redirect: 'manual'`, and the status page follows a readable hop only when it is https,
 // public (name and addresses) and on the page's own site.
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS, runChecks } from '../../../src/checks';
-import { statusPageCheck } from '../../../src/checks/status-page';
-import type { CheckContext } from '../../../src/checks/types';
+import { ALL_CHECKS, runChecks } from '../../../src/checks/all-checks';
+import { statusPageCheck } from '../../../src/checks/sources/status-page';
+import type { CheckContext } from '../../../src/checks/kit/types';
 const ALL_SOURCES = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };
-import { endpointsAt } from '../../../src/checks/endpoints';
+import { endpointsAt } from '../../../src/checks/kit/endpoints';
 import { never } from './helpers';
 
 const STATUS_JSON = JSON.stringify({ status: { indicator: 'none', description: 'All Systems Operational' } });

@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ALL_CHECKS, LOCAL_CHECKS } from '../../../src/checks';
-import { EvidenceCache } from '../../../src/checks/limits';
+import { ALL_CHECKS, LOCAL_CHECKS } from '../../../src/checks/all-checks';
+import { EvidenceCache } from '../../../src/checks/kit/limits';
 import { runChecks } from '../../../src/checks/run';
-import type { Check, CheckContext, Evidence } from '../../../src/checks/types';
-import { createVantageCheck } from '../../../src/checks/vantage';
-import { checkHostSource } from '../../../src/checks/vantage-check-host';
-import { globalpingSource } from '../../../src/checks/vantage-globalping';
-import { classify } from '../../../src/core/classify';
-import { DEFAULT_CONSENT, type Consent } from '../../../src/core/consent';
-import { timersPending } from '../../../src/core/timers';
-import { verdict } from '../../../src/core/verdict';
-import type { Incident } from '../../../src/shared/incident';
+import type { Check, CheckContext, Evidence } from '../../../src/checks/kit/types';
+import { createVantageCheck } from '../../../src/checks/sources/vantage/check';
+import { checkHostSource } from '../../../src/checks/sources/vantage/check-host';
+import { globalpingSource } from '../../../src/checks/sources/vantage/globalping';
+import { classify } from '../../../src/core/incident/classify';
+import { DEFAULT_CONSENT, type Consent } from '../../../src/core/settings/consent';
+import { timersPending } from '../../../src/core/async/timers';
+import { verdict } from '../../../src/core/diagnosis/verdict';
+import type { Incident } from '../../../src/model/incident';
 import { DEFAULT_BEHAVIOUR } from '../../fixtures/outside-services.mjs';
 import { contextFor, expectOnlyHostSent, FAILING_URL, LATE_MS, ROOMY_DEADLINE_MS, timed, useOutsideServices } from './helpers';
 

@@ -3,13 +3,13 @@
 // right name with values of any kind) and as anything at all, deep nesting included.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseDohAnswer, dnsConsensus } from '../../../src/checks/dns';
-import { normalizeIp } from '../../../src/core/ip';
-import { parseCheckHostNode, parseCheckHostStart } from '../../../src/checks/vantage-check-host';
-import { parseGlobalpingMeasurement } from '../../../src/checks/vantage-globalping';
-import { parseStatusJson, registrableDomain } from '../../../src/checks/status-page';
-import { parseAvailability } from '../../../src/checks/archive';
-import type { ResolverAnswer } from '../../../src/checks/types';
+import { parseDohAnswer, dnsConsensus } from '../../../src/checks/sources/dns';
+import { normalizeIp } from '../../../src/core/net/ip';
+import { parseCheckHostNode, parseCheckHostStart } from '../../../src/checks/sources/vantage/check-host';
+import { parseGlobalpingMeasurement } from '../../../src/checks/sources/vantage/globalping';
+import { parseStatusJson, registrableDomain } from '../../../src/checks/sources/status-page';
+import { parseAvailability } from '../../../src/checks/sources/archive';
+import type { ResolverAnswer } from '../../../src/checks/kit/types';
 import { anyString, anyValue, CONTROL, fuzz, mostly, nested, reaches } from './fuzz';
 
 /** Also a wrapping of the answer in many levels of arrays/objects, and the answer as JSON text round trip. */

@@ -2,11 +2,11 @@
 // sizes), the platform fingerprint read from them, and the incident classified from an observation.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { DIAGNOSTIC_HEADERS, MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../../../src/core/headers';
-import { fingerprint } from '../../../src/core/fingerprint';
-import { classify } from '../../../src/core/classify';
-import { describeUrl } from '../../../src/core/url';
-import type { Observation, PlatformId } from '../../../src/shared/incident';
+import { DIAGNOSTIC_HEADERS, MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../../../src/core/net/headers';
+import { fingerprint } from '../../../src/core/incident/fingerprint';
+import { classify } from '../../../src/core/incident/classify';
+import { describeUrl } from '../../../src/core/net/url';
+import type { Observation, PlatformId } from '../../../src/model/incident';
 import { anyString, anyValue, CONTROL, fuzz, mostly, reaches } from './fuzz';
 
 const PLATFORMS: readonly PlatformId[] = [

@@ -1,14 +1,14 @@
-// Fuzz targets: the redirect and next-hop rules (core/next-hop.ts) and the replay rules of the
-// probes (core/url.ts). A followed hop is always https, public, without credentials or odd port,
+// Fuzz targets: the redirect and next-hop rules (core/net/next-hop.ts) and the replay rules of the
+// probes (core/net/url.ts). A followed hop is always https, public, without credentials or odd port,
 // on the asked site and within the hop budget; a private address is never a hop in any spelling;
 // a probe never carries the page's query, and a page on the visitor's network is probed at its root.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { registrableDomain } from '../../../src/core/domain';
-import { publicDnsVerdict } from '../../../src/core/intranet';
-import { isPrivateIp } from '../../../src/core/ip';
-import { MAX_REDIRECT_HOPS, nextHop } from '../../../src/core/next-hop';
-import { isPrivateHost, mayReloadByItself, onLocalNetwork, originOf, reprobeTarget } from '../../../src/core/url';
+import { registrableDomain } from '../../../src/core/net/domain';
+import { publicDnsVerdict } from '../../../src/core/net/intranet';
+import { isPrivateIp } from '../../../src/core/net/ip';
+import { MAX_REDIRECT_HOPS, nextHop } from '../../../src/core/net/next-hop';
+import { isPrivateHost, mayReloadByItself, onLocalNetwork, originOf, reprobeTarget } from '../../../src/core/net/url';
 import { anyString, fuzz, reaches } from './fuzz';
 
 const byte = fc.integer({ min: 0, max: 255 });

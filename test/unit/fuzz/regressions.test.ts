@@ -1,16 +1,16 @@
 // Bugs the fuzz targets found, each pinned by the smallest input that showed it.
 import { describe, expect, it } from 'vitest';
-import { MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../../../src/core/headers';
-import { text } from '../../../src/core/validate';
-import { classify } from '../../../src/core/classify';
-import { isPrivateHost, webHost } from '../../../src/core/url';
-import { refuseOutside } from '../../../src/checks/evidence';
-import { sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
-import type { Observation } from '../../../src/shared/incident';
-import { fetchJson } from '../../../src/checks/http';
-import { parseStatusJson } from '../../../src/checks/status-page';
-import type { CheckContext } from '../../../src/checks/types';
-import { historyUrl, HISTORY_URL_MAX } from '../../../src/core/stored';
+import { MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../../../src/core/net/headers';
+import { text } from '../../../src/core/schema/validate';
+import { classify } from '../../../src/core/incident/classify';
+import { isPrivateHost, webHost } from '../../../src/core/net/url';
+import { refuseOutside } from '../../../src/checks/kit/no-evidence';
+import { sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings/settings';
+import type { Observation } from '../../../src/model/incident';
+import { fetchJson } from '../../../src/checks/kit/http';
+import { parseStatusJson } from '../../../src/checks/sources/status-page';
+import type { CheckContext } from '../../../src/checks/kit/types';
+import { historyUrl, HISTORY_URL_MAX } from '../../../src/core/schema/legacy/stored';
 
 describe('fuzz regressions', () => {
   it('bug: a header value cut at the size cap kept a trailing space, so picking it again changed it', () => {

@@ -2,10 +2,17 @@
 // a corrupted store may hold) and messages arriving on the extension's message channel.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_SETTINGS, GIVE_UP_CHOICES, normaliseHost, sitePolicy, validateSettings, withSitePolicy } from '../../../src/core/settings';
-import { CONSENT_SOURCES, validateConsent } from '../../../src/core/consent';
-import { isMessage } from '../../../src/shared/messages';
-import { classify } from '../../../src/core/classify';
+import {
+  DEFAULT_SETTINGS,
+  GIVE_UP_CHOICES,
+  normaliseHost,
+  sitePolicy,
+  validateSettings,
+  withSitePolicy,
+} from '../../../src/core/settings/settings';
+import { CONSENT_SOURCES, validateConsent } from '../../../src/core/settings/consent';
+import { isMessage } from '../../../src/protocol/messages';
+import { classify } from '../../../src/core/incident/classify';
 import {
   HISTORY_LIMIT,
   HISTORY_MAX_BYTES,
@@ -19,10 +26,10 @@ import {
   RETRY_FIELD_NAMES,
   SESSION_URL_MAX,
   storedUrl,
-} from '../../../src/core/stored';
-import { migrateLocal, parseHeardFailure, parseResponse, parseSubframes } from '../../../src/core/stored-worker';
-import { plausiblePast } from '../../../src/core/validate';
-import type { Incident } from '../../../src/shared/incident';
+} from '../../../src/core/schema/legacy/stored';
+import { migrateLocal, parseHeardFailure, parseResponse, parseSubframes } from '../../../src/core/schema/legacy/stored-worker';
+import { plausiblePast } from '../../../src/core/schema/validate';
+import type { Incident } from '../../../src/model/incident';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
 
 const host = fc.oneof(fc.domain(), fc.constantFrom('[::1]', 'SHOP.EXAMPLE', ' shop.example ', 'localhost'), anyString);
@@ -153,7 +160,7 @@ describe('fuzz: messages', () => {
   reaches('accepted messages', message, (m) => isMessage(m), 0.1);
 });
 
-// ── records the state layer reads back (src/core/stored.ts) ─────────────────────────────────
+// ── records the state layer reads back (src/core/schema/legacy/stored.ts) ─────────────────────────────────
 const webUrl = fc.oneof(
   fc.webUrl({ withQueryParameters: true, withFragments: true, authoritySettings: { withUserInfo: true, withPort: true, withIPv6: true } }),
   fc

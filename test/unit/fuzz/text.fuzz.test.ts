@@ -2,12 +2,12 @@
 // network-error strings — and the display-text guard every outside answer goes through.
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseHttpDate, parseRetryAfter, RETRY_AFTER_MAX_MS } from '../../../src/core/retry-after';
-import { rateLimitReset } from '../../../src/checks/http';
-import { methodOfTransition } from '../../../src/core/suspect';
-import { softErrorStatus } from '../../../src/core/soft-error';
-import { normalizeNetError } from '../../../src/core/net-error';
-import { text } from '../../../src/core/validate';
+import { parseHttpDate, parseRetryAfter, RETRY_AFTER_MAX_MS } from '../../../src/core/retry/retry-after';
+import { rateLimitReset } from '../../../src/checks/kit/http';
+import { methodOfTransition } from '../../../src/core/incident/transition-method';
+import { softErrorStatus } from '../../../src/core/incident/soft-error';
+import { normalizeNetError } from '../../../src/core/incident/net-error';
+import { text } from '../../../src/core/schema/validate';
 import { anyString, anyValue, fuzz } from './fuzz';
 
 const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);

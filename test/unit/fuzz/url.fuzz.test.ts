@@ -1,13 +1,13 @@
 // Fuzz targets: URLs and host names as pages give them — IDN, IPv6, the odd IPv4 forms the URL
 // parser accepts (one number, hex, octal, short forms), full-width dots, trailing dots, case — and
 // the privacy rule built on them: a private host is never classified public, whatever its spelling.
-// (The private-host rules themselves live in src/core/url.ts and are tested in test/unit/core/url.test.ts.)
+// (The private-host rules themselves live in src/core/net/url.ts and are tested in test/unit/core/net/url.test.ts.)
 import { describe, expect } from 'vitest';
 import fc from 'fast-check';
-import { describeUrl, isPrivateHost, originOf, reprobeTarget, samePage, webHost } from '../../../src/core/url';
-import { refuseOutside } from '../../../src/checks/evidence';
-import { displayIp, isPrivateIp, normalizeIp } from '../../../src/core/ip';
-import { titledLikeBrowserErrorPage } from '../../../src/core/net-error';
+import { describeUrl, isPrivateHost, originOf, reprobeTarget, samePage, webHost } from '../../../src/core/net/url';
+import { refuseOutside } from '../../../src/checks/kit/no-evidence';
+import { displayIp, isPrivateIp, normalizeIp } from '../../../src/core/net/ip';
+import { titledLikeBrowserErrorPage } from '../../../src/core/incident/net-error';
 import { anyString, anyValue, fuzz, reaches } from './fuzz';
 
 type Quad = [number, number, number, number];

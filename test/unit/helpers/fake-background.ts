@@ -27,7 +27,7 @@ vi.mock('../../../src/platform/probe', () => ({
 
 /** The diagnosis, stubbed: calls are recorded, nothing runs. */
 export const diagnoseTab = vi.fn(async (..._args: unknown[]) => undefined);
-vi.mock('../../../src/background/diagnose', () => ({
+vi.mock('../../../src/background/diagnosis/diagnose', () => ({
   diagnoseTab,
   diagnoseHost: vi.fn(async () => undefined),
   dropDiagnosis: vi.fn(async () => undefined),

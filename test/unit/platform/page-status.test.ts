@@ -8,7 +8,7 @@ vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 describe('a status report as older builds sent it', () => {
   it('is refused as malformed and reaches no handler, even from our own content script in a top frame', async () => {
-    const { serveRequests } = await import('../../../src/platform/messaging');
+    const { serveRequests } = await import('../../../src/platform/message-server');
     const page = vi.fn(async () => 'page');
     const panel = vi.fn(async () => 'panel');
     const pageTitle = vi.fn(async () => 'title');

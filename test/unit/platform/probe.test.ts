@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { probe, probeHeaders } from '../../../src/platform/probe';
 import { backgroundFetch, MAX_BACKGROUND_REQUESTS } from '../../../src/platform/fetch-limit';
-import { probeVerdict } from '../../../src/core/retry-policy';
-import { NAVIGATION_ACCEPT } from '../../../src/core/url';
+import { probeVerdict } from '../../../src/core/retry/policy';
+import { NAVIGATION_ACCEPT } from '../../../src/core/net/url';
 
 afterEach(() => {
   vi.unstubAllGlobals();

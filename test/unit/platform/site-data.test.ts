@@ -21,7 +21,7 @@ api.browsingData = { remove: vi.fn(async (...args: unknown[]) => void removed.pu
 let answer: 'grant' | 'refuse' = 'grant';
 
 const { clearSiteData, NO_CLEARING_PERMISSION } = await import('../../../src/platform/site-data');
-const { requestClearingPermission, hasClearingPermission } = await import('../../../src/platform/site-data-permission');
+const { requestClearingPermission, hasClearingPermission } = await import('../../../src/platform/clearing-permission');
 
 beforeEach(() => {
   granted.clear();

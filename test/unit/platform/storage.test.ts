@@ -4,7 +4,7 @@ import v010 from '../../fixtures/storage/0.1.0.json';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
-vi.mock('../../../src/background/diagnose', () => ({
+vi.mock('../../../src/background/diagnosis/diagnose', () => ({
   diagnoseTab: vi.fn(async () => undefined),
   dropDiagnosis: vi.fn(async () => undefined),
 }));
@@ -13,12 +13,12 @@ vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ stat
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
 const { noteSiteAnswered, otherSiteAnsweredAgoMs } = await import('../../../src/platform/reachability');
-const { recordHttpAnswer } = await import('../../../src/background/record');
-const handleFrameResponse = (r: import('../../../src/platform/requests').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
-const { classify } = await import('../../../src/core/classify');
-const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings');
-const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/stored');
-type Incident = import('../../../src/shared/incident').Incident;
+const { recordHttpAnswer } = await import('../../../src/background/incident/record');
+const handleFrameResponse = (r: import('../../../src/platform/web-request').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
+const { classify } = await import('../../../src/core/incident/classify');
+const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings/settings');
+const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/schema/legacy/stored');
+type Incident = import('../../../src/model/incident').Incident;
 
 /**
  * For the tests that write hundreds of entries through the size-checking fake area: about 1–4 s on
@@ -212,7 +212,7 @@ describe('a full storage area', () => {
 
   it('a diagnosis that cannot be saved does not throw', async () => {
     vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(quotaError());
-    const record: import('../../../src/shared/diagnosis').DiagnosisRecord = {
+    const record: import('../../../src/model/diagnosis').DiagnosisRecord = {
       host: 'a.example',
       startedAt: 1,
       outside: false,

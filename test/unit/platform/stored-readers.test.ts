@@ -13,14 +13,14 @@ const outside = await import('../../../src/platform/storage-outside');
 const reachability = await import('../../../src/platform/reachability');
 const navigation = await import('../../../src/platform/navigation');
 const alarms = await import('../../../src/platform/alarms');
-const stored = await import('../../../src/core/stored');
-const storedKeys = await import('../../../src/core/stored-keys');
-const worker = await import('../../../src/core/stored-worker');
-const { parseDiagnosis } = await import('../../../src/core/stored-evidence');
-const { parseEvidenceCache, parseLimits, validateReachability } = await import('../../../src/core/stored-outside');
-const { validateSettings } = await import('../../../src/core/settings');
-const { validateConsent } = await import('../../../src/core/consent');
-const { startWatch } = await import('../../../src/core/watch');
+const stored = await import('../../../src/core/schema/legacy/stored');
+const storedKeys = await import('../../../src/core/schema/legacy/stored-keys');
+const worker = await import('../../../src/core/schema/legacy/stored-worker');
+const { parseDiagnosis } = await import('../../../src/core/diagnosis/evidence-parse');
+const { parseEvidenceCache, parseLimits, validateReachability } = await import('../../../src/core/schema/legacy/stored-outside');
+const { validateSettings } = await import('../../../src/core/settings/settings');
+const { validateConsent } = await import('../../../src/core/settings/consent');
+const { startWatch } = await import('../../../src/core/retry/watch');
 
 const TAB = 7;
 /** The clock the age-bounded readers are given. */

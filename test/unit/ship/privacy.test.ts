@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as storedKeys from '../../../src/core/stored-keys';
+import * as storedKeys from '../../../src/core/schema/legacy/stored-keys';
 import {
   LOCAL_KEYS,
   PRIVATE_SITE_DIAGNOSIS_KEY,
@@ -8,9 +8,9 @@ import {
   SITE_DIAGNOSIS_KEY,
   TAB_RECORDS,
   WATCH_PREFIX,
-} from '../../../src/core/stored';
-import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { DEFAULT_ENDPOINTS } from '../../../src/checks/endpoints';
+} from '../../../src/core/schema/legacy/stored';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings/settings';
+import { DEFAULT_ENDPOINTS } from '../../../src/checks/kit/endpoints';
 
 const PRIVACY = readFileSync(new URL('../../../PRIVACY.md', import.meta.url), 'utf8');
 
@@ -66,13 +66,13 @@ describe('PRIVACY.md matches the code', () => {
     expect(keys.filter((key) => !named(PRIVACY, key))).toEqual([]);
   });
 
-  it('names every setting (core/settings.ts), in backquotes', () => {
+  it('names every setting (core/settings/settings.ts), in backquotes', () => {
     const settings = Object.keys(DEFAULT_SETTINGS);
     expect(settings).toEqual(expect.arrayContaining(['autoRetry', 'panel', 'panelHidden', 'notifications']));
     expect(settings.filter((name) => !PRIVACY.includes(`\`${name}\``))).toEqual([]);
   });
 
-  it('names every outside service host (checks/endpoints.ts) and the status pages found as status.<domain>', () => {
+  it('names every outside service host (checks/kit/endpoints.ts) and the status pages found as status.<domain>', () => {
     const hosts = outsideHosts();
     expect(hosts).toEqual(expect.arrayContaining(['www.gstatic.com', 'cloudflare-dns.com', 'dns.google', 'api.globalping.io']));
     expect(hosts.filter((host) => !PRIVACY.includes(host))).toEqual([]);

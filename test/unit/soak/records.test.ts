@@ -1,7 +1,7 @@
 // The soak and chaos runs (plain .mjs) keep their own copy of the per-tab record kinds, to count
 // them and to find records left for closed tabs. A kind added to the extension must be added there.
 import { describe, expect, it } from 'vitest';
-import { TAB_RECORDS as stored } from '../../../src/core/stored';
+import { TAB_RECORDS as stored } from '../../../src/core/schema/legacy/stored';
 import { TAB_RECORDS as soak } from '../../soak/state.mjs';
 
 describe('soak state', () => {

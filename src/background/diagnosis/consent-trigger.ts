@@ -1,0 +1,68 @@
+import { CONSENT_SOURCES, sendsSite, type Consent } from '../../core/settings/consent';
+import { sleep } from '../../core/async/timers';
+import { failedOnDns } from '../../core/net/intranet';
+import { isPrivateHost } from '../../core/net/url';
+import type { Incident } from '../../model/incident';
+import { readConsent } from '../../platform/consent';
+import { readDiagnosis, readIncident } from '../../platform/storage';
+import { activeTab, getTab, isTabActive } from '../../platform/tabs';
+import { diagnoseTab } from './diagnose';
+
+/**
+ * Once the visitor allows a source (in the popup, the first-run page or the settings), the checks
+ * run by themselves for the incident in the tab they are looking at, so the verdict is ready when
+ * the popup or the panel opens. Only when a source was newly allowed, and only if this incident
+ * has not had its outside checks yet.
+ */
+const SETTLE_MS = 500;
+
+export async function consentChanged(before: Consent | undefined, after: Consent): Promise<boolean> {
+  const newlyAllowed = CONSENT_SOURCES.some((s) => after[s] && !before?.[s]);
+  if (!newlyAllowed) return false;
+  // The popup that asked usually starts the checks itself: give it a moment, then only fill the gap.
+  await sleep(SETTLE_MS);
+  const tab = await activeTab();
+  if (!tab) return false;
+  const incident = await readIncident(tab.id);
+  return incident ? diagnoseOutsideOnce(tab.id, incident) : false;
+}
+
+/** The outside checks for `incident`, unless they already ran for it (the popup asked, say). `true` if they run now. */
+async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<boolean> {
+  // A name that did not resolve may be an intranet one: only the visitor's click sends it anywhere.
+  if (failedOnDns(incident)) return false;
+  const diagnosis = await readDiagnosis(tabId);
+  if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false;
+  await diagnoseTab(tabId, incident, { outside: true });
+  return true;
+}
+
+/**
+ * Whether the outside checks may run by themselves for `incident`: the visitor allowed a source
+ * that asks about the site, the host is public, the page did not fail on DNS (an intranet name
+ * after a VPN drop looks public), and the tab is not a private (incognito) one (there, and after a
+ * DNS failure, they run only when asked in the popup).
+ */
+async function outsideByThemselves(incident: Incident, incognito: boolean): Promise<boolean> {
+  if (incognito || isPrivateHost(incident.host) || failedOnDns(incident)) return false;
+  return sendsSite(await readConsent());
+}
+
+/**
+ * A tab's new incident is diagnosed at once: with local evidence only, or, in the tab the visitor
+ * is looking at and once they allowed an outside source, with those sources too, so the verdict is
+ * ready when the popup or the panel opens.
+ */
+export async function diagnoseNewIncident(tabId: number, incident: Incident, incognito: boolean): Promise<void> {
+  const outside = (await isTabActive(tabId)) && (await outsideByThemselves(incident, incognito));
+  await diagnoseTab(tabId, incident, { outside });
+}
+
+/** The visitor switched to a tab: its incident gets the outside checks it has not had yet (if allowed). */
+export async function tabLookedAt(tabId: number): Promise<boolean> {
+  const incident = await readIncident(tabId);
+  if (!incident) return false;
+  const tab = await getTab(tabId);
+  if (!tab || !(await outsideByThemselves(incident, tab.incognito))) return false;
+  return diagnoseOutsideOnce(tabId, incident);
+}

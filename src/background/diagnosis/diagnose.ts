@@ -1,0 +1,189 @@
+/**
+ * Runs the diagnosis for a failing tab (or for a host the visitor typed) and keeps its progress in
+ * `storage.session`, so the popup shows the first evidence at once and the verdict as it refines.
+ * Local checks run by themselves when an incident is recorded and ask nobody but the failing site;
+ * the outside ones (the connectivity baseline included) only with the visitor's consent, per
+ * source, and never for private hosts (both enforced by runChecks).
+ */
+import {
+  ALL_CHECKS,
+  DEFAULT_ENDPOINTS,
+  EvidenceCache,
+  RateLimiter,
+  runChecks,
+  type CheckContext,
+  type CheckId,
+  type Evidence,
+} from '../../checks/all-checks';
+import { DEFAULT_CONSENT, sendsSite, withoutSiteSources } from '../../core/settings/consent';
+import { originOf, siteUrl, webHost } from '../../core/net/url';
+import { verdict } from '../../core/diagnosis/verdict';
+import type { DiagnosisRecord } from '../../model/diagnosis';
+import type { Incident } from '../../model/incident';
+import { isOnline } from '../../platform/connectivity';
+import { readConsent } from '../../platform/consent';
+import { hasSiteDataPermission } from '../../platform/data-collection';
+import { otherSiteAnsweredAgoMs } from '../../platform/reachability';
+import { resolveDns } from '../../platform/dns';
+import { backgroundFetch } from '../../platform/fetch-limit';
+import { noteHistoryVerdict, readIncident, removeDiagnosis, writeDiagnosis } from '../../platform/storage';
+import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../../platform/storage-outside';
+import { withTabLock } from '../tab/locks';
+import { getTab } from '../../platform/tabs';
+import type { SiteCheck } from '../../core/schema/legacy/stored';
+import { shownVerdict } from '../../core/diagnosis/verdict-keys';
+
+/** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
+const LOCAL_DEADLINE_MS = 8_000;
+const OUTSIDE_DEADLINE_MS = 20_000;
+
+/** Runs in progress in this worker, so a newer one can stop an older one; nothing to keep. */
+const running = new Map<number | SiteCheck, AbortController>();
+
+interface OutsideState {
+  limiter: RateLimiter;
+  /** Evidence cached for normal windows' diagnoses, and for private windows' (never shared). */
+  cache: EvidenceCache;
+  privateCache: EvidenceCache;
+}
+
+/**
+ * The outside services' request budgets and 429 back-offs, and the evidence caches, live in
+ * `storage.session`: a worker stopped during a back-off must not ask that service again before it
+ * ends. These objects are only this worker's copy, read once and saved after every change.
+ */
+let outsideState: Promise<OutsideState> | undefined;
+
+function loadOutsideState(): Promise<OutsideState> {
+  const reads = () => Promise.all([readLimits(), readEvidenceCache(false), readEvidenceCache(true)]);
+  outsideState ??= reads().then(([limits, cached, cachedPrivate]) => {
+    let saving: Promise<unknown> = Promise.resolve();
+    const save = (write: () => Promise<void>): void => {
+      saving = saving.then(write, write);
+    };
+    const cacheOf = (state: typeof cached, inPrivate: boolean): EvidenceCache =>
+      new EvidenceCache({ now: () => Date.now(), state, onChange: (next) => save(() => writeEvidenceCache(next, inPrivate)) });
+    return {
+      limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
+      cache: cacheOf(cached, false),
+      privateCache: cacheOf(cachedPrivate, true),
+    };
+  });
+  outsideState.catch(() => (outsideState = undefined));
+  return outsideState;
+}
+
+/** Diagnoses `incident`, the one the caller holds for tab `tabId` (passed, not read again here). */
+export function diagnoseTab(tabId: number, incident: Incident, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
+  // The one re-read kept: each write comes after checks that wait on the network, and the tab may
+  // have a newer incident (or none) by then; a diagnosis of the old one must not be saved over it.
+  const still = async (): Promise<boolean> => (await readIncident(tabId))?.time === incident.time;
+  return run(tabId, incident.url, incident, outside, still);
+}
+
+/**
+ * "Check any site": a host typed in the popup (its front page; `http://` only when typed so), no
+ * incident. `inPrivate`: typed in a private window, whose result and cache are its own.
+ */
+export async function diagnoseHost(hostInput: string, { inPrivate = false } = {}): Promise<DiagnosisRecord | undefined> {
+  const url = siteUrl(hostInput);
+  if (!url || !webHost(url)) throw new Error('not a host name');
+  return run(inPrivate ? 'site-private' : 'site', url, undefined, true, async () => true);
+}
+
+/** Whether the diagnosis `key` is a private window's: a tab whose kind cannot be told counts as private. */
+async function isPrivate(key: number | SiteCheck): Promise<boolean> {
+  if (key === 'site' || key === 'site-private') return key === 'site-private';
+  return (await getTab(key).catch(() => undefined))?.incognito !== false;
+}
+
+async function run(
+  key: number | SiteCheck,
+  url: string,
+  incident: Incident | undefined,
+  outside: boolean,
+  stillCurrent: () => Promise<boolean>,
+): Promise<DiagnosisRecord | undefined> {
+  const origin = originOf(url);
+  const host = webHost(url);
+  if (!origin || !host) return undefined;
+  running.get(key)?.abort();
+  const controller = new AbortController();
+  running.set(key, controller);
+
+  // Firefox: the site's name leaves only with its "browsing activity" permission too (platform/data-collection.ts).
+  const stored = outside ? await readConsent() : DEFAULT_CONSENT;
+  const consent = sendsSite(stored) && !(await hasSiteDataPermission()) ? withoutSiteSources(stored) : stored;
+  const state = await loadOutsideState();
+  const { limiter } = state;
+  const cache = (await isPrivate(key)) ? state.privateCache : state.cache;
+  const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
+  const ctx: CheckContext = {
+    browser: { online: isOnline(), ...(answeredAgo !== undefined ? { otherSiteAnsweredAgoMs: answeredAgo } : {}) },
+    host,
+    origin,
+    url,
+    ...(incident ? { incident } : {}),
+    ...(incident?.ip ? { browserIp: incident.ip } : {}),
+    // Under the global limit on background requests in flight, like the retry probes.
+    fetch: backgroundFetch,
+    endpoints: DEFAULT_ENDPOINTS,
+    now: Date.now,
+    limiter,
+    ...(resolveDns ? { resolveDns } : {}),
+  };
+  // "Check any site" always runs with the outside sources allowed, but it only speaks from outside
+  // (it may say "for everyone") when one that asks about the site was (DiagnosisRecord.outside).
+  const saidFromOutside = typeof key === 'string' ? sendsSite(consent) : outside;
+  const latest = new Map<CheckId, Evidence>();
+  const startedAt = Date.now();
+  let writes: Promise<unknown> = Promise.resolve();
+  const snapshot = (done: boolean): DiagnosisRecord => {
+    const evidence = [...latest.values()];
+    return {
+      host,
+      ...(incident ? { incidentTime: incident.time } : {}),
+      startedAt,
+      outside: saidFromOutside,
+      evidence,
+      verdict: verdict(evidence),
+      done,
+    };
+  };
+  const save = (done: boolean): Promise<unknown> => {
+    const record = snapshot(done);
+    // Under the tab's lock: a tab closed (records forgotten) between the check and the write would keep an orphan.
+    const write = async (): Promise<void> => {
+      if (controller.signal.aborted && !done) return;
+      if (await stillCurrent()) await writeDiagnosis(key, record);
+    };
+    writes = writes.then(() => (typeof key === 'string' ? write() : withTabLock(key, write)));
+    return writes;
+  };
+
+  await save(false);
+  await runChecks(ALL_CHECKS, ctx, {
+    deadlineMs: outside ? OUTSIDE_DEADLINE_MS : LOCAL_DEADLINE_MS,
+    consent,
+    signal: controller.signal,
+    cache,
+    onEvidence: (evidence) => {
+      latest.set(evidence.check, evidence);
+      void save(false);
+    },
+  });
+  if (running.get(key) === controller) running.delete(key);
+  if (controller.signal.aborted) return undefined; // a newer run took over
+  await save(true);
+  const done = snapshot(true);
+  // The history entry keeps what the diagnosis found (an incognito tab's incident has none: nothing is written).
+  if (incident && (await stillCurrent()))
+    await noteHistoryVerdict(incident.host, incident.time, shownVerdict(done.verdict.kind, done.outside));
+  return done;
+}
+
+/** The tab recovered or left the failing page: its diagnosis no longer applies. */
+export async function dropDiagnosis(tabId: number): Promise<void> {
+  running.get(tabId)?.abort();
+  await removeDiagnosis(tabId);
+}

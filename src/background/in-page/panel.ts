@@ -1,0 +1,71 @@
+import type { Incident } from '../../model/incident';
+import type { PanelMessage, PanelState } from '../../protocol/messages';
+import { originOf } from '../../core/net/url';
+import { injectPanel, openGuide, stylePanelHost } from '../../platform/panel';
+import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
+import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
+import { readSettings, writeSettings } from '../../platform/settings';
+import { readDiagnosis, readIncident, readRetry } from '../../platform/storage';
+import { getTab } from '../../platform/tabs';
+import { retryNow, stopRetry } from '../retry/retry';
+
+/**
+ * The in-page panel: injected only into pages that failed and that the browser lets us script
+ * (an HTTP error page or a soft error; browser-owned network-error pages refuse it), never into
+ * healthy pages, and not on sites where the visitor turned it off.
+ */
+export async function maybeInjectPanel(tabId: number, known?: Incident): Promise<boolean> {
+  const incident = known ?? (await readIncident(tabId));
+  if (!incident || incident.kind === 'network') return false;
+  const settings = await readSettings();
+  if (!settings.panel || panelHiddenOn(settings, incident.host)) return false;
+  return injectPanel(tabId);
+}
+
+export async function handlePanelRequest(message: PanelMessage, tabId: number): Promise<unknown> {
+  switch (message.type) {
+    case 'panel-state':
+      return panelState(tabId);
+    case 'panel-retry-now':
+      return { started: await retryNow(tabId) };
+    case 'panel-stop-retry':
+      return { stopped: await stopRetry(tabId) };
+    case 'panel-hide-site': {
+      const incident = await readIncident(tabId);
+      if (!incident) return { hidden: false };
+      // A private window's choice is not written where it outlives the session (storage.sync):
+      // the panel closes for this page only.
+      if ((await getTab(tabId))?.incognito !== false) return { hidden: true };
+      const settings = await readSettings();
+      await writeSettings(withPanelHidden(settings, incident.host));
+      return { hidden: true };
+    }
+    case 'panel-open-guide':
+      await openGuide(tabId);
+      return { opened: true };
+    case 'panel-style':
+      return { styled: await stylePanelHost(tabId, message.name, message.on) };
+  }
+}
+
+async function panelState(tabId: number): Promise<PanelState> {
+  const incident = await readIncident(tabId);
+  const origin = originOf(incident?.url);
+  const [retry, settings, os, diagnosis] = await Promise.all([
+    origin ? readRetry(origin) : undefined,
+    readSettings(),
+    platformOs(),
+    readDiagnosis(tabId),
+  ]);
+  // Only this incident's diagnosis (an earlier one of the tab is not about it).
+  const current = diagnosis && incident && diagnosis.incidentTime === incident.time ? diagnosis : undefined;
+  return {
+    tabId,
+    ...(incident ? { incident } : {}),
+    ...(retry ? { retry } : {}),
+    hidden: incident ? panelHiddenOn(settings, incident.host) : false,
+    os,
+    browser: BROWSER_KIND,
+    ...(current ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside } } : {}),
+  };
+}

@@ -1,0 +1,137 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const diagnoseTab = vi.fn(async () => undefined);
+vi.mock('../../../../src/background/diagnosis/diagnose', () => ({ diagnoseTab }));
+/** The tab the visitor is looking at. */
+let active: { id: number; url: string } | undefined;
+/** Tabs shown in their window, and private (incognito) ones. */
+let shown = new Set<number>();
+let incognito = new Set<number>();
+vi.mock('../../../../src/platform/tabs', () => ({
+  activeTab: async () => active,
+  isTabActive: async (id: number) => shown.has(id),
+  getTab: async (id: number) => ({ url: 'https://shop.example/', incognito: incognito.has(id) }),
+}));
+
+const { consentChanged, diagnoseNewIncident, tabLookedAt } = await import('../../../../src/background/diagnosis/consent-trigger');
+const { writeConsent } = await import('../../../../src/platform/consent');
+const { writeIncident, writeDiagnosis } = await import('../../../../src/platform/storage');
+const { classify } = await import('../../../../src/core/incident/classify');
+
+const none = { connectivity: false, dns: false, vantage: false, statusPage: false, archive: false };
+const incident = classify({
+  kind: 'http',
+  url: 'https://shop.example/',
+  status: 502,
+  headers: [{ name: 'server', value: 'nginx' }],
+  time: 1000,
+})!;
+
+describe('checks run by themselves once consent is given', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    diagnoseTab.mockClear();
+  });
+
+  it('runs the outside checks for the incident in the active tab when a source is newly allowed', async () => {
+    const tab = (active = { id: 7, url: 'https://shop.example/' });
+    await writeIncident(tab.id, incident);
+    expect(await consentChanged(none, { ...none, dns: true })).toBe(true);
+    expect(diagnoseTab).toHaveBeenCalledWith(tab.id, incident, { outside: true });
+  });
+
+  it('does nothing when nothing was newly allowed, without an incident, or when the popup already asked outside', async () => {
+    const tab = (active = { id: 8, url: 'https://shop.example/' });
+    expect(await consentChanged({ ...none, dns: true }, { ...none, dns: true })).toBe(false);
+    expect(await consentChanged({ ...none, dns: true }, none)).toBe(false);
+    expect(await consentChanged(none, { ...none, vantage: true })).toBe(false); // no incident in the tab
+    await writeIncident(tab.id, incident);
+    await writeDiagnosis(tab.id, {
+      host: 'shop.example',
+      incidentTime: 1000,
+      startedAt: 1000,
+      outside: true,
+      evidence: [],
+      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+      done: false,
+    });
+    expect(await consentChanged(none, { ...none, archive: true })).toBe(false);
+    expect(diagnoseTab).not.toHaveBeenCalled();
+  });
+});
+
+describe('once a source that asks about the site is allowed, checks run by themselves for the tab looked at', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    diagnoseTab.mockClear();
+    shown = new Set();
+    incognito = new Set();
+  });
+
+  it('a new incident: outside too in the tab looked at, with consent; otherwise local only', async () => {
+    shown = new Set([1]);
+    await diagnoseNewIncident(1, incident, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: false }); // no consent yet
+    await writeConsent({ ...none, connectivity: true });
+    await diagnoseNewIncident(1, incident, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: false }); // the baseline asks nothing about the site
+    await writeConsent({ ...none, vantage: true });
+    await diagnoseNewIncident(1, incident, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: true });
+    await diagnoseNewIncident(2, incident, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(2, incident, { outside: false }); // a background tab
+    shown.add(3);
+    await diagnoseNewIncident(3, incident, true);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(3, incident, { outside: false }); // a private window
+    const local = classify({ kind: 'http', url: 'http://192.168.1.1/', status: 502, headers: [], time: 1000 })!;
+    await diagnoseNewIncident(1, local, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(1, local, { outside: false }); // a private host
+  });
+
+  it('switching to a failing tab runs the outside checks it has not had yet', async () => {
+    await writeConsent({ ...none, dns: true });
+    expect(await tabLookedAt(4)).toBe(false); // no incident
+    await writeIncident(4, incident);
+    expect(await tabLookedAt(4)).toBe(true);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(4, incident, { outside: true });
+    await writeDiagnosis(4, {
+      host: 'shop.example',
+      incidentTime: incident.time,
+      startedAt: 1000,
+      outside: true,
+      evidence: [],
+      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+      done: true,
+    });
+    diagnoseTab.mockClear();
+    expect(await tabLookedAt(4)).toBe(false); // already asked outside
+    incognito.add(5);
+    await writeIncident(5, incident);
+    expect(await tabLookedAt(5)).toBe(false); // a private window
+    await writeConsent(none);
+    await writeIncident(6, incident);
+    expect(await tabLookedAt(6)).toBe(false); // consent withdrawn
+    expect(diagnoseTab).not.toHaveBeenCalled();
+  });
+
+  it('a page that failed on DNS (an intranet name after a VPN drop): outside checks wait for the click, whatever the path', async () => {
+    const intranet = classify({
+      kind: 'network',
+      url: 'https://wiki.corp.example.com/page',
+      error: 'net::ERR_NAME_NOT_RESOLVED',
+      time: 1000,
+    })!;
+    expect(intranet.netError).toBe('dns');
+    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    shown = new Set([9]);
+    await diagnoseNewIncident(9, intranet, false);
+    expect(diagnoseTab).toHaveBeenLastCalledWith(9, intranet, { outside: false });
+    await writeIncident(9, intranet);
+    expect(await tabLookedAt(9)).toBe(false);
+    active = { id: 9, url: intranet.url };
+    expect(await consentChanged(none, { ...none, vantage: true })).toBe(false);
+    expect(diagnoseTab).not.toHaveBeenCalledWith(9, intranet, { outside: true });
+  });
+});

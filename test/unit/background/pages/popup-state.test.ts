@@ -1,0 +1,98 @@
+// The popup's state comes from the worker in one request (the popup loads no storage layer):
+// each record read and validated there, as the popup used to read them one by one.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from '@webext-core/fake-browser';
+import type { PopupState } from '../../../../src/protocol/messages';
+
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+
+const { handleRequest } = await import('../../../../src/background/pages/message-handlers');
+const storage = await import('../../../../src/platform/storage');
+const { classify } = await import('../../../../src/core/incident/classify');
+const { startWatch } = await import('../../../../src/core/retry/watch');
+const { withSitePolicy, DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
+
+const NOW = 1_700_000_000_000;
+const URL_502 = 'https://shop.example/cart';
+const incident = classify({ kind: 'http', url: URL_502, status: 502, headers: [], method: 'GET', time: NOW })!;
+const diagnosis = (host: string, incidentTime?: number) => ({
+  host,
+  ...(incidentTime !== undefined ? { incidentTime } : {}),
+  startedAt: NOW,
+  outside: false,
+  evidence: [],
+  verdict: { kind: 'cant-tell' as const, confidence: 'low' as const, reasons: [] },
+  done: true,
+});
+const popupState = async (body: { tabId?: number; checked?: string }): Promise<PopupState> =>
+  (await handleRequest({ type: 'popup-state', ...body })) as PopupState;
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('popup-state', () => {
+  it('a tab with nothing stored: defaults, no incident', async () => {
+    expect(await popupState({ tabId: 4 })).toEqual({
+      consent: { connectivity: false, dns: false, vantage: false, statusPage: false, archive: false },
+      policy: 'default',
+      consentDeclined: false,
+      guideMarks: {},
+    });
+  });
+
+  it("a tab's incident with its retry, diagnosis, site policy and the consent question's answer", async () => {
+    await storage.writeIncident(4, incident);
+    await storage.writeDiagnosis(4, diagnosis('shop.example', NOW));
+    await storage.writeConsentAsked(4, NOW);
+    await storage.writeSettings(withSitePolicy({ ...DEFAULT_SETTINGS }, 'shop.example', 'never'));
+    await storage.writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    const state = await popupState({ tabId: 4 });
+    expect(state).toMatchObject({
+      incident: { host: 'shop.example', status: 502 },
+      diagnosis: { host: 'shop.example', incidentTime: NOW },
+      policy: 'never',
+      consentDeclined: true,
+      consent: { connectivity: true, dns: false },
+    });
+    // Another tab: none of it.
+    expect(await popupState({ tabId: 5 })).toMatchObject({ policy: 'default', consentDeclined: false });
+    expect(await popupState({ tabId: 5 })).not.toHaveProperty('incident');
+  });
+
+  it("an earlier incident's diagnosis and 'not now' are not this incident's", async () => {
+    await storage.writeIncident(4, incident);
+    await storage.writeDiagnosis(4, diagnosis('shop.example', NOW - 60_000));
+    await storage.writeConsentAsked(4, NOW - 60_000);
+    const state = await popupState({ tabId: 4 });
+    expect(state).not.toHaveProperty('diagnosis');
+    expect(state.consentDeclined).toBe(false);
+  });
+
+  it('what storage holds is validated: a malformed incident is absent', async () => {
+    await fakeBrowser.storage.session.set({ 'incident:4': { url: 'javascript:alert(1)', status: 'x' } });
+    expect(await popupState({ tabId: 4 })).not.toHaveProperty('incident');
+  });
+
+  it('the watch shown is the one of the site checked, as it was typed (scheme and port kept)', async () => {
+    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
+    const watch = startWatch({ url: 'http://127.0.0.1:8080/', host: '127.0.0.1', now: NOW, online: true, random: () => 0.5 });
+    await storage.writeWatch(watch);
+    expect(await popupState({ checked: 'http://127.0.0.1:8080' })).toMatchObject({ siteCheck: { host: '127.0.0.1' }, watch });
+    // Typed as the bare host: https on the default port, not that watch.
+    expect(await popupState({ checked: '127.0.0.1' })).not.toHaveProperty('watch');
+  });
+});
+
+describe('consent from the popup', () => {
+  it('set-consent saves what validates, and nothing else', async () => {
+    await handleRequest({ type: 'set-consent', consent: { dns: true, evil: true } as never });
+    expect(await storage.readConsent()).toEqual({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    expect((await fakeBrowser.storage.local.get('consent')).consent).not.toHaveProperty('evil');
+  });
+
+  it("consent-not-now is remembered for that tab's incident", async () => {
+    await storage.writeIncident(4, incident);
+    await handleRequest({ type: 'consent-not-now', tabId: 4, incidentTime: NOW });
+    expect(await storage.readConsentAsked(4)).toBe(NOW);
+    expect((await popupState({ tabId: 4 })).consentDeclined).toBe(true);
+  });
+});

@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHECK_MESSAGES, noneKey } from '../../../../src/checks/kit/locale-keys';
+import { checkNameKey } from '../../../../src/core/diagnosis/evidence';
+import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/checks/kit/types';
+import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../../src/core/diagnosis/verdict';
+
+const REASONS: NoEvidenceReason[] = [
+  'timeout',
+  'malformed',
+  'too-large',
+  'http-error',
+  'rate-limited',
+  'network',
+  'not-consented',
+  'private-host',
+  'aborted',
+  'not-applicable',
+];
+
+describe('message keys of the checks', () => {
+  it('lists every key the checks write', () => {
+    const dir = new URL('../../../../src/checks/', import.meta.url);
+    const used = new Set<string>();
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('locale-keys.ts'));
+    expect(files.length).toBeGreaterThan(15);
+    for (const file of files) {
+      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/'(check_[a-z_]+)'/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(20);
+    for (const key of used) expect(CHECK_MESSAGES, key).toHaveProperty(key);
+  });
+
+  it('lists the no-evidence, check-name, verdict and confidence keys', () => {
+    for (const reason of REASONS) expect(CHECK_MESSAGES).toHaveProperty(noneKey(reason));
+    for (const id of CHECK_IDS) expect(CHECK_MESSAGES).toHaveProperty(checkNameKey(id));
+    for (const key of [...Object.values(VERDICT_KEYS), ...Object.values(CONFIDENCE_KEYS)]) expect(CHECK_MESSAGES).toHaveProperty(key);
+  });
+});

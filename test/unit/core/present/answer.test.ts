@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { answerFor, downFor, waitingNote } from '../../../../src/core/present/answer';
+import type { VerdictKind } from '../../../../src/core/diagnosis/verdict';
+
+const http = { host: 'example.com', kind: 'http' as const };
+const network = { host: 'example.com', kind: 'network' as const };
+
+describe('answerFor', () => {
+  it('says "checking" until the verdict is in', () => {
+    expect(answerFor({ incident: http, outside: false, retrying: true })).toEqual({
+      state: 'checking',
+      headline: { key: 'answer_checking', subs: ['example.com'] },
+      sub: { key: 'answer_sub_checking' },
+    });
+  });
+
+  it('names an internationalised site as the visitor reads it, a lookalike in punycode', () => {
+    const idn = { host: 'xn--bcher-kva.example', kind: 'http' as const };
+    expect(answerFor({ incident: idn, outside: false, retrying: false }).headline).toEqual({
+      key: 'answer_checking',
+      subs: ['bücher.example'],
+    });
+    const spoof = { host: 'xn--pple-43d.com', kind: 'http' as const };
+    expect(answerFor({ incident: spoof, outside: false, retrying: false }).headline.subs).toEqual(['xn--pple-43d.com']);
+  });
+
+  it('claims "down for everyone" only with evidence from outside', () => {
+    const inside = answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: false });
+    expect(inside.state).toBe('site-failing');
+    expect(inside.headline.key).toBe('answer_site_failing');
+    expect(inside.sub?.key).toBe('answer_sub_ask_outside');
+    const outside = answerFor({ incident: http, verdict: 'down-for-everyone', outside: true, retrying: true });
+    expect(outside).toEqual({
+      state: 'down-for-everyone',
+      headline: { key: 'answer_down_for_everyone', subs: ['example.com'] },
+      sub: { key: 'answer_sub_reload' },
+    });
+  });
+
+  it('leaves "only outside services can tell" to the consent question when it is shown', () => {
+    const asked = answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: false, asking: true });
+    expect(asked).toEqual({ state: 'site-failing', headline: { key: 'answer_site_failing', subs: ['example.com'] } });
+    // Other sub-lines say something the question does not: kept.
+    expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: true, asking: true }).sub?.key).toBe(
+      'answer_sub_reload',
+    );
+    expect(answerFor({ incident: http, outside: false, retrying: false, asking: true }).sub?.key).toBe('answer_sub_checking');
+  });
+
+  it('promises a reload only while a retry runs', () => {
+    expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: true, retrying: false }).sub).toBeUndefined();
+    expect(answerFor({ incident: http, verdict: 'down-for-everyone', outside: false, retrying: true }).sub?.key).toBe('answer_sub_reload');
+  });
+
+  it('a network failure nobody could judge says the site cannot be reached', () => {
+    expect(answerFor({ incident: network, verdict: 'cant-tell', outside: false, retrying: false }).state).toBe('unreachable');
+    expect(answerFor({ incident: http, verdict: 'cant-tell', outside: false, retrying: false }).state).toBe('cant-tell');
+  });
+
+  it('has a headline and a different sub-line for every verdict', () => {
+    const kinds: VerdictKind[] = [
+      'down-for-everyone',
+      'partly-down',
+      'just-you-connection',
+      'just-you-dns',
+      'blocked-for-you',
+      'back-up',
+      'cant-tell',
+    ];
+    for (const verdict of kinds) {
+      for (const outside of [false, true]) {
+        const a = answerFor({ incident: http, verdict, outside, retrying: false });
+        expect(a.headline.key).toMatch(/^answer_/);
+        if (a.sub) expect(a.sub.key).not.toBe(a.headline.key);
+      }
+    }
+  });
+});
+
+describe('waitingNote', () => {
+  const t0 = Date.UTC(2026, 10, 26, 12, 0, 0);
+  const origin = { fault: 'origin' as const, time: t0 };
+  const MIN = 60_000;
+
+  it('tells a site-side failure what to expect and how long it has been down', () => {
+    expect(waitingNote({ incident: origin, now: t0 + 4 * MIN + 59_000 })).toEqual([
+      { key: 'wait_expect' },
+      { key: 'wait_down_minutes', subs: ['4'] },
+    ]);
+    expect(waitingNote({ incident: { fault: 'gateway', time: t0 }, now: t0 + 10_000 })?.[1]).toEqual({ key: 'wait_down_under_minute' });
+  });
+
+  it('counts from the first failure: the retry start when it is earlier than the incident', () => {
+    expect(waitingNote({ incident: origin, since: t0 - 31 * MIN, now: t0 })?.[1]).toEqual({ key: 'wait_down_minutes', subs: ['31'] });
+    // A later "since" (a retry restarted) does not shorten the outage.
+    expect(waitingNote({ incident: origin, since: t0 + 5 * MIN, now: t0 + 6 * MIN })?.[1]).toEqual({
+      key: 'wait_down_minutes',
+      subs: ['6'],
+    });
+    expect(waitingNote({ incident: origin, since: Number.NaN, now: t0 + 2 * MIN })?.[1]).toEqual({ key: 'wait_down_minutes', subs: ['2'] });
+  });
+
+  it('follows the verdict once there is one', () => {
+    for (const verdict of ['down-for-everyone', 'partly-down'] as const)
+      expect(waitingNote({ incident: { fault: 'unknown', time: t0 }, verdict, now: t0 })?.[0]).toEqual({ key: 'wait_expect' });
+    for (const verdict of ['just-you-connection', 'just-you-dns', 'blocked-for-you', 'back-up', 'cant-tell'] as const)
+      expect(waitingNote({ incident: origin, verdict, now: t0 })).toBeUndefined();
+  });
+
+  it('says nothing for failures on the visitor side', () => {
+    for (const fault of ['dns', 'you', 'unknown'] as const) expect(waitingNote({ incident: { fault, time: t0 }, now: t0 })).toBeUndefined();
+  });
+});
+
+describe('downFor', () => {
+  const MIN = 60_000;
+  it.each([
+    [-5_000, 'wait_down_under_minute', undefined],
+    [Number.NaN, 'wait_down_under_minute', undefined],
+    [59_999, 'wait_down_under_minute', undefined],
+    [MIN, 'wait_down_minute', undefined],
+    [2 * MIN - 1, 'wait_down_minute', undefined],
+    [2 * MIN, 'wait_down_minutes', '2'],
+    [59 * MIN + 59_999, 'wait_down_minutes', '59'],
+    [60 * MIN, 'wait_down_hour', undefined],
+    [119 * MIN, 'wait_down_hour', undefined],
+    [120 * MIN, 'wait_down_hours', '2'],
+    [24 * 60 * MIN - 1, 'wait_down_hours', '23'],
+    [24 * 60 * MIN, 'wait_down_day', undefined],
+    [3 * 24 * 60 * MIN + 5, 'wait_down_days', '3'],
+  ])('%d ms reads %s %s', (ms, key, sub) => {
+    expect(downFor(ms)).toEqual(sub === undefined ? { key } : { key, subs: [sub] });
+  });
+});
