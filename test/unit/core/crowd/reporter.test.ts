@@ -71,6 +71,21 @@ describe('utcDay', () => {
     expect(utcDay(at('2026-12-07T23:30:00-05:00'))).toBe('2026-12-08');
   });
 
+  it('is the UTC day whatever the device’s time zone', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const tz of ['Pacific/Kiritimati', 'America/Los_Angeles', 'Asia/Kolkata']) {
+        process.env.TZ = tz;
+        expect(new Date(0).getTimezoneOffset(), `${tz} took effect`).not.toBe(0);
+        expect(utcDay(at('2026-12-07T23:30:00Z')), tz).toBe('2026-12-07');
+        expect(utcDay(at('2026-12-08T00:30:00Z')), tz).toBe('2026-12-08');
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('pads early years and refuses an invalid time', () => {
     expect(utcDay(0)).toBe('1970-01-01');
     expect(() => utcDay(Number.NaN)).toThrow(RangeError);
