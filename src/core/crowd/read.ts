@@ -71,6 +71,8 @@ function bucketHost(row: unknown, prefix: string, asOf: number): BucketHost | un
   if (!isHostKey(hostKey) || prefixOf(hostKey) !== prefix) return undefined;
   // The listing rule: at least 5 reporters on at least 3 networks.
   if (!isRounded(reporters, 5) || !isCount(networks, 3) || !isLevel(level)) return undefined;
+  // Widespread needs 20 reporters on 5 networks: a row claiming it with fewer contradicts itself.
+  if (level === 'widespread' && (reporters < 20 || networks < 5)) return undefined;
   const ratioOk = ratio === null || (typeof ratio === 'number' && Number.isFinite(ratio) && ratio >= 0 && ratio <= MAX_RATIO);
   if (!ratioOk || since === undefined || since > asOf) return undefined;
   return { hostKey, reporters, networks, level, ratio, since };
@@ -102,6 +104,7 @@ function providerRow(row: unknown): ProviderRow | undefined {
   if (typeof via !== 'string' || !(PLATFORMS as readonly string[]).includes(via)) return undefined;
   // The listing rule: 10 hosts from 20 reporters on 5 networks.
   if (!isRounded(hosts, 10) || !isRounded(reporters, 20) || !isCount(networks, 5) || !isLevel(level)) return undefined;
+  if (level === 'widespread' && hosts < 100) return undefined;
   return { via: via as Platform, hosts, reporters, networks, level };
 }
 

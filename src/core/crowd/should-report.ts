@@ -3,7 +3,7 @@
 import type { NetErrorCategory, PlatformId } from '../../shared/incident';
 import { isPrivateHost } from '../url';
 import { CONTRACT_VERSION, hostKeyOf, isHostKey, parseReport, type CrowdReport, type Platform, type ReportKind } from './report';
-import { reporterId } from './reporter';
+import { isDeviceSecret, reporterId } from './reporter';
 import { WINDOW_MS } from './signal';
 
 /** The failure as Downcheck saw it: a 5xx answer, a network error, or a soft error (a page that only says it failed). */
@@ -52,7 +52,8 @@ export type SkipReason =
   | 'browser-caused'
   | 'not-a-failure'
   | 'widespread'
-  | 'recently-sent';
+  | 'recently-sent'
+  | 'no-secret';
 
 export type ReportDecision = { report: CrowdReport } | { skip: SkipReason };
 
@@ -135,10 +136,12 @@ export function reportGate(facts: Omit<ReportFacts, 'sent' | 'lastRead' | 'now'>
 /**
  * The whole decision: the report's body, or why none goes out. The host key and the reporter id are computed only
  * once every other rule has passed; the report is checked against the contract's own validator before it leaves.
+ * `secret` is the device secret (see deviceSecretFrom); an invalid one sends nothing.
  */
 export async function decideReport(facts: ReportFacts, secret: string): Promise<ReportDecision> {
   const gate = reportGate(facts);
   if ('skip' in gate) return gate;
+  if (!isDeviceSecret(secret)) return { skip: 'no-secret' };
   const hostKey = await hostKeyOf(gate.host);
   const read = facts.lastRead;
   if (read && read.hostKey === hostKey && read.level === 'widespread' && recent(read.at, facts.now)) return { skip: 'widespread' };
@@ -152,6 +155,7 @@ export async function decideReport(facts: ReportFacts, secret: string): Promise<
     ...(via ? { via } : {}),
   };
   const parsed = parseReport(body);
+  // Unreachable by construction (the property test builds every kind, status and platform); a guard, not a path.
   if (!parsed.ok) throw new Error(`crowd report out of contract: ${parsed.error}`);
   return { report: parsed.value };
 }

@@ -115,6 +115,8 @@ describe('parseBucket', () => {
     ['fewer than 3 networks', { networks: 2 }],
     ['negative networks', { networks: -41 }],
     ['an unknown level', { level: 'major' }],
+    ['widespread with fewer than 20 reporters', { level: 'widespread', reporters: 15 }],
+    ['widespread on fewer than 5 networks', { level: 'widespread', networks: 4 }],
     ['a negative ratio', { ratio: -1 }],
     ['an infinite ratio', { ratio: Number.POSITIVE_INFINITY }],
     ['a ratio as a string', { ratio: '25' }],
@@ -125,6 +127,11 @@ describe('parseBucket', () => {
     const good = row({ hostKey: key('9') });
     const read = parseBucket(bucket({ hosts: [row(over), good, 'x', null, 7] }), 'abc');
     expect(read?.hosts.map((h) => h.hostKey)).toEqual([key('9')]);
+  });
+
+  it('keeps a possible row of the smallest listed size', () => {
+    const read = parseBucket(bucket({ hosts: [row({ level: 'possible', reporters: 5, networks: 3 })] }), 'abc');
+    expect(read?.hosts).toHaveLength(1);
   });
 
   it('keeps ratio null (no history yet)', () => {
@@ -191,6 +198,7 @@ describe('parseProviders', () => {
     ['fewer than 20 reporters', { reporters: 15 }],
     ['fewer than 5 networks', { networks: 4 }],
     ['an unknown level', { level: 'outage' }],
+    ['widespread under 100 hosts', { level: 'widespread', hosts: 95 }],
   ])('drops a row with %s', (_, over) => {
     const read = parseProviders(providers({ providers: [provider(over), provider({ via: 'fastly' })] }));
     expect(read?.providers.map((p) => p.via)).toEqual(['fastly']);

@@ -58,6 +58,49 @@ describe('decideReport: the report', () => {
     }
   });
 
+  it('keys an IDN host in punycode, as the browser has it', async () => {
+    const d = await decideReport(facts({ url: 'https://bücher.example/' }), secret);
+    expect('report' in d && d.report.hostKey).toBe(await hostKeyOf('xn--bcher-kva.example'));
+  });
+
+  it('builds a report the contract accepts for every kind, status and platform (property)', async () => {
+    const failure = fc.oneof(
+      fc.integer({ min: 500, max: 599 }).map((status) => ({ kind: 'http' as const, status })),
+      fc
+        .constantFrom<NetErrorCategory>('dns', 'refused', 'reset', 'timed-out', 'tls')
+        .map((error) => ({ kind: 'network' as const, error })),
+    );
+    const platform = fc.option(
+      fc.constantFrom<PlatformId>(
+        'cloudflare',
+        'cloudfront',
+        'alb',
+        'fastly',
+        'akamai',
+        'varnish',
+        'nginx',
+        'apache',
+        'google',
+        'azure-front-door',
+        'vercel',
+        'netlify',
+        'heroku',
+      ),
+      { nil: undefined },
+    );
+    await fc.assert(
+      fc.asyncProperty(failure, platform, fc.integer({ min: 0, max: 4_000_000_000_000 }), async (f, p, t) => {
+        const d = await decideReport(facts({ failure: f, platform: p, now: t }), secret);
+        expect('report' in d && parseReport(d.report)).toEqual({ ok: true, value: 'report' in d ? d.report : undefined });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sends nothing without a valid device secret', async () => {
+    expect(await decideReport(facts(), 'not a secret')).toEqual({ skip: 'no-secret' });
+  });
+
   it('reports a public IP literal (only private ranges are kept back)', async () => {
     expect('report' in (await decideReport(facts({ url: 'http://93.184.216.34/' }), secret))).toBe(true);
     expect('report' in (await decideReport(facts({ url: 'https://[2606:4700::6810:84e5]/' }), secret))).toBe(true);
