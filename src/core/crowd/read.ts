@@ -150,6 +150,10 @@ export function cacheSeconds(header: string | null | undefined): number {
   return Math.min(seconds ?? 0, MAX_CACHE_SECONDS);
 }
 
+/** Until when (ms) an answer received at `receivedAt` may be reused instead of asking again. */
+export const freshUntil = (receivedAt: number, cacheControl: string | null | undefined): number =>
+  receivedAt + cacheSeconds(cacheControl) * 1000;
+
 /** The service path of the bucket that holds a host key: the service learns only the 3-digit prefix. */
 export const bucketPath = (hostKey: string): string => `/v1/buckets/${prefixOf(hostKey)}`;
 export const PROVIDERS_PATH = '/v1/providers';

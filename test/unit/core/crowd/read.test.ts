@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bucketPath,
   cacheSeconds,
+  freshUntil,
   lookupHost,
   lookupProvider,
   MAX_CACHE_SECONDS,
@@ -243,6 +244,12 @@ describe('cacheSeconds', () => {
     [undefined, 0],
   ])('%s → %i s', (header, seconds) => {
     expect(cacheSeconds(header)).toBe(seconds);
+  });
+
+  it('dates how long an answer is reused', () => {
+    expect(freshUntil(1_000, 'public, max-age=15')).toBe(16_000);
+    expect(freshUntil(1_000, 'no-store')).toBe(1_000);
+    expect(freshUntil(1_000, 'max-age=99999')).toBe(301_000);
   });
 
   it('stays within 0–300 s for any header (property)', () => {
