@@ -37,6 +37,10 @@ export interface ReportFacts {
   causedByBrowser?: boolean;
   /** The platform the fingerprint named, if any. */
   platform?: PlatformId;
+  /** The address the browser connected to, when known: a private one means an intranet name behind a public-looking one. */
+  ip?: string;
+  /** What the public resolvers said of the name (the diagnosis's DNS check), when it ran. */
+  publicDns?: 'public' | 'private' | 'unknown';
   sent: SentReports;
   lastRead?: LastRead;
   now: number;
@@ -53,7 +57,8 @@ export type SkipReason =
   | 'not-a-failure'
   | 'widespread'
   | 'recently-sent'
-  | 'no-secret';
+  | 'no-secret'
+  | 'dns-unverified';
 
 export type ReportDecision = { report: CrowdReport } | { skip: SkipReason };
 
@@ -93,8 +98,12 @@ const VIA: Readonly<Partial<Record<PlatformId, Platform>>> = {
 };
 export const viaOf = (platform: PlatformId | undefined): Platform | undefined => (platform ? VIA[platform] : undefined);
 
+/** Longer than any URL a browser navigates to in practice; beyond it nothing is parsed. */
+const MAX_URL_LENGTH = 64 * 1024;
+
 /** The host a report may name: an http(s) URL's host that is not private, an intranet name or a special-use name. */
 export function crowdHost(url: string): { host: string } | { skip: 'not-web' | 'private-host' } {
+  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return { skip: 'not-web' };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -128,8 +137,12 @@ export function reportGate(facts: Omit<ReportFacts, 'sent' | 'lastRead' | 'now'>
   if (!facts.mainFrame) return { skip: 'not-main-frame' };
   const host = crowdHost(facts.url);
   if ('skip' in host) return host;
+  // Split-horizon names (wiki.corp.example.com): served from a private address, or unknown to public DNS.
+  if ((facts.ip !== undefined && isPrivateHost(facts.ip)) || facts.publicDns === 'private') return { skip: 'private-host' };
   if (facts.causedByBrowser || (facts.failure.kind === 'network' && facts.failure.error === 'offline')) return { skip: 'browser-caused' };
   if (!reportKindOf(facts.failure)) return { skip: 'not-a-failure' };
+  // A name that failed to resolve may be an intranet name whose VPN dropped: only once public DNS vouched for it.
+  if (facts.failure.kind === 'network' && facts.failure.error === 'dns' && facts.publicDns !== 'public') return { skip: 'dns-unverified' };
   return host;
 }
 

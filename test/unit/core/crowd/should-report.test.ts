@@ -90,7 +90,7 @@ describe('decideReport: the report', () => {
     );
     await fc.assert(
       fc.asyncProperty(failure, platform, fc.integer({ min: 0, max: 4_000_000_000_000 }), async (f, p, t) => {
-        const d = await decideReport(facts({ failure: f, platform: p, now: t }), secret);
+        const d = await decideReport(facts({ failure: f, platform: p, now: t, publicDns: 'public' }), secret);
         expect('report' in d && parseReport(d.report)).toEqual({ ok: true, value: 'report' in d ? d.report : undefined });
       }),
       { numRuns: 100 },
@@ -99,6 +99,12 @@ describe('decideReport: the report', () => {
 
   it('sends nothing without a valid device secret', async () => {
     expect(await decideReport(facts(), 'not a secret')).toEqual({ skip: 'no-secret' });
+  });
+
+  it('reports a DNS failure once public DNS vouched for the name, and a public name served from a public address', async () => {
+    const dns = await decideReport(facts({ failure: { kind: 'network', error: 'dns' }, publicDns: 'public' }), secret);
+    expect('report' in dns && dns.report.kind).toBe('dns');
+    expect('report' in (await decideReport(facts({ ip: '93.184.216.34' }), secret))).toBe(true);
   });
 
   it('reports a public IP literal (only private ranges are kept back)', async () => {
@@ -118,6 +124,12 @@ describe('decideReport: when nothing is sent', () => {
     ['offline', { failure: { kind: 'network', error: 'offline' } }, 'browser-caused'],
     ['a failure the browser caused', { causedByBrowser: true }, 'browser-caused'],
     ['an unclassified network error', { failure: { kind: 'network', error: 'other' } }, 'not-a-failure'],
+    ['a public name served from a private address', { ip: '10.20.30.40' }, 'private-host'],
+    ['a public name served from loopback', { ip: '::1' }, 'private-host'],
+    ['a name public DNS does not know', { publicDns: 'private' }, 'private-host'],
+    ['a DNS failure before public DNS vouched for the name', { failure: { kind: 'network', error: 'dns' } }, 'dns-unverified'],
+    ['a DNS failure public DNS could not judge', { failure: { kind: 'network', error: 'dns' }, publicDns: 'unknown' }, 'dns-unverified'],
+    ['a very long URL', { url: `https://example.com/${'a'.repeat(70_000)}` }, 'not-web'],
   ])('%s', async (_, over, reason) => {
     expect(await decideReport(facts(over), secret)).toEqual({ skip: reason });
   });
