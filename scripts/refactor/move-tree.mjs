@@ -11,33 +11,33 @@ const rewriteOnly = process.argv.includes('--rewrite-only');
 
 // old → new, relative to src/.
 const SRC = {
-  'model/incident.ts': 'model/incident.ts',
-  'model/diagnosis.ts': 'model/diagnosis.ts',
-  'model/retry.ts': 'model/retry.ts',
-  'protocol/messages.ts': 'protocol/messages.ts',
-  'core/schema/validate.ts': 'core/schema/validate.ts',
-  'core/async/timers.ts': 'core/async/timers.ts',
-  'core/async/concurrency.ts': 'core/async/concurrency.ts',
+  'shared/incident.ts': 'model/incident.ts',
+  'shared/diagnosis.ts': 'model/diagnosis.ts',
+  'shared/retry.ts': 'model/retry.ts',
+  'shared/messages.ts': 'protocol/messages.ts',
+  'core/validate.ts': 'core/schema/validate.ts',
+  'core/timers.ts': 'core/async/timers.ts',
+  'core/concurrency.ts': 'core/async/concurrency.ts',
   ...Object.fromEntries(['url', 'idn', 'ip', 'headers', 'domain', 'intranet', 'next-hop'].map((f) => [`core/${f}.ts`, `core/net/${f}.ts`])),
-  'core/settings/settings.ts': 'core/settings/settings.ts',
-  'core/settings/consent.ts': 'core/settings/consent.ts',
-  'core/retry/policy.ts': 'core/retry/policy.ts',
-  'core/retry/schedule.ts': 'core/retry/schedule.ts',
-  'core/retry/retry-after.ts': 'core/retry/retry-after.ts',
-  'core/retry/quiet.ts': 'core/retry/quiet.ts',
-  'core/retry/watch.ts': 'core/retry/watch.ts',
-  'core/retry/alarm-names.ts': 'core/retry/alarm-names.ts',
-  'core/retry/hmac.ts': 'core/retry/hmac.ts',
+  'core/settings.ts': 'core/settings/settings.ts',
+  'core/consent.ts': 'core/settings/consent.ts',
+  'core/retry-policy.ts': 'core/retry/policy.ts',
+  'core/retry-schedule.ts': 'core/retry/schedule.ts',
+  'core/retry-after.ts': 'core/retry/retry-after.ts',
+  'core/quiet.ts': 'core/retry/quiet.ts',
+  'core/watch.ts': 'core/retry/watch.ts',
+  'core/alarm-names.ts': 'core/retry/alarm-names.ts',
+  'core/hmac.ts': 'core/retry/hmac.ts',
   ...Object.fromEntries(
     ['classify', 'fingerprint', 'net-error', 'soft-error', 'soft-limit'].map((f) => [`core/${f}.ts`, `core/incident/${f}.ts`]),
   ),
-  'core/incident/transition-method.ts': 'core/incident/transition-method.ts',
-  'core/diagnosis/verdict.ts': 'core/diagnosis/verdict.ts',
-  'core/diagnosis/verdict-keys.ts': 'core/diagnosis/verdict-keys.ts',
-  'core/diagnosis/evidence.ts': 'core/diagnosis/evidence.ts',
-  'core/diagnosis/chain.ts': 'core/diagnosis/chain.ts',
-  'core/diagnosis/reachability.ts': 'core/diagnosis/reachability.ts',
-  'core/diagnosis/evidence-parse.ts': 'core/diagnosis/evidence-parse.ts',
+  'core/suspect.ts': 'core/incident/transition-method.ts',
+  'core/verdict.ts': 'core/diagnosis/verdict.ts',
+  'core/verdict-keys.ts': 'core/diagnosis/verdict-keys.ts',
+  'core/evidence.ts': 'core/diagnosis/evidence.ts',
+  'core/chain.ts': 'core/diagnosis/chain.ts',
+  'core/reachability.ts': 'core/diagnosis/reachability.ts',
+  'core/stored-evidence.ts': 'core/diagnosis/evidence-parse.ts',
   ...Object.fromEntries(
     ['answer', 'badge', 'guide', 'history', 'report', 'retry-view', 'panel-host'].map((f) => [`core/${f}.ts`, `core/present/${f}.ts`]),
   ),
@@ -45,43 +45,43 @@ const SRC = {
     ['stored', 'stored-keys', 'stored-worker', 'stored-outside'].map((f) => [`core/${f}.ts`, `core/schema/legacy/${f}.ts`]),
   ),
   ...Object.fromEntries(['types', 'http', 'limits', 'endpoints'].map((f) => [`checks/${f}.ts`, `checks/kit/${f}.ts`])),
-  'checks/kit/no-evidence.ts': 'checks/kit/no-evidence.ts',
-  'checks/kit/locale-keys.ts': 'checks/kit/locale-keys.ts',
+  'checks/evidence.ts': 'checks/kit/no-evidence.ts',
+  'checks/messages.ts': 'checks/kit/locale-keys.ts',
   ...Object.fromEntries(
     ['reprobe', 'online', 'connectivity', 'dns', 'gateway', 'status-page', 'archive'].map((f) => [
       `checks/${f}.ts`,
       `checks/sources/${f}.ts`,
     ]),
   ),
-  'checks/sources/vantage/check.ts': 'checks/sources/vantage/check.ts',
-  'checks/sources/vantage/source.ts': 'checks/sources/vantage/source.ts',
-  'checks/sources/vantage/check-host.ts': 'checks/sources/vantage/check-host.ts',
-  'checks/sources/vantage/globalping.ts': 'checks/sources/vantage/globalping.ts',
-  'checks/all-checks.ts': 'checks/all-checks.ts',
-  'platform/message-client.ts': 'platform/message-client.ts',
-  'platform/message-server.ts': 'platform/message-server.ts',
-  'platform/web-request.ts': 'platform/web-request.ts',
-  'platform/clearing-permission.ts': 'platform/clearing-permission.ts',
-  'background/tab/locks.ts': 'background/tab/locks.ts',
-  'background/tab/view.ts': 'background/tab/view.ts',
-  'background/retry/retry.ts': 'background/retry/retry.ts',
-  'background/retry/wake-ups.ts': 'background/retry/wake-ups.ts',
-  'background/retry/watch.ts': 'background/retry/watch.ts',
-  'background/diagnosis/diagnose.ts': 'background/diagnosis/diagnose.ts',
-  'background/diagnosis/consent-trigger.ts': 'background/diagnosis/consent-trigger.ts',
-  'background/diagnosis/check-any.ts': 'background/diagnosis/check-any.ts',
-  'background/in-page/panel.ts': 'background/in-page/panel.ts',
-  'background/incident/record.ts': 'background/incident/record.ts',
-  'background/detect/detection.ts': 'background/detect/detection.ts',
-  'background/detect/firefox-webrequest.ts': 'background/detect/firefox-webrequest.ts',
-  'background/detect/navigation.ts': 'background/detect/navigation.ts',
-  'background/pages/message-handlers.ts': 'background/pages/message-handlers.ts',
-  'background/pages/popup-state.ts': 'background/pages/popup-state.ts',
-  'popup/views/details.ts': 'popup/views/details.ts',
-  'popup/views/diagnosis.ts': 'popup/views/diagnosis.ts',
-  'popup/views/guide.ts': 'popup/views/guide.ts',
-  'popup/views/guide-plan.ts': 'popup/views/guide-plan.ts',
-  'popup/views/format-time.ts': 'popup/views/format-time.ts',
+  'checks/vantage.ts': 'checks/sources/vantage/check.ts',
+  'checks/vantage-source.ts': 'checks/sources/vantage/source.ts',
+  'checks/vantage-check-host.ts': 'checks/sources/vantage/check-host.ts',
+  'checks/vantage-globalping.ts': 'checks/sources/vantage/globalping.ts',
+  'checks/index.ts': 'checks/all-checks.ts',
+  'platform/request.ts': 'platform/message-client.ts',
+  'platform/messaging.ts': 'platform/message-server.ts',
+  'platform/requests.ts': 'platform/web-request.ts',
+  'platform/site-data-permission.ts': 'platform/clearing-permission.ts',
+  'background/tab-lock.ts': 'background/tab/locks.ts',
+  'background/badge-view.ts': 'background/tab/view.ts',
+  'background/retry.ts': 'background/retry/retry.ts',
+  'background/probe-timer.ts': 'background/retry/wake-ups.ts',
+  'background/watch.ts': 'background/retry/watch.ts',
+  'background/diagnose.ts': 'background/diagnosis/diagnose.ts',
+  'background/consent-trigger.ts': 'background/diagnosis/consent-trigger.ts',
+  'background/check-any.ts': 'background/diagnosis/check-any.ts',
+  'background/panel.ts': 'background/in-page/panel.ts',
+  'background/record.ts': 'background/incident/record.ts',
+  'background/detection.ts': 'background/detect/detection.ts',
+  'background/detect-webrequest.ts': 'background/detect/firefox-webrequest.ts',
+  'background/detect-navigation.ts': 'background/detect/navigation.ts',
+  'background/requests.ts': 'background/pages/message-handlers.ts',
+  'background/popup-state.ts': 'background/pages/popup-state.ts',
+  'popup/details-view.ts': 'popup/views/details.ts',
+  'popup/diagnosis-view.ts': 'popup/views/diagnosis.ts',
+  'popup/guide-view.ts': 'popup/views/guide.ts',
+  'popup/guide-plan.ts': 'popup/views/guide-plan.ts',
+  'popup/format-time.ts': 'popup/views/format-time.ts',
 };
 
 // Tests whose name differs from their subject's.
@@ -142,7 +142,7 @@ function relSpec(fromFile, toFile, keepExt, origPath) {
 
 const unresolved = [];
 const edits = new Map();
-for (const current of codeFiles) {
+for (const current of codeFiles.filter((f) => f !== 'scripts/refactor/move-tree.mjs')) {
   // In --rewrite-only mode files are already where they are; specifiers may still name old paths.
   const importerOld = rewriteOnly ? current : current;
   const importerNew = rewriteOnly ? current : NEW_OF(current);
@@ -168,7 +168,8 @@ for (const current of codeFiles) {
 }
 
 // Plain path text in comments and docs: `core/retry/policy.ts` → `core/retry/policy.ts`.
-const textFiles = [...codeFiles, ...walkDocs()];
+const SELF = 'scripts/refactor/move-tree.mjs'; // its own table must not be rewritten
+const textFiles = [...codeFiles, ...walkDocs()].filter((f) => f !== SELF);
 function walkDocs() {
   const out = readdirSync(root).filter((f) => f.endsWith('.md'));
   for (const d of ['docs']) out.push(...walkMd(d));

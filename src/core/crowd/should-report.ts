@@ -1,7 +1,7 @@
 // When the extension sends a crowd report, as pure rules: only with the opt-in, only for a failure Downcheck saw on a
 // main-frame load of a public web host, never from a private window, at most once per host per 10 minutes.
-import type { NetErrorCategory, PlatformId } from '../../shared/incident';
-import { isPrivateHost } from '../url';
+import type { NetErrorCategory, PlatformId } from '../../model/incident';
+import { isPrivateHost } from '../net/url';
 import { CONTRACT_VERSION, hostKeyOf, isHostKey, parseReport, type CrowdReport, type Platform, type ReportKind } from './report';
 import { isDeviceSecret, reporterId } from './reporter';
 import { WINDOW_MS } from './signal';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NetErrorCategory, PlatformId } from '../../../../src/shared/incident';
+import type { NetErrorCategory, PlatformId } from '../../../../src/model/incident';
 import { hostKeyOf, parseReport, PLATFORMS } from '../../../../src/core/crowd/report';
 import { reporterId } from '../../../../src/core/crowd/reporter';
 import { windowOf } from '../../../../src/core/crowd/signal';
