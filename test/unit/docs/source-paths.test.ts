@@ -32,20 +32,42 @@ const scanned = [
   'CONTRIBUTING.md',
 ].filter((file) => file !== SELF);
 
+// Files of the target tree (docs/architecture.md) that the parallel work packages create: WP1 platform/store.ts,
+// WP2 the background splits, WP3 verdict-text.ts, WP4 the popup split. Each entry goes once its file exists.
+const PLANNED = new Set([
+  'src/platform/store.ts',
+  'src/background/detect/chrome-load.ts',
+  'src/background/detect/chrome-failed-page.ts',
+  'src/background/incident/observe.ts',
+  'src/background/incident/chain.ts',
+  'src/background/retry/join.ts',
+  'src/background/retry/probe.ts',
+  'src/background/retry/recover.ts',
+  'src/core/present/verdict-text.ts',
+  'src/popup/state.ts',
+  'src/popup/redraw.ts',
+  'src/popup/views/incident.ts',
+]);
+const present = (path: string): boolean => existsSync(join(ROOT, path));
+
 /** `file:line path` for each named path that does not exist. */
 function stale(file: string, text: string, exists: (path: string) => boolean): string[] {
   return text.split('\n').flatMap((line, i) => namedPaths(line).flatMap((path) => (exists(path) ? [] : [`${file}:${i + 1} ${path}`])));
 }
 
 describe('source paths named in comments, strings and docs', () => {
-  it('all exist', () => {
-    const missing = scanned.flatMap((file) => stale(file, readFileSync(join(ROOT, file), 'utf8'), (p) => existsSync(join(ROOT, p))));
+  it('all exist (or are PLANNED)', () => {
+    const missing = scanned.flatMap((file) => stale(file, readFileSync(join(ROOT, file), 'utf8'), (p) => present(p) || PLANNED.has(p)));
     expect(missing).toEqual([]);
+  });
+
+  it('PLANNED lists only files still to come (drop an entry once its file exists)', () => {
+    expect([...PLANNED].filter(present)).toEqual([]);
   });
 
   it('the guard fails on a path that does not exist, and reads only whole paths', () => {
     const planted = ['// the schedule lives in core/retry/', 'nowhere', '.ts (moved)'].join('');
-    expect(stale('x.ts', planted, (p) => existsSync(join(ROOT, p)))).toEqual(['x.ts:1 src/core/retry/nowhere.ts']);
+    expect(stale('x.ts', planted, present)).toEqual(['x.ts:1 src/core/retry/nowhere.ts']);
     expect(namedPaths('see src/platform/navigation.ts and `checks/run.ts`')).toEqual(['src/platform/navigation.ts', 'src/checks/run.ts']);
     expect(namedPaths("test/unit/core/net/url.test.ts, import('../core/net/url.ts'), core/stored*.ts")).toEqual([]);
   });
