@@ -1,6 +1,6 @@
 // Lint also guards where code runs: core is pure, the worker never touches window/DOM,
 // background and UI never import each other, and only src/platform touches the browser API.
-// The layers, bottom up: model, protocol and core (pure, import only each other) → checks (pure, no DOM)
+// The layers, bottom up: model (imports nothing) → protocol and core (pure, above model only) → checks (pure, no DOM)
 // → platform (the browser API) → background and UI (entry points). Nothing imports upward, and
 // no module reaches itself again through its imports (import-x/no-cycle).
 // Inside those layers the folders are ordered too (zones below): a folder imports only the folders listed before it.
