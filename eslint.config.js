@@ -1,8 +1,9 @@
 // Lint also guards where code runs: core is pure, the worker never touches window/DOM,
 // background and UI never import each other, and only src/platform touches the browser API.
-// The layers, bottom up: model, protocol and core (pure, import only each other) → checks (pure, no DOM)
+// The layers, bottom up: model (imports nothing) → protocol and core (pure, above model only) → checks (pure, no DOM)
 // → platform (the browser API) → background and UI (entry points). Nothing imports upward, and
 // no module reaches itself again through its imports (import-x/no-cycle).
+// Inside those layers the folders are ordered too (zones below): a folder imports only the folders listed before it.
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import { noTypeCycle } from './scripts/lint/no-type-cycle.js';
@@ -33,6 +34,50 @@ const checksForUi = {
   group: ['**/checks/**', '**/checks'],
   message: 'UI code shows what the checks found through core/ types and stored records, never by importing checks/.',
 };
+// Shared by every rule list below: no-restricted-imports is replaced, not merged, by a later matching block.
+const noShared = {
+  group: ['**/shared/**', '**/shared'],
+  message: 'shared/ is gone: import the type from model/ or the protocol from protocol/.',
+};
+const badge = {
+  group: ['**/platform/badge', '**/platform/badge.ts'],
+  message: 'Draw through syncTabView (background/tab/view.ts): it is the one badge painter.',
+};
+
+/** Zones of import-x/no-restricted-paths: in `order` (lowest first) a folder may import only the folders before it. */
+const layered = (root, order, top) =>
+  order.map((dir, i) => {
+    const above = [...order.slice(i + 1).map((d) => `${root}/${d}`), ...top.map((f) => `${root}/${f}`)];
+    return {
+      target: `./src/${root}/${dir}`,
+      from: above.map((d) => `./src/${d}`),
+      message: `${root}/${dir} sits below ${above.join(', ')}: move the shared piece down, not the import up.`,
+    };
+  });
+const zones = [
+  { target: './src/model', from: './src', except: ['./model'], message: 'model/ is the leaf: it imports nothing.' },
+  { target: './src/protocol', from: './src', except: ['./model', './protocol'], message: 'protocol/ imports model/ only.' },
+  { target: './src/core', from: './src', except: ['./model', './core'], message: 'core/ is pure: it imports model/ and core/ only.' },
+  ...layered('core', ['schema', 'async', 'crowd', 'net', 'settings', 'retry', 'incident', 'diagnosis', 'present'], ['items.ts']),
+  ...layered('checks', ['kit', 'sources'], ['run.ts', 'all-checks.ts']),
+  ...layered('background', ['tab', 'retry', 'diagnosis', 'in-page', 'incident', 'detect', 'pages'], ['index.ts']),
+];
+// Files that break the zones until their work package lands; each package empties its own lines, and the list must
+// end empty. Only the zones skip them: every other rule still holds for them.
+export const LEGACY_FILES = [
+  // WP1 (typed stored items): the old stored modules parse every domain's records, so they import from above schema/.
+  'src/core/schema/legacy/stored.ts',
+  'src/core/schema/legacy/stored-outside.ts',
+  // WP3 (model + protocol): these still take types (evidence, verdict, schedule, settings, stored) from core/.
+  'src/model/diagnosis.ts',
+  'src/model/incident.ts',
+  'src/model/retry.ts',
+  'src/protocol/messages.ts',
+  // WP3: the evidence types they need move from core/diagnosis/evidence.ts down to model/evidence.ts.
+  'src/core/net/intranet.ts',
+  'src/core/settings/consent.ts',
+];
+
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map((name) => ({
   name,
   message: `${name} does not exist in the background service worker.`,
@@ -72,12 +117,15 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/platform/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [browserApi] }], 'no-restricted-globals': ['error', ...browserGlobals] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [browserApi, noShared] }],
+      'no-restricted-globals': ['error', ...browserGlobals],
+    },
   },
   {
     files: ['src/core/**/*.ts', 'src/model/**/*.ts', 'src/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background, checks] }],
+      'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background, checks, noShared] }],
       'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals],
     },
   },
@@ -85,13 +133,13 @@ export default tseslint.config(
     // Checks run in the worker: fetch and AbortSignal only, no DOM; the browser API comes injected.
     files: ['src/checks/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background] }],
+      'no-restricted-imports': ['error', { patterns: [browserApi, platform, ui, background, noShared] }],
       'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals, ...timerGlobals],
     },
   },
   {
     files: ['src/platform/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [uiForPlatform, backgroundForPlatform, checksForPlatform] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [uiForPlatform, backgroundForPlatform, checksForPlatform, noShared] }] },
   },
   {
     // The status read runs in web pages, not the worker: its timers are the page's.
@@ -102,9 +150,15 @@ export default tseslint.config(
   {
     files: ['src/background/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [browserApi, ui] }],
+      'no-restricted-imports': ['error', { patterns: [browserApi, ui, noShared] }],
       'no-restricted-globals': ['error', ...browserGlobals, ...domGlobals, ...timerGlobals],
     },
+  },
+  {
+    // One badge painter: everything else writes the incident or schedule, then calls syncTabView.
+    files: ['src/background/**/*.ts'],
+    ignores: ['src/background/tab/view.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [browserApi, ui, noShared, badge] }] },
   },
   {
     // The crowd service shares only the contract and signal logic with the extension: nothing of the browser side.
@@ -126,6 +180,23 @@ export default tseslint.config(
   },
   {
     files: ['src/popup/**/*.ts', 'src/panel/**/*.ts', 'src/options/**/*.ts', 'src/ui/**/*.ts', 'src/history/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [browserApi, background, checksForUi] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [browserApi, background, checksForUi, noShared] }] },
+  },
+  {
+    // The folder order inside the layers (zones above); LEGACY_FILES wait for their package.
+    files: ['src/**/*.ts'],
+    ignores: LEGACY_FILES,
+    rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression'].map(
+          (selector) => ({ selector, message: 'model/ holds plain types and literal constants: put the logic in core/.' }),
+        ),
+      ],
+    },
   },
 );

@@ -4,7 +4,7 @@
  */
 import { clearLegacyAlarms, onAlarm } from '../platform/alarms';
 import { onConnectivityChanged } from '../platform/connectivity';
-import { serveRequests } from '../platform/message-server';
+import { serveMessages } from '../platform/message-server';
 import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
@@ -58,7 +58,7 @@ onNotificationClicked((id) => {
       .then(() => clearNotification(id))
       .catch(report('notification'));
 });
-serveRequests({
+serveMessages({
   page: handleRequest,
   panel: handlePanelRequest,
   pageTitle: async (tabId, url, title) => ({ judged: (await detection.titleChanged?.(tabId, url, title)) ?? false }),

@@ -24,14 +24,3 @@ export const ALL_CHECKS: readonly Check[] = [
  * re-probe asks the site itself; `online` and `gateway` ask nobody).
  */
 export const LOCAL_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => !c.needsConsent);
-
-export { runChecks, type RunOptions } from './run';
-export { DEFAULT_ENDPOINTS, KNOWN_STATUS_PAGES, endpointsAt } from './kit/endpoints';
-export { EvidenceCache, RateLimiter } from './kit/limits';
-export { createVantageCheck, defaultVantageSources } from './sources/vantage/check';
-export { checkHostSource } from './sources/vantage/check-host';
-export { globalpingSource } from './sources/vantage/globalping';
-export { waybackLinkFor } from './sources/archive';
-export { CHECK_MESSAGES, noneKey } from './kit/locale-keys';
-export { CHECK_IDS } from './kit/types';
-export type * from './kit/types';

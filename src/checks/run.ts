@@ -25,7 +25,8 @@ import { isPrivateHost } from '../core/net/url';
 import { after, cancel, type Timer } from '../core/async/timers';
 import { bareHost, isIpLiteral, noEvidence } from './kit/no-evidence';
 import type { EvidenceCache } from './kit/limits';
-import type { Check, CheckContext, Evidence, NoEvidenceReason } from './kit/types';
+import type { Check, CheckContext } from './kit/types';
+import type { Evidence, NoEvidenceReason } from '../core/diagnosis/evidence';
 
 export interface RunOptions {
   deadlineMs: number;

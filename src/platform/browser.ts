@@ -9,10 +9,9 @@ import browser from 'webextension-polyfill';
 export { browser };
 export type { Runtime, Tabs, WebRequest } from 'webextension-polyfill';
 
-export { IS_FIREFOX } from './native';
 /**
  * How this build notices failures. Firefox: webRequest, which reports every response's status,
- * headers, method and address. Chrome: webNavigation plus a status read of pages that look failed
+ * headers, method and address. Chrome: webNavigation plus a status read of every page after it loads
  * (navigation.ts), because holding webRequest in Chrome slows every request of every page. (The
  * benchmark also builds Chrome with webRequest, to measure that design.)
  */

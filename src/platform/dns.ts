@@ -1,4 +1,5 @@
-import { browser, IS_FIREFOX } from './browser';
+import { browser } from './browser';
+import { IS_FIREFOX } from './native';
 
 /**
  * Firefox can resolve a name the way the browser does (`dns.resolve`, Firefox-only permission

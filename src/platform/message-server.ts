@@ -2,8 +2,6 @@ import { browser, type Runtime } from './browser';
 import { webHost } from '../core/net/url';
 import { isMessage, isPanelMessage, type Message, type PanelMessage } from '../protocol/messages';
 
-export { request } from './message-client';
-
 export interface Handlers {
   /** Requests from the extension's own pages (popup, options, guide). */
   page(message: Message): Promise<unknown>;
@@ -19,7 +17,7 @@ export interface Handlers {
  * tab and address the browser names. Anything else — other extensions, web pages, a frame
  * pretending — gets no answer.
  */
-export function serveRequests(handlers: Handlers): void {
+export function serveMessages(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id) return undefined;
     if (!isMessage(message)) return Promise.resolve({ ok: false, error: 'malformed message' });

@@ -1,4 +1,5 @@
-import { browser, IS_FIREFOX } from './browser';
+import { browser } from './browser';
+import { IS_FIREFOX } from './native';
 import { hasClearingPermission } from './clearing-permission';
 
 export interface ClearResult {

@@ -1,10 +1,8 @@
-import { browser, DETECTION, IS_FIREFOX, type Tabs } from './browser';
+import { browser, DETECTION, type Tabs } from './browser';
+import { IS_FIREFOX } from './native';
 import type { TabInfo } from './tab-info';
 import { after, cancel } from '../core/async/timers';
 import { samePage } from '../core/net/url';
-
-// The popup reads tabs through ./tab-info alone, so that it does not load the background's tab handling below.
-export { activeTab, getTab, type TabInfo } from './tab-info';
 
 export interface TabChange {
   url?: string;

@@ -17,7 +17,8 @@
 import { ALL_CHECKS } from '../../src/checks/all-checks';
 import { runChecks } from '../../src/checks/run';
 import { endpointsAt } from '../../src/checks/kit/endpoints';
-import type { Check, CheckContext, Evidence } from '../../src/checks/kit/types';
+import type { Check, CheckContext } from '../../src/checks/kit/types';
+import type { Evidence } from '../../src/core/diagnosis/evidence';
 import { createVantageCheck } from '../../src/checks/sources/vantage/check';
 import { CHECK_HOST_SCHEDULE, checkHostSource } from '../../src/checks/sources/vantage/check-host';
 import { GLOBALPING_SCHEDULE, globalpingSource } from '../../src/checks/sources/vantage/globalping';

@@ -44,8 +44,8 @@ describe('_locales', () => {
 });
 
 describe('diagnosis messages', async () => {
-  const { CHECK_MESSAGES } = await import('../../src/checks/kit/locale-keys');
-  it.each(Object.entries(CHECK_MESSAGES))('%s exists with %i substitutions', (key, count) => {
+  const { CHECK_LOCALE_KEYS } = await import('../../src/checks/kit/locale-keys');
+  it.each(Object.entries(CHECK_LOCALE_KEYS))('%s exists with %i substitutions', (key, count) => {
     expect(en[key], key).toBeDefined();
     expect(placeholders(en[key]!.message)).toHaveLength(count);
   });

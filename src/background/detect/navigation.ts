@@ -44,7 +44,8 @@ import {
 } from '../../platform/storage';
 import { normalizeNetError, titledLikeBrowserErrorPage } from '../../core/incident/net-error';
 import type { Incident } from '../../model/incident';
-import { getTab, stillShowsPage, webTabs, type WebTab } from '../../platform/tabs';
+import { getTab } from '../../platform/tab-info';
+import { stillShowsPage, webTabs, type WebTab } from '../../platform/tabs';
 import { drawBadge } from '../tab/view';
 import { withTabLock } from '../tab/locks';
 import { classify } from '../../core/incident/classify';

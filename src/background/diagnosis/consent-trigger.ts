@@ -5,7 +5,8 @@ import { isPrivateHost } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
 import { readConsent } from '../../platform/consent';
 import { readDiagnosis, readIncident } from '../../platform/storage';
-import { activeTab, getTab, isTabActive } from '../../platform/tabs';
+import { activeTab, getTab } from '../../platform/tab-info';
+import { isTabActive } from '../../platform/tabs';
 import { diagnoseTab } from './diagnose';
 
 /**

@@ -5,16 +5,12 @@
  * the outside ones (the connectivity baseline included) only with the visitor's consent, per
  * source, and never for private hosts (both enforced by runChecks).
  */
-import {
-  ALL_CHECKS,
-  DEFAULT_ENDPOINTS,
-  EvidenceCache,
-  RateLimiter,
-  runChecks,
-  type CheckContext,
-  type CheckId,
-  type Evidence,
-} from '../../checks/all-checks';
+import { ALL_CHECKS } from '../../checks/all-checks';
+import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
+import { DEFAULT_ENDPOINTS } from '../../checks/kit/endpoints';
+import { EvidenceCache, RateLimiter } from '../../checks/kit/limits';
+import { runChecks } from '../../checks/run';
+import type { CheckContext } from '../../checks/kit/types';
 import { DEFAULT_CONSENT, sendsSite, withoutSiteSources } from '../../core/settings/consent';
 import { originOf, siteUrl, webHost } from '../../core/net/url';
 import { verdict } from '../../core/diagnosis/verdict';
@@ -29,7 +25,7 @@ import { backgroundFetch } from '../../platform/fetch-limit';
 import { noteHistoryVerdict, readIncident, removeDiagnosis, writeDiagnosis } from '../../platform/storage';
 import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../../platform/storage-outside';
 import { withTabLock } from '../tab/locks';
-import { getTab } from '../../platform/tabs';
+import { getTab } from '../../platform/tab-info';
 import type { SiteCheck } from '../../core/schema/legacy/stored';
 import { shownVerdict } from '../../core/diagnosis/verdict-keys';
 

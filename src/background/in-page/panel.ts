@@ -6,7 +6,7 @@ import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
 import { readSettings, writeSettings } from '../../platform/settings';
 import { readDiagnosis, readIncident, readRetry } from '../../platform/storage';
-import { getTab } from '../../platform/tabs';
+import { getTab } from '../../platform/tab-info';
 import { retryNow, stopRetry } from '../retry/retry';
 
 /**

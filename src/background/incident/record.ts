@@ -9,7 +9,8 @@ import { classify } from '../../core/incident/classify';
 import { softIncidentAllowed, SOFT_INCIDENT_WINDOW_MS } from '../../core/incident/soft-limit';
 import type { Incident, Observation } from '../../model/incident';
 import type { FrameError } from '../../platform/web-request';
-import { getTab, openTabIds, type TabChange, type TabInfo } from '../../platform/tabs';
+import { getTab, type TabInfo } from '../../platform/tab-info';
+import { openTabIds, type TabChange } from '../../platform/tabs';
 import {
   allRetries,
   appendHistory,

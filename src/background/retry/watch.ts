@@ -6,7 +6,9 @@
  */
 import { parseRetryAfter } from '../../core/retry/retry-after';
 import { probeVerdict } from '../../core/retry/policy';
-import { afterWatchProbe, isWatching, siteUrl, startWatch, watchesToDrop, watchOnline, type WatchRecord } from '../../core/retry/watch';
+import { afterWatchProbe, isWatching, startWatch, watchesToDrop, watchOnline } from '../../core/retry/watch';
+import { siteUrl } from '../../core/net/url';
+import type { WatchRecord } from '../../core/schema/legacy/stored';
 import { isOnline } from '../../platform/connectivity';
 import { t } from '../../platform/i18n';
 import { notify } from '../../platform/notify';

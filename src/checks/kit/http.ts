@@ -21,7 +21,8 @@
 import { isRedirect, nextHop, publicAddresses, type HopPolicy } from '../../core/net/next-hop';
 import { parseRetryAfter } from '../../core/retry/retry-after';
 import { after, cancel } from '../../core/async/timers';
-import type { CheckContext, NoEvidenceReason } from './types';
+import type { CheckContext } from './types';
+import type { NoEvidenceReason } from '../../core/diagnosis/evidence';
 
 export interface HttpFailure {
   ok: false;

@@ -4,10 +4,10 @@
  * Substitutions can carry third-party text (a status page's description, a vantage point's city):
  * already stripped of control characters and bounded, but always to be shown as text, never HTML.
  */
-import type { NoEvidenceReason } from './types';
+import type { NoEvidenceReason } from '../../core/diagnosis/evidence';
 
 // Pure: only the tests read the table, so bundles that do not may drop it.
-export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ Object.freeze({
+export const CHECK_LOCALE_KEYS: Readonly<Record<string, number>> = /* @__PURE__ */ Object.freeze({
   check_reprobe_up: 1,
   check_reprobe_refused: 1,
   check_reprobe_error: 1,
@@ -70,4 +70,4 @@ export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ 
 });
 
 /** `check_none_rate_limited` for `rate-limited`. */
-export const noneKey = (reason: NoEvidenceReason): string => `check_none_${reason.replace(/-/g, '_')}`;
+export const noneLocaleKey = (reason: NoEvidenceReason): string => `check_none_${reason.replace(/-/g, '_')}`;

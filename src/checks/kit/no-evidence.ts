@@ -1,11 +1,12 @@
 /** Small helpers shared by the checks: "no evidence" results and the privacy gate for outside checks. */
 import type { Msg } from '../../model/incident';
 import { describeUrl, isPrivateHost } from '../../core/net/url';
-import { noneKey } from './locale-keys';
-import type { CheckContext, CheckId, EvidenceFor, NoEvidenceReason } from './types';
+import { noneLocaleKey } from './locale-keys';
+import type { CheckContext } from './types';
+import type { CheckId, EvidenceFor, NoEvidenceReason } from '../../core/diagnosis/evidence';
 
 /** `check_none_timeout`, `check_none_rate_limited`, … (shown next to the check's name). */
-export const noneSummary = (reason: NoEvidenceReason): Msg => ({ key: noneKey(reason) });
+export const noneSummary = (reason: NoEvidenceReason): Msg => ({ key: noneLocaleKey(reason) });
 
 export function noEvidence<C extends CheckId>(check: C, reason: NoEvidenceReason, ms: number, retryAt?: number): EvidenceFor<C> {
   return {

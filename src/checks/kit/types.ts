@@ -11,9 +11,6 @@ import type { Incident } from '../../model/incident';
 import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
 import type { RateLimiter } from './limits';
 
-// The evidence types are core's (pure code and the UI read them); the checks use them from here.
-export * from '../../core/diagnosis/evidence';
-
 // ── checks ──────────────────────────────────────────────────────────────────────────────────
 
 export interface ConnectivityEndpoint {

@@ -7,7 +7,8 @@ import { fetchJson, timeLeft } from '../kit/http';
 import { describeUrl } from '../../core/net/url';
 import { isRecord, token } from '../../core/schema/validate';
 import { noEvidence, refuseOutside } from '../kit/no-evidence';
-import type { ArchiveOutcome, Check, CheckContext, EvidenceFor } from '../kit/types';
+import type { ArchiveOutcome, EvidenceFor } from '../../core/diagnosis/evidence';
+import type { Check, CheckContext } from '../kit/types';
 
 export const ARCHIVE_TIMEOUT_MS = 5_000;
 const MAX_BYTES = 32 * 1024;

@@ -9,7 +9,8 @@
  */
 import { fetchStatus, fetchText, type HttpFailure, timeLeft } from '../kit/http';
 import { noEvidence } from '../kit/no-evidence';
-import type { Check, CheckContext, ConnectivityEndpoint, EvidenceFor } from '../kit/types';
+import type { Check, CheckContext, ConnectivityEndpoint } from '../kit/types';
+import type { EvidenceFor } from '../../core/diagnosis/evidence';
 
 export const CONNECTIVITY_TIMEOUT_MS = 4_000;
 const BODY_BYTES = 4096;

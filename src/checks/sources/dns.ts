@@ -15,17 +15,8 @@ import { bareHost, isIpLiteral, noEvidence, refuseOutside } from '../kit/no-evid
 import { displayIp, normalizeIp } from '../../core/net/ip';
 import { arrayOf, intIn, isRecord } from '../../core/schema/validate';
 import { after, cancel, type Timer } from '../../core/async/timers';
-import type {
-  Check,
-  CheckContext,
-  DnsConsensus,
-  DnsOutcome,
-  DohResolver,
-  EvidenceFor,
-  NoEvidenceReason,
-  Rcode,
-  ResolverAnswer,
-} from '../kit/types';
+import type { Check, CheckContext, DohResolver } from '../kit/types';
+import type { DnsConsensus, DnsOutcome, EvidenceFor, NoEvidenceReason, Rcode, ResolverAnswer } from '../../core/diagnosis/evidence';
 
 export const DOH_TIMEOUT_MS = 3_000;
 const DOH_MAX_BYTES = 64 * 1024;

@@ -5,7 +5,8 @@
  * well-known endpoints, with the visitor's consent.
  */
 import { noEvidence } from '../kit/no-evidence';
-import type { Check, CheckContext, EvidenceFor } from '../kit/types';
+import type { Check, CheckContext } from '../kit/types';
+import type { EvidenceFor } from '../../core/diagnosis/evidence';
 
 export const onlineCheck: Check = {
   id: 'online',

@@ -11,7 +11,8 @@ import { describeUrl, NAVIGATION_ACCEPT, reprobeTarget } from '../../core/net/ur
 import { quietUntil } from '../../core/retry/quiet';
 import { fetchStatus, timeLeft } from '../kit/http';
 import { noEvidence } from '../kit/no-evidence';
-import type { Check, CheckContext, EvidenceFor } from '../kit/types';
+import type { Check, CheckContext } from '../kit/types';
+import type { EvidenceFor } from '../../core/diagnosis/evidence';
 
 export const REPROBE_TIMEOUT_MS = 8_000;
 /** A re-probe answer this recent (Chrome builds fetch one with the failure's headers) is not asked again. */

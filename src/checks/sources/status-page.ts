@@ -10,7 +10,8 @@ import { bareHost, isIpLiteral, noEvidence, refuseOutside } from '../kit/no-evid
 import { registrableDomain } from '../../core/net/domain';
 import { MAX_REDIRECT_HOPS } from '../../core/net/next-hop';
 import { isRecord, oneOf, text } from '../../core/schema/validate';
-import type { Check, CheckContext, EvidenceFor, StatusIndicator, StatusPageOutcome } from '../kit/types';
+import type { Check, CheckContext } from '../kit/types';
+import type { EvidenceFor, StatusIndicator, StatusPageOutcome } from '../../core/diagnosis/evidence';
 
 export { registrableDomain };
 

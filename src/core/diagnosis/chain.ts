@@ -1,5 +1,5 @@
 import type { Incident, Msg } from '../../model/incident';
-import type { VerdictKind } from '../present/guide';
+import type { VerdictKind } from './verdict-keys';
 
 /**
  * The chain a page load goes through — you → DNS → gateway/CDN → the site's own server — with

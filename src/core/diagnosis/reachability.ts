@@ -6,8 +6,6 @@
  */
 import { BUCKETS, validateReachability, type Reachability } from '../schema/legacy/stored-outside';
 
-// The record as stored is described with the other stored records (core/schema/legacy/stored-outside.ts).
-export { BUCKETS, validateReachability, type Reachability };
 /** Another site that answered within this long ago shows the connection works. */
 export const RECENT_MS = 60_000;
 /** Loads of the same bucket closer together than this are not written again (storage is not free). */

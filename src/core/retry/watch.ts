@@ -7,10 +7,7 @@
  */
 import { DEFAULT_RETRY_OPTIONS, type ProbeAnswer, type ProbeVerdict, type RetryOptions } from './policy';
 import { onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule, type RetrySchedule } from './schedule';
-export { siteUrl } from '../net/url';
 import type { WatchRecord } from '../schema/legacy/stored';
-
-export type { WatchRecord } from '../schema/legacy/stored';
 
 /**
  * A probe's answer ends the watch when the server answers at all, the way a visitor would see it

@@ -22,8 +22,9 @@ type FrameResponse = import('../../../src/platform/web-request').FrameResponse;
 const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
 const handleFrameError = record.recordNetworkError;
 const handleTabRemoved = record.handleTabRemoved;
-const handleTabChange = (...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tabs').TabInfo]) =>
-  record.handleTabChange(...args, webRequestDetection);
+const handleTabChange = (
+  ...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tab-info').TabInfo]
+) => record.handleTabChange(...args, webRequestDetection);
 const { readHistory, readIncident } = await import('../../../src/platform/storage');
 
 const NGINX_502 = [

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../src/checks/all-checks';
 import { runChecks } from '../../../src/checks/run';
-import type { Check, CheckContext, Evidence, NoEvidenceReason } from '../../../src/checks/kit/types';
+import type { Check, CheckContext } from '../../../src/checks/kit/types';
+import type { Evidence, NoEvidenceReason } from '../../../src/core/diagnosis/evidence';
 import { createVantageCheck } from '../../../src/checks/sources/vantage/check';
 import { checkHostSource } from '../../../src/checks/sources/vantage/check-host';
 import { globalpingSource } from '../../../src/checks/sources/vantage/globalping';

@@ -2,7 +2,8 @@
 // told `redirect: 'manual'`, and the status page follows a readable hop only when it is https,
 // public (name and addresses) and on the page's own site.
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS, runChecks } from '../../../src/checks/all-checks';
+import { ALL_CHECKS } from '../../../src/checks/all-checks';
+import { runChecks } from '../../../src/checks/run';
 import { statusPageCheck } from '../../../src/checks/sources/status-page';
 import type { CheckContext } from '../../../src/checks/kit/types';
 const ALL_SOURCES = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };

@@ -15,8 +15,8 @@ const send = async (message: unknown, sender: object) => (await onMessage.trigge
 const topFrame = { id: fakeBrowser.runtime.id, tab: { id: 7 }, frameId: 0, url: 'https://app.example/inbox' };
 
 beforeAll(async () => {
-  const { serveRequests } = await import('../../../src/platform/message-server');
-  serveRequests({ page, panel, pageTitle });
+  const { serveMessages } = await import('../../../src/platform/message-server');
+  serveMessages({ page, panel, pageTitle });
 });
 beforeEach(() => {
   page.mockClear();

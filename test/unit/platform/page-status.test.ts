@@ -8,11 +8,11 @@ vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 describe('a status report as older builds sent it', () => {
   it('is refused as malformed and reaches no handler, even from our own content script in a top frame', async () => {
-    const { serveRequests } = await import('../../../src/platform/message-server');
+    const { serveMessages } = await import('../../../src/platform/message-server');
     const page = vi.fn(async () => 'page');
     const panel = vi.fn(async () => 'panel');
     const pageTitle = vi.fn(async () => 'title');
-    serveRequests({ page, panel, pageTitle });
+    serveMessages({ page, panel, pageTitle });
     const onMessage = fakeBrowser.runtime.onMessage as unknown as { trigger: (m: unknown, s: unknown) => Promise<unknown[]> };
     const sender = {
       id: fakeBrowser.runtime.id,

@@ -12,10 +12,9 @@ import { timeLeft } from '../../kit/http';
 import { noEvidence, refuseOutside } from '../../kit/no-evidence';
 import { checkHostSource } from './check-host';
 import { globalpingSource } from './globalping';
-import type { Check, CheckContext, EvidenceFor, NoEvidenceReason, VantageOutcome, VantageSourceReport } from '../../kit/types';
+import type { Check, CheckContext } from '../../kit/types';
+import type { EvidenceFor, NoEvidenceReason, VantageOutcome, VantageSourceReport } from '../../../core/diagnosis/evidence';
 import type { SourceResult, VantageSource, VantageTarget } from './source';
-
-export type { PollSchedule, SourceResult, VantageSource, VantageTarget } from './source';
 
 /** The longest a vantage check waits when no deadline is given (check-host results take 5–8 s). */
 export const VANTAGE_BUDGET_MS = 12_000;

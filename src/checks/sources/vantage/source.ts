@@ -2,7 +2,8 @@
  * The contract between the vantage check and its sources, and the polling loop they share.
  */
 import { sleep } from '../../kit/http';
-import type { CheckContext, NoEvidence, VantageNode } from '../../kit/types';
+import type { CheckContext } from '../../kit/types';
+import type { NoEvidence, VantageNode } from '../../../core/diagnosis/evidence';
 
 /** What is measured: the failing page's origin, nothing more. */
 export interface VantageTarget {

@@ -9,9 +9,9 @@ let active: { id: number; url: string } | undefined;
 /** Tabs shown in their window, and private (incognito) ones. */
 let shown = new Set<number>();
 let incognito = new Set<number>();
-vi.mock('../../../../src/platform/tabs', () => ({
+vi.mock('../../../../src/platform/tabs', () => ({ isTabActive: async (id: number) => shown.has(id) }));
+vi.mock('../../../../src/platform/tab-info', () => ({
   activeTab: async () => active,
-  isTabActive: async (id: number) => shown.has(id),
   getTab: async (id: number) => ({ url: 'https://shop.example/', incognito: incognito.has(id) }),
 }));
 

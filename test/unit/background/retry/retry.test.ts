@@ -10,7 +10,7 @@ type FrameResponse = import('../../../../src/platform/web-request').FrameRespons
 const handleFrameResponse = (r: FrameResponse) => record.recordHttpAnswer({ kind: 'http', ...r });
 const handleTabRemoved = record.handleTabRemoved;
 const handleTabChange = (
-  ...args: [number, import('../../../../src/platform/tabs').TabChange, import('../../../../src/platform/tabs').TabInfo]
+  ...args: [number, import('../../../../src/platform/tabs').TabChange, import('../../../../src/platform/tab-info').TabInfo]
 ) => record.handleTabChange(...args, webRequestDetection);
 const retry = await import('../../../../src/background/retry/retry');
 const { readIncident, readRetry, allRetries, readHistory } = await import('../../../../src/platform/storage');

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_MESSAGES, noneKey } from '../../../../src/checks/kit/locale-keys';
+import { CHECK_LOCALE_KEYS, noneLocaleKey } from '../../../../src/checks/kit/locale-keys';
 import { checkNameKey } from '../../../../src/core/diagnosis/evidence';
-import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/checks/kit/types';
+import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/core/diagnosis/evidence';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../../src/core/diagnosis/verdict';
 
 const REASONS: NoEvidenceReason[] = [
@@ -28,12 +28,12 @@ describe('message keys of the checks', () => {
       for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/'(check_[a-z_]+)'/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(20);
-    for (const key of used) expect(CHECK_MESSAGES, key).toHaveProperty(key);
+    for (const key of used) expect(CHECK_LOCALE_KEYS, key).toHaveProperty(key);
   });
 
   it('lists the no-evidence, check-name, verdict and confidence keys', () => {
-    for (const reason of REASONS) expect(CHECK_MESSAGES).toHaveProperty(noneKey(reason));
-    for (const id of CHECK_IDS) expect(CHECK_MESSAGES).toHaveProperty(checkNameKey(id));
-    for (const key of [...Object.values(VERDICT_KEYS), ...Object.values(CONFIDENCE_KEYS)]) expect(CHECK_MESSAGES).toHaveProperty(key);
+    for (const reason of REASONS) expect(CHECK_LOCALE_KEYS).toHaveProperty(noneLocaleKey(reason));
+    for (const id of CHECK_IDS) expect(CHECK_LOCALE_KEYS).toHaveProperty(checkNameKey(id));
+    for (const key of [...Object.values(VERDICT_KEYS), ...Object.values(CONFIDENCE_KEYS)]) expect(CHECK_LOCALE_KEYS).toHaveProperty(key);
   });
 });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUCKETS,
-  bucketOf,
-  noteAnswered,
-  otherSiteAnsweredAgo,
-  RECENT_MS,
-  validateReachability,
-} from '../../../../src/core/diagnosis/reachability';
+import { BUCKETS, validateReachability } from '../../../../src/core/schema/legacy/stored-outside';
+import { bucketOf, noteAnswered, otherSiteAnsweredAgo, RECENT_MS } from '../../../../src/core/diagnosis/reachability';
 import { onlineCheck } from '../../../../src/checks/sources/online';
 import { verdict } from '../../../../src/core/diagnosis/verdict';
 import type { Evidence } from '../../../../src/core/diagnosis/evidence';

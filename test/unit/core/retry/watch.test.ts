@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { afterWatchProbe, isWatching, siteUrl, startWatch, watchOnline, watchSeesBack } from '../../../../src/core/retry/watch';
+import { afterWatchProbe, isWatching, startWatch, watchOnline, watchSeesBack } from '../../../../src/core/retry/watch';
+import { siteUrl } from '../../../../src/core/net/url';
 import { DEFAULT_RETRY_OPTIONS, probeVerdict, type ProbeAnswer } from '../../../../src/core/retry/policy';
 import { onProbeFailed, startSchedule } from '../../../../src/core/retry/schedule';
 import { parseWatch } from '../../../../src/core/schema/legacy/stored';
