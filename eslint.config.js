@@ -58,7 +58,7 @@ const zones = [
   { target: './src/model', from: './src', except: ['./model'], message: 'model/ is the leaf: it imports nothing.' },
   { target: './src/protocol', from: './src', except: ['./model', './protocol'], message: 'protocol/ imports model/ only.' },
   { target: './src/core', from: './src', except: ['./model', './core'], message: 'core/ is pure: it imports model/ and core/ only.' },
-  ...layered('core', ['schema', 'async', 'crowd', 'net', 'settings', 'retry', 'incident', 'diagnosis', 'present'], ['items.ts']),
+  ...layered('core', ['schema', 'async', 'net', 'crowd', 'settings', 'retry', 'incident', 'diagnosis', 'present'], ['items.ts']),
   ...layered('checks', ['kit', 'sources'], ['run.ts', 'all-checks.ts']),
   ...layered('background', ['tab', 'retry', 'diagnosis', 'in-page', 'incident', 'detect', 'pages'], ['index.ts']),
 ];
