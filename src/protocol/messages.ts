@@ -46,6 +46,8 @@ export interface PopupState {
   /** The visitor said "not now" to the consent question for this incident: it is not asked again. */
   consentDeclined: boolean;
   guideMarks: GuideMarks;
+  /** Every storage key read for this answer, absent ones included: the popup asks again when one changes. */
+  readFrom: string[];
 }
 
 export interface WorkerStats {

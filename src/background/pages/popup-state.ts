@@ -1,8 +1,10 @@
 import type { PopupState } from '../../protocol/messages';
 import { sitePolicy } from '../../core/settings/settings';
 import { originOf, watchedSiteUrl } from '../../core/net/url';
+import { LOCAL_KEYS, retryKey, tabKey, watchKey } from '../../core/schema/legacy/stored';
 import { readSettings } from '../../platform/settings';
 import {
+  diagnosisKey,
   readConsent,
   readConsentAsked,
   readDiagnosis,
@@ -19,15 +21,17 @@ import {
  * in a private window; "check any site" and its watch are then that window kind's own, never the other's.
  */
 export async function popupState(tabId: number | undefined, checked = '', inPrivate = false): Promise<PopupState> {
+  const siteKey = inPrivate ? 'site-private' : 'site';
   const [consent, siteCheck, incident] = await Promise.all([
     readConsent(),
-    readDiagnosis(inPrivate ? 'site-private' : 'site'),
+    readDiagnosis(siteKey),
     tabId === undefined ? undefined : readIncident(tabId),
   ]);
   const watched = siteCheck ? watchedSiteUrl(siteCheck.host, checked) : undefined;
+  const watchedOrigin = watched ? new URL(watched).origin : undefined;
   const origin = originOf(incident?.url);
   const [watch, retry, recovery, settings, diagnosis, declined, guideMarks] = await Promise.all([
-    watched ? readWatch(new URL(watched).origin) : undefined,
+    watchedOrigin ? readWatch(watchedOrigin) : undefined,
     origin ? readRetry(origin) : undefined,
     tabId === undefined ? undefined : readRecovery(tabId),
     incident ? readSettings() : undefined,
@@ -36,6 +40,16 @@ export async function popupState(tabId: number | undefined, checked = '', inPriv
     tabId === undefined ? {} : readGuideMarks(tabId),
   ]);
   const ownWatch = watch && (watch.private === true) === inPrivate ? watch : undefined;
+  const readFrom = [
+    LOCAL_KEYS.consent,
+    diagnosisKey(siteKey),
+    ...(watchedOrigin ? [watchKey(watchedOrigin)] : []),
+    ...(origin ? [retryKey(origin)] : []),
+    ...(incident ? [LOCAL_KEYS.settings] : []),
+    ...(tabId === undefined
+      ? []
+      : (['incident', 'recovered', 'diagnosis', 'consent-asked', 'guide'] as const).map((record) => tabKey(record, tabId))),
+  ];
   return {
     consent,
     ...(siteCheck ? { siteCheck } : {}),
@@ -48,5 +62,6 @@ export async function popupState(tabId: number | undefined, checked = '', inPriv
     policy: incident && settings ? sitePolicy(settings, incident.host) : 'default',
     consentDeclined: incident !== undefined && declined === incident.time,
     guideMarks,
+    readFrom,
   };
 }

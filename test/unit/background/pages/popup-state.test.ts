@@ -24,7 +24,7 @@ const diagnosis = (host: string, incidentTime?: number) => ({
   verdict: { kind: 'cant-tell' as const, confidence: 'low' as const, reasons: [] },
   done: true,
 });
-const popupState = async (body: { tabId?: number; checked?: string }): Promise<PopupState> =>
+const popupState = async (body: { tabId?: number; checked?: string; private?: boolean }): Promise<PopupState> =>
   (await handleRequest({ type: 'popup-state', ...body })) as PopupState;
 
 beforeEach(() => fakeBrowser.reset());
@@ -36,6 +36,7 @@ describe('popup-state', () => {
       policy: 'default',
       consentDeclined: false,
       guideMarks: {},
+      readFrom: ['consent', 'diagnosis:site', 'incident:4', 'recovered:4', 'diagnosis:4', 'consent-asked:4', 'guide:4'],
     });
   });
 
@@ -79,6 +80,44 @@ describe('popup-state', () => {
     expect(await popupState({ checked: 'http://127.0.0.1:8080' })).toMatchObject({ siteCheck: { host: '127.0.0.1' }, watch });
     // Typed as the bare host: https on the default port, not that watch.
     expect(await popupState({ checked: '127.0.0.1' })).not.toHaveProperty('watch');
+  });
+});
+
+/** The session and local keys the worker reads while answering `body`. */
+async function keysRead(body: { tabId?: number; checked?: string; private?: boolean }): Promise<{ read: string[]; state: PopupState }> {
+  const read: string[] = [];
+  for (const area of [fakeBrowser.storage.session, fakeBrowser.storage.local]) {
+    const get = area.get.bind(area);
+    vi.spyOn(area, 'get').mockImplementation((keys) => {
+      read.push(...(typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : Object.keys(keys ?? {})));
+      return get(keys);
+    });
+  }
+  const state = await popupState(body);
+  vi.restoreAllMocks();
+  return { read, state };
+}
+
+describe('readFrom: the keys the popup redraws on', () => {
+  it('names every session and local key the answer was read from, absent ones included', async () => {
+    await storage.writeIncident(4, incident);
+    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
+    await storage.writeWatch(startWatch({ url: 'http://127.0.0.1:8080/', host: '127.0.0.1', now: NOW, online: true, random: () => 0.5 }));
+    for (const body of [{ tabId: 4, checked: 'http://127.0.0.1:8080' }, { tabId: 5 }, { checked: '127.0.0.1', private: true }, {}]) {
+      const { read, state } = await keysRead(body);
+      expect(new Set(state.readFrom), JSON.stringify(body)).toEqual(new Set(read));
+    }
+  });
+
+  it("a tab's incident adds its site's retry and the settings; the watched site's watch; a private window its own check", async () => {
+    await storage.writeIncident(4, incident);
+    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
+    const { readFrom } = await popupState({ tabId: 4, checked: 'http://127.0.0.1:8080' });
+    expect(readFrom).toEqual(
+      expect.arrayContaining(['incident:4', 'retry:https://shop.example', 'settings', 'watch:http://127.0.0.1:8080']),
+    );
+    expect((await popupState({ tabId: 5 })).readFrom).not.toContain('retry:https://shop.example');
+    expect((await popupState({ private: true })).readFrom).toEqual(['consent', 'diagnosis:site-private']);
   });
 });
 
