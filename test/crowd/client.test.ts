@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCrowd, type RunningCrowd } from '../../server/node/server';
 import type { CrowdReport } from '../../src/core/crowd/report';
 import type { After } from '../../src/core/crowd/schedule';
@@ -188,6 +188,39 @@ describe('a misbehaving service', () => {
       await silent.close();
     }
   }, 30_000);
+
+  it('one that sends its headers and then stalls: the time limit covers the body too', async () => {
+    const stalling = await stub((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"v":1,');
+    });
+    try {
+      const started = Date.now();
+      expect(await readProviders(stalling.url)).toEqual({ outcome: 'error', reason: 'timeout' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(READ_TIMEOUT_MS - 50);
+      expect(Date.now() - started).toBeLessThan(READ_TIMEOUT_MS + 2_000);
+    } finally {
+      await stalling.close();
+    }
+  });
+
+  it('a fetch that ignores its signal still cannot hold a read past the time limit', async () => {
+    // As a browser's fetch may: headers at once, then a body that never ends and ignores abort and cancel.
+    const deaf = () =>
+      Promise.resolve(
+        new Response(new ReadableStream({ pull: () => new Promise<void>(() => undefined) }), {
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    vi.stubGlobal('fetch', deaf);
+    try {
+      const started = Date.now();
+      expect(await readBucket('https://crowd.example', 'c46')).toEqual({ outcome: 'error', reason: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(READ_TIMEOUT_MS + 2_000);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 
   it('a redirect is never followed, for a report or a read', async () => {
     const target = await stub((_req, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"counted":true}'));

@@ -34,6 +34,7 @@ describe('parseServiceUrl', () => {
     ['https://user:secret@crowd.example', 'credentials'],
     ['https://user@crowd.example', 'credentials'],
     ['https://@crowd.example', 'credentials'],
+    ['https:user@crowd.example', 'credentials'],
     ['https://crowd.example/?key=1', 'query'],
     ['https://crowd.example/?', 'query'],
     ['https://crowd.example/#top', 'fragment'],
