@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { manifestFor, withoutInjectedScripts, type TargetBrowser } from './scripts/manifest.ts';
+import { parseServiceUrl } from './src/core/crowd/service-url.ts';
 
 /** After crxjs wrote manifest.json: the injected panel and the status read are not web-accessible (scripts/manifest.ts). */
 const panelNotWebAccessible: Plugin = {
@@ -23,13 +24,25 @@ const panelNotWebAccessible: Plugin = {
   },
 };
 
+/** The crowd service's address (docs/crowd-in-the-extension.md): unset or empty builds without one; a bad one fails the build. */
+function crowdUrl(setting: string | undefined): string {
+  if (!setting?.trim()) return '';
+  const parsed = parseServiceUrl(setting);
+  if (!parsed.ok) throw new Error(`DOWNCHECK_CROWD_URL=${setting} is not a usable crowd service address (${parsed.problem})`);
+  return parsed.url;
+}
+
 export default defineConfig(({ mode }) => {
   const browser: TargetBrowser = mode === 'firefox' ? 'firefox' : 'chrome';
   // Benchmarks only (test/bench/healthy-cost.bench.mjs): a Chrome build that detects with
   // webRequest, the design the shipped Chrome build left behind, to be measured side by side.
   const webRequest = browser === 'firefox' || process.env.DOWNCHECK_DETECTION === 'webRequest';
   return {
-    define: { 'import.meta.env.FIREFOX': JSON.stringify(browser === 'firefox'), 'import.meta.env.WEBREQUEST': JSON.stringify(webRequest) },
+    define: {
+      'import.meta.env.FIREFOX': JSON.stringify(browser === 'firefox'),
+      'import.meta.env.WEBREQUEST': JSON.stringify(webRequest),
+      'import.meta.env.CROWD_URL': JSON.stringify(crowdUrl(process.env.DOWNCHECK_CROWD_URL)),
+    },
     build: {
       outDir: `dist/${browser}`,
       emptyOutDir: true,

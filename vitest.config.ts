@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  define: { 'import.meta.env.FIREFOX': 'false', 'import.meta.env.WEBREQUEST': 'false' },
+  define: { 'import.meta.env.FIREFOX': 'false', 'import.meta.env.WEBREQUEST': 'false', 'import.meta.env.CROWD_URL': '""' },
   plugins: [
     {
       // Node has no `chrome` or `browser`: platform/native.ts is, in unit tests, the (mocked) polyfill,
@@ -27,7 +27,7 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/crowd/node.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/crowd/node.test.ts', 'test/crowd/client.test.ts', 'test/crowd/e2e-helper.test.ts'],
     environment: 'node',
   },
 });

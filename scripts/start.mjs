@@ -5,7 +5,8 @@
 //                                         google-chrome / chromium-browser / chromium on PATH)
 //   DOWNCHECK_HEADLESS=1                  no window: for machines without a display
 //   DOWNCHECK_PORT=8080                   fixed port for the demo site (default: any free port)
-//   CROWD_PORT=8787, CROWD_DB=…           the crowd service started beside it (see docs/crowd-service.md)
+//   CROWD_PORT=8787, CROWD_DB=…           the crowd service started beside it (see docs/crowd-service.md); the build
+//                                         gets its address as DOWNCHECK_CROWD_URL unless that is already set
 //
 // Ctrl-C stops the browser, nginx, the crowd service and the node servers (by their own pids) and deletes the profile.
 import { spawn, spawnSync } from 'node:child_process';
@@ -66,17 +67,26 @@ try {
   fail(error.message);
 }
 
-console.log('Building the Chrome version (npm run build:chrome)…');
-if (spawnSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) fail('the build failed.');
-if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) fail(`the build left no ${EXTENSION_DIR}/manifest.json.`);
-
-const site = await startDemoSite({ port: Number(process.env.DOWNCHECK_PORT ?? 0) });
-// The crowd service runs beside the demo; if it cannot start (its port taken), the demo still does.
+// The crowd service runs beside the demo; if it cannot start (its port taken), the demo still does, without it.
 const crowd = startCrowdProcess();
 const crowdUrl = await crowd.url.catch((error) => {
   console.log(`Warning: the crowd service did not start: ${error.message.split('\n').slice(-1)[0]}`);
   return null;
 });
+// The build knows the service's address (DOWNCHECK_CROWD_URL), so the demo can try the whole crowd loop.
+const serviceUrl = process.env.DOWNCHECK_CROWD_URL || crowdUrl || '';
+console.log(`Building the Chrome version (npm run build:chrome)${serviceUrl ? ` with the crowd service at ${serviceUrl}` : ''}…`);
+const build = spawnSync('npm', ['run', '--silent', 'build:chrome'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, DOWNCHECK_CROWD_URL: serviceUrl },
+});
+if (build.status !== 0 || !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+  await crowd.stop();
+  fail(build.status !== 0 ? 'the build failed.' : `the build left no ${EXTENSION_DIR}/manifest.json.`);
+}
+
+const site = await startDemoSite({ port: Number(process.env.DOWNCHECK_PORT ?? 0) });
 const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-start-'));
 const args = [
   `--user-data-dir=${profileDir}`,
