@@ -18,7 +18,8 @@
  * - evidence from outside checks is cached per host (see limits.ts) when a cache is given;
  * - a check with several sources (vantage) may hand over interim evidence, marked `partial`.
  */
-import { allows, type Consent } from '../core/settings/consent';
+import { allows } from '../core/settings/consent';
+import type { Consent } from '../model/settings';
 import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../core/net/intranet';
 import { isPrivateIp } from '../core/net/ip';
 import { isPrivateHost } from '../core/net/url';

@@ -1,19 +1,20 @@
 import type { Incident } from '../model/incident';
-import type { Recovery, RetryRecord } from '../model/retry';
+import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
 import { decisionFor } from '../core/retry/policy';
 import { retryView, formatWait, type RetryView } from '../core/present/retry-view';
-import type { SitePolicy } from '../core/settings/settings';
+import { type SitePolicy, CONSENT_SOURCES, type Consent } from '../model/settings';
 import { describeUrl, originOf, watchedSiteUrl } from '../core/net/url';
 import { t, uiLanguage } from '../platform/i18n';
 import { request } from '../platform/message-client';
 import { onSessionChanged } from '../platform/storage-changes';
-import type { GuideMarks, WatchRecord } from '../core/schema/legacy/stored';
+import type { GuideMarks } from '../model/tab';
 import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../platform/tab-info';
 import { openExtensionPage, openSettings } from '../platform/pages';
 import { h, localize } from '../ui/dom';
-import { CONSENT_SOURCES, DEFAULT_CONSENT, type Consent } from '../core/settings/consent';
-import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict, type VerdictKind } from '../core/diagnosis/verdict-keys';
-import { answerFor, waitingNote } from '../core/present/answer';
+import { DEFAULT_CONSENT } from '../core/settings/consent';
+import { CONFIDENCE_KEYS, headlineFor, verdictLabel } from '../core/present/verdict-text';
+import type { VerdictKind } from '../model/verdict';
+import { waitingNote } from '../core/present/answer';
 import { isPrivateHost } from '../core/net/url';
 import type { DiagnosisRecord } from '../model/diagnosis';
 import { consentView, verdictView } from './views/diagnosis';
@@ -208,7 +209,13 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
   // Not under the consent question: with it, the popup would outgrow its 600 px (the question comes first).
   const asking = !isPrivateHost(incident.host) && !d?.outside && !CONSENT_SOURCES.some((s) => state.consent[s]) && !state.consentDeclined;
-  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying, asking });
+  const answer = headlineFor(d?.done ? d.verdict.kind : undefined, {
+    host: incident.host,
+    incidentKind: incident.kind,
+    outside: d?.outside === true,
+    retrying,
+    asking,
+  });
   const waiting = asking
     ? undefined
     : waitingNote({
@@ -237,10 +244,11 @@ async function incidentView(incident: Incident, tabId: number): Promise<HTMLElem
   const answerEl = h(
     'section',
     {
-      class: `answer answer-${answer.state} severity-${incident.severity}`,
+      class: `answer severity-${incident.severity}`,
       'data-testid': 'verdict',
-      'data-answer': answer.state,
-      ...(d ? { 'data-verdict': d.verdict.kind } : {}),
+      'data-verdict': answer.kind ?? 'checking',
+      'data-outside': String(d?.outside === true),
+      'data-tone': answer.tone,
       'aria-labelledby': 'answer-headline',
     },
     h(
@@ -398,7 +406,7 @@ function guideExtras(d: DiagnosisRecord | undefined): {
   if (!d) return {};
   const out: { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } = {};
   if (d.done && d.verdict.kind !== 'cant-tell') out.verdict = d.verdict.kind;
-  out.verdictLine = `${t(SHOWN_VERDICT_KEYS[shownVerdict(d.verdict.kind, d.outside)])} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
+  out.verdictLine = `${t(verdictLabel(d.verdict.kind, d.outside))} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
   for (const e of d.evidence) {
     if (e.check === 'status-page' && e.outcome.kind === 'reported') out.statusPageUrl = e.outcome.pageUrl;
     if (e.check === 'archive' && e.outcome.kind === 'archived') out.archiveUrl = e.outcome.snapshotUrl;
@@ -465,7 +473,7 @@ const backSinceCheck = (check: DiagnosisRecord): number | undefined =>
 function backView(check: DiagnosisRecord, at: number): HTMLElement {
   return h(
     'div',
-    { class: 'verdict verdict-back-up', 'data-testid': 'site-verdict', 'data-verdict': 'back-up' },
+    { class: 'verdict', 'data-testid': 'site-verdict', 'data-verdict': 'back-up', 'data-tone': 'back' },
     h(
       'p',
       { class: 'verdict-line' },

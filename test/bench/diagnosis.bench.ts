@@ -23,8 +23,9 @@ import { CHECK_HOST_SCHEDULE, checkHostSource } from '../../src/checks/sources/v
 import { GLOBALPING_SCHEDULE, globalpingSource } from '../../src/checks/sources/vantage/globalping';
 import type { PollSchedule } from '../../src/checks/sources/vantage/source';
 import { classify } from '../../src/core/incident/classify';
-import type { Consent } from '../../src/core/settings/consent';
-import { verdict, type Verdict } from '../../src/core/diagnosis/verdict';
+import type { Consent } from '../../src/model/settings';
+import { verdict } from '../../src/core/diagnosis/verdict';
+import type { Verdict } from '../../src/model/verdict';
 import { DEFAULT_BEHAVIOUR, startOutsideServices } from '../fixtures/outside-services.mjs';
 
 const RUNS = 20;

@@ -31,7 +31,7 @@ import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '
 import { withTabLock } from '../tab/locks';
 import { getTab } from '../../platform/tabs';
 import type { SiteCheck } from '../../core/schema/legacy/stored';
-import { shownVerdict } from '../../core/diagnosis/verdict-keys';
+import { historyVerdictId } from '../../core/present/verdict-text';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
@@ -178,7 +178,7 @@ async function run(
   const done = snapshot(true);
   // The history entry keeps what the diagnosis found (an incognito tab's incident has none: nothing is written).
   if (incident && (await stillCurrent()))
-    await noteHistoryVerdict(incident.host, incident.time, shownVerdict(done.verdict.kind, done.outside));
+    await noteHistoryVerdict(incident.host, incident.time, historyVerdictId(done.verdict.kind, done.outside, incident.kind));
   return done;
 }
 

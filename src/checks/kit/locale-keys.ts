@@ -56,7 +56,7 @@ export const CHECK_MESSAGES: Readonly<Record<string, number>> = /* @__PURE__ */ 
   check_name_vantage: 0,
   check_name_status_page: 0,
   check_name_archive: 0,
-  // The verdict (see src/core/diagnosis/verdict.ts VERDICT_KEYS / CONFIDENCE_KEYS).
+  // The verdict (see src/core/present/verdict-text.ts VERDICT_KEYS / CONFIDENCE_KEYS).
   verdict_down_for_everyone: 0,
   verdict_partly_down: 0,
   verdict_just_you_connection: 0,

@@ -1,5 +1,5 @@
 /** Small helpers shared by the checks: "no evidence" results and the privacy gate for outside checks. */
-import type { Msg } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 import { describeUrl, isPrivateHost } from '../../core/net/url';
 import { noneKey } from './locale-keys';
 import type { CheckContext, CheckId, EvidenceFor, NoEvidenceReason } from './types';

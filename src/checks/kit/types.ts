@@ -8,11 +8,11 @@
  * ever leave the browser; never its path or query.
  */
 import type { Incident } from '../../model/incident';
-import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
+import type { CheckId, Evidence } from '../../model/evidence';
 import type { RateLimiter } from './limits';
 
 // The evidence types are core's (pure code and the UI read them); the checks use them from here.
-export * from '../../core/diagnosis/evidence';
+export * from '../../model/evidence';
 
 // ── checks ──────────────────────────────────────────────────────────────────────────────────
 

@@ -11,7 +11,7 @@ import { createVantageCheck } from '../../../src/checks/sources/vantage/check';
 import { checkHostSource } from '../../../src/checks/sources/vantage/check-host';
 import { globalpingSource } from '../../../src/checks/sources/vantage/globalping';
 import { classify } from '../../../src/core/incident/classify';
-import type { Consent } from '../../../src/core/settings/consent';
+import type { Consent } from '../../../src/model/settings';
 import { verdict } from '../../../src/core/diagnosis/verdict';
 import { DEFAULT_BEHAVIOUR, type Behaviour, type Fault } from '../../fixtures/outside-services.mjs';
 import { contextFor, FAILING_URL, timed, useOutsideServices } from './helpers';
