@@ -6,7 +6,8 @@
  */
 import { parseRetryAfter } from '../../core/retry/retry-after';
 import { probeVerdict } from '../../core/retry/policy';
-import { afterWatchProbe, isWatching, siteUrl, startWatch, watchesToDrop, watchOnline, type WatchRecord } from '../../core/retry/watch';
+import { afterWatchProbe, isWatching, siteUrl, startWatch, watchesToDrop, watchOnline } from '../../core/retry/watch';
+import type { WatchRecord } from '../../model/retry';
 import { isOnline } from '../../platform/connectivity';
 import { t } from '../../platform/i18n';
 import { notify } from '../../platform/notify';

@@ -10,8 +10,6 @@ import type { ProbeVerdict, RetrySchedule, WatchRecord } from '../../model/retry
 import { onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule } from './schedule';
 export { siteUrl } from '../net/url';
 
-export type { WatchRecord } from '../../model/retry';
-
 /**
  * A probe's answer ends the watch when the server answers at all, the way a visitor would see it
  * answer: the page (2xx, 304), a redirect or a 4xx all mean the site is up. A 5xx, a 429, no answer
