@@ -68,14 +68,6 @@ export const LEGACY_FILES = [
   // WP1 (typed stored items): the old stored modules parse every domain's records, so they import from above schema/.
   'src/core/schema/legacy/stored.ts',
   'src/core/schema/legacy/stored-outside.ts',
-  // WP3 (model + protocol): these still take types (evidence, verdict, schedule, settings, stored) from core/.
-  'src/model/diagnosis.ts',
-  'src/model/incident.ts',
-  'src/model/retry.ts',
-  'src/protocol/messages.ts',
-  // WP3: the evidence types they need move from core/diagnosis/evidence.ts down to model/evidence.ts.
-  'src/core/net/intranet.ts',
-  'src/core/settings/consent.ts',
 ];
 
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map((name) => ({

@@ -53,6 +53,8 @@ const webExtLintCount = (out) => {
 const npx = (bin, ...args) => ['npx', ['--no-install', bin, ...args]];
 run('typecheck', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json'));
 run('lint', ...npx('eslint', '.', '--max-warnings=0'));
+// Folder-level imports must form no cycle (scripts/lint/folder-graph.mjs prints the graph).
+run('folder-graph', 'node', ['scripts/lint/folder-graph.mjs']);
 // The formatter keeps the layout (Prettier, printWidth 140): `npm run format` fixes what this reports.
 run('format', 'npm', ['run', '--silent', 'format:check']);
 // The unit step includes the crowd service's contract suite against the Node engine (test/crowd/node.test.ts).

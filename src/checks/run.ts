@@ -18,7 +18,8 @@
  * - evidence from outside checks is cached per host (see limits.ts) when a cache is given;
  * - a check with several sources (vantage) may hand over interim evidence, marked `partial`.
  */
-import { allows, type Consent } from '../core/settings/consent';
+import { allows } from '../core/settings/consent';
+import type { Consent } from '../model/settings';
 import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../core/net/intranet';
 import { isPrivateIp } from '../core/net/ip';
 import { isPrivateHost } from '../core/net/url';
@@ -26,7 +27,7 @@ import { after, cancel, type Timer } from '../core/async/timers';
 import { bareHost, isIpLiteral, noEvidence } from './kit/no-evidence';
 import type { EvidenceCache } from './kit/limits';
 import type { Check, CheckContext } from './kit/types';
-import type { Evidence, NoEvidenceReason } from '../core/diagnosis/evidence';
+import type { Evidence, NoEvidenceReason } from '../model/evidence';
 
 export interface RunOptions {
   deadlineMs: number;

@@ -1,6 +1,6 @@
 import type { Incident } from '../model/incident';
 import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/present/history';
-import { SHOWN_VERDICT_KEYS } from '../core/diagnosis/verdict-keys';
+import { toneOf, verdictLabel, verdictOfHistoryId } from '../core/present/verdict-text';
 import { t, uiLanguage } from '../platform/i18n';
 import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
 import { h, localize } from '../ui/dom';
@@ -67,11 +67,16 @@ function incidentRow(incident: Incident): HTMLElement {
     h(
       'span',
       { class: 'outcome' },
-      incident.verdict ? h('span', { class: 'verdict', 'data-verdict': incident.verdict }, t(SHOWN_VERDICT_KEYS[incident.verdict])) : null,
+      incident.verdict ? verdictBadge(verdictOfHistoryId(incident.verdict)) : null,
       ending ? h('span', { class: 'ending', 'data-end': incident.end?.how ?? '' }, t(ending)) : null,
     ),
     remove,
   );
+}
+
+/** What the entry's diagnosis found, in words (its stored id read back through the one verdict table). */
+function verdictBadge({ kind, outside }: ReturnType<typeof verdictOfHistoryId>): HTMLElement {
+  return h('span', { class: 'verdict', 'data-verdict': kind, 'data-tone': toneOf(kind) }, t(verdictLabel(kind, outside)));
 }
 
 function siteView(site: SiteHistory, now: number): HTMLElement {

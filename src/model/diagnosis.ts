@@ -1,5 +1,5 @@
-import type { Evidence } from '../core/diagnosis/evidence';
-import type { Verdict } from '../core/diagnosis/verdict';
+import type { Evidence } from './evidence';
+import type { Verdict } from './verdict';
 
 /**
  * A diagnosis in progress or done, as kept in `storage.session` under `diagnosis:<tabId>` (or

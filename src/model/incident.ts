@@ -4,7 +4,8 @@
  * under `incident:<tabId>` and, for non-incognito tabs, appended to the
  * bounded history in `storage.local` under `history`.
  */
-import type { ShownVerdict } from '../core/diagnosis/verdict-keys';
+import type { Msg } from './message-text';
+import type { HistoryVerdictId } from './verdict';
 
 /** Network failures normalised across browsers (Chrome `net::ERR_*`, Firefox `NS_ERROR_*`). */
 export type NetErrorCategory = 'dns' | 'refused' | 'reset' | 'timed-out' | 'tls' | 'offline' | 'other';
@@ -44,12 +45,6 @@ export interface SupportReference {
    */
   kind: string;
   value: string;
-}
-
-/** A localisable message: an `_locales` key plus its substitutions. Core never holds translated text. */
-export interface Msg {
-  key: string;
-  subs?: string[];
 }
 
 /** What the background observed, before classification. All fields come from the browser and are untrusted-ish. */
@@ -111,9 +106,9 @@ export interface Incident {
   end?: IncidentEnd;
   /**
    * History entries only: the verdict of its latest finished diagnosis, as said to the visitor
-   * (absent: none finished, or an older entry).
+   * (core/present/verdict-text.ts historyVerdictId; absent: none finished, or an older entry).
    */
-  verdict?: ShownVerdict;
+  verdict?: HistoryVerdictId;
 }
 
 /** How an incident ended: the site came back by itself (auto-retry), the visitor retried by hand, or Downcheck gave up. */

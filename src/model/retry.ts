@@ -1,5 +1,29 @@
-import type { ProbeVerdict } from '../core/retry/policy';
-import type { RetrySchedule } from '../core/retry/schedule';
+/** One origin's retry schedule as plain data; core/retry/schedule.ts moves it on. */
+export interface RetrySchedule {
+  origin: string;
+  startedAt: number;
+  /** The retry that `nextAt` is for: 1 until the first probe fails, then 2, … */
+  attempt: number;
+  /** When to probe next (epoch ms). Meaningless while paused offline. */
+  nextAt: number;
+  /** The server's `Retry-After` expressed as a time: nothing automatic probes before it. */
+  notBefore: number;
+  /** Set while the browser is offline: no probes, and the give-up clock stands still. */
+  pausedOfflineSince: number | null;
+  /** When to stop trying; `null` means until the visitor stops it. */
+  giveUpAt: number | null;
+}
+
+/**
+ * What a probe's answer means for the tabs waiting on it. The probe sends no cookies, so it sees
+ * what an anonymous visitor would see:
+ * - `back`: an answer that would show the page (2xx with content, or 304);
+ * - `answers`: the server is up but would not show this page to the probe: a redirect (to a
+ *   login page, another origin…), 401, 403, 404 and the other 4xx, 204/205, 1xx. The visitor's
+ *   own page may or may not work: nothing is reloaded on it, the schedule goes on;
+ * - `failing`: no answer, a 5xx, a 429 (the server asks us to wait), or nothing a server sends.
+ */
+export type ProbeVerdict = 'back' | 'answers' | 'failing';
 
 /**
  * One failing origin's auto-retry, as kept in `storage.session` (see core/schema/legacy/stored.ts):
@@ -37,4 +61,22 @@ export interface Recovery {
   at: number;
   downSince: number;
   probes: number;
+}
+
+/** A checked site the visitor asked to be told about when it is back (see core/retry/watch.ts). */
+export interface WatchRecord {
+  /** The host as shown to the visitor. */
+  host: string;
+  /** The page the probes ask: the site's front page. Its origin is `schedule.origin`. */
+  url: string;
+  schedule: RetrySchedule;
+  /** `watching` / `offline`: waiting (paused offline); `back` and `gave-up` end it (`endedAt`). */
+  state: 'watching' | 'offline' | 'back' | 'gave-up';
+  probes: number;
+  lastProbe?: { at: number; status?: number; error?: string; verdict?: ProbeVerdict };
+  endedAt?: number;
+  /** The "is back" notification was shown. */
+  notified?: true;
+  /** Asked for in a private window: shown only there, and its notification names no site. */
+  private?: true;
 }

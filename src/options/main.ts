@@ -1,15 +1,8 @@
-import { GIVE_UP_CHOICES, validateSettings, type Settings } from '../core/settings/settings';
+import { GIVE_UP_CHOICES, validateSettings } from '../core/settings/settings';
+import { type Settings, CONSENT_SOURCES, type Consent, type ConsentSource } from '../model/settings';
 import { t, uiLanguage } from '../platform/i18n';
 import { readSettings, writeSettings } from '../platform/settings';
-import {
-  CONSENT_SOURCES,
-  SENDS_SITE,
-  validateConsent,
-  withConsent,
-  withoutSiteSources,
-  type Consent,
-  type ConsentSource,
-} from '../core/settings/consent';
+import { SENDS_SITE, validateConsent, withConsent, withoutSiteSources } from '../core/settings/consent';
 import { requestSiteDataPermission } from '../platform/data-collection';
 import { readConsent, writeConsent } from '../platform/consent';
 import { openExtensionPage } from '../platform/pages';

@@ -6,7 +6,7 @@
 import type { PanelState } from '../protocol/messages';
 import { decisionFor } from '../core/retry/policy';
 import { retryView } from '../core/present/retry-view';
-import { answerFor } from '../core/present/answer';
+import { headlineFor } from '../core/present/verdict-text';
 import { t } from '../platform/i18n';
 import { h } from '../ui/dom';
 
@@ -61,7 +61,8 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
   const retry = retryView({ record: state.retry, tabId: state.tabId, decision: decisionFor(incident, now), now });
   const retrying = retry?.kind === 'waiting' || retry?.kind === 'offline';
   const d = state.diagnosis;
-  const answer = answerFor({ incident, verdict: d?.done ? d.verdict : undefined, outside: d?.outside === true, retrying });
+  const outside = d?.outside === true;
+  const answer = headlineFor(d?.done ? d.verdict : undefined, { host: incident.host, incidentKind: incident.kind, outside, retrying });
   const close = button('×', 'panel-close', handlers.close);
   close.setAttribute('aria-label', t('panel_close'));
   close.setAttribute('title', t('panel_close'));
@@ -69,7 +70,17 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
   const guideButton = button(t('panel_full_guide'), 'panel-guide', handlers.openGuide, !canRetry);
   const parts: Array<HTMLElement | null> = [
     h('header', {}, mark(), h('span', { class: 'name' }, t('extName')), close),
-    h('p', { class: `headline answer-${answer.state}`, 'data-testid': 'panel-answer', 'data-answer': answer.state }, t(answer.headline)),
+    h(
+      'p',
+      {
+        class: 'headline',
+        'data-testid': 'panel-answer',
+        'data-verdict': answer.kind ?? 'checking',
+        'data-outside': String(outside),
+        'data-tone': answer.tone,
+      },
+      t(answer.headline),
+    ),
     h('p', { class: 'sentence', 'data-testid': 'panel-sentence' }, t(incident.explanation)),
     retry
       ? h(

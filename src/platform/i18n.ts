@@ -1,5 +1,5 @@
 import { browser } from './native';
-import type { Msg } from '../model/incident';
+import type { Msg } from '../model/message-text';
 
 /** Resolves a message through `_locales`; a missing key shows the key rather than nothing. */
 export function t(msg: Msg | string, substitutions?: string[]): string {

@@ -5,10 +5,11 @@
  */
 import { browser } from './native';
 import type { Incident } from '../model/incident';
-import type { Recovery, RetryRecord } from '../model/retry';
+import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
 import type { DiagnosisRecord } from '../model/diagnosis';
-import { validateConsent, type Consent } from '../core/settings/consent';
-import { pickSettings, type Settings } from '../core/settings/settings';
+import { validateConsent } from '../core/settings/consent';
+import type { Consent, Settings } from '../model/settings';
+import { pickSettings } from '../core/settings/settings';
 import {
   LOCAL_KEYS,
   parseGuideMarks,
@@ -22,12 +23,9 @@ import {
   tabKey,
   type SiteCheck,
   WATCH_RECORDS,
-  type GuideMarks,
   type PerOrigin,
-  type ResponseNote,
-  type SubframeFailure,
-  type WatchRecord,
 } from '../core/schema/legacy/stored';
+import type { GuideMarks, ResponseNote, SubframeFailure } from '../model/tab';
 import { parseDiagnosis } from '../core/diagnosis/evidence-parse';
 
 export type { GuideMarks, ResponseNote, SubframeFailure };

@@ -4,15 +4,8 @@
  * uses them and the popup loads storage.ts.
  */
 import { SESSION_KEYS } from '../core/schema/legacy/stored';
-import {
-  boundLimits,
-  parseEvidenceCache,
-  parseLimits,
-  validateReachability,
-  type Reachability,
-  type StoredBucket,
-  type StoredCacheEntry,
-} from '../core/schema/legacy/stored-outside';
+import { boundLimits, parseEvidenceCache, parseLimits, validateReachability } from '../core/schema/legacy/stored-outside';
+import type { Reachability, StoredBucket, StoredCacheEntry } from '../model/outside';
 import { get, set, setOptional } from './storage';
 
 // ── outside services' budgets and evidence cache ────────────────────────────────────────────

@@ -11,11 +11,12 @@
 import { browser } from './browser';
 import type { Incident, IncidentEnd } from '../model/incident';
 import { withEnd, withVerdict } from '../core/present/history';
-import type { ShownVerdict } from '../core/diagnosis/verdict-keys';
-import type { Recovery, RetryRecord } from '../model/retry';
+import type { HistoryVerdictId } from '../model/verdict';
+import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
 import type { DiagnosisRecord } from '../model/diagnosis';
-import { validateConsent, type Consent } from '../core/settings/consent';
-import { validateSettings, type Settings } from '../core/settings/settings';
+import { validateConsent } from '../core/settings/consent';
+import type { Consent, Settings } from '../model/settings';
+import { validateSettings } from '../core/settings/settings';
 import {
   boundHistory,
   historyEntry,
@@ -38,19 +39,9 @@ import {
   WATCH_RECORDS,
   watchKey,
   type PerOrigin,
-  type GuideMarks,
-  type ResponseNote,
-  type SubframeFailure,
-  type WatchRecord,
 } from '../core/schema/legacy/stored';
-import {
-  migrateLocal,
-  parseHeardFailure,
-  parseResponse,
-  parseSoftTimes,
-  parseSubframes,
-  type HeardFailure,
-} from '../core/schema/legacy/stored-worker';
+import type { GuideMarks, ResponseNote, SubframeFailure, HeardFailure } from '../model/tab';
+import { migrateLocal, parseHeardFailure, parseResponse, parseSoftTimes, parseSubframes } from '../core/schema/legacy/stored-worker';
 import { parseDiagnosis } from '../core/diagnosis/evidence-parse';
 import { keyedLock } from '../core/async/concurrency';
 import { diagnosisKey, get, set, setOptional } from './storage-base';
@@ -288,7 +279,7 @@ export async function endHistoryEntry(host: string, time: number, end: IncidentE
 }
 
 /** Records the verdict of the diagnosis of the history entry of `host` at `time` (none for incognito tabs). Never throws. */
-export async function noteHistoryVerdict(host: string, time: number, verdict: ShownVerdict): Promise<void> {
+export async function noteHistoryVerdict(host: string, time: number, verdict: HistoryVerdictId): Promise<void> {
   await changeHistoryEntry((history) => withVerdict(history, host, time, verdict));
 }
 

@@ -1,9 +1,9 @@
 import { t, uiLanguage } from '../platform/i18n';
 import { onKeysChanged } from '../platform/storage-changes';
 import { localize } from '../ui/dom';
-import { safely } from './controls';
+import { safely } from './kit/controls';
 import { render } from './redraw';
-import { inspectOnce, load, type Actions, type State } from './state';
+import { inspectOnce, load, type Actions, type State } from './kit/state';
 import { currentRetryView } from './views/retry';
 
 /** What is on screen; none until the first answer from the worker. */

@@ -1,6 +1,7 @@
 import { h } from '../ui/dom';
-import { safely, topBar } from './controls';
-import type { Actions, Folds, State, View } from './state';
+import { safely, topBar } from './kit/controls';
+import type { Actions, State } from './kit/state';
+import type { Folds, View } from './views/view';
 import { healthyView } from './views/healthy';
 import { incidentView } from './views/incident';
 
@@ -13,7 +14,7 @@ let foldsLoading: Promise<Folds> | undefined;
  * stays small. Until it arrives (a few ms) the folds hold only what is drawn here.
  */
 function loadFolds(): Promise<Folds> {
-  foldsLoading ??= import('./folds').then((module) => (folds = module));
+  foldsLoading ??= import('./views/folds').then((module) => (folds = module));
   return foldsLoading;
 }
 

@@ -4,14 +4,13 @@
  * `{ ok: false, error }`. The panel runs inside a web page: its requests carry no tab id (the
  * background takes it from the sender, never from the message) and only a few types are allowed.
  */
-import type { Consent } from '../core/settings/consent';
-import type { SitePolicy } from '../core/settings/settings';
-import type { GuideMarks, WatchRecord } from '../core/schema/legacy/stored';
-import type { VerdictKind } from '../core/diagnosis/verdict';
-import { HOST_MARK } from '../core/present/panel-host';
+import type { Consent, SitePolicy } from '../model/settings';
+import type { GuideMarks } from '../model/tab';
+import type { VerdictKind } from '../model/verdict';
+import { HOST_MARK } from '../model/panel';
 import type { DiagnosisRecord } from '../model/diagnosis';
 import type { Incident } from '../model/incident';
-import type { Recovery, RetryRecord } from '../model/retry';
+import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
 
 export interface PanelState {
   tabId: number;

@@ -18,14 +18,15 @@ import { ALL_CHECKS } from '../../src/checks/all-checks';
 import { runChecks } from '../../src/checks/run';
 import { endpointsAt } from '../../src/checks/kit/endpoints';
 import type { Check, CheckContext } from '../../src/checks/kit/types';
-import type { Evidence } from '../../src/core/diagnosis/evidence';
+import type { Evidence } from '../../src/model/evidence';
 import { createVantageCheck } from '../../src/checks/sources/vantage/check';
 import { CHECK_HOST_SCHEDULE, checkHostSource } from '../../src/checks/sources/vantage/check-host';
 import { GLOBALPING_SCHEDULE, globalpingSource } from '../../src/checks/sources/vantage/globalping';
 import type { PollSchedule } from '../../src/checks/sources/vantage/source';
 import { classify } from '../../src/core/incident/classify';
-import type { Consent } from '../../src/core/settings/consent';
-import { verdict, type Verdict } from '../../src/core/diagnosis/verdict';
+import type { Consent } from '../../src/model/settings';
+import { verdict } from '../../src/core/diagnosis/verdict';
+import type { Verdict } from '../../src/model/verdict';
 import { DEFAULT_BEHAVIOUR, startOutsideServices } from '../fixtures/outside-services.mjs';
 
 const RUNS = 20;

@@ -30,7 +30,7 @@
  * against the panel's budget (≤ 40 KB). Popup JS is counted twice:
  *   initial  the scripts the popup's HTML loads and what they import statically: all that runs
  *            before it is interactive;
- *   total    and what they import dynamically (popup/folds.ts: the folds' contents, asked for
+ *   total    and what they import dynamically (popup/views/folds.ts: the folds' contents, asked for
  *            once the answer is drawn).
  * Prints, asserts nothing.
  *

@@ -164,8 +164,8 @@ for (const theme of BROWSERS.includes('firefox') ? THEMES : []) {
       await setSession(browser, `diagnosis:${pub.tabId}`, { ...p.d, host: 'shop.example' });
       const popup = (tabId) => `/src/popup/index.html?tab=${tabId}`;
       pages.push(
-        { name: 'popup-502', path: popup(bad.tabId), ready: '[data-answer]', answer: '.headline' },
-        { name: 'popup-dns', path: popup(dns.tabId), ready: '[data-answer]', answer: '.headline' },
+        { name: 'popup-502', path: popup(bad.tabId), ready: '[data-verdict]', answer: '.headline' },
+        { name: 'popup-dns', path: popup(dns.tabId), ready: '[data-verdict]', answer: '.headline' },
         { name: 'popup-consent', path: popup(pub.tabId), ready: '[data-testid=consent]', answer: '.headline' },
         {
           name: 'panel-preview-502',

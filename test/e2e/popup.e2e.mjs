@@ -75,7 +75,13 @@ const measure = (page, width) =>
     });
     return {
       height: Math.ceil(app.getBoundingClientRect().bottom + parseFloat(getComputedStyle(document.body).marginBottom)),
-      answer: document.querySelector('[data-answer]')?.dataset.answer ?? null,
+      // The one verdict set: the kind (or `checking`) and whether outside evidence stood behind it; a healthy
+      // page has no verdict, only its own answer (`healthy`, `recovered`).
+      answer: (() => {
+        const verdict = document.querySelector('[data-testid=verdict]');
+        if (verdict) return { verdict: verdict.dataset.verdict, outside: verdict.dataset.outside === 'true', tone: verdict.dataset.tone };
+        return { verdict: document.querySelector('[data-testid=healthy]')?.dataset.answer ?? null, outside: null, tone: null };
+      })(),
       headline: first?.classList?.contains('headline') ? first.textContent.trim() : null,
       sentences,
       buttons,
@@ -83,6 +89,20 @@ const measure = (page, width) =>
       folds: [...document.querySelectorAll('details.fold')].map((d) => d.dataset.fold),
     };
   }, width);
+
+const EN = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8'));
+const TONES = {
+  'down-for-everyone': 'site',
+  'partly-down': 'site',
+  'just-you-connection': 'you',
+  'just-you-dns': 'you',
+  'blocked-for-you': 'you',
+  'back-up': 'back',
+  'cant-tell': 'unknown',
+  checking: 'unknown',
+};
+const sameAnswer = (a, b) => a.verdict === b.verdict && a.outside === b.outside;
+const shownAnswer = (a) => `${a.verdict}${a.outside === null ? '' : a.outside ? ' (outside)' : ' (local)'}`;
 
 const duplicates = (list) => [...new Set(list.filter((x, i) => list.indexOf(x) !== i))];
 
@@ -155,7 +175,7 @@ for (const name of BROWSERS) {
         timeoutMs: 40_000,
         what: 'the flaky page to come back',
       });
-      states.push({ name: 'back-online', tabId: back.tabId, expect: ['recovered'] });
+      states.push({ name: 'back-online', tabId: back.tabId, expect: [{ verdict: 'recovered', outside: null }] });
 
       // Down (an nginx 502) with the auto-retry running: the real local verdict, and the same with outside evidence.
       const down = await openTab(browser, unique(site.urls.badGateway));
@@ -171,14 +191,22 @@ for (const name of BROWSERS) {
           what: 'an auto-retry schedule',
         },
       );
-      states.push({ name: 'down-local', tabId: down.tabId, expect: ['site-failing', 'cant-tell'] });
+      // Said for what the browser saw: "failing on its side" is down-for-everyone without outside evidence.
+      states.push({
+        name: 'down-local',
+        tabId: down.tabId,
+        expect: [
+          { verdict: 'down-for-everyone', outside: false },
+          { verdict: 'cant-tell', outside: false },
+        ],
+      });
 
       const everyone = await openTab(browser, unique(site.urls.badGateway));
       const e = await finishedDiagnosis(browser, everyone.tabId);
       states.push({
         name: 'down-for-everyone-retrying',
         tabId: everyone.tabId,
-        expect: ['down-for-everyone'],
+        expect: [{ verdict: 'down-for-everyone', outside: true }],
         seed: {
           [`diagnosis:${everyone.tabId}`]: {
             ...e.d,
@@ -193,7 +221,7 @@ for (const name of BROWSERS) {
       states.push({
         name: 'checking',
         tabId: checking.tabId,
-        expect: ['checking'],
+        expect: [{ verdict: 'checking', outside: false }],
         seed: { [`diagnosis:${checking.tabId}`]: { ...c.d, done: false } },
       });
 
@@ -214,13 +242,19 @@ for (const name of BROWSERS) {
       // A DNS failure (a name that does not exist) and a refused connection: network error pages.
       const dns = await openTab(browser, unique(site.urls.dns));
       const dd = await finishedDiagnosis(browser, dns.tabId);
-      states.push({ name: 'network-error-dns', tabId: dns.tabId, expect: null });
+      // Nobody could judge a network failure: cant-tell, said as "can't be reached from here".
+      states.push({
+        name: 'network-error-dns',
+        tabId: dns.tabId,
+        expect: [{ verdict: 'cant-tell', outside: false }],
+        headline: EN.answer_unreachable.message.split('$1')[1],
+      });
       const justDns = await openTab(browser, `http://downcheck-demo-2.invalid/?visit=${(visits += 1)}`);
       const jd = await finishedDiagnosis(browser, justDns.tabId);
       states.push({
         name: 'just-you-dns',
         tabId: justDns.tabId,
-        expect: ['just-you-dns'],
+        expect: [{ verdict: 'just-you-dns', outside: true }],
         seed: {
           [`diagnosis:${justDns.tabId}`]: {
             ...jd.d,
@@ -234,7 +268,7 @@ for (const name of BROWSERS) {
       states.push({
         name: 'just-you-connection',
         tabId: refused.tabId,
-        expect: ['just-you-connection'],
+        expect: [{ verdict: 'just-you-connection', outside: true }],
         seed: {
           [`diagnosis:${refused.tabId}`]: {
             ...r.d,
@@ -245,7 +279,7 @@ for (const name of BROWSERS) {
       });
 
       const healthy = await openTab(browser, unique(site.urls.healthy));
-      states.push({ name: 'healthy', tabId: healthy.tabId, expect: ['healthy'] });
+      states.push({ name: 'healthy', tabId: healthy.tabId, expect: [{ verdict: 'healthy', outside: null }] });
     });
 
     it(
@@ -264,10 +298,15 @@ for (const name of BROWSERS) {
               { what: 'the consent question' },
             );
           const m = await measure(popup, POPUP_WIDTH);
-          table.push(`${s.name.padEnd(28)} ${String(m.height).padStart(4)} px  ${m.answer}: ${m.headline}`);
+          table.push(`${s.name.padEnd(28)} ${String(m.height).padStart(4)} px  ${shownAnswer(m.answer)}: ${m.headline}`);
           if (m.height > POPUP_MAX_HEIGHT) problems.push(`${s.name}: ${m.height} px tall with every fold closed (max ${POPUP_MAX_HEIGHT})`);
           if (!m.headline) problems.push(`${s.name}: the answer's headline is not the first thing after the header`);
-          if (s.expect && !s.expect.includes(m.answer)) problems.push(`${s.name}: answer "${m.answer}", expected ${s.expect.join(' or ')}`);
+          if (s.expect && !s.expect.some((e) => sameAnswer(e, m.answer)))
+            problems.push(`${s.name}: answer "${shownAnswer(m.answer)}", expected ${s.expect.map(shownAnswer).join(' or ')}`);
+          if (m.answer.outside !== null && m.answer.tone !== TONES[m.answer.verdict])
+            problems.push(`${s.name}: tone "${m.answer.tone}" for ${m.answer.verdict}, expected ${TONES[m.answer.verdict]}`);
+          if (s.headline && !m.headline?.endsWith(s.headline))
+            problems.push(`${s.name}: headline "${m.headline}", expected "…${s.headline}"`);
           const twice = [...duplicates(m.sentences), ...duplicates(m.buttons)];
           if (twice.length) problems.push(`${s.name}: shown twice: ${JSON.stringify(twice)}`);
           const unmarked = m.markers.filter((x) => !x.marker);

@@ -1,4 +1,5 @@
-import { CONSENT_SOURCES, sendsSite, type Consent } from '../../core/settings/consent';
+import { sendsSite } from '../../core/settings/consent';
+import { CONSENT_SOURCES, type Consent } from '../../model/settings';
 import { sleep } from '../../core/async/timers';
 import { failedOnDns } from '../../core/net/intranet';
 import { isPrivateHost } from '../../core/net/url';

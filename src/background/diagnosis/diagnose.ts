@@ -6,7 +6,7 @@
  * source, and never for private hosts (both enforced by runChecks).
  */
 import { ALL_CHECKS } from '../../checks/all-checks';
-import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
+import type { CheckId, Evidence } from '../../model/evidence';
 import { DEFAULT_ENDPOINTS } from '../../checks/kit/endpoints';
 import { EvidenceCache, RateLimiter } from '../../checks/kit/limits';
 import { runChecks } from '../../checks/run';
@@ -27,7 +27,7 @@ import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '
 import { withTabLock } from '../tab/locks';
 import { getTab } from '../../platform/tab-info';
 import type { SiteCheck } from '../../core/schema/legacy/stored';
-import { shownVerdict } from '../../core/diagnosis/verdict-keys';
+import { historyVerdictId } from '../../core/present/verdict-text';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
@@ -174,7 +174,7 @@ async function run(
   const done = snapshot(true);
   // The history entry keeps what the diagnosis found (an incognito tab's incident has none: nothing is written).
   if (incident && (await stillCurrent()))
-    await noteHistoryVerdict(incident.host, incident.time, shownVerdict(done.verdict.kind, done.outside));
+    await noteHistoryVerdict(incident.host, incident.time, historyVerdictId(done.verdict.kind, done.outside, incident.kind));
   return done;
 }
 

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../core/retry/policy';
 import { ALARM_MIN_DELAY_MS, waitMechanism } from '../../core/retry/schedule';
-import type { Settings } from '../../core/settings/settings';
+import type { Settings } from '../../model/settings';
 import { after, cancel, type Timer } from '../../core/async/timers';
 import { alarmTarget } from '../../core/retry/alarm-names';
 import { alarmId, clearAlarm, originOfAlarm, setAlarm } from '../../platform/alarms';

@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../../core/retry/retry-after';
 import { probeVerdict } from '../../core/retry/policy';
 import { afterWatchProbe, isWatching, startWatch, watchesToDrop, watchOnline } from '../../core/retry/watch';
 import { siteUrl } from '../../core/net/url';
-import type { WatchRecord } from '../../core/schema/legacy/stored';
+import type { WatchRecord } from '../../model/retry';
 import { isOnline } from '../../platform/connectivity';
 import { t } from '../../platform/i18n';
 import { notify } from '../../platform/notify';

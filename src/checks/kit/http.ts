@@ -22,7 +22,7 @@ import { isRedirect, nextHop, publicAddresses, type HopPolicy } from '../../core
 import { parseRetryAfter } from '../../core/retry/retry-after';
 import { after, cancel } from '../../core/async/timers';
 import type { CheckContext } from './types';
-import type { NoEvidenceReason } from '../../core/diagnosis/evidence';
+import type { NoEvidenceReason } from '../../model/evidence';
 
 export interface HttpFailure {
   ok: false;

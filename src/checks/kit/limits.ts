@@ -7,7 +7,7 @@
  * small classes only hold the state and report every change (`onChange`), which the worker keeps
  * in `storage.session`: a stopped worker must not forget a service's 429 back-off.
  */
-import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
+import type { CheckId, Evidence } from '../../model/evidence';
 
 export interface RateLimitPolicy {
   /** Requests allowed in a burst. */

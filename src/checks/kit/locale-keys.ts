@@ -4,7 +4,7 @@
  * Substitutions can carry third-party text (a status page's description, a vantage point's city):
  * already stripped of control characters and bounded, but always to be shown as text, never HTML.
  */
-import type { NoEvidenceReason } from '../../core/diagnosis/evidence';
+import type { NoEvidenceReason } from '../../model/evidence';
 
 // Pure: only the tests read the table, so bundles that do not may drop it.
 export const CHECK_LOCALE_KEYS: Readonly<Record<string, number>> = /* @__PURE__ */ Object.freeze({
@@ -56,7 +56,7 @@ export const CHECK_LOCALE_KEYS: Readonly<Record<string, number>> = /* @__PURE__ 
   check_name_vantage: 0,
   check_name_status_page: 0,
   check_name_archive: 0,
-  // The verdict (see src/core/diagnosis/verdict.ts VERDICT_KEYS / CONFIDENCE_KEYS).
+  // The verdict (see src/core/present/verdict-text.ts VERDICT_KEYS / CONFIDENCE_KEYS).
   verdict_down_for_everyone: 0,
   verdict_partly_down: 0,
   verdict_just_you_connection: 0,

@@ -1,9 +1,9 @@
 /** Small helpers shared by the checks: "no evidence" results and the privacy gate for outside checks. */
-import type { Msg } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 import { describeUrl, isPrivateHost } from '../../core/net/url';
 import { noneLocaleKey } from './locale-keys';
 import type { CheckContext } from './types';
-import type { CheckId, EvidenceFor, NoEvidenceReason } from '../../core/diagnosis/evidence';
+import type { CheckId, EvidenceFor, NoEvidenceReason } from '../../model/evidence';
 
 /** `check_none_timeout`, `check_none_rate_limited`, … (shown next to the check's name). */
 export const noneSummary = (reason: NoEvidenceReason): Msg => ({ key: noneLocaleKey(reason) });

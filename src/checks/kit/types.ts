@@ -8,7 +8,7 @@
  * ever leave the browser; never its path or query.
  */
 import type { Incident } from '../../model/incident';
-import type { CheckId, Evidence } from '../../core/diagnosis/evidence';
+import type { CheckId, Evidence } from '../../model/evidence';
 import type { RateLimiter } from './limits';
 
 // ── checks ──────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ import { fetchJson, timeLeft } from '../kit/http';
 import { describeUrl } from '../../core/net/url';
 import { isRecord, token } from '../../core/schema/validate';
 import { noEvidence, refuseOutside } from '../kit/no-evidence';
-import type { ArchiveOutcome, EvidenceFor } from '../../core/diagnosis/evidence';
+import type { ArchiveOutcome, EvidenceFor } from '../../model/evidence';
 import type { Check, CheckContext } from '../kit/types';
 
 export const ARCHIVE_TIMEOUT_MS = 5_000;

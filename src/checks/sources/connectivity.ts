@@ -10,7 +10,7 @@
 import { fetchStatus, fetchText, type HttpFailure, timeLeft } from '../kit/http';
 import { noEvidence } from '../kit/no-evidence';
 import type { Check, CheckContext, ConnectivityEndpoint } from '../kit/types';
-import type { EvidenceFor } from '../../core/diagnosis/evidence';
+import type { EvidenceFor } from '../../model/evidence';
 
 export const CONNECTIVITY_TIMEOUT_MS = 4_000;
 const BODY_BYTES = 4096;

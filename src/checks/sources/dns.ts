@@ -16,7 +16,7 @@ import { displayIp, normalizeIp } from '../../core/net/ip';
 import { arrayOf, intIn, isRecord } from '../../core/schema/validate';
 import { after, cancel, type Timer } from '../../core/async/timers';
 import type { Check, CheckContext, DohResolver } from '../kit/types';
-import type { DnsConsensus, DnsOutcome, EvidenceFor, NoEvidenceReason, Rcode, ResolverAnswer } from '../../core/diagnosis/evidence';
+import type { DnsConsensus, DnsOutcome, EvidenceFor, NoEvidenceReason, Rcode, ResolverAnswer } from '../../model/evidence';
 
 export const DOH_TIMEOUT_MS = 3_000;
 const DOH_MAX_BYTES = 64 * 1024;

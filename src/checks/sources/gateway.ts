@@ -6,7 +6,7 @@
 import type { Incident } from '../../model/incident';
 import { noEvidence } from '../kit/no-evidence';
 import type { Check, CheckContext } from '../kit/types';
-import type { EvidenceFor, FailedLink, GatewayOutcome } from '../../core/diagnosis/evidence';
+import type { EvidenceFor, FailedLink, GatewayOutcome } from '../../model/evidence';
 
 const CLOUDFLARE_ORIGIN_ERRORS = new Set([520, 521, 522, 523, 524, 525, 526, 527]);
 /** Gateways whose 502/503/504 mean "the server behind me failed". */

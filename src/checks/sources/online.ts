@@ -6,7 +6,7 @@
  */
 import { noEvidence } from '../kit/no-evidence';
 import type { Check, CheckContext } from '../kit/types';
-import type { EvidenceFor } from '../../core/diagnosis/evidence';
+import type { EvidenceFor } from '../../model/evidence';
 
 export const onlineCheck: Check = {
   id: 'online',

@@ -6,13 +6,13 @@
  * which knows its own URLs. Local: nothing leaves the browser except this request to the site
  * itself, so it runs without consent, private hosts included.
  */
-import { answerKind } from '../../core/diagnosis/verdict';
+import { readStatus } from '../../core/diagnosis/verdict';
 import { describeUrl, NAVIGATION_ACCEPT, reprobeTarget } from '../../core/net/url';
 import { quietUntil } from '../../core/retry/quiet';
 import { fetchStatus, timeLeft } from '../kit/http';
 import { noEvidence } from '../kit/no-evidence';
 import type { Check, CheckContext } from '../kit/types';
-import type { EvidenceFor } from '../../core/diagnosis/evidence';
+import type { EvidenceFor } from '../../model/evidence';
 
 export const REPROBE_TIMEOUT_MS = 8_000;
 /** A re-probe answer this recent (Chrome builds fetch one with the failure's headers) is not asked again. */
@@ -57,7 +57,7 @@ export const reprobeCheck: Check = {
 
 function answered(status: number, redirected: boolean, rawRetryAfter: string | undefined, ms: number): EvidenceFor<'reprobe'> {
   const retryAfter = rawRetryAfter?.slice(0, 64);
-  const kind = answerKind(status);
+  const kind = readStatus(status);
   const key = kind === 'up' ? 'check_reprobe_up' : kind === 'refused' ? 'check_reprobe_refused' : 'check_reprobe_error';
   return {
     check: 'reprobe',

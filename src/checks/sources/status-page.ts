@@ -11,7 +11,7 @@ import { registrableDomain } from '../../core/net/domain';
 import { MAX_REDIRECT_HOPS } from '../../core/net/next-hop';
 import { isRecord, oneOf, text } from '../../core/schema/validate';
 import type { Check, CheckContext } from '../kit/types';
-import type { EvidenceFor, StatusIndicator, StatusPageOutcome } from '../../core/diagnosis/evidence';
+import type { EvidenceFor, StatusIndicator, StatusPageOutcome } from '../../model/evidence';
 
 export { registrableDomain };
 

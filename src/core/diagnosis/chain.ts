@@ -1,5 +1,6 @@
-import type { Incident, Msg } from '../../model/incident';
-import type { VerdictKind } from './verdict-keys';
+import type { Incident } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
+import type { VerdictKind } from '../../model/verdict';
 
 /**
  * The chain a page load goes through — you → DNS → gateway/CDN → the site's own server — with

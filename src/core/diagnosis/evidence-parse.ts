@@ -21,9 +21,9 @@ import type {
   VantageNode,
   VantageOutcome,
   VantageSourceReport,
-} from './evidence';
+} from '../../model/evidence';
 import type { DiagnosisRecord } from '../../model/diagnosis';
-import type { Verdict } from './verdict';
+import type { Verdict } from '../../model/verdict';
 import { parseMsg } from '../schema/legacy/stored';
 import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from '../schema/validate';
 

@@ -17,7 +17,6 @@
  *  10.–14. without an outside view: the status page, disagreeing resolvers, what the gateway said;
  *  15. otherwise: can't tell.
  */
-import type { Msg } from '../../model/incident';
 import type {
   CheckId,
   ConnectivityOutcome,
@@ -27,26 +26,18 @@ import type {
   OnlineOutcome,
   StatusIndicator,
   VantageOutcome,
-} from './evidence';
-import type { Confidence, VerdictKind } from './verdict-keys';
+} from '../../model/evidence';
+import type { Msg } from '../../model/message-text';
+import type { Confidence, Verdict, VerdictKind } from '../../model/verdict';
 
-// The popup needs only the kinds and their `_locales` keys: they live apart so that it does not load the rules below.
-export { CONFIDENCE_KEYS, VERDICT_KEYS, type Confidence, type VerdictKind } from './verdict-keys';
-
-export interface Verdict {
-  kind: VerdictKind;
-  confidence: Confidence;
-  /** Summaries of the evidence that led there, most important first. */
-  reasons: Msg[];
-}
-
-export type AnswerKind = 'up' | 'refused' | 'server-error';
+/** How an HTTP status reads: the site works, refuses you, or is failing. Not a verdict: one fact a verdict weighs. */
+export type StatusReading = 'up' | 'refused' | 'server-error';
 
 /** Statuses that mean "the server is there but will not serve you": forbidden, proxy auth, rate limit, legal block. */
 const REFUSED = new Set([403, 407, 429, 451]);
 
 /** How to read an HTTP status the browser got: the site works (incl. 401/404), refuses you, or is failing. */
-export function answerKind(status: number): AnswerKind {
+export function readStatus(status: number): StatusReading {
   if (!Number.isInteger(status) || status < 100 || status >= 500) return 'server-error';
   return REFUSED.has(status) ? 'refused' : 'up';
 }
@@ -56,7 +47,7 @@ type ConnectivityFact = { kind: 'online' | 'offline' } | Extract<ConnectivityOut
 
 interface Facts {
   connectivity?: ConnectivityFact;
-  probe?: { kind: AnswerKind | 'unreachable'; status?: number };
+  probe?: { kind: StatusReading | 'unreachable'; status?: number };
   link?: GatewayOutcome;
   dns?: DnsOutcome;
   vantage?: VantageOutcome;
@@ -80,7 +71,7 @@ function factsOf(evidence: readonly Evidence[]): Facts {
       case 'reprobe':
         if (e.outcome.kind === 'answered' && !Number.isInteger(e.outcome.status)) continue;
         facts.probe =
-          e.outcome.kind === 'answered' ? { kind: answerKind(e.outcome.status), status: e.outcome.status } : { kind: 'unreachable' };
+          e.outcome.kind === 'answered' ? { kind: readStatus(e.outcome.status), status: e.outcome.status } : { kind: 'unreachable' };
         break;
       case 'gateway':
         facts.link = e.outcome;

@@ -1,4 +1,5 @@
-import type { Fault, Incident, Msg, NetErrorCategory, Observation, Severity } from '../../model/incident';
+import type { Fault, Incident, NetErrorCategory, Observation, Severity } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 import { fingerprint } from './fingerprint';
 import { pickDiagnosticHeaders } from '../net/headers';
 import { normalizeNetError } from './net-error';

@@ -8,7 +8,7 @@
  * - after a DNS failure the outside checks never run by themselves: they wait for the visitor's
  *   click, and then the public resolvers must first vouch for the name.
  */
-import type { DnsOutcome, Evidence } from '../diagnosis/evidence';
+import type { DnsOutcome, Evidence } from '../../model/evidence';
 import { isPrivateIp } from './ip';
 import type { Incident } from '../../model/incident';
 

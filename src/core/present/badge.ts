@@ -1,4 +1,5 @@
-import type { Incident, Msg } from '../../model/incident';
+import type { Incident } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 
 export interface BadgeSpec {
   text: string;

@@ -1,13 +1,13 @@
-import type { Incident, Msg, PlatformId } from '../../model/incident';
+import type { Incident, PlatformId } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 import { mayLoadAgain } from '../retry/policy';
-import type { VerdictKind } from '../diagnosis/verdict-keys';
+import type { VerdictKind } from '../../model/verdict';
 
 /**
  * The guide: what the visitor can do, best step first. Pure: the order depends on the verdict
  * (or, before there is one, on which side the incident points at); the UI draws the steps and
  * runs their actions through the background.
  */
-export type { VerdictKind } from '../diagnosis/verdict-keys';
 export type Os = 'win' | 'mac' | 'linux' | 'cros' | 'android' | 'openbsd' | 'fuchsia' | 'ios' | 'unknown';
 export type BrowserKind = 'chrome' | 'firefox';
 

@@ -1,5 +1,6 @@
-import type { Incident, IncidentEnd, Msg } from '../../model/incident';
-import type { ShownVerdict } from '../diagnosis/verdict-keys';
+import type { Incident, IncidentEnd } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
+import type { HistoryVerdictId } from '../../model/verdict';
 
 /**
  * The history page's model, pure: incidents grouped per site (newest site first), and the two
@@ -42,7 +43,7 @@ export interface ExportRow {
   code: string;
   platform: string;
   method: string;
-  /** The verdict of its latest finished diagnosis as shown to the visitor (core/diagnosis/verdict-keys.ts ShownVerdict), or empty. */
+  /** The verdict of its latest finished diagnosis as shown to the visitor (core/present/verdict-text.ts historyVerdictId), or empty. */
   verdict: string;
   /** How it ended (came-back, retried, gave-up), or empty while not known. */
   ended: string;
@@ -128,7 +129,7 @@ function withEntry(
  * (a later one replaces an earlier: the outside checks come after the local ones), or `undefined`
  * when there is no such entry or it already says so.
  */
-export function withVerdict(history: readonly Incident[], host: string, time: number, verdict: ShownVerdict): Incident[] | undefined {
+export function withVerdict(history: readonly Incident[], host: string, time: number, verdict: HistoryVerdictId): Incident[] | undefined {
   return withEntry(history, host, time, (entry) => (entry.verdict === verdict ? undefined : { ...entry, verdict }));
 }
 

@@ -5,9 +5,8 @@
  * `attachInternals()` throws on it. What tells the host apart, for the user-origin style sheet
  * that keeps it visible, is an attribute whose name is drawn at random for each panel.
  */
+import { HOST_MARK } from '../../model/panel';
 
-/** Letters only: a valid attribute name and CSS identifier, with nothing fixed for a page to look for. */
-export const HOST_MARK = /^[a-z]{16}$/;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** The mark from 16 random bytes (26 letters from 256 values: a slight bias, still ~75 bits). */

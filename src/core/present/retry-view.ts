@@ -1,4 +1,4 @@
-import type { Msg } from '../../model/incident';
+import type { Msg } from '../../model/message-text';
 import type { RetryRecord } from '../../model/retry';
 import type { RetryDecision } from '../retry/policy';
 

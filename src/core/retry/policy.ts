@@ -3,6 +3,7 @@
  * Pure: time and randomness come in as arguments. The stateful schedule built on this lives in
  * `retry-schedule.ts`; `Retry-After` parsing in `retry-after.ts`.
  */
+import type { ProbeVerdict } from '../../model/retry';
 import type { Incident, NetErrorCategory } from '../../model/incident';
 import { parseRetryAfter, RETRY_AFTER_MAX_MS } from './retry-after';
 import { mayReloadByItself } from '../net/url';
@@ -38,17 +39,6 @@ export interface ProbeAnswer {
   redirect?: boolean | undefined;
   error?: string | undefined;
 }
-
-/**
- * What a probe's answer means for the tabs waiting on it. The probe sends no cookies, so it sees
- * what an anonymous visitor would see:
- * - `back`: an answer that would show the page (2xx with content, or 304);
- * - `answers`: the server is up but would not show this page to the probe: a redirect (to a
- *   login page, another origin…), 401, 403, 404 and the other 4xx, 204/205, 1xx. The visitor's
- *   own page may or may not work: nothing is reloaded on it, the schedule goes on;
- * - `failing`: no answer, a 5xx, a 429 (the server asks us to wait), or nothing a server sends.
- */
-export type ProbeVerdict = 'back' | 'answers' | 'failing';
 
 export function probeVerdict(answer: ProbeAnswer): ProbeVerdict {
   if (answer.redirect === true && answer.error === undefined) return 'answers';

@@ -4,22 +4,8 @@
  * comes, and calls these functions with what happened. Tabs waiting on the origin are the
  * background's business, not the schedule's.
  */
+import type { RetrySchedule } from '../../model/retry';
 import { DEFAULT_RETRY_OPTIONS, nextRetryDelay, serverRequestedWait, type RetryOptions } from './policy';
-
-export interface RetrySchedule {
-  origin: string;
-  startedAt: number;
-  /** The retry that `nextAt` is for: 1 until the first probe fails, then 2, … */
-  attempt: number;
-  /** When to probe next (epoch ms). Meaningless while paused offline. */
-  nextAt: number;
-  /** The server's `Retry-After` expressed as a time: nothing automatic probes before it. */
-  notBefore: number;
-  /** Set while the browser is offline: no probes, and the give-up clock stands still. */
-  pausedOfflineSince: number | null;
-  /** When to stop trying; `null` means until the visitor stops it. */
-  giveUpAt: number | null;
-}
 
 export interface FailureInput {
   now: number;

@@ -5,9 +5,9 @@
  * (`retry-schedule.ts`: same first wait, back-off, floor, `Retry-After`, offline pause and
  * give-up time). The watch ends when a probe gets an answer, or when it gives up.
  */
-import { DEFAULT_RETRY_OPTIONS, type ProbeAnswer, type ProbeVerdict, type RetryOptions } from './policy';
-import { onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule, type RetrySchedule } from './schedule';
-import type { WatchRecord } from '../schema/legacy/stored';
+import { DEFAULT_RETRY_OPTIONS, type ProbeAnswer, type RetryOptions } from './policy';
+import type { ProbeVerdict, RetrySchedule, WatchRecord } from '../../model/retry';
+import { onOffline, onOnline, onProbeFailed, shouldGiveUp, startSchedule } from './schedule';
 
 /**
  * A probe's answer ends the watch when the server answers at all, the way a visitor would see it

@@ -7,24 +7,8 @@
  * request does). Default: nothing agreed. Validated on every read, like settings: only
  * a literal `true` counts as agreement.
  */
-import type { CheckId } from '../diagnosis/evidence';
-
-export interface Consent {
-  /** Google (`www.gstatic.com`) and Cloudflare are asked whether they answer: nothing about the site. */
-  connectivity: boolean;
-  /** Public DNS resolvers (Cloudflare, Google) learn the site's name. */
-  dns: boolean;
-  /** Outside vantage services (check-host.net, Globalping) learn the site's address. */
-  vantage: boolean;
-  /** The site's status page (or `status.<domain>`) is asked. */
-  statusPage: boolean;
-  /** The Wayback Machine learns the site's address. */
-  archive: boolean;
-}
-
-export type ConsentSource = keyof Consent;
-
-export const CONSENT_SOURCES: readonly ConsentSource[] = ['connectivity', 'dns', 'vantage', 'statusPage', 'archive'];
+import { CONSENT_SOURCES, type Consent, type ConsentSource } from '../../model/settings';
+import type { CheckId } from '../../model/evidence';
 
 export const DEFAULT_CONSENT: Readonly<Consent> = Object.freeze({
   connectivity: false,

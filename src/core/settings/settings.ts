@@ -3,22 +3,7 @@
  * shape, a hand-edited sync entry), and a bad value must fall back to its default, not break
  * the worker.
  */
-export interface Settings {
-  /** Retry failed pages by themselves (default on). */
-  autoRetry: boolean;
-  /** Give up after this many minutes; `null` = until I stop it. */
-  giveUpMinutes: number | null;
-  /** Hosts always auto-retried even when auto-retry is off. */
-  alwaysRetry: string[];
-  /** Hosts never auto-retried. */
-  neverRetry: string[];
-  /** Hosts whose error pages get no in-page panel ("don't show on this site"). */
-  panelHidden: string[];
-  /** The in-page panel on error pages at all (default on). */
-  panel: boolean;
-  /** A notification when a page in the background came back (default on). */
-  notifications: boolean;
-}
+import type { Settings, SitePolicy } from '../../model/settings';
 
 export const GIVE_UP_CHOICES: ReadonlyArray<number | null> = [5, 10, 30, 60, 120, null];
 
@@ -80,8 +65,6 @@ export function validateSettings(raw: unknown): Settings {
     notifications: typeof r.notifications === 'boolean' ? r.notifications : DEFAULT_SETTINGS.notifications,
   };
 }
-
-export type SitePolicy = 'always' | 'never' | 'default';
 
 export function sitePolicy(settings: Settings, host: string): SitePolicy {
   const h = normaliseHost(host);

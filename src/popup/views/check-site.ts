@@ -1,11 +1,11 @@
 import type { DiagnosisRecord } from '../../model/diagnosis';
-import { CONSENT_SOURCES } from '../../core/settings/consent';
+import { CONSENT_SOURCES } from '../../model/settings';
 import { displayHost } from '../../core/net/idn';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
-import { showError } from '../controls';
-import { page, type Actions, type State } from '../state';
+import { showError } from '../kit/controls';
+import { page, type Actions, type State } from '../kit/state';
 import { verdictView } from './diagnosis';
 import { backSinceCheck, backView, watchControl } from './watch';
 

@@ -1,9 +1,10 @@
 import type { Incident } from '../../model/incident';
 import type { RetryRecord } from '../../model/retry';
 import type { DiagnosisRecord } from '../../model/diagnosis';
-import type { SitePolicy } from '../../core/settings/settings';
+import type { SitePolicy } from '../../model/settings';
 import { decisionFor } from '../../core/retry/policy';
-import { checkNameKey, type Evidence } from '../../core/diagnosis/evidence';
+import { checkNameKey } from '../../core/diagnosis/check-names';
+import type { Evidence } from '../../model/evidence';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';

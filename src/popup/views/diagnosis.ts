@@ -1,12 +1,6 @@
-import {
-  CONSENT_SOURCES,
-  sendsSite,
-  validateConsent,
-  withConsent,
-  withoutSiteSources,
-  type ConsentSource,
-} from '../../core/settings/consent';
-import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict } from '../../core/diagnosis/verdict-keys';
+import { sendsSite, validateConsent, withConsent, withoutSiteSources } from '../../core/settings/consent';
+import { CONSENT_SOURCES, type ConsentSource } from '../../model/settings';
+import { CONFIDENCE_KEYS, toneOf, verdictLabel } from '../../core/present/verdict-text';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import { requestSiteDataPermission } from '../../platform/data-collection';
 import { t } from '../../platform/i18n';
@@ -20,12 +14,12 @@ export function verdictView(record: DiagnosisRecord | undefined, testId = 'verdi
   const { verdict } = record;
   return h(
     'div',
-    { class: `verdict verdict-${verdict.kind}`, 'data-testid': testId, 'data-verdict': verdict.kind },
+    { class: 'verdict', 'data-testid': testId, 'data-verdict': verdict.kind, 'data-tone': toneOf(verdict.kind) },
     h(
       'p',
       { class: 'verdict-line' },
       // "For everyone" / "just you" only with evidence from outside (the data attribute keeps the kind).
-      h('strong', {}, t(SHOWN_VERDICT_KEYS[shownVerdict(verdict.kind, record.outside)])),
+      h('strong', {}, t(verdictLabel(verdict.kind, record.outside))),
       ' · ',
       h('span', { class: 'confidence' }, t(CONFIDENCE_KEYS[verdict.confidence])),
       record.done ? null : h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }),

@@ -1,6 +1,7 @@
 import type { Incident } from '../../model/incident';
-import { guide, type BrowserKind, type Os, type Step, type VerdictKind } from '../../core/present/guide';
-import type { GuideMarks } from '../../core/schema/legacy/stored';
+import { guide, type BrowserKind, type Os, type Step } from '../../core/present/guide';
+import type { VerdictKind } from '../../model/verdict';
+import type { GuideMarks } from '../../model/tab';
 
 /**
  * The guide's steps for the popup's first paint: how many there are (the fold's title) and which

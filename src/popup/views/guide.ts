@@ -1,11 +1,12 @@
 import type { Incident } from '../../model/incident';
 import { chainFor } from '../../core/diagnosis/chain';
-import type { Step, StepAction, VerdictKind } from '../../core/present/guide';
+import type { Step, StepAction } from '../../core/present/guide';
+import type { VerdictKind } from '../../model/verdict';
 import { supportReport } from '../../core/present/report';
 import { t, uiLanguage } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { requestClearingPermission } from '../../platform/clearing-permission';
-import type { GuideMarks } from '../../core/schema/legacy/stored';
+import type { GuideMarks } from '../../model/tab';
 import type { GuideContext, GuidePlan } from './guide-plan';
 import { chainSvg } from '../../ui/chain-svg';
 import { h } from '../../ui/dom';

@@ -2,7 +2,7 @@ import { formatWait } from '../../core/present/retry-view';
 import { displayHost } from '../../core/net/idn';
 import { t } from '../../platform/i18n';
 import { h } from '../../ui/dom';
-import { CHECK_HOST, type Actions, type State } from '../state';
+import { CHECK_HOST, type Actions, type State } from '../kit/state';
 import { checkSiteForm } from './check-site';
 import { formatTime } from './format-time';
 

@@ -3,16 +3,18 @@ import type { DiagnosisRecord } from '../../model/diagnosis';
 import type { RetryView } from '../../core/present/retry-view';
 import { isPrivateHost } from '../../core/net/url';
 import { displayHost } from '../../core/net/idn';
-import { CONSENT_SOURCES } from '../../core/settings/consent';
-import { CONFIDENCE_KEYS, SHOWN_VERDICT_KEYS, shownVerdict, type VerdictKind } from '../../core/diagnosis/verdict-keys';
-import { answerFor, waitingNote } from '../../core/present/answer';
+import { CONSENT_SOURCES } from '../../model/settings';
+import type { VerdictKind } from '../../model/verdict';
+import { CONFIDENCE_KEYS, headlineFor, verdictLabel } from '../../core/present/verdict-text';
+import { waitingNote } from '../../core/present/answer';
 import type { Os } from '../../core/present/guide';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { BROWSER_KIND } from '../../platform/browser-info';
 import { h } from '../../ui/dom';
-import { actionButton, fold, keep, safely, showError } from '../controls';
-import { page, type View } from '../state';
+import { actionButton, fold, keep, safely, showError } from '../kit/controls';
+import { page } from '../kit/state';
+import type { View } from './view';
 import { checkSiteForm } from './check-site';
 import { consentView, verdictView } from './diagnosis';
 import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
@@ -27,7 +29,13 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
   // What to expect while the site is down on its side, and for how long it has been down (from the retry's first failure).
   // Not under the consent question: with it, the popup would outgrow its 600 px (the question comes first).
   const asking = !isPrivateHost(incident.host) && !d?.outside && !CONSENT_SOURCES.some((s) => state.consent[s]) && !state.consentDeclined;
-  const answer = answerFor({ incident, verdict: d?.done ? d.verdict.kind : undefined, outside: d?.outside === true, retrying, asking });
+  const answer = headlineFor(d?.done ? d.verdict.kind : undefined, {
+    host: incident.host,
+    incidentKind: incident.kind,
+    outside: d?.outside === true,
+    retrying,
+    asking,
+  });
   const waiting = asking
     ? undefined
     : waitingNote({
@@ -56,10 +64,11 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
   const answerEl = h(
     'section',
     {
-      class: `answer answer-${answer.state} severity-${incident.severity}`,
+      class: `answer severity-${incident.severity}`,
       'data-testid': 'verdict',
-      'data-answer': answer.state,
-      ...(d ? { 'data-verdict': d.verdict.kind } : {}),
+      'data-verdict': answer.kind ?? 'checking',
+      'data-outside': String(d?.outside === true),
+      'data-tone': answer.tone,
       'aria-labelledby': 'answer-headline',
     },
     h(
@@ -159,7 +168,7 @@ function guideExtras(d: DiagnosisRecord | undefined): {
   if (!d) return {};
   const out: { verdict?: VerdictKind; verdictLine?: string; statusPageUrl?: string; archiveUrl?: string } = {};
   if (d.done && d.verdict.kind !== 'cant-tell') out.verdict = d.verdict.kind;
-  out.verdictLine = `${t(SHOWN_VERDICT_KEYS[shownVerdict(d.verdict.kind, d.outside)])} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
+  out.verdictLine = `${t(verdictLabel(d.verdict.kind, d.outside))} (${t(CONFIDENCE_KEYS[d.verdict.confidence])})`;
   for (const e of d.evidence) {
     if (e.check === 'status-page' && e.outcome.kind === 'reported') out.statusPageUrl = e.outcome.pageUrl;
     if (e.check === 'archive' && e.outcome.kind === 'archived') out.archiveUrl = e.outcome.snapshotUrl;

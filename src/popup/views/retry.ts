@@ -4,8 +4,8 @@ import { retryView, type RetryView } from '../../core/present/retry-view';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
-import { actionButton } from '../controls';
-import { page, type Actions, type State } from '../state';
+import { actionButton } from '../kit/controls';
+import { page, type Actions, type State } from '../kit/state';
 
 /** The tab's auto-retry as the popup shows it now (the countdown ticks in place every second). */
 export const currentRetryView = (state: State, incident: Incident, tabId: number): RetryView | undefined =>

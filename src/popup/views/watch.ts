@@ -4,8 +4,8 @@ import { displayHost } from '../../core/net/idn';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
-import { actionButton } from '../controls';
-import { page, type Actions, type State } from '../state';
+import { actionButton } from '../kit/controls';
+import { page, type Actions, type State } from '../kit/state';
 import { formatTime } from './format-time';
 
 /** The page the checked site's watch probes: what was typed, if it is the site checked; else its host name. */
@@ -22,7 +22,7 @@ export const backSinceCheck = (state: State, check: DiagnosisRecord): number | u
 export function backView(check: DiagnosisRecord, at: number): HTMLElement {
   return h(
     'div',
-    { class: 'verdict verdict-back-up', 'data-testid': 'site-verdict', 'data-verdict': 'back-up' },
+    { class: 'verdict', 'data-testid': 'site-verdict', 'data-verdict': 'back-up', 'data-tone': 'back' },
     h(
       'p',
       { class: 'verdict-line' },

@@ -44,7 +44,7 @@ const PLANNED = new Set([
   'src/background/retry/probe.ts',
   'src/background/retry/recover.ts',
   'src/core/present/verdict-text.ts',
-  'src/popup/state.ts',
+  'src/popup/kit/state.ts',
   'src/popup/redraw.ts',
   'src/popup/views/incident.ts',
 ]);

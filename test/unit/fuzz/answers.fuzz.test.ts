@@ -9,7 +9,7 @@ import { parseCheckHostNode, parseCheckHostStart } from '../../../src/checks/sou
 import { parseGlobalpingMeasurement } from '../../../src/checks/sources/vantage/globalping';
 import { parseStatusJson, registrableDomain } from '../../../src/checks/sources/status-page';
 import { parseAvailability } from '../../../src/checks/sources/archive';
-import type { ResolverAnswer } from '../../../src/core/diagnosis/evidence';
+import type { ResolverAnswer } from '../../../src/model/evidence';
 import { anyString, anyValue, CONTROL, fuzz, mostly, nested, reaches } from './fuzz';
 
 /** Also a wrapping of the answer in many levels of arrays/objects, and the answer as JSON text round trip. */

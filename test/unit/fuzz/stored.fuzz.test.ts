@@ -10,7 +10,8 @@ import {
   validateSettings,
   withSitePolicy,
 } from '../../../src/core/settings/settings';
-import { CONSENT_SOURCES, validateConsent } from '../../../src/core/settings/consent';
+import { validateConsent } from '../../../src/core/settings/consent';
+import { CONSENT_SOURCES } from '../../../src/model/settings';
 import { isMessage } from '../../../src/protocol/messages';
 import { classify } from '../../../src/core/incident/classify';
 import {

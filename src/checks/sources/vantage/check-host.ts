@@ -8,7 +8,7 @@
 import { fetchJson, timeLeft } from '../../kit/http';
 import { entriesOf, isRecord, numberIn, text, token } from '../../../core/schema/validate';
 import { locationText, pollUntilDone, type PollSchedule, type SourceResult, type VantageSource } from './source';
-import type { NodeState, VantageNode } from '../../../core/diagnosis/evidence';
+import type { NodeState, VantageNode } from '../../../model/evidence';
 
 /** Results take 5–8 s: polls at about 1, 2.3, 4, 6, 8, 10 s — at most 2 s late, six polls per check. */
 export const CHECK_HOST_SCHEDULE: PollSchedule = { firstMs: 1_000, factor: 1.3, maxMs: 2_000, reserveMs: 400 };

@@ -13,7 +13,7 @@ import { noEvidence, refuseOutside } from '../../kit/no-evidence';
 import { checkHostSource } from './check-host';
 import { globalpingSource } from './globalping';
 import type { Check, CheckContext } from '../../kit/types';
-import type { EvidenceFor, NoEvidenceReason, VantageOutcome, VantageSourceReport } from '../../../core/diagnosis/evidence';
+import type { EvidenceFor, NoEvidenceReason, VantageOutcome, VantageSourceReport } from '../../../model/evidence';
 import type { SourceResult, VantageSource, VantageTarget } from './source';
 
 /** The longest a vantage check waits when no deadline is given (check-host results take 5–8 s). */

@@ -9,7 +9,7 @@
 import { fetchJson, timeLeft } from '../../kit/http';
 import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from '../../../core/schema/validate';
 import { locationText, pollUntilDone, type PollSchedule, type SourceResult, type VantageSource, type VantageTarget } from './source';
-import type { NodeState, VantageNode } from '../../../core/diagnosis/evidence';
+import type { NodeState, VantageNode } from '../../../model/evidence';
 
 /** Globalping asks clients to poll about every 500 ms; backing off to 2 s keeps long waits cheap. */
 export const GLOBALPING_SCHEDULE: PollSchedule = { firstMs: 500, factor: 1.5, maxMs: 2_000, reserveMs: 400 };

@@ -3,7 +3,7 @@
  */
 import { sleep } from '../../kit/http';
 import type { CheckContext } from '../../kit/types';
-import type { NoEvidence, VantageNode } from '../../../core/diagnosis/evidence';
+import type { NoEvidence, VantageNode } from '../../../model/evidence';
 
 /** What is measured: the failing page's origin, nothing more. */
 export interface VantageTarget {

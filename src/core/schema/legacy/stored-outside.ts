@@ -2,17 +2,11 @@
  * Validators for the outside services' request budgets and the evidence cache (checks/kit/limits.ts), kept
  * out of stored-evidence.ts because only the background reads them and the popup loads that file.
  */
-import type { Evidence } from '../../diagnosis/evidence';
+import type { Reachability, StoredBucket, StoredCacheEntry } from '../../../model/outside';
 import { parseEvidence, time, withOptional } from '../../diagnosis/evidence-parse';
 import { entriesOf, isRecord, numberIn, token } from '../validate';
 
 // ── outside services' budgets and the evidence cache (checks/kit/limits.ts) ─────────────────────
-
-export interface StoredBucket {
-  tokens: number;
-  updatedAt: number;
-  blockedUntil?: number;
-}
 
 /** Budgets kept at most: one per outside service, and one per status-page host (`status:<host>`). */
 export const MAX_BUCKETS = 50;
@@ -52,11 +46,6 @@ export function boundLimits(state: Readonly<Record<string, StoredBucket>>, now: 
 const newestBuckets = (list: Array<[string, StoredBucket]>): Array<[string, StoredBucket]> =>
   list.sort(([a, x], [b, y]) => y.updatedAt - x.updatedAt || (a < b ? -1 : a > b ? 1 : 0));
 
-export interface StoredCacheEntry {
-  evidence: Evidence;
-  storedAt: number;
-}
-
 export const EVIDENCE_CACHE_LIMIT = 200;
 export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
 
@@ -88,9 +77,6 @@ export function parseEvidenceCache(value: unknown): Record<string, StoredCacheEn
 
 /** Origins are kept as one of this many buckets (a hash), never by name. */
 export const BUCKETS = 64;
-
-/** Bucket → epoch ms of the last answered top-level load. */
-export type Reachability = Readonly<Record<string, number>>;
 
 /** Only `bN` keys with finite, non-negative times survive a read; at most BUCKETS of them. */
 export function validateReachability(raw: unknown): Reachability {

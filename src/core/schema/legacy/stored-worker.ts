@@ -2,6 +2,7 @@
  * Validators for what only the background reads back (sub-frame failures, the last response, soft
  * incident times) and the schema migration; apart from stored.ts, which the popup loads.
  */
+import type { HeardFailure } from '../../../model/tab';
 import {
   LOCAL_KEYS,
   optional,
@@ -12,9 +13,8 @@ import {
   storedUrl,
   time,
   type Migration,
-  type ResponseNote,
-  type SubframeFailure,
 } from './stored';
+import type { ResponseNote, SubframeFailure } from '../../../model/tab';
 import { arrayOf, intIn, isRecord, oneOf, text, token } from '../validate';
 
 function parseSubframe(value: unknown): SubframeFailure | undefined {
@@ -33,15 +33,6 @@ export function parseResponse(value: unknown): ResponseNote | undefined {
   const status = intIn(value.status, 0, 999);
   const at = time(value.at);
   return url && status !== undefined && at !== undefined ? { url, status, at } : undefined;
-}
-
-/** A top-level failure the browser reported by an event, noted before it was recorded (TabRecord `failure`). */
-export interface HeardFailure {
-  url: string;
-  /** The browser's error string (`net::ERR_CONNECTION_REFUSED`, …). */
-  error: string;
-  method: 'GET' | 'POST';
-  time: number;
 }
 
 export function parseHeardFailure(value: unknown): HeardFailure | undefined {

@@ -8,21 +8,13 @@
  * A field added to a stored type must be added to its validator too, or it is dropped on read:
  * the `satisfies Record<keyof T, true>` field lists below make the type checker say so.
  */
-import type {
-  Incident,
-  IncidentEnd,
-  Msg,
-  NetErrorCategory,
-  Platform,
-  PlatformId,
-  Reprobe,
-  SupportReference,
-} from '../../../model/incident';
-import type { Recovery, RetryRecord } from '../../../model/retry';
-import type { RetrySchedule } from '../../retry/schedule';
+import type { Incident, IncidentEnd, NetErrorCategory, Platform, PlatformId, Reprobe, SupportReference } from '../../../model/incident';
+import type { Msg } from '../../../model/message-text';
+import type { Recovery, RetryRecord, RetrySchedule, WatchRecord } from '../../../model/retry';
+import type { GuideMarks } from '../../../model/tab';
+import { HISTORY_VERDICT_IDS } from '../../../model/verdict';
 import { arrayOf, entriesOf, intIn, isRecord, numberIn, oneOf, text, token } from '../validate';
 import { SESSION_URL_MAX, storedUrl } from '../../net/url';
-import { SHOWN_VERDICTS } from '../../diagnosis/verdict-keys';
 
 // In url.ts (pages compare URLs as storage keeps them, without loading the validators); part of what storage describes.
 export { SESSION_URL_MAX, storedUrl };
@@ -269,7 +261,7 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
       proxied: value.proxied === true ? true : undefined,
       reprobe: parseReprobe(value.reprobe),
       end: parseEnd(value.end, at),
-      verdict: oneOf(value.verdict, SHOWN_VERDICTS),
+      verdict: oneOf(value.verdict, HISTORY_VERDICT_IDS),
     },
   );
 }
@@ -301,25 +293,8 @@ export function boundHistory(list: readonly Incident[], maxBytes = HISTORY_MAX_B
 
 // ── per-tab records ─────────────────────────────────────────────────────────────────────────
 
-export interface SubframeFailure {
-  url: string;
-  status?: number;
-  error?: string;
-  time: number;
-}
-
-/** The last successful main-frame response of a tab (to tell a soft error from a real one). */
-export interface ResponseNote {
-  url: string;
-  status: number;
-  at: number;
-}
-
 /** When a tab's last soft incidents were recorded (epoch ms; core/incident/soft-limit.ts rate-limits them). */
 export const SOFT_TIMES_LIMIT = 10;
-
-/** The visitor's done/didn't-help marks on guide steps, per tab. */
-export type GuideMarks = Record<string, 'done' | 'failed'>;
 
 export function parseGuideMarks(value: unknown): GuideMarks {
   const out: GuideMarks = {};
@@ -423,24 +398,6 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
 }
 
 // ── watched sites ───────────────────────────────────────────────────────────────────────────
-
-/** A checked site the visitor asked to be told about when it is back (see core/retry/watch.ts). */
-export interface WatchRecord {
-  /** The host as shown to the visitor. */
-  host: string;
-  /** The page the probes ask: the site's front page. Its origin is `schedule.origin`. */
-  url: string;
-  schedule: RetrySchedule;
-  /** `watching` / `offline`: waiting (paused offline); `back` and `gave-up` end it (`endedAt`). */
-  state: 'watching' | 'offline' | 'back' | 'gave-up';
-  probes: number;
-  lastProbe?: { at: number; status?: number; error?: string; verdict?: 'back' | 'answers' | 'failing' };
-  endedAt?: number;
-  /** The "is back" notification was shown. */
-  notified?: true;
-  /** Asked for in a private window: shown only there, and its notification names no site. */
-  private?: true;
-}
 
 export function parseWatch(value: unknown): WatchRecord | undefined {
   if (!isRecord(value)) return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backOff, cacheGet, cachePut, EvidenceCache, MAX_BACKOFF_MS, RateLimiter, takeToken } from '../../../../src/checks/kit/limits';
-import type { Evidence } from '../../../../src/core/diagnosis/evidence';
+import type { Evidence } from '../../../../src/model/evidence';
 
 const policy = { capacity: 2, refillPerMinute: 6 }; // one token every 10 s
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_LOCALE_KEYS, noneLocaleKey } from '../../../../src/checks/kit/locale-keys';
-import { checkNameKey } from '../../../../src/core/diagnosis/evidence';
-import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/core/diagnosis/evidence';
-import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../../src/core/diagnosis/verdict';
+import { checkNameKey } from '../../../../src/core/diagnosis/check-names';
+import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/model/evidence';
+import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../../src/core/present/verdict-text';
 
 const REASONS: NoEvidenceReason[] = [
   'timeout',

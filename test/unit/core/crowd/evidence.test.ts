@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { crowdAge, crowdEvidence, PLATFORM_NAMES, weighCrowd, type CrowdMsg } from '../../../../src/core/crowd/evidence';
 import type { BucketHost, HostLookup, ProvidersRead } from '../../../../src/core/crowd/read';
 import { PLATFORMS } from '../../../../src/core/crowd/report';
-import { VERDICT_KEYS, type Confidence, type VerdictKind } from '../../../../src/core/diagnosis/verdict-keys';
+import { VERDICT_KEYS } from '../../../../src/core/present/verdict-text';
+import type { Confidence, VerdictKind } from '../../../../src/model/verdict';
 
 const MIN = 60_000;
 const asOf = Date.parse('2026-12-07T12:30:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../../../src/checks/all-checks';
 import { runChecks } from '../../../../src/checks/run';
-import type { Evidence } from '../../../../src/core/diagnosis/evidence';
+import type { Evidence } from '../../../../src/model/evidence';
 import { classify } from '../../../../src/core/incident/classify';
 import { parseDiagnosis, parseEvidence } from '../../../../src/core/diagnosis/evidence-parse';
 import { verdict } from '../../../../src/core/diagnosis/verdict';

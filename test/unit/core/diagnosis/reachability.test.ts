@@ -3,7 +3,7 @@ import { BUCKETS, validateReachability } from '../../../../src/core/schema/legac
 import { bucketOf, noteAnswered, otherSiteAnsweredAgo, RECENT_MS } from '../../../../src/core/diagnosis/reachability';
 import { onlineCheck } from '../../../../src/checks/sources/online';
 import { verdict } from '../../../../src/core/diagnosis/verdict';
-import type { Evidence } from '../../../../src/core/diagnosis/evidence';
+import type { Evidence } from '../../../../src/model/evidence';
 import type { CheckContext } from '../../../../src/checks/kit/types';
 import { bucketOf as fixtureBucketOf, portOutsideBucketOf } from '../../../fixtures/reachability-bucket.mjs';
 

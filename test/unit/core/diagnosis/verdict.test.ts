@@ -6,16 +6,9 @@ import type {
   ResolverAnswer,
   StatusIndicator,
   VantageNode,
-} from '../../../../src/core/diagnosis/evidence';
-import {
-  answerKind,
-  CONFIDENCE_KEYS,
-  verdict,
-  VERDICT_KEYS,
-  type Confidence,
-  type VerdictKind,
-} from '../../../../src/core/diagnosis/verdict';
-import { SHOWN_VERDICT_KEYS, SHOWN_VERDICTS, shownVerdict } from '../../../../src/core/diagnosis/verdict-keys';
+} from '../../../../src/model/evidence';
+import { readStatus, verdict } from '../../../../src/core/diagnosis/verdict';
+import { VERDICT_KINDS, type Confidence, type VerdictKind } from '../../../../src/model/verdict';
 
 // ── evidence builders (summaries carry a recognisable key so reasons can be asserted) ─────────
 const probe = (status: number): Evidence => ({
@@ -262,7 +255,7 @@ describe('verdict', () => {
 
   it('covers every verdict kind', () => {
     const seen = new Set(TABLE.map((row) => row[2]));
-    expect([...seen].sort()).toEqual(Object.keys(VERDICT_KEYS).sort());
+    expect([...seen].sort()).toEqual([...VERDICT_KINDS].sort());
   });
 
   it('gives only evidence lines as reasons, never no-evidence lines', () => {
@@ -289,14 +282,9 @@ describe('verdict', () => {
       expect(verdict(junk as never).kind).toBe('cant-tell');
     }
   });
-
-  it('has a locale key per kind and confidence', () => {
-    expect(Object.values(VERDICT_KEYS).every((k) => /^verdict_[a-z_]+$/.test(k))).toBe(true);
-    expect(CONFIDENCE_KEYS).toEqual({ low: 'confidence_low', medium: 'confidence_medium', high: 'confidence_high' });
-  });
 });
 
-describe('answerKind', () => {
+describe('readStatus', () => {
   it.each([
     [200, 'up'],
     [301, 'up'],
@@ -310,24 +298,5 @@ describe('answerKind', () => {
     [522, 'server-error'],
     [0, 'server-error'],
     [Number.NaN, 'server-error'],
-  ])('%s → %s', (status, kind) => expect(answerKind(status)).toBe(kind));
-});
-
-describe('a verdict as said to the visitor', () => {
-  it('says "for everyone" and "just you" only with evidence from outside; otherwise what the browser saw', () => {
-    expect(shownVerdict('down-for-everyone', true)).toBe('down-for-everyone');
-    expect(shownVerdict('down-for-everyone', false)).toBe('site-failing');
-    expect(shownVerdict('just-you-connection', false)).toBe('your-connection');
-    expect(shownVerdict('just-you-dns', false)).toBe('your-dns');
-    expect(shownVerdict('blocked-for-you', false)).toBe('refuses-you');
-    for (const kind of ['partly-down', 'back-up', 'cant-tell'] as const) {
-      expect(shownVerdict(kind, false)).toBe(kind);
-      expect(shownVerdict(kind, true)).toBe(kind);
-    }
-  });
-
-  it('has a label for every shown verdict', () => {
-    for (const shown of SHOWN_VERDICTS) expect(SHOWN_VERDICT_KEYS[shown]).toMatch(/^verdict_[a-z_]+$/);
-    expect(new Set(Object.values(SHOWN_VERDICT_KEYS)).size).toBe(SHOWN_VERDICTS.length);
-  });
+  ])('%s → %s', (status, kind) => expect(readStatus(status)).toBe(kind));
 });

@@ -1,7 +1,7 @@
 // Split-horizon names: what public DNS says of a name, and when the outside checks keep it inside.
 import { describe, expect, it } from 'vitest';
 import { failedOnDns, nameStaysInside, publicDnsVerdict } from '../../../../src/core/net/intranet';
-import type { DnsOutcome, Evidence } from '../../../../src/core/diagnosis/evidence';
+import type { DnsOutcome, Evidence } from '../../../../src/model/evidence';
 
 const dns = (consensus: DnsOutcome['consensus'], addresses: string[][]): Evidence => ({
   check: 'dns',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guide, ownerAdviceKeys, type GuideInput, type Os, type VerdictKind } from '../../../../src/core/present/guide';
+import { guide, ownerAdviceKeys, type GuideInput, type Os } from '../../../../src/core/present/guide';
+import type { VerdictKind } from '../../../../src/model/verdict';
 import { supportReport } from '../../../../src/core/present/report';
 import { classify } from '../../../../src/core/incident/classify';
 import type { Incident } from '../../../../src/model/incident';

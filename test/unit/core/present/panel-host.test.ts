@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  HOST_MARK,
-  hostMarkFrom,
-  hostSelector,
-  hostStyleSheet,
-  raiseAllowed,
-  RAISES_PER_SECOND,
-} from '../../../../src/core/present/panel-host';
+import { hostMarkFrom, hostSelector, hostStyleSheet, raiseAllowed, RAISES_PER_SECOND } from '../../../../src/core/present/panel-host';
+import { HOST_MARK } from '../../../../src/model/panel';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => values[i % values.length]!);
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classify } from '../../../../src/core/incident/classify';
-import { isRetryableStatus, mayLoadAgain, probeVerdict, RETRYABLE_STATUSES, type ProbeVerdict } from '../../../../src/core/retry/policy';
+import { isRetryableStatus, mayLoadAgain, probeVerdict, RETRYABLE_STATUSES } from '../../../../src/core/retry/policy';
+import type { ProbeVerdict } from '../../../../src/model/retry';
 
 describe('probeVerdict: "back" means an answer that would show the page', () => {
   const table: Array<[string, Parameters<typeof probeVerdict>[0], ProbeVerdict]> = [

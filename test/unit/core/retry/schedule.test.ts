@@ -16,8 +16,8 @@ import {
   shouldGiveUp,
   startSchedule,
   waitMechanism,
-  type RetrySchedule,
 } from '../../../../src/core/retry/schedule';
+import type { RetrySchedule } from '../../../../src/model/retry';
 
 const T0 = Date.UTC(2026, 10, 24, 14, 0, 0);
 const S = 1000;

@@ -3,7 +3,6 @@ import {
   allows,
   anyConsent,
   consentFor,
-  CONSENT_SOURCES,
   DEFAULT_CONSENT,
   SENDS_SITE,
   sendsSite,
@@ -11,7 +10,8 @@ import {
   withConsent,
   withoutSiteSources,
 } from '../../../../src/core/settings/consent';
-import { CHECK_IDS, type CheckId } from '../../../../src/core/diagnosis/evidence';
+import { CONSENT_SOURCES } from '../../../../src/model/settings';
+import { CHECK_IDS, type CheckId } from '../../../../src/model/evidence';
 import { ALL_CHECKS } from '../../../../src/checks/all-checks';
 
 const ALL = { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true };

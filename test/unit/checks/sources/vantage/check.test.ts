@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../../../../src/checks/kit/limits';
-import type { Evidence, VantageNode } from '../../../../../src/core/diagnosis/evidence';
+import type { Evidence, VantageNode } from '../../../../../src/model/evidence';
 import { createVantageCheck, vantageCheck } from '../../../../../src/checks/sources/vantage/check';
 import { checkHostSource, parseCheckHostNode, parseCheckHostStart } from '../../../../../src/checks/sources/vantage/check-host';
 import { globalpingSource, parseGlobalpingMeasurement } from '../../../../../src/checks/sources/vantage/globalping';

@@ -3,12 +3,10 @@
  * per check, each with a one-line, localisable summary. The checks that produce it live in
  * src/checks; these types live here so that pure code never imports from there.
  */
-import type { Msg, NetErrorCategory } from '../../model/incident';
+import type { NetErrorCategory } from './incident';
+import type { Msg } from './message-text';
 
 export type CheckId = 'reprobe' | 'online' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive';
-
-/** The `_locales` key of a check's name: `check_name_status_page` for `status-page`. */
-export const checkNameKey = (check: CheckId): string => `check_name_${check.replace(/-/g, '_')}`;
 
 export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
 

@@ -1,8 +1,8 @@
-import type { PopupState } from '../protocol/messages';
-import { describeUrl } from '../core/net/url';
-import { request } from '../platform/message-client';
-import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../platform/tab-info';
-import { platformOs } from '../platform/browser-info';
+import type { PopupState } from '../../protocol/messages';
+import { describeUrl } from '../../core/net/url';
+import { request } from '../../platform/message-client';
+import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../../platform/tab-info';
+import { platformOs } from '../../platform/browser-info';
 
 /** What the popup shows: the worker's answer (PopupState) and the tab's own facts. */
 export interface State extends PopupState {
@@ -32,22 +32,10 @@ export const page = {
   openFolds: new Set<string>(),
 };
 
-/** What the folds draw (./folds.ts), loaded after the first paint. */
-export type Folds = typeof import('./folds');
-
 /** What the views may ask of the entry: load and redraw everything, or redraw what is loaded. */
 export interface Actions {
   refresh(): Promise<void>;
   redraw(): Promise<void>;
-}
-
-/** What a view draws from: the state, the folds' contents once here, and the way to ask for them. */
-export interface View {
-  state: State;
-  actions: Actions;
-  folds: Folds | undefined;
-  /** Loads the folds' contents (once), then redraws. */
-  drawFolds(): Promise<void>;
 }
 
 /** The popup shows the active tab; opened as the full guide in a tab of its own, the tab named in `?tab=`. */

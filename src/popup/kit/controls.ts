@@ -1,6 +1,6 @@
-import { t } from '../platform/i18n';
-import { openExtensionPage, openSettings } from '../platform/pages';
-import { h } from '../ui/dom';
+import { t } from '../../platform/i18n';
+import { openExtensionPage, openSettings } from '../../platform/pages';
+import { h } from '../../ui/dom';
 import { page, type Actions } from './state';
 
 /** A small line icon, drawn in the text colour. */

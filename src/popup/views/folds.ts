@@ -3,5 +3,5 @@
  * details): one module, imported by main.ts once the answer and its action are on screen, so the
  * popup's first script carries only what the first paint needs.
  */
-export { chainView, guideView } from './views/guide';
-export { evidenceView, technicalDetails, type DetailsContext } from './views/details';
+export { chainView, guideView } from './guide';
+export { evidenceView, technicalDetails, type DetailsContext } from './details';
