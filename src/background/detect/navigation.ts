@@ -45,7 +45,7 @@ import {
 import { normalizeNetError, titledLikeBrowserErrorPage } from '../../core/incident/net-error';
 import type { Incident } from '../../model/incident';
 import { getTab, stillShowsPage, webTabs, type WebTab } from '../../platform/tabs';
-import { drawBadge } from '../tab/view';
+import { syncTabView } from '../tab/view';
 import { withTabLock } from '../tab/locks';
 import { classify } from '../../core/incident/classify';
 import { after } from '../../core/async/timers';
@@ -306,7 +306,7 @@ async function reconcileIncident(tab: WebTab, incident: Incident): Promise<void>
       await endIncidentUnlessSoft(tab.id, tab.url);
       return;
     }
-    await drawBadge(tab.id, current);
+    await syncTabView(tab.id, { incident: current });
   });
 }
 

@@ -28,8 +28,8 @@ import {
   writeSoftTimes,
 } from '../../platform/storage';
 import { withTabLock } from '../tab/locks';
-import { drawBadge } from '../tab/view';
-import { leaveRetry, retryFailedTab } from '../retry/retry';
+import { syncTabView } from '../tab/view';
+import { joinSchedule, leaveSchedule } from '../retry/join';
 import { maybeInjectPanel } from '../in-page/panel';
 import { diagnoseTab, dropDiagnosis } from '../diagnosis/diagnose';
 import { diagnoseNewIncident } from '../diagnosis/consent-trigger';
@@ -118,7 +118,7 @@ export function enrichIncident(tabId: number, incident: Incident): Promise<void>
     if (!current || current.kind !== 'http' || !samePage(current.url, incident.url) || current.status !== incident.status) return;
     const enriched = { ...incident, time: current.time, method: current.method };
     await writeIncident(tabId, enriched);
-    await drawBadge(tabId, enriched);
+    await syncTabView(tabId, { incident: enriched });
   });
 }
 
@@ -146,7 +146,7 @@ export function handleTabChange(
     // A strategy that learns an HTTP page's status only after it completed decides then (see
     // detect-navigation.ts); network errors, like every failure seen by webRequest, come before the commit.
     if (change.complete && current && (detection.statusBeforeComplete || current.kind === 'network')) {
-      await drawBadge(tabId, current);
+      await syncTabView(tabId, { incident: current });
       await maybeInjectPanel(tabId, current);
     }
     return change.title !== undefined && !current && tab.url ? softCandidate(tab.url, change.title) : undefined;
@@ -229,7 +229,7 @@ export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await readIncident(tabId);
     await forgetTab(tabId);
-    await leaveRetry(tabId, originOf(incident?.url), { incident: undefined });
+    await leaveSchedule(tabId, originOf(incident?.url));
   });
 }
 
@@ -243,14 +243,15 @@ async function record(tabId: number, incident: Incident, knownTab?: TabInfo): Pr
   await beginRecording(tabId, incident);
   // A tab that fails again on another origin leaves its old schedule first.
   const previousOrigin = originOf(previous?.url);
-  if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveRetry(tabId, previousOrigin, { incident });
+  if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveSchedule(tabId, previousOrigin);
   await finishRecording(tabId, incident, tab, knownTab === undefined);
 }
 
 /** Everything that follows storing a tab's incident; each step can run again without harm. */
 async function finishRecording(tabId: number, incident: Incident, tab: TabInfo, lookAgain: boolean): Promise<void> {
   if (!tab.incognito) await appendHistory(incident);
-  await retryFailedTab(tabId, incident); // draws the badge
+  await joinSchedule(tabId, incident);
+  await syncTabView(tabId, { incident });
   // The response may come after the page finished loading: no "complete" event follows.
   const now = lookAgain ? await getTab(tabId) : undefined;
   if (now?.status === 'complete' && now.url && samePage(now.url, incident.url)) await maybeInjectPanel(tabId, incident);
@@ -274,7 +275,7 @@ export async function resumeTabs(): Promise<void> {
   const known = new Set([...records.values()].flat());
   for (const tabId of known) if (!open.has(tabId)) await handleTabRemoved(tabId);
   for (const retry of await allRetries()) {
-    for (const tabId of retry.tabs) if (!open.has(tabId)) await leaveRetry(tabId, retry.origin);
+    for (const tabId of retry.tabs) if (!open.has(tabId)) await leaveSchedule(tabId, retry.origin);
   }
   for (const tabId of records.get('recording') ?? []) {
     if (!open.has(tabId)) continue;
@@ -301,5 +302,6 @@ async function clear(tabId: number): Promise<void> {
   if (!had) return;
   await removeIncident(tabId);
   await dropDiagnosis(tabId);
-  await leaveRetry(tabId, originOf(had.url), { incident: undefined }); // also clears the badge
+  await leaveSchedule(tabId, originOf(had.url));
+  await syncTabView(tabId, { incident: undefined });
 }

@@ -19,7 +19,7 @@ export const retryOptionsFor = (settings: Settings): RetryOptions => ({
   giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
 });
 
-export interface ProbeTimers {
+export interface WakeUps {
   /** Probes at `nextAt`: a live timer when that is soon, and the alarm (never sooner than alarms can be). */
   waitUntil(origin: string, nextAt: number): Promise<void>;
   /**
@@ -46,11 +46,7 @@ export async function alarmOrigin(rest: string, origins: () => Promise<readonly 
 }
 
 /** Timers and alarms (`<alarmPrefix><opaque id of the origin>`) that call `probe(origin)`; its failures go to `report`. */
-export function probeTimers(
-  alarmPrefix: string,
-  probe: (origin: string) => Promise<unknown>,
-  report: (error: unknown) => void,
-): ProbeTimers {
+export function wakeUps(alarmPrefix: string, probe: (origin: string) => Promise<unknown>, report: (error: unknown) => void): WakeUps {
   const timers = new Map<string, Timer>();
   const alarmName = async (origin: string): Promise<string> => alarmPrefix + (await alarmId(origin));
   const clearTimer = (origin: string): void => {
