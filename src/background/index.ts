@@ -11,7 +11,7 @@ import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged, tabLookedAt } from './diagnosis/consent-trigger';
-import { handleTabRemoved, resumeTabs } from './incident/record';
+import { handleTabRemoved, resumeTabs } from './incident/resume';
 import { detection } from './detect/detection';
 import { handleMessage } from './pages/message-handlers';
 import { handlePanelRequest } from './in-page/panel';

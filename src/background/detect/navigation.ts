@@ -49,19 +49,10 @@ import { syncTabView } from '../tab/view';
 import { withTabLock } from '../tab/locks';
 import { classify } from '../../core/incident/classify';
 import { after } from '../../core/async/timers';
-import {
-  considerTitle,
-  endIncidentUnlessSoft,
-  enrichIncident,
-  handleTabChange,
-  isTab,
-  recordHttpAnswer,
-  recordNetworkError,
-  rememberedStatus,
-  rememberResponse,
-  titledLikeSoftError,
-  type Detection,
-} from '../incident/record';
+import { endIncidentUnlessSoft, handleTabChange, isTab, recordHttpAnswer, recordNetworkError } from '../incident/observe';
+import { considerTitle, rememberedStatus, rememberResponse, titledLikeSoftError } from '../incident/judge-soft-error';
+import { enrichIncident } from '../incident/chain';
+import type { Detection } from './strategy';
 
 export const navigationDetection: Detection = {
   start(report) {
@@ -133,7 +124,7 @@ function lookAtTitleAgain(tabId: number, url: string): void {
 /** The title as the tab shows it now (what the soft-error check compares with later), if the tab still shows `url`. */
 async function considerTitleNow(tabId: number, url: string): Promise<void> {
   const tab = await getTab(tabId);
-  if (tab?.url && tab.title && samePage(tab.url, url)) await considerTitle(tabId, tab.url, tab.title, navigationDetection);
+  if (tab?.url && tab.title && samePage(tab.url, url)) await considerTitle(tabId, tab.url, tab.title, navigationDetection.servedStatus);
 }
 
 /**
@@ -148,7 +139,7 @@ export async function handleTitleChanged(tabId: number, url: string, title: stri
   if (!titledLikeSoftError(url, title)) return true; // most titles: judged without asking the browser anything
   const tab = await getTab(tabId);
   if (!tab?.url || !samePage(tab.url, url)) return false;
-  await considerTitle(tabId, tab.url, title, navigationDetection);
+  await considerTitle(tabId, tab.url, title, navigationDetection.servedStatus);
   return true;
 }
 

@@ -7,7 +7,10 @@ import { beforeEach } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { alarmClock, site, useFakeBackground } from './fake-background';
 
-const record = await import('../../../src/background/incident/record');
+const record = {
+  ...(await import('../../../src/background/incident/observe')),
+  ...(await import('../../../src/background/incident/resume')),
+};
 const { webRequestDetection } = await import('../../../src/background/detect/firefox-webrequest');
 type FrameResponse = import('../../../src/platform/web-request').FrameResponse;
 // The webRequest strategy's path into the recorder (src/background/detect/firefox-webrequest.ts).
