@@ -1,5 +1,5 @@
 /**
- * The wake-ups of the per-origin probe schedules, auto-retry's (retry.ts) and the watches'
+ * The wake-ups of the per-origin probe schedules, auto-retry's (probe.ts) and the watches'
  * (watch.ts), in one place: a live timer for waits shorter than an alarm can be (losing it with the
  * worker only costs the alarm's delay), and an alarm always, as the safety net.
  */

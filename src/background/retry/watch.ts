@@ -78,7 +78,7 @@ async function arm(record: WatchRecord): Promise<void> {
   return watchWakeUps.waitUntil(origin, record.schedule.nextAt);
 }
 
-/** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: probe-timer.ts). */
+/** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: wake-ups.ts). */
 export async function watchAlarm(rest: string): Promise<void> {
   const origin = await alarmOrigin(rest, async () => (await allWatches()).map((w) => w.schedule.origin));
   if (origin) await probeWatch(origin);
