@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
 /**
  * Files that run in web pages and that no page may fetch: the injected panel. (Chrome builds read
  * each page's status with `scripting.executeScript({ func })` once it has loaded: no file, no
- * content script declared in the manifest; see src/background/detect/navigation.ts.)
+ * content script declared in the manifest; see src/background/detect/chrome.ts.)
  */
 export const INJECTED_SCRIPT_PREFIXES = ['src/panel/'] as const;
 

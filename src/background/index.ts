@@ -11,9 +11,9 @@ import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStorage, onConsentChanged } from '../platform/storage';
 import { consentChanged, tabLookedAt } from './diagnosis/consent-trigger';
-import { handleTabRemoved, resumeTabs } from './incident/record';
+import { handleTabRemoved, resumeTabs } from './incident/resume';
 import { detection } from './detect/detection';
-import { handleRequest } from './pages/message-handlers';
+import { handleMessage } from './pages/message-handlers';
 import { handlePanelRequest } from './in-page/panel';
 import { onCheckMenuClicked, onOmniboxEntered } from '../platform/entry-points';
 import { checkFromEntryPoint, installCheckMenu } from './diagnosis/check-any';
@@ -25,7 +25,9 @@ import {
   watchAlarm,
   watchesConnectivityChanged,
 } from './retry/watch';
-import { ALARM_PREFIX, connectivityChanged, RECOVERED_NOTIFICATION_PREFIX, resumeRetries, retryAlarm } from './retry/retry';
+import { ALARM_PREFIX, retryAlarm } from './retry/probe';
+import { RECOVERED_NOTIFICATION_PREFIX } from './retry/recover';
+import { connectivityChanged, resumeRetries } from './retry/controls';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
@@ -59,7 +61,7 @@ onNotificationClicked((id) => {
       .catch(report('notification'));
 });
 serveMessages({
-  page: handleRequest,
+  page: handleMessage,
   panel: handlePanelRequest,
   pageTitle: async (tabId, url, title) => ({ judged: (await detection.titleChanged?.(tabId, url, title)) ?? false }),
 });

@@ -1,5 +1,5 @@
 /**
- * webNavigation for Chrome builds (background/detect/navigation.ts): top-level loads, network
+ * webNavigation for Chrome builds (background/detect/chrome.ts): top-level loads, network
  * errors, the method of each committed load, and a status read of one page on demand. Holding
  * webRequest would route every request of every page through the extension layer; this does not.
  * Firefox builds keep webRequest (see requests.ts).

@@ -1,6 +1,6 @@
 /**
  * Chrome builds read each page's status with `scripting.executeScript` once the page has loaded
- * (background/detect/navigation.ts); nothing is declared or registered for pages. Earlier builds
+ * (background/detect/chrome.ts); nothing is declared or registered for pages. Earlier builds
  * registered a status-read content script at run time under this id (scripting.registerContentScripts,
  * persisted across sessions and kept over an update): that registration is removed, so that no
  * page runs a script this version no longer ships.

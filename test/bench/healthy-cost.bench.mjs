@@ -8,7 +8,7 @@
  *   DOWNCHECK        the real build, dist/chrome (built first if missing): webNavigation (one
  *                    commit event during a load, no tabs.onUpdated listener), and a status read
  *                    injected with executeScript into every top-level page once its load has
- *                    completed (background/detect/navigation.ts, platform/navigation.ts)
+ *                    completed (background/detect/chrome-load.ts, platform/navigation.ts)
  *   DOWNCHECK-WEBREQUEST  the same sources built with DOWNCHECK_DETECTION=webRequest: the design
  *                    the Chrome build left behind (webRequest on main frames, as Firefox keeps)
  *   WEBREQUEST-ONLY  webRequest + http(s)://*\/* and a main_frame onResponseStarted listener that

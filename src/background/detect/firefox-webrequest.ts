@@ -5,17 +5,20 @@
  */
 import { onFrameError, onFrameResponse } from '../../platform/web-request';
 import { onTabChanged } from '../../platform/tabs';
-import { handleTabChange, recordHttpAnswer, recordNetworkError, rememberedStatus, type Detection } from '../incident/record';
+import { handleTabChange, recordHttpAnswer, recordNetworkError, type DetectionFacts } from '../incident/observe';
+import { rememberedStatus } from '../incident/judge-soft-error';
+import type { Detection } from './strategy';
+
+const facts: DetectionFacts = { statusBeforeComplete: true, servedStatus: rememberedStatus };
 
 export const webRequestDetection: Detection = {
+  ...facts,
   start(report) {
     onFrameResponse((r) => void recordHttpAnswer({ kind: 'http', ...r }).catch(report('response')));
     onFrameError((e) => void recordNetworkError(e).catch(report('error')));
     // Firefox filters tab updates at the source (url, title, status): a healthy load wakes nothing else.
-    onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, webRequestDetection).catch(report('tab change')));
+    onTabChanged((tabId, change, tab) => void handleTabChange(tabId, change, tab, facts).catch(report('tab change')));
   },
-  statusBeforeComplete: true,
-  servedStatus: rememberedStatus,
   // Every response was seen: there is nothing more to read from a page.
   inspectTab: () => Promise.resolve(false),
 };

@@ -7,7 +7,7 @@ import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
 import { readSettings, writeSettings } from '../../platform/settings';
 import { readDiagnosis, readIncident, readRetry } from '../../platform/storage';
 import { getTab } from '../../platform/tab-info';
-import { retryNow, stopRetry } from '../retry/retry';
+import { retryNow, stopRetry } from '../retry/controls';
 
 /**
  * The in-page panel: injected only into pages that failed and that the browser lets us script

@@ -8,7 +8,9 @@ import { clearSiteData, openUrl } from '../../platform/site-data';
 import { originOf } from '../../core/net/url';
 import { mayLoadAgain } from '../../core/retry/policy';
 import { timersPending } from '../../core/async/timers';
-import { leaveRetry, retryFailedTab, retryNow, stopRetry } from '../retry/retry';
+import { joinSchedule, leaveSchedule } from '../retry/join';
+import { retryNow, stopRetry } from '../retry/controls';
+import { syncTabView } from '../tab/view';
 import { diagnoseHost, diagnoseTab } from '../diagnosis/diagnose';
 import { unwatchSite, watchSite } from '../retry/watch';
 import { detection } from '../detect/detection';
@@ -17,7 +19,7 @@ import { popupState } from './popup-state';
 const report = (error: unknown): void => console.error('Downcheck diagnosis:', error);
 
 /** Answers the popup's and options page's requests (already checked to come from our own pages). */
-export async function handleRequest(message: Message): Promise<Requests[RequestType]['response']> {
+export async function handleMessage(message: Message): Promise<Requests[RequestType]['response']> {
   if (isPanelMessage(message)) throw new Error('panel requests come from the panel');
   if (message.type === 'page-title') throw new Error('page titles come from the page');
   switch (message.type) {
@@ -27,7 +29,10 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       return { stopped: await stopRetry(message.tabId) };
     case 'start-retry': {
       const incident = await readIncident(message.tabId);
-      return { started: incident ? await retryFailedTab(message.tabId, incident, { force: true }) : false };
+      if (!incident) return { started: false };
+      const started = await joinSchedule(message.tabId, incident, { force: true });
+      await syncTabView(message.tabId, { incident });
+      return { started };
     }
     case 'resubmit':
       // The visitor confirmed in the popup that the form may be submitted twice.
@@ -89,7 +94,10 @@ export async function handleRequest(message: Message): Promise<Requests[RequestT
       if (message.policy === 'never') {
         for (const record of await allRetries()) {
           if (new URL(record.origin).hostname !== host) continue;
-          for (const tabId of record.tabs) await leaveRetry(tabId, record.origin);
+          for (const tabId of record.tabs) {
+            await leaveSchedule(tabId, record.origin);
+            await syncTabView(tabId);
+          }
         }
       }
       return { policy: message.policy, saved };

@@ -1,5 +1,5 @@
 /**
- * The wake-ups of the per-origin probe schedules, auto-retry's (retry.ts) and the watches'
+ * The wake-ups of the per-origin probe schedules, auto-retry's (probe.ts) and the watches'
  * (watch.ts), in one place: a live timer for waits shorter than an alarm can be (losing it with the
  * worker only costs the alarm's delay), and an alarm always, as the safety net.
  */
@@ -19,7 +19,7 @@ export const retryOptionsFor = (settings: Settings): RetryOptions => ({
   giveUpAfterMs: settings.giveUpMinutes === null ? null : settings.giveUpMinutes * 60_000,
 });
 
-export interface ProbeTimers {
+export interface WakeUps {
   /** Probes at `nextAt`: a live timer when that is soon, and the alarm (never sooner than alarms can be). */
   waitUntil(origin: string, nextAt: number): Promise<void>;
   /**
@@ -46,11 +46,7 @@ export async function alarmOrigin(rest: string, origins: () => Promise<readonly 
 }
 
 /** Timers and alarms (`<alarmPrefix><opaque id of the origin>`) that call `probe(origin)`; its failures go to `report`. */
-export function probeTimers(
-  alarmPrefix: string,
-  probe: (origin: string) => Promise<unknown>,
-  report: (error: unknown) => void,
-): ProbeTimers {
+export function wakeUps(alarmPrefix: string, probe: (origin: string) => Promise<unknown>, report: (error: unknown) => void): WakeUps {
   const timers = new Map<string, Timer>();
   const alarmName = async (origin: string): Promise<string> => alarmPrefix + (await alarmId(origin));
   const clearTimer = (origin: string): void => {

@@ -15,7 +15,7 @@ import { notify } from '../../platform/notify';
 import { probe } from '../../platform/probe';
 import { readSettings } from '../../platform/settings';
 import { allWatches, readWatch, removeWatch, writeWatch } from '../../platform/storage';
-import { alarmOrigin, probeTimers, retryOptionsFor } from './wake-ups';
+import { alarmOrigin, retryOptionsFor, wakeUps } from './wake-ups';
 import { withOriginLock } from '../tab/locks';
 import { displayHost } from '../../core/net/idn';
 import { ALARM_ID } from '../../core/retry/alarm-names';
@@ -24,7 +24,7 @@ import { alarmId, originOfAlarm } from '../../platform/alarms';
 export const WATCH_ALARM_PREFIX = 'watch:';
 export const WATCH_NOTIFICATION_PREFIX = 'watch-back:';
 
-const wakeUps = probeTimers(WATCH_ALARM_PREFIX, (origin) => probeWatch(origin), report);
+const watchWakeUps = wakeUps(WATCH_ALARM_PREFIX, (origin) => probeWatch(origin), report);
 /** Locks are per key: a watch never waits on (or holds up) the retry schedule of the same origin. */
 const lockKey = (origin: string): string => `watch ${origin}`;
 
@@ -57,7 +57,7 @@ export async function unwatchSite(input: string): Promise<boolean> {
 
 /** The watch of `origin` is gone: its record, timer and alarm. Whether there was a record. */
 async function forgetWatch(origin: string): Promise<boolean> {
-  await wakeUps.stop(origin);
+  await watchWakeUps.stop(origin);
   return withOriginLock(lockKey(origin), async () => {
     const had = (await readWatch(origin)) !== undefined;
     await removeWatch(origin);
@@ -75,12 +75,12 @@ async function dropWatches(adding?: string): Promise<void> {
 
 async function arm(record: WatchRecord): Promise<void> {
   const { origin } = record.schedule;
-  if (!isWatching(record)) return wakeUps.stop(origin);
-  if (record.state === 'offline') return wakeUps.recheckOffline(origin);
-  return wakeUps.waitUntil(origin, record.schedule.nextAt);
+  if (!isWatching(record)) return watchWakeUps.stop(origin);
+  if (record.state === 'offline') return watchWakeUps.recheckOffline(origin);
+  return watchWakeUps.waitUntil(origin, record.schedule.nextAt);
 }
 
-/** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: probe-timer.ts). */
+/** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: wake-ups.ts). */
 export async function watchAlarm(rest: string): Promise<void> {
   const origin = await alarmOrigin(rest, async () => (await allWatches()).map((w) => w.schedule.origin));
   if (origin) await probeWatch(origin);

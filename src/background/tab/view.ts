@@ -1,3 +1,7 @@
+/**
+ * The tab's view of its incident and schedule: the one place that draws the badge (the only
+ * importer of platform/badge.ts in the worker). It runs after every write to an incident or a schedule.
+ */
 import { badgeFor } from '../../core/present/badge';
 import { clearBadge, showBadge } from '../../platform/badge';
 import { t } from '../../platform/i18n';
@@ -5,18 +9,21 @@ import { readIncident, readRetry } from '../../platform/storage';
 import { originOf } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
 
-/** Draws the tab's badge from what storage says: the incident and, if any, its origin's retry. */
-export async function refreshBadge(tabId: number): Promise<void> {
+/**
+ * Draws the tab's badge from its incident and, if any, its origin's schedule. `known`: the caller
+ * holds the incident it just stored (`undefined`: none, the badge is cleared), so it is not read again.
+ */
+export async function syncTabView(tabId: number, known?: { incident: Incident | undefined }): Promise<void> {
+  if (known) return draw(tabId, known.incident);
   const read = await readIncident(tabId);
-  await drawBadge(tabId, read);
-  // Outside the tab's lock (a schedule redraws all its tabs) the incident can end between the read
+  await draw(tabId, read);
+  // Outside the tab's lock (a schedule syncs all its tabs) the incident can end between the read
   // and the drawing, leaving the badge of a page that is back: look once more after drawing.
   const now = await readIncident(tabId);
-  if (now?.time !== read?.time || now?.url !== read?.url) await drawBadge(tabId, now);
+  if (now?.time !== read?.time || now?.url !== read?.url) await draw(tabId, now);
 }
 
-/** The same, for a caller that holds the incident it just stored (none: the badge is cleared). */
-export async function drawBadge(tabId: number, incident: Incident | undefined): Promise<void> {
+async function draw(tabId: number, incident: Incident | undefined): Promise<void> {
   if (!incident) {
     await clearBadge(tabId).catch(() => undefined); // the tab may be gone
     return;

@@ -1,7 +1,7 @@
 /**
  * What Chrome builds can tell about a top-level load from webNavigation alone, without webRequest.
  * (Whether a page failed is no longer guessed from its title: every page's status is read once it
- * has loaded, see background/detect/navigation.ts.)
+ * has loaded, see background/detect/chrome-load.ts.)
  */
 
 /**

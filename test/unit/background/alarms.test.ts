@@ -5,8 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { site, useFakeBackground } from '../helpers/fake-background';
 
-const record = await import('../../../src/background/incident/record');
-const retry = await import('../../../src/background/retry/retry');
+const record = await import('../../../src/background/incident/observe');
+const retry = await import('../../../src/background/retry/probe');
 const watch = await import('../../../src/background/retry/watch');
 const alarms = await import('../../../src/platform/alarms');
 const storage = await import('../../../src/platform/storage');

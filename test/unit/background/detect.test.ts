@@ -12,10 +12,13 @@ vi.mock('../../../src/background/diagnosis/diagnose', () => ({
 // Auto-retry probes are the retry tests' business; here they must never reach the network.
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502, ms: 1 })) }));
 
-// These are the webRequest strategy's paths (Firefox builds); detect-navigation.test.ts covers Chrome's.
+// These are the webRequest strategy's paths (Firefox builds); detect/chrome-*.test.ts cover Chrome's.
 
 const messages = en as Record<string, { message: string }>;
-const record = await import('../../../src/background/incident/record');
+const record = {
+  ...(await import('../../../src/background/incident/observe')),
+  ...(await import('../../../src/background/incident/resume')),
+};
 const { webRequestDetection } = await import('../../../src/background/detect/firefox-webrequest');
 type FrameResponse = import('../../../src/platform/web-request').FrameResponse;
 // The webRequest strategy's path into the recorder (src/background/detect/firefox-webrequest.ts).

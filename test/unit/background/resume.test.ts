@@ -7,7 +7,8 @@ import { diagnoseTab, useFakeBackground } from '../helpers/fake-background';
 
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
-const { recordHttpAnswer, resumeTabs } = await import('../../../src/background/incident/record');
+const { recordHttpAnswer } = await import('../../../src/background/incident/observe');
+const { resumeTabs } = await import('../../../src/background/incident/resume');
 const { classify } = await import('../../../src/core/incident/classify');
 const { DEFAULT_SETTINGS } = await import('../../../src/core/settings/settings');
 type Incident = import('../../../src/model/incident').Incident;

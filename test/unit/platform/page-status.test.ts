@@ -1,4 +1,4 @@
-// Chrome builds read a page's status with executeScript once it has loaded (detect-navigation.ts):
+// Chrome builds read a page's status with executeScript once it has loaded (detect/chrome-load.ts):
 // nothing is declared for pages, and a report in the shape older builds' content script sent
 // is no longer accepted from anyone.
 import { describe, expect, it, vi } from 'vitest';

@@ -13,7 +13,7 @@ vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ stat
 const storage = await import('../../../src/platform/storage');
 const outside = await import('../../../src/platform/storage-outside');
 const { noteSiteAnswered, otherSiteAnsweredAgoMs } = await import('../../../src/platform/reachability');
-const { recordHttpAnswer } = await import('../../../src/background/incident/record');
+const { recordHttpAnswer } = await import('../../../src/background/incident/observe');
 const handleFrameResponse = (r: import('../../../src/platform/web-request').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/incident/classify');
 const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings/settings');

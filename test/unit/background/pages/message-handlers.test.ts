@@ -13,7 +13,7 @@ vi.mock('../../../../src/platform/site-data', () => ({
   openUrl: vi.fn(async () => undefined),
 }));
 
-const { handleRequest } = await import('../../../../src/background/pages/message-handlers');
+const { handleMessage } = await import('../../../../src/background/pages/message-handlers');
 const { writeIncident } = await import('../../../../src/platform/storage');
 const { classify } = await import('../../../../src/core/incident/classify');
 
@@ -42,7 +42,7 @@ async function tabWith(method: string | undefined): Promise<number> {
 describe('clear-site-data', () => {
   it('a GET page is reloaded bypassing the cache (its files come from the server again)', async () => {
     const tabId = await tabWith('GET');
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
+    expect(await handleMessage({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
       reloaded: true,
       needsConfirmation: false,
     });
@@ -51,7 +51,7 @@ describe('clear-site-data', () => {
 
   it("a form's answer is not loaded again: the visitor confirms sending it again", async () => {
     const tabId = await tabWith('POST');
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: true })).toMatchObject({
+    expect(await handleMessage({ type: 'clear-site-data', tabId, cookies: true })).toMatchObject({
       reloaded: false,
       needsConfirmation: true,
       cleared: ['cache'],
@@ -61,7 +61,7 @@ describe('clear-site-data', () => {
 
   it('a page whose method is unknown (no incident) is not loaded again either', async () => {
     const tabId = await tabWith(undefined);
-    expect(await handleRequest({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
+    expect(await handleMessage({ type: 'clear-site-data', tabId, cookies: false })).toMatchObject({
       reloaded: false,
       needsConfirmation: true,
     });
@@ -82,7 +82,7 @@ describe("clear this site's data in a private window", () => {
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     const { clearSiteData } = await import('../../../../src/platform/site-data');
     vi.mocked(clearSiteData).mockClear();
-    await expect(handleRequest({ type: 'clear-site-data', tabId: tab.id!, cookies: true } as never)).rejects.toThrow(/private window/);
+    await expect(handleMessage({ type: 'clear-site-data', tabId: tab.id!, cookies: true } as never)).rejects.toThrow(/private window/);
     expect(clearSiteData).not.toHaveBeenCalled();
   });
 });
@@ -111,7 +111,7 @@ describe('"always / never retry on this site" from a private window', () => {
     const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     for (const policy of ['always', 'never'] as const)
-      expect(await handleRequest({ type: 'site-policy', host, policy, tabId: tab.id! })).toEqual({ policy, saved: false });
+      expect(await handleMessage({ type: 'site-policy', host, policy, tabId: tab.id! })).toEqual({ policy, saved: false });
     expect(await kept()).not.toContain('secret-clinic');
     vi.restoreAllMocks();
   });
@@ -119,10 +119,10 @@ describe('"always / never retry on this site" from a private window', () => {
   it('is saved from a regular window, and without a tab (the settings page)', async () => {
     const tab = await fakeBrowser.tabs.create({ url: `https://${host}/` });
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: false }));
-    expect(await handleRequest({ type: 'site-policy', host, policy: 'never', tabId: tab.id! })).toEqual({ policy: 'never', saved: true });
+    expect(await handleMessage({ type: 'site-policy', host, policy: 'never', tabId: tab.id! })).toEqual({ policy: 'never', saved: true });
     expect(await kept()).toContain(host);
     vi.restoreAllMocks();
-    expect(await handleRequest({ type: 'site-policy', host: 'other.example', policy: 'always' })).toEqual({
+    expect(await handleMessage({ type: 'site-policy', host: 'other.example', policy: 'always' })).toEqual({
       policy: 'always',
       saved: true,
     });
@@ -130,7 +130,7 @@ describe('"always / never retry on this site" from a private window', () => {
   });
 
   it('is not saved when the tab is gone (cannot tell it was not private)', async () => {
-    expect(await handleRequest({ type: 'site-policy', host, policy: 'always', tabId: 987654 })).toEqual({ policy: 'always', saved: false });
+    expect(await handleMessage({ type: 'site-policy', host, policy: 'always', tabId: 987654 })).toEqual({ policy: 'always', saved: false });
     expect(await kept()).not.toContain('secret-clinic');
   });
 });
@@ -140,8 +140,8 @@ describe('worker stats (the soak reads them from an extension page)', () => {
     const { after, cancel, timersPending } = await import('../../../../src/core/async/timers');
     const before = timersPending();
     const timer = after(60_000, () => undefined);
-    expect(await handleRequest({ type: 'worker-stats' })).toEqual({ timersPending: before + 1 });
+    expect(await handleMessage({ type: 'worker-stats' })).toEqual({ timersPending: before + 1 });
     cancel(timer);
-    expect(await handleRequest({ type: 'worker-stats' })).toEqual({ timersPending: before });
+    expect(await handleMessage({ type: 'worker-stats' })).toEqual({ timersPending: before });
   });
 });

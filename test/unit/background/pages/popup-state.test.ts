@@ -6,7 +6,7 @@ import type { PopupState } from '../../../../src/protocol/messages';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { handleRequest } = await import('../../../../src/background/pages/message-handlers');
+const { handleMessage } = await import('../../../../src/background/pages/message-handlers');
 const storage = await import('../../../../src/platform/storage');
 const { classify } = await import('../../../../src/core/incident/classify');
 const { startWatch } = await import('../../../../src/core/retry/watch');
@@ -25,7 +25,7 @@ const diagnosis = (host: string, incidentTime?: number) => ({
   done: true,
 });
 const popupState = async (body: { tabId?: number; checked?: string; private?: boolean }): Promise<PopupState> =>
-  (await handleRequest({ type: 'popup-state', ...body })) as PopupState;
+  (await handleMessage({ type: 'popup-state', ...body })) as PopupState;
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -123,14 +123,14 @@ describe('readFrom: the keys the popup redraws on', () => {
 
 describe('consent from the popup', () => {
   it('set-consent saves what validates, and nothing else', async () => {
-    await handleRequest({ type: 'set-consent', consent: { dns: true, evil: true } as never });
+    await handleMessage({ type: 'set-consent', consent: { dns: true, evil: true } as never });
     expect(await storage.readConsent()).toEqual({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     expect((await fakeBrowser.storage.local.get('consent')).consent).not.toHaveProperty('evil');
   });
 
   it("consent-not-now is remembered for that tab's incident", async () => {
     await storage.writeIncident(4, incident);
-    await handleRequest({ type: 'consent-not-now', tabId: 4, incidentTime: NOW });
+    await handleMessage({ type: 'consent-not-now', tabId: 4, incidentTime: NOW });
     expect(await storage.readConsentAsked(4)).toBe(NOW);
     expect((await popupState({ tabId: 4 })).consentDeclined).toBe(true);
   });

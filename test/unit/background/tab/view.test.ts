@@ -5,7 +5,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import type { Incident } from '../../../../src/model/incident';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
-const { refreshBadge } = await import('../../../../src/background/tab/view');
+const { syncTabView } = await import('../../../../src/background/tab/view');
 const { writeIncident, removeIncident, readIncident } = await import('../../../../src/platform/storage');
 
 const { classify } = await import('../../../../src/core/incident/classify');
@@ -22,15 +22,15 @@ beforeEach(() => {
   fakeBrowser.i18n.getMessage = ((key: string) => key) as typeof fakeBrowser.i18n.getMessage;
 });
 
-describe('refreshBadge', () => {
+describe('syncTabView', () => {
   it('draws the incident, and clears the badge of a tab without one', async () => {
     const tab = await fakeBrowser.tabs.create({ url: refused.url });
     await writeIncident(tab.id!, refused);
     expect(await readIncident(tab.id!)).toBeDefined();
-    await refreshBadge(tab.id!);
+    await syncTabView(tab.id!);
     expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toMatch(/REF$/);
     await removeIncident(tab.id!);
-    await refreshBadge(tab.id!);
+    await syncTabView(tab.id!);
     expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('');
   });
 
@@ -49,7 +49,7 @@ describe('refreshBadge', () => {
       }
       return setBadgeText(details);
     });
-    await refreshBadge(tabId);
+    await syncTabView(tabId);
     expect(ended).toBe(true);
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
