@@ -1,9 +1,9 @@
 import { browser } from './browser';
-import { isLegacyAlarmName, parseAlarmKey } from '../core/retry/alarm-names';
+import { isLegacyAlarmName } from '../core/retry/alarm-names';
 import { toHex } from '../core/crowd/report';
 import { hmacSha256 } from '../core/retry/hmac';
-import { SESSION_KEYS } from '../core/schema/legacy/stored-keys';
-import { get, setOptional } from './storage-base';
+import { alarmKeyItem } from '../core/retry/stored';
+import { read, write } from './store';
 
 /** Alarms survive the worker being stopped; their names say what to wake up for, never for which site. */
 export async function setAlarm(name: string, when: number): Promise<void> {
@@ -33,10 +33,10 @@ let keyLoading: Promise<Uint8Array> | undefined;
 
 function alarmKey(): Promise<Uint8Array> {
   keyLoading ??= (async () => {
-    let hex = parseAlarmKey(await get('session', SESSION_KEYS.alarmKey));
+    let hex = await read(alarmKeyItem);
     if (!hex) {
       hex = toHex(crypto.getRandomValues(new Uint8Array(16)));
-      await setOptional('session', { [SESSION_KEYS.alarmKey]: hex });
+      await write(alarmKeyItem, hex);
     }
     return new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
   })();

@@ -1,22 +1,19 @@
 /**
  * When sites last answered a top-level page load, by origin bucket (core/diagnosis/reachability.ts): what
  * lets the diagnosis say "you are online" without asking anyone. Kept in `storage.session`
- * (memory, gone when the browser closes), never with a site's name, through the storage module
- * (platform/storage-outside.ts: its key, validator and quota handling are those of every record).
+ * (memory, gone when the browser closes), never with a site's name, through platform/store.ts
+ * (core/diagnosis/stored.ts reachabilityItem: its key, validator and quota handling are those of every record).
  */
 import { browser, DETECTION } from './browser';
-import { readReachability as read, writeReachability } from './storage-outside';
+import { read, update } from './store';
+import { reachabilityItem } from '../core/diagnosis/stored';
 import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS } from '../core/diagnosis/reachability';
 import { originOf } from '../core/net/url';
-import { keyedLock } from '../core/async/concurrency';
 
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
 /** Optimisation only (lost with the worker, rebuilt from storage): buckets written in the last few seconds. */
 const recentlyWritten = new Map<string, number>();
-
-/** Pages of several sites answer at once: each update reads then writes the one record, one after another. */
-const withRecordLock = keyedLock<'reachability'>();
 
 /** Notes that the page at `url` answered now. */
 export async function noteSiteAnswered(url: string, now = Date.now()): Promise<void> {
@@ -27,10 +24,8 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
   if (last !== undefined && now >= last && now - last < REWRITE_AFTER_MS) return;
   recentlyWritten.set(bucket, now);
   try {
-    await withRecordLock('reachability', async () => {
-      const next = noteAnswered(await read(), origin, now);
-      if (next) await writeReachability(next);
-    });
+    // Pages of several sites answer at once: `update` reads then writes the one record, one after another.
+    await update(reachabilityItem, (record) => noteAnswered(record, origin, now));
   } catch (error) {
     recentlyWritten.delete(bucket); // not written: the next load of this site tries again
     throw error;
@@ -39,7 +34,7 @@ export async function noteSiteAnswered(url: string, now = Date.now()): Promise<v
 
 /** How long ago a site other than the failing origin answered, within the last minute. */
 export async function otherSiteAnsweredAgoMs(failingOrigin: string, now = Date.now()): Promise<number | undefined> {
-  return otherSiteAnsweredAgo(await read(), failingOrigin, now);
+  return otherSiteAnsweredAgo(await read(reachabilityItem), failingOrigin, now);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { t, uiLanguage } from '../platform/i18n';
-import { onKeysChanged } from '../platform/storage-changes';
+import { onKeysChanged } from '../platform/store-changes';
 import { localize } from '../ui/dom';
 import { safely } from './kit/controls';
 import { render } from './redraw';

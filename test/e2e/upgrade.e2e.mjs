@@ -134,7 +134,7 @@ async function pressReload(browser) {
 }
 
 const SCHEMA_VERSION = Number(
-  /export const SCHEMA_VERSION = (\d+)/.exec(readFileSync(join(ROOT, 'src/core/schema/legacy/stored.ts'), 'utf8'))?.[1],
+  /export const SCHEMA_VERSION = (\d+)/.exec(readFileSync(join(ROOT, 'src/core/schema/version.ts'), 'utf8'))?.[1],
 );
 
 /**
@@ -158,7 +158,7 @@ const manifestDifferences = (actual, expected, path = 'manifest') => {
  * sites) and its storage (the same, and the history).
  */
 async function assertChoicesKept(browser, newManifest) {
-  assert.ok(SCHEMA_VERSION >= 2, 'SCHEMA_VERSION read from src/core/schema/legacy/stored.ts');
+  assert.ok(SCHEMA_VERSION >= 2, 'SCHEMA_VERSION read from src/core/schema/version.ts');
   // The two manifests differ beyond the version (0.1.0 had no commands, omnibox, contextMenus).
   await poll(
     async () => {

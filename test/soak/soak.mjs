@@ -30,7 +30,7 @@ export const MIX = [
 
 /**
  * Pass/fail, checked on the rows after warm-up (the first row is warm-up; "flat" compares the
- * last row with the second). Storage bounds follow src/core/schema/legacy/stored.ts.
+ * last row with the second). Storage bounds follow the items' `bound` (src/core/<domain>/stored.ts).
  */
 export const BOUNDS = {
   /** The worker's heap after a full GC grows less than this between the 2nd row and the last. */

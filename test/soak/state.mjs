@@ -5,7 +5,7 @@
 // which then has no timers: that is a true count, and the soak's worker is busy anyway.
 import { alarmsInPage } from '../e2e/alarms-in-page.mjs';
 
-/** Per-tab record kinds (src/core/schema/legacy/stored.ts TAB_RECORDS) and the other session keys, for the per-kind counts. */
+/** Per-tab record kinds (the names of src/core/items.ts TAB_ITEMS; test/unit/soak/records.test.ts holds the two together) and the other session keys, for the per-kind counts. */
 export const TAB_RECORDS = [
   'incident',
   'subframes',

@@ -1,7 +1,11 @@
 import type { PopupState } from '../../protocol/messages';
 import { sitePolicy } from '../../core/settings/settings';
 import { originOf, watchedSiteUrl } from '../../core/net/url';
-import { LOCAL_KEYS, retryKey, tabKey, watchKey } from '../../core/schema/legacy/stored';
+import { consentAskedItem, consentItem, settingsItem } from '../../core/settings/stored';
+import { incidentItem } from '../../core/incident/stored';
+import { recoveredItem, retryItem, watchItem } from '../../core/retry/stored';
+import { diagnosisItem } from '../../core/diagnosis/stored';
+import { guideMarksItem } from '../../core/present/stored';
 import { readSettings } from '../../platform/settings';
 import {
   diagnosisKey,
@@ -41,14 +45,14 @@ export async function popupState(tabId: number | undefined, checked = '', inPriv
   ]);
   const ownWatch = watch && (watch.private === true) === inPrivate ? watch : undefined;
   const readFrom = [
-    LOCAL_KEYS.consent,
-    diagnosisKey(siteKey),
-    ...(watchedOrigin ? [watchKey(watchedOrigin)] : []),
-    ...(origin ? [retryKey(origin)] : []),
-    ...(incident ? [LOCAL_KEYS.settings] : []),
+    consentItem.key,
+    diagnosisItem.key(siteKey),
+    ...(watchedOrigin ? [watchItem.key(watchedOrigin)] : []),
+    ...(origin ? [retryItem.key(origin)] : []),
+    ...(incident ? [settingsItem.key] : []),
     ...(tabId === undefined
       ? []
-      : (['incident', 'recovered', 'diagnosis', 'consent-asked', 'guide'] as const).map((record) => tabKey(record, tabId))),
+      : [incidentItem, recoveredItem, diagnosisItem, consentAskedItem, guideMarksItem].map((item) => item.key(tabId))),
   ];
   return {
     consent,

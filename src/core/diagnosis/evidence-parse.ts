@@ -1,7 +1,6 @@
 /**
- * Validators for the stored diagnosis records (the evidence cache and the outside services' request
- * budgets: stored-outside.ts, apart because only the background reads them; see stored.ts for the
- * rules every validator follows: valid record or `undefined`, never a throw). Evidence is rebuilt
+ * Validators for the stored diagnosis records (the item and the evidence cache are in stored.ts beside
+ * this file; every validator gives a valid record or `undefined`, never a throw). Evidence is rebuilt
  * field by field, so what the popup shows from storage (links to a status page or an archived copy
  * included) is what the checks produced.
  */
@@ -24,7 +23,7 @@ import type {
 } from '../../model/evidence';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import type { Verdict } from '../../model/verdict';
-import { parseMsg } from '../schema/legacy/stored';
+import { optional, parseMsg, time } from '../schema/fields';
 import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from '../schema/validate';
 
 const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
@@ -40,17 +39,9 @@ const REASONS: readonly NoEvidenceReason[] = [
   'aborted',
   'not-applicable',
 ];
-const MAX_TIME = 8.64e15;
-export const time = (value: unknown): number | undefined => numberIn(value, 0, MAX_TIME);
 const status = (value: unknown): number | undefined => intIn(value, 0, 999);
 const short = (value: unknown): string | undefined => text(value, 100) || undefined;
 const address = (value: unknown): string | undefined => token(value, /^[0-9a-f.:]+$/, 64);
-
-/** Copies the optional fields that parse. */
-export function withOptional<T extends object>(out: T, fields: Record<string, unknown>): T {
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) (out as Record<string, unknown>)[name] = value;
-  return out;
-}
 
 /** A link the popup may show: http(s) only (never `javascript:` or `data:`), at most 2 KB. */
 function link(value: unknown): string | undefined {
@@ -64,14 +55,14 @@ function link(value: unknown): string | undefined {
 
 function noEvidence(o: Record<string, unknown>): NoEvidence | undefined {
   const reason = oneOf(o.reason, REASONS);
-  return reason ? withOptional<NoEvidence>({ kind: 'none', reason }, { retryAt: time(o.retryAt) }) : undefined;
+  return reason ? optional<NoEvidence>({ kind: 'none', reason }, { retryAt: time(o.retryAt) }) : undefined;
 }
 
 function reprobe(o: Record<string, unknown>): ReprobeOutcome | undefined {
   if (o.kind === 'answered') {
     const s = status(o.status);
     if (s === undefined || typeof o.redirected !== 'boolean') return undefined;
-    return withOptional<ReprobeOutcome>({ kind: 'answered', status: s, redirected: o.redirected }, { retryAfter: text(o.retryAfter, 256) });
+    return optional<ReprobeOutcome>({ kind: 'answered', status: s, redirected: o.redirected }, { retryAfter: text(o.retryAfter, 256) });
   }
   const error = oneOf(o.error, ['network', 'timeout'] as const);
   return o.kind === 'unreachable' && error ? { kind: 'unreachable', error } : undefined;
@@ -96,7 +87,7 @@ function gateway(o: Record<string, unknown>): GatewayOutcome | undefined {
   const links = ['gateway-to-origin', 'origin', 'origin-dns', 'name-lookup', 'refused', 'your-connection', 'path'] as const;
   const failed = oneOf(o.failed, links);
   if (o.kind !== 'link' || !failed || typeof o.siteAnswered !== 'boolean') return undefined;
-  return withOptional<GatewayOutcome>(
+  return optional<GatewayOutcome>(
     { kind: 'link', failed, siteAnswered: o.siteAnswered },
     {
       status: status(o.status),
@@ -134,7 +125,7 @@ function dns(o: Record<string, unknown>): DnsOutcome | undefined {
     const addresses = arrayOf(o.local.addresses, address, 32);
     if (addresses) local = { kind: 'addresses', addresses, matches: o.local.matches };
   }
-  return withOptional<DnsOutcome>(
+  return optional<DnsOutcome>(
     { kind: 'answers', consensus, answers, unanswered },
     { browserIp: address(o.browserIp), browserIpMatches: typeof o.browserIpMatches === 'boolean' ? o.browserIpMatches : undefined, local },
   );
@@ -146,7 +137,7 @@ function vantageNode(value: unknown): VantageNode | undefined {
   const location = text(value.location, 100);
   const state = oneOf(value.state, ['up', 'server-error', 'unreachable'] as const);
   if (!source || location === undefined || !state) return undefined;
-  return withOptional<VantageNode>(
+  return optional<VantageNode>(
     { source, location, state },
     { country: token(value.country, /^[A-Z]{2}$/, 2), status: status(value.status), ms: numberIn(value.ms, 0, 3_600_000) },
   );
@@ -156,7 +147,7 @@ function vantageSource(value: unknown): VantageSourceReport | undefined {
   if (!isRecord(value)) return undefined;
   const source = short(value.source);
   const result = oneOf(value.result, ['complete', 'partial', ...REASONS] as const);
-  return source && result ? withOptional<VantageSourceReport>({ source, result }, { retryAt: time(value.retryAt) }) : undefined;
+  return source && result ? optional<VantageSourceReport>({ source, result }, { retryAt: time(value.retryAt) }) : undefined;
 }
 
 function vantage(o: Record<string, unknown>): VantageOutcome | undefined {
@@ -206,7 +197,7 @@ export function parseEvidence(value: unknown): Evidence | undefined {
   if (!check || !summary || ms === undefined) return undefined;
   const outcome = value.outcome.kind === 'none' ? noEvidence(value.outcome) : OUTCOMES[check](value.outcome);
   if (!outcome) return undefined;
-  return withOptional({ check, outcome, summary, ms } as Evidence, {
+  return optional({ check, outcome, summary, ms } as Evidence, {
     cached: value.cached === true ? true : undefined,
     partial: value.partial === true ? true : undefined,
   });
@@ -240,7 +231,7 @@ export function parseDiagnosis(value: unknown): DiagnosisRecord | undefined {
   const verdict = parseVerdict(value.verdict);
   if (!host || startedAt === undefined || !evidence || !verdict) return undefined;
   if (typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;
-  return withOptional<DiagnosisRecord>(
+  return optional<DiagnosisRecord>(
     { host, startedAt, outside: value.outside, evidence, verdict, done: value.done },
     { incidentTime: time(value.incidentTime) },
   );

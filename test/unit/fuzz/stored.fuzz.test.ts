@@ -14,21 +14,12 @@ import { validateConsent } from '../../../src/core/settings/consent';
 import { CONSENT_SOURCES } from '../../../src/model/settings';
 import { isMessage } from '../../../src/protocol/messages';
 import { classify } from '../../../src/core/incident/classify';
-import {
-  HISTORY_LIMIT,
-  HISTORY_MAX_BYTES,
-  INCIDENT_FIELD_NAMES,
-  LOCAL_KEYS,
-  parseGuideMarks,
-  parseHistory,
-  parseIncident,
-  parseRecovery,
-  parseRetryRecord,
-  RETRY_FIELD_NAMES,
-  SESSION_URL_MAX,
-  storedUrl,
-} from '../../../src/core/schema/legacy/stored';
-import { migrateLocal, parseHeardFailure, parseResponse, parseSubframes } from '../../../src/core/schema/legacy/stored-worker';
+import { HISTORY_LIMIT, HISTORY_MAX_BYTES, historyItem, parseGuideMarks, parseHistory } from '../../../src/core/present/stored';
+import { INCIDENT_FIELD_NAMES, parseHeardFailure, parseIncident, parseResponse, parseSubframes } from '../../../src/core/incident/stored';
+import { parseRecovery, parseRetryRecord, RETRY_FIELD_NAMES } from '../../../src/core/retry/stored';
+import { SESSION_URL_MAX, storedUrl } from '../../../src/core/net/url';
+import { planMigration, schemaItem } from '../../../src/core/schema/version';
+import { ALL_ITEMS } from '../../../src/core/items';
 import { plausiblePast } from '../../../src/core/schema/validate';
 import type { Incident } from '../../../src/model/incident';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
@@ -161,7 +152,7 @@ describe('fuzz: messages', () => {
   reaches('accepted messages', message, (m) => isMessage(m), 0.1);
 });
 
-// ── records the state layer reads back (src/core/schema/legacy/stored.ts) ─────────────────────────────────
+// ── records the state layer reads back (core/<domain>/stored.ts) ─────────────────────────────────
 const webUrl = fc.oneof(
   fc.webUrl({ withQueryParameters: true, withFragments: true, authoritySettings: { withUserInfo: true, withPort: true, withIPv6: true } }),
   fc
@@ -276,16 +267,16 @@ describe('fuzz: stored records read back', () => {
   });
 
   fuzz(
-    'migrateLocal never throws and leaves a store that needs no further migration',
+    'planMigration never throws and leaves a store that needs no further migration',
     [fc.record({ schema: anyValue, history: fc.oneof(fc.array(storedIncident, { maxLength: 10 }), anyValue) }, { requiredKeys: [] })],
     (raw) => {
       const items: Record<string, unknown> = {};
-      if ('schema' in raw) items[LOCAL_KEYS.schema] = raw.schema;
-      if ('history' in raw) items[LOCAL_KEYS.history] = raw.history;
-      const { set, remove } = migrateLocal(items);
+      if ('schema' in raw) items[schemaItem.key] = raw.schema;
+      if ('history' in raw) items[historyItem.key] = raw.history;
+      const { set, remove } = planMigration(items, ALL_ITEMS);
       const after = { ...items, ...set };
       for (const key of remove) delete after[key];
-      expect(migrateLocal(after)).toEqual({ set: {}, remove: [] });
+      expect(planMigration(after, ALL_ITEMS)).toEqual({ set: {}, remove: [] });
     },
   );
 

@@ -1,8 +1,10 @@
-// Only the storage module (src/platform/storage*.ts) touches browser storage: every other module reads and
-// writes through it, so every record gets its key from core/stored*.ts, its validator and the quota handling.
+// Only the store (src/platform/store*.ts) touches browser storage, and only the items name stored keys: every
+// other module reads and writes through the store with an item, so each record gets its key, validator and
+// quota handling from its declaration (core/<domain>/stored.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ALL_ITEMS } from '../../../src/core/items';
 
 const SRC = join(__dirname, '../../../src');
 
@@ -15,19 +17,45 @@ function sources(dir: string): string[] {
 /** `browser.storage.session.get`, `chrome.storage.local`, `.storage.onChanged`, `storage['session']`… in code, not comments. */
 const STORAGE_CALL = /\bstorage\s*(?:\.\s*(?:session|local|sync|managed|onChanged)\b|\[)/;
 const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+const OWNERS = /^platform\/store(-[a-z]+)?\.ts$/;
 
-describe('browser storage is touched by the storage module only', () => {
-  it('no module outside src/platform/storage*.ts calls browser.storage', () => {
-    const offenders = sources(SRC)
-      .map((file) => relative(SRC, file))
-      .filter((file) => !/^platform\/storage[^/]*\.ts$/.test(file))
+/** The item families named with a `:` (`watch:`, `diagnosis:`): a string that begins so is a hand-made key. */
+const PREFIXES = [...new Set(ALL_ITEMS.map((item) => `${item.name}:`))];
+const KEY_LITERAL = new RegExp(`['"\`](?:${PREFIXES.map((p) => p.replace(/[-]/g, '\\-')).join('|')})`);
+/** Where a family name may begin a string: the items' own declarations. */
+const DECLARES = /^core\/(schema\/.*|[a-z-]+\/stored)\.ts$/;
+/** Not stored keys, though they share the prefixes: alarm names and the recovered notification's id (allowed by name). */
+const NOT_KEYS = /\b(?:ALARM_PREFIX|WATCH_ALARM_PREFIX|RECOVERED_NOTIFICATION_PREFIX)\s*=\s*['"][a-z]+:['"]/g;
+/** Files that still name keys by hand until their package lands: the popup's redraw list (its `readFrom` replaces it). */
+const PENDING = ['popup/main.ts'];
+
+const files = (): string[] => sources(SRC).map((file) => relative(SRC, file));
+const handMadeKeys = (file: string): boolean => KEY_LITERAL.test(code(readFileSync(join(SRC, file), 'utf8')).replace(NOT_KEYS, ''));
+
+describe('browser storage is touched by the store only', () => {
+  it('no module outside src/platform/store*.ts calls browser.storage', () => {
+    const offenders = files()
+      .filter((file) => !OWNERS.test(file))
       .filter((file) => STORAGE_CALL.test(code(readFileSync(join(SRC, file), 'utf8'))));
     expect(offenders).toEqual([]);
   });
 
-  it('the pattern finds a direct call (the guard can fail)', () => {
+  it('no string outside the item declarations begins with an item name and `:` (keys come from the items)', () => {
+    const offenders = files().filter((file) => !DECLARES.test(file) && !PENDING.includes(file) && handMadeKeys(file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('each pending file still needs its exception (remove it from PENDING once its keys are gone)', () => {
+    expect(PENDING.filter((file) => !files().includes(file) || !handMadeKeys(file))).toEqual([]);
+  });
+
+  it('the patterns find a direct call and a hand-made key (the guards can fail)', () => {
     expect(STORAGE_CALL.test(code('const got = await browser.storage.session.get(KEY);'))).toBe(true);
     expect(STORAGE_CALL.test(code('await chrome.storage.local.set({ a: 1 });'))).toBe(true);
     expect(STORAGE_CALL.test(code('// kept in `storage.session`\n/** storage.local */ const a = 1;'))).toBe(false);
+    expect(KEY_LITERAL.test(code("keys.some((k) => k.startsWith('watch:'))"))).toBe(true);
+    expect(KEY_LITERAL.test(code('const key = `diagnosis:site`;'))).toBe(true);
+    expect(KEY_LITERAL.test(code("const id = 'watching';\n// 'watch:' in a comment"))).toBe(false);
+    expect("export const ALARM_PREFIX = 'retry:';".replace(NOT_KEYS, '')).not.toMatch(KEY_LITERAL);
   });
 });

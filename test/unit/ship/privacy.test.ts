@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as storedKeys from '../../../src/core/schema/legacy/stored-keys';
-import {
-  LOCAL_KEYS,
-  PRIVATE_SITE_DIAGNOSIS_KEY,
-  RETRY_PREFIX,
-  SITE_DIAGNOSIS_KEY,
-  TAB_RECORDS,
-  WATCH_PREFIX,
-} from '../../../src/core/schema/legacy/stored';
+import { ALL_ITEMS } from '../../../src/core/items';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings/settings';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/kit/endpoints';
 
 const PRIVACY = readFileSync(new URL('../../../PRIVACY.md', import.meta.url), 'utf8');
 
-/** Every string stored-keys.ts exports, at the top or as a value of an exported object (SESSION_KEYS, …). */
-const keysOf = (module: Record<string, unknown>): string[] =>
-  Object.values(module).flatMap((value) =>
-    typeof value === 'string'
-      ? [value]
-      : value && typeof value === 'object'
-        ? Object.values(value).filter((v) => typeof v === 'string')
-        : [],
-  );
-
-/**
- * Every stored key family: whole keys (`limits`, `history`) and prefixes of keyed families (`incident:`, `watch:`).
- * 'reachability' is named here too while it moves from platform/reachability.ts into stored-keys.ts.
- */
-const storedKeyFamilies = (): string[] => [
-  ...new Set([
-    ...keysOf(storedKeys as Record<string, unknown>),
-    'reachability',
-    ...Object.values(LOCAL_KEYS),
-    ...TAB_RECORDS.map((record) => `${record}:`),
-    SITE_DIAGNOSIS_KEY,
-    PRIVATE_SITE_DIAGNOSIS_KEY,
-    RETRY_PREFIX,
-    WATCH_PREFIX,
-  ]),
-];
+/** Every stored key family (core/items.ts): whole keys (`limits`, `history`) and prefixes of keyed families (`incident:`, `watch:`). */
+const storedKeyFamilies = (): string[] => ALL_ITEMS.map((i) => ('prefix' in i ? i.prefix : i.key));
 
 /** A whole key is named as `key`; a family by its prefix, as `incident:<tab>`. */
 const named = (text: string, key: string): boolean => text.includes(key.endsWith(':') ? `\`${key}` : `\`${key}\``);
@@ -59,9 +27,20 @@ const outsideHosts = (): string[] => {
 };
 
 describe('PRIVACY.md matches the code', () => {
-  it('names every stored key family, in backquotes (stored-keys.ts, stored.ts, and the reachability record)', () => {
+  it('names every stored key family (ALL_ITEMS), in backquotes', () => {
     const keys = storedKeyFamilies();
-    for (const key of ['limits', 'evidence-cache', 'reachability', 'history', 'settings', 'consent', 'schema', 'watch:', 'retry:'])
+    for (const key of [
+      'limits',
+      'evidence-cache',
+      'reachability',
+      'history',
+      'settings',
+      'consent',
+      'schema',
+      'watch:',
+      'retry:',
+      'diagnosis:',
+    ])
       expect(keys).toContain(key);
     expect(keys.filter((key) => !named(PRIVACY, key))).toEqual([]);
   });

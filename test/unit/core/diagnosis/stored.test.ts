@@ -1,8 +1,8 @@
 // The outside services' budgets as kept in storage.session: bounded by count and by age, the newest kept.
 import { describe, expect, it } from 'vitest';
-import { BUCKET_MAX_AGE_MS, boundLimits, MAX_BUCKETS, parseLimits } from '../../../../../src/core/schema/legacy/stored-outside';
-import type { StoredBucket } from '../../../../../src/model/outside';
-import { DEFAULT_RATE_LIMIT } from '../../../../../src/checks/kit/limits';
+import { BUCKET_MAX_AGE_MS, boundLimits, MAX_BUCKETS, parseLimits } from '../../../../src/core/diagnosis/stored';
+import type { StoredBucket } from '../../../../src/model/outside';
+import { DEFAULT_RATE_LIMIT } from '../../../../src/checks/kit/limits';
 
 const T0 = 1_795_608_000_000;
 const MIN = 60_000;

@@ -4,7 +4,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { onKeysChanged } = await import('../../../src/platform/storage-changes');
+const { onKeysChanged } = await import('../../../src/platform/store-changes');
 
 beforeEach(() => fakeBrowser.reset());
 

@@ -1,0 +1,200 @@
+/**
+ * The one owner of browser storage. It reads, writes and trims any stored item (core/schema/item.ts) and
+ * knows none by name: keys, validators, bounds and failure rules come with the item, beside its domain.
+ * Everything read back is validated: a record that does not parse is absent (or the item's fallback), never
+ * a crash. A full area is trimmed by each item's `onQuota` and the write tried once more.
+ */
+import { browser } from './native';
+import { isKeyed, type AnyItem, type AnyKeyedItem, type Area, type Item, type KeyedItem } from '../core/schema/item';
+import { keyedLock } from '../core/async/concurrency';
+import { ALL_ITEMS, TAB_ITEMS } from '../core/items';
+
+const area = (name: Area): typeof browser.storage.local => browser.storage[name];
+
+/** Chrome: "QUOTA_BYTES quota exceeded"; Firefox: QuotaExceededError. */
+export function isQuotaError(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  return /quota/i.test(text);
+}
+
+/** Writes `items` to an area; when it is full, trims it (each item's `onQuota`) and tries once more. */
+export async function setInArea(name: Area, items: Record<string, unknown>): Promise<void> {
+  try {
+    await area(name).set(items);
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    await trim(name);
+    await area(name).set(items);
+  }
+}
+
+/** The item a stored key belongs to, if any. */
+const itemOfKey = (name: Area, key: string): AnyItem | undefined =>
+  ALL_ITEMS.find((item) => item.area === name && (isKeyed(item) ? item.keyOf(key) !== undefined : item.key === key));
+
+async function trim(name: Area): Promise<void> {
+  const drop: string[] = [];
+  const shrunk: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(await area(name).get(null))) {
+    const rule = itemOfKey(name, key)?.onQuota;
+    if (rule === 'drop') drop.push(key);
+    else if (rule) shrunk[key] = rule(itemOfKey(name, key)!.parse(raw) ?? itemOfKey(name, key)!.fallback);
+  }
+  if (drop.length) await area(name).remove(drop);
+  if (Object.keys(shrunk).length) await area(name).set(shrunk);
+}
+
+/** Reads and writes of one key run one after another (a read-change-write must not lose a change made at the same moment). */
+export const locked = keyedLock<string>();
+
+const keyOf = (item: AnyItem, k: unknown): string => (isKeyed(item) ? item.key(k) : item.key);
+
+async function rawOf(name: Area, key: string): Promise<unknown> {
+  return (await area(name).get(key))[key];
+}
+
+async function syncedRaw(key: string): Promise<unknown> {
+  try {
+    // sync can be disabled by policy or missing (a temporary Firefox profile)
+    return (await browser.storage.sync?.get(key))?.[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The valid record of `item` (under `k`), or its fallback, or `undefined`. */
+export function read<T>(item: Item<T> & { fallback: T }): Promise<T>;
+export function read<T>(item: Item<T>): Promise<T | undefined>;
+export function read<T, K>(item: KeyedItem<T, K> & { fallback: T }, k: K): Promise<T>;
+export function read<T, K>(item: KeyedItem<T, K>, k: K): Promise<T | undefined>;
+export async function read(item: AnyItem, k?: unknown): Promise<unknown> {
+  const key = keyOf(item, k);
+  if (item.sync) return item.sync.pick(...(await Promise.all([rawOf(item.area, key), syncedRaw(key)])));
+  const value: unknown = item.parse(await rawOf(item.area, key));
+  const owned = value !== undefined && isKeyed(item) && item.owns && !item.owns(value, k) ? undefined : value;
+  return owned ?? item.fallback;
+}
+
+/** The write itself: validated, then stored (no await before the area's `set`: it leaves at once). */
+async function put(item: AnyItem, value: unknown, k?: unknown): Promise<void> {
+  const valid: unknown = item.parse(value);
+  if (valid === undefined) {
+    if (item.skipInvalid) return;
+    throw new Error(`Downcheck: refusing to store an invalid ${item.name}`);
+  }
+  const key = keyOf(item, k === undefined && isKeyed(item) && item.keyFor ? item.keyFor(valid) : k);
+  const stored = item.sync ? item.sync.stamp(valid) : valid;
+  await setInArea(item.area, { [key]: stored });
+  if (item.sync) {
+    try {
+      await browser.storage.sync?.set({ [key]: stored });
+    } catch {
+      // Too big for one sync item, or sync is off: the local copy is the newer one and wins on read.
+    }
+  }
+}
+
+/** A failure as the item says: thrown, or logged (a diagnosis or a cache is never worth stopping detection for). */
+const settle = (item: Pick<AnyItem, 'name' | 'onWriteFailure'>, work: Promise<void>): Promise<void> =>
+  item.onWriteFailure === 'throw' ? work : work.catch((error: unknown) => console.warn(`Downcheck storage (${item.name}):`, error));
+
+/** Stores `value` (validated and bounded by the item's parser) under `k`, or under the key the value names (per origin). */
+export function write<T>(item: Item<T>, value: T): Promise<void>;
+export function write<T, K>(item: KeyedItem<T, K>, value: T, k?: K): Promise<void>;
+export function write(item: AnyItem, value: unknown, k?: unknown): Promise<void> {
+  return settle(item, put(item, value, k));
+}
+
+export function remove<T>(item: Item<T>): Promise<void>;
+export function remove<T, K>(item: KeyedItem<T, K>, k: K): Promise<void>;
+export function remove(item: AnyItem, k?: unknown): Promise<void> {
+  const key = keyOf(item, k);
+  return locked(key, () => area(item.area).remove(key));
+}
+
+/** How a failed update ends, when the caller must know (a visitor's own action): overrides the item's `onWriteFailure`. */
+export interface UpdateOptions {
+  onWriteFailure?: 'throw' | 'log';
+}
+
+/** Reads, changes and writes one record under its key's lock; `change` giving `undefined` writes nothing. */
+export function update<T>(item: Item<T> & { fallback: T }, change: (current: T) => T | undefined, options?: UpdateOptions): Promise<void>;
+export function update<T>(item: Item<T>, change: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<void>;
+export function update<T, K>(
+  item: KeyedItem<T, K> & { fallback: T },
+  change: (current: T) => T | undefined,
+  k: K,
+  options?: UpdateOptions,
+): Promise<void>;
+export function update<T, K>(
+  item: KeyedItem<T, K>,
+  change: (current: T | undefined) => T | undefined,
+  k: K,
+  options?: UpdateOptions,
+): Promise<void>;
+export function update(item: AnyItem, change: (current: unknown) => unknown, ...rest: unknown[]): Promise<void> {
+  const k = isKeyed(item) ? rest[0] : undefined;
+  const options = (isKeyed(item) ? rest[1] : rest[0]) as UpdateOptions | undefined;
+  const work = locked(keyOf(item, k), async () => {
+    const next = change(await (read as (i: AnyItem, k?: unknown) => Promise<unknown>)(item, k));
+    if (next !== undefined) await put(item, next, k);
+  });
+  return settle({ ...item, ...options }, work);
+}
+
+/** One entry of `writeTogether`. */
+export interface Entry {
+  item: AnyItem;
+  value: unknown;
+  k?: unknown;
+}
+export function at<T>(item: Item<T>, value: T): Entry;
+export function at<T, K>(item: KeyedItem<T, K>, value: T, k: K): Entry;
+export function at(item: AnyItem, value: unknown, k?: unknown): Entry {
+  return { item, value, k };
+}
+
+/** Several records of one area in one write: either all are stored or none. Thrown if any is invalid. */
+export async function writeTogether(entries: readonly Entry[]): Promise<void> {
+  const items: Record<string, unknown> = {};
+  for (const { item, value, k } of entries) {
+    const valid: unknown = item.parse(value);
+    if (valid === undefined) throw new Error(`Downcheck: refusing to store an invalid ${item.name}`);
+    items[keyOf(item, k)] = valid;
+  }
+  const [first] = entries;
+  if (first) await setInArea(first.item.area, items);
+}
+
+/** Every stored key of a family with its `k` and its record (`undefined`: there, but not valid). */
+export async function readEach<T, K>(item: KeyedItem<T, K>): Promise<Array<[K, T | undefined]>> {
+  const out: Array<[K, T | undefined]> = [];
+  for (const [key, raw] of Object.entries(await area(item.area).get(null))) {
+    const k = item.keyOf(key);
+    if (k === undefined) continue;
+    const value = item.parse(raw);
+    out.push([k, value !== undefined && item.owns && !item.owns(value, k) ? undefined : value]);
+  }
+  return out;
+}
+
+/** Every valid record of a family, each stored under its own key (a record under another origin's key is left out). */
+export async function readAll<T, K>(item: KeyedItem<T, K>): Promise<T[]> {
+  return (await readEach(item)).flatMap(([, value]) => (value === undefined ? [] : [value]));
+}
+
+/** The tab ids that have records, per family name (`incident`, `recording`, `diagnosis`, …). */
+export async function keysByFamily(items: readonly AnyKeyedItem[] = TAB_ITEMS): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const keys = Object.keys(await browser.storage.session.get(null));
+  for (const item of items) {
+    const ids = keys.map((key) => item.keyOf(key)).filter((k): k is number => typeof k === 'number');
+    if (ids.length) out.set(item.name, ids);
+  }
+  return out;
+}
+
+/** Everything kept about a closed tab. */
+export async function forgetTab(tabId: number): Promise<void> {
+  await browser.storage.session.remove(TAB_ITEMS.map((item) => item.key(tabId as never)));
+}
