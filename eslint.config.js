@@ -64,12 +64,6 @@ const zones = [
 ];
 // Files that break the zones until their work package lands; each package empties its own lines, and the list must
 // end empty. Only the zones skip them: every other rule still holds for them.
-export const LEGACY_FILES = [
-  // WP1 (typed stored items): the old stored modules parse every domain's records, so they import from above schema/.
-  'src/core/schema/legacy/stored.ts',
-  'src/core/schema/legacy/stored-outside.ts',
-];
-
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest'].map((name) => ({
   name,
   message: `${name} does not exist in the background service worker.`,
@@ -175,9 +169,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [browserApi, background, checksForUi, noShared] }] },
   },
   {
-    // The folder order inside the layers (zones above); LEGACY_FILES wait for their package.
+    // The folder order inside the layers (zones above).
     files: ['src/**/*.ts'],
-    ignores: LEGACY_FILES,
     rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
   },
   {

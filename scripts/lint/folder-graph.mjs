@@ -2,20 +2,18 @@
 /**
  * Prints the folder-level import graph of src/ (type-only imports included) and exits 1 when two folders reach each
  * other: file-level cycles are import-x/no-cycle's to report; this catches the ones that only show between folders.
- * Imports made by eslint.config.js's LEGACY_FILES are printed apart and left out of the cycle check, as the zones do.
  * Usage: node scripts/lint/folder-graph.mjs
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LEGACY_FILES } from '../../eslint.config.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROOT = join(REPO, 'src');
 // import/export … from '…', import '…', import('…'): relative specifiers only (packages are not folders of src/).
 // A `?iife`/`?inline` specifier names a built file (platform/panel.ts → panel/inject.ts), not code it runs.
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"?]+)['"]/g;
-const legacy = new Set(LEGACY_FILES);
+const legacy = new Set();
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -9,7 +9,9 @@ import { onInstalled, openWelcome } from '../platform/lifecycle';
 import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
-import { migrateStorage, onConsentChanged } from '../platform/storage';
+import { migrateStore } from '../platform/store-migrate';
+import { consentItem } from '../core/settings/stored';
+import { onItemChanged } from '../platform/store-changes';
 import { consentChanged, tabLookedAt } from './diagnosis/consent-trigger';
 import { handleTabRemoved, resumeTabs } from './incident/resume';
 import { detection } from './detect/detection';
@@ -69,7 +71,7 @@ serveMessages({
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));
 onCheckMenuClicked((url) => void checkFromEntryPoint(url).catch(report('menu')));
 // Consent just given: the checks run by themselves for the incident in the active tab.
-onConsentChanged((before, after) => void consentChanged(before, after).catch(report('consent')));
+onItemChanged(consentItem, (before, after) => void consentChanged(before, after).catch(report('consent')));
 onInstalled((reason) => {
   void installCheckMenu().catch(report('menu'));
   // The first-run page asks, in plain words and per source, which outside services may be asked.
@@ -77,7 +79,7 @@ onInstalled((reason) => {
 });
 
 // What an older version stored is brought up to the current schema (every read validates anyway).
-void migrateStorage().catch(report('migrate'));
+void migrateStore().catch(report('migrate'));
 // A worker stopped halfway left work undone (a recording, a closed tab, a diagnosis); timers die
 // with the worker, schedules in storage.session do not. Tabs first: they may join or leave schedules.
 void resumeTabs()

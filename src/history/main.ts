@@ -2,7 +2,9 @@ import type { Incident } from '../model/incident';
 import { endingOf, groupBySite, timelinePoints, toCsv, toJson, type SiteHistory } from '../core/present/history';
 import { toneOf, verdictLabel, verdictOfHistoryId } from '../core/present/verdict-text';
 import { t, uiLanguage } from '../platform/i18n';
-import { clearHistory, onHistoryChanged, readHistory, removeHistoryEntry } from '../platform/storage';
+import * as store from '../platform/store';
+import { historyItem, withoutEntry } from '../core/present/stored';
+import { onItemChanged } from '../platform/store-changes';
 import { h, localize } from '../ui/dom';
 import { displayHost } from '../core/net/idn';
 
@@ -56,7 +58,9 @@ function incidentRow(incident: Incident): HTMLElement {
   remove.setAttribute('aria-label', t('history_delete_label', [displayHost(incident.host), when]));
   remove.addEventListener('click', () => {
     remove.disabled = true;
-    void removeHistoryEntry(incident.time, incident.host).then(() => say(t('history_deleted')), showError);
+    void store
+      .update(historyItem, (list) => withoutEntry(list, incident.time, incident.host), { onWriteFailure: 'throw' })
+      .then(() => say(t('history_deleted')), showError);
   });
   return h(
     'li',
@@ -98,7 +102,7 @@ function siteView(site: SiteHistory, now: number): HTMLElement {
 let history: Incident[] = [];
 
 async function render(): Promise<void> {
-  history = await readHistory();
+  history = await store.read(historyItem);
   const sites = groupBySite(history);
   const now = Date.now();
   $('sites').replaceChildren(
@@ -140,9 +144,9 @@ function main(): void {
   });
   $('clear-confirm').addEventListener('click', () => {
     confirm.hidden = true;
-    void clearHistory().then(() => say(t('history_cleared')), showError);
+    void store.remove(historyItem).then(() => say(t('history_cleared')), showError);
   });
-  onHistoryChanged(() => void render().catch(showError));
+  onItemChanged(historyItem, () => void render().catch(showError));
   void render().catch(showError);
 }
 

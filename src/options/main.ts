@@ -1,10 +1,10 @@
 import { GIVE_UP_CHOICES, validateSettings } from '../core/settings/settings';
 import { type Settings, CONSENT_SOURCES, type Consent, type ConsentSource } from '../model/settings';
 import { t, uiLanguage } from '../platform/i18n';
-import { readSettings, writeSettings } from '../platform/settings';
+import * as store from '../platform/store';
+import { consentItem, settingsItem } from '../core/settings/stored';
 import { SENDS_SITE, validateConsent, withConsent, withoutSiteSources } from '../core/settings/consent';
 import { requestSiteDataPermission } from '../platform/data-collection';
-import { readConsent, writeConsent } from '../platform/consent';
 import { openExtensionPage } from '../platform/pages';
 import { h, localize } from '../ui/dom';
 
@@ -37,8 +37,8 @@ function inTurn(work: () => Promise<void>): Promise<void> {
 
 const update = (change: (stored: Settings) => Settings): Promise<void> =>
   inTurn(async () => {
-    const next = validateSettings(change(await readSettings()));
-    await writeSettings(next);
+    const next = validateSettings(change(await store.read(settingsItem)));
+    await store.write(settingsItem, next);
     fill(next);
     say(t('options_saved'));
   });
@@ -50,9 +50,9 @@ const update = (change: (stored: Settings) => Settings): Promise<void> =>
 const updateConsent = (change: (stored: Consent) => Consent, asked: Promise<boolean> = Promise.resolve(true)): Promise<void> =>
   inTurn(async () => {
     const granted = await asked;
-    const wanted = validateConsent(change(await readConsent()));
+    const wanted = validateConsent(change(await store.read(consentItem)));
     const next = granted ? wanted : withoutSiteSources(wanted);
-    await writeConsent(next);
+    await store.write(consentItem, next);
     fillConsent(next);
     say(t('options_saved'));
   });
@@ -187,8 +187,8 @@ async function main(): Promise<void> {
   localize(document, t);
   // Opened on install: the consent question comes first, in plain words.
   if (new URLSearchParams(location.search).has('welcome')) $('welcome').hidden = false;
-  fill(await readSettings());
-  fillConsent(await readConsent());
+  fill(await store.read(settingsItem));
+  fillConsent(await store.read(consentItem));
   bind();
   $('app').setAttribute('aria-busy', 'false');
 }

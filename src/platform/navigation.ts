@@ -5,7 +5,8 @@
  * Firefox builds keep webRequest (see requests.ts).
  */
 import { browser } from './browser';
-import { readFormCommit, removeFormCommit, writeFormCommit } from './storage';
+import * as store from './store';
+import { formCommitItem } from '../core/incident/stored';
 import { methodOfTransition } from '../core/incident/transition-method';
 import { samePage } from '../core/net/url';
 import { plausiblePast } from '../core/schema/validate';
@@ -55,8 +56,8 @@ export function onPageLoaded(listener: (load: PageLoad) => void): void {
     committed.delete(d.tabId); // re-inserted last: the map stays in commit order
     committed.set(d.tabId, { url: d.url, method });
     if (committed.size > COMMITTED_LIMIT) committed.delete(committed.keys().next().value!);
-    if (method === 'POST') void writeFormCommit(d.tabId, d.url).catch(warn);
-    else if (before?.method === 'POST') void removeFormCommit(d.tabId).catch(warn);
+    if (method === 'POST') void store.write(formCommitItem, d.url, d.tabId).catch(warn);
+    else if (before?.method === 'POST') void store.remove(formCommitItem, d.tabId).catch(warn);
   }, WEB_ONLY);
   browser.webNavigation.onCompleted.addListener((d) => {
     if (d.frameId !== 0 || offScreen(d)) return;
@@ -78,7 +79,7 @@ const warn = (error: unknown): void => console.warn('Downcheck navigation:', err
 export async function committedMethod(tabId: number, url: string): Promise<'GET' | 'POST'> {
   const commit = committed.get(tabId);
   if (commit) return samePage(commit.url, url) ? commit.method : 'GET';
-  const form = await readFormCommit(tabId).catch(() => url);
+  const form = await store.read(formCommitItem, tabId).catch(() => url);
   return form !== undefined && samePage(form, url) ? 'POST' : 'GET';
 }
 

@@ -1,11 +1,12 @@
 import { browser } from './browser';
-import { readSettings } from './storage';
+import * as store from './store';
+import { settingsItem } from '../core/settings/stored';
 
 const ICON = 'icons/icon-128.png';
 
 /** Shown only while the visitor leaves notifications on (settings). */
 export async function notify(id: string, title: string, message: string): Promise<void> {
-  if (!(await readSettings()).notifications) return;
+  if (!(await store.read(settingsItem)).notifications) return;
   await browser.notifications.create(id, { type: 'basic', iconUrl: browser.runtime.getURL(ICON), title, message });
 }
 

@@ -36,9 +36,9 @@ async function trim(name: Area): Promise<void> {
   const drop: string[] = [];
   const shrunk: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(await area(name).get(null))) {
-    const rule = itemOfKey(name, key)?.onQuota;
-    if (rule === 'drop') drop.push(key);
-    else if (rule) shrunk[key] = rule(itemOfKey(name, key)!.parse(raw) ?? itemOfKey(name, key)!.fallback);
+    const item = itemOfKey(name, key);
+    if (item?.onQuota === 'drop') drop.push(key);
+    else if (item?.onQuota) shrunk[key] = item.onQuota(item.parse(raw) ?? item.fallback);
   }
   if (drop.length) await area(name).remove(drop);
   if (Object.keys(shrunk).length) await area(name).set(shrunk);

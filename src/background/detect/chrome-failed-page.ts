@@ -11,7 +11,8 @@ import { after } from '../../core/async/timers';
 import type { FrameError } from '../../platform/web-request';
 import { committedMethod, readPageStatus } from '../../platform/navigation';
 import { probeHeaders } from '../../platform/probe';
-import { forgetFailure, noteFailure, readIncident } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { failureItem, incidentItem } from '../../core/incident/stored';
 import { stillShowsPage } from '../../platform/tabs';
 import { getTab } from '../../platform/tab-info';
 import { isTab, recordHttpAnswer, recordNetworkError } from '../incident/observe';
@@ -28,9 +29,9 @@ export async function handleNavigationError(e: FrameError): Promise<void> {
   if (!isTab(e.tabId)) return;
   const noted =
     e.frame === 'main' && (EMPTY_5XX.test(e.error) || normalizeNetError(e.error) !== null)
-      ? noteFailure(e.tabId, { url: e.url, error: e.error, method: e.method === 'POST' ? 'POST' : 'GET', time: e.time }).catch(
-          (error: unknown) => console.warn('Downcheck note:', error),
-        )
+      ? store
+          .write(failureItem, { url: e.url, error: e.error, method: e.method === 'POST' ? 'POST' : 'GET', time: e.time }, e.tabId)
+          .catch((error: unknown) => console.warn('Downcheck note:', error))
       : undefined;
   try {
     if (e.frame === 'main' && EMPTY_5XX.test(e.error)) {
@@ -39,7 +40,7 @@ export async function handleNavigationError(e: FrameError): Promise<void> {
     }
     await recordNetworkError(e);
   } finally {
-    if (noted) await noted.then(() => forgetFailure(e.tabId));
+    if (noted) await noted.then(() => store.remove(failureItem, e.tabId));
   }
 }
 
@@ -112,11 +113,11 @@ export function recordAnswer(failure: FailedPage, status: number, answer?: Heade
  */
 export async function inspectTab(tabId: number): Promise<boolean> {
   if (!isTab(tabId)) return false;
-  if (await readIncident(tabId)) return true;
+  if (await store.read(incidentItem, tabId)) return true;
   const tab = await getTab(tabId);
   if (!tab?.url || tab.status !== 'complete') return false;
   const status = await readPageStatus(tabId, tab.url);
   if (!isServerError(status)) return false;
   await recordFailedPage({ tabId, url: tab.url, status, method: await committedMethod(tabId, tab.url), time: Date.now() });
-  return (await readIncident(tabId)) !== undefined;
+  return (await store.read(incidentItem, tabId)) !== undefined;
 }

@@ -7,7 +7,8 @@ import { isServerError } from '../../core/incident/classify';
 import { samePage } from '../../core/net/url';
 import { after } from '../../core/async/timers';
 import { readPageAnswer, readPageStatus, type PageLoad } from '../../platform/navigation';
-import { readIncident } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { incidentItem } from '../../core/incident/stored';
 import { getTab } from '../../platform/tab-info';
 import { withTabLock } from '../tab/locks';
 import { endIncidentUnlessSoft, handleTabChange, isTab, type DetectionFacts } from '../incident/observe';
@@ -36,7 +37,7 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
     await recordFailedPage({ tabId: load.tabId, url: load.url, status: answer.status, method: load.method, time: answer.time });
     return;
   }
-  if (await readIncident(load.tabId))
+  if (await store.read(incidentItem, load.tabId))
     await withTabLock(load.tabId, async () => {
       if (answer.status < 400) await rememberResponse(load.tabId, load.url, answer.status);
       await endIncidentUnlessSoft(load.tabId, load.url);

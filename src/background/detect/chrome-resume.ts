@@ -8,7 +8,8 @@ import { reprobeTarget, samePage } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
 import { committedMethod, readPageAnswer, readPageStatus, showsErrorPage } from '../../platform/navigation';
 import { probeHeaders } from '../../platform/probe';
-import { forgetFailure, heardFailures, markErrorPageSeen, readErrorPageSeen, readIncident, tabsWithRecords } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { errorPageItem, failureItem, incidentItem } from '../../core/incident/stored';
 import { webTabs, type WebTab } from '../../platform/tabs';
 import { withTabLock } from '../tab/locks';
 import { syncTabView } from '../tab/view';
@@ -27,14 +28,14 @@ export async function resumeFailures(): Promise<void> {
 }
 
 async function resumeNoted(): Promise<void> {
-  for (const [tabId, failure] of await heardFailures()) {
+  for (const [tabId, failure] of await store.readEach(failureItem)) {
     try {
       if (!failure || !(await stillShows({ tabId, url: failure.url }))) continue;
-      const incident = await readIncident(tabId);
+      const incident = await store.read(incidentItem, tabId);
       if (incident && samePage(incident.url, failure.url) && incident.time >= failure.time) continue;
       await handleNavigationError({ tabId, frame: 'main', ...failure });
     } finally {
-      await forgetFailure(tabId);
+      await store.remove(failureItem, tabId);
     }
   }
 }
@@ -62,20 +63,20 @@ const START_READ_TIMEOUT_MS = 2_000;
  */
 async function reconcileTabs(): Promise<void> {
   let errorPages = 0;
-  const withIncident = new Set((await tabsWithRecords()).get('incident'));
+  const withIncident = new Set((await store.keysByFamily()).get('incident'));
   const toRead: WebTab[] = [];
   const tabs = (await webTabs()).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
   for (const tab of tabs) {
     if (!isTab(tab.id) || tab.status !== 'complete' || tab.discarded) continue;
-    const incident = withIncident.has(tab.id) ? await readIncident(tab.id) : undefined;
+    const incident = withIncident.has(tab.id) ? await store.read(incidentItem, tab.id) : undefined;
     if (incident) {
       await reconcileIncident(tab, incident);
       continue;
     }
     if (titledLikeBrowserErrorPage(tab.title, tab.url) && (await showsErrorPage(tab.id, tab.url))) {
-      if (errorPages >= ERROR_PAGES_PER_START || (await readErrorPageSeen(tab.id)) === tab.url) continue;
+      if (errorPages >= ERROR_PAGES_PER_START || (await store.read(errorPageItem, tab.id)) === tab.url) continue;
       errorPages += 1;
-      await markErrorPageSeen(tab.id, tab.url);
+      await store.write(errorPageItem, tab.url, tab.id);
       await lookIntoErrorPage(tab);
       continue;
     }
@@ -85,7 +86,7 @@ async function reconcileTabs(): Promise<void> {
   const answers = await Promise.all(toRead.map((tab) => readPageAnswer(tab.id, tab.url, { timeoutMs: START_READ_TIMEOUT_MS })));
   for (const [i, tab] of toRead.entries()) {
     const answer = answers[i];
-    if (!answer || !isServerError(answer.status) || (await readIncident(tab.id))) continue;
+    if (!answer || !isServerError(answer.status) || (await store.read(incidentItem, tab.id))) continue;
     // The load event was lost, not the form: a page reached by a form stays a possible POST (its form-commit record).
     const method = await committedMethod(tab.id, tab.url);
     await recordFailedPage({ tabId: tab.id, url: tab.url, status: answer.status, method, time: answer.time });
@@ -96,7 +97,7 @@ async function reconcileIncident(tab: WebTab, incident: Incident): Promise<void>
   const moved = !samePage(incident.url, tab.url);
   const status = moved || incident.kind === 'network' ? undefined : await readPageStatus(tab.id, tab.url);
   await withTabLock(tab.id, async () => {
-    const current = await readIncident(tab.id);
+    const current = await store.read(incidentItem, tab.id);
     if (!current || current.time !== incident.time) return; // recorded anew meanwhile
     if (moved || (status !== undefined && !isServerError(status))) {
       if (status !== undefined && status < 400) await rememberResponse(tab.id, tab.url, status);
@@ -112,7 +113,7 @@ async function lookIntoErrorPage(tab: WebTab): Promise<void> {
   const target = reprobeTarget(tab.url, method);
   if (!target) return;
   const answer = await probeHeaders(target);
-  if (!(await stillShows({ tabId: tab.id, url: tab.url })) || (await readIncident(tab.id))) return;
+  if (!(await stillShows({ tabId: tab.id, url: tab.url })) || (await store.read(incidentItem, tab.id))) return;
   if (isServerError(answer.status)) {
     await recordAnswer({ tabId: tab.id, url: tab.url, method, time: answer.at }, answer.status!, answer);
     return;

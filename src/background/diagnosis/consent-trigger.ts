@@ -4,8 +4,10 @@ import { sleep } from '../../core/async/timers';
 import { failedOnDns } from '../../core/net/intranet';
 import { isPrivateHost } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
-import { readConsent } from '../../platform/consent';
-import { readDiagnosis, readIncident } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { consentItem } from '../../core/settings/stored';
+import { diagnosisItem } from '../../core/diagnosis/stored';
+import { incidentItem } from '../../core/incident/stored';
 import { activeTab, getTab } from '../../platform/tab-info';
 import { isTabActive } from '../../platform/tabs';
 import { diagnoseTab } from './diagnose';
@@ -25,7 +27,7 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   await sleep(SETTLE_MS);
   const tab = await activeTab();
   if (!tab) return false;
-  const incident = await readIncident(tab.id);
+  const incident = await store.read(incidentItem, tab.id);
   return incident ? diagnoseOutsideOnce(tab.id, incident) : false;
 }
 
@@ -33,7 +35,7 @@ export async function consentChanged(before: Consent | undefined, after: Consent
 async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<boolean> {
   // A name that did not resolve may be an intranet one: only the visitor's click sends it anywhere.
   if (failedOnDns(incident)) return false;
-  const diagnosis = await readDiagnosis(tabId);
+  const diagnosis = await store.read(diagnosisItem, tabId);
   if (diagnosis?.outside && diagnosis.incidentTime === incident.time) return false;
   await diagnoseTab(tabId, incident, { outside: true });
   return true;
@@ -47,7 +49,7 @@ async function diagnoseOutsideOnce(tabId: number, incident: Incident): Promise<b
  */
 async function outsideByThemselves(incident: Incident, incognito: boolean): Promise<boolean> {
   if (incognito || isPrivateHost(incident.host) || failedOnDns(incident)) return false;
-  return sendsSite(await readConsent());
+  return sendsSite(await store.read(consentItem));
 }
 
 /**
@@ -62,7 +64,7 @@ export async function diagnoseNewIncident(tabId: number, incident: Incident, inc
 
 /** The visitor switched to a tab: its incident gets the outside checks it has not had yet (if allowed). */
 export async function tabLookedAt(tabId: number): Promise<boolean> {
-  const incident = await readIncident(tabId);
+  const incident = await store.read(incidentItem, tabId);
   if (!incident) return false;
   const tab = await getTab(tabId);
   if (!tab || !(await outsideByThemselves(incident, tab.incognito))) return false;

@@ -17,16 +17,18 @@ import { verdict } from '../../core/diagnosis/verdict';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import type { Incident } from '../../model/incident';
 import { isOnline } from '../../platform/connectivity';
-import { readConsent } from '../../platform/consent';
+import * as store from '../../platform/store';
+import { diagnosisItem, evidenceCacheItem, limitsItem, type SiteCheck } from '../../core/diagnosis/stored';
+import { consentItem } from '../../core/settings/stored';
+import { historyItem } from '../../core/present/stored';
+import { withVerdict } from '../../core/present/history';
+import { incidentItem } from '../../core/incident/stored';
 import { hasSiteDataPermission } from '../../platform/data-collection';
 import { otherSiteAnsweredAgoMs } from '../../platform/reachability';
 import { resolveDns } from '../../platform/dns';
 import { backgroundFetch } from '../../platform/fetch-limit';
-import { noteHistoryVerdict, readIncident, removeDiagnosis, writeDiagnosis } from '../../platform/storage';
-import { readEvidenceCache, readLimits, writeEvidenceCache, writeLimits } from '../../platform/storage-outside';
 import { withTabLock } from '../tab/locks';
 import { getTab } from '../../platform/tab-info';
-import type { SiteCheck } from '../../core/schema/legacy/stored';
 import { historyVerdictId } from '../../core/present/verdict-text';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
@@ -51,16 +53,16 @@ interface OutsideState {
 let outsideState: Promise<OutsideState> | undefined;
 
 function loadOutsideState(): Promise<OutsideState> {
-  const reads = () => Promise.all([readLimits(), readEvidenceCache(false), readEvidenceCache(true)]);
+  const reads = () => Promise.all([store.read(limitsItem), store.read(evidenceCacheItem, false), store.read(evidenceCacheItem, true)]);
   outsideState ??= reads().then(([limits, cached, cachedPrivate]) => {
     let saving: Promise<unknown> = Promise.resolve();
     const save = (write: () => Promise<void>): void => {
       saving = saving.then(write, write);
     };
     const cacheOf = (state: typeof cached, inPrivate: boolean): EvidenceCache =>
-      new EvidenceCache({ now: () => Date.now(), state, onChange: (next) => save(() => writeEvidenceCache(next, inPrivate)) });
+      new EvidenceCache({ now: () => Date.now(), state, onChange: (next) => save(() => store.write(evidenceCacheItem, next, inPrivate)) });
     return {
-      limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => writeLimits(state)) }),
+      limiter: new RateLimiter({ now: Date.now, state: limits, onChange: (state) => save(() => store.write(limitsItem, state)) }),
       cache: cacheOf(cached, false),
       privateCache: cacheOf(cachedPrivate, true),
     };
@@ -73,7 +75,7 @@ function loadOutsideState(): Promise<OutsideState> {
 export function diagnoseTab(tabId: number, incident: Incident, { outside }: { outside: boolean }): Promise<DiagnosisRecord | undefined> {
   // The one re-read kept: each write comes after checks that wait on the network, and the tab may
   // have a newer incident (or none) by then; a diagnosis of the old one must not be saved over it.
-  const still = async (): Promise<boolean> => (await readIncident(tabId))?.time === incident.time;
+  const still = async (): Promise<boolean> => (await store.read(incidentItem, tabId))?.time === incident.time;
   return run(tabId, incident.url, incident, outside, still);
 }
 
@@ -108,7 +110,7 @@ async function run(
   running.set(key, controller);
 
   // Firefox: the site's name leaves only with its "browsing activity" permission too (platform/data-collection.ts).
-  const stored = outside ? await readConsent() : DEFAULT_CONSENT;
+  const stored = outside ? await store.read(consentItem) : DEFAULT_CONSENT;
   const consent = sendsSite(stored) && !(await hasSiteDataPermission()) ? withoutSiteSources(stored) : stored;
   const state = await loadOutsideState();
   const { limiter } = state;
@@ -151,7 +153,7 @@ async function run(
     // Under the tab's lock: a tab closed (records forgotten) between the check and the write would keep an orphan.
     const write = async (): Promise<void> => {
       if (controller.signal.aborted && !done) return;
-      if (await stillCurrent()) await writeDiagnosis(key, record);
+      if (await stillCurrent()) await store.write(diagnosisItem, record, key);
     };
     writes = writes.then(() => (typeof key === 'string' ? write() : withTabLock(key, write)));
     return writes;
@@ -174,12 +176,14 @@ async function run(
   const done = snapshot(true);
   // The history entry keeps what the diagnosis found (an incognito tab's incident has none: nothing is written).
   if (incident && (await stillCurrent()))
-    await noteHistoryVerdict(incident.host, incident.time, historyVerdictId(done.verdict.kind, done.outside, incident.kind));
+    await store.update(historyItem, (list) =>
+      withVerdict(list, incident.host, incident.time, historyVerdictId(done.verdict.kind, done.outside, incident.kind)),
+    );
   return done;
 }
 
 /** The tab recovered or left the failing page: its diagnosis no longer applies. */
 export async function dropDiagnosis(tabId: number): Promise<void> {
   running.get(tabId)?.abort();
-  await removeDiagnosis(tabId);
+  await store.remove(diagnosisItem, tabId);
 }

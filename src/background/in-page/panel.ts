@@ -4,8 +4,11 @@ import { originOf } from '../../core/net/url';
 import { injectPanel, openGuide, stylePanelHost } from '../../platform/panel';
 import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
-import { readSettings, writeSettings } from '../../platform/settings';
-import { readDiagnosis, readIncident, readRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { settingsItem } from '../../core/settings/stored';
+import { diagnosisItem } from '../../core/diagnosis/stored';
+import { incidentItem } from '../../core/incident/stored';
+import { retryItem } from '../../core/retry/stored';
 import { getTab } from '../../platform/tab-info';
 import { retryNow, stopRetry } from '../retry/controls';
 
@@ -15,9 +18,9 @@ import { retryNow, stopRetry } from '../retry/controls';
  * healthy pages, and not on sites where the visitor turned it off.
  */
 export async function maybeInjectPanel(tabId: number, known?: Incident): Promise<boolean> {
-  const incident = known ?? (await readIncident(tabId));
+  const incident = known ?? (await store.read(incidentItem, tabId));
   if (!incident || incident.kind === 'network') return false;
-  const settings = await readSettings();
+  const settings = await store.read(settingsItem);
   if (!settings.panel || panelHiddenOn(settings, incident.host)) return false;
   return injectPanel(tabId);
 }
@@ -31,13 +34,13 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
     case 'panel-stop-retry':
       return { stopped: await stopRetry(tabId) };
     case 'panel-hide-site': {
-      const incident = await readIncident(tabId);
+      const incident = await store.read(incidentItem, tabId);
       if (!incident) return { hidden: false };
       // A private window's choice is not written where it outlives the session (storage.sync):
       // the panel closes for this page only.
       if ((await getTab(tabId))?.incognito !== false) return { hidden: true };
-      const settings = await readSettings();
-      await writeSettings(withPanelHidden(settings, incident.host));
+      const settings = await store.read(settingsItem);
+      await store.write(settingsItem, withPanelHidden(settings, incident.host));
       return { hidden: true };
     }
     case 'panel-open-guide':
@@ -49,13 +52,13 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
 }
 
 async function panelState(tabId: number): Promise<PanelState> {
-  const incident = await readIncident(tabId);
+  const incident = await store.read(incidentItem, tabId);
   const origin = originOf(incident?.url);
   const [retry, settings, os, diagnosis] = await Promise.all([
-    origin ? readRetry(origin) : undefined,
-    readSettings(),
+    origin ? store.read(retryItem, origin) : undefined,
+    store.read(settingsItem),
     platformOs(),
-    readDiagnosis(tabId),
+    store.read(diagnosisItem, tabId),
   ]);
   // Only this incident's diagnosis (an earlier one of the tab is not about it).
   const current = diagnosis && incident && diagnosis.incidentTime === incident.time ? diagnosis : undefined;

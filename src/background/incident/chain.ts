@@ -4,7 +4,9 @@
  */
 import type { Incident } from '../../model/incident';
 import { getTab, type TabInfo } from '../../platform/tab-info';
-import { appendHistory, beginRecording, endRecording, readIncident, removeIncident, writeIncident } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { appendEntry, historyItem } from '../../core/present/stored';
+import { incidentItem, recordingItem } from '../../core/incident/stored';
 import { originOf, samePage } from '../../core/net/url';
 import { withTabLock } from '../tab/locks';
 import { syncTabView } from '../tab/view';
@@ -18,10 +20,10 @@ export type PanelTiming = 'if-loaded' | 'now';
 
 /** Makes `incident` the tab's: stored, in history (not for incognito tabs), retried, on the badge and panel, diagnosed. */
 export async function recordIncident(tabId: number, incident: Incident, tab: TabInfo, panel: PanelTiming): Promise<void> {
-  const previous = await readIncident(tabId);
+  const previous = await store.read(incidentItem, tabId);
   // Stored with a mark that is removed only once history, schedule and badge follow: a worker
   // stopped in between finishes them when it starts again (resume.ts).
-  await beginRecording(tabId, incident);
+  await store.writeTogether([store.at(incidentItem, incident, tabId), store.at(recordingItem, incident.time, tabId)]);
   // A tab that fails again on another origin leaves its old schedule first.
   const previousOrigin = originOf(previous?.url);
   if (previousOrigin && previousOrigin !== originOf(incident.url)) await leaveSchedule(tabId, previousOrigin);
@@ -30,11 +32,11 @@ export async function recordIncident(tabId: number, incident: Incident, tab: Tab
 
 /** Everything that follows storing a tab's incident, in this order; each step can run again without harm. */
 export async function runEffects(tabId: number, incident: Incident, tab: TabInfo, panel: PanelTiming): Promise<void> {
-  if (!tab.incognito) await appendHistory(incident);
+  if (!tab.incognito) await store.update(historyItem, (list) => appendEntry(list, incident));
   await joinSchedule(tabId, incident);
   await syncTabView(tabId, { incident }); // after the incident and schedule writes
   if (panel === 'now' || (await loadedSamePage(tabId, incident))) await maybeInjectPanel(tabId, incident);
-  await endRecording(tabId);
+  await store.remove(recordingItem, tabId);
   // Local evidence (nothing leaves the browser but the re-probe to the site itself), and the consented
   // outside sources for the tab the visitor is looking at; not awaited.
   void diagnoseNewIncident(tabId, incident, tab.incognito).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
@@ -48,9 +50,9 @@ async function loadedSamePage(tabId: number, incident: Incident): Promise<boolea
 
 /** The tab's incident ends: removed, its diagnosis dropped, its schedule left, its badge cleared. */
 export async function clearIncident(tabId: number): Promise<void> {
-  const had = await readIncident(tabId);
+  const had = await store.read(incidentItem, tabId);
   if (!had) return;
-  await removeIncident(tabId);
+  await store.remove(incidentItem, tabId);
   await dropDiagnosis(tabId);
   await leaveSchedule(tabId, originOf(had.url));
   await syncTabView(tabId, { incident: undefined });
@@ -62,10 +64,10 @@ export async function clearIncident(tabId: number): Promise<void> {
  */
 export function enrichIncident(tabId: number, incident: Incident): Promise<void> {
   return withTabLock(tabId, async () => {
-    const current = await readIncident(tabId);
+    const current = await store.read(incidentItem, tabId);
     if (!current || current.kind !== 'http' || !samePage(current.url, incident.url) || current.status !== incident.status) return;
     const enriched = { ...incident, time: current.time, method: current.method };
-    await writeIncident(tabId, enriched);
+    await store.write(incidentItem, enriched, tabId);
     await syncTabView(tabId, { incident: enriched });
   });
 }

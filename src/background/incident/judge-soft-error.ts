@@ -8,7 +8,8 @@ import { softIncidentAllowed, SOFT_INCIDENT_WINDOW_MS } from '../../core/inciden
 import { samePage } from '../../core/net/url';
 import { sleep } from '../../core/async/timers';
 import { getTab } from '../../platform/tab-info';
-import { readIncident, readResponse, readSoftTimes, writeResponse, writeSoftTimes } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { incidentItem, responseItem, softTimesItem } from '../../core/incident/stored';
 import { withTabLock } from '../tab/locks';
 import { recordIncident } from './chain';
 
@@ -21,7 +22,7 @@ export type ServedStatus = (tabId: number, url: string, seenAt: number) => Promi
  */
 export async function considerTitle(tabId: number, url: string, title: string, servedStatus: ServedStatus): Promise<void> {
   if (!softCandidate(url, title)) return; // most titles: nothing read, nothing waited for
-  const candidate = await withTabLock(tabId, async () => ((await readIncident(tabId)) ? undefined : softCandidate(url, title)));
+  const candidate = await withTabLock(tabId, async () => ((await store.read(incidentItem, tabId)) ? undefined : softCandidate(url, title)));
   await judgeSoftCandidate(tabId, candidate, servedStatus);
 }
 
@@ -51,12 +52,12 @@ export const SOFT_SETTLE_MS = 400;
 /** A response older than this belongs to an earlier navigation. */
 const RESPONSE_FRESH_MS = 30_000;
 export async function rememberResponse(tabId: number, url: string, status: number): Promise<void> {
-  await writeResponse(tabId, { url, status, at: Date.now() });
+  await store.write(responseItem, { url, status, at: Date.now() }, tabId);
 }
 
 /** The status of the page's response as a strategy remembered it, if it is this page's and recent. */
 export async function rememberedStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined> {
-  const response = await readResponse(tabId);
+  const response = await store.read(responseItem, tabId);
   if (response && samePage(response.url, url) && seenAt - response.at <= RESPONSE_FRESH_MS) return response.status;
   return undefined;
 }
@@ -67,7 +68,7 @@ export async function rememberedStatus(tabId: number, url: string, seenAt: numbe
  * that keeps producing them (a page rewriting its address under an error title) is rate-limited.
  */
 async function confirmSoftError(tabId: number, candidate: SoftCandidate, servedStatus: ServedStatus): Promise<void> {
-  if (await readIncident(tabId)) return;
+  if (await store.read(incidentItem, tabId)) return;
   const tab = await getTab(tabId);
   if (!tab?.url || tab.title !== candidate.title || !samePage(tab.url, candidate.url)) return;
   const status = await servedStatus(tabId, tab.url, candidate.seenAt);
@@ -75,9 +76,9 @@ async function confirmSoftError(tabId: number, candidate: SoftCandidate, servedS
   const soft = classify({ kind: 'soft', url: tab.url, title: candidate.title, time: Date.now() });
   if (!soft) return;
   const now = Date.now();
-  const recent = (await readSoftTimes(tabId)).filter((t) => now - t >= 0 && now - t < SOFT_INCIDENT_WINDOW_MS);
+  const recent = (await store.read(softTimesItem, tabId)).filter((t) => now - t >= 0 && now - t < SOFT_INCIDENT_WINDOW_MS);
   if (!softIncidentAllowed(recent, now)) return;
-  await writeSoftTimes(tabId, [...recent, now]);
+  await store.write(softTimesItem, [...recent, now], tabId);
   // The title can arrive after the load completed: the panel may not wait for another "complete".
   await recordIncident(tabId, soft, tab, 'now');
 }

@@ -8,7 +8,8 @@ import type { Incident, Observation } from '../../model/incident';
 import type { FrameError } from '../../platform/web-request';
 import { type TabChange } from '../../platform/tabs';
 import { getTab, type TabInfo } from '../../platform/tab-info';
-import { appendSubframeFailure, readIncident } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { incidentItem, subframesItem } from '../../core/incident/stored';
 import { withTabLock } from '../tab/locks';
 import { syncTabView } from '../tab/view';
 import { maybeInjectPanel } from '../in-page/panel';
@@ -40,7 +41,7 @@ export function recordHttpAnswer(a: HttpAnswer): Promise<void> {
     const { tabId: _tabId, frame: _frame, ...observation } = a;
     const incident = classify(observation);
     if (a.frame === 'sub') {
-      if (incident) await appendSubframeFailure(a.tabId, { url: a.url, status: a.status, time: a.time });
+      if (incident) await store.update(subframesItem, (list) => [{ url: a.url, status: a.status, time: a.time }, ...list], a.tabId);
       return;
     }
     if (incident) await recordObserved(a.tabId, incident);
@@ -63,13 +64,13 @@ export function recordNetworkError(e: FrameError): Promise<void> {
     });
     if (!incident) return;
     if (e.frame === 'sub') {
-      await appendSubframeFailure(e.tabId, { url: e.url, error: e.error, time: e.time });
+      await store.update(subframesItem, (list) => [{ url: e.url, error: e.error, time: e.time }, ...list], e.tabId);
       return;
     }
     // The browser gave up displaying an error answer it already reported (Firefox:
     // NS_ERROR_NET_ERROR_RESPONSE after a 500 sent as application/problem+json): the answer stays the incident.
     if (ERROR_ANSWER_NOT_SHOWN.test(e.error)) {
-      const current = await readIncident(e.tabId);
+      const current = await store.read(incidentItem, e.tabId);
       if (current?.kind === 'http' && samePage(current.url, e.url)) return;
     }
     await recordObserved(e.tabId, incident);
@@ -85,14 +86,14 @@ async function recordObserved(tabId: number, incident: Incident): Promise<void> 
 
 /** A healthy load ends the tab's incident, unless it is the soft error read from this very page's title. */
 export async function endIncidentUnlessSoft(tabId: number, url: string): Promise<void> {
-  const current = await readIncident(tabId);
+  const current = await store.read(incidentItem, tabId);
   if (current?.kind === 'soft' && samePage(current.url, url)) return;
   await clearIncident(tabId);
 }
 
 export function handleTabChange(tabId: number, change: TabChange, tab: TabInfo, detection: DetectionFacts): Promise<void> {
   return withTabLock(tabId, async () => {
-    let current = await readIncident(tabId);
+    let current = await store.read(incidentItem, tabId);
     if (change.url !== undefined && current && !samePage(current.url, change.url)) {
       // Left the failing page without a new response (history navigation from cache, pushState).
       await clearIncident(tabId);

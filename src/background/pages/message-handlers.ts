@@ -1,7 +1,9 @@
 import { withSitePolicy } from '../../core/settings/settings';
 import { isPanelMessage, type Message, type RequestType, type Requests } from '../../protocol/messages';
-import { readSettings, writeSettings } from '../../platform/settings';
-import { allRetries, readIncident, writeConsent, writeConsentAsked } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { consentAskedItem, consentItem, settingsItem } from '../../core/settings/stored';
+import { retryItem } from '../../core/retry/stored';
+import { incidentItem } from '../../core/incident/stored';
 import { getTab } from '../../platform/tab-info';
 import { reloadTab } from '../../platform/tabs';
 import { clearSiteData, openUrl } from '../../platform/site-data';
@@ -28,7 +30,7 @@ export async function handleMessage(message: Message): Promise<Requests[RequestT
     case 'stop-retry':
       return { stopped: await stopRetry(message.tabId) };
     case 'start-retry': {
-      const incident = await readIncident(message.tabId);
+      const incident = await store.read(incidentItem, message.tabId);
       if (!incident) return { started: false };
       const started = await joinSchedule(message.tabId, incident, { force: true });
       await syncTabView(message.tabId, { incident });
@@ -38,7 +40,7 @@ export async function handleMessage(message: Message): Promise<Requests[RequestT
       // The visitor confirmed in the popup that the form may be submitted twice.
       return { reloaded: await reloadTab(message.tabId) };
     case 'clear-site-data': {
-      const incident = await readIncident(message.tabId);
+      const incident = await store.read(incidentItem, message.tabId);
       const tab = await getTab(message.tabId);
       // Not offered in private windows (core/present/guide.ts): browsingData may reach the regular profile.
       if (tab?.incognito !== false) throw new Error('not in a private window');
@@ -60,7 +62,8 @@ export async function handleMessage(message: Message): Promise<Requests[RequestT
       return { opened: true };
     case 'diagnose':
       // Not awaited: the popup follows the progress in storage.session. A tab with no incident has nothing to diagnose.
-      void readIncident(message.tabId)
+      void store
+        .read(incidentItem, message.tabId)
         .then((incident) => incident && diagnoseTab(message.tabId, incident, { outside: true }))
         .catch(report);
       return { started: true };
@@ -77,10 +80,10 @@ export async function handleMessage(message: Message): Promise<Requests[RequestT
       return popupState(message.tabId, message.checked, message.private === true);
     case 'set-consent':
       // writeConsent keeps only what validateConsent recognises.
-      await writeConsent(message.consent);
+      await store.write(consentItem, message.consent);
       return { saved: true };
     case 'consent-not-now':
-      await writeConsentAsked(message.tabId, message.incidentTime);
+      await store.write(consentAskedItem, message.incidentTime, message.tabId);
       return { saved: true };
     case 'worker-stats':
       return { timersPending: timersPending() };
@@ -90,9 +93,9 @@ export async function handleMessage(message: Message): Promise<Requests[RequestT
       // "Never" still stops this session's retries of the site below.
       const tab = message.tabId === undefined ? undefined : await getTab(message.tabId);
       const saved = message.tabId === undefined || tab?.incognito === false;
-      if (saved) await writeSettings(withSitePolicy(await readSettings(), host, message.policy));
+      if (saved) await store.write(settingsItem, withSitePolicy(await store.read(settingsItem), host, message.policy));
       if (message.policy === 'never') {
-        for (const record of await allRetries()) {
+        for (const record of await store.readAll(retryItem)) {
           if (new URL(record.origin).hostname !== host) continue;
           for (const tabId of record.tabs) {
             await leaveSchedule(tabId, record.origin);

@@ -6,18 +6,7 @@ import { incidentItem } from '../../core/incident/stored';
 import { recoveredItem, retryItem, watchItem } from '../../core/retry/stored';
 import { diagnosisItem } from '../../core/diagnosis/stored';
 import { guideMarksItem } from '../../core/present/stored';
-import { readSettings } from '../../platform/settings';
-import {
-  diagnosisKey,
-  readConsent,
-  readConsentAsked,
-  readDiagnosis,
-  readGuideMarks,
-  readIncident,
-  readRecovery,
-  readRetry,
-  readWatch,
-} from '../../platform/storage';
+import * as store from '../../platform/store';
 
 /**
  * Everything the popup shows, read at once and validated here (see PopupState): for the tab the
@@ -27,21 +16,21 @@ import {
 export async function popupState(tabId: number | undefined, checked = '', inPrivate = false): Promise<PopupState> {
   const siteKey = inPrivate ? 'site-private' : 'site';
   const [consent, siteCheck, incident] = await Promise.all([
-    readConsent(),
-    readDiagnosis(siteKey),
-    tabId === undefined ? undefined : readIncident(tabId),
+    store.read(consentItem),
+    store.read(diagnosisItem, siteKey),
+    tabId === undefined ? undefined : store.read(incidentItem, tabId),
   ]);
   const watched = siteCheck ? watchedSiteUrl(siteCheck.host, checked) : undefined;
   const watchedOrigin = watched ? new URL(watched).origin : undefined;
   const origin = originOf(incident?.url);
   const [watch, retry, recovery, settings, diagnosis, declined, guideMarks] = await Promise.all([
-    watchedOrigin ? readWatch(watchedOrigin) : undefined,
-    origin ? readRetry(origin) : undefined,
-    tabId === undefined ? undefined : readRecovery(tabId),
-    incident ? readSettings() : undefined,
-    tabId === undefined ? undefined : readDiagnosis(tabId),
-    tabId === undefined ? undefined : readConsentAsked(tabId),
-    tabId === undefined ? {} : readGuideMarks(tabId),
+    watchedOrigin ? store.read(watchItem, watchedOrigin) : undefined,
+    origin ? store.read(retryItem, origin) : undefined,
+    tabId === undefined ? undefined : store.read(recoveredItem, tabId),
+    incident ? store.read(settingsItem) : undefined,
+    tabId === undefined ? undefined : store.read(diagnosisItem, tabId),
+    tabId === undefined ? undefined : store.read(consentAskedItem, tabId),
+    tabId === undefined ? {} : store.read(guideMarksItem, tabId),
   ]);
   const ownWatch = watch && (watch.private === true) === inPrivate ? watch : undefined;
   const readFrom = [

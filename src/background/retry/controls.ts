@@ -3,7 +3,9 @@ import { mayLoadAgain } from '../../core/retry/policy';
 import { onOffline, onOnline, spreadResume } from '../../core/retry/schedule';
 import { originOf } from '../../core/net/url';
 import { isOnline } from '../../platform/connectivity';
-import { allRetries, readIncident, readRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { retryItem } from '../../core/retry/stored';
+import { incidentItem } from '../../core/incident/stored';
 import { reopenTab } from '../../platform/tabs';
 import { syncTabView } from '../tab/view';
 import { withOriginLock } from '../tab/locks';
@@ -13,7 +15,7 @@ import { bringBack } from './recover';
 
 /** The visitor asked to stop retrying this tab. */
 export async function stopRetry(tabId: number): Promise<boolean> {
-  const incident = await readIncident(tabId);
+  const incident = await store.read(incidentItem, tabId);
   const left = await leaveSchedule(tabId, originOf(incident?.url));
   await syncTabView(tabId);
   return left;
@@ -21,9 +23,9 @@ export async function stopRetry(tabId: number): Promise<boolean> {
 
 /** "Retry now": probe at once if the tab is in a schedule; otherwise reload it (never resending a POST). */
 export async function retryNow(tabId: number): Promise<boolean> {
-  const incident = await readIncident(tabId);
+  const incident = await store.read(incidentItem, tabId);
   const origin = originOf(incident?.url);
-  const record = origin ? await readRetry(origin) : undefined;
+  const record = origin ? await store.read(retryItem, origin) : undefined;
   if (origin && record?.tabs.includes(tabId) && record.state !== 'gave-up') {
     await probeOrigin(origin, { force: true });
     return true;
@@ -37,10 +39,10 @@ export async function retryNow(tabId: number): Promise<boolean> {
 /** Browser went offline or came back. Back online, the overdue probes are spread out (`spreadResume`). */
 export async function connectivityChanged(online: boolean): Promise<void> {
   const now = Date.now();
-  const records = (await allRetries()).filter((r) => r.state === 'waiting' || r.state === 'offline');
+  const records = (await store.readAll(retryItem)).filter((r) => r.state === 'waiting' || r.state === 'offline');
   for (const { origin } of records) {
     const record = await withOriginLock(origin, async () => {
-      const current = await readRetry(origin);
+      const current = await store.read(retryItem, origin);
       if (!current || (current.state !== 'waiting' && current.state !== 'offline')) return undefined;
       current.schedule = online ? onOnline(current.schedule, now) : onOffline(current.schedule, now);
       if (online) current.schedule = spreadResume(current.schedule, { now, random: Math.random, overdue: records.length });
@@ -58,7 +60,7 @@ export async function connectivityChanged(online: boolean): Promise<void> {
  * them all at once.
  */
 export async function resumeRetries(): Promise<void> {
-  const records = await allRetries();
+  const records = await store.readAll(retryItem);
   if (!isOnline()) return connectivityChanged(false);
   if (records.some((r) => r.state === 'offline')) await connectivityChanged(true);
   const now = Date.now();
@@ -66,7 +68,7 @@ export async function resumeRetries(): Promise<void> {
   const overdue = waiting.filter((r) => r.schedule.nextAt <= now).length;
   for (const { origin } of waiting) {
     const record = await withOriginLock(origin, async () => {
-      const current = await readRetry(origin);
+      const current = await store.read(retryItem, origin);
       if (current?.state !== 'waiting') return undefined;
       const spread = spreadResume(current.schedule, { now, random: Math.random, overdue });
       if (spread !== current.schedule) {

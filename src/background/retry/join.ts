@@ -11,8 +11,9 @@ import { originOf, reprobeTarget } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
 import type { RetryRecord } from '../../model/retry';
 import { isOnline } from '../../platform/connectivity';
-import { readSettings } from '../../platform/settings';
-import { readRetry, writeRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { settingsItem } from '../../core/settings/stored';
+import { retryItem } from '../../core/retry/stored';
 import { retryOptionsFor } from './wake-ups';
 import { withOriginLock } from '../tab/locks';
 import { arm, dropRecord } from './probe';
@@ -32,18 +33,18 @@ export async function joinSchedule(tabId: number, incident: Incident, { force = 
     await leaveSchedule(tabId, origin);
     return false;
   }
-  const settings = await readSettings();
+  const settings = await store.read(settingsItem);
   if (!force && !autoRetryAllowed(settings, incident.host)) return false;
 
   const record = await withOriginLock(origin, async () => {
-    const existing = await readRetry(origin);
+    const existing = await store.read(retryItem, origin);
     // The site's quiet time (503/429: at least 5 s; its Retry-After) holds for the first probe too.
     const quietMs = quietUntil({ status: incident.status, retryAfter: incident.retryAfter, at: incident.time }) - now;
     const retryAfterMs = quietMs > 0 ? quietMs : parseRetryAfter(incident.retryAfter, now);
     const failure = { now, random: Math.random, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     if (existing && (existing.state === 'waiting' || existing.state === 'offline' || existing.state === 'page-fails')) {
       if (!existing.tabs.includes(tabId)) existing.tabs.push(tabId);
-      await writeRetry(existing);
+      await store.write(retryItem, existing);
       return existing;
     }
     if (existing?.state === 'recovered' && isRelapse(existing.recoveredAt, now)) {
@@ -54,7 +55,7 @@ export async function joinSchedule(tabId: number, incident: Incident, { force = 
         schedule: isOnline() ? schedule : onOffline(schedule, now),
         state: shouldGiveUp(schedule) ? 'gave-up' : isOnline() ? 'waiting' : 'offline',
       };
-      await writeRetry(relapsed);
+      await store.write(retryItem, relapsed);
       return relapsed;
     }
     const schedule = startSchedule({ origin, ...failure }, retryOptionsFor(settings));
@@ -67,7 +68,7 @@ export async function joinSchedule(tabId: number, incident: Incident, { force = 
       state: isOnline() ? 'waiting' : 'offline',
       probes: 0,
     };
-    await writeRetry(fresh);
+    await store.write(retryItem, fresh);
     return fresh;
   });
   await arm(record);
@@ -78,12 +79,12 @@ export async function joinSchedule(tabId: number, incident: Incident, { force = 
 export async function leaveSchedule(tabId: number, origin: string | undefined): Promise<boolean> {
   if (!origin) return false;
   return withOriginLock(origin, async () => {
-    const record = await readRetry(origin);
+    const record = await store.read(retryItem, origin);
     if (!record?.tabs.includes(tabId)) return false;
     record.tabs = record.tabs.filter((id) => id !== tabId);
     // A recovered origin is remembered for its relapse window even once all its tabs are back.
     if (record.tabs.length === 0 && record.state !== 'recovered') await dropRecord(origin);
-    else await writeRetry(record);
+    else await store.write(retryItem, record);
     return true;
   });
 }

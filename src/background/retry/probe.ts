@@ -10,7 +10,9 @@ import { originOf } from '../../core/net/url';
 import type { RetryRecord } from '../../model/retry';
 import { isOnline } from '../../platform/connectivity';
 import { probe } from '../../platform/probe';
-import { allRetries, readIncident, readRetry, removeRetry, writeRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { retryItem } from '../../core/retry/stored';
+import { incidentItem } from '../../core/incident/stored';
 import { syncTabView } from '../tab/view';
 import { alarmOrigin, wakeUps } from './wake-ups';
 import { withOriginLock } from '../tab/locks';
@@ -23,7 +25,7 @@ const retryWakeUps = wakeUps(ALARM_PREFIX, (origin) => probeOrigin(origin), repo
 
 /** Writes the schedule, then syncs the view of every tab it lists. */
 export async function saveSchedule(record: RetryRecord): Promise<void> {
-  await writeRetry(record);
+  await store.write(retryItem, record);
   await syncTabs(record.tabs);
 }
 
@@ -31,7 +33,7 @@ const syncTabs = (tabs: readonly number[]): Promise<unknown> => Promise.all(tabs
 
 /** A `retry:` alarm went off: the schedule it stands for is probed (its name says not which: wake-ups.ts). */
 export async function retryAlarm(rest: string): Promise<void> {
-  const origin = await alarmOrigin(rest, async () => (await allRetries()).map((r) => r.origin));
+  const origin = await alarmOrigin(rest, async () => (await store.readAll(retryItem)).map((r) => r.origin));
   if (origin) await probeOrigin(origin);
 }
 
@@ -49,7 +51,7 @@ export async function arm(record: RetryRecord): Promise<void> {
 
 export async function dropRecord(origin: string): Promise<void> {
   retryWakeUps.clearTimer(origin);
-  await removeRetry(origin);
+  await store.remove(retryItem, origin);
   await retryWakeUps.stop(origin);
 }
 
@@ -62,7 +64,7 @@ export async function dropRecord(origin: string): Promise<void> {
  */
 export async function probeOrigin(origin: string, { force = false } = {}): Promise<'recovered' | 'page-fails' | 'failed' | 'skipped'> {
   const outcome = await withOriginLock(origin, async () => {
-    const record = await readRetry(origin);
+    const record = await store.read(retryItem, origin);
     if (!record) return { result: 'skipped' as const };
     const now = Date.now();
     if (record.state === 'recovered') {
@@ -78,7 +80,7 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
       // Back online without the event: resume now (the probe below happens right away).
       record.schedule = onOnline(record.schedule, now);
       record.state = 'waiting';
-      await writeRetry(record);
+      await store.write(retryItem, record);
     }
     if (!force && (record.state !== 'waiting' || record.schedule.nextAt > now + 250)) {
       return { result: 'skipped' as const, record }; // an early or duplicate wake-up: just re-arm
@@ -113,7 +115,7 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
       }
       // The tabs stay listed until each is loaded again: a worker stopped halfway finishes the rest when it starts.
       const recovered: RetryRecord = { ...record, state: 'recovered', recoveries: recoveries + 1, recoveredAt: Date.now() };
-      await writeRetry(recovered);
+      await store.write(retryItem, recovered);
       return { result: 'recovered' as const, record: recovered, first: recoveries === 0 };
     }
     if (answer.error && !isOnline()) {
@@ -145,6 +147,6 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
  * moved on, or now show a form's answer (only the visitor may send that again).
  */
 async function stillFailing(record: RetryRecord): Promise<number[]> {
-  const incidents = await Promise.all(record.tabs.map(readIncident));
+  const incidents = await Promise.all(record.tabs.map((k) => store.read(incidentItem, k)));
   return record.tabs.filter((_, i) => originOf(incidents[i]?.url) === record.origin && mayLoadAgain(incidents[i]?.method));
 }

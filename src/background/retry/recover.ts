@@ -6,7 +6,11 @@ import type { IncidentEnd } from '../../model/incident';
 import type { RetryRecord } from '../../model/retry';
 import { t } from '../../platform/i18n';
 import { notify } from '../../platform/notify';
-import { endHistoryEntry, readIncident, readRetry, writeRecovery, writeRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { historyItem } from '../../core/present/stored';
+import { withEnd } from '../../core/present/history';
+import { incidentItem } from '../../core/incident/stored';
+import { recoveredItem, retryItem } from '../../core/retry/stored';
 import { isTabInForeground, reopenTab, stillShowsPage } from '../../platform/tabs';
 import { getTab } from '../../platform/tab-info';
 import { withOriginLock } from '../tab/locks';
@@ -21,8 +25,8 @@ export function reportRetryError(error: unknown): void {
 export async function endInHistory(tabs: readonly number[], how: IncidentEnd['how']): Promise<void> {
   const at = Date.now();
   for (const tabId of tabs) {
-    const incident = await readIncident(tabId).catch(() => undefined);
-    if (incident) await endHistoryEntry(incident.host, incident.time, { how, at });
+    const incident = await store.read(incidentItem, tabId).catch(() => undefined);
+    if (incident) await store.update(historyItem, (list) => withEnd(list, incident.host, incident.time, { how, at }));
   }
 }
 
@@ -39,15 +43,17 @@ export async function bringBack(record: RetryRecord, { notifyBack, byHand }: { n
   const inBackground = await Promise.all(
     record.tabs.map(async (tabId): Promise<number | undefined> => {
       try {
-        const incident = await readIncident(tabId);
+        const incident = await store.read(incidentItem, tabId);
         if (!incident || originOf(incident.url) !== record.origin || !mayLoadAgain(incident.method) || !mayReloadByItself(incident.url))
           return undefined;
         if (!(await stillShowsPage(tabId, incident.url))) return undefined;
-        await writeRecovery(tabId, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }).catch(
-          report,
-        );
+        await store
+          .write(recoveredItem, { url: incident.url, host, at, downSince: record.schedule.startedAt, probes: record.probes }, tabId)
+          .catch(report);
         // "Retry now" found it back: retried by hand; else it came back by itself while Downcheck waited.
-        await endHistoryEntry(incident.host, incident.time, { how: byHand ? 'retried' : 'came-back', at });
+        await store.update(historyItem, (list) =>
+          withEnd(list, incident.host, incident.time, { how: byHand ? 'retried' : 'came-back', at }),
+        );
         const foreground = await isTabInForeground(tabId);
         if (!(await reopenTab(tabId, incident.url))) return undefined;
         return foreground ? undefined : tabId;
@@ -73,8 +79,8 @@ export async function bringBack(record: RetryRecord, { notifyBack, byHand }: { n
 /** A recovered origin's tab was handled: it no longer waits there (unless it already relapsed into a new wait). */
 async function leftAfterRecovery(origin: string, tabId: number): Promise<void> {
   await withOriginLock(origin, async () => {
-    const record = await readRetry(origin);
+    const record = await store.read(retryItem, origin);
     if (record?.state !== 'recovered' || !record.tabs.includes(tabId)) return;
-    await writeRetry({ ...record, tabs: record.tabs.filter((id) => id !== tabId) });
+    await store.write(retryItem, { ...record, tabs: record.tabs.filter((id) => id !== tabId) });
   });
 }

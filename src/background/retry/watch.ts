@@ -13,8 +13,9 @@ import { isOnline } from '../../platform/connectivity';
 import { t } from '../../platform/i18n';
 import { notify } from '../../platform/notify';
 import { probe } from '../../platform/probe';
-import { readSettings } from '../../platform/settings';
-import { allWatches, readWatch, removeWatch, writeWatch } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { settingsItem } from '../../core/settings/stored';
+import { watchItem } from '../../core/retry/stored';
 import { alarmOrigin, retryOptionsFor, wakeUps } from './wake-ups';
 import { withOriginLock } from '../tab/locks';
 import { displayHost } from '../../core/net/idn';
@@ -36,13 +37,13 @@ export async function watchSite(input: string, { inPrivate = false } = {}): Prom
   const url = siteUrl(input);
   if (!url) return undefined;
   const { origin, hostname } = new URL(url);
-  const settings = await readSettings();
+  const settings = await store.read(settingsItem);
   await dropWatches(origin);
   const record = startWatch(
     { url, host: hostname, now: Date.now(), online: isOnline(), random: Math.random, private: inPrivate },
     retryOptionsFor(settings),
   );
-  await withOriginLock(lockKey(origin), () => writeWatch(record));
+  await withOriginLock(lockKey(origin), () => store.write(watchItem, record));
   await arm(record);
   return record;
 }
@@ -59,8 +60,8 @@ export async function unwatchSite(input: string): Promise<boolean> {
 async function forgetWatch(origin: string): Promise<boolean> {
   await watchWakeUps.stop(origin);
   return withOriginLock(lockKey(origin), async () => {
-    const had = (await readWatch(origin)) !== undefined;
-    await removeWatch(origin);
+    const had = (await store.read(watchItem, origin)) !== undefined;
+    await store.remove(watchItem, origin);
     return had;
   });
 }
@@ -70,7 +71,7 @@ async function forgetWatch(origin: string): Promise<boolean> {
  * never more than WATCH_LIMIT (`adding`: room for a new one). Run at every worker start and new watch.
  */
 async function dropWatches(adding?: string): Promise<void> {
-  for (const origin of watchesToDrop(await allWatches(), Date.now(), adding)) await forgetWatch(origin);
+  for (const origin of watchesToDrop(await store.readAll(watchItem), Date.now(), adding)) await forgetWatch(origin);
 }
 
 async function arm(record: WatchRecord): Promise<void> {
@@ -82,14 +83,14 @@ async function arm(record: WatchRecord): Promise<void> {
 
 /** A `watch:` alarm went off: the watch it stands for is probed (its name says not which: wake-ups.ts). */
 export async function watchAlarm(rest: string): Promise<void> {
-  const origin = await alarmOrigin(rest, async () => (await allWatches()).map((w) => w.schedule.origin));
+  const origin = await alarmOrigin(rest, async () => (await store.readAll(watchItem)).map((w) => w.schedule.origin));
   if (origin) await probeWatch(origin);
 }
 
 /** Its time has come (timer or alarm): one probe, then back (notify, end) or the next wait. */
 export async function probeWatch(origin: string): Promise<WatchRecord['state'] | 'skipped'> {
   const next = await withOriginLock(lockKey(origin), async () => {
-    const record = await readWatch(origin);
+    const record = await store.read(watchItem, origin);
     if (!record || !isWatching(record)) return undefined;
     const now = Date.now();
     let current = record;
@@ -110,9 +111,9 @@ export async function probeWatch(origin: string): Promise<WatchRecord['state'] |
         offline: !isOnline(),
         random: Math.random,
       },
-      retryOptionsFor(await readSettings()),
+      retryOptionsFor(await store.read(settingsItem)),
     );
-    await writeWatch(after);
+    await store.write(watchItem, after);
     return { record: after, probed: true };
   });
   if (!next) return 'skipped';
@@ -141,10 +142,10 @@ async function announceBack(record: WatchRecord): Promise<void> {
         t('notify_watch_back_title', [displayHost(record.host)]),
         t('notify_watch_back_body'),
       );
-    if ((await readSettings()).notifications) {
+    if ((await store.read(settingsItem)).notifications) {
       await withOriginLock(lockKey(origin), async () => {
-        const now = await readWatch(origin);
-        if (now?.state === 'back') await writeWatch({ ...now, notified: true });
+        const now = await store.read(watchItem, origin);
+        if (now?.state === 'back') await store.write(watchItem, { ...now, notified: true });
       });
     }
   } catch (error) {
@@ -161,7 +162,7 @@ export async function urlOfWatchNotification(id: string): Promise<string | undef
   const rest = id.slice(WATCH_NOTIFICATION_PREFIX.length);
   // A private window's watch: its opaque id, while its record is kept.
   if (ALARM_ID.test(rest)) {
-    const watches = await allWatches();
+    const watches = await store.readAll(watchItem);
     const origin = await originOfAlarm(
       rest,
       watches.map((w) => w.schedule.origin),
@@ -170,16 +171,16 @@ export async function urlOfWatchNotification(id: string): Promise<string | undef
   }
   const origin = rest;
   const frontPage = siteUrl(origin);
-  return (await readWatch(origin))?.url ?? (frontPage && new URL(frontPage).origin === origin ? frontPage : undefined);
+  return (await store.read(watchItem, origin))?.url ?? (frontPage && new URL(frontPage).origin === origin ? frontPage : undefined);
 }
 
 /** The browser went offline or came back: paused watches resume at once (as retries do). */
 export async function watchesConnectivityChanged(online: boolean): Promise<void> {
-  for (const record of await allWatches()) {
+  for (const record of await store.readAll(watchItem)) {
     if (!isWatching(record)) continue;
     if (online && record.state === 'offline') {
       const resumed = watchOnline(record, Date.now());
-      await writeWatch(resumed);
+      await store.write(watchItem, resumed);
       await arm(resumed);
     }
   }
@@ -188,7 +189,7 @@ export async function watchesConnectivityChanged(online: boolean): Promise<void>
 /** At every worker start: timers died with the previous worker; ended watches past their time are removed. */
 export async function resumeWatches(): Promise<void> {
   await dropWatches();
-  for (const record of await allWatches()) if (isWatching(record)) await arm(record);
+  for (const record of await store.readAll(watchItem)) if (isWatching(record)) await arm(record);
 }
 
 function report(error: unknown): void {

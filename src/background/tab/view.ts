@@ -5,7 +5,9 @@
 import { badgeFor } from '../../core/present/badge';
 import { clearBadge, showBadge } from '../../platform/badge';
 import { t } from '../../platform/i18n';
-import { readIncident, readRetry } from '../../platform/storage';
+import * as store from '../../platform/store';
+import { incidentItem } from '../../core/incident/stored';
+import { retryItem } from '../../core/retry/stored';
 import { originOf } from '../../core/net/url';
 import type { Incident } from '../../model/incident';
 
@@ -15,11 +17,11 @@ import type { Incident } from '../../model/incident';
  */
 export async function syncTabView(tabId: number, known?: { incident: Incident | undefined }): Promise<void> {
   if (known) return draw(tabId, known.incident);
-  const read = await readIncident(tabId);
+  const read = await store.read(incidentItem, tabId);
   await draw(tabId, read);
   // Outside the tab's lock (a schedule syncs all its tabs) the incident can end between the read
   // and the drawing, leaving the badge of a page that is back: look once more after drawing.
-  const now = await readIncident(tabId);
+  const now = await store.read(incidentItem, tabId);
   if (now?.time !== read?.time || now?.url !== read?.url) await draw(tabId, now);
 }
 
@@ -29,7 +31,7 @@ async function draw(tabId: number, incident: Incident | undefined): Promise<void
     return;
   }
   const origin = originOf(incident.url);
-  const retry = origin ? await readRetry(origin) : undefined;
+  const retry = origin ? await store.read(retryItem, origin) : undefined;
   const state = retry?.tabs.includes(tabId) ? retry.state : undefined;
   const view = badgeFor(incident, state);
   const title = t({ key: view.title.key, subs: [...(view.title.subs ?? []), t(incident.meaning)] });

@@ -4,7 +4,7 @@
  * name, so the record says "some other site answered 20 s ago" and nothing about which: enough to
  * tell the failing site's bucket from the others, nothing worth reading for anyone else.
  */
-import { BUCKETS, validateReachability } from '../schema/legacy/stored-outside';
+import { BUCKETS, validateReachability } from './stored';
 import type { Reachability } from '../../model/outside';
 
 /** Another site that answered within this long ago shows the connection works. */

@@ -2,7 +2,6 @@
  * The diagnosis records in `storage.session`: a diagnosis per tab (and per "check any site"), the outside
  * services' budgets, the evidence cache and when sites last answered. Validators give a valid record or absent.
  */
-import type { Evidence } from '../../model/evidence';
 import { parseDiagnosis, parseEvidence } from './evidence-parse';
 import { defineItem, defineKeyedItem } from '../schema/item';
 import { optional, time } from '../schema/fields';
@@ -37,7 +36,6 @@ export const diagnosisItem = defineKeyedItem(
 );
 
 // ── outside services' budgets (checks/kit/limits.ts) ─────────────────────────────────────────────
-
 
 /** Budgets kept at most: one per outside service, and one per status-page host (`status:<host>`). */
 export const MAX_BUCKETS = 50;
@@ -91,7 +89,6 @@ export const limitsItem = defineItem({
 
 // ── the evidence cache (checks/kit/limits.ts) ─────────────────────────────────────────────────────
 
-
 export const EVIDENCE_CACHE_LIMIT = 200;
 export const EVIDENCE_CACHE_MAX_BYTES = 256 * 1024;
 
@@ -140,7 +137,6 @@ export const evidenceCacheItem = defineKeyedItem(
 
 /** Origins are kept as one of this many buckets (a hash), never by name. */
 export const BUCKETS = 64;
-
 
 /** Only `bN` keys with finite, non-negative times survive a read; at most BUCKETS of them. */
 export function validateReachability(raw: unknown): Reachability {

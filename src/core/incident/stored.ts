@@ -146,9 +146,6 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
 
 // ── what else is kept per tab ──────────────────────────────────────────────────────────────────
 
-
-
-
 export const SUBFRAME_LIMIT = 20;
 /** When a tab's last soft incidents were recorded (epoch ms; core/incident/soft-limit.ts rate-limits them). */
 export const SOFT_TIMES_LIMIT = 10;

@@ -83,7 +83,6 @@ export const historyItem = defineItem({
   onQuota: (history: Incident[]) => history.slice(0, Math.floor(history.length / 2)),
 });
 
-
 export function parseGuideMarks(value: unknown): GuideMarks {
   const out: GuideMarks = {};
   for (const [step, mark] of entriesOf(value, 100) ?? []) {

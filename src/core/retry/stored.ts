@@ -102,7 +102,6 @@ export function parseRetryRecord(value: unknown): RetryRecord | undefined {
   return record;
 }
 
-
 export function parseWatch(value: unknown): WatchRecord | undefined {
   if (!isRecord(value)) return undefined;
   const url = storedUrl(value.url);

@@ -4,12 +4,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { site, useFakeBackground } from '../helpers/fake-background';
+import { retryItem } from '../../../src/core/retry/stored';
 
 const record = await import('../../../src/background/incident/observe');
 const retry = await import('../../../src/background/retry/probe');
 const watch = await import('../../../src/background/retry/watch');
 const alarms = await import('../../../src/platform/alarms');
-const storage = await import('../../../src/platform/storage');
+const store = await import('../../../src/platform/store');
 
 const CLINIC = 'https://secret-clinic.example';
 const WATCHED = 'https://watched-site.example';
@@ -55,8 +56,8 @@ describe('alarm names', () => {
     await vi.advanceTimersByTimeAsync(0);
     const before = site.probed.length;
     // A probe is only sent when it is due: make it due, then let the alarm go off.
-    const stored = await storage.readRetry(CLINIC);
-    await storage.writeRetry({ ...stored!, schedule: { ...stored!.schedule, nextAt: Date.now() } });
+    const stored = await store.read(retryItem, CLINIC);
+    await store.write(retryItem, { ...stored!, schedule: { ...stored!.schedule, nextAt: Date.now() } });
     await retry.retryAlarm(id);
     expect(site.probed.slice(before)).toEqual([`${CLINIC}/appointments`]);
   });
@@ -82,8 +83,8 @@ describe('alarm names', () => {
 describe('alarms an older version named after their site', () => {
   it('one going off before the clean-up still wakes its schedule', async () => {
     await failingTab(`${CLINIC}/appointments`);
-    const stored = await storage.readRetry(CLINIC);
-    await storage.writeRetry({ ...stored!, schedule: { ...stored!.schedule, nextAt: Date.now() } });
+    const stored = await store.read(retryItem, CLINIC);
+    await store.write(retryItem, { ...stored!, schedule: { ...stored!.schedule, nextAt: Date.now() } });
     site.probed.length = 0;
     await retry.retryAlarm(CLINIC);
     expect(site.probed).toEqual([`${CLINIC}/appointments`]);

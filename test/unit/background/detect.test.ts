@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import en from '../../../public/_locales/en/messages.json';
+import { historyItem } from '../../../src/core/present/stored';
+import { incidentItem } from '../../../src/core/incident/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
@@ -28,7 +30,7 @@ const handleTabRemoved = record.handleTabRemoved;
 const handleTabChange = (
   ...args: [number, import('../../../src/platform/tabs').TabChange, import('../../../src/platform/tab-info').TabInfo]
 ) => record.handleTabChange(...args, webRequestDetection);
-const { readHistory, readIncident } = await import('../../../src/platform/storage');
+const store = await import('../../../src/platform/store');
 
 const NGINX_502 = [
   { name: 'Server', value: 'nginx/1.22.1' },
@@ -68,7 +70,7 @@ describe('a main-frame 5xx response', () => {
     const tabId = await newTab();
     await response(tabId, 502);
 
-    const incident = await readIncident(tabId);
+    const incident = await store.read(incidentItem, tabId);
     expect(incident).toMatchObject({ kind: 'http', status: 502, host: 'shop.example', method: 'GET', ip: '203.0.113.7' });
     expect(incident?.platform?.id).toBe('nginx');
     expect(incident?.headers).toEqual({ server: 'nginx/1.22.1', date: 'Tue, 24 Nov 2026 14:00:00 GMT' });
@@ -76,16 +78,16 @@ describe('a main-frame 5xx response', () => {
     const title = await fakeBrowser.action.getTitle({ tabId });
     expect(title).not.toBe('');
     expect(title).not.toMatch(/^[a-z_]+$/); // a sentence, not an i18n key
-    expect(await readHistory()).toHaveLength(1);
+    expect(await store.read(historyItem)).toHaveLength(1);
   });
 
   it('is cleared, badge and all, by the next healthy response of the tab', async () => {
     const tabId = await newTab();
     await response(tabId, 502);
     await response(tabId, 200, { headers: [] });
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
-    expect(await readHistory()).toHaveLength(1); // history keeps what happened
+    expect(await store.read(historyItem)).toHaveLength(1); // history keeps what happened
   });
 
   it('is not written to history for an incognito tab, but still shows on the tab', async () => {
@@ -93,15 +95,15 @@ describe('a main-frame 5xx response', () => {
     const real = fakeBrowser.tabs.get;
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await real(id)), incognito: true }));
     await response(tabId, 503);
-    expect(await readIncident(tabId)).toMatchObject({ status: 503 });
-    expect(await readHistory()).toEqual([]);
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 503 });
+    expect(await store.read(historyItem)).toEqual([]);
     vi.restoreAllMocks();
   });
 
   it('from a sub-frame is recorded for the tab but never makes the page an incident', async () => {
     const tabId = await newTab();
     await response(tabId, 502, { frame: 'sub', url: 'https://ads.example/frame' });
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
     const stored = await fakeBrowser.storage.session.get(`subframes:${tabId}`);
     expect(stored[`subframes:${tabId}`]).toMatchObject([{ url: 'https://ads.example/frame', status: 502 }]);
@@ -115,7 +117,7 @@ describe('a main-frame 5xx response', () => {
   it('for a tab closed mid-check leaves no trace', async () => {
     await response(9999, 502);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
-    expect(await readHistory()).toEqual([]);
+    expect(await store.read(historyItem)).toEqual([]);
   });
 });
 
@@ -139,7 +141,7 @@ describe('a main-frame network error', () => {
       method: 'GET',
       time: 1,
     });
-    const [ia, ib] = [await readIncident(a), await readIncident(b)];
+    const [ia, ib] = [await store.read(incidentItem, a), await store.read(incidentItem, b)];
     expect(ia).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect({ ...ib, rawError: undefined }).toEqual({ ...ia, rawError: undefined });
     expect(await fakeBrowser.action.getBadgeText({ tabId: a })).toBe('↻DNS');
@@ -148,8 +150,8 @@ describe('a main-frame network error', () => {
   it('reached through a proxy (Firefox names it): the incident says so, with no address, answer or error alike', async () => {
     const a = await newTab();
     await response(a, 502, { ip: undefined, proxied: true });
-    expect(await readIncident(a)).toMatchObject({ status: 502, proxied: true });
-    expect(await readIncident(a)).not.toHaveProperty('ip');
+    expect(await store.read(incidentItem, a)).toMatchObject({ status: 502, proxied: true });
+    expect(await store.read(incidentItem, a)).not.toHaveProperty('ip');
     const b = await newTab('http://gone.example/');
     await handleFrameError({
       tabId: b,
@@ -160,10 +162,10 @@ describe('a main-frame network error', () => {
       proxied: true,
       time: 1,
     });
-    expect(await readIncident(b)).toMatchObject({ kind: 'network', netError: 'reset', proxied: true });
+    expect(await store.read(incidentItem, b)).toMatchObject({ kind: 'network', netError: 'reset', proxied: true });
     const c = await newTab('http://gone.example/');
     await handleFrameError({ tabId: c, frame: 'main', url: 'http://gone.example/', error: 'NS_ERROR_NET_RESET', method: 'GET', time: 1 });
-    expect(await readIncident(c)).not.toHaveProperty('proxied');
+    expect(await store.read(incidentItem, c)).not.toHaveProperty('proxied');
   });
 
   it('Firefox giving up on showing an error answer it reported (NS_ERROR_NET_ERROR_RESPONSE) keeps that answer as the incident', async () => {
@@ -177,7 +179,7 @@ describe('a main-frame network error', () => {
       method: 'GET',
       time: 2,
     });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 500 });
     // Without an answer seen first, it is a network failure like any other.
     const other = await newTab();
     await handleFrameError({
@@ -188,7 +190,7 @@ describe('a main-frame network error', () => {
       method: 'GET',
       time: 2,
     });
-    expect(await readIncident(other)).toMatchObject({ kind: 'network' });
+    expect(await store.read(incidentItem, other)).toMatchObject({ kind: 'network' });
   });
 
   it('a user-aborted navigation is not an error and keeps what the tab had', async () => {
@@ -197,8 +199,8 @@ describe('a main-frame network error', () => {
     for (const error of ['net::ERR_ABORTED', 'NS_BINDING_ABORTED']) {
       await handleFrameError({ tabId, frame: 'main', url: 'https://shop.example/next', error, method: 'GET', time: 2 });
     }
-    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
-    expect(await readHistory()).toHaveLength(1);
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502 });
+    expect(await store.read(historyItem)).toHaveLength(1);
   });
 });
 
@@ -208,7 +210,7 @@ describe('tab changes', () => {
     await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://blog.example/post', incognito: false });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502, retryable: false });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'soft', status: 502, retryable: false });
     // Never retried automatically: the server says 200, so no probe could tell when it is fixed.
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
     expect(await fakeBrowser.storage.session.get('retry:https://blog.example')).toEqual({});
@@ -224,7 +226,7 @@ describe('tab changes', () => {
     );
     await response(tabId, 200, { url: 'https://blog.example/post', headers: [] });
     await change;
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'soft', status: 502 });
   });
 
   it('an error page’s own title arriving before its 502 POST response is not a soft error, and nothing is retried', async () => {
@@ -237,7 +239,7 @@ describe('tab changes', () => {
     );
     await response(tabId, 502, { method: 'POST' });
     await change;
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, method: 'POST' });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502, method: 'POST' });
     expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toEqual({});
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
   });
@@ -245,14 +247,14 @@ describe('tab changes', () => {
   it('an ordinary title is nothing', async () => {
     const tabId = await newTab('https://blog.example/post');
     await handleTabChange(tabId, { title: 'Top 502 recipes', complete: false }, { url: 'https://blog.example/post', incognito: false });
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a title does not overwrite a real HTTP incident', async () => {
     const tabId = await newTab();
     await response(tabId, 504);
     await handleTabChange(tabId, { title: '502 Bad Gateway', complete: false }, { url: 'https://shop.example/cart', incognito: false });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 504 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 504 });
   });
 
   it('leaving the failing page without a response (back/forward cache) clears it; a fragment change does not', async () => {
@@ -263,9 +265,9 @@ describe('tab changes', () => {
       { url: 'https://shop.example/cart#top', complete: false },
       { url: 'https://shop.example/cart#top', incognito: false },
     );
-    expect(await readIncident(tabId)).toBeDefined();
+    expect(await store.read(incidentItem, tabId)).toBeDefined();
     await handleTabChange(tabId, { url: 'https://shop.example/', complete: false }, { url: 'https://shop.example/', incognito: false });
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
 
@@ -288,6 +290,6 @@ describe('tab changes', () => {
   it('concurrent events of one tab are applied in order', async () => {
     const tabId = await newTab();
     await Promise.all([response(tabId, 502), response(tabId, 200, { headers: [] }), response(tabId, 503)]);
-    expect(await readIncident(tabId)).toMatchObject({ status: 503 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 503 });
   });
 });

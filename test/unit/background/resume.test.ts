@@ -4,9 +4,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { diagnoseTab, useFakeBackground } from '../helpers/fake-background';
+import { incidentItem, recordingItem, responseItem, softTimesItem, subframesItem } from '../../../src/core/incident/stored';
+import { appendEntry, guideMarksItem, historyItem, withoutEntry } from '../../../src/core/present/stored';
+import { recoveredItem, retryItem } from '../../../src/core/retry/stored';
+import { diagnosisItem, evidenceCacheItem, limitsItem } from '../../../src/core/diagnosis/stored';
+import { consentAskedItem, consentItem, settingsItem } from '../../../src/core/settings/stored';
 
-const storage = await import('../../../src/platform/storage');
-const outside = await import('../../../src/platform/storage-outside');
+const store = await import('../../../src/platform/store');
 const { recordHttpAnswer } = await import('../../../src/background/incident/observe');
 const { resumeTabs } = await import('../../../src/background/incident/resume');
 const { classify } = await import('../../../src/core/incident/classify');
@@ -49,15 +53,15 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
     const tabId = await failingTab();
     const incident = incidentFor('https://shop.example/cart');
     // What a worker stopped right after the incident's write leaves behind: the incident and its mark.
-    await storage.beginRecording(tabId, incident);
-    await storage.appendHistory(incident); // …and perhaps the history entry already
-    expect(await storage.readRetry('https://shop.example')).toBeUndefined();
+    await store.writeTogether([store.at(incidentItem, incident, tabId), store.at(recordingItem, incident.time, tabId)]);
+    await store.update(historyItem, (list) => appendEntry(list, incident)); // …and perhaps the history entry already
+    expect(await store.read(retryItem, 'https://shop.example')).toBeUndefined();
 
     await resumeTabs();
 
-    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [tabId], state: 'waiting' });
+    expect(await store.read(retryItem, 'https://shop.example')).toMatchObject({ tabs: [tabId], state: 'waiting' });
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('↻502');
-    expect(await storage.readHistory()).toHaveLength(1);
+    expect(await store.read(historyItem)).toHaveLength(1);
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).not.toContain(`recording:${tabId}`);
     expect(diagnoseTab).toHaveBeenCalledWith(tabId, incident, { outside: false });
     const { alarmId } = await import('../../../src/platform/alarms');
@@ -67,7 +71,7 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
   it('a whole recording leaves no mark behind, so a start has nothing to redo', async () => {
     const tabId = await failingTab();
     await answerTab(tabId);
-    expect(await storage.readIncident(tabId)).toBeDefined();
+    expect(await store.read(incidentItem, tabId)).toBeDefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('recording:'))).toEqual([]);
   });
 
@@ -80,23 +84,23 @@ describe('a worker stopped halfway: the next start finishes the job (resumeTabs)
     await resumeTabs();
     const keys = Object.keys(await fakeBrowser.storage.session.get(null));
     expect(keys.filter((k) => k.endsWith(`:${closed}`))).toEqual([]);
-    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [kept] });
+    expect(await store.read(retryItem, 'https://shop.example')).toMatchObject({ tabs: [kept] });
   });
 
   it('a schedule that still lists a closed tab (stopped between forgetting it and leaving) lets it go', async () => {
     const tabId = await failingTab();
     await answerTab(tabId);
-    await storage.forgetTab(tabId);
+    await store.forgetTab(tabId);
     closeUnnoticed(tabId);
     await resumeTabs();
-    expect(await storage.readRetry('https://shop.example')).toBeUndefined();
+    expect(await store.read(retryItem, 'https://shop.example')).toBeUndefined();
     expect(await fakeBrowser.alarms.getAll()).toEqual([]);
   });
 
   it('an unfinished diagnosis of the current incident runs again (the popup would show it running for ever)', async () => {
     const tabId = await failingTab();
     await answerTab(tabId, { time: 5 });
-    const incident = (await storage.readIncident(tabId))!;
+    const incident = (await store.read(incidentItem, tabId))!;
     diagnoseTab.mockClear();
     await fakeBrowser.storage.session.set({
       [`diagnosis:${tabId}`]: {
@@ -142,30 +146,54 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
   };
   // Every writer, and whether the detection or the retry runs on it (those say so by throwing) or it is optional (logged).
   const writers: Array<[string, 'local' | 'session', () => Promise<void>, 'throws' | 'resolves']> = [
-    ['writeIncident', 'session', () => storage.writeIncident(1, incidentFor('https://shop.example/new', 9)), 'throws'],
-    ['beginRecording', 'session', () => storage.beginRecording(1, incidentFor('https://shop.example/new', 9)), 'throws'],
+    ['writeIncident', 'session', () => store.write(incidentItem, incidentFor('https://shop.example/new', 9), 1), 'throws'],
+    [
+      'beginRecording',
+      'session',
+      () =>
+        store.writeTogether([
+          store.at(incidentItem, incidentFor('https://shop.example/new', 9), 1),
+          store.at(recordingItem, incidentFor('https://shop.example/new', 9).time, 1),
+        ]),
+      'throws',
+    ],
     [
       'appendSubframeFailure',
       'session',
-      () => storage.appendSubframeFailure(1, { url: 'https://cdn.example/x', status: 502, time: 3 }),
+      () => store.update(subframesItem, (list) => [{ url: 'https://cdn.example/x', status: 502, time: 3 }, ...list], 1),
       'resolves',
     ],
-    ['writeResponse', 'session', () => storage.writeResponse(1, { url: 'https://shop.example/', status: 200, at: 3 }), 'resolves'],
-    ['writeSoftTimes', 'session', () => storage.writeSoftTimes(1, [3]), 'throws'],
-    ['writeDiagnosis', 'session', () => storage.writeDiagnosis(1, diagnosis), 'resolves'],
-    ['writeGuideMarks', 'session', () => storage.writeGuideMarks(1, { wait: 'done' }), 'resolves'],
-    ['writeRecovery', 'session', () => storage.writeRecovery(1, recovery), 'resolves'],
-    ['writeConsentAsked', 'session', () => storage.writeConsentAsked(1, 3), 'resolves'],
-    ['writeRetry', 'session', () => storage.writeRetry({ ...retry, probes: 7 }), 'throws'],
-    ['writeLimits', 'session', () => outside.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } }), 'resolves'],
-    ['writeEvidenceCache', 'session', () => outside.writeEvidenceCache({}), 'resolves'],
-    ['appendHistory', 'local', () => storage.appendHistory(incidentFor('https://other.example/', 9)), 'resolves'],
-    ['removeHistoryEntry', 'local', () => storage.removeHistoryEntry(1, 'nobody.example'), 'throws'],
-    ['writeSettings', 'local', () => storage.writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false }), 'throws'],
+    ['writeResponse', 'session', () => store.write(responseItem, { url: 'https://shop.example/', status: 200, at: 3 }, 1), 'resolves'],
+    ['writeSoftTimes', 'session', () => store.write(softTimesItem, [3], 1), 'throws'],
+    ['writeDiagnosis', 'session', () => store.write(diagnosisItem, diagnosis, 1), 'resolves'],
+    ['writeGuideMarks', 'session', () => store.write(guideMarksItem, { wait: 'done' }, 1), 'resolves'],
+    ['writeRecovery', 'session', () => store.write(recoveredItem, recovery, 1), 'resolves'],
+    ['writeConsentAsked', 'session', () => store.write(consentAskedItem, 3, 1), 'resolves'],
+    ['writeRetry', 'session', () => store.write(retryItem, { ...retry, probes: 7 }), 'throws'],
+    [
+      'writeLimits',
+      'session',
+      () => store.write(limitsItem, { 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } }),
+      'resolves',
+    ],
+    ['writeEvidenceCache', 'session', () => store.write(evidenceCacheItem, {}, false), 'resolves'],
+    [
+      'appendHistory',
+      'local',
+      () => store.update(historyItem, (list) => appendEntry(list, incidentFor('https://other.example/', 9))),
+      'resolves',
+    ],
+    [
+      'removeHistoryEntry',
+      'local',
+      () => store.update(historyItem, (list) => withoutEntry(list, 1, 'nobody.example'), { onWriteFailure: 'throw' }),
+      'throws',
+    ],
+    ['writeSettings', 'local', () => store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false }), 'throws'],
     [
       'writeConsent',
       'local',
-      () => storage.writeConsent({ connectivity: true, dns: true, vantage: false, statusPage: false, archive: false }),
+      () => store.write(consentItem, { connectivity: true, dns: true, vantage: false, statusPage: false, archive: false }),
       'throws',
     ],
   ];
@@ -173,10 +201,10 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
   it.each(writers)('%s', async (_name, area, write, outcome) => {
     // What detection and retry already stored.
     const tabId = 1;
-    await storage.writeIncident(tabId, incidentFor('https://shop.example/cart'));
-    await storage.writeRetry(retry);
-    await storage.appendHistory(incidentFor('https://shop.example/cart'));
-    await storage.writeSettings(DEFAULT_SETTINGS);
+    await store.write(incidentItem, incidentFor('https://shop.example/cart'), tabId);
+    await store.write(retryItem, retry);
+    await store.update(historyItem, (list) => appendEntry(list, incidentFor('https://shop.example/cart')));
+    await store.write(settingsItem, DEFAULT_SETTINGS);
     const before = { session: await fakeBrowser.storage.session.get(null), local: await fakeBrowser.storage.local.get(null) };
 
     vi.spyOn(fakeBrowser.storage[area], 'set').mockRejectedValue(quota());
@@ -191,16 +219,16 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
 
     // Nothing already stored was lost: the records detection and retry run on are all still there.
     // (A full area may drop what only saves work, as trimSession/trimLocal say: caches, diagnoses, the older half of history.)
-    expect(await storage.readIncident(tabId)).toEqual(before.session[`incident:${tabId}`]);
-    expect(await storage.readRetry('https://shop.example')).toEqual(before.session['retry:https://shop.example']);
-    expect((await storage.readHistory()).length).toBeGreaterThanOrEqual(1);
-    expect(await storage.readSettings()).toEqual(DEFAULT_SETTINGS);
+    expect(await store.read(incidentItem, tabId)).toEqual(before.session[`incident:${tabId}`]);
+    expect(await store.read(retryItem, 'https://shop.example')).toEqual(before.session['retry:https://shop.example']);
+    expect((await store.read(historyItem)).length).toBeGreaterThanOrEqual(1);
+    expect(await store.read(settingsItem)).toEqual(DEFAULT_SETTINGS);
   });
 
   it('recording a failure while the session area refuses every write: the call ends, the tab keeps its earlier incident', async () => {
     const tabId = await failingTab('https://shop.example/cart');
     await answerTab(tabId);
-    const before = await storage.readIncident(tabId);
+    const before = await store.read(incidentItem, tabId);
     vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(quota());
     const outcome = await Promise.race([
       answerTab(tabId, { status: 504, time: 2 }).then(
@@ -210,10 +238,10 @@ describe('storage refuses a write (quota) at each write site: nothing stored is 
       new Promise((resolve) => setTimeout(() => resolve('stalled'), 2000)),
     ]);
     expect(outcome).not.toBe('stalled');
-    expect(await storage.readIncident(tabId)).toEqual(before);
+    expect(await store.read(incidentItem, tabId)).toEqual(before);
     // And the tab's lock is free again: the next answer is recorded once storage accepts writes.
     vi.restoreAllMocks();
     await answerTab(tabId, { status: 504, time: 3 });
-    expect((await storage.readIncident(tabId))?.status).toBe(504);
+    expect((await store.read(incidentItem, tabId))?.status).toBe(504);
   });
 });

@@ -10,7 +10,7 @@ import type { Observation } from '../../../src/model/incident';
 import { fetchJson } from '../../../src/checks/kit/http';
 import { parseStatusJson } from '../../../src/checks/sources/status-page';
 import type { CheckContext } from '../../../src/checks/kit/types';
-import { historyUrl, HISTORY_URL_MAX } from '../../../src/core/schema/legacy/stored';
+import { HISTORY_URL_MAX, historyUrl } from '../../../src/core/present/stored';
 
 describe('fuzz regressions', () => {
   it('bug: a header value cut at the size cap kept a trailing space, so picking it again changed it', () => {

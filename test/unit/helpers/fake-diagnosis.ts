@@ -4,10 +4,11 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import { incidentItem } from '../../../src/core/incident/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const { writeIncident } = await import('../../../src/platform/storage');
+const store = await import('../../../src/platform/store');
 const { classify } = await import('../../../src/core/incident/classify');
 type Incident = import('../../../src/model/incident').Incident;
 
@@ -36,7 +37,7 @@ export async function failingTab(url: string): Promise<{ tabId: number; incident
     ip: '93.184.216.34',
     time: Date.now(),
   })!;
-  await writeIncident(tab.id!, incident);
+  await store.write(incidentItem, incident, tab.id!);
   return { tabId: tab.id!, incident };
 }
 

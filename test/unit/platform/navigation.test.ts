@@ -87,8 +87,8 @@ describe('onPageLoaded', () => {
     expect(await fresh.committedMethod(tabId, 'https://shop.example/pay')).toBe('GET');
     await nav.onCommitted.trigger({ tabId, frameId: 0, url: 'https://shop.example/pay', transitionType: 'form_submit', timeStamp: 5 });
     await settle();
-    const { forgetTab } = await import('../../../src/platform/storage');
-    await forgetTab(tabId);
+    const store = await import('../../../src/platform/store');
+    await store.forgetTab(tabId);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 

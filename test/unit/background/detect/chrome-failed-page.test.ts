@@ -2,10 +2,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { pageStatus, statusReads, headerProbes, world, newTab, useChromeWorld } from '../../helpers/fake-chrome';
+import { failureItem, incidentItem } from '../../../../src/core/incident/stored';
 
 const { handleNavigationError, inspectTab } = await import('../../../../src/background/detect/chrome-failed-page');
 const { navigationDetection } = await import('../../../../src/background/detect/chrome');
-const { noteFailure, readIncident } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 
 useChromeWorld();
 describe('Chrome builds: network errors from webNavigation', () => {
@@ -15,34 +16,34 @@ describe('Chrome builds: network errors from webNavigation', () => {
   it('a DNS failure is an incident as with webRequest, without any request', async () => {
     const tabId = await newTab();
     await navError(tabId, 'net::ERR_NAME_NOT_RESOLVED');
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'network', netError: 'dns', badge: 'DNS' });
     expect(headerProbes).toEqual([]);
   });
 
   it('an aborted navigation is nothing', async () => {
     const tabId = await newTab();
     await navError(tabId, 'net::ERR_ABORTED');
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('an empty 5xx (ERR_HTTP_RESPONSE_CODE_FAILURE) gets its status and headers from the re-probe', async () => {
     const tabId = await newTab();
     await navError(tabId, 'net::ERR_HTTP_RESPONSE_CODE_FAILURE');
     expect(headerProbes).toEqual(['https://shop.example/cart']);
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, platform: { id: 'nginx' } });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502, platform: { id: 'nginx' } });
   });
 
   it('an empty error answer that is fine again by the re-probe is nothing to report', async () => {
     const tabId = await newTab();
     world.siteAnswer = { status: 200, headers: [], redirected: false };
     await navError(tabId, 'net::ERR_HTTP_RESPONSE_CODE_FAILURE');
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a frame’s failure is recorded but is not the page’s incident', async () => {
     const tabId = await newTab();
     await navError(tabId, 'net::ERR_CONNECTION_REFUSED', 'sub', 'https://ads.example/frame');
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).some((k) => k.startsWith('subframes:'))).toBe(true);
   });
 });
@@ -69,7 +70,7 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
       [`failure:${tabId}`]: { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
     });
     await handling;
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'refused' });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'network', netError: 'refused' });
     expect(await failureKeys()).toEqual([]);
   });
 
@@ -98,9 +99,13 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
 
   it('the next worker records a noted failure its tab still shows, with schedule and badge', async () => {
     const tabId = await newTab();
-    await noteFailure(tabId, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await store.write(
+      failureItem,
+      { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
+      tabId,
+    );
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'refused', url: 'https://shop.example/cart' });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'network', netError: 'refused', url: 'https://shop.example/cart' });
     expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toHaveProperty(['retry:https://shop.example']);
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/REF$/);
     expect(await failureKeys()).toEqual([]);
@@ -108,15 +113,27 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
 
   it('an empty 5xx noted the same way gets its status from the re-probe', async () => {
     const tabId = await newTab();
-    await noteFailure(tabId, { url: 'https://shop.example/cart', error: 'net::ERR_HTTP_RESPONSE_CODE_FAILURE', method: 'GET', time: T });
+    await store.write(
+      failureItem,
+      { url: 'https://shop.example/cart', error: 'net::ERR_HTTP_RESPONSE_CODE_FAILURE', method: 'GET', time: T },
+      tabId,
+    );
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 
   it('a note whose tab moved on, closed, or holds a newer incident of that page is dropped without recording', async () => {
     const movedOn = await newTab('https://shop.example/elsewhere');
-    await noteFailure(movedOn, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
-    await noteFailure(999_999, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await store.write(
+      failureItem,
+      { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
+      movedOn,
+    );
+    await store.write(
+      failureItem,
+      { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
+      999_999,
+    );
     const recorded = await newTab();
     await handleNavigationError({
       tabId: recorded,
@@ -126,10 +143,14 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
       method: 'GET',
       time: T + 5,
     });
-    await noteFailure(recorded, { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T });
+    await store.write(
+      failureItem,
+      { url: 'https://shop.example/cart', error: 'net::ERR_CONNECTION_REFUSED', method: 'GET', time: T },
+      recorded,
+    );
     await navigationDetection.resume!();
-    expect(await readIncident(movedOn)).toBeUndefined();
-    expect(await readIncident(recorded)).toMatchObject({ netError: 'dns' });
+    expect(await store.read(incidentItem, movedOn)).toBeUndefined();
+    expect(await store.read(incidentItem, recorded)).toMatchObject({ netError: 'dns' });
     expect(await failureKeys()).toEqual([]);
   });
 
@@ -137,7 +158,7 @@ describe('Chrome builds: a worker stopped while recording a network error', () =
     const tabId = await newTab();
     await fakeBrowser.storage.session.set({ [`failure:${tabId}`]: { url: 'javascript:alert(1)', error: '<b>', method: 'PUT', time: -1 } });
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await failureKeys()).toEqual([]);
   });
 });
@@ -156,7 +177,7 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
     pageStatus.set('https://shop.example/cart', 500);
     expect(await inspectTab(tabId)).toBe(true);
     expect(statusReads).toEqual(['https://shop.example/cart']);
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 500, platform: { id: 'nginx' } });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 500, platform: { id: 'nginx' } });
   });
 
   it('a healthy page stays without incident; a page still loading is not read', async () => {
@@ -167,7 +188,7 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
     expect(statusReads).toEqual([]);
     complete();
     expect(await inspectTab(tabId)).toBe(false);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(headerProbes).toEqual([]);
   });
 
@@ -178,7 +199,7 @@ describe('Chrome builds: the popup opened on a page without an incident', () => 
     await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
     pageStatus.set(pay, 500);
     expect(await inspectTab(tabId)).toBe(true);
-    expect(await readIncident(tabId)).toMatchObject({ status: 500, method: 'POST', retryable: false });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 500, method: 'POST', retryable: false });
   });
 
   it('a tab that already has its incident is not read again', async () => {

@@ -15,9 +15,10 @@ import {
   reported,
   useChromeWorld,
 } from '../../helpers/fake-chrome';
+import { incidentItem } from '../../../../src/core/incident/stored';
 
 const { handleSameDocumentChange, handleTitleChanged, TITLE_AGAIN_MS } = await import('../../../../src/background/detect/chrome-load');
-const { readIncident } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 const { DETECTION } = await import('../../../../src/platform/web-request');
 
 useChromeWorld();
@@ -32,7 +33,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     await loaded(tabId);
     expect(statusReads).toEqual(['https://shop.example/cart']);
     expect(headerProbes).toEqual([]);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
 
@@ -40,7 +41,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     const tabId = await newTab('https://shop.example/cart#items');
     await reported(tabId, 502, 'https://shop.example/cart#items');
     expect(headerProbes).toEqual(['https://shop.example/cart']); // never the fragment
-    const incident = await readIncident(tabId);
+    const incident = await store.read(incidentItem, tabId);
     expect(incident).toMatchObject({
       kind: 'http',
       status: 502,
@@ -63,7 +64,11 @@ describe('Chrome builds detect with a status read in every page once it has load
       redirected: false,
     };
     await reported(tabId, 504);
-    expect(await readIncident(tabId)).toMatchObject({ status: 504, platform: { id: 'cloudflare', pop: 'FRA' }, reprobe: { status: 200 } });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({
+      status: 504,
+      platform: { id: 'cloudflare', pop: 'FRA' },
+      reprobe: { status: 200 },
+    });
   });
 
   it('a 503 is recorded at once, re-probed only after 5 s of quiet, then keeps the Retry-After it brought back', async () => {
@@ -72,7 +77,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     world.siteAnswer = { status: 503, headers: [...NGINX, { name: 'retry-after', value: '120' }], redirected: false };
     const pendingBefore = timersPending();
     await reported(tabId, 503);
-    expect(await readIncident(tabId)).toMatchObject({ status: 503, badge: '503' });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 503, badge: '503' });
     expect(headerProbes).toEqual([]);
     expect(timersPending()).toBe(pendingBefore + 1); // the delayed re-probe, counted while it waits
     await vi.advanceTimersByTimeAsync(4_900);
@@ -80,7 +85,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     await vi.advanceTimersByTimeAsync(200);
     expect(headerProbes).toEqual(['https://shop.example/cart']);
     const completed = { status: 503, retryAfter: '120', platform: { id: 'nginx' } };
-    await vi.waitFor(async () => expect(await readIncident(tabId)).toMatchObject(completed));
+    await vi.waitFor(async () => expect(await store.read(incidentItem, tabId)).toMatchObject(completed));
     const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
     expect(history).toHaveLength(1); // completed, not recorded twice
     expect(timersPending()).toBe(pendingBefore);
@@ -91,7 +96,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     commits.set(tabId, 'POST');
     await reported(tabId, 502, 'https://shop.example/checkout/pay');
     expect(headerProbes).toEqual(['https://shop.example/']);
-    expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
     expect(await fakeBrowser.storage.session.get('retry:https://shop.example')).toEqual({});
   });
 
@@ -100,7 +105,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     await reported(tabId, 404);
     await reported(tabId, 200);
     expect(headerProbes).toEqual([]);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('in a tab with an incident, a completed page whose status cannot be read leaves the tab as it was', async () => {
@@ -109,7 +114,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     pageStatus.clear();
     await loaded(tabId);
     expect(statusReads).toHaveLength(2);
-    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502 });
   });
 
   it('a failed page that comes back (200, or a 404) ends its incident', async () => {
@@ -117,13 +122,13 @@ describe('Chrome builds detect with a status read in every page once it has load
     await reported(tabId, 502);
     pageStatus.set('https://shop.example/cart', 404);
     await loaded(tabId);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
 
     await reported(tabId, 502);
     pageStatus.set('https://shop.example/cart', 200);
     await loaded(tabId);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a failed page that fails again keeps its incident and gets its badge back on completion', async () => {
@@ -132,7 +137,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     await fakeBrowser.action.setBadgeText({ tabId, text: '' }); // what the browser does on commit
     pageStatus.set('https://shop.example/cart', 502);
     await loaded(tabId);
-    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502 });
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toMatch(/502$/);
   });
 
@@ -143,7 +148,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     };
     await reported(tabId, 502);
     expect(headerProbes).toHaveLength(1);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a tab already on its way to another page (its pendingUrl) records nothing; one reloading the same page does', async () => {
@@ -153,11 +158,11 @@ describe('Chrome builds detect with a status read in every page once it has load
     try {
       const leaving = await newTab();
       await reported(leaving, 502);
-      expect(await readIncident(leaving)).toBeUndefined();
+      expect(await store.read(incidentItem, leaving)).toBeUndefined();
       pendingUrl = 'https://shop.example/cart#again';
       const reloading = await newTab();
       await reported(reloading, 502);
-      expect(await readIncident(reloading)).toMatchObject({ kind: 'http', status: 502 });
+      expect(await store.read(incidentItem, reloading)).toMatchObject({ kind: 'http', status: 502 });
     } finally {
       spy.mockRestore();
     }
@@ -169,11 +174,11 @@ describe('Chrome builds detect with a status read in every page once it has load
     pageTitle.set('https://blog.example/post', '502 Bad Gateway');
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     await loaded(tabId, { url: 'https://blog.example/post' });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'soft', status: 502 });
     expect(headerProbes).toEqual([]); // a 200 is not re-probed
     // Loaded again, still soft: the incident stays.
     await loaded(tabId, { url: 'https://blog.example/post' });
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'soft', status: 502 });
   });
 
   it('a title set after the load (an app whose data failed) is judged when the page tells of it', async () => {
@@ -182,11 +187,11 @@ describe('Chrome builds detect with a status read in every page once it has load
     pageTitle.set('https://app.example/', 'Loading…');
     await fakeBrowser.tabs.update(tabId, { title: 'Loading…' } as never);
     await loaded(tabId, { url: 'https://app.example/' });
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     // The page sets its title; the status read's title watch (platform/navigation.ts readInPage) sends it.
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     expect(await handleTitleChanged(tabId, 'https://app.example/', '502 Bad Gateway')).toBe(true);
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'soft', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'soft', status: 502 });
   });
 
   it('a title change from a page the tab has left, from no tab, or an empty title is not judged', async () => {
@@ -196,7 +201,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await handleTitleChanged(-1, 'https://app.example/next', '502 Bad Gateway')).toBe(false);
     expect(await handleTitleChanged(tabId, 'https://app.example/next', '')).toBe(false);
     expect(await handleTitleChanged(9_999, 'https://app.example/next', '502 Bad Gateway')).toBe(false);
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a title change to an ordinary title is judged at once, without asking the browser anything', async () => {
@@ -205,7 +210,7 @@ describe('Chrome builds detect with a status read in every page once it has load
     expect(await handleTitleChanged(tabId, 'https://app.example/', '(3) Inbox')).toBe(true);
     expect(tabsGet).not.toHaveBeenCalled();
     tabsGet.mockRestore();
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
   });
 
   it('a healthy page with an ordinary title: one status read that watches the title, no timer, no later look, nothing stored', async () => {
@@ -235,14 +240,14 @@ describe('Chrome builds detect with a status read in every page once it has load
       pageStatus.set(url, 200);
       await fakeBrowser.tabs.update(tabId, { url, title: '502 Bad Gateway' } as never);
       await handleSameDocumentChange(tabId, url);
-      if ((await readIncident(tabId))?.kind === 'soft') recorded += 1;
+      if ((await store.read(incidentItem, tabId))?.kind === 'soft') recorded += 1;
     }
     expect(recorded).toBe(3);
     const history = (await fakeBrowser.storage.local.get('history')).history as unknown[];
     expect(history).toHaveLength(3);
     // A real failure in the same tab is never limited.
     await reported(tabId, 502, 'https://blog.example/post?page=7');
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 
   it('a tab whose address moves away from its failing page without a new document ends its incident; a fragment does not', async () => {
@@ -250,10 +255,10 @@ describe('Chrome builds detect with a status read in every page once it has load
     await reported(tabId, 502);
     await fakeBrowser.tabs.update(tabId, { url: 'https://shop.example/cart#top' });
     await handleSameDocumentChange(tabId, 'https://shop.example/cart#top');
-    expect(await readIncident(tabId)).toMatchObject({ status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502 });
     await fakeBrowser.tabs.update(tabId, { url: 'https://shop.example/other' });
     await handleSameDocumentChange(tabId, 'https://shop.example/other');
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
 
@@ -263,6 +268,6 @@ describe('Chrome builds detect with a status read in every page once it has load
     await fakeBrowser.tabs.update(tabId, { title: '502 Bad Gateway' } as never);
     await reported(tabId, 502);
     await handleTitleChanged(tabId, 'https://shop.example/cart', '502 Bad Gateway — retry');
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502 });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502 });
   });
 });

@@ -12,9 +12,10 @@ import {
   reported,
   useChromeWorld,
 } from '../../helpers/fake-chrome';
+import { incidentItem } from '../../../../src/core/incident/stored';
 
 const { navigationDetection } = await import('../../../../src/background/detect/chrome');
-const { readIncident } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 
 useChromeWorld();
 describe('Chrome builds: events lost while the worker was stopped (reconciled at start)', () => {
@@ -43,7 +44,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     const tabId = await listedTab('shop.example');
     errorPages.add(tabId);
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'network', netError: 'other', url: URL });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'network', netError: 'other', url: URL });
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toContain('retry:https://shop.example');
     expect(headerProbes).toEqual([URL]);
   });
@@ -52,7 +53,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     const tabId = await listedTab('shop.example');
     errorPages.add(tabId);
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ kind: 'http', status: 502, platform: { id: 'nginx' } });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ kind: 'http', status: 502, platform: { id: 'nginx' } });
   });
 
   it('one whose site answers is left alone, and not asked about again at the next start', async () => {
@@ -61,7 +62,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     errorPages.add(tabId);
     await navigationDetection.resume!();
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(headerProbes).toEqual([URL]);
   });
 
@@ -72,7 +73,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     const fine = await listedTab('shop.example', { url: 'https://shop.example/other' });
     errorPages.add(titled).add(loading);
     await navigationDetection.resume!();
-    for (const tabId of [titled, loading, fine]) expect(await readIncident(tabId)).toBeUndefined();
+    for (const tabId of [titled, loading, fine]) expect(await store.read(incidentItem, tabId)).toBeUndefined();
     expect(headerProbes).toEqual([]);
   });
 
@@ -82,9 +83,14 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     const healthy = await listedTab('News', { url: 'https://news.example/' });
     pageStatus.set('https://acme.example/', 502).set('https://news.example/', 200);
     await navigationDetection.resume!();
-    expect(await readIncident(failed)).toMatchObject({ kind: 'http', status: 502, time: world.answeredAt, platform: { id: 'nginx' } });
+    expect(await store.read(incidentItem, failed)).toMatchObject({
+      kind: 'http',
+      status: 502,
+      time: world.answeredAt,
+      platform: { id: 'nginx' },
+    });
     expect(await fakeBrowser.action.getBadgeText({ tabId: failed })).toMatch(/502$/);
-    expect(await readIncident(healthy)).toBeUndefined();
+    expect(await store.read(incidentItem, healthy)).toBeUndefined();
     expect(statusReads.sort()).toEqual(['https://acme.example/', 'https://news.example/']);
     expect(headerProbes).toEqual(['https://acme.example/']); // the failed page's headers; nothing to the healthy site
   });
@@ -96,7 +102,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
     pageStatus.set(pay, 502);
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
     expect(headerProbes).toEqual(['https://shop.example/']); // the site's root: the form's address is not asked again
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('retry:'))).toEqual([]);
   });
@@ -107,7 +113,7 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     errorPages.add(tabId);
     await fakeBrowser.storage.session.set({ [`form-commit:${tabId}`]: pay });
     await navigationDetection.resume!();
-    expect(await readIncident(tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ status: 502, method: 'POST', retryable: false });
     expect(headerProbes).toEqual(['https://shop.example/']);
     expect(Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('retry:'))).toEqual([]);
   });
@@ -139,9 +145,9 @@ describe('Chrome builds: events lost while the worker was stopped (reconciled at
     vi.mocked(readPageStatus).mockImplementation(async (tabId: number) => (tabId === healthy ? 200 : 502));
     await fakeBrowser.action.setBadgeText({ tabId: failing, text: '' }); // what the page's commit did
     await navigationDetection.resume!();
-    expect(await readIncident(healthy)).toBeUndefined();
-    expect(await readIncident(moved)).toBeUndefined();
-    expect(await readIncident(failing)).toMatchObject({ status: 502 });
+    expect(await store.read(incidentItem, healthy)).toBeUndefined();
+    expect(await store.read(incidentItem, moved)).toBeUndefined();
+    expect(await store.read(incidentItem, failing)).toMatchObject({ status: 502 });
     expect(await fakeBrowser.action.getBadgeText({ tabId: failing })).toMatch(/502$/);
     vi.mocked(readPageStatus).mockImplementation(async (_tabId: number, url: string) => {
       statusReads.push(url);

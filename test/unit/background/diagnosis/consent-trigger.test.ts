@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import { consentItem } from '../../../../src/core/settings/stored';
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { diagnosisItem } from '../../../../src/core/diagnosis/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const diagnoseTab = vi.fn(async () => undefined);
@@ -16,8 +19,7 @@ vi.mock('../../../../src/platform/tab-info', () => ({
 }));
 
 const { consentChanged, diagnoseNewIncident, tabLookedAt } = await import('../../../../src/background/diagnosis/consent-trigger');
-const { writeConsent } = await import('../../../../src/platform/consent');
-const { writeIncident, writeDiagnosis } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 const { classify } = await import('../../../../src/core/incident/classify');
 
 const none = { connectivity: false, dns: false, vantage: false, statusPage: false, archive: false };
@@ -37,7 +39,7 @@ describe('checks run by themselves once consent is given', () => {
 
   it('runs the outside checks for the incident in the active tab when a source is newly allowed', async () => {
     const tab = (active = { id: 7, url: 'https://shop.example/' });
-    await writeIncident(tab.id, incident);
+    await store.write(incidentItem, incident, tab.id);
     expect(await consentChanged(none, { ...none, dns: true })).toBe(true);
     expect(diagnoseTab).toHaveBeenCalledWith(tab.id, incident, { outside: true });
   });
@@ -47,16 +49,20 @@ describe('checks run by themselves once consent is given', () => {
     expect(await consentChanged({ ...none, dns: true }, { ...none, dns: true })).toBe(false);
     expect(await consentChanged({ ...none, dns: true }, none)).toBe(false);
     expect(await consentChanged(none, { ...none, vantage: true })).toBe(false); // no incident in the tab
-    await writeIncident(tab.id, incident);
-    await writeDiagnosis(tab.id, {
-      host: 'shop.example',
-      incidentTime: 1000,
-      startedAt: 1000,
-      outside: true,
-      evidence: [],
-      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
-      done: false,
-    });
+    await store.write(incidentItem, incident, tab.id);
+    await store.write(
+      diagnosisItem,
+      {
+        host: 'shop.example',
+        incidentTime: 1000,
+        startedAt: 1000,
+        outside: true,
+        evidence: [],
+        verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+        done: false,
+      },
+      tab.id,
+    );
     expect(await consentChanged(none, { ...none, archive: true })).toBe(false);
     expect(diagnoseTab).not.toHaveBeenCalled();
   });
@@ -74,10 +80,10 @@ describe('once a source that asks about the site is allowed, checks run by thems
     shown = new Set([1]);
     await diagnoseNewIncident(1, incident, false);
     expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: false }); // no consent yet
-    await writeConsent({ ...none, connectivity: true });
+    await store.write(consentItem, { ...none, connectivity: true });
     await diagnoseNewIncident(1, incident, false);
     expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: false }); // the baseline asks nothing about the site
-    await writeConsent({ ...none, vantage: true });
+    await store.write(consentItem, { ...none, vantage: true });
     await diagnoseNewIncident(1, incident, false);
     expect(diagnoseTab).toHaveBeenLastCalledWith(1, incident, { outside: true });
     await diagnoseNewIncident(2, incident, false);
@@ -91,27 +97,31 @@ describe('once a source that asks about the site is allowed, checks run by thems
   });
 
   it('switching to a failing tab runs the outside checks it has not had yet', async () => {
-    await writeConsent({ ...none, dns: true });
+    await store.write(consentItem, { ...none, dns: true });
     expect(await tabLookedAt(4)).toBe(false); // no incident
-    await writeIncident(4, incident);
+    await store.write(incidentItem, incident, 4);
     expect(await tabLookedAt(4)).toBe(true);
     expect(diagnoseTab).toHaveBeenLastCalledWith(4, incident, { outside: true });
-    await writeDiagnosis(4, {
-      host: 'shop.example',
-      incidentTime: incident.time,
-      startedAt: 1000,
-      outside: true,
-      evidence: [],
-      verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
-      done: true,
-    });
+    await store.write(
+      diagnosisItem,
+      {
+        host: 'shop.example',
+        incidentTime: incident.time,
+        startedAt: 1000,
+        outside: true,
+        evidence: [],
+        verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+        done: true,
+      },
+      4,
+    );
     diagnoseTab.mockClear();
     expect(await tabLookedAt(4)).toBe(false); // already asked outside
     incognito.add(5);
-    await writeIncident(5, incident);
+    await store.write(incidentItem, incident, 5);
     expect(await tabLookedAt(5)).toBe(false); // a private window
-    await writeConsent(none);
-    await writeIncident(6, incident);
+    await store.write(consentItem, none);
+    await store.write(incidentItem, incident, 6);
     expect(await tabLookedAt(6)).toBe(false); // consent withdrawn
     expect(diagnoseTab).not.toHaveBeenCalled();
   });
@@ -124,11 +134,11 @@ describe('once a source that asks about the site is allowed, checks run by thems
       time: 1000,
     })!;
     expect(intranet.netError).toBe('dns');
-    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    await store.write(consentItem, { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     shown = new Set([9]);
     await diagnoseNewIncident(9, intranet, false);
     expect(diagnoseTab).toHaveBeenLastCalledWith(9, intranet, { outside: false });
-    await writeIncident(9, intranet);
+    await store.write(incidentItem, intranet, 9);
     expect(await tabLookedAt(9)).toBe(false);
     active = { id: 9, url: intranet.url };
     expect(await consentChanged(none, { ...none, vantage: true })).toBe(false);

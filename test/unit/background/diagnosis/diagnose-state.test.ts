@@ -2,9 +2,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { requested, fakeFetch, failingTab, useDiagnosisWorld } from '../../helpers/fake-diagnosis';
+import { consentItem } from '../../../../src/core/settings/stored';
 
 const { diagnoseTab } = await import('../../../../src/background/diagnosis/diagnose');
-const { writeConsent } = await import('../../../../src/platform/consent');
+const store = await import('../../../../src/platform/store');
 
 useDiagnosisWorld();
 describe('outside services state survives the worker', () => {
@@ -18,7 +19,7 @@ describe('outside services state survives the worker', () => {
   const dohAsked = (): number => requested.filter((u) => new URL(u).hostname === 'cloudflare-dns.com').length;
 
   async function answer429ThenRestart(): Promise<typeof import('../../../../src/background/diagnosis/diagnose')> {
-    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     vi.stubGlobal(
       'fetch',
       vi.fn((input: RequestInfo | URL) =>
@@ -52,7 +53,7 @@ describe('outside services state survives the worker', () => {
   });
 
   it('outside evidence is cached across a worker restart', async () => {
-    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     await (await restartedWorker()).diagnoseHost('shop.example');
     const before = requested.length;
     const record = await (await restartedWorker()).diagnoseHost('shop.example');
@@ -94,7 +95,7 @@ describe('private windows never share "check any site" or the evidence cache wit
   });
 
   it("a private window's outside answers are cached apart: a normal window's check asks again", async () => {
-    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     await (await fresh()).diagnoseHost('clinic.example', { inPrivate: true });
     expect(await cachedHosts('evidence-cache-private')).toContain('clinic.example');
     expect(await cachedHosts('evidence-cache')).not.toContain('clinic.example');
@@ -105,7 +106,7 @@ describe('private windows never share "check any site" or the evidence cache wit
   });
 
   it("a private tab's diagnosis uses the private cache", async () => {
-    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     const { tabId, incident } = await failingTab('https://clinic.example/appointments');
     const realGet = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));

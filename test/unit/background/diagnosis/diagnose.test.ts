@@ -2,10 +2,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { requested, fakeFetch, failingTab, useDiagnosisWorld } from '../../helpers/fake-diagnosis';
+import { appendEntry, historyItem } from '../../../../src/core/present/stored';
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { consentItem } from '../../../../src/core/settings/stored';
 
 const { diagnoseTab, diagnoseHost, dropDiagnosis } = await import('../../../../src/background/diagnosis/diagnose');
-const { appendHistory, readHistory, writeIncident } = await import('../../../../src/platform/storage');
-const { writeConsent } = await import('../../../../src/platform/consent');
+const store = await import('../../../../src/platform/store');
 const { noteSiteAnswered } = await import('../../../../src/platform/reachability');
 
 useDiagnosisWorld();
@@ -27,7 +29,7 @@ describe('diagnosis privacy', () => {
   });
 
   it('with consent for DNS and the archive, those are asked with the host name only', async () => {
-    await writeConsent({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: true });
+    await store.write(consentItem, { connectivity: false, dns: true, vantage: false, statusPage: false, archive: true });
     const { tabId, incident } = await failingTab('https://shop.example/orders/42?token=SECRET');
     await diagnoseTab(tabId, incident, { outside: true });
     const outside = requested.filter(
@@ -43,7 +45,7 @@ describe('diagnosis privacy', () => {
   });
 
   it('a private host never leaves the browser, even with every consent given', async () => {
-    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    await store.write(consentItem, { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     const { tabId, incident } = await failingTab('http://192.168.1.20:8080/admin');
     await diagnoseTab(tabId, incident, { outside: true });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
@@ -82,7 +84,7 @@ describe('diagnosis privacy', () => {
   });
 
   it('with consent to the connectivity test, the baseline endpoints are asked, and nothing about the site', async () => {
-    await writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
     const { tabId, incident } = await failingTab('https://shop.example/orders/42?token=SECRET');
     const record = await diagnoseTab(tabId, incident, { outside: true });
     expect(new Set(requested.map((u) => new URL(u).hostname))).toEqual(new Set(['shop.example', 'www.gstatic.com', 'cloudflare.com']));
@@ -91,7 +93,7 @@ describe('diagnosis privacy', () => {
   });
 
   it('the automatic run after an incident is local only, whatever was consented', async () => {
-    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    await store.write(consentItem, { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     const { tabId, incident } = await failingTab('https://shop.example/');
     await diagnoseTab(tabId, incident, { outside: false });
     expect(requested.some((u) => /dns|check-host|globalping|archive|status\./.test(u))).toBe(false);
@@ -114,14 +116,14 @@ describe('diagnosis privacy', () => {
   it("the incident's history entry keeps the verdict of its latest diagnosis; others are left alone", async () => {
     const { tabId, incident } = await failingTab('https://shop.example/');
     const other = { ...incident, time: incident.time - 60_000 };
-    await appendHistory(other);
-    await appendHistory(incident);
+    await store.update(historyItem, (list) => appendEntry(list, other));
+    await store.update(historyItem, (list) => appendEntry(list, incident));
     const local = await diagnoseTab(tabId, incident, { outside: false });
-    const entry = async (time: number) => (await readHistory()).find((e) => e.time === time);
+    const entry = async (time: number) => (await store.read(historyItem)).find((e) => e.time === time);
     // Local checks alone never say "for everyone": the entry keeps what the visitor was told.
     expect(local!.verdict.kind).toBe('down-for-everyone');
     expect((await entry(incident.time))?.verdict).toBe('site-failing');
-    await writeConsent({ connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
+    await store.write(consentItem, { connectivity: true, dns: true, vantage: true, statusPage: true, archive: true });
     const outside = await diagnoseTab(tabId, incident, { outside: true });
     expect(outside!.outside).toBe(true);
     expect((await entry(incident.time))?.verdict).toBe(outside!.verdict.kind);
@@ -134,7 +136,7 @@ describe('diagnosis privacy', () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async (input: RequestInfo | URL) => {
-        if (new URL(String(input)).hostname === 'shop.example') await writeIncident(tabId, newer); // the tab failed again meanwhile
+        if (new URL(String(input)).hostname === 'shop.example') await store.write(incidentItem, newer, tabId); // the tab failed again meanwhile
         return fakeFetch(input);
       }),
     );
@@ -146,9 +148,9 @@ describe('diagnosis privacy', () => {
 
   it('"check any site" speaks from outside only when a source that asks about the site is allowed', async () => {
     expect((await diagnoseHost('shop.example'))?.outside).toBe(false); // no consent: local checks only
-    await writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
     expect((await diagnoseHost('shop.example'))?.outside).toBe(false); // the baseline asks nothing about the site
-    await writeConsent({ connectivity: false, dns: false, vantage: true, statusPage: false, archive: false });
+    await store.write(consentItem, { connectivity: false, dns: false, vantage: true, statusPage: false, archive: false });
     expect((await diagnoseHost('shop.example'))?.outside).toBe(true);
   });
 

@@ -6,10 +6,13 @@ import { useFakeBackground } from '../../helpers/fake-background';
 
 const { recordIncident } = await import('../../../../src/background/incident/chain');
 const { classify } = await import('../../../../src/core/incident/classify');
-const { writeSettings } = await import('../../../../src/platform/settings');
+const store = await import('../../../../src/platform/store');
 const { DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
-const { allRetries, readHistory, readIncident } = await import('../../../../src/platform/storage');
 import type { Incident } from '../../../../src/model/incident';
+import { settingsItem } from '../../../../src/core/settings/stored';
+import { retryItem } from '../../../../src/core/retry/stored';
+import { historyItem } from '../../../../src/core/present/stored';
+import { incidentItem } from '../../../../src/core/incident/stored';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const URL_502 = 'https://shop.example/cart';
@@ -53,7 +56,7 @@ function watchSteps(tabId: number): string[] {
 
 describe('recordIncident', () => {
   it('a 502 on a retryable GET with auto-retry off: history, no schedule, one badge, the panel once loaded, then the mark goes', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false });
     const tab = await fakeBrowser.tabs.create({ url: URL_502 });
     const tabId = tab.id!;
     // The page has completed loading: the panel goes in without waiting for another "complete".
@@ -67,14 +70,14 @@ describe('recordIncident', () => {
 
     expect(steps).toEqual(['recording mark', 'history', 'badge 502', 'panel', 'mark removed']);
     expect(fakeBrowser.action.setBadgeText).toHaveBeenCalledTimes(1);
-    expect(await allRetries()).toEqual([]);
-    expect(await readHistory()).toMatchObject([{ host: 'shop.example', time: NOW }]);
-    expect(await readIncident(tabId)).toMatchObject({ url: URL_502, status: 502 });
+    expect(await store.readAll(retryItem)).toEqual([]);
+    expect(await store.read(historyItem)).toMatchObject([{ host: 'shop.example', time: NOW }]);
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ url: URL_502, status: 502 });
     expect(await fakeBrowser.storage.session.get(`recording:${tabId}`)).toEqual({});
   });
 
   it('a page still loading gets no panel yet ("complete" brings it); a private tab gets no history entry', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false });
     const tab = await fakeBrowser.tabs.create({ url: URL_502 });
     const tabId = tab.id!;
     const incident = classify({ kind: 'http', url: URL_502, status: 502, method: 'GET', headers: [], time: NOW }) as Incident;
@@ -83,6 +86,6 @@ describe('recordIncident', () => {
     await recordIncident(tabId, incident, { url: URL_502, incognito: true }, 'if-loaded');
 
     expect(steps).toEqual(['recording mark', 'badge 502', 'mark removed']);
-    expect(await readHistory()).toEqual([]);
+    expect(await store.read(historyItem)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // "Clear this site's data" loads the page again only when its request may be repeated.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
+import { incidentItem } from '../../../../src/core/incident/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 vi.mock('../../../../src/background/diagnosis/diagnose', () => ({
@@ -14,7 +15,7 @@ vi.mock('../../../../src/platform/site-data', () => ({
 }));
 
 const { handleMessage } = await import('../../../../src/background/pages/message-handlers');
-const { writeIncident } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 const { classify } = await import('../../../../src/core/incident/classify');
 
 const loads: string[] = [];
@@ -35,7 +36,8 @@ beforeEach(() => {
 async function tabWith(method: string | undefined): Promise<number> {
   const url = 'https://shop.example/checkout';
   const tab = await fakeBrowser.tabs.create({ url });
-  if (method) await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], method, time: Date.now() })!);
+  if (method)
+    await store.write(incidentItem, classify({ kind: 'http', url, status: 502, headers: [], method, time: Date.now() })!, tab.id!);
   return tab.id!;
 }
 
@@ -92,7 +94,7 @@ describe('"don\'t show on this site" from a private window', () => {
     const { handlePanelRequest } = await import('../../../../src/background/in-page/panel');
     const url = 'https://secret-clinic.example/';
     const tab = await fakeBrowser.tabs.create({ url });
-    await writeIncident(tab.id!, classify({ kind: 'http', url, status: 502, headers: [], time: Date.now() })!);
+    await store.write(incidentItem, classify({ kind: 'http', url, status: 502, headers: [], time: Date.now() })!, tab.id!);
     vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id: number) => ({ ...(await realGet(id)), incognito: true }));
     expect(await handlePanelRequest({ type: 'panel-hide-site' } as never, tab.id!)).toEqual({ hidden: true });
     const kept = JSON.stringify([await fakeBrowser.storage.sync.get(null), await fakeBrowser.storage.local.get(null)]);

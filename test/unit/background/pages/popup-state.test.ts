@@ -3,11 +3,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { PopupState } from '../../../../src/protocol/messages';
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { diagnosisItem } from '../../../../src/core/diagnosis/stored';
+import { consentAskedItem, consentItem, settingsItem } from '../../../../src/core/settings/stored';
+import { watchItem } from '../../../../src/core/retry/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 const { handleMessage } = await import('../../../../src/background/pages/message-handlers');
-const storage = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 const { classify } = await import('../../../../src/core/incident/classify');
 const { startWatch } = await import('../../../../src/core/retry/watch');
 const { withSitePolicy, DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
@@ -41,11 +45,11 @@ describe('popup-state', () => {
   });
 
   it("a tab's incident with its retry, diagnosis, site policy and the consent question's answer", async () => {
-    await storage.writeIncident(4, incident);
-    await storage.writeDiagnosis(4, diagnosis('shop.example', NOW));
-    await storage.writeConsentAsked(4, NOW);
-    await storage.writeSettings(withSitePolicy({ ...DEFAULT_SETTINGS }, 'shop.example', 'never'));
-    await storage.writeConsent({ connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
+    await store.write(incidentItem, incident, 4);
+    await store.write(diagnosisItem, diagnosis('shop.example', NOW), 4);
+    await store.write(consentAskedItem, NOW, 4);
+    await store.write(settingsItem, withSitePolicy({ ...DEFAULT_SETTINGS }, 'shop.example', 'never'));
+    await store.write(consentItem, { connectivity: true, dns: false, vantage: false, statusPage: false, archive: false });
     const state = await popupState({ tabId: 4 });
     expect(state).toMatchObject({
       incident: { host: 'shop.example', status: 502 },
@@ -60,9 +64,9 @@ describe('popup-state', () => {
   });
 
   it("an earlier incident's diagnosis and 'not now' are not this incident's", async () => {
-    await storage.writeIncident(4, incident);
-    await storage.writeDiagnosis(4, diagnosis('shop.example', NOW - 60_000));
-    await storage.writeConsentAsked(4, NOW - 60_000);
+    await store.write(incidentItem, incident, 4);
+    await store.write(diagnosisItem, diagnosis('shop.example', NOW - 60_000), 4);
+    await store.write(consentAskedItem, NOW - 60_000, 4);
     const state = await popupState({ tabId: 4 });
     expect(state).not.toHaveProperty('diagnosis');
     expect(state.consentDeclined).toBe(false);
@@ -74,9 +78,9 @@ describe('popup-state', () => {
   });
 
   it('the watch shown is the one of the site checked, as it was typed (scheme and port kept)', async () => {
-    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
+    await store.write(diagnosisItem, diagnosis('127.0.0.1'), 'site');
     const watch = startWatch({ url: 'http://127.0.0.1:8080/', host: '127.0.0.1', now: NOW, online: true, random: () => 0.5 });
-    await storage.writeWatch(watch);
+    await store.write(watchItem, watch);
     expect(await popupState({ checked: 'http://127.0.0.1:8080' })).toMatchObject({ siteCheck: { host: '127.0.0.1' }, watch });
     // Typed as the bare host: https on the default port, not that watch.
     expect(await popupState({ checked: '127.0.0.1' })).not.toHaveProperty('watch');
@@ -100,9 +104,12 @@ async function keysRead(body: { tabId?: number; checked?: string; private?: bool
 
 describe('readFrom: the keys the popup redraws on', () => {
   it('names every session and local key the answer was read from, absent ones included', async () => {
-    await storage.writeIncident(4, incident);
-    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
-    await storage.writeWatch(startWatch({ url: 'http://127.0.0.1:8080/', host: '127.0.0.1', now: NOW, online: true, random: () => 0.5 }));
+    await store.write(incidentItem, incident, 4);
+    await store.write(diagnosisItem, diagnosis('127.0.0.1'), 'site');
+    await store.write(
+      watchItem,
+      startWatch({ url: 'http://127.0.0.1:8080/', host: '127.0.0.1', now: NOW, online: true, random: () => 0.5 }),
+    );
     for (const body of [{ tabId: 4, checked: 'http://127.0.0.1:8080' }, { tabId: 5 }, { checked: '127.0.0.1', private: true }, {}]) {
       const { read, state } = await keysRead(body);
       expect(new Set(state.readFrom), JSON.stringify(body)).toEqual(new Set(read));
@@ -110,8 +117,8 @@ describe('readFrom: the keys the popup redraws on', () => {
   });
 
   it("a tab's incident adds its site's retry and the settings; the watched site's watch; a private window its own check", async () => {
-    await storage.writeIncident(4, incident);
-    await storage.writeDiagnosis('site', diagnosis('127.0.0.1'));
+    await store.write(incidentItem, incident, 4);
+    await store.write(diagnosisItem, diagnosis('127.0.0.1'), 'site');
     const { readFrom } = await popupState({ tabId: 4, checked: 'http://127.0.0.1:8080' });
     expect(readFrom).toEqual(
       expect.arrayContaining(['incident:4', 'retry:https://shop.example', 'settings', 'watch:http://127.0.0.1:8080']),
@@ -124,14 +131,14 @@ describe('readFrom: the keys the popup redraws on', () => {
 describe('consent from the popup', () => {
   it('set-consent saves what validates, and nothing else', async () => {
     await handleMessage({ type: 'set-consent', consent: { dns: true, evil: true } as never });
-    expect(await storage.readConsent()).toEqual({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
+    expect(await store.read(consentItem)).toEqual({ connectivity: false, dns: true, vantage: false, statusPage: false, archive: false });
     expect((await fakeBrowser.storage.local.get('consent')).consent).not.toHaveProperty('evil');
   });
 
   it("consent-not-now is remembered for that tab's incident", async () => {
-    await storage.writeIncident(4, incident);
+    await store.write(incidentItem, incident, 4);
     await handleMessage({ type: 'consent-not-now', tabId: 4, incidentTime: NOW });
-    expect(await storage.readConsentAsked(4)).toBe(NOW);
+    expect(await store.read(consentAskedItem, 4)).toBe(NOW);
     expect((await popupState({ tabId: 4 })).consentDeclined).toBe(true);
   });
 });

@@ -2,7 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { site, probed, ORIGIN, reloads, failingTab, advance, retry, useRetryWorld } from '../../helpers/fake-retry';
-const { readRetry, allRetries } = await import('../../../../src/platform/storage');
+import { retryItem } from '../../../../src/core/retry/stored';
+const store = await import('../../../../src/platform/store');
 const { RESUME_SPREAD_PER_SCHEDULE_MS } = await import('../../../../src/core/retry/schedule');
 
 useRetryWorld();
@@ -13,7 +14,7 @@ describe('the visitor’s controls, connectivity and worker starts', () => {
     await retry.retryNow(tabId);
     expect(probed).toHaveLength(1);
     expect(await retry.stopRetry(tabId)).toBe(true);
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('502');
   });
 
@@ -21,7 +22,7 @@ describe('the visitor’s controls, connectivity and worker starts', () => {
     await failingTab();
     site.online = false;
     await retry.connectivityChanged(false);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'offline' });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'offline' });
     await advance(10 * 60_000);
     expect(probed).toEqual([]);
     site.online = true;
@@ -39,7 +40,7 @@ describe('the visitor’s controls, connectivity and worker starts', () => {
     site.online = true; // no event
     await advance(3000);
     expect(probed).toHaveLength(1);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting' });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'waiting' });
   });
 
   it('resumes after the worker was stopped: timers are gone, storage and alarm are not', async () => {
@@ -64,10 +65,10 @@ describe('resuming many schedules at once', () => {
     await vi.advanceTimersByTimeAsync(60_000); // every probe is overdue now
     let draws = 0;
     vi.spyOn(Math, 'random').mockImplementation(() => ((draws += 1) * 0.37) % 1);
-    const times = (await allRetries()).map((r) => r.schedule.nextAt);
+    const times = (await store.readAll(retryItem)).map((r) => r.schedule.nextAt);
     expect(times.every((t) => t <= Date.now())).toBe(true);
     await retry.resumeRetries();
-    const spread = (await allRetries()).map((r) => r.schedule.nextAt - Date.now());
+    const spread = (await store.readAll(retryItem)).map((r) => r.schedule.nextAt - Date.now());
     expect(Math.max(...spread)).toBeGreaterThan(1000);
     expect(Math.max(...spread)).toBeLessThanOrEqual(16 * RESUME_SPREAD_PER_SCHEDULE_MS);
     expect(new Set(spread).size).toBeGreaterThan(1);

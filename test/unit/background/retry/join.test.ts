@@ -15,8 +15,10 @@ import {
   handleTabChange,
   useRetryWorld,
 } from '../../helpers/fake-retry';
-const { readIncident, readRetry, allRetries } = await import('../../../../src/platform/storage');
-const { writeSettings } = await import('../../../../src/platform/settings');
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { retryItem } from '../../../../src/core/retry/stored';
+import { settingsItem } from '../../../../src/core/settings/stored';
+const store = await import('../../../../src/platform/store');
 const { DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
 const { syncTabView } = await import('../../../../src/background/tab/view');
 
@@ -26,8 +28,8 @@ describe('joining and leaving an origin’s schedule', () => {
   it('shares one schedule between all tabs failing on an origin: ten tabs, one probe per step', async () => {
     const tabs: number[] = [];
     for (let i = 0; i < 10; i++) tabs.push(await failingTab(`${ORIGIN}/item/${i}`));
-    expect(await allRetries()).toHaveLength(1);
-    expect((await readRetry(ORIGIN))!.tabs).toEqual(tabs);
+    expect(await store.readAll(retryItem)).toHaveLength(1);
+    expect((await store.read(retryItem, ORIGIN))!.tabs).toEqual(tabs);
     await advance(5000);
     expect(probed).toHaveLength(1);
     site.answers = [{ status: 200, ms: 5 }];
@@ -38,8 +40,8 @@ describe('joining and leaving an origin’s schedule', () => {
 
   it('never schedules a POST', async () => {
     const tabId = await failingTab(`${ORIGIN}/checkout`, 502, { method: 'POST' });
-    expect(await readIncident(tabId)).toMatchObject({ method: 'POST', retryable: false });
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(incidentItem, tabId)).toMatchObject({ method: 'POST', retryable: false });
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     await advance(10 * 60_000);
     expect(probed).toEqual([]);
     expect(reloads).toEqual([]);
@@ -50,7 +52,7 @@ describe('joining and leaving an origin’s schedule', () => {
 
   it('does not probe before a 503 Retry-After has passed', async () => {
     await failingTab(`${ORIGIN}/`, 503, { headers: [{ name: 'Retry-After', value: '5' }] });
-    expect((await readRetry(ORIGIN))!.schedule.nextAt).toBeGreaterThanOrEqual(NOW + 5000);
+    expect((await store.read(retryItem, ORIGIN))!.schedule.nextAt).toBeGreaterThanOrEqual(NOW + 5000);
     await advance(4900);
     expect(probed).toEqual([]);
     await advance(2000);
@@ -61,9 +63,9 @@ describe('joining and leaving an origin’s schedule', () => {
     const a = await failingTab();
     const b = await failingTab(`${ORIGIN}/other`);
     await handleTabRemoved(a);
-    expect((await readRetry(ORIGIN))!.tabs).toEqual([b]);
+    expect((await store.read(retryItem, ORIGIN))!.tabs).toEqual([b]);
     await handleTabRemoved(b);
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     await advance(60_000);
     expect(probed).toEqual([]);
   });
@@ -75,22 +77,22 @@ describe('joining and leaving an origin’s schedule', () => {
       { url: 'https://elsewhere.example/', complete: false },
       { url: 'https://elsewhere.example/', incognito: false },
     );
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.action.getBadgeText({ tabId })).toBe('');
   });
 
   it('respects "never auto-retry this site" and the global switch, unless the visitor asks', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, neverRetry: ['shop.example'] });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, neverRetry: ['shop.example'] });
     const tabId = await failingTab();
-    expect(await readRetry(ORIGIN)).toBeUndefined();
-    await writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false, alwaysRetry: ['shop.example'] });
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false, alwaysRetry: ['shop.example'] });
     await failingTab(`${ORIGIN}/b`);
-    expect(await readRetry(ORIGIN)).toBeDefined();
-    await writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false });
+    expect(await store.read(retryItem, ORIGIN)).toBeDefined();
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false });
     const other = await failingTab('https://news.example/');
-    expect(await readRetry('https://news.example')).toBeUndefined();
-    expect(await retry.joinSchedule(other, (await readIncident(other))!, { force: true })).toBe(true);
-    expect(await readRetry('https://news.example')).toBeDefined();
+    expect(await store.read(retryItem, 'https://news.example')).toBeUndefined();
+    expect(await retry.joinSchedule(other, (await store.read(incidentItem, other))!, { force: true })).toBe(true);
+    expect(await store.read(retryItem, 'https://news.example')).toBeDefined();
     expect(tabId).toBeGreaterThan(0);
   });
 
@@ -106,7 +108,7 @@ describe('joining and leaving an origin’s schedule', () => {
       headers: [],
       time: Date.now(),
     });
-    expect((await readRetry(ORIGIN))!.tabs).toEqual([other]);
+    expect((await store.read(retryItem, ORIGIN))!.tabs).toEqual([other]);
     site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([other]);
@@ -125,12 +127,12 @@ describe('the incident the caller holds is passed, not read again', () => {
 
   it('joinSchedule and leaveSchedule neither read the incident nor draw; syncTabView draws from the incident it is given', async () => {
     const tabId = await failingTab();
-    const incident = (await readIncident(tabId))!;
+    const incident = (await store.read(incidentItem, tabId))!;
     const drawn = vi.spyOn(fakeBrowser.action, 'setBadgeText');
     expect(await incidentReads(tabId, () => retry.joinSchedule(tabId, incident))).toBe(0);
-    expect((await readRetry(ORIGIN))?.tabs).toEqual([tabId]);
+    expect((await store.read(retryItem, ORIGIN))?.tabs).toEqual([tabId]);
     expect(await incidentReads(tabId, () => retry.leaveSchedule(tabId, ORIGIN))).toBe(0);
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     expect(drawn).not.toHaveBeenCalled();
     expect(await incidentReads(tabId, () => syncTabView(tabId, { incident }))).toBe(0);
     // The badge shows the incident, no longer waiting: the 502 as the page shows it.

@@ -16,8 +16,10 @@ import {
   handleFrameResponse,
   useRetryWorld,
 } from '../../helpers/fake-retry';
-const { readIncident, readRetry } = await import('../../../../src/platform/storage');
-const { writeSettings } = await import('../../../../src/platform/settings');
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { retryItem } from '../../../../src/core/retry/stored';
+import { settingsItem } from '../../../../src/core/settings/stored';
+const store = await import('../../../../src/platform/store');
 const { DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
 const { MAX_RECOVERIES, RELAPSE_WINDOW_MS } = await import('../../../../src/core/retry/schedule');
 
@@ -37,16 +39,16 @@ describe('probing a failed page’s origin', () => {
 
   it("a page on the visitor's network with a query (a public page may have sent the tab there): never probed or loaded again by itself", async () => {
     const tabId = await failingTab('http://192.168.0.1/cgi-bin/apply.cgi?dns=6.6.6.6');
-    expect(await readRetry('http://192.168.0.1')).toBeUndefined();
+    expect(await store.read(retryItem, 'http://192.168.0.1')).toBeUndefined();
     await advance(120_000);
     expect(probed).toEqual([]);
     expect(reloads).toEqual([]);
-    expect(await readIncident(tabId)).toBeDefined();
+    expect(await store.read(incidentItem, tabId)).toBeDefined();
   });
 
   it('starts a schedule with a pending badge, probes instead of reloading, and reloads once a probe succeeds', async () => {
     const tabId = await failingTab();
-    const record = await readRetry(ORIGIN);
+    const record = await store.read(retryItem, ORIGIN);
     expect(record).toMatchObject({ origin: ORIGIN, tabs: [tabId], state: 'waiting', probes: 0 });
     expect(record!.schedule.nextAt - NOW).toBeGreaterThanOrEqual(1000);
     expect(record!.schedule.nextAt - NOW).toBeLessThanOrEqual(5000);
@@ -56,17 +58,17 @@ describe('probing a failed page’s origin', () => {
     await advance(5000);
     expect(probed).toEqual([`${ORIGIN}/cart`]);
     expect(reloads).toEqual([]); // still failing: the tab is not reloaded
-    expect(await readRetry(ORIGIN)).toMatchObject({ probes: 1, state: 'waiting', lastProbe: { status: 502 } });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ probes: 1, state: 'waiting', lastProbe: { status: 502 } });
 
     site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([tabId]);
     expect(reopened).toEqual([`${ORIGIN}/cart`]); // a GET navigation to the page, not a reload
     // Remembered for the relapse window (nothing pending), then forgotten by its alarm.
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered', tabs: [], recoveries: 1 });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'recovered', tabs: [], recoveries: 1 });
     expect(await fakeBrowser.alarms.get(await retryAlarmName(ORIGIN))).toBeDefined();
     await advance(RELAPSE_WINDOW_MS, 30_000);
-    expect(await readRetry(ORIGIN)).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.alarms.get(await retryAlarmName(ORIGIN))).toBeUndefined();
     expect(probed).toHaveLength(2);
     expect(await fakeBrowser.storage.session.get(`recovered:${tabId}`)).toMatchObject({
@@ -78,7 +80,7 @@ describe('probing a failed page’s origin', () => {
     await failingTab();
     site.answers = [{ status: 503, retryAfter: '120', ms: 5 }];
     await advance(5000);
-    const record = (await readRetry(ORIGIN))!;
+    const record = (await store.read(retryItem, ORIGIN))!;
     expect(record.schedule.nextAt - record.lastProbe!.at).toBeGreaterThanOrEqual(120_000);
     await advance(100_000);
     expect(probed).toHaveLength(1);
@@ -87,10 +89,10 @@ describe('probing a failed page’s origin', () => {
   });
 
   it('gives up after the configured time and says so on the badge', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, giveUpMinutes: 5 });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, giveUpMinutes: 5 });
     const tabId = await failingTab();
     await advance(6 * 60_000, 5000);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'gave-up' });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'gave-up' });
     const count = probed.length;
     expect(count).toBeGreaterThan(2);
     expect(count).toBeLessThan(15);
@@ -127,22 +129,22 @@ describe('what "back" means, and what happens after it', () => {
     await advance(60_000);
     expect(probed.length).toBeGreaterThan(1);
     expect(reloads).toEqual([]);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting', tabs: [tabId] });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'waiting', tabs: [tabId] });
   });
 
   it('a tab failing again after a recovery continues the old schedule; recoveries are capped; one notification', async () => {
     const tabId = await failingTab();
     await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
     await fakeBrowser.tabs.update(tabId, { active: false });
-    const first = (await readRetry(ORIGIN))!.schedule;
+    const first = (await store.read(retryItem, ORIGIN))!.schedule;
     site.answers = [{ status: 200, ms: 5 }]; // the anonymous probe is always served
     const attempts: number[] = [];
     for (let round = 0; round < 10; round += 1) {
       await advance(5 * 60_000, 1000);
-      const record = await readRetry(ORIGIN);
+      const record = await store.read(retryItem, ORIGIN);
       if (record?.state === 'recovered' && !record.tabs.includes(tabId)) {
         await relapse(tabId);
-        const again = (await readRetry(ORIGIN))!;
+        const again = (await store.read(retryItem, ORIGIN))!;
         attempts.push(again.schedule.attempt);
         // Same chain: same start and give-up time, a later attempt (never attempt 1 again).
         expect(again.schedule.startedAt).toBe(first.startedAt);
@@ -152,7 +154,7 @@ describe('what "back" means, and what happens after it', () => {
     expect(reloads).toHaveLength(MAX_RECOVERIES);
     expect(attempts).toEqual([...attempts].sort((a, b) => a - b));
     expect(attempts[0]).toBeGreaterThan(1);
-    const record = (await readRetry(ORIGIN))!;
+    const record = (await store.read(retryItem, ORIGIN))!;
     expect(record).toMatchObject({ state: 'page-fails', tabs: [tabId], recoveries: MAX_RECOVERIES });
     expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual([`recovered:${tabId}`]);
     const count = probed.length;
@@ -161,7 +163,7 @@ describe('what "back" means, and what happens after it', () => {
     expect(reloads).toHaveLength(MAX_RECOVERIES);
     const { retryView } = await import('../../../../src/core/present/retry-view');
     const { decisionFor } = await import('../../../../src/core/retry/policy');
-    const view = retryView({ record, tabId, decision: decisionFor((await readIncident(tabId))!, Date.now()), now: Date.now() });
+    const view = retryView({ record, tabId, decision: decisionFor((await store.read(incidentItem, tabId))!, Date.now()), now: Date.now() });
     expect(view).toMatchObject({ kind: 'page-fails', status: { key: 'retry_page_fails_status', subs: ['shop.example'] } });
   });
 
@@ -169,10 +171,10 @@ describe('what "back" means, and what happens after it', () => {
     const tabId = await failingTab();
     site.answers = [{ status: 200, ms: 5 }];
     await advance(10_000);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'recovered' });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'recovered' });
     await advance(RELAPSE_WINDOW_MS + 30_000, 30_000);
     await relapse(tabId);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'waiting', probes: 0, schedule: { attempt: 1 } });
-    expect((await readRetry(ORIGIN))!.recoveries).toBeUndefined();
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'waiting', probes: 0, schedule: { attempt: 1 } });
+    expect((await store.read(retryItem, ORIGIN))!.recoveries).toBeUndefined();
   });
 });

@@ -2,8 +2,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { site, ORIGIN, NOW, reloads, failingTab, advance, retry, useRetryWorld } from '../../helpers/fake-retry';
-const { readIncident, readRetry, readHistory } = await import('../../../../src/platform/storage');
-const { writeSettings } = await import('../../../../src/platform/settings');
+import { incidentItem } from '../../../../src/core/incident/stored';
+import { retryItem } from '../../../../src/core/retry/stored';
+import { historyItem } from '../../../../src/core/present/stored';
+import { settingsItem } from '../../../../src/core/settings/stored';
+const store = await import('../../../../src/platform/store');
 const { DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
 
 useRetryWorld();
@@ -32,9 +35,8 @@ describe('a form is never loaded again by itself', () => {
 
   it('even if the record still lists it, a tab whose current incident is a POST is not loaded again', async () => {
     const tabId = await failingTab(`${ORIGIN}/basket`);
-    const { writeIncident } = await import('../../../../src/platform/storage');
-    const incident = (await readIncident(tabId))!;
-    await writeIncident(tabId, { ...incident, url: `${ORIGIN}/checkout`, method: 'POST', retryable: false });
+    const incident = (await store.read(incidentItem, tabId))!;
+    await store.write(incidentItem, { ...incident, url: `${ORIGIN}/checkout`, method: 'POST', retryable: false }, tabId);
     site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads).toEqual([]);
@@ -80,7 +82,7 @@ describe('every waiting tab comes back', () => {
     site.answers = [{ status: 200, ms: 5 }];
     await advance(60_000);
     expect(reloads.sort()).toEqual(tabs.filter((id) => id !== tabs[2]).sort());
-    expect((await readRetry(ORIGIN))!.tabs).toEqual([]);
+    expect((await store.read(retryItem, ORIGIN))!.tabs).toEqual([]);
   });
 
   it('tabs that joined at every stage of the backoff come back with the one probe that finds the site back', async () => {
@@ -97,19 +99,18 @@ describe('every waiting tab comes back', () => {
   it('a worker stopped while loading the tabs again finishes the job when it starts', async () => {
     const tabs = [await failingTab(`${ORIGIN}/a`), await failingTab(`${ORIGIN}/b`)];
     // What a worker stopped halfway leaves: the origin recovered, its tabs still listed.
-    const { writeRetry } = await import('../../../../src/platform/storage');
-    const record = (await readRetry(ORIGIN))!;
-    await writeRetry({ ...record, state: 'recovered', recoveries: 1, recoveredAt: Date.now() });
+    const record = (await store.read(retryItem, ORIGIN))!;
+    await store.write(retryItem, { ...record, state: 'recovered', recoveries: 1, recoveredAt: Date.now() });
     vi.clearAllTimers();
     await retry.resumeRetries();
     expect(reloads.sort()).toEqual([...tabs].sort());
-    expect((await readRetry(ORIGIN))!.tabs).toEqual([]);
+    expect((await store.read(retryItem, ORIGIN))!.tabs).toEqual([]);
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
   });
 });
 
 describe('history records how the incident ended', () => {
-  const ended = async () => (await readHistory()).map((e) => ({ host: e.host, time: e.time, end: e.end }));
+  const ended = async () => (await store.read(historyItem)).map((e) => ({ host: e.host, time: e.time, end: e.end }));
 
   it('came back by itself: when the auto-retry found it back', async () => {
     await failingTab();
@@ -133,10 +134,10 @@ describe('history records how the incident ended', () => {
   });
 
   it('gave up: and a later recovery does not rewrite the ending', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, giveUpMinutes: 5 });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, giveUpMinutes: 5 });
     const tabId = await failingTab();
     await advance(6 * 60_000, 5000);
-    expect(await readRetry(ORIGIN)).toMatchObject({ state: 'gave-up' });
+    expect(await store.read(retryItem, ORIGIN)).toMatchObject({ state: 'gave-up' });
     const end = (await ended())[0]!.end;
     expect(end?.how).toBe('gave-up');
     expect(end!.at - NOW).toBeGreaterThanOrEqual(5 * 60_000);

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { alarmClock, site, useFakeBackground } from '../../helpers/fake-background';
+import { watchItem } from '../../../../src/core/retry/stored';
+import { settingsItem } from '../../../../src/core/settings/stored';
 
 const watch = await import('../../../../src/background/retry/watch');
-const { allWatches, readWatch } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 const { WATCH_ENDED_KEEP_MS, WATCH_LIMIT } = await import('../../../../src/core/retry/watch');
-const { writeSettings } = await import('../../../../src/platform/settings');
 const { DEFAULT_SETTINGS } = await import('../../../../src/core/settings/settings');
 
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
@@ -30,12 +31,12 @@ describe('tell me when it’s back', () => {
     await advance(5_000);
     expect(probed.length).toBeGreaterThanOrEqual(1);
     expect(new Set(probed)).toEqual(new Set([`${ORIGIN}/`]));
-    expect((await readWatch(ORIGIN))?.state).toBe('watching');
+    expect((await store.read(watchItem, ORIGIN))?.state).toBe('watching');
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
 
     site.answers = [{ status: 200, ms: 1 }];
     await advance(60_000);
-    const ended = await readWatch(ORIGIN);
+    const ended = await store.read(watchItem, ORIGIN);
     expect(ended).toMatchObject({ state: 'back', notified: true });
     const shown = await fakeBrowser.notifications.getAll();
     expect(Object.keys(shown)).toEqual([`watch-back:${ORIGIN}`]);
@@ -55,7 +56,7 @@ describe('tell me when it’s back', () => {
     expect((await popupState(undefined, 'secret-clinic.example', false)).watch).toBeUndefined();
     site.answers = [{ status: 200, ms: 1 }];
     await advance(60_000);
-    expect(await readWatch(clinic)).toMatchObject({ state: 'back', notified: true, private: true });
+    expect(await store.read(watchItem, clinic)).toMatchObject({ state: 'back', notified: true, private: true });
     expect(created).toHaveBeenCalledTimes(1);
     const shown = JSON.stringify(created.mock.calls);
     expect(shown, shown).not.toMatch(/clinic/);
@@ -65,21 +66,21 @@ describe('tell me when it’s back', () => {
   });
 
   it('without notifications (settings), it still ends, unannounced', async () => {
-    await writeSettings({ ...DEFAULT_SETTINGS, notifications: false });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, notifications: false });
     site.answers = [{ status: 200, ms: 1 }];
     await watch.watchSite('http://127.0.0.1:8080');
     await advance(10_000);
-    expect((await readWatch(ORIGIN))?.state).toBe('back');
-    expect((await readWatch(ORIGIN))?.notified).toBeUndefined();
+    expect((await store.read(watchItem, ORIGIN))?.state).toBe('back');
+    expect((await store.read(watchItem, ORIGIN))?.notified).toBeUndefined();
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
   });
 
   it('"Stop watching" ends it: no probe after', async () => {
     await watch.watchSite('127.0.0.1:8080');
     // Typed without http://: the front page over https.
-    expect(await readWatch('https://127.0.0.1:8080')).toBeDefined();
+    expect(await store.read(watchItem, 'https://127.0.0.1:8080')).toBeDefined();
     expect(await watch.unwatchSite('127.0.0.1:8080')).toBe(true);
-    expect(await readWatch('https://127.0.0.1:8080')).toBeUndefined();
+    expect(await store.read(watchItem, 'https://127.0.0.1:8080')).toBeUndefined();
     await advance(60_000);
     expect(probed).toEqual([]);
   });
@@ -102,12 +103,12 @@ describe('watch records are bounded', () => {
     site.answers = [{ status: 200, ms: 1 }];
     await watch.watchSite('http://127.0.0.1:8080');
     await advance(10_000);
-    expect((await readWatch(ORIGIN))?.state).toBe('back');
+    expect((await store.read(watchItem, ORIGIN))?.state).toBe('back');
     await watch.resumeWatches();
-    expect((await readWatch(ORIGIN))?.state).toBe('back'); // the popup still shows "It's back up"
+    expect((await store.read(watchItem, ORIGIN))?.state).toBe('back'); // the popup still shows "It's back up"
     await vi.advanceTimersByTimeAsync(WATCH_ENDED_KEEP_MS);
     await watch.resumeWatches();
-    expect(await readWatch(ORIGIN)).toBeUndefined();
+    expect(await store.read(watchItem, ORIGIN)).toBeUndefined();
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
     expect(await watch.urlOfWatchNotification(`watch-back:${ORIGIN}`)).toBe(`${ORIGIN}/`);
     expect(await watch.urlOfWatchNotification('watch-back:https://a.example/evil')).toBeUndefined();
@@ -122,11 +123,11 @@ describe('watch records are bounded', () => {
       await watch.watchSite(`https://s${i}.example`);
       await vi.advanceTimersByTimeAsync(1);
     }
-    const origins = (await allWatches()).map((w) => w.schedule.origin);
+    const origins = (await store.readAll(watchItem)).map((w) => w.schedule.origin);
     expect(origins).toHaveLength(WATCH_LIMIT);
     expect(origins).not.toContain('https://ended.example');
     await watch.watchSite('https://new.example');
-    const after = (await allWatches()).map((w) => w.schedule.origin);
+    const after = (await store.readAll(watchItem)).map((w) => w.schedule.origin);
     expect(after).toHaveLength(WATCH_LIMIT);
     expect(after).toContain('https://new.example');
     expect(after).not.toContain('https://s0.example');

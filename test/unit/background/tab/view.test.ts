@@ -3,10 +3,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { Incident } from '../../../../src/model/incident';
+import { incidentItem } from '../../../../src/core/incident/stored';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const { syncTabView } = await import('../../../../src/background/tab/view');
-const { writeIncident, removeIncident, readIncident } = await import('../../../../src/platform/storage');
+const store = await import('../../../../src/platform/store');
 
 const { classify } = await import('../../../../src/core/incident/classify');
 const refused = classify({
@@ -25,11 +26,11 @@ beforeEach(() => {
 describe('syncTabView', () => {
   it('draws the incident, and clears the badge of a tab without one', async () => {
     const tab = await fakeBrowser.tabs.create({ url: refused.url });
-    await writeIncident(tab.id!, refused);
-    expect(await readIncident(tab.id!)).toBeDefined();
+    await store.write(incidentItem, refused, tab.id!);
+    expect(await store.read(incidentItem, tab.id!)).toBeDefined();
     await syncTabView(tab.id!);
     expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toMatch(/REF$/);
-    await removeIncident(tab.id!);
+    await store.remove(incidentItem, tab.id!);
     await syncTabView(tab.id!);
     expect(await fakeBrowser.action.getBadgeText({ tabId: tab.id! })).toBe('');
   });
@@ -37,14 +38,14 @@ describe('syncTabView', () => {
   it('an incident that ends while its badge is being drawn leaves no badge behind', async () => {
     const tab = await fakeBrowser.tabs.create({ url: refused.url });
     const tabId = tab.id!;
-    await writeIncident(tabId, refused);
+    await store.write(incidentItem, refused, tabId);
     const setBadgeText = fakeBrowser.action.setBadgeText.bind(fakeBrowser.action);
     let ended = false;
     vi.spyOn(fakeBrowser.action, 'setBadgeText').mockImplementation(async (details) => {
       if (!ended && details.text) {
         // The page came back meanwhile: its incident ended and its (empty) badge was drawn first.
         ended = true;
-        await removeIncident(tabId);
+        await store.remove(incidentItem, tabId);
         await setBadgeText({ tabId, text: '' });
       }
       return setBadgeText(details);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKETS, validateReachability } from '../../../../src/core/schema/legacy/stored-outside';
+import { BUCKETS, validateReachability } from '../../../../src/core/diagnosis/stored';
 import { bucketOf, noteAnswered, otherSiteAnsweredAgo, RECENT_MS } from '../../../../src/core/diagnosis/reachability';
 import { onlineCheck } from '../../../../src/checks/sources/online';
 import { verdict } from '../../../../src/core/diagnosis/verdict';

@@ -7,6 +7,7 @@ import {
   onLocalNetwork,
   reprobeTarget,
   samePage,
+  storedUrl,
   watchedSiteUrl,
   webHost,
   withoutCredentials,
@@ -237,7 +238,6 @@ describe('samePage', () => {
   ])('%s vs %s → %s', (a, b, same) => expect(samePage(a, b)).toBe(same));
 
   it('a stored incident (credentials stripped, a long URL cut) still matches its page', async () => {
-    const { storedUrl } = await import('../../../../src/core/schema/legacy/stored');
     const withCredentials = 'https://user:pass@shop.example/cart?x=1#top';
     expect(samePage(storedUrl(withCredentials)!, withCredentials)).toBe(true);
     const long = `https://flood.example/${'a'.repeat(20_000)}?q=1#f`;

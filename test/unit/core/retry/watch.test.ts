@@ -3,7 +3,7 @@ import { afterWatchProbe, isWatching, startWatch, watchOnline, watchSeesBack } f
 import { siteUrl } from '../../../../src/core/net/url';
 import { DEFAULT_RETRY_OPTIONS, probeVerdict, type ProbeAnswer } from '../../../../src/core/retry/policy';
 import { onProbeFailed, startSchedule } from '../../../../src/core/retry/schedule';
-import { parseWatch } from '../../../../src/core/schema/legacy/stored';
+import { parseWatch } from '../../../../src/core/retry/stored';
 
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
 const half = () => 0.5;

@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import v010 from '../../fixtures/storage/0.1.0.json';
+import { appendEntry, guideMarksItem, HISTORY_URL_MAX, historyItem, withoutEntry } from '../../../src/core/present/stored';
+import { SCHEMA_VERSION } from '../../../src/core/schema/version';
+import { incidentItem, responseItem, subframesItem } from '../../../src/core/incident/stored';
+import { recoveredItem, retryItem } from '../../../src/core/retry/stored';
+import { diagnosisItem, evidenceCacheItem, limitsItem } from '../../../src/core/diagnosis/stored';
+import { consentItem, settingsItem } from '../../../src/core/settings/stored';
+import { migrateStore } from '../../../src/platform/store-migrate';
+import { onKeysChanged } from '../../../src/platform/store-changes';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 // The diagnosis has its own tests; here it must never reach the network.
@@ -10,14 +18,12 @@ vi.mock('../../../src/background/diagnosis/diagnose', () => ({
 }));
 vi.mock('../../../src/platform/probe', () => ({ probe: vi.fn(async () => ({ status: 502 })), probeHeaders: vi.fn(async () => ({})) }));
 
-const storage = await import('../../../src/platform/storage');
-const outside = await import('../../../src/platform/storage-outside');
+const store = await import('../../../src/platform/store');
 const { noteSiteAnswered, otherSiteAnsweredAgoMs } = await import('../../../src/platform/reachability');
 const { recordHttpAnswer } = await import('../../../src/background/incident/observe');
 const handleFrameResponse = (r: import('../../../src/platform/web-request').FrameResponse) => recordHttpAnswer({ kind: 'http', ...r });
 const { classify } = await import('../../../src/core/incident/classify');
 const { DEFAULT_SETTINGS, withPanelHidden } = await import('../../../src/core/settings/settings');
-const { HISTORY_URL_MAX, SCHEMA_VERSION } = await import('../../../src/core/schema/legacy/stored');
 type Incident = import('../../../src/model/incident').Incident;
 
 /**
@@ -60,35 +66,35 @@ describe('what 0.1.0 stored', () => {
   });
 
   it('reads back through every reader', async () => {
-    expect((await storage.readIncident(1))?.url).toBe('https://shop.example/cart?session=abc');
-    expect((await storage.readIncident(2))?.kind).toBe('network');
-    expect((await storage.readIncident(3))?.kind).toBe('soft');
-    expect(await storage.readHistory()).toHaveLength(5);
-    expect(await storage.readSubframeFailures(1)).toHaveLength(2);
-    expect(await storage.readResponse(3)).toMatchObject({ status: 200 });
-    expect(await storage.readGuideMarks(1)).toEqual({ wait: 'done', 'clear-cache': 'failed' });
-    expect(await storage.readRecovery(5)).toMatchObject({ host: 'back.example', probes: 3 });
-    expect((await storage.allRetries()).map((r) => r.origin).sort()).toEqual(['https://down.example', 'https://shop.example']);
-    expect(await storage.readRetry('https://shop.example')).toMatchObject({ tabs: [1, 4], probes: 1 });
-    expect((await storage.readDiagnosis(1))?.evidence).toHaveLength(7);
+    expect((await store.read(incidentItem, 1))?.url).toBe('https://shop.example/cart?session=abc');
+    expect((await store.read(incidentItem, 2))?.kind).toBe('network');
+    expect((await store.read(incidentItem, 3))?.kind).toBe('soft');
+    expect(await store.read(historyItem)).toHaveLength(5);
+    expect(await store.read(subframesItem, 1)).toHaveLength(2);
+    expect(await store.read(responseItem, 3)).toMatchObject({ status: 200 });
+    expect(await store.read(guideMarksItem, 1)).toEqual({ wait: 'done', 'clear-cache': 'failed' });
+    expect(await store.read(recoveredItem, 5)).toMatchObject({ host: 'back.example', probes: 3 });
+    expect((await store.readAll(retryItem)).map((r) => r.origin).sort()).toEqual(['https://down.example', 'https://shop.example']);
+    expect(await store.read(retryItem, 'https://shop.example')).toMatchObject({ tabs: [1, 4], probes: 1 });
+    expect((await store.read(diagnosisItem, 1))?.evidence).toHaveLength(7);
     // Fields added later (the panel and notification switches) read as their defaults.
-    expect(await storage.readSettings()).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
+    expect(await store.read(settingsItem)).toEqual({ ...v010.sync.settings, panel: true, notifications: true });
     // 0.1.0 had no connectivity source (its baseline ran unasked): it reads as not agreed.
-    expect(await storage.readConsent()).toEqual({ connectivity: false, ...v010.local.consent });
+    expect(await store.read(consentItem)).toEqual({ connectivity: false, ...v010.local.consent });
   });
 
   it('is migrated: schema version stored, history cut to origin + path', async () => {
-    await storage.migrateStorage();
+    await migrateStore();
     const local = await fakeBrowser.storage.local.get(null);
     expect(local.schema).toBe(SCHEMA_VERSION);
     for (const entry of local.history as Incident[]) expect(entry.url.length).toBeLessThanOrEqual(HISTORY_URL_MAX);
     expect(JSON.stringify(local).length).toBeLessThan(10_000);
-    expect(await storage.readHistory()).toHaveLength(5);
+    expect(await store.read(historyItem)).toHaveLength(5);
   });
 
   it('forgetTab forgets every record of the tab and nothing else', async () => {
-    await storage.forgetTab(1);
-    await storage.forgetTab(3);
+    await store.forgetTab(1);
+    await store.forgetTab(3);
     const keys = Object.keys(await fakeBrowser.storage.session.get(null)).sort();
     expect(keys).toEqual(['incident:2', 'recovered:5', 'retry:https://down.example', 'retry:https://shop.example']);
   });
@@ -103,22 +109,22 @@ describe('garbage in storage', () => {
     const stored = [junk, null, { ...incidentAt(1), time: 'x' }, incidentAt(2)];
     await fakeBrowser.storage.local.set({ history: stored, consent: 'yes', settings: [1], schema: {} });
     await fakeBrowser.storage.sync.set({ settings: 'x'.repeat(1000) });
-    expect(await storage.readIncident(1)).toBeUndefined();
-    expect(await storage.readSubframeFailures(1)).toEqual([]);
-    expect(await storage.readResponse(1)).toBeUndefined();
-    expect(await storage.readDiagnosis(1)).toBeUndefined();
-    expect(await storage.readDiagnosis('site')).toBeUndefined();
-    expect(await storage.readGuideMarks(1)).toEqual({});
-    expect(await storage.readRecovery(1)).toBeUndefined();
-    expect(await storage.allRetries()).toEqual([]);
-    expect(await outside.readLimits()).toEqual({});
-    expect(await outside.readEvidenceCache()).toEqual({});
-    const history = await storage.readHistory();
+    expect(await store.read(incidentItem, 1)).toBeUndefined();
+    expect(await store.read(subframesItem, 1)).toEqual([]);
+    expect(await store.read(responseItem, 1)).toBeUndefined();
+    expect(await store.read(diagnosisItem, 1)).toBeUndefined();
+    expect(await store.read(diagnosisItem, 'site')).toBeUndefined();
+    expect(await store.read(guideMarksItem, 1)).toEqual({});
+    expect(await store.read(recoveredItem, 1)).toBeUndefined();
+    expect(await store.readAll(retryItem)).toEqual([]);
+    expect(await store.read(limitsItem)).toEqual({});
+    expect(await store.read(evidenceCacheItem, false)).toEqual({});
+    const history = await store.read(historyItem);
     expect(history.map((i) => i.host)).toEqual(['s2.example']);
     for (const entry of history) expect(() => new Date(entry.time).toISOString()).not.toThrow(); // what the popup does
-    expect(await storage.readConsent()).toEqual({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
-    expect(await storage.readSettings()).toEqual(DEFAULT_SETTINGS);
-    await storage.migrateStorage();
+    expect(await store.read(consentItem)).toEqual({ connectivity: false, dns: false, vantage: false, statusPage: false, archive: false });
+    expect(await store.read(settingsItem)).toEqual(DEFAULT_SETTINGS);
+    await migrateStore();
     expect((await fakeBrowser.storage.local.get('schema')).schema).toBe(SCHEMA_VERSION);
   });
 });
@@ -133,16 +139,23 @@ describe('history under load', () => {
       await new Promise((r) => setTimeout(r, 2));
       return got;
     });
-    await Promise.all(Array.from({ length: 16 }, (_, i) => storage.appendHistory(incidentAt(i, `https://s${i}.example/page`))));
-    const hosts = (await storage.readHistory()).map((i) => i.host).sort();
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        store.update(historyItem, (list) => appendEntry(list, incidentAt(i, `https://s${i}.example/page`))),
+      ),
+    );
+    const hosts = (await store.read(historyItem)).map((i) => i.host).sort();
     expect(hosts).toEqual(Array.from({ length: 16 }, (_, i) => `s${i}.example`).sort());
   });
 
   it('a removal and an append at the same moment both take effect', async () => {
-    await storage.appendHistory(incidentAt(1, 'https://old.example/'));
-    const old = (await storage.readHistory())[0]!;
-    await Promise.all([storage.removeHistoryEntry(old.time, old.host), storage.appendHistory(incidentAt(2, 'https://new.example/'))]);
-    expect((await storage.readHistory()).map((i) => i.host)).toEqual(['new.example']);
+    await store.update(historyItem, (list) => appendEntry(list, incidentAt(1, 'https://old.example/')));
+    const old = (await store.read(historyItem))[0]!;
+    await Promise.all([
+      store.update(historyItem, (list) => withoutEntry(list, old.time, old.host), { onWriteFailure: 'throw' }),
+      store.update(historyItem, (list) => appendEntry(list, incidentAt(2, 'https://new.example/'))),
+    ]);
+    expect((await store.read(historyItem)).map((i) => i.host)).toEqual(['new.example']);
   });
 });
 
@@ -151,8 +164,8 @@ describe('a full storage area', () => {
     'history: trimmed and retried, the newest entry kept, never a throw',
     async () => {
       limitArea('local', 60_000);
-      for (let i = 0; i < 200; i++) await storage.appendHistory(incidentAt(i));
-      const history = await storage.readHistory();
+      for (let i = 0; i < 200; i++) await store.update(historyItem, (list) => appendEntry(list, incidentAt(i)));
+      const history = await store.read(historyItem);
       expect(history[0]!.time).toBe(1_000_199);
       expect(history.length).toBeGreaterThan(10);
       expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThanOrEqual(60_000);
@@ -169,8 +182,8 @@ describe('a full storage area', () => {
       await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 1 });
     }
     for (const [i, tabId] of tabs.entries()) {
-      expect((await storage.readIncident(tabId))?.status).toBe(502);
-      expect(await storage.readRetry(`https://s${i}.example`)).toMatchObject({ tabs: [tabId] });
+      expect((await store.read(incidentItem, tabId))?.status).toBe(502);
+      expect(await store.read(retryItem, `https://s${i}.example`)).toMatchObject({ tabs: [tabId] });
     }
   });
 
@@ -181,15 +194,15 @@ describe('a full storage area', () => {
       for (let i = 0; i < 300; i++) {
         const url = `https://flood.example/${String(i).padStart(4, '0')}${'a'.repeat(60_000)}`;
         const soft = classify({ kind: 'soft', url, title: '502 Bad Gateway', time: 2_000_000 + i })!;
-        await storage.writeIncident(1, soft);
-        await storage.appendHistory(soft);
+        await store.write(incidentItem, soft, 1);
+        await store.update(historyItem, (list) => appendEntry(list, soft));
       }
       expect(JSON.stringify(await fakeBrowser.storage.local.get(null)).length).toBeLessThan(1024 * 1024);
       expect(JSON.stringify(await fakeBrowser.storage.session.get(null)).length).toBeLessThan(64 * 1024);
       const tab = await fakeBrowser.tabs.create({ url: 'https://shop.example/cart' });
       await handleFrameResponse({ tabId: tab.id!, frame: 'main', url: tab.url!, status: 502, method: 'GET', headers: [], time: 3_000_000 });
-      expect((await storage.readIncident(tab.id!))?.status).toBe(502);
-      expect((await storage.readHistory())[0]?.host).toBe('shop.example');
+      expect((await store.read(incidentItem, tab.id!))?.status).toBe(502);
+      expect((await store.read(historyItem))[0]?.host).toBe('shop.example');
     },
     HEAVY_TEST_TIMEOUT_MS,
   );
@@ -197,8 +210,8 @@ describe('a full storage area', () => {
   it('session: caches and diagnoses make room for what detection needs', async () => {
     await fakeBrowser.storage.session.set({ 'evidence-cache': { junk: 'x'.repeat(50_000) }, 'diagnosis:9': { junk: 'y'.repeat(20_000) } });
     limitArea('session', 60_000);
-    await storage.writeIncident(1, incidentAt(1));
-    expect(await storage.readIncident(1)).toBeDefined();
+    await store.write(incidentItem, incidentAt(1), 1);
+    expect(await store.read(incidentItem, 1)).toBeDefined();
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['incident:1']);
   });
 
@@ -220,8 +233,8 @@ describe('a full storage area', () => {
       verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
       done: true,
     };
-    await expect(storage.writeDiagnosis(1, record)).resolves.toBeUndefined();
-    await expect(storage.writeIncident(1, incidentAt(1))).rejects.toThrow(/quota/);
+    await expect(store.write(diagnosisItem, record, 1)).resolves.toBeUndefined();
+    await expect(store.write(incidentItem, incidentAt(1), 1)).rejects.toThrow(/quota/);
   });
 });
 
@@ -230,59 +243,62 @@ describe('settings', () => {
 
   it('beyond one sync item (8 KB) the local copy is read, never the stale sync copy', async () => {
     limitArea('sync', 100_000, 8192);
-    await storage.writeSettings({ ...DEFAULT_SETTINGS, neverRetry: ['first.example'] });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, neverRetry: ['first.example'] });
     expect((await fakeBrowser.storage.sync.get('settings')).settings).toBeDefined();
     const big = { ...DEFAULT_SETTINGS, neverRetry: many(400, 'never-'), panelHidden: many(100, 'hidden-') };
-    await storage.writeSettings(big);
-    expect(await storage.readSettings()).toEqual(big);
+    await store.write(settingsItem, big);
+    expect(await store.read(settingsItem)).toEqual(big);
     // And a later small change is read too (sync accepts it again).
-    await storage.writeSettings({ ...big, neverRetry: ['only.example'] });
-    expect((await storage.readSettings()).neverRetry).toEqual(['only.example']);
+    await store.write(settingsItem, { ...big, neverRetry: ['only.example'] });
+    expect((await store.read(settingsItem)).neverRetry).toEqual(['only.example']);
   });
 
   it('a newer copy synced from another device wins over this one', async () => {
-    await storage.writeSettings({ ...DEFAULT_SETTINGS, autoRetry: false });
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, autoRetry: false });
     const local = (await fakeBrowser.storage.local.get('settings')).settings as { savedAt: number };
     await fakeBrowser.storage.sync.set({ settings: { ...DEFAULT_SETTINGS, giveUpMinutes: 120, savedAt: local.savedAt + 1000 } });
-    expect(await storage.readSettings()).toMatchObject({ autoRetry: true, giveUpMinutes: 120 });
+    expect(await store.read(settingsItem)).toMatchObject({ autoRetry: true, giveUpMinutes: 120 });
   });
 
   it('works without sync (disabled, or a temporary Firefox profile)', async () => {
     vi.spyOn(fakeBrowser.storage.sync, 'get').mockRejectedValue(new Error('sync is disabled'));
     vi.spyOn(fakeBrowser.storage.sync, 'set').mockRejectedValue(new Error('sync is disabled'));
-    await storage.writeSettings({ ...DEFAULT_SETTINGS, alwaysRetry: ['a.example'] });
-    expect((await storage.readSettings()).alwaysRetry).toEqual(['a.example']);
+    await store.write(settingsItem, { ...DEFAULT_SETTINGS, alwaysRetry: ['a.example'] });
+    expect((await store.read(settingsItem)).alwaysRetry).toEqual(['a.example']);
   });
 
   it('0.1.0 copies without a time: the local one if it is too big to have been synced, else the sync one', async () => {
     const small = { ...DEFAULT_SETTINGS, neverRetry: ['synced.example'] };
     await fakeBrowser.storage.sync.set({ settings: small });
     await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, neverRetry: ['stale.example'] } });
-    expect((await storage.readSettings()).neverRetry).toEqual(['synced.example']);
+    expect((await store.read(settingsItem)).neverRetry).toEqual(['synced.example']);
     const big = { ...DEFAULT_SETTINGS, neverRetry: many(450, 'local-') };
     await fakeBrowser.storage.local.set({ settings: big });
-    expect(await storage.readSettings()).toEqual(big);
+    expect(await store.read(settingsItem)).toEqual(big);
   });
 
   it('hiding the panel on a site is kept when other settings are saved', async () => {
-    await storage.writeSettings(withPanelHidden(DEFAULT_SETTINGS, 'My_Host.Example.'));
-    const saved = await storage.readSettings();
+    await store.write(settingsItem, withPanelHidden(DEFAULT_SETTINGS, 'My_Host.Example.'));
+    const saved = await store.read(settingsItem);
     expect(saved.panelHidden).toEqual(['my_host.example']);
     // What the options page saves: its form's fields over what is stored.
-    await storage.writeSettings({ ...saved, autoRetry: false, alwaysRetry: ['a.example'] });
-    expect(await storage.readSettings()).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
+    await store.write(settingsItem, { ...saved, autoRetry: false, alwaysRetry: ['a.example'] });
+    expect(await store.read(settingsItem)).toMatchObject({ autoRetry: false, panelHidden: ['my_host.example'] });
   });
 });
 
-describe('onSessionChanged', () => {
+describe('onKeysChanged before the first read', () => {
   it('tells pages about records they show, not about the worker bookkeeping', async () => {
     const seen: string[][] = [];
-    const stop = storage.onSessionChanged((keys) => seen.push(keys));
-    await outside.writeLimits({ 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
-    await outside.writeEvidenceCache({});
-    await storage.writeIncident(3, incidentAt(3));
+    const stop = onKeysChanged(
+      () => undefined,
+      (keys) => seen.push(keys),
+    );
+    await store.write(limitsItem, { 'doh:Cloudflare': { tokens: 1, updatedAt: 1, blockedUntil: 2 } });
+    await store.write(evidenceCacheItem, {}, false);
+    await store.write(incidentItem, incidentAt(3), 3);
     stop();
-    await storage.removeIncident(3);
+    await store.remove(incidentItem, 3);
     expect(seen).toEqual([['incident:3']]);
   });
 });

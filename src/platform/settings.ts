@@ -1,2 +1,0 @@
-/** The visitor's settings; kept by the storage module like every other stored record. */
-export { readSettings, writeSettings } from './storage';
