@@ -26,7 +26,7 @@ export interface RetrySchedule {
 export type ProbeVerdict = 'back' | 'answers' | 'failing';
 
 /**
- * One failing origin's auto-retry, as kept in `storage.session` (see core/schema/legacy/stored.ts):
+ * One failing origin's auto-retry, as kept in `storage.session` (see core/retry/stored.ts):
  * the schedule, the tabs waiting on it, and what the probes saw. Every tab failing on the same
  * origin shares it, so ten tabs cost one probe each time.
  */

@@ -114,7 +114,7 @@ async function whyNoPanel(browser, tabId) {
   const race =
     state.incident && state.tabStatus === 'complete'
       ? ' The incident is recorded and the tab is complete, yet there is no panel. Unless the page defeated the injected script, ' +
-        'nothing injected it: injection runs only when the tab reports "complete" (background/incident/record.ts handleTabChange), and when ' +
+        'nothing injected it: injection runs only when the tab reports "complete" (background/incident/observe.ts handleTabChange), and when ' +
         'webRequest reports the error response after that (Firefox does, now and then), record() does not inject.'
       : '';
   return ` Extension state: ${JSON.stringify(state)}.${race}`;

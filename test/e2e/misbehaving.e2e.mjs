@@ -11,7 +11,7 @@ import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 /** MAX_RECOVERIES (src/core/retry/schedule.ts) + the first failed load: what a cookie-gated page may cost. */
 const GATED_MAX_LOADS = 5;
 /**
- * Each push is judged as a soft error after a 400 ms settle (background/incident/record.ts): 40 pushes of
+ * Each push is judged as a soft error after a 400 ms settle (background/incident/judge-soft-error.ts): 40 pushes of
  * 60 KB, one every 500 ms, would store 2.4 MB of history unbounded; the quota (10 MB) needs ~170.
  */
 const FLOOD_PUSHES = 40;

@@ -19,7 +19,7 @@ const MESSAGES = JSON.parse(readFileSync(join(EXTENSION_DIRS.chromium, '_locales
 
 const local = (browser, key) =>
   browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.local.get(k))[k], key);
-/** Settings as the extension reads them: local (sync is only a copy, see platform/storage.ts). */
+/** Settings as the extension reads them: local (sync is only a copy, see core/settings/stored.ts). */
 const settings = async (browser) => (await local(browser, 'settings')) ?? {};
 
 const openOptions = (browser, query = '') =>

@@ -34,20 +34,7 @@ const scanned = [
 
 // Files of the target tree (docs/architecture.md) that the parallel work packages create: WP1 platform/store.ts,
 // WP2 the background splits, WP3 verdict-text.ts, WP4 the popup split. Each entry goes once its file exists.
-const PLANNED = new Set([
-  'src/platform/store.ts',
-  'src/background/detect/chrome-load.ts',
-  'src/background/detect/chrome-failed-page.ts',
-  'src/background/incident/observe.ts',
-  'src/background/incident/chain.ts',
-  'src/background/retry/join.ts',
-  'src/background/retry/probe.ts',
-  'src/background/retry/recover.ts',
-  'src/core/present/verdict-text.ts',
-  'src/popup/kit/state.ts',
-  'src/popup/redraw.ts',
-  'src/popup/views/incident.ts',
-]);
+const PLANNED = new Set<string>([]);
 const present = (path: string): boolean => existsSync(join(ROOT, path));
 
 /** `file:line path` for each named path that does not exist. */
