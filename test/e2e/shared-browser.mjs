@@ -35,7 +35,6 @@ const pagesOf = async (browser) => (browser.name === 'chromium' ? browser.contex
  */
 export async function resetBrowser(browser) {
   const ours = browser.extensionUrl('/');
-  if (browser.name === 'chromium') await browser.context.setOffline(false); // a scenario that failed offline
   const keep = await browser.openPage();
   for (const page of await pagesOf(browser)) {
     if (page === keep) continue;
