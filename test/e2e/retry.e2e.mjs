@@ -51,10 +51,12 @@ const flakyRequests = (since) => site.log.filter((r) => r.upstream === 'flaky' &
 const isPageLoad = (r) => r.dest === 'document';
 const isProbe = (r) => r.dest === 'empty';
 
-async function openTab(browser, path = '/flaky') {
+/** `beforeLoad`: runs once the tab is open, just before it loads `path` (arm an outage there, so a slow tab still meets it). */
+async function openTab(browser, path = '/flaky', { beforeLoad } = {}) {
   visits += 1;
   const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
   const tabId = await browser.tabIdOf(page);
+  await beforeLoad?.();
   await browser.navigateInPage(page, `${site.origin}${path}?visit=${visits}`);
   return { page, tabId };
 }
@@ -102,9 +104,8 @@ for (const name of BROWSERS) {
 
     it('a 502 page comes back by itself, with probes instead of repeated page loads', { timeout: 90_000 }, () =>
       inSharedBrowser(async (browser) => {
-        await armFlaky(ONE_TAB_OUTAGE_MS);
         const since = Date.now();
-        const { page } = await openTab(browser);
+        const { page } = await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(ONE_TAB_OUTAGE_MS) });
         await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
         // Alarms may be kept on disk (Chrome): the schedule's alarm is named by an opaque id, never by its site.
         const { names, expected } = await browser.extEval(alarmsInPage, { prefix: 'retry:', origins: [site.origin] });
@@ -173,9 +174,8 @@ for (const name of BROWSERS) {
 
     it('a 503 with Retry-After: 5 is not probed again before 5 s', { timeout: 90_000 }, () =>
       inSharedBrowser(async (browser) => {
-        await armFlaky(3000, { status: 503, retryAfter: 5 });
         const since = Date.now();
-        const { page } = await openTab(browser);
+        const { page } = await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(3000, { status: 503, retryAfter: 5 }) });
         await waitBack(page);
         const requests = flakyRequests(since);
         const firstLoad = requests.find(isPageLoad);
@@ -188,9 +188,12 @@ for (const name of BROWSERS) {
 
     it('ten seconds of outage on three tabs of one origin cost one schedule, and all three come back', { timeout: 90_000 }, () =>
       inSharedBrowser(async (browser) => {
-        await armFlaky(OUTAGE_MS);
         const since = Date.now();
-        const tabs = [await openTab(browser), await openTab(browser), await openTab(browser)];
+        const tabs = [
+          await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(OUTAGE_MS) }),
+          await openTab(browser),
+          await openTab(browser),
+        ];
         await poll(async () => ((await retryRecords(browser))[0]?.tabs.length === 3 ? true : undefined), {
           what: 'one schedule with three tabs',
         });
