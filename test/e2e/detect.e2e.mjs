@@ -1,6 +1,7 @@
 // Detection end to end: a real nginx fails in real ways, a real browser with the built extension
 // visits it, and we read what the extension recorded (toolbar badge, `incident:<tabId>` in
-// storage.session). Every scenario gets a fresh browser and profile, so nothing leaks between them.
+// storage.session). One browser per suite: before each scenario its tabs, session records and alarms
+// are cleared (shared-browser.mjs), so nothing leaks between them.
 //
 // Run through `npm run test:e2e` (test/e2e/run.mjs builds dist/ if missing). E2E_BROWSERS picks
 // the browsers (default: chromium,firefox).
@@ -8,7 +9,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useDemoSite } from './demo.mjs';
-import { BROWSERS, EXTENSION_DIRS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, poll } from './browsers.mjs';
+import { useSharedBrowser } from './shared-browser.mjs';
 
 const SETTLE_MS = 5000; // how long the extension gets to reach the expected state
 const QUIET_MS = 750; // how long "nothing happened" must hold on a healthy page
@@ -152,10 +154,12 @@ for (const name of BROWSERS) {
     before(() => {
       assert.ok(EXTENSION_DIRS[name], `unknown browser "${name}" in E2E_BROWSERS (chromium, firefox)`);
     });
+    const shared = useSharedBrowser(name);
+    const inSharedBrowser = (scenario) => scenario(shared());
 
     for (const { page: pageName, badge, incident, settleMs } of FAILING) {
       it(`${pageName}: badge "${badge}" and a ${incident.kind} incident`, { timeout: 60_000 }, () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           const { page, tabId } = await openTab(browser);
           await browser.navigateInPage(page, site.urls[pageName]);
           const state = await settle(browser, tabId, (s) => badgeShows(s.badge, badge) && hasFields(s.incident, incident), settleMs);
@@ -192,7 +196,7 @@ for (const name of BROWSERS) {
     }
 
     it('form POST to a 502: the incident remembers the method', { timeout: 60_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const { page, tabId } = await openTab(browser);
         await browser.navigateInPage(page, `${site.urls.form}?visit=${visits}`);
         await poll(async () => ((await page.evaluate(() => document.querySelector('form') !== null)) ? true : undefined), {
@@ -208,7 +212,7 @@ for (const name of BROWSERS) {
 
     // Chrome builds once read only pages whose title looked failed, and missed this one.
     it("an application's 500 page titled like any page: noticed on load", { timeout: 60_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const { page, tabId } = await openTab(browser);
         const url = `${site.urls.appError}?visit=${visits}`;
         await browser.navigateInPage(page, url);
@@ -220,7 +224,7 @@ for (const name of BROWSERS) {
     );
 
     it('healthy page: no badge, no incident, DOM untouched', { timeout: 60_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const { page, tabId } = await openTab(browser);
         const url = `${site.urls.healthy}?visit=${visits}`;
         await browser.navigateInPage(page, url);
@@ -243,7 +247,7 @@ for (const name of BROWSERS) {
     );
 
     it('a navigation the user stops (ERR_ABORTED / NS_BINDING_ABORTED) is not an error', { timeout: 60_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const { page, tabId } = await openTab(browser);
         // /slow-gateway takes 4 s to fail; stop it long before, as the Stop button would.
         await page.evaluate((to) => {
@@ -261,7 +265,7 @@ for (const name of BROWSERS) {
     );
 
     it('recovery: the same tab reaching a healthy page clears badge and incident', { timeout: 60_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const { page, tabId } = await openTab(browser);
         await browser.navigateInPage(page, site.urls.badGateway);
         const failed = await settle(browser, tabId, (s) => badgeShows(s.badge, '502') && s.incident?.status === 502);

@@ -9,6 +9,7 @@ import { freePort } from '../fixtures/demo-site.mjs';
 import { useDemoSite } from './demo.mjs';
 import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+import { useSharedBrowser } from './shared-browser.mjs';
 
 const OUTAGE_MS = 8000;
 /** One tab: the page fails within about 1.5 s of arming and the first probe comes 1–3 s later, so it still meets the outage. */
@@ -50,10 +51,12 @@ const flakyRequests = (since) => site.log.filter((r) => r.upstream === 'flaky' &
 const isPageLoad = (r) => r.dest === 'document';
 const isProbe = (r) => r.dest === 'empty';
 
-async function openTab(browser, path = '/flaky') {
+/** `beforeLoad`: runs once the tab is open, just before it loads `path` (arm an outage there, so a slow tab still meets it). */
+async function openTab(browser, path = '/flaky', { beforeLoad } = {}) {
   visits += 1;
   const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
   const tabId = await browser.tabIdOf(page);
+  await beforeLoad?.();
   await browser.navigateInPage(page, `${site.origin}${path}?visit=${visits}`);
   return { page, tabId };
 }
@@ -95,11 +98,14 @@ const retryRecords = async (browser) =>
 
 for (const name of BROWSERS) {
   describe(`${name}: auto-retry`, () => {
+    // One browser for the suite; before each scenario its tabs, schedules and alarms are cleared.
+    const shared = useSharedBrowser(name);
+    const inSharedBrowser = (scenario) => scenario(shared());
+
     it('a 502 page comes back by itself, with probes instead of repeated page loads', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        await armFlaky(ONE_TAB_OUTAGE_MS);
+      inSharedBrowser(async (browser) => {
         const since = Date.now();
-        const { page } = await openTab(browser);
+        const { page } = await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(ONE_TAB_OUTAGE_MS) });
         await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
         // Alarms may be kept on disk (Chrome): the schedule's alarm is named by an opaque id, never by its site.
         const { names, expected } = await browser.extEval(alarmsInPage, { prefix: 'retry:', origins: [site.origin] });
@@ -131,6 +137,8 @@ for (const name of BROWSERS) {
         res.end('<!doctype html><title>Back</title><h1>Back online</h1>');
       });
       try {
+        // A browser of its own: in the suite's shared one, Chromium once loaded the page again by itself (not the
+        // extension's reload: no probe came first) as soon as the site listened.
         await withBrowser(name, async (browser) => {
           visits += 1;
           const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
@@ -158,15 +166,16 @@ for (const name of BROWSERS) {
           );
         });
       } finally {
+        // The browser lives on (shared by the suite) with its keep-alive and preconnected sockets: drop them, or close waits.
+        server.closeAllConnections();
         await new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()));
       }
     });
 
     it('a 503 with Retry-After: 5 is not probed again before 5 s', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        await armFlaky(3000, { status: 503, retryAfter: 5 });
+      inSharedBrowser(async (browser) => {
         const since = Date.now();
-        const { page } = await openTab(browser);
+        const { page } = await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(3000, { status: 503, retryAfter: 5 }) });
         await waitBack(page);
         const requests = flakyRequests(since);
         const firstLoad = requests.find(isPageLoad);
@@ -178,10 +187,13 @@ for (const name of BROWSERS) {
     );
 
     it('ten seconds of outage on three tabs of one origin cost one schedule, and all three come back', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
-        await armFlaky(OUTAGE_MS);
+      inSharedBrowser(async (browser) => {
         const since = Date.now();
-        const tabs = [await openTab(browser), await openTab(browser), await openTab(browser)];
+        const tabs = [
+          await openTab(browser, '/flaky', { beforeLoad: () => armFlaky(OUTAGE_MS) }),
+          await openTab(browser),
+          await openTab(browser),
+        ];
         await poll(async () => ((await retryRecords(browser))[0]?.tabs.length === 3 ? true : undefined), {
           what: 'one schedule with three tabs',
         });
@@ -194,7 +206,7 @@ for (const name of BROWSERS) {
     );
 
     it('eight tabs opened one after another during an outage all come back, active or in the background', { timeout: 240_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         // Issue 11 item 3 with shorter timings: tabs join the schedule at every stage of its backoff.
         await armFlaky(EIGHT_TABS_OUTAGE_MS);
         const armedAt = Date.now();
@@ -233,7 +245,7 @@ for (const name of BROWSERS) {
     );
 
     it('a POST that got a 502 is never resent', { timeout: POST_WATCH_MS + 30_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const since = Date.now();
         visits += 1;
         const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
@@ -273,7 +285,7 @@ for (const name of BROWSERS) {
       'a tab that waited after a GET failure and then sent a form that failed is not loaded again when the site recovers',
       { timeout: 90_000 },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           // Issue 11 item 7: the form's answer is the tab's current incident; nothing may load it again by itself.
           await armFlaky(OUTAGE_MS);
           const since = Date.now();
@@ -315,24 +327,28 @@ for (const name of BROWSERS) {
       'going offline pauses the retry and coming back online resumes it at once',
       { timeout: 90_000, skip: name === 'firefox' && 'puppeteer cannot emulate offline for a Firefox extension' },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           await armFlaky(2000);
           const { page } = await openTab(browser);
           await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
           await browser.context.setOffline(true);
-          await poll(async () => ((await retryRecords(browser))[0]?.state === 'offline' ? true : undefined), {
-            what: 'the schedule paused offline',
-          });
-          // Counted from the pause on: before it, the automatic diagnosis re-probe (and possibly a
-          // first retry probe) may legitimately have asked the failing page.
-          const pausedAt = Date.now();
-          await new Promise((r) => setTimeout(r, 6000)); // the outage ends while we are offline
-          const probesOffline = flakyRequests(pausedAt).filter(isProbe).length;
-          assert.equal(probesOffline, 0, 'no probe while offline');
-          const online = Date.now();
-          await browser.context.setOffline(false);
-          await waitBack(page, 10_000);
-          assert.ok(Date.now() - online < 5000, `came back ${Date.now() - online} ms after going online`);
+          try {
+            await poll(async () => ((await retryRecords(browser))[0]?.state === 'offline' ? true : undefined), {
+              what: 'the schedule paused offline',
+            });
+            // Counted from the pause on: before it, the automatic diagnosis re-probe (and possibly a
+            // first retry probe) may legitimately have asked the failing page.
+            const pausedAt = Date.now();
+            await new Promise((r) => setTimeout(r, 6000)); // the outage ends while we are offline
+            const probesOffline = flakyRequests(pausedAt).filter(isProbe).length;
+            assert.equal(probesOffline, 0, 'no probe while offline');
+            const online = Date.now();
+            await browser.context.setOffline(false);
+            await waitBack(page, 10_000);
+            assert.ok(Date.now() - online < 5000, `came back ${Date.now() - online} ms after going online`);
+          } finally {
+            await browser.context.setOffline(false); // the suite's next scenarios share this browser
+          }
         }),
     );
 
@@ -362,7 +378,7 @@ for (const name of BROWSERS) {
         });
         await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
         try {
-          await withBrowser(name, async (browser) => {
+          await inSharedBrowser(async (browser) => {
             const page = await browser.openPage(`http://127.0.0.1:${port}/checkout`);
             const tabId = await browser.tabIdOf(page);
             await page.evaluate(() => setTimeout(() => document.forms[0].submit()));
@@ -405,6 +421,7 @@ for (const name of BROWSERS) {
             );
           });
         } finally {
+          server.closeAllConnections(); // as above: the shared browser's sockets would keep close waiting
           await new Promise((resolve) => server.close(resolve));
         }
       },
@@ -414,7 +431,7 @@ for (const name of BROWSERS) {
       'the worker is stopped mid-wait and the page still comes back',
       { timeout: 120_000, skip: name === 'firefox' && 'no protocol command stops a Firefox background page' },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           await armFlaky(OUTAGE_MS);
           const { page } = await openTab(browser);
           await poll(async () => ((await retryRecords(browser)).length === 1 ? true : undefined), { what: 'a retry schedule' });
