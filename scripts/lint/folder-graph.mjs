@@ -13,7 +13,6 @@ const ROOT = join(REPO, 'src');
 // import/export … from '…', import '…', import('…'): relative specifiers only (packages are not folders of src/).
 // A `?iife`/`?inline` specifier names a built file (platform/panel.ts → panel/inject.ts), not code it runs.
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"?]+)['"]/g;
-const legacy = new Set();
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -30,16 +29,13 @@ function resolveSpecifier(fromFile, specifier) {
 
 const folderOf = (file) => relative(ROOT, dirname(file));
 
-/** folder → (imported folder → number of imports); `legacy` holds the edges only LEGACY_FILES make. */
+/** folder → (imported folder → number of imports). */
 function folderGraph(root) {
   const graph = new Map();
-  const legacyEdges = new Map();
   for (const file of sourceFiles(root)) {
     const from = folderOf(file);
     if (!graph.has(from)) graph.set(from, new Map());
-    const byLegacy = legacy.has(relative(REPO, file));
-    if (byLegacy && !legacyEdges.has(from)) legacyEdges.set(from, new Map());
-    const edges = byLegacy ? legacyEdges.get(from) : graph.get(from);
+    const edges = graph.get(from);
     const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
     for (const [, specifier] of text.matchAll(SPECIFIER)) {
       const target = resolveSpecifier(file, specifier);
@@ -48,8 +44,7 @@ function folderGraph(root) {
       if (to !== from) edges.set(to, (edges.get(to) ?? 0) + 1);
     }
   }
-  for (const [from, edges] of legacyEdges) for (const to of [...edges.keys()]) if (graph.get(from).has(to)) edges.delete(to);
-  return { graph, legacyEdges };
+  return graph;
 }
 
 /** Strongly connected components with more than one folder (Tarjan): each is a folder-level cycle. */
@@ -86,12 +81,10 @@ function cycles(graph) {
   return found;
 }
 
-const { graph, legacyEdges } = folderGraph(ROOT);
+const graph = folderGraph(ROOT);
 for (const folder of [...graph.keys()].sort()) {
   const targets = [...graph.get(folder).keys()].sort();
-  const old = [...(legacyEdges.get(folder)?.keys() ?? [])].sort();
-  const shown = targets.length ? targets.join(', ') : '(nothing)';
-  console.log(`${folder || 'src'} → ${shown}${old.length ? `   [LEGACY_FILES only: ${old.join(', ')}]` : ''}`);
+  console.log(`${folder || 'src'} → ${targets.length ? targets.join(', ') : '(nothing)'}`);
 }
 const found = cycles(graph);
 for (const component of found) console.error(`folder cycle: ${component.join(' ⇄ ')}`);
