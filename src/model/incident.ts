@@ -8,27 +8,31 @@ import type { Msg } from './message-text';
 import type { HistoryVerdictId } from './verdict';
 
 /** Network failures normalised across browsers (Chrome `net::ERR_*`, Firefox `NS_ERROR_*`). */
-export type NetErrorCategory = 'dns' | 'refused' | 'reset' | 'timed-out' | 'tls' | 'offline' | 'other';
+export const NET_ERROR_CATEGORIES = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'] as const;
+export type NetErrorCategory = (typeof NET_ERROR_CATEGORIES)[number];
 
 /** Who most likely broke: the site's own server, its gateway/CDN, DNS, or the visitor's side. */
 export type Fault = 'origin' | 'gateway' | 'dns' | 'you' | 'unknown';
 
 export type Severity = 'critical' | 'warning';
 
-export type PlatformId =
-  | 'cloudflare'
-  | 'cloudfront'
-  | 'alb'
-  | 'fastly'
-  | 'akamai'
-  | 'varnish'
-  | 'nginx'
-  | 'apache'
-  | 'google'
-  | 'azure-front-door'
-  | 'vercel'
-  | 'netlify'
-  | 'heroku';
+/** The platforms a failing answer's headers can name (core/incident/fingerprint.ts). */
+export const PLATFORM_IDS = [
+  'cloudflare',
+  'cloudfront',
+  'alb',
+  'fastly',
+  'akamai',
+  'varnish',
+  'nginx',
+  'apache',
+  'google',
+  'azure-front-door',
+  'vercel',
+  'netlify',
+  'heroku',
+] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
 
 export interface Platform {
   id: PlatformId;

@@ -16,6 +16,7 @@ import { isJsonContentType, isPrefix, MAX_REPORT_BYTES, parseReport, type CrowdR
 import { sendWithRetry, type After } from '../core/crowd/schedule';
 import { READ_TIMEOUT_MS, SEND_TIMEOUT_MS, type SendOutcome } from '../core/crowd/send';
 import { parseServiceUrl } from '../core/crowd/service-url';
+import { deadline, readLimited, TooLarge } from '../core/net/deadline';
 import { guardedFetch, inBackgroundSlot } from './fetch-limit';
 
 /** Largest read answer accepted: a bucket's listed hosts are few; 64 KB holds about 400 rows. */
@@ -66,52 +67,24 @@ const failure = (reason: CrowdFailure, status?: number): { ok: false; error: Cro
 function limitedRequest(url: string, init: RequestInit, limits: { timeoutMs: number; maxBytes: number; signal?: AbortSignal }) {
   return inBackgroundSlot(async (): Promise<Answer> => {
     if (limits.signal?.aborted) return failure('aborted');
-    const controller = new AbortController();
-    let cause: 'timeout' | 'aborted' | undefined;
-    const stop = (why: 'timeout' | 'aborted') => {
-      cause ??= why;
-      controller.abort();
-    };
-    const onAbort = () => stop('aborted');
-    limits.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimer(Math.max(0, limits.timeoutMs), () => stop('timeout'));
-    // A fetch or a body stream that ignores its signal still cannot hold the caller past the time limit.
-    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new Error('stopped'))));
-    stopped.catch(() => undefined);
-    const guard = <X>(promise: Promise<X>) => Promise.race([promise, stopped]);
+    const limit = deadline(limits.signal, limits.timeoutMs);
     try {
-      const response = await guard(guardedFetch(url, { ...init, signal: controller.signal }));
+      const response = await limit.guard(guardedFetch(url, { ...init, signal: limit.signal }));
       if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status <= 399)) {
         void response.body?.cancel().catch(() => undefined);
         return failure('redirect', response.status || undefined);
       }
-      const reader = response.body?.getReader();
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for (;;) {
-        if (!reader) break;
-        const { done, value } = await guard(reader.read());
-        if (done) break;
-        total += value.byteLength;
-        if (total > limits.maxBytes) {
-          void reader.cancel().catch(() => undefined);
-          return failure('too-large', response.status);
-        }
-        chunks.push(value);
+      try {
+        const bytes = await readLimited(response.body, limits.maxBytes, limit.guard);
+        return { ok: true, status: response.status, headers: response.headers, bytes };
+      } catch (error) {
+        if (error instanceof TooLarge && !limit.cause()) return failure('too-large', response.status);
+        throw error;
       }
-      const bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      return { ok: true, status: response.status, headers: response.headers, bytes };
     } catch {
-      return failure(cause ?? 'network');
+      return failure(limit.cause() ?? 'network');
     } finally {
-      cancel(timer);
-      limits.signal?.removeEventListener('abort', onAbort);
-      controller.abort(); // releases a stalled stream; harmless after success
+      limit.dispose();
     }
   });
 }

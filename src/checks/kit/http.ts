@@ -21,6 +21,7 @@
 import { isRedirect, nextHop, publicAddresses, type HopPolicy } from '../../core/net/next-hop';
 import { parseRetryAfter } from '../../core/retry/retry-after';
 import { after, cancel } from '../../core/async/timers';
+import { deadline, readLimited, TooLarge, type Guard } from '../../core/net/deadline';
 import type { CheckContext } from './types';
 import type { NoEvidenceReason } from '../../model/evidence';
 
@@ -58,9 +59,6 @@ export type JsonResult<T> = { ok: true; value: T; status: number; headers: Heade
 export type TextResult = { ok: true; text: string; status: number; headers: Headers; redirected: boolean } | HttpFailure;
 export type StatusResult = { ok: true; status: number; headers: Headers; redirected: boolean } | HttpFailure;
 
-class TooLarge extends Error {}
-class Aborted extends Error {}
-
 const is2xx = (status: number) => status >= 200 && status <= 299;
 
 /**
@@ -93,7 +91,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 
 export async function fetchJson<T>(ctx: CheckContext, url: string, options: JsonOptions<T>): Promise<JsonResult<T>> {
   const result = await request(ctx, url, options, async (response, _answer, guard) => {
-    const bytes = await readLimited(response, options.maxBytes, guard);
+    const bytes = await readLimited(response.body, options.maxBytes, guard);
     let json: unknown;
     try {
       // fatal: JSON is UTF-8 (RFC 8259); an answer with other bytes is malformed, not silently repaired.
@@ -121,7 +119,7 @@ export async function fetchText(
   options: RequestOptions & { maxBytes: number; truncate?: boolean },
 ): Promise<TextResult> {
   return request(ctx, url, options, async (response, answer, guard) => {
-    const bytes = await readLimited(response, options.maxBytes, guard, options.truncate);
+    const bytes = await readLimited(response.body, options.maxBytes, guard, options.truncate);
     return {
       ok: true as const,
       text: new TextDecoder().decode(bytes),
@@ -153,8 +151,6 @@ const fail = (reason: NoEvidenceReason, status?: number, retryAt?: number): Http
   ...(retryAt !== undefined ? { retryAt } : {}),
 });
 
-type Guard = <X>(promise: Promise<X>) => Promise<X>;
-
 async function request<R extends { ok: true }>(
   ctx: CheckContext,
   url: string,
@@ -167,20 +163,8 @@ async function request<R extends { ok: true }>(
     if (!token.allowed) return fail('rate-limited', undefined, token.retryAt);
   }
 
-  const controller = new AbortController();
-  let cause: 'timeout' | 'aborted' | undefined;
-  const abort = (why: 'timeout' | 'aborted') => {
-    cause ??= why;
-    controller.abort();
-  };
-  const onParentAbort = () => abort('aborted');
-  options.signal.addEventListener('abort', onParentAbort, { once: true });
-  const timer = after(Math.max(0, options.timeoutMs), () => abort('timeout'));
-  const aborted = new Promise<never>((_, reject) =>
-    controller.signal.addEventListener('abort', () => reject(new Aborted()), { once: true }),
-  );
-  aborted.catch(() => undefined);
-  const guard: Guard = (promise) => Promise.race([promise, aborted]);
+  const limit = deadline(options.signal, options.timeoutMs);
+  const { guard } = limit;
 
   try {
     // Called unbound: browsers throw "Illegal invocation" for fetch with a foreign `this`.
@@ -194,7 +178,7 @@ async function request<R extends { ok: true }>(
           method: options.method ?? 'GET',
           ...(options.headers ? { headers: options.headers } : {}),
           ...(options.body !== undefined ? { body: options.body } : {}),
-          signal: controller.signal,
+          signal: limit.signal,
           cache: 'no-store',
           credentials: 'omit',
           referrerPolicy: 'no-referrer',
@@ -220,14 +204,12 @@ async function request<R extends { ok: true }>(
     }
     return await consume(response, { status, redirected: redirected || response.redirected }, guard);
   } catch (error) {
+    const cause = limit.cause();
     if (cause) return fail(cause);
     if (error instanceof TooLarge) return fail('too-large');
     return fail('network');
   } finally {
-    cancel(timer);
-    options.signal.removeEventListener('abort', onParentAbort);
-    // Releases whatever is still open (an unread body, a stalled stream). Harmless after success.
-    controller.abort();
+    limit.dispose();
   }
 }
 
@@ -242,33 +224,6 @@ async function hopResolvesPublic(ctx: CheckContext, url: string): Promise<boolea
   } catch {
     return false;
   }
-}
-
-async function readLimited(response: Response, maxBytes: number, guard: Guard, truncate = false): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await guard(reader.read());
-    if (done) break;
-    if (total + value.byteLength > maxBytes) {
-      void reader.cancel().catch(() => undefined);
-      if (!truncate) throw new TooLarge();
-      chunks.push(value.subarray(0, maxBytes - total));
-      total = maxBytes;
-      break;
-    }
-    total += value.byteLength;
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /**

@@ -3,7 +3,15 @@
  * (an older version's record, a hand-edited profile, a bug) reads as a valid record or absent, never a throw.
  * A field added to a stored type must be added to its validator too: the field lists make the type checker say so.
  */
-import type { Incident, IncidentEnd, NetErrorCategory, Platform, PlatformId, Reprobe, SupportReference } from '../../model/incident';
+import {
+  NET_ERROR_CATEGORIES,
+  PLATFORM_IDS,
+  type Incident,
+  type IncidentEnd,
+  type Platform,
+  type Reprobe,
+  type SupportReference,
+} from '../../model/incident';
 import { defineTabItem } from '../schema/item';
 import { host, optional, parseMsg, time } from '../schema/fields';
 import { arrayOf, entriesOf, intIn, isRecord, oneOf, text, token } from '../schema/validate';
@@ -12,22 +20,6 @@ import { HISTORY_VERDICT_IDS } from '../../model/verdict';
 import type { SubframeFailure, ResponseNote, HeardFailure } from '../../model/tab';
 
 const MAX_HEADERS = 32;
-const NET_ERRORS: readonly NetErrorCategory[] = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
-const PLATFORM_IDS: readonly PlatformId[] = [
-  'cloudflare',
-  'cloudfront',
-  'alb',
-  'fastly',
-  'akamai',
-  'varnish',
-  'nginx',
-  'apache',
-  'google',
-  'azure-front-door',
-  'vercel',
-  'netlify',
-  'heroku',
-];
 
 const INCIDENT_FIELDS = {
   kind: true,
@@ -130,7 +122,7 @@ export function parseIncident(value: unknown, urlOf: (url: unknown) => string | 
     },
     {
       status: intIn(value.status, 0, 999),
-      netError: oneOf(value.netError, NET_ERRORS),
+      netError: oneOf(value.netError, NET_ERROR_CATEGORIES),
       rawError: text(value.rawError, 256),
       platform: parsePlatform(value.platform),
       reference: parseReference(value.reference),

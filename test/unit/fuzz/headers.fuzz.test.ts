@@ -6,24 +6,10 @@ import { DIAGNOSTIC_HEADERS, MAX_HEADER_VALUE, pickDiagnosticHeaders } from '../
 import { fingerprint } from '../../../src/core/incident/fingerprint';
 import { classify } from '../../../src/core/incident/classify';
 import { describeUrl } from '../../../src/core/net/url';
-import type { Observation, PlatformId } from '../../../src/model/incident';
+import { PLATFORM_IDS, type Observation } from '../../../src/model/incident';
 import { anyString, anyValue, CONTROL, fuzz, mostly, reaches } from './fuzz';
 
-const PLATFORMS: readonly PlatformId[] = [
-  'cloudflare',
-  'cloudfront',
-  'alb',
-  'fastly',
-  'akamai',
-  'varnish',
-  'nginx',
-  'apache',
-  'google',
-  'azure-front-door',
-  'vercel',
-  'netlify',
-  'heroku',
-];
+const PLATFORMS = PLATFORM_IDS;
 const NET_CATEGORIES = ['dns', 'refused', 'reset', 'timed-out', 'tls', 'offline', 'other'];
 const ALLOWED: ReadonlySet<string> = new Set(DIAGNOSTIC_HEADERS);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NetErrorCategory, PlatformId } from '../../../../src/model/incident';
+import { PLATFORM_IDS, type NetErrorCategory, type PlatformId } from '../../../../src/model/incident';
 import { hostKeyOf, parseReport, PLATFORMS } from '../../../../src/core/crowd/report';
 import { reporterId } from '../../../../src/core/crowd/reporter';
 import { windowOf } from '../../../../src/core/crowd/signal';
@@ -70,24 +70,7 @@ describe('decideReport: the report', () => {
         .constantFrom<NetErrorCategory>('dns', 'refused', 'reset', 'timed-out', 'tls')
         .map((error) => ({ kind: 'network' as const, error })),
     );
-    const platform = fc.option(
-      fc.constantFrom<PlatformId>(
-        'cloudflare',
-        'cloudfront',
-        'alb',
-        'fastly',
-        'akamai',
-        'varnish',
-        'nginx',
-        'apache',
-        'google',
-        'azure-front-door',
-        'vercel',
-        'netlify',
-        'heroku',
-      ),
-      { nil: undefined },
-    );
+    const platform = fc.option(fc.constantFrom<PlatformId>(...PLATFORM_IDS), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(failure, platform, fc.integer({ min: 0, max: 4_000_000_000_000 }), async (f, p, t) => {
         const d = await decideReport(facts({ failure: f, platform: p, now: t, publicDns: 'public' }), secret);
