@@ -29,17 +29,5 @@ export interface Verdict {
  * evidence keeps its name; without it, four kinds are stored under what the browser itself saw. Not a second set
  * of states: a serialisation of a kind and `outside`, kept as it is so stored history and exports stay as they are.
  */
-export const HISTORY_VERDICT_IDS = [
-  'down-for-everyone',
-  'partly-down',
-  'just-you-connection',
-  'just-you-dns',
-  'blocked-for-you',
-  'back-up',
-  'cant-tell',
-  'site-failing',
-  'your-connection',
-  'your-dns',
-  'refuses-you',
-] as const;
+export const HISTORY_VERDICT_IDS = [...VERDICT_KINDS, 'site-failing', 'your-connection', 'your-dns', 'refuses-you'] as const;
 export type HistoryVerdictId = (typeof HISTORY_VERDICT_IDS)[number];
