@@ -144,6 +144,9 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Chromium re-loads its own network error pages on a timer (1 s, 5 s, …): scenarios that count page loads must see
+  // the extension's reload alone, not a race with the browser's.
+  '--disable-auto-reload',
 ]);
 
 /** Loads these unpacked extensions, and only these (Playwright passes --disable-extensions; this is the exception). */

@@ -536,12 +536,15 @@ for (const name of BROWSERS) {
 
         // Nothing is pre-ticked. The visitor ticks three sources (real clicks) and leaves the archive
         // out; then the popup redraws, as it does on any storage.session change of this tab (the
-        // worker's retry schedule and diagnosis progress write there). Here a harmless key of ours
-        // triggers it; the question is kept as it is, ticks included.
+        // worker's retry schedule and diagnosis progress write there). Here a harmless write to a key the
+        // popup reads (a guide mark of no step) triggers it; the question is kept as it is, ticks included.
         for (const source of ['dns', 'vantage', 'statusPage']) await popup.click(`[data-consent=${source}]`);
         await popup.evaluate(() => void (document.querySelector('[data-testid=incident]').dataset.e2eBefore = 'redraw'));
         const session = (fn, key) => browser.extEval(fn, key);
-        await session((k) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: Date.now() }), `e2e:${tabId}`);
+        await session(
+          (k) => (globalThis.browser ?? globalThis.chrome).storage.session.set({ [k]: { [`e2e-${Date.now()}`]: 'done' } }),
+          `guide:${tabId}`,
+        );
         afterRerender = await poll(
           () =>
             popup.evaluate(() => {
@@ -550,7 +553,7 @@ for (const name of BROWSERS) {
             }),
           { timeoutMs: 5000, what: 'the popup to redraw' },
         );
-        await session((k) => (globalThis.browser ?? globalThis.chrome).storage.session.remove(k), `e2e:${tabId}`);
+        await session((k) => (globalThis.browser ?? globalThis.chrome).storage.session.remove(k), `guide:${tabId}`);
         await assertNothingOutside(name, 'after ticking sources, before agreeing');
 
         // A real click: Firefox asks for its "browsing activity" data collection permission in it.
@@ -869,7 +872,12 @@ for (const name of BROWSERS) {
         );
         assert.deepEqual({ up: vantage.up, down: vantage.down }, { up: 0, down: 3 }, 'the three Globalping probes still count');
         await assertVerdict(browser, tabId, record, { kind: 'down-for-everyone', confidence: 'high' }, popup);
-        // What the visitor reads: one line per source, the hostile ones saying why there is no answer.
+        // What the visitor reads: one line per source, the hostile ones saying why there is no answer. The lines live
+        // in the folds, whose code the popup loads after its first paint.
+        await poll(() => popup.evaluate(() => (document.querySelector('li[data-check="dns"]') ? true : undefined)), {
+          timeoutMs: 5000,
+          what: 'the evidence lines in the popup',
+        });
         const lines = await popup.evaluate(() =>
           Object.fromEntries(
             [...document.querySelectorAll('li[data-check]')].map((li) => [

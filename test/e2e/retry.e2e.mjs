@@ -137,8 +137,7 @@ for (const name of BROWSERS) {
         res.end('<!doctype html><title>Back</title><h1>Back online</h1>');
       });
       try {
-        // A browser of its own: in the suite's shared one, Chromium once loaded the page again by itself (not the
-        // extension's reload: no probe came first) as soon as the site listened.
+        // A browser of its own (Chromium's own auto-reload of error pages is off for every test: CHROMIUM_ARGS).
         await withBrowser(name, async (browser) => {
           visits += 1;
           const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
