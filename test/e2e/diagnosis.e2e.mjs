@@ -535,9 +535,9 @@ for (const name of BROWSERS) {
         await assertNothingOutside(name, 'after the incident, the local checks and opening the popup');
 
         // Nothing is pre-ticked. The visitor ticks three sources (real clicks) and leaves the archive
-        // out; then the popup redraws, as it does on any storage.session change of this tab (the
-        // worker's retry schedule and diagnosis progress write there). Here a harmless write to a key the
-        // popup reads (a guide mark of no step) triggers it; the question is kept as it is, ticks included.
+        // out; then the popup redraws, as it does on any change to a key it read (the worker's retry
+        // schedule and diagnosis progress write there). Here a harmless write to one (a guide mark of no
+        // step) triggers it; the question is kept as it is, ticks included.
         for (const source of ['dns', 'vantage', 'statusPage']) await popup.click(`[data-consent=${source}]`);
         await popup.evaluate(() => void (document.querySelector('[data-testid=incident]').dataset.e2eBefore = 'redraw'));
         const session = (fn, key) => browser.extEval(fn, key);
