@@ -14,17 +14,19 @@ export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'online', 'connectivity
  * Why a check has nothing to say. `not-applicable` is for a check with nothing to look at (the
  * gateway check without an incident, DNS for an IP literal).
  */
-export type NoEvidenceReason =
-  | 'timeout'
-  | 'malformed'
-  | 'too-large'
-  | 'http-error'
-  | 'rate-limited'
-  | 'network'
-  | 'not-consented'
-  | 'private-host'
-  | 'aborted'
-  | 'not-applicable';
+export const NO_EVIDENCE_REASONS = [
+  'timeout',
+  'malformed',
+  'too-large',
+  'http-error',
+  'rate-limited',
+  'network',
+  'not-consented',
+  'private-host',
+  'aborted',
+  'not-applicable',
+] as const;
+export type NoEvidenceReason = (typeof NO_EVIDENCE_REASONS)[number];
 
 export interface NoEvidence {
   kind: 'none';

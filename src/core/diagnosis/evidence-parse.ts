@@ -13,7 +13,6 @@ import type {
   Evidence,
   GatewayOutcome,
   NoEvidence,
-  NoEvidenceReason,
   ReprobeOutcome,
   ResolverAnswer,
   StatusPageOutcome,
@@ -21,24 +20,12 @@ import type {
   VantageOutcome,
   VantageSourceReport,
 } from '../../model/evidence';
+import { CHECK_IDS, NO_EVIDENCE_REASONS } from '../../model/evidence';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import type { Verdict } from '../../model/verdict';
 import { optional, parseMsg, time } from '../schema/fields';
 import { arrayOf, intIn, isRecord, numberIn, oneOf, text, token } from '../schema/validate';
 
-const CHECKS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
-const REASONS: readonly NoEvidenceReason[] = [
-  'timeout',
-  'malformed',
-  'too-large',
-  'http-error',
-  'rate-limited',
-  'network',
-  'not-consented',
-  'private-host',
-  'aborted',
-  'not-applicable',
-];
 const status = (value: unknown): number | undefined => intIn(value, 0, 999);
 const short = (value: unknown): string | undefined => text(value, 100) || undefined;
 const address = (value: unknown): string | undefined => token(value, /^[0-9a-f.:]+$/, 64);
@@ -54,7 +41,7 @@ function link(value: unknown): string | undefined {
 }
 
 function noEvidence(o: Record<string, unknown>): NoEvidence | undefined {
-  const reason = oneOf(o.reason, REASONS);
+  const reason = oneOf(o.reason, NO_EVIDENCE_REASONS);
   return reason ? optional<NoEvidence>({ kind: 'none', reason }, { retryAt: time(o.retryAt) }) : undefined;
 }
 
@@ -113,7 +100,7 @@ function dns(o: Record<string, unknown>): DnsOutcome | undefined {
     o.unanswered,
     (u) => {
       const resolver = isRecord(u) ? short(u.resolver) : undefined;
-      const reason = isRecord(u) ? oneOf(u.reason, REASONS) : undefined;
+      const reason = isRecord(u) ? oneOf(u.reason, NO_EVIDENCE_REASONS) : undefined;
       return resolver && reason ? { resolver, reason } : undefined;
     },
     8,
@@ -146,7 +133,7 @@ function vantageNode(value: unknown): VantageNode | undefined {
 function vantageSource(value: unknown): VantageSourceReport | undefined {
   if (!isRecord(value)) return undefined;
   const source = short(value.source);
-  const result = oneOf(value.result, ['complete', 'partial', ...REASONS] as const);
+  const result = oneOf(value.result, ['complete', 'partial', ...NO_EVIDENCE_REASONS] as const);
   return source && result ? optional<VantageSourceReport>({ source, result }, { retryAt: time(value.retryAt) }) : undefined;
 }
 
@@ -191,7 +178,7 @@ const OUTCOMES: { [C in CheckId]: (o: Record<string, unknown>) => Extract<Eviden
 
 export function parseEvidence(value: unknown): Evidence | undefined {
   if (!isRecord(value) || !isRecord(value.outcome)) return undefined;
-  const check = oneOf(value.check, CHECKS);
+  const check = oneOf(value.check, CHECK_IDS);
   const summary = parseMsg(value.summary);
   const ms = numberIn(value.ms, 0, 3_600_000);
   if (!check || !summary || ms === undefined) return undefined;
@@ -227,7 +214,7 @@ export function parseDiagnosis(value: unknown): DiagnosisRecord | undefined {
   if (!isRecord(value)) return undefined;
   const host = token(value.host, /^[^\s/?#@]+$/, 255);
   const startedAt = time(value.startedAt);
-  const evidence = arrayOf(value.evidence, parseEvidence, CHECKS.length * 2);
+  const evidence = arrayOf(value.evidence, parseEvidence, CHECK_IDS.length * 2);
   const verdict = parseVerdict(value.verdict);
   if (!host || startedAt === undefined || !evidence || !verdict) return undefined;
   if (typeof value.outside !== 'boolean' || typeof value.done !== 'boolean') return undefined;

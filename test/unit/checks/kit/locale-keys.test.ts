@@ -2,21 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_LOCALE_KEYS, noneLocaleKey } from '../../../../src/checks/kit/locale-keys';
 import { checkNameKey } from '../../../../src/core/diagnosis/check-names';
-import { CHECK_IDS, type NoEvidenceReason } from '../../../../src/model/evidence';
+import { CHECK_IDS, NO_EVIDENCE_REASONS } from '../../../../src/model/evidence';
 import { CONFIDENCE_KEYS, VERDICT_KEYS } from '../../../../src/core/present/verdict-text';
-
-const REASONS: NoEvidenceReason[] = [
-  'timeout',
-  'malformed',
-  'too-large',
-  'http-error',
-  'rate-limited',
-  'network',
-  'not-consented',
-  'private-host',
-  'aborted',
-  'not-applicable',
-];
 
 describe('message keys of the checks', () => {
   it('lists every key the checks write', () => {
@@ -32,7 +19,7 @@ describe('message keys of the checks', () => {
   });
 
   it('lists the no-evidence, check-name, verdict and confidence keys', () => {
-    for (const reason of REASONS) expect(CHECK_LOCALE_KEYS).toHaveProperty(noneLocaleKey(reason));
+    for (const reason of NO_EVIDENCE_REASONS) expect(CHECK_LOCALE_KEYS).toHaveProperty(noneLocaleKey(reason));
     for (const id of CHECK_IDS) expect(CHECK_LOCALE_KEYS).toHaveProperty(checkNameKey(id));
     for (const key of [...Object.values(VERDICT_KEYS), ...Object.values(CONFIDENCE_KEYS)]) expect(CHECK_LOCALE_KEYS).toHaveProperty(key);
   });
