@@ -110,6 +110,8 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
       const recoveries = record.recoveries ?? 0;
       if (recoveries >= MAX_RECOVERIES && !force) {
         record.state = 'page-fails';
+        // Nothing is pending any more: the wake-ups go before the state says so, never after.
+        await retryWakeUps.stop(origin);
         await saveSchedule(record);
         return { result: 'page-fails' as const, record };
       }
@@ -129,6 +131,7 @@ export async function probeOrigin(origin: string, { force = false } = {}): Promi
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
       record.state = shouldGiveUp(record.schedule) ? 'gave-up' : 'waiting';
+      if (record.state === 'gave-up') await retryWakeUps.stop(origin);
     }
     await saveSchedule(record);
     return { result: 'failed' as const, record };

@@ -137,6 +137,13 @@ describe('what "back" means, and what happens after it', () => {
     await fakeBrowser.tabs.create({ url: 'https://other.example/', active: true });
     await fakeBrowser.tabs.update(tabId, { active: false });
     const first = (await store.read(retryItem, ORIGIN))!.schedule;
+    // Whoever sees "page-fails" must find nothing pending: the alarm is gone before the state is written.
+    const alarmAtEnd: boolean[] = [];
+    const name = await retryAlarmName(ORIGIN);
+    fakeBrowser.storage.session.onChanged.addListener((changes) => {
+      const change = changes[`retry:${ORIGIN}`]?.newValue as { state?: string } | undefined;
+      if (change?.state === 'page-fails') void fakeBrowser.alarms.get(name).then((a) => alarmAtEnd.push(a !== undefined));
+    });
     site.answers = [{ status: 200, ms: 5 }]; // the anonymous probe is always served
     const attempts: number[] = [];
     for (let round = 0; round < 10; round += 1) {
@@ -156,6 +163,7 @@ describe('what "back" means, and what happens after it', () => {
     expect(attempts[0]).toBeGreaterThan(1);
     const record = (await store.read(retryItem, ORIGIN))!;
     expect(record).toMatchObject({ state: 'page-fails', tabs: [tabId], recoveries: MAX_RECOVERIES });
+    expect(alarmAtEnd).toEqual([false]);
     expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual([`recovered:${tabId}`]);
     const count = probed.length;
     await advance(30 * 60_000, 10_000);
