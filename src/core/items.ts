@@ -18,6 +18,7 @@ import {
 } from './incident/stored';
 import { diagnosisItem, evidenceCacheItem, limitsItem, reachabilityItem } from './diagnosis/stored';
 import { guideMarksItem, historyItem } from './present/stored';
+import { crowdChoiceItem } from './crowd/stored';
 
 /** Everything kept about a tab, so forgetting a closed tab forgets all of it. */
 export const TAB_ITEMS = [
@@ -46,5 +47,6 @@ export const ALL_ITEMS: readonly AnyItem[] = [
   historyItem,
   settingsItem,
   consentItem,
+  crowdChoiceItem,
   schemaItem,
 ];
