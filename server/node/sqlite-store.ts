@@ -4,6 +4,16 @@
 import Database from 'better-sqlite3';
 import { SqlStore, type Sql, type SqlValue } from '../sql-store.ts';
 import type { CrowdStore, StoredReport } from '../store.ts';
+import type { HostCounts } from '../../src/core/crowd/signal.ts';
+
+/**
+ * Counting a prefix's window costs about a microsecond per report in it (distinct reporters and networks), so a
+ * prefix whose listed hosts hold this many reporters (a big outage) is counted at most once per HOT_REUSE_MS and the
+ * count shared by the reads meanwhile: an answer then lags the reports by under a second, where clients and caches
+ * keep it for 15 s anyway. Smaller prefixes are counted on every read, exactly.
+ */
+export const HOT_PREFIX_REPORTERS = 1000;
+export const HOT_REUSE_MS = 1000;
 
 export class SqliteStore implements CrowdStore {
   readonly db: Database.Database;
@@ -56,7 +66,16 @@ export class SqliteStore implements CrowdStore {
     batch.forEach((item, i) => item.resolve(results[i]!));
   }
   rows = async (prefix: string, since: number) => this.store.rows(prefix, since);
-  hostCounts = async (prefix: string, now: number) => this.store.hostCounts(prefix, now);
+  private hot = new Map<string, { at: number; counts: HostCounts[] }>();
+
+  hostCounts = async (prefix: string, now: number): Promise<HostCounts[]> => {
+    const known = this.hot.get(prefix);
+    if (known && now >= known.at && now - known.at < HOT_REUSE_MS) return known.counts;
+    const counts = this.store.hostCounts(prefix, now);
+    if (counts.reduce((sum, c) => sum + c.reporters, 0) >= HOT_PREFIX_REPORTERS) this.hot.set(prefix, { at: now, counts });
+    else this.hot.delete(prefix);
+    return counts;
+  };
   viaCounts = async (now: number) => this.store.viaCounts(now);
   histories = async (hostKeys: string[], hours: number[]) => this.store.histories(hostKeys, hours);
   viaRows = async (since: number) => this.store.viaRows(since);

@@ -1,6 +1,6 @@
 // The store's SQL (shared by both engines) on an in-memory SQLite, driven with simulated time.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../../server/node/sqlite-store';
+import { HOT_PREFIX_REPORTERS, HOT_REUSE_MS, SqliteStore } from '../../../server/node/sqlite-store';
 import type { StoredReport } from '../../../server/store';
 import {
   bucketHosts,
@@ -76,5 +76,22 @@ describe('SqlStore', () => {
     expect(store.nextPruneAt()).toBe((Math.floor(T0 / HOUR_MS) + 4 * 168 + 1) * HOUR_MS);
     await store.prune(store.nextPruneAt()!);
     expect(store.nextPruneAt()).toBeNull();
+  });
+
+  it('counts a small prefix exactly on every read, a hot one at most once a second', async () => {
+    store = new SqliteStore(':memory:');
+    const reporters = async (prefixKey: string, now: number) =>
+      (await store.hostCounts('abc', now)).find((c) => c.hostKey === prefixKey)?.reporters;
+    for (let r = 0; r < 5; r += 1) await store.add(row(key(1), r, T0 - MINUTE_MS));
+    expect(await reporters(key(1), T0)).toBe(5);
+    await store.add(row(key(1), 5, T0 - MINUTE_MS));
+    expect(await reporters(key(1), T0)).toBe(6); // same instant, one more report: seen at once
+
+    for (let r = 0; r < HOT_PREFIX_REPORTERS; r += 1) await store.add(row(key(2), r, T0 - 2 * MINUTE_MS));
+    expect(await reporters(key(2), T0)).toBe(HOT_PREFIX_REPORTERS);
+    await store.add(row(key(2), HOT_PREFIX_REPORTERS, T0 - MINUTE_MS));
+    expect(await reporters(key(2), T0 + HOT_REUSE_MS - 1)).toBe(HOT_PREFIX_REPORTERS); // shared for under a second
+    expect(await reporters(key(2), T0 + HOT_REUSE_MS)).toBe(HOT_PREFIX_REPORTERS + 1);
+    expect(await reporters(key(2), T0 - 1)).toBe(HOT_PREFIX_REPORTERS + 1); // a clock set back is counted again
   });
 });
