@@ -4,7 +4,6 @@ import {
   HISTORY_WEEKS,
   HOUR_MS,
   HOURS_PER_WEEK,
-  nextRunStart,
   pruneLimits,
   RAW_RETENTION_MS,
   isListed,
@@ -67,16 +66,16 @@ export class SqlStore {
       );
       if (stored.length === 0) return false;
       if (!withHistory) return true;
-      const [run] = this.sql.all<{ runStart: number; lastAt: number }>(
-        'SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?',
-        r.hostKey,
-      );
+      // nextRunStart (src/core/crowd/signal.ts) in the upsert itself: a gap of a whole window starts a new run.
       this.sql.run(
         `INSERT INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)
-           ON CONFLICT (host_key) DO UPDATE SET run_start = excluded.run_start, last_at = excluded.last_at`,
+           ON CONFLICT (host_key) DO UPDATE SET
+             run_start = CASE WHEN excluded.last_at - hosts.last_at < ? THEN hosts.run_start ELSE excluded.run_start END,
+             last_at = max(hosts.last_at, excluded.last_at)`,
         r.hostKey,
-        nextRunStart(run, r.at),
-        Math.max(run?.lastAt ?? r.at, r.at),
+        r.at,
+        r.at,
+        WINDOW_MS,
       );
       this.sql.run(
         'INSERT INTO hourly (host_key, hour, count) VALUES (?, ?, 1) ON CONFLICT (host_key, hour) DO UPDATE SET count = count + 1',

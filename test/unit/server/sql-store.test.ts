@@ -54,6 +54,16 @@ describe('SqlStore', () => {
     expect(host!.ratio).toBe(5);
   });
 
+  it('a gap of a whole window starts a new run: since is the new run’s start, not the old one’s', async () => {
+    store = new SqliteStore(':memory:');
+    await store.add(row(key(1), 50, T0 - 25 * MINUTE_MS));
+    await store.add(row(key(1), 51, T0 - 14 * MINUTE_MS)); // 11 minutes later: a new run
+    for (let r = 0; r < 6; r += 1) await store.add(row(key(1), r, T0 - 9 * MINUTE_MS + r * MINUTE_MS));
+    const rows = await store.rows('abc', T0 - READ_SPAN_MS);
+    const [host] = bucketHosts(rows, await store.histories(candidateHosts(rows, T0), historyHours(T0)), T0);
+    expect(host!.since).toBe(new Date(T0 - 14 * MINUTE_MS).toISOString());
+  });
+
   it('prunes raw reports after 24 h, keeps the hourly counts the baseline reads, drops older ones', async () => {
     store = new SqliteStore(':memory:');
     await store.add(row(key(1), 1, T0 - 5 * 7 * DAY_MS, 'fastly'));
