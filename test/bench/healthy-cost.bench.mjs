@@ -89,6 +89,22 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, loadExtensionArgs } from '../e2e/browsers.mjs';
 import { mulberry32 as rng } from './prng.mjs';
+import {
+  BOOTSTRAP,
+  measureLoad,
+  median,
+  nonNegativeInt,
+  pct,
+  positiveInt,
+  printAligned,
+  printSwapped,
+  quantile,
+  runSwapped,
+  shuffled,
+  sleep,
+  sorted,
+  swapBlocks,
+} from './healthy-cost-swap.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'chrome');
@@ -100,12 +116,6 @@ const SESSIONS = Math.min(positiveInt(process.env.HEALTHY_COST_SESSIONS, 8), ROU
 const TARGET = 1.02;
 /** Which parts run: `browsers` (a browser per variant) and `swap` (Downcheck switched on and off in two browsers that swap roles). */
 const PARTS = new Set((process.env.HEALTHY_COST_ONLY ?? 'browsers,swap').split(',').map((p) => p.trim()));
-const BOOTSTRAP = 2000;
-
-function positiveInt(value, fallback) {
-  const n = Number.parseInt(value ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic content of realistic, small sizes.
@@ -374,27 +384,6 @@ function ensureBuild() {
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-/** Loads `url` in `page` and returns loadEventEnd (ms since navigation start) and what loaded. */
-async function measureLoad(page, url) {
-  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-  const read = () =>
-    page.evaluate(() => {
-      const [nav] = performance.getEntriesByType('navigation');
-      return {
-        loadEventEnd: nav?.loadEventEnd ?? 0,
-        status: nav?.responseStatus,
-        resources: performance.getEntriesByType('resource').filter((r) => r.transferSize > 0).length,
-      };
-    });
-  let result = await read();
-  for (let i = 0; result.loadEventEnd === 0 && i < 50; i += 1) {
-    await new Promise((r) => setTimeout(r, 10));
-    result = await read();
-  }
-  if (result.loadEventEnd === 0) throw new Error(`loadEventEnd never set for ${url}`);
-  return result;
-}
-
 /**
  * Loads the tiny page and returns what the renderer spent on it (CDP Performance counters, deltas
  * over the load: script and compile ms, main-thread task ms) and its JS heap after a forced GC.
@@ -417,20 +406,6 @@ async function measurePageCost(page, cdp, url) {
     // One per script context in the page: the page's own, plus one per isolated world created in it.
     contexts: after.V8PerContextDatas ?? 0,
   };
-}
-
-/** Prints a table: a header, a rule, the rows; the first column (and the last, with `textLast`) left-aligned, numbers right. */
-function printAligned(header, cells, { textLast = false } = {}) {
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const left = (i) => i === 0 || (textLast && i === header.length - 1);
-  const line = (c) =>
-    c
-      .map((v, i) => (left(i) ? v.padEnd(widths[i]) : v.padStart(widths[i])))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
 }
 
 function printCostTable(costs) {
@@ -458,27 +433,6 @@ function printCostTable(costs) {
     '(The worker side: STATUS-SCRIPT sends no message for a healthy page; TITLE-ONLY wakes the worker for two events and a tabs.get; DOWNCHECK and EXECUTE-SCRIPT for an event and an injection.)',
   );
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A random permutation (Fisher–Yates) drawn from `random`. */
-function shuffled(xs, random) {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-function quantile(xs, q) {
-  const s = sorted(xs);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
-const median = (xs) => quantile(xs, 0.5);
 
 /**
  * 95 % bootstrap interval of median(a) / median(b), where a[i] and b[i] were loaded in the same
@@ -519,8 +473,6 @@ function sessionRatios(a, b, session) {
     return median(idx.map((i) => a[i])) / median(idx.map((i) => b[i]));
   });
 }
-
-const pct = (ratio) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(1)} %`;
 
 function printTable(samples, subresources) {
   const random = rng(7);
@@ -771,22 +723,8 @@ const SWAP_VARIANTS = (process.env.HEALTHY_COST_SWAP_VARIANTS ?? 'DOWNCHECK')
   .split(',')
   .map((v) => v.trim())
   .filter(Boolean);
-/** Block kinds of a candidate: Downcheck's keep the names of earlier runs' dumps ("A-ON"), others are prefixed. */
-const onKinds = (variant) => (variant === 'DOWNCHECK' ? ['A-ON', 'B-ON'] : [`${variant} A-ON`, `${variant} B-ON`]);
 /** Block kinds: which candidate is on in which browser, and which browser is counted as "on". */
-const BLOCKS = {
-  ...Object.fromEntries(
-    SWAP_VARIANTS.flatMap((variant) => {
-      const [a, b] = onKinds(variant);
-      return [
-        [a, { variant, on: 'A', counted: 'A' }],
-        [b, { variant, on: 'B', counted: 'B' }],
-      ];
-    }),
-  ),
-  'A-AA': { variant: undefined, on: undefined, counted: 'A' },
-  'B-AA': { variant: undefined, on: undefined, counted: 'B' },
-};
+const BLOCKS = swapBlocks(SWAP_VARIANTS);
 const EXTRA_ARGS = (process.env.HEALTHY_COST_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 
 const CONTROLLER = MINIMAL(
@@ -794,11 +732,6 @@ const CONTROLLER = MINIMAL(
   { permissions: ['management'] },
   '// Switches the extension under test on and off when asked; does nothing by itself.\n',
 );
-
-function nonNegativeInt(value, fallback) {
-  const n = Number.parseInt(value ?? '', 10);
-  return Number.isFinite(n) && n >= 0 ? n : fallback;
-}
 
 /** A browser holding the controller and the candidates; `setEnabled(variant)` switches that one on and every other off. */
 async function launchSwitchable(controllerDir, tmp, candidates) {
@@ -867,145 +800,31 @@ async function measureSwapped({ origin, tmp, subresources, cpu, dirs }) {
   mkdirSync(controllerDir, { recursive: true });
   writeFileSync(join(controllerDir, 'manifest.json'), JSON.stringify(CONTROLLER.manifest, null, 2));
   writeFileSync(join(controllerDir, 'sw.js'), CONTROLLER.worker);
-  const samples = [];
-  const orderRandom = rng(20261128);
-  let loadId = 0;
-  let incomplete = 0;
-  let cycle = 0;
-  for (let session = 0; session < SWAP_SESSIONS; session += 1) {
-    const browsers = {};
-    try {
-      for (const name of session % 2 ? ['B', 'A'] : ['A', 'B']) browsers[name] = await launchSwitchable(controllerDir, tmp, candidates);
-      const cycles = Math.floor(SWAP_CYCLES / SWAP_SESSIONS) + (session < SWAP_CYCLES % SWAP_SESSIONS ? 1 : 0);
-      for (let c = 0; c < cycles; c += 1, cycle += 1) {
-        for (const block of shuffled(Object.keys(BLOCKS), orderRandom)) {
-          cpu.sample(); // before a switch ends a switched-off worker's process
-          for (const name of ['A', 'B']) await browsers[name].setEnabled(BLOCKS[block].on === name ? BLOCKS[block].variant : undefined);
-          await sleep(SWITCH_SETTLE_MS);
-          for (let round = 0; round < WARMUP_ROUNDS + BLOCK_ROUNDS; round += 1) {
-            const ms = {};
-            for (const name of shuffled(['A', 'B'], orderRandom)) {
-              loadId += 1;
-              const result = await measureLoad(browsers[name].page, `${origin}/page?swap=${loadId}`);
-              if (result.status !== 200 || result.resources < subresources - 1) incomplete += 1;
-              ms[name] = result.loadEventEnd;
-              await sleep(SETTLE_MS);
-            }
-            if (round < WARMUP_ROUNDS) continue;
-            const counted = BLOCKS[block].counted;
-            samples.push({ block, session, cycle, on: ms[counted], off: ms[counted === 'A' ? 'B' : 'A'] });
-          }
-        }
-      }
-    } finally {
-      await Promise.all(Object.values(browsers).map((b) => b.close()));
-    }
-  }
-  if (process.env.HEALTHY_COST_DUMP) writeFileSync(process.env.HEALTHY_COST_DUMP, JSON.stringify(samples));
-  return { samples, incomplete };
-}
-
-/**
- * Downcheck's ratio (or the A/A control's) from the samples of one pair of block kinds, taken
- * over the kind where A counts as on and the one where B does (a geometric mean), so the speed
- * difference between the two browsers cancels. Two statistics:
- *   paired (the one the verdict uses, as the design intends): the median over rounds of
- *     "this round's load with Downcheck on / the same round's load with it off", so whatever
- *     slowed the machine during a round slows both loads and cancels in their ratio;
- *   medians: "median load on / median load off" over the block kind, as the part above reports.
- */
-const swapStatistics = {
-  paired: (of) => Math.exp(median(of.map((s) => Math.log(s.on / s.off)))),
-  medians: (of) => median(of.map((s) => s.on)) / median(of.map((s) => s.off)),
-};
-
-function swapRatio(samples, [kindA, kindB], statistic = 'paired') {
-  const ratio = (kind) => swapStatistics[statistic](samples.filter((s) => s.block === kind));
-  return Math.sqrt(ratio(kindA) * ratio(kindB));
-}
-
-/** 95 % bootstrap intervals of swapRatio, for each statistic: sessions resampled, then whole cycles within each. */
-function bootstrapSwap(samples, kinds, random) {
-  const bySession = new Map();
-  for (const s of samples) {
-    if (!bySession.has(s.session)) bySession.set(s.session, new Map());
-    const cycles = bySession.get(s.session);
-    if (!cycles.has(s.cycle)) cycles.set(s.cycle, []);
-    cycles.get(s.cycle).push(s);
-  }
-  const sessions = [...bySession.values()].map((m) => [...m.values()]);
-  const ratios = { paired: [], medians: [] };
-  for (let i = 0; i < BOOTSTRAP; i += 1) {
-    const drawn = [];
-    for (let g = 0; g < sessions.length; g += 1) {
-      const cycles = sessions[Math.floor(random() * sessions.length)];
-      for (let k = 0; k < cycles.length; k += 1) drawn.push(...cycles[Math.floor(random() * cycles.length)]);
-    }
-    for (const statistic of Object.keys(ratios)) ratios[statistic].push(swapRatio(drawn, kinds, statistic));
-  }
-  return Object.fromEntries(Object.entries(ratios).map(([statistic, rs]) => [statistic, [quantile(rs, 0.025), quantile(rs, 0.975)]]));
-}
-
-function printSwapped({ samples, incomplete }) {
-  if (!samples.length) return undefined;
-  const random = rng(11);
-  const variants = ['DOWNCHECK', ...new Set(samples.map((s) => s.block.match(/^(.+) [AB]-ON$/)?.[1]).filter(Boolean))];
-  const rows = [
-    ...variants.map((v) => [v, onKinds(v), `${v === 'DOWNCHECK' ? 'Downcheck' : v} on in one browser, off in the other`]),
-    ['A/A control', ['A-AA', 'B-AA'], 'off in both, one counted as if on'],
-  ]
-    .filter(([, kinds]) => samples.some((s) => s.block === kinds[0]))
-    .map(([name, kinds, what]) => {
-      const of = samples.filter((s) => kinds.includes(s.block));
-      const intervals = bootstrapSwap(samples, kinds, random);
-      return {
-        name,
-        what,
-        rounds: of.length,
-        onMs: median(of.map((s) => s.on)),
-        offMs: median(of.map((s) => s.off)),
-        ratio: swapRatio(samples, kinds, 'paired'),
-        lo: intervals.paired[0],
-        hi: intervals.paired[1],
-        medians: swapRatio(samples, kinds, 'medians'),
-        mediansInterval: intervals.medians,
-        byBrowser: kinds.map((k) => swapStatistics.paired(samples.filter((s) => s.block === k))),
-      };
-    });
-  const header = [
-    '',
-    'rounds',
-    'median ms on',
-    'median ms off',
-    'paired ratio on/off',
-    '95 % bootstrap (sessions, cycles)',
-    'A on / B on',
-    'ratio of medians (95 %)',
-    '',
-  ];
-  const cells = rows.map((r) => [
-    r.name,
-    String(r.rounds),
-    r.onMs.toFixed(1),
-    r.offMs.toFixed(1),
-    `${r.ratio.toFixed(3)} (${pct(r.ratio)})`,
-    `${r.lo.toFixed(3)} … ${r.hi.toFixed(3)}`,
-    `${r.byBrowser[0].toFixed(3)} / ${r.byBrowser[1].toFixed(3)}`,
-    `${pct(r.medians)} (${pct(r.mediansInterval[0])} … ${pct(r.mediansInterval[1])})`,
-    r.what,
-  ]);
-  const cycles = new Set(samples.map((s) => s.cycle)).size;
-  console.log(
-    `\nTwo browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of ${new Set(samples.map((s) => s.block)).size} blocks of ${BLOCK_ROUNDS} rounds, in ${new Set(samples.map((s) => s.session)).size} launches of the pair:\n`,
-  );
-  printAligned(header, cells, { textLast: true });
-  if (incomplete) console.log(`${incomplete} loads reported a non-200 status or missing resources.`);
-  return rows;
+  const result = await runSwapped({
+    launch: () => launchSwitchable(controllerDir, tmp, candidates),
+    blocks: BLOCKS,
+    sessions: SWAP_SESSIONS,
+    cycles: SWAP_CYCLES,
+    blockRounds: BLOCK_ROUNDS,
+    warmupRounds: WARMUP_ROUNDS,
+    switchSettleMs: SWITCH_SETTLE_MS,
+    settleMs: SETTLE_MS,
+    origin,
+    subresources,
+    cpu,
+    seed: 20261128,
+  });
+  if (process.env.HEALTHY_COST_DUMP) writeFileSync(process.env.HEALTHY_COST_DUMP, JSON.stringify(result.samples));
+  return result;
 }
 
 /** The swapped part's table and its verdict on the 2 % target. */
 function reportSwapped(result) {
-  const rows = printSwapped(result) ?? [];
+  const rows =
+    printSwapped(result, {
+      title: (cycles, blocks, launches) =>
+        `Two browsers that swap roles, Downcheck switched on and off beside an empty extension (management.setEnabled), the same page: ${cycles} cycles of ${blocks} blocks of ${BLOCK_ROUNDS} rounds, in ${launches} launches of the pair:`,
+    }) ?? [];
   const dc = rows.find((r) => r.name === 'DOWNCHECK');
   const aa = rows.find((r) => r.name === 'A/A control');
   for (const r of rows)
