@@ -78,6 +78,14 @@
  *   HEALTHY_COST_CHROMIUM_ARGS="--flag …"  extra Chromium flags for the swapped part
  *   HEALTHY_COST_DUMP=<file>  writes the swapped part's samples as JSON
  *   HEALTHY_COST_REPORT=<file>  prints the swapped part's table from such a file, and runs nothing
+ *
+ * Firefox (healthy-cost-firefox.mjs): the swapped design again in Firefox ESR, after Chrome's parts, with Downcheck
+ * (dist/firefox, built first if missing) installed and uninstalled as a temporary add-on between blocks, beside an
+ * empty extension; its table is read by the rule in docs/performance.md. Firefox has no browser-per-variant part.
+ *   HEALTHY_COST_BROWSERS=chromium,firefox  which browsers' parts run (default both)
+ *   HEALTHY_COST_FIREFOX_CYCLES=120  Firefox's cycles (default HEALTHY_COST_SWAP_CYCLES, 120 = 1,920 paired rounds each way);
+ *                            sessions, block rounds and settle times are the swapped part's above
+ *   HEALTHY_COST_FIREFOX_DUMP=<file>, HEALTHY_COST_FIREFOX_REPORT=<file>  as HEALTHY_COST_DUMP and _REPORT, for Firefox
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -87,8 +95,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, loadExtensionArgs } from '../e2e/browsers.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, launchChromium, loadExtensionArgs } from '../e2e/browsers.mjs';
 import { mulberry32 as rng } from './prng.mjs';
+import { ensureFirefoxBuild, FIREFOX_DIST, measureFirefoxSwapped, reportFirefoxSwapped } from './healthy-cost-firefox.mjs';
 import {
   BOOTSTRAP,
   measureLoad,
@@ -116,6 +125,8 @@ const SESSIONS = Math.min(positiveInt(process.env.HEALTHY_COST_SESSIONS, 8), ROU
 const TARGET = 1.02;
 /** Which parts run: `browsers` (a browser per variant) and `swap` (Downcheck switched on and off in two browsers that swap roles). */
 const PARTS = new Set((process.env.HEALTHY_COST_ONLY ?? 'browsers,swap').split(',').map((p) => p.trim()));
+/** Whose parts run: Chrome's (both parts) and Firefox's (the swapped one). */
+const BROWSERS = new Set((process.env.HEALTHY_COST_BROWSERS ?? 'chromium,firefox').split(',').map((b) => b.trim()));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic content of realistic, small sizes.
@@ -710,6 +721,8 @@ function cpuWatch() {
  * and looks at its open tab once, as at every worker start) before the measured rounds.
  */
 const SWAP_CYCLES = nonNegativeInt(process.env.HEALTHY_COST_SWAP_CYCLES, 120);
+const FIREFOX_CYCLES = nonNegativeInt(process.env.HEALTHY_COST_FIREFOX_CYCLES, SWAP_CYCLES);
+const FIREFOX_SESSIONS = Math.max(1, Math.min(positiveInt(process.env.HEALTHY_COST_SWAP_SESSIONS, 8), FIREFOX_CYCLES || 1));
 const SWAP_SESSIONS = Math.max(1, Math.min(positiveInt(process.env.HEALTHY_COST_SWAP_SESSIONS, 8), SWAP_CYCLES || 1));
 const BLOCK_ROUNDS = positiveInt(process.env.HEALTHY_COST_BLOCK_ROUNDS, 8);
 const SWITCH_SETTLE_MS = 500;
@@ -852,7 +865,18 @@ async function main() {
     reportSwapped({ samples: JSON.parse(readFileSync(process.env.HEALTHY_COST_REPORT, 'utf8')), incomplete: 0 });
     return;
   }
-  ensureBuild();
+  if (process.env.HEALTHY_COST_FIREFOX_REPORT) {
+    reportFirefoxSwapped({
+      samples: JSON.parse(readFileSync(process.env.HEALTHY_COST_FIREFOX_REPORT, 'utf8')),
+      incomplete: 0,
+      blockRounds: BLOCK_ROUNDS,
+    });
+    return;
+  }
+  const chrome = BROWSERS.has('chromium');
+  const firefox = BROWSERS.has('firefox') && PARTS.has('swap') && FIREFOX_CYCLES > 0;
+  if (chrome) ensureBuild();
+  if (firefox) ensureFirefoxBuild();
   const started = Date.now();
   const { bodies, subresources } = buildSite();
   const bytes = Object.values(bodies).reduce((n, [, b]) => n + b.length, 0);
@@ -874,15 +898,22 @@ async function main() {
   try {
     server = await startServer(bodies);
     const dirs = writeVariants(tmp);
-    console.log(`Chromium: ${CHROMIUM_PATH}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`);
+    if (chrome)
+      console.log(
+        `Chromium: ${CHROMIUM_PATH}; Downcheck build: dist/chrome (${statSync(join(DIST, 'manifest.json')).mtime.toISOString()})`,
+      );
+    if (firefox)
+      console.log(
+        `Firefox: ${FIREFOX_PATH}; Downcheck build: dist/firefox (${statSync(join(FIREFOX_DIST, 'manifest.json')).mtime.toISOString()})`,
+      );
     console.log(
       `Page: ${(bytes / 1024).toFixed(0)} KB in ${subresources + 1} responses.` +
-        (PARTS.has('browsers')
+        (chrome && PARTS.has('browsers')
           ? ` A browser per variant: ${ROUNDS} measured rounds over ${ORDER.length} variants, in ${SESSIONS} sessions (a fresh browser per variant each, ${WARMUP} warm-up rounds first).`
           : ''),
     );
 
-    if (PARTS.has('browsers')) {
+    if (chrome && PARTS.has('browsers')) {
       const samples = Object.fromEntries(ORDER.map((n) => [n, []]));
       const costs = Object.fromEntries(ORDER.map((n) => [n, []]));
       let cpu;
@@ -954,9 +985,27 @@ async function main() {
       );
       for (const line of contention) console.log(line);
     }
-    if (PARTS.has('swap') && (ORDER.includes('DOWNCHECK') || process.env.HEALTHY_COST_SWAP_VARIANTS) && SWAP_CYCLES > 0) {
+    if (chrome && PARTS.has('swap') && (ORDER.includes('DOWNCHECK') || process.env.HEALTHY_COST_SWAP_VARIANTS) && SWAP_CYCLES > 0) {
       const cpu = cpuWatch();
       reportSwapped(await measureSwapped({ origin: server.origin, tmp, subresources, cpu, dirs }));
+      for (const line of cpu.report()) console.log(line);
+    }
+    if (firefox) {
+      const cpu = cpuWatch();
+      reportFirefoxSwapped(
+        await measureFirefoxSwapped({
+          origin: server.origin,
+          tmp,
+          subresources,
+          cpu,
+          cycles: FIREFOX_CYCLES,
+          sessions: FIREFOX_SESSIONS,
+          blockRounds: BLOCK_ROUNDS,
+          warmupRounds: WARMUP_ROUNDS,
+          switchSettleMs: SWITCH_SETTLE_MS,
+          settleMs: SETTLE_MS,
+        }),
+      );
       for (const line of cpu.report()) console.log(line);
     }
   } finally {
