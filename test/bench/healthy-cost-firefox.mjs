@@ -3,11 +3,11 @@
 // Firefox's management.setEnabled switches only themes, so Downcheck is switched by installing it
 // as a temporary add-on and uninstalling it (webExtension.install / uninstall) between blocks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIREFOX_UUID, GECKO_ID, launchFirefox, poll } from '../e2e/browsers.mjs';
-import { median, pct, printAligned, printSwapped, ruleVerdict, runSwapped, swapBlocks } from './healthy-cost-swap.mjs';
+import { measureLoad, median, pct, printAligned, printSwapped, ruleVerdict, runSwapped, sleep, swapBlocks } from './healthy-cost-swap.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIREFOX_DIST = join(ROOT, 'dist', 'firefox');
@@ -102,10 +102,14 @@ async function findExtensionProcess(root, controllerPage) {
 // ---------------------------------------------------------------------------------------------
 
 /** Firefox with the controller installed and Downcheck not; `setEnabled('DOWNCHECK')` installs it, `setEnabled()` uninstalls it. */
-async function launchSwitchableFirefox(controllerDir, downcheckDir) {
+async function launchSwitchableFirefox(controllerDir, downcheckDir, switches) {
   const ff = await launchFirefox({
     extensionDir: controllerDir,
-    prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID, [CONTROLLER_ID]: CONTROLLER_UUID }) },
+    prefs: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID, [CONTROLLER_ID]: CONTROLLER_UUID }),
+      // Page timings in µs instead of whole ms (Firefox rounds them by default): a round's ratio is not a step of 0.3–0.5 %.
+      'privacy.reduceTimerPrecision': false,
+    },
   });
   try {
     const { browser } = ff;
@@ -145,11 +149,15 @@ async function launchSwitchableFirefox(controllerDir, downcheckDir) {
             intervalMs: 50,
             what: "Downcheck's welcome page",
           }).catch(() => []);
-          if (welcome.length) await controller.evaluate((ids) => globalThis.browser.tabs.remove(ids), welcome);
+          if (welcome.length) {
+            await controller.evaluate((ids) => globalThis.browser.tabs.remove(ids), welcome);
+            switches.welcomes += 1;
+          }
         } else {
           await browser.uninstallExtension(GECKO_ID);
         }
         if ((await installed()) !== wanted) throw new Error(`Downcheck was not ${wanted ? 'installed' : 'uninstalled'}`);
+        switches[wanted ? 'installs' : 'uninstalls'] += 1;
         on = wanted;
       },
       close: () => ff.close(),
@@ -185,8 +193,9 @@ export async function measureFirefoxSwapped({
   const work = { on: newWork(), off: newWork(), aa: newWork() };
   const atStart = new Map();
   let strays = 0;
+  const switches = { installs: 0, uninstalls: 0, welcomes: 0 };
   const result = await runSwapped({
-    launch: () => launchSwitchableFirefox(controllerDir, FIREFOX_DIST),
+    launch: () => launchSwitchableFirefox(controllerDir, FIREFOX_DIST, switches),
     blocks,
     sessions,
     cycles,
@@ -227,7 +236,7 @@ export async function measureFirefoxSwapped({
     },
   });
   if (process.env.HEALTHY_COST_FIREFOX_DUMP) writeFileSync(process.env.HEALTHY_COST_FIREFOX_DUMP, JSON.stringify(result.samples));
-  return { ...result, work, strays, blockRounds };
+  return { ...result, work, strays, switches, blockRounds };
 }
 
 const newWork = () => ({ loads: 0, allMs: 0, extLoads: 0, extMs: 0, rssKb: [] });
@@ -247,6 +256,13 @@ export function reportFirefoxSwapped(result) {
         `Rule (point estimate over ≥ 1,920 paired rounds, A/A within ±1 %, goal ≤ +2 %): ${ruleVerdict(dc, aa)}.`,
     );
   if (aa) console.log(`Noise floor: the A/A control came out at ${pct(aa.ratio)}, interval ${pct(aa.lo)} … ${pct(aa.hi)}.`);
+  if (result.switches) {
+    const { installs, uninstalls, welcomes } = result.switches;
+    console.log(
+      `Switches: Downcheck installed ${installs} times (its first-run tab opened, and was closed before the warm-up rounds, after ${welcomes} of them) and uninstalled ${uninstalls} times; ` +
+        "after each, the controller's management.getAll listed it exactly when installed.",
+    );
+  }
   if (result.work) printFirefoxWork(result.work);
   if (result.strays)
     console.log(`${result.strays} times a tab other than the measured page and the controller's was open at the end of a block.`);
@@ -280,6 +296,90 @@ function printFirefoxWork(work) {
     { textLast: true },
   );
   console.log(
-    '(What Downcheck runs per healthy load in Firefox: webRequest.onResponseStarted for the main frame, with its headers, and the filtered tabs.onUpdated (status, url, title) in its background page; nothing injected into the page. The extension process is found as the one that runs an extension page.)',
+    "(In Firefox Downcheck injects nothing into a healthy page: its work is its background page's listeners, counted below. The extension process is the one found running an extension page; the whole browser's figure includes the page's own load.)",
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listeners run per healthy load: an instrumented copy, in a browser of its own (never in the timed rounds).
+
+/** Runs first in Downcheck's background page: every listener registered on a browser.* event counts its calls. */
+const COUNTER = `// Counts, per event, the listeners registered and their calls (healthy-cost bench only).
+globalThis.benchCounts = { registered: {}, calls: {}, stored: {} };
+for (const ns of ['webRequest', 'webNavigation', 'tabs', 'windows', 'runtime', 'storage', 'alarms', 'notifications', 'permissions']) {
+  const api = globalThis.browser?.[ns];
+  for (const name of Object.keys(api ?? {}).filter((k) => /^on[A-Z]/.test(k))) {
+    const event = api[name];
+    const add = event?.addListener?.bind(event);
+    if (!add) continue;
+    const key = ns + '.' + name;
+    event.addListener = (fn, ...rest) => {
+      benchCounts.registered[key] = (benchCounts.registered[key] ?? 0) + 1;
+      return add((...args) => {
+        benchCounts.calls[key] = (benchCounts.calls[key] ?? 0) + 1;
+        // Which stored key families a load changes (the part before the first ':').
+        if (key === 'storage.onChanged')
+          for (const k of Object.keys(args[0] ?? {})) {
+            const family = args[1] + ' ' + k.split(':')[0];
+            benchCounts.stored[family] = (benchCounts.stored[family] ?? 0) + 1;
+          }
+        return fn(...args);
+      }, ...rest);
+    };
+  }
+}
+`;
+
+/**
+ * What Downcheck's background page runs per healthy load: a copy of dist/firefox whose first
+ * background script counts its listeners' calls, in a browser of its own, over `loads` loads of the
+ * page (after its start and first-run tab). Counters are read from its background page's window.
+ */
+export async function countFirefoxListeners({ origin, tmp, loads, settleMs }) {
+  const dir = join(tmp, 'firefox-counted');
+  cpSync(FIREFOX_DIST, dir, { recursive: true });
+  writeFileSync(join(dir, 'bench-count.js'), COUNTER);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest.background.scripts.unshift('bench-count.js');
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const ff = await launchFirefox({ extensionDir: dir, prefs: { 'privacy.reduceTimerPrecision': false } });
+  try {
+    const read = () => ff.extEval(async () => structuredClone((await globalThis.browser.runtime.getBackgroundPage()).benchCounts));
+    const page = await ff.openPage();
+    await sleep(2000); // the background page's start and its first-run tab
+    const before = await read();
+    for (let i = 0; i < loads; i += 1) {
+      await measureLoad(page, `${origin}/page?count=${i}`);
+      await sleep(settleMs);
+    }
+    const after = await read();
+    const perLoad = Object.fromEntries(
+      Object.keys(after.calls)
+        .map((key) => [key, (after.calls[key] - (before.calls[key] ?? 0)) / loads])
+        .filter(([, n]) => n > 0),
+    );
+    const stored = Object.fromEntries(
+      Object.keys(after.stored)
+        .map((family) => [family, (after.stored[family] - (before.stored[family] ?? 0)) / loads])
+        .filter(([, n]) => n > 0),
+    );
+    return { loads, perLoad, registered: after.registered, stored };
+  } finally {
+    await ff.close();
+  }
+}
+
+export function printFirefoxListeners({ loads, perLoad, registered, stored }) {
+  const keys = Object.keys(perLoad).sort();
+  console.log(
+    `\nListener calls in Downcheck's background page per healthy load (an instrumented copy of dist/firefox, ${loads} loads of the page, in a browser of its own):\n`,
+  );
+  printAligned(
+    ['event', 'calls per load', 'listeners registered'],
+    keys.map((k) => [k, perLoad[k].toFixed(2), String(registered[k] ?? 0)]),
+  );
+  if (!keys.length) console.log('(none)');
+  const families = Object.entries(stored).sort(([a], [b]) => a.localeCompare(b));
+  if (families.length)
+    console.log(`Stored keys changed per load (area, key family): ${families.map(([f, n]) => `${f} ${n.toFixed(2)}`).join(' · ')}`);
 }

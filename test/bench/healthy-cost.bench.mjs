@@ -97,7 +97,14 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, launchChromium, loadExtensionArgs } from '../e2e/browsers.mjs';
 import { mulberry32 as rng } from './prng.mjs';
-import { ensureFirefoxBuild, FIREFOX_DIST, measureFirefoxSwapped, reportFirefoxSwapped } from './healthy-cost-firefox.mjs';
+import {
+  countFirefoxListeners,
+  ensureFirefoxBuild,
+  FIREFOX_DIST,
+  measureFirefoxSwapped,
+  printFirefoxListeners,
+  reportFirefoxSwapped,
+} from './healthy-cost-firefox.mjs';
 import {
   BOOTSTRAP,
   measureLoad,
@@ -1007,6 +1014,7 @@ async function main() {
         }),
       );
       for (const line of cpu.report()) console.log(line);
+      printFirefoxListeners(await countFirefoxListeners({ origin: server.origin, tmp, loads: 20, settleMs: SETTLE_MS }));
     }
   } finally {
     await cleanUp();
