@@ -265,9 +265,11 @@ export const RULE = { minRounds: 1920, aaWithin: 0.01, goal: 1.02 };
 export function ruleVerdict(dc, aa) {
   const reasons = [];
   if (!aa) reasons.push('no A/A control: not conclusive');
-  else if (Math.abs(aa.ratio - 1) > RULE.aaWithin) reasons.push(`A/A outside ±1 %: not conclusive (it came out at ${pct(aa.ratio)})`);
+  // 1e-12: 1.01 − 1 is 0.010000000000000009 in floating point, and +1.0 % is within ±1 %.
+  else if (Math.abs(aa.ratio - 1) > RULE.aaWithin + 1e-12)
+    reasons.push(`A/A outside ±1 %: not conclusive (it came out at ${pct(aa.ratio)})`);
   if (dc.rounds < RULE.minRounds)
     reasons.push(`${dc.rounds} paired rounds, fewer than ${RULE.minRounds.toLocaleString('en')}: not conclusive`);
   if (reasons.length) return reasons.join('; ');
-  return dc.ratio <= RULE.goal ? `${pct(dc.ratio)}: meets the goal (≤ +2 %)` : `${pct(dc.ratio)}: misses the goal (above +2 %)`;
+  return dc.ratio <= RULE.goal + 1e-12 ? `${pct(dc.ratio)}: meets the goal (≤ +2 %)` : `${pct(dc.ratio)}: misses the goal (above +2 %)`;
 }
