@@ -153,7 +153,13 @@ const TABLE: Record<string, Row> = {
   crowd: { item: crowdChoiceItem, sample: { optIn: true, serviceUrl: 'https://crowd.example' } },
   'crowd-secret': { item: crowdSecretItem, sample: '0123456789abcdef'.repeat(4) },
   // Bounded by age too: entries older than 10 minutes at the clock's now are dropped on read.
-  'crowd-sent': { item: crowdSentItem, sample: [{ hostKey: 'ab'.repeat(32), at: NOW - 60_000 }, { hostKey: 'cd'.repeat(32), at: NOW }] },
+  'crowd-sent': {
+    item: crowdSentItem,
+    sample: [
+      { hostKey: 'ab'.repeat(32), at: NOW - 60_000 },
+      { hostKey: 'cd'.repeat(32), at: NOW },
+    ],
+  },
   settings: { item: settings.settingsItem, sample: v010.sync.settings },
   schema: {
     item: schemaItem,
