@@ -6,7 +6,7 @@
 import type { PublicDnsVerdict } from '../../core/net/intranet';
 import { reportFactsOf } from '../../core/crowd/incident-facts';
 import { deviceSecretFrom } from '../../core/crowd/reporter';
-import { decideReport, recordSent, type ReportDecision } from '../../core/crowd/should-report';
+import { decideReport, recordSent, reportGate, type ReportDecision } from '../../core/crowd/should-report';
 import { hostKeyOf } from '../../core/crowd/report';
 import { crowdSecretItem, crowdSentItem } from '../../core/crowd/stored';
 import type { Incident } from '../../model/incident';
@@ -48,7 +48,10 @@ export function reportFailure(
       ...(lastRead ? { lastRead } : {}),
       now,
     });
-    const decision = await decideReport(facts, incognito ? '' : await deviceSecret());
+    // The secret is made only for a failure that passes every other rule: nothing is stored for the rest.
+    const gate = reportGate(facts);
+    if ('skip' in gate) return gate;
+    const decision = await decideReport(facts, await deviceSecret());
     if (!('report' in decision)) return decision;
     // Recorded before it is sent: a failing service is not asked again for this host within 10 minutes.
     await store.update(crowdSentItem, (sent) => recordSent(sent, decision.report.hostKey, now));
