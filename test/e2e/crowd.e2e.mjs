@@ -126,6 +126,20 @@ async function grantBrowsingActivity(browser) {
   }
 }
 
+/** Every text in the page's closed shadow roots (the panel's), through the DevTools protocol (Chromium). */
+async function shadowText(cdp) {
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const texts = [];
+  const walk = (node, inShadow) => {
+    if (inShadow && node.nodeType === 3 && node.nodeValue.trim()) texts.push(node.nodeValue.trim());
+    if (node.nodeName === 'STYLE') return;
+    for (const child of node.children ?? []) walk(child, inShadow);
+    for (const shadow of node.shadowRoots ?? []) walk(shadow, inShadow || shadow.shadowRootType === 'closed');
+  };
+  walk(root, false);
+  return texts.join(' ');
+}
+
 const setChoice = (browser, choice) =>
   browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ crowd: c }), choice);
 
@@ -221,11 +235,22 @@ for (const name of BROWSERS) {
     it('with 5 reporters on 3 networks already reporting, the popup shows the crowd row with the count', async () => {
       await setChoice(browser, { optIn: true, serviceUrl: crowd.url });
       await crowd.seed(HOSTS.seeded, 5, 3);
-      const { tabId, d } = await failingTab(browser, `http://${HOSTS.seeded}/`).then(async (t) => ({
-        ...t,
-        ...(await diagnosed(browser, t.tabId)),
-      }));
+      const { page, tabId } = await failingTab(browser, `http://${HOSTS.seeded}/`);
+      const { d } = await diagnosed(browser, tabId);
       const row = d.evidence.find((e) => e.check === 'crowd');
+      if (name === 'chromium') {
+        // The in-page panel shows the row too (its closed shadow root is read through the DevTools protocol).
+        const cdp = await page.context().newCDPSession(page);
+        const panel = await poll(
+          async () => {
+            const text = await shadowText(cdp).catch(() => '');
+            return /Downcheck users on/.test(text) ? text : undefined;
+          },
+          { timeoutMs: 8000, intervalMs: 100, what: 'the crowd row in the panel' },
+        );
+        assert.match(panel, /5\+ Downcheck users on [34] networks see popular\.example failing.*\(as of (just now|\d+ min ago)\)/);
+        await cdp.detach();
+      }
       assert.equal(row?.outcome.kind, 'listed', JSON.stringify(row));
       assert.equal(row.outcome.weight, 'supports-everyone');
       const popup = await openExtensionPage(browser, '/src/popup/index.html', { tabId, viewport: POPUP, what: 'the popup to draw' });
