@@ -3,8 +3,9 @@
  * popup can show the first lines within milliseconds and refine its verdict as the slow outside
  * sources report. Guarantees, whatever the checks do:
  *
- * - a check that needs consent runs only if the user agreed to its source, and never for a
- *   private host (both are answered at once with "no evidence", without calling the check);
+ * - a check that needs consent runs only if the user agreed to its source (the crowd check: only
+ *   with its own opt-in, `ctx.crowd`), and never for a private host (both are answered at once
+ *   with "no evidence", without calling the check);
  * - nor for a public name whose address is private: the address the browser connected to, the
  *   browser's own resolver (Firefox) and, once they answered, the public resolvers the visitor
  *   agreed to ask are looked at first (DNS itself waits only for the first two); a name public DNS
