@@ -10,6 +10,7 @@ import { useFakeBackground } from '../../helpers/fake-background';
 const { recordIncident } = await import('../../../../src/background/incident/chain');
 const { reportFailure } = await import('../../../../src/background/crowd/report');
 const { crowdAccess } = await import('../../../../src/background/crowd/access');
+const { crowdCheck } = await import('../../../../src/checks/sources/crowd');
 const { classify } = await import('../../../../src/core/incident/classify');
 const store = await import('../../../../src/platform/store');
 const { clearCrowdCache } = await import('../../../../src/platform/crowd-client');
@@ -22,7 +23,12 @@ import { DEFAULT_SETTINGS } from '../../../../src/core/settings/settings';
 useFakeBackground();
 
 /** The stand-in: every request logged; `mode` says how it answers. */
-const service = { mode: 'ok' as 'ok' | 'hang' | 'garbage', requests: [] as Array<{ method: string; path: string; body: string }> };
+const service = {
+  mode: 'ok' as 'ok' | 'hang' | 'garbage',
+  requests: [] as Array<{ method: string; path: string; body: string }>,
+  /** Host rows the bucket reads list. */
+  hosts: [] as unknown[],
+};
 let server: Server;
 let url = '';
 beforeAll(async () => {
@@ -36,7 +42,7 @@ beforeAll(async () => {
       if (req.method === 'POST') return void res.writeHead(202, { 'content-type': 'application/json' }).end('{"counted":true}');
       res
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ v: 1, prefix: req.url!.slice(-3), windowMin: 10, asOf: new Date().toISOString(), hosts: [] }));
+        .end(JSON.stringify({ v: 1, prefix: req.url!.slice(-3), windowMin: 10, asOf: new Date().toISOString(), hosts: service.hosts }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,6 +55,7 @@ afterAll(async () => {
 beforeEach(() => {
   service.mode = 'ok';
   service.requests.length = 0;
+  service.hosts = [];
   clearCrowdCache();
 });
 
@@ -138,6 +145,21 @@ describe('reporting from the incident chain', () => {
     const vouched = await reportFailure(dnsFailure(), { incognito: false, publicDns: 'public' });
     expect(vouched).toMatchObject({ report: { kind: 'dns' } });
     await vi.waitFor(() => expect(reports()).toHaveLength(1));
+  });
+
+  it('a host the last bucket read showed as widespread gets no report (enough is known)', async () => {
+    await optIn();
+    const hostKey = await hostKeyOf('hot.example');
+    const since = new Date(Date.now() - 60_000).toISOString();
+    service.hosts = [{ hostKey, reporters: 20, networks: 5, level: 'widespread', ratio: null, since }];
+    const ctx = { host: 'hot.example', origin: 'https://hot.example', url: 'https://hot.example/', now: Date.now };
+    const e = await crowdCheck.run(
+      { ...ctx, fetch, endpoints: {} as never, crowd: (await crowdAccess(false))! },
+      new AbortController().signal,
+    );
+    expect(e.outcome).toMatchObject({ kind: 'listed', level: 'widespread' });
+    expect(await reportFailure(http502('https://hot.example/'), { incognito: false })).toEqual({ skip: 'widespread' });
+    expect(reports()).toEqual([]);
   });
 
   it('a service that hangs delays nothing: the chain returns, the next failure is decided at once', async () => {
