@@ -3,8 +3,9 @@
  * popup can show the first lines within milliseconds and refine its verdict as the slow outside
  * sources report. Guarantees, whatever the checks do:
  *
- * - a check that needs consent runs only if the user agreed to its source, and never for a
- *   private host (both are answered at once with "no evidence", without calling the check);
+ * - a check that needs consent runs only if the user agreed to its source (the crowd check: only
+ *   with its own opt-in, `ctx.crowd`), and never for a private host (both are answered at once
+ *   with "no evidence", without calling the check);
  * - nor for a public name whose address is private: the address the browser connected to, the
  *   browser's own resolver (Firefox) and, once they answered, the public resolvers the visitor
  *   agreed to ask are looked at first (DNS itself waits only for the first two); a name public DNS
@@ -88,7 +89,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
     checks.map(async (check, index) => {
       const skipped = gate(check, ctx, options.consent);
       if (skipped) return deliver(index, noEvidence(check.id, skipped, 0));
-      if (check.needsConsent && (await (check.id === 'dns' ? address.known() : address.answered()))) {
+      if (asksOutside(check) && (await (check.id === 'dns' ? address.known() : address.answered()))) {
         return deliver(index, noEvidence(check.id, 'private-host', 0));
       }
       const cached = cacheable(check) ? options.cache?.get(check.id, cacheHost(check, ctx), cacheTtl(check)) : undefined;
@@ -143,9 +144,13 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, opt
   return results;
 }
 
+/** A check that asks anyone but the failing site: with the visitor's consent, or with its own opt-in (the crowd). */
+const asksOutside = (check: Check): boolean => check.needsConsent || check.optIn !== undefined;
+
 function gate(check: Check, ctx: CheckContext, consent: Consent): NoEvidenceReason | undefined {
-  if (!check.needsConsent) return undefined;
+  if (!asksOutside(check)) return undefined;
   if (isPrivateHost(ctx.host)) return 'private-host';
+  if (check.optIn === 'crowd') return ctx.crowd ? undefined : 'not-consented';
   if (!allows(consent, check.id, true)) return 'not-consented';
   return undefined;
 }

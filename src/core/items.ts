@@ -18,7 +18,7 @@ import {
 } from './incident/stored';
 import { diagnosisItem, evidenceCacheItem, limitsItem, reachabilityItem } from './diagnosis/stored';
 import { guideMarksItem, historyItem } from './present/stored';
-import { crowdChoiceItem } from './crowd/stored';
+import { crowdChoiceItem, crowdSecretItem, crowdSentItem } from './crowd/stored';
 
 /** Everything kept about a tab, so forgetting a closed tab forgets all of it. */
 export const TAB_ITEMS = [
@@ -48,5 +48,7 @@ export const ALL_ITEMS: readonly AnyItem[] = [
   settingsItem,
   consentItem,
   crowdChoiceItem,
+  crowdSecretItem,
+  crowdSentItem,
   schemaItem,
 ];

@@ -6,9 +6,19 @@
 import type { NetErrorCategory } from './incident';
 import type { Msg } from './message-text';
 
-export type CheckId = 'reprobe' | 'online' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive';
+export type CheckId = 'reprobe' | 'online' | 'connectivity' | 'gateway' | 'dns' | 'vantage' | 'status-page' | 'archive' | 'crowd';
 
-export const CHECK_IDS: readonly CheckId[] = ['reprobe', 'online', 'connectivity', 'gateway', 'dns', 'vantage', 'status-page', 'archive'];
+export const CHECK_IDS: readonly CheckId[] = [
+  'reprobe',
+  'online',
+  'connectivity',
+  'gateway',
+  'dns',
+  'vantage',
+  'status-page',
+  'archive',
+  'crowd',
+];
 
 /**
  * Why a check has nothing to say. `not-applicable` is for a check with nothing to look at (the
@@ -174,6 +184,20 @@ export type ArchiveOutcome =
     }
   | { kind: 'not-archived' };
 
+/**
+ * What other Downcheck users see of the site (core/crowd/evidence.ts): the host listed in its bucket, not listed
+ * (too few reports to tell), or no usable answer. The counts are in the summary; `weight` is what the verdict uses.
+ */
+export interface CrowdOutcome {
+  kind: 'listed' | 'unlisted' | 'unread';
+  weight: 'supports-everyone' | 'none';
+  level?: 'possible' | 'widespread';
+  /** When the service made the answer (ms), for "as of N min ago". */
+  asOf?: number;
+  /** "Cloudflare is failing for 150+ sites right now", when the failing answer came through a listed platform. */
+  provider?: Msg;
+}
+
 // ── evidence ────────────────────────────────────────────────────────────────────────────────
 
 interface EvidenceOf<C extends CheckId, O> {
@@ -197,6 +221,7 @@ export type Evidence =
   | EvidenceOf<'dns', DnsOutcome>
   | EvidenceOf<'vantage', VantageOutcome>
   | EvidenceOf<'status-page', StatusPageOutcome>
-  | EvidenceOf<'archive', ArchiveOutcome>;
+  | EvidenceOf<'archive', ArchiveOutcome>
+  | EvidenceOf<'crowd', CrowdOutcome>;
 
 export type EvidenceFor<C extends CheckId> = Extract<Evidence, { check: C }>;

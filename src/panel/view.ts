@@ -3,7 +3,8 @@
  * root in a failing page) and the preview page (open root, for accessibility checks and
  * screenshots). Actions go through `handlers`; only trusted (real user) events trigger them.
  */
-import type { PanelState } from '../protocol/messages';
+import type { PanelCrowdRow, PanelState } from '../protocol/messages';
+import { crowdAge } from '../core/crowd/evidence';
 import { decisionFor } from '../core/retry/policy';
 import { retryView } from '../core/present/retry-view';
 import { headlineFor } from '../core/present/verdict-text';
@@ -82,6 +83,7 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
       t(answer.headline),
     ),
     h('p', { class: 'sentence', 'data-testid': 'panel-sentence' }, t(incident.explanation)),
+    d?.crowd ? crowdLine(d.crowd, now) : null,
     retry
       ? h(
           'div',
@@ -102,6 +104,17 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
     h('footer', {}, guideButton, button(t('panel_hide_site'), 'panel-hide', handlers.hideSite)),
   ];
   frame.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+}
+
+/** What other Downcheck users see, and how old that is: "310+ Downcheck users … failing right now (as of 3 min ago)". */
+function crowdLine(crowd: PanelCrowdRow, now: number): HTMLElement {
+  return h(
+    'p',
+    { class: 'crowd', 'data-testid': 'panel-crowd' },
+    t(crowd.row),
+    crowd.provider ? `. ${t(crowd.provider)}` : '',
+    crowd.asOf !== undefined ? ` (${t(crowdAge(crowd.asOf, now))})` : '',
+  );
 }
 
 /**

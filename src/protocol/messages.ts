@@ -10,7 +10,15 @@ import type { VerdictKind } from '../model/verdict';
 import { HOST_MARK } from '../model/panel';
 import type { DiagnosisRecord } from '../model/diagnosis';
 import type { Incident } from '../model/incident';
+import type { Msg } from '../model/message-text';
 import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
+
+/** What other Downcheck users see, as the panel shows it: the row, a failing platform's, and how old the answer is. */
+export interface PanelCrowdRow {
+  row: Msg;
+  provider?: Msg;
+  asOf?: number;
+}
 
 export interface PanelState {
   tabId: number;
@@ -19,8 +27,8 @@ export interface PanelState {
   hidden: boolean;
   os: string;
   browser: 'chrome' | 'firefox';
-  /** This incident's diagnosis so far, for the panel's verdict line. */
-  diagnosis?: { verdict: VerdictKind; done: boolean; outside: boolean };
+  /** This incident's diagnosis so far, for the panel's verdict line (and the crowd's row, with the opt-in). */
+  diagnosis?: { verdict: VerdictKind; done: boolean; outside: boolean; crowd?: PanelCrowdRow };
 }
 
 /**

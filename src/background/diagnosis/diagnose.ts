@@ -30,6 +30,9 @@ import { backgroundFetch } from '../../platform/fetch-limit';
 import { withTabLock } from '../tab/locks';
 import { getTab } from '../../platform/tab-info';
 import { historyVerdictId } from '../../core/present/verdict-text';
+import { failedOnDns, publicDnsVerdict } from '../../core/net/intranet';
+import { crowdAccess } from '../crowd/access';
+import { reportFailure } from '../crowd/report';
 
 /** Local checks answer within a few seconds; outside vantage points need up to ~15 s. */
 const LOCAL_DEADLINE_MS = 8_000;
@@ -114,7 +117,11 @@ async function run(
   const consent = sendsSite(stored) && !(await hasSiteDataPermission()) ? withoutSiteSources(stored) : stored;
   const state = await loadOutsideState();
   const { limiter } = state;
-  const cache = (await isPrivate(key)) ? state.privateCache : state.cache;
+  const inPrivate = await isPrivate(key);
+  const cache = inPrivate ? state.privateCache : state.cache;
+  // The crowd only with its own opt-in, never from a private window; without it the check is not even listed.
+  const crowd = await crowdAccess(inPrivate);
+  const checks = crowd ? ALL_CHECKS : ALL_CHECKS.filter((c) => !c.optIn);
   const answeredAgo = await otherSiteAnsweredAgoMs(origin).catch(() => undefined);
   const ctx: CheckContext = {
     browser: { online: isOnline(), ...(answeredAgo !== undefined ? { otherSiteAnsweredAgoMs: answeredAgo } : {}) },
@@ -129,6 +136,7 @@ async function run(
     now: Date.now,
     limiter,
     ...(resolveDns ? { resolveDns } : {}),
+    ...(crowd ? { crowd } : {}),
   };
   // "Check any site" always runs with the outside sources allowed, but it only speaks from outside
   // (it may say "for everyone") when one that asks about the site was (DiagnosisRecord.outside).
@@ -160,7 +168,7 @@ async function run(
   };
 
   await save(false);
-  await runChecks(ALL_CHECKS, ctx, {
+  await runChecks(checks, ctx, {
     deadlineMs: outside ? OUTSIDE_DEADLINE_MS : LOCAL_DEADLINE_MS,
     consent,
     signal: controller.signal,
@@ -178,6 +186,12 @@ async function run(
   if (incident && (await stillCurrent()))
     await store.update(historyItem, (list) =>
       withVerdict(list, incident.host, incident.time, historyVerdictId(done.verdict.kind, done.outside, incident.kind)),
+    );
+  // A DNS failure is reported only once public DNS vouched for the name (an intranet name's VPN may have dropped).
+  const publicDns = publicDnsVerdict(latest.get('dns'));
+  if (incident && failedOnDns(incident) && publicDns === 'public')
+    void reportFailure(incident, { incognito: inPrivate, publicDns }).catch((error: unknown) =>
+      console.error('Downcheck crowd report:', error),
     );
   return done;
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../../model/incident';
-import type { PanelMessage, PanelState } from '../../protocol/messages';
+import type { PanelCrowdRow, PanelMessage, PanelState } from '../../protocol/messages';
+import type { DiagnosisRecord } from '../../model/diagnosis';
 import { originOf } from '../../core/net/url';
 import { injectPanel, openGuide, stylePanelHost } from '../../platform/panel';
 import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
@@ -51,6 +52,14 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
   }
 }
 
+/** The crowd's row when the crowd check said something (it runs only with the opt-in). */
+function crowdRowOf(record: DiagnosisRecord): { crowd?: PanelCrowdRow } {
+  const e = record.evidence.find((x) => x.check === 'crowd');
+  if (e?.check !== 'crowd' || e.outcome.kind === 'none') return {};
+  const { provider, asOf } = e.outcome;
+  return { crowd: { row: e.summary, ...(provider ? { provider } : {}), ...(asOf !== undefined ? { asOf } : {}) } };
+}
+
 async function panelState(tabId: number): Promise<PanelState> {
   const incident = await store.read(incidentItem, tabId);
   const origin = originOf(incident?.url);
@@ -69,6 +78,8 @@ async function panelState(tabId: number): Promise<PanelState> {
     hidden: incident ? panelHiddenOn(settings, incident.host) : false,
     os,
     browser: BROWSER_KIND,
-    ...(current ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside } } : {}),
+    ...(current
+      ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside, ...crowdRowOf(current) } }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The one owner of a tab's incident chain: an incident is recorded here, and its effects run here
- * in one order (history, schedule, view, panel, then diagnosis). Detection only observes (observe.ts).
+ * in one order (history, schedule, view, panel, diagnosis, then the crowd report). Detection only observes (observe.ts).
  */
 import type { Incident } from '../../model/incident';
 import { getTab, type TabInfo } from '../../platform/tab-info';
@@ -14,6 +14,7 @@ import { joinSchedule, leaveSchedule } from '../retry/join';
 import { dropDiagnosis } from '../diagnosis/diagnose';
 import { diagnoseNewIncident } from '../diagnosis/consent-trigger';
 import { maybeInjectPanel } from '../in-page/panel';
+import { reportFailure } from '../crowd/report';
 
 /** When the panel goes in: `now` (the page is known to show it), or `if-loaded` (only once the tab completed this page). */
 export type PanelTiming = 'if-loaded' | 'now';
@@ -40,6 +41,8 @@ export async function runEffects(tabId: number, incident: Incident, tab: TabInfo
   // Local evidence (nothing leaves the browser but the re-probe to the site itself), and the consented
   // outside sources for the tab the visitor is looking at; not awaited.
   void diagnoseNewIncident(tabId, incident, tab.incognito).catch((error: unknown) => console.error('Downcheck diagnosis:', error));
+  // With the crowd opt-in only (checked first thing); not awaited: a slow or lost service delays nothing.
+  void reportFailure(incident, { incognito: tab.incognito }).catch((error: unknown) => console.error('Downcheck crowd report:', error));
 }
 
 /** The response may come after the page finished loading: no "complete" event follows, so the tab is asked. */

@@ -36,6 +36,16 @@ export const CHECK_LOCALE_KEYS: Readonly<Record<string, number>> = /* @__PURE__ 
   check_status_page_none: 0,
   check_archive_found: 1,
   check_archive_missing: 0,
+  // The crowd check's rows (core/crowd/evidence.ts) and the popup's age of them.
+  crowdHostFailing: 3,
+  crowdHostFailingRatio: 4,
+  crowdHostFailingMinutes: 4,
+  crowdHostFailingHours: 4,
+  crowdTooFew: 0,
+  crowdUnavailable: 0,
+  crowdProviderFailing: 2,
+  crowdAgeNow: 0,
+  crowdAgeMinutes: 1,
   // "No evidence" lines, shown after the check's name.
   check_none_timeout: 0,
   check_none_malformed: 0,
@@ -56,6 +66,7 @@ export const CHECK_LOCALE_KEYS: Readonly<Record<string, number>> = /* @__PURE__ 
   check_name_vantage: 0,
   check_name_status_page: 0,
   check_name_archive: 0,
+  check_name_crowd: 0,
   // The verdict (see src/core/present/verdict-text.ts VERDICT_KEYS / CONFIDENCE_KEYS).
   verdict_down_for_everyone: 0,
   verdict_partly_down: 0,

@@ -10,6 +10,8 @@
 import type { Incident } from '../../model/incident';
 import type { CheckId, Evidence } from '../../model/evidence';
 import type { RateLimiter } from './limits';
+import type { BucketRead, ProvidersRead } from '../../core/crowd/read';
+import type { LastRead } from '../../core/crowd/should-report';
 
 // ── checks ──────────────────────────────────────────────────────────────────────────────────
 
@@ -44,6 +46,18 @@ export interface Endpoints {
   wayback: string;
 }
 
+/**
+ * The crowd service, given to the diagnosis only when the visitor opted in (and, in Firefox, granted
+ * "browsing activity") and the tab is not in a private window: without it the crowd check asks nobody.
+ */
+export interface CrowdAccess {
+  /** One bucket by the host key's 3-digit prefix; `undefined` when there is no usable answer. Cached as the service says. */
+  readBucket(prefix: string, signal: AbortSignal): Promise<BucketRead | undefined>;
+  readProviders(signal: AbortSignal): Promise<ProvidersRead | undefined>;
+  /** What the read said of this host (the reporting rule "a widespread host gets no more reports" uses it). */
+  onRead?(read: LastRead): void;
+}
+
 export interface CheckContext {
   /** Hostname of the failing page (lower-case, punycode, IPv6 in brackets). The only thing outside checks send. */
   host: string;
@@ -74,11 +88,15 @@ export interface CheckContext {
    * shown at once, replaced by the check's final evidence. Set by runChecks.
    */
   report?: (interim: Evidence) => void;
+  /** The crowd service, only with the visitor's crowd opt-in (see CrowdAccess). */
+  crowd?: CrowdAccess;
 }
 
 export interface Check {
   id: CheckId;
   /** It tells a third party which site the user visits: runs only with the user's consent. */
   needsConsent: boolean;
+  /** Runs only with its own opt-in, carried in the context (`ctx.crowd`); private hosts never, like consented checks. */
+  optIn?: 'crowd';
   run(ctx: CheckContext, signal: AbortSignal): Promise<Evidence>;
 }

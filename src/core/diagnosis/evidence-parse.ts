@@ -8,6 +8,7 @@ import type {
   ArchiveOutcome,
   CheckId,
   ConnectivityOutcome,
+  CrowdOutcome,
   OnlineOutcome,
   DnsOutcome,
   Evidence,
@@ -165,6 +166,16 @@ function archive(o: Record<string, unknown>): ArchiveOutcome | undefined {
   return o.kind === 'archived' && snapshotUrl && timestamp && date ? { kind: 'archived', snapshotUrl, timestamp, date } : undefined;
 }
 
+function crowd(o: Record<string, unknown>): CrowdOutcome | undefined {
+  const kind = oneOf(o.kind, ['listed', 'unlisted', 'unread'] as const);
+  const weight = oneOf(o.weight, ['supports-everyone', 'none'] as const);
+  if (!kind || !weight) return undefined;
+  return optional<CrowdOutcome>(
+    { kind, weight },
+    { level: oneOf(o.level, ['possible', 'widespread'] as const), asOf: time(o.asOf), provider: parseMsg(o.provider) },
+  );
+}
+
 const OUTCOMES: { [C in CheckId]: (o: Record<string, unknown>) => Extract<Evidence, { check: C }>['outcome'] | undefined } = {
   reprobe,
   online,
@@ -174,6 +185,7 @@ const OUTCOMES: { [C in CheckId]: (o: Record<string, unknown>) => Extract<Eviden
   vantage,
   'status-page': statusPage,
   archive,
+  crowd,
 };
 
 export function parseEvidence(value: unknown): Evidence | undefined {

@@ -16,6 +16,7 @@
  *  7.–9. outside vantage points: all down / some down / all up while you fail;
  *  10.–14. without an outside view: the status page, disagreeing resolvers, what the gateway said;
  *  15. otherwise: can't tell.
+ * Then the crowd's row is weighed (core/crowd/evidence.ts weighCrowd): it moves the confidence, never the kind.
  */
 import type {
   CheckId,
@@ -28,6 +29,7 @@ import type {
   VantageOutcome,
 } from '../../model/evidence';
 import type { Msg } from '../../model/message-text';
+import { weighCrowd, type CrowdWeight } from '../crowd/evidence';
 import type { Confidence, Verdict, VerdictKind } from '../../model/verdict';
 
 /** How an HTTP status reads: the site works, refuses you, or is failing. Not a verdict: one fact a verdict weighs. */
@@ -52,6 +54,8 @@ interface Facts {
   dns?: DnsOutcome;
   vantage?: VantageOutcome;
   statusPage?: StatusIndicator;
+  /** What other Downcheck users see: only a row that supports "down for everyone" weighs anything. */
+  crowd?: CrowdWeight;
   summaries: Map<CheckId, Msg>;
 }
 
@@ -97,6 +101,11 @@ function factsOf(evidence: readonly Evidence[]): Facts {
         break;
       case 'archive':
         continue; // helps the reader, says nothing about who is down
+      case 'crowd':
+        // "Too few reports" or no answer weighs nothing, and is never a reason for "just you".
+        if (e.outcome.weight !== 'supports-everyone') continue;
+        facts.crowd = e.outcome.weight;
+        break;
       default:
         continue;
     }
@@ -131,8 +140,12 @@ const byScore = (score: number): Confidence => (score >= 3 ? 'high' : score === 
 
 export function verdict(evidence: readonly Evidence[]): Verdict {
   const f = factsOf(evidence);
-  const decision = decide(f);
-  const reasons = decision.uses.map((id) => f.summaries.get(id)).filter((m): m is Msg => m !== undefined);
+  const decided = decide(f);
+  const decision = f.crowd ? weighCrowd(decided, f.crowd) : decided;
+  // The row is a reason wherever it was weighed: "back up" and "can't tell" leave it out.
+  const weighed = f.crowd && decided.kind !== 'back-up' && decided.kind !== 'cant-tell';
+  const uses: CheckId[] = weighed ? [...decision.uses, 'crowd'] : decision.uses;
+  const reasons = uses.map((id) => f.summaries.get(id)).filter((m): m is Msg => m !== undefined);
   return { kind: decision.kind, confidence: decision.confidence, reasons };
 }
 

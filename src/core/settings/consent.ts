@@ -38,6 +38,8 @@ const SOURCE_OF: Readonly<Record<CheckId, ConsentSource | null>> = {
   vantage: 'vantage',
   'status-page': 'statusPage',
   archive: 'archive',
+  // Its own opt-in (core/crowd/choice.ts), carried to the check by the diagnosis: no consent source of its own.
+  crowd: null,
 };
 
 const known = (check: string): check is CheckId => Object.prototype.hasOwnProperty.call(SOURCE_OF, check);

@@ -9,6 +9,7 @@ import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
 import { formatTime } from './format-time';
+import { crowdAge } from '../../core/crowd/evidence';
 
 /** The popup's details fold beyond the verdict line: what each check found, the code and who answered. */
 export interface DetailsContext {
@@ -42,7 +43,18 @@ function evidenceLine(e: Evidence): HTMLElement {
     ': ',
     // Third-party text (status page descriptions, city names) only ever as text.
     t(e.summary),
+    ...crowdExtras(e),
   );
+}
+
+/** The crowd row says how old the service's answer is, and names a platform failing for many sites. */
+function crowdExtras(e: Evidence): Array<HTMLElement | string> {
+  if (e.check !== 'crowd' || e.outcome.kind === 'none') return [];
+  const { asOf, provider } = e.outcome;
+  return [
+    ...(provider ? ['. ', h('span', { class: 'crowd-provider' }, t(provider))] : []),
+    ...(asOf !== undefined ? [' (', h('span', { class: 'crowd-age' }, t(crowdAge(asOf, Date.now()))), ')'] : []),
+  ];
 }
 
 /** The code, its meaning, who answered, and the per-site retry choice: for those who want them. */

@@ -113,6 +113,7 @@ describe('hostile and huge answers from the outside services', () => {
       'observed',
       'reported',
       'archived',
+      'none', // the crowd: no opt-in in this context
     ]);
     expect(v.kind).toBe('down-for-everyone');
   });

@@ -70,9 +70,10 @@ describe('runChecks', () => {
       ['vantage', 'none'],
       ['status-page', 'none'],
       ['archive', 'none'],
+      ['crowd', 'none'], // no crowd opt-in in this context
     ]);
     for (const e of evidence.slice(3)) expect(e.outcome).toEqual({ kind: 'none', reason: 'not-consented' });
-    expect(arrived).toHaveLength(8);
+    expect(arrived).toHaveLength(9);
     expect(outsideRequests()).toEqual([]);
     expect(services.log.filter((r) => r.service !== 'site')).toEqual([]); // the connectivity endpoints neither
     expect(LOCAL_CHECKS.map((c) => c.id)).toEqual(['gateway', 'reprobe', 'online']);
@@ -99,10 +100,13 @@ describe('runChecks', () => {
       'observed',
       'no-page',
       'archived',
+      'none', // the crowd: no opt-in in this context
     ]);
     expect(evidence.some((e) => e.partial)).toBe(false);
-    expect(arrivals[0]![0]).toBe('gateway'); // instant, before anything on the network
-    expect(arrivals[0]![1]).toBeLessThan(arrivals.find(([c]) => c === 'reprobe')![1]); // not held up by the others
+    // The crowd without its opt-in is refused at once, before any check runs; then the gateway, before anything on the network.
+    expect(arrivals[0]![0]).toBe('crowd');
+    expect(arrivals[1]![0]).toBe('gateway');
+    expect(arrivals[1]![1]).toBeLessThan(arrivals.find(([c]) => c === 'reprobe')![1]); // not held up by the others
     const finals = arrivals.filter(([, , partial]) => !partial);
     expect(finals.map(([c]) => c).sort()).toEqual(CHECKS.map((c) => c.id).sort());
     expect(finals.at(-1)![0]).toBe('vantage'); // check-host polls longest

@@ -2,7 +2,7 @@
 // 0.1.0 wrote, and garbage (wrong types, missing fields, 64 KB strings, arrays where records belong, NaN and
 // Infinity, `__proto__` keys). Each reader must give a valid value or absent, never throw. An item in
 // core/items.ts ALL_ITEMS without a row here fails the guard below.
-import { crowdChoiceItem } from '../../../src/core/crowd/stored';
+import { crowdChoiceItem, crowdSecretItem, crowdSentItem } from '../../../src/core/crowd/stored';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import v010 from '../../fixtures/storage/0.1.0.json';
@@ -151,6 +151,15 @@ const TABLE: Record<string, Row> = {
   'consent-asked': { item: settings.consentAskedItem, ks: [TAB], sample: NOW },
   consent: { item: settings.consentItem, sample: v010.local.consent },
   crowd: { item: crowdChoiceItem, sample: { optIn: true, serviceUrl: 'https://crowd.example' } },
+  'crowd-secret': { item: crowdSecretItem, sample: '0123456789abcdef'.repeat(4) },
+  // Bounded by age too: entries older than 10 minutes at the clock's now are dropped on read.
+  'crowd-sent': {
+    item: crowdSentItem,
+    sample: [
+      { hostKey: 'ab'.repeat(32), at: NOW - 60_000 },
+      { hostKey: 'cd'.repeat(32), at: NOW },
+    ],
+  },
   settings: { item: settings.settingsItem, sample: v010.sync.settings },
   schema: {
     item: schemaItem,

@@ -62,3 +62,31 @@ describe('evidence as the checks produce it survives storage', () => {
     expect(parseDiagnosis(stored)).toEqual(stored);
   });
 });
+
+describe('the crowd row survives storage', () => {
+  const row: Evidence = {
+    check: 'crowd',
+    outcome: {
+      kind: 'listed',
+      weight: 'supports-everyone',
+      level: 'widespread',
+      asOf: Date.UTC(2026, 11, 7, 12),
+      provider: { key: 'crowdProviderFailing', subs: ['Cloudflare', '150'] },
+    },
+    summary: { key: 'crowdHostFailingRatio', subs: ['310', '41', 'shop.example', '25'] },
+    ms: 40,
+  };
+
+  it('as the check writes it, unchanged; the least of it too', () => {
+    expect(parseEvidence(row)).toEqual(row);
+    const least = { ...row, outcome: { kind: 'unread', weight: 'none' } } as Evidence;
+    expect(parseEvidence(least)).toEqual(least);
+  });
+
+  it('an unknown kind or weight is no evidence; a bad optional field is left out', () => {
+    expect(parseEvidence({ ...row, outcome: { ...row.outcome, kind: 'maybe' } })).toBeUndefined();
+    expect(parseEvidence({ ...row, outcome: { ...row.outcome, weight: 'just-you' } })).toBeUndefined();
+    const odd = parseEvidence({ ...row, outcome: { ...row.outcome, level: 'huge', asOf: -1, provider: { key: 'x y' } } });
+    expect(odd?.outcome).toEqual({ kind: 'listed', weight: 'supports-everyone' });
+  });
+});

@@ -300,3 +300,50 @@ describe('readStatus', () => {
     [Number.NaN, 'server-error'],
   ])('%s → %s', (status, kind) => expect(readStatus(status)).toBe(kind));
 });
+
+describe('the crowd row in the verdict', () => {
+  const crowd = (
+    kind: 'listed' | 'unlisted' | 'unread',
+    weight: 'supports-everyone' | 'none' = kind === 'listed' ? 'supports-everyone' : 'none',
+  ): Evidence => ({
+    check: 'crowd',
+    outcome: { kind, weight, asOf: 1_000 },
+    summary: { key: kind === 'listed' ? 'crowdHostFailing' : kind === 'unlisted' ? 'crowdTooFew' : 'crowdUnavailable' },
+    ms: 30,
+  });
+
+  it('a listed host raises "down for everyone" one step and is given as a reason', () => {
+    const without = verdict([cf522, probe(522)]);
+    const with_ = verdict([cf522, probe(522), crowd('listed')]);
+    expect([without.kind, without.confidence]).toEqual(['down-for-everyone', 'medium']);
+    expect([with_.kind, with_.confidence]).toEqual(['down-for-everyone', 'high']);
+    expect(with_.reasons.map((r) => r.key)).toContain('crowdHostFailing');
+  });
+
+  it('lowers a "just you" verdict one step, but never changes its kind', () => {
+    const evidence = [cf522, probe(522), dnsLocalFails, vantage(3, 0)];
+    const without = verdict(evidence);
+    const with_ = verdict([...evidence, crowd('listed')]);
+    expect(without.kind).toBe(with_.kind);
+    expect(['just-you-dns', 'just-you-connection', 'partly-down']).toContain(with_.kind);
+    expect(with_.confidence).not.toBe(without.confidence);
+  });
+
+  it('alone it decides nothing: "can\'t tell" stays "can\'t tell", "back up" stays as it is', () => {
+    expect(verdict([crowd('listed')]).kind).toBe('cant-tell');
+    expect(verdict([crowd('listed')]).reasons.map((r) => r.key)).not.toContain('crowdHostFailing');
+    expect(verdict([probe(200), crowd('listed')])).toEqual(verdict([probe(200)]));
+  });
+
+  it('"too few reports" and "could not be read" weigh nothing and are never a reason', () => {
+    for (const row of [crowd('unlisted'), crowd('unread'), none('crowd', 'timeout')]) {
+      for (const evidence of [[cf522, probe(522)], [netTimeout, probeDead(), vantage(3, 0)], [probe(200)]]) {
+        expect(verdict([...evidence, row])).toEqual(verdict(evidence));
+      }
+    }
+  });
+
+  it('only the stated weight counts: a listed row that says it weighs nothing changes nothing', () => {
+    expect(verdict([cf522, probe(522), crowd('listed', 'none')])).toEqual(verdict([cf522, probe(522)]));
+  });
+});

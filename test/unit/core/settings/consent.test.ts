@@ -36,6 +36,7 @@ describe('consent', () => {
       vantage: 'vantage',
       'status-page': 'statusPage',
       archive: 'archive',
+      crowd: null,
     });
     expect([...new Set(CHECK_IDS.map(consentFor).filter(Boolean))].sort()).toEqual([...CONSENT_SOURCES].sort());
   });

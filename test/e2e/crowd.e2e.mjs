@@ -1,0 +1,286 @@
+// The crowd end to end: the BUILT extension in real Chromium and Firefox, the real crowd service (`npm run crowd`
+// on a fresh SQLite file, behind test/e2e/crowd-service.mjs's recording proxy) and a real nginx that answers 502,
+// reached under public-looking names (127.0.0.1 and localhost are private hosts, never reported):
+//  - Chromium: `--host-resolver-rules` maps each name to nginx; every other name resolves as usual.
+//  - Firefox: a recording proxy serves the names from nginx (loopback, the crowd service included, goes direct).
+// Checked on the service's side: what reached it (its request log) and what it stored (its data files).
+// One browser per browser for the whole file; each scenario uses its own host, so no cached read carries over.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { findNginx, freePort } from '../fixtures/demo-site.mjs';
+import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
+import { startCrowdForTest } from './crowd-service.mjs';
+import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
+import { resetBrowser } from './shared-browser.mjs';
+
+/** One public-looking name per scenario, all served by the failing nginx. */
+const HOSTS = { optedOut: 'quiet.example', reported: 'shop.example', seeded: 'popular.example', later: 'later.example' };
+const SECRET = 'tok-9f2c41d7';
+const POPUP = { width: 390, height: 600 };
+
+let crowd;
+let site;
+let proxy;
+
+before(async () => {
+  crowd = await startCrowdForTest();
+  site = await startFailingSite();
+  if (BROWSERS.includes('firefox')) {
+    proxy = await startRecordingProxy({ routes: Object.fromEntries(Object.values(HOSTS).map((h) => [h, site.port])), tunnels: {} });
+  }
+});
+after(async () => {
+  await Promise.all([crowd?.stop(), site?.stop(), proxy?.stop()]);
+});
+
+/** nginx answering its own 502 on every path (its upstream port is closed). */
+async function startFailingSite() {
+  const dir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-site-'));
+  const [port, deadPort] = [await freePort(), await freePort()];
+  mkdirSync(join(dir, 'tmp'));
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp/${t};`).join('\n  ');
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off;
+master_process off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+${process.getuid?.() === 0 ? 'user root;' : ''}
+events { worker_connections 64; }
+http {
+  access_log off;
+  ${temp}
+  default_type text/html;
+  server {
+    listen 127.0.0.1:${port};
+    location = /favicon.ico { return 204; }
+    location / { proxy_pass http://127.0.0.1:${deadPort}; }
+  }
+}
+`,
+  );
+  const nginx = spawn(findNginx(), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
+  const killOnExit = () => nginx.exitCode === null && nginx.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  await poll(
+    () =>
+      new Promise((resolve) => {
+        const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket.destroy() ?? true));
+        socket.on('error', () => resolve(undefined));
+      }),
+    { timeoutMs: 5000, intervalMs: 50, what: 'nginx to listen' },
+  );
+  return {
+    port,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (nginx.exitCode === null) {
+        const exited = new Promise((r) => nginx.once('exit', r));
+        nginx.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function launch(name) {
+  if (name === 'chromium') {
+    const rules = [...Object.values(HOSTS).map((h) => `MAP ${h} 127.0.0.1:${site.port}`), 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
+    return launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args: [`--host-resolver-rules=${rules.join(', ')}`] });
+  }
+  return launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], proxy });
+}
+
+/** Firefox: "browsing activity" granted in a real click, as the opt-in asks for it (Chromium has no such permission). */
+async function grantBrowsingActivity(browser) {
+  if (browser.name !== 'firefox') return;
+  const page = await browser.openPage();
+  page.goto(browser.extensionUrl('/icons/icon-128.png')).catch(() => undefined); // never settles for moz-extension://
+  try {
+    await poll(() => page.evaluate(() => (typeof globalThis.browser?.permissions === 'object' ? true : undefined)), {
+      timeoutMs: 10_000,
+      what: 'an extension page to ask from',
+    });
+    await page.evaluate(() => {
+      const button = document.body.appendChild(document.createElement('button'));
+      button.id = 'grant';
+      button.textContent = 'grant';
+      button.onclick = () => void globalThis.browser.permissions.request({ data_collection: ['browsingActivity'] });
+    });
+    await page.click('#grant');
+    await poll(
+      () =>
+        page.evaluate(async () =>
+          (await globalThis.browser.permissions.contains({ data_collection: ['browsingActivity'] })) ? true : undefined,
+        ),
+      { timeoutMs: 5000, what: 'Firefox to grant "browsing activity"' },
+    );
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/** Every text in the page's closed shadow roots (the panel's), through the DevTools protocol (Chromium). */
+async function shadowText(cdp) {
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const texts = [];
+  const walk = (node, inShadow) => {
+    if (inShadow && node.nodeType === 3 && node.nodeValue.trim()) texts.push(node.nodeValue.trim());
+    if (node.nodeName === 'STYLE') return;
+    for (const child of node.children ?? []) walk(child, inShadow);
+    for (const shadow of node.shadowRoots ?? []) walk(shadow, inShadow || shadow.shadowRootType === 'closed');
+  };
+  walk(root, false);
+  return texts.join(' ');
+}
+
+const setChoice = (browser, choice) =>
+  browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ crowd: c }), choice);
+
+let visits = 0;
+/** A tab that fails with nginx's 502 at `url`; resolves once the tab's diagnosis (the automatic one) is done. */
+async function failingTab(browser, url) {
+  await browser.extEval(() => true); // the worker is up, its listeners added
+  visits += 1;
+  const page = await browser.openPage(`${url}${url.includes('?') ? '&' : '?'}visit=${visits}`);
+  const tabId = await browser.tabIdOf(page);
+  await diagnosed(browser, tabId);
+  return { page, tabId };
+}
+
+/** The tab's incident and its finished diagnosis, as the worker keeps them. */
+const diagnosed = (browser, tabId, afterTime = 0) =>
+  poll(
+    async () => {
+      const s = await browser.extEval(
+        async (id) => (globalThis.browser ?? globalThis.chrome).storage.session.get([`incident:${id}`, `diagnosis:${id}`]),
+        tabId,
+      );
+      const [incident, d] = [s[`incident:${tabId}`], s[`diagnosis:${tabId}`]];
+      return incident?.status === 502 && incident.time > afterTime && d?.done && d.incidentTime === incident.time
+        ? { incident, d }
+        : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 150, what: `the 502 of tab ${tabId} diagnosed` },
+  );
+
+const posts = () => crowd.requestLog().filter((r) => r.method === 'POST');
+/** Long enough for a report that was going to be sent (it is decided within milliseconds of the incident). */
+const quiet = () => new Promise((r) => setTimeout(r, 1000));
+
+for (const name of BROWSERS) {
+  describe(`the crowd in ${name}`, { concurrency: false }, () => {
+    let browser;
+    before(async () => {
+      browser = await launch(name);
+      await grantBrowsingActivity(browser);
+    });
+    beforeEach(async () => {
+      await resetBrowser(browser);
+      crowd.clearLog();
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    it('opted out: the service gets no request during a 502 and its diagnosis', async () => {
+      await setChoice(browser, { optIn: false, serviceUrl: crowd.url });
+      const { tabId } = await failingTab(browser, `http://${HOSTS.optedOut}/cart?token=${SECRET}`);
+      const { d } = await diagnosed(browser, tabId);
+      await quiet();
+      assert.deepEqual(crowd.requestLog(), [], 'nothing reached the crowd service');
+      assert.equal(
+        d.evidence.find((e) => e.check === 'crowd'),
+        undefined,
+        'no crowd row without the opt-in',
+      );
+      assert.equal(crowd.reportsFor(HOSTS.optedOut).length, 0);
+    });
+
+    it('opted in: exactly one report for the failing host (its key only), none again within 10 minutes', async () => {
+      await setChoice(browser, { optIn: true, serviceUrl: crowd.url });
+      const { page, tabId } = await failingTab(browser, `http://${HOSTS.reported}/account/orders?token=${SECRET}`);
+      await poll(() => (crowd.reportsFor(HOSTS.reported).length === 1 ? true : undefined), {
+        timeoutMs: 10_000,
+        what: 'the report to be stored',
+      });
+      const [stored] = crowd.reportsFor(HOSTS.reported);
+      assert.equal(stored.kind, 'http5xx');
+      assert.equal(posts().length, 1, 'one report sent');
+      const body = JSON.parse(posts()[0].body);
+      assert.deepEqual(Object.keys(body).sort(), ['hostKey', 'kind', 'reporter', 'status', 'v']);
+      for (const text of [HOSTS.reported, 'account/orders', SECRET, '127.0.0.1']) {
+        assert.equal(crowd.dataContains(text), false, `the service's data holds no "${text}"`);
+        assert.equal(posts()[0].body.includes(text), false, `the report holds no "${text}"`);
+      }
+      // The diagnosis read the host's bucket by its 3-digit prefix, never the host or its key.
+      const reads = crowd.requestLog().filter((r) => r.method === 'GET');
+      assert.ok(reads.length >= 1 && reads.every((r) => /^\/v1\/(buckets\/[0-9a-f]{3}|providers)$/.test(r.path)), JSON.stringify(reads));
+
+      // The same host fails again (a new incident) within 10 minutes: no second report.
+      const first = await diagnosed(browser, tabId);
+      await browser.navigateInPage(page, `http://${HOSTS.reported}/again?visit=${++visits}`);
+      await diagnosed(browser, tabId, first.incident.time);
+      await quiet();
+      assert.equal(posts().length, 1, 'no second report within 10 minutes');
+      assert.equal(crowd.reportsFor(HOSTS.reported).length, 1);
+    });
+
+    it('with 5 reporters on 3 networks already reporting, the popup shows the crowd row with the count', async () => {
+      await setChoice(browser, { optIn: true, serviceUrl: crowd.url });
+      await crowd.seed(HOSTS.seeded, 5, 3);
+      const { page, tabId } = await failingTab(browser, `http://${HOSTS.seeded}/`);
+      const { d } = await diagnosed(browser, tabId);
+      const row = d.evidence.find((e) => e.check === 'crowd');
+      if (name === 'chromium') {
+        // The in-page panel shows the row too (its closed shadow root is read through the DevTools protocol).
+        const cdp = await page.context().newCDPSession(page);
+        const panel = await poll(
+          async () => {
+            const text = await shadowText(cdp).catch(() => '');
+            return /Downcheck users on/.test(text) ? text : undefined;
+          },
+          { timeoutMs: 8000, intervalMs: 100, what: 'the crowd row in the panel' },
+        );
+        assert.match(panel, /5\+ Downcheck users on [34] networks see popular\.example failing.*\(as of (just now|\d+ min ago)\)/);
+        await cdp.detach();
+      }
+      assert.equal(row?.outcome.kind, 'listed', JSON.stringify(row));
+      assert.equal(row.outcome.weight, 'supports-everyone');
+      const popup = await openExtensionPage(browser, '/src/popup/index.html', { tabId, viewport: POPUP, what: 'the popup to draw' });
+      try {
+        const closedHeight = await popup.evaluate(() => {
+          for (const f of document.querySelectorAll('details.fold')) f.open = false;
+          const app = document.getElementById('app');
+          return Math.ceil(app.getBoundingClientRect().bottom + parseFloat(getComputedStyle(document.body).marginBottom));
+        });
+        console.log(`popup height with the crowd row, folds closed (${name}): ${closedHeight} px`);
+        assert.ok(closedHeight <= POPUP.height, `the popup fits ${POPUP.height} px: ${closedHeight}`);
+        await popup.evaluate(() => {
+          for (const f of document.querySelectorAll('details.fold')) f.open = true;
+        });
+        const text = await poll(() => popup.evaluate(() => document.querySelector('li[data-check="crowd"]')?.textContent ?? undefined), {
+          timeoutMs: 5000,
+          what: 'the crowd row in the popup',
+        });
+        assert.match(text, /Other Downcheck users: 5\+ Downcheck users on [34] networks see popular\.example failing/);
+        assert.match(text, /\(as of (just now|\d+ min ago)\)/);
+      } finally {
+        await popup.close().catch(() => undefined);
+      }
+    });
+
+    it('a private host (127.0.0.1) is never reported, nor its bucket read', async () => {
+      await setChoice(browser, { optIn: true, serviceUrl: crowd.url });
+      await failingTab(browser, `http://127.0.0.1:${site.port}/private`);
+      await quiet();
+      assert.deepEqual(crowd.requestLog(), [], 'nothing reached the crowd service');
+    });
+  });
+}
