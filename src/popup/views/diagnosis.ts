@@ -6,6 +6,9 @@ import { requestSiteDataPermission } from '../../platform/data-collection';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
+import { builtInServiceUrl } from '../../platform/crowd-build';
+import { crowdChoiceItem } from '../../core/crowd/stored';
+import { withOptIn } from '../../core/crowd/opt-in';
 
 /** The verdict's name with how sure it is, and its first reason. */
 /** `shownElsewhere`: a sentence already on screen (the incident's explanation), not repeated as the reason. */
@@ -44,10 +47,39 @@ export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
 };
 
 /**
+ * The crowd opt-in, its own choice beside the question (not part of "Allow all"): saved when ticked, with its one
+ * line of what is sent to `host`. Firefox asks for "browsing activity" in this click; refused, the box stays off.
+ */
+function crowdRow(host: string): HTMLElement {
+  const box = h('input', { type: 'checkbox', id: 'crowd-opt-in', 'data-crowd': '', 'data-focus-key': 'crowd-opt-in' });
+  box.setAttribute('aria-describedby', 'crowd-note');
+  const note = h('span', { class: 'crowd-note', id: 'crowd-note', 'data-testid': 'crowd-note' }, t('crowdOptInShort', [host]));
+  box.addEventListener('change', () => {
+    const on = box.checked;
+    const asked = on ? requestSiteDataPermission() : Promise.resolve(true);
+    void asked
+      .then(async (granted) => {
+        const store = await import('../../platform/store');
+        await store.update(crowdChoiceItem, (choice) => withOptIn(choice, on, granted, builtInServiceUrl()));
+        box.checked = on && granted;
+        note.textContent = on && !granted ? t('crowdRefused') : t('crowdOptInShort', [host]);
+      })
+      .catch(() => (box.checked = false));
+  });
+  return h(
+    'p',
+    { class: 'consent-row crowd-row', 'data-testid': 'crowd-offer' },
+    box,
+    h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptIn')), ' ', note),
+  );
+}
+
+/**
  * "Is it down for everyone?": asked inline, naming each source and what it receives. "Allow all"
  * or the ticked ones are saved at once and the checks start; nothing is pre-ticked.
+ * `crowdHost`: the crowd service's host when its opt-in is offered too (a service is set and the visitor has not answered).
  */
-export function consentView(run: () => void, notNow: () => void): HTMLElement {
+export function consentView(run: () => void, notNow: () => void, crowdHost: string | null = null): HTMLElement {
   const save = (pick: (source: ConsentSource) => boolean): void => {
     let next = validateConsent({});
     for (const source of CONSENT_SOURCES) next = withConsent(next, source, pick(source));
@@ -80,5 +112,6 @@ export function consentView(run: () => void, notNow: () => void): HTMLElement {
     h('p', { class: 'consent-intro' }, t('consent_intro_short')),
     h('ul', { class: 'consent-list' }, ...rows),
     h('p', { class: 'actions' }, all, chosen, later),
+    crowdHost === null ? null : crowdRow(crowdHost),
   );
 }
