@@ -47,13 +47,25 @@ export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
 };
 
 /**
- * The crowd opt-in, its own choice beside the question (not part of "Allow all"): saved when ticked, with its one
- * line of what is sent to `host`. Firefox asks for "browsing activity" in this click; refused, the box stays off.
+ * The crowd opt-in, its own choice beside the question (not part of "Allow all"): saved when ticked. One line, and
+ * its sentence of what is sent to `host` one press away (in full on the settings and first-run pages). Firefox asks
+ * for "browsing activity" in this click; refused, the box stays off and the line says why.
  */
 function crowdRow(host: string): HTMLElement {
   const box = h('input', { type: 'checkbox', id: 'crowd-opt-in', 'data-crowd': '', 'data-focus-key': 'crowd-opt-in' });
   box.setAttribute('aria-describedby', 'crowd-note');
-  const note = h('span', { class: 'crowd-note', id: 'crowd-note', 'data-testid': 'crowd-note' }, t('crowdOptInShort', [host]));
+  const detail = t('crowdOptInDetail', [host]);
+  const note = h('p', { class: 'crowd-note', id: 'crowd-note', 'data-testid': 'crowd-note' }, detail);
+  note.hidden = true;
+  const what = h(
+    'button',
+    { type: 'button', class: 'link-button', 'aria-expanded': 'false', 'aria-controls': 'crowd-note', 'data-focus-key': 'crowd-what' },
+    t('crowdWhatIsSent'),
+  );
+  what.addEventListener('click', () => {
+    note.hidden = !note.hidden;
+    what.setAttribute('aria-expanded', String(!note.hidden));
+  });
   box.addEventListener('change', () => {
     const on = box.checked;
     const asked = on ? requestSiteDataPermission() : Promise.resolve(true);
@@ -62,15 +74,16 @@ function crowdRow(host: string): HTMLElement {
         const store = await import('../../platform/store');
         await store.update(crowdChoiceItem, (choice) => withOptIn(choice, on, granted, builtInServiceUrl()));
         box.checked = on && granted;
-        note.textContent = on && !granted ? t('crowdRefused') : t('crowdOptInShort', [host]);
+        note.textContent = on && !granted ? t('crowdRefused') : detail;
+        if (on && !granted) note.hidden = false;
       })
       .catch(() => (box.checked = false));
   });
   return h(
-    'p',
-    { class: 'consent-row crowd-row', 'data-testid': 'crowd-offer' },
-    box,
-    h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptIn')), ' ', note),
+    'div',
+    { class: 'crowd-offer', 'data-testid': 'crowd-offer' },
+    h('p', { class: 'consent-row crowd-row' }, box, h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptIn')), ' ', what)),
+    note,
   );
 }
 
