@@ -387,6 +387,13 @@ for (const name of BROWSERS) {
               };
             });
             assert.deepEqual(note, { hidden: false, names: true, described: true }, 'the disclosure, shown on request');
+            if (name === 'chromium')
+              for (const theme of ['light', 'dark']) {
+                await setColorScheme(browser, popup, theme);
+                await popup.evaluate(() => document.activeElement?.blur());
+                const path = join(SCREENSHOTS, `popup-consent-crowd-detail-${theme}.png`);
+                await popup.screenshot({ path, fullPage: true, animations: 'disabled' });
+              }
             // Its own choice: the box alone stores the opt-in (Firefox grants "browsing activity" in this key press).
             await popup.focus('#crowd-opt-in');
             await popup.keyboard.press(' ');

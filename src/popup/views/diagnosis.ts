@@ -9,6 +9,7 @@ import { h } from '../../ui/dom';
 import { builtInServiceUrl } from '../../platform/crowd-build';
 import { crowdChoiceItem } from '../../core/crowd/stored';
 import { withOptIn } from '../../core/crowd/opt-in';
+import { icon, INFO } from '../kit/controls';
 
 /** The verdict's name with how sure it is, and its first reason. */
 /** `shownElsewhere`: a sentence already on screen (the incident's explanation), not repeated as the reason. */
@@ -48,7 +49,7 @@ export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
 
 /**
  * The crowd opt-in, its own choice beside the question (not part of "Allow all"): saved when ticked. One line, and
- * its sentence of what is sent to `host` one press away (in full on the settings and first-run pages). Firefox asks
+ * its sentence of what is sent to `host` one press away (shown in full on the settings and first-run pages). Firefox asks
  * for "browsing activity" in this click; refused, the box stays off and the line says why.
  */
 function crowdRow(host: string): HTMLElement {
@@ -57,11 +58,17 @@ function crowdRow(host: string): HTMLElement {
   const detail = t('crowdOptInDetail', [host]);
   const note = h('p', { class: 'crowd-note', id: 'crowd-note', 'data-testid': 'crowd-note' }, detail);
   note.hidden = true;
-  const what = h(
-    'button',
-    { type: 'button', class: 'link-button', 'aria-expanded': 'false', 'aria-controls': 'crowd-note', 'data-focus-key': 'crowd-what' },
-    t('crowdWhatIsSent'),
-  );
+  // An icon, so the box and its label stay one line: the popup must still fit 600 px with the question open.
+  const what = h('button', {
+    type: 'button',
+    class: 'info-button',
+    'aria-expanded': 'false',
+    'aria-controls': 'crowd-note',
+    'data-focus-key': 'crowd-what',
+    title: t('crowdWhatIsSent'),
+  });
+  what.setAttribute('aria-label', t('crowdWhatIsSent'));
+  what.append(icon(INFO));
   what.addEventListener('click', () => {
     note.hidden = !note.hidden;
     what.setAttribute('aria-expanded', String(!note.hidden));
@@ -82,7 +89,7 @@ function crowdRow(host: string): HTMLElement {
   return h(
     'div',
     { class: 'crowd-offer', 'data-testid': 'crowd-offer' },
-    h('p', { class: 'consent-row crowd-row' }, box, h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptIn')), ' ', what)),
+    h('p', { class: 'consent-row crowd-row' }, box, h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptInPopup')), ' ', what)),
     note,
   );
 }
