@@ -9,7 +9,7 @@ import { h } from '../../ui/dom';
 import { builtInServiceUrl } from '../../platform/crowd-build';
 import { crowdChoiceItem } from '../../core/crowd/stored';
 import { withOptIn } from '../../core/crowd/opt-in';
-import { icon, INFO } from '../kit/controls';
+import { icon, INFO, showError } from '../kit/controls';
 
 /** The verdict's name with how sure it is, and its first reason. */
 /** `shownElsewhere`: a sentence already on screen (the incident's explanation), not repeated as the reason. */
@@ -84,7 +84,10 @@ function crowdRow(host: string): HTMLElement {
         note.textContent = on && !granted ? t('crowdRefused') : detail;
         if (on && !granted) note.hidden = false;
       })
-      .catch(() => (box.checked = false));
+      .catch((error: unknown) => {
+        box.checked = false;
+        showError(error);
+      });
   });
   return h(
     'div',
