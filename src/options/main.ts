@@ -4,7 +4,7 @@ import { t, uiLanguage } from '../platform/i18n';
 import * as store from '../platform/store';
 import { consentItem, settingsItem } from '../core/settings/stored';
 import { SENDS_SITE, validateConsent, withConsent, withoutSiteSources } from '../core/settings/consent';
-import { requestSiteDataPermission } from '../platform/data-collection';
+import { hasSiteDataPermission, requestSiteDataPermission } from '../platform/data-collection';
 import { openExtensionPage } from '../platform/pages';
 import { builtInServiceUrl } from '../platform/crowd-build';
 import { crowdChoiceItem } from '../core/crowd/stored';
@@ -262,7 +262,11 @@ async function main(): Promise<void> {
   if (new URLSearchParams(location.search).has('welcome')) $('welcome').hidden = false;
   fill(await store.read(settingsItem));
   fillConsent(await store.read(consentItem));
-  fillCrowd(await store.read(crowdChoiceItem));
+  const crowd = await store.read(crowdChoiceItem);
+  // Firefox: "browsing activity" withdrawn in its add-on settings since: nothing is shared, so the switch says so.
+  const withdrawn = crowd.optIn && !(await hasSiteDataPermission());
+  fillCrowd(withdrawn ? { ...crowd, optIn: false } : crowd);
+  for (const note of all$('[data-crowd-refused]')) note.hidden = !withdrawn;
   bind();
   $('app').setAttribute('aria-busy', 'false');
 }

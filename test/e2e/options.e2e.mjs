@@ -288,6 +288,20 @@ for (const name of BROWSERS) {
         await pressOn(page, '#crowd-opt-in', 'Space');
         await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in saved' });
         assert.equal(await permitted(), true, 'the permission was asked for in the key press');
+        // Withdrawn later in Firefox's add-on settings: the page shows the switch off and says why.
+        await browser.extEval(() => globalThis.browser.permissions.remove({ data_collection: ['browsingActivity'] }));
+        const again = await openOptions(browser);
+        const withdrawn = await again.evaluate(() => ({
+          checked: document.getElementById('crowd-opt-in').checked,
+          refused: !document.getElementById('crowd-refused').hidden,
+        }));
+        assert.deepEqual(withdrawn, { checked: false, refused: true }, 'a withdrawn permission shows as off');
+        await again.close();
+        await pressOn(page, '#crowd-opt-in', 'Space'); // the switch still shows on here: off, then on again asks anew
+        await poll(async () => ((await crowd())?.optIn === false ? true : undefined), { what: 'the opt-in off' });
+        await pressOn(page, '#crowd-opt-in', 'Space');
+        await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in on again' });
+        assert.equal(await permitted(), true, 'asked for again in the key press');
       } else {
         await pressOn(page, '#crowd-opt-in', 'Space');
         await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in saved' });
