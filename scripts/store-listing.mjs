@@ -35,6 +35,7 @@ export const LONG = [
   ['consent_vantage'],
   ['consent_status_page'],
   ['consent_archive'],
+  ['store_listing_crowd'],
   ['store_listing_privacy'],
 ];
 const BULLETED = new Set(['consent_connectivity', 'consent_dns', 'consent_vantage', 'consent_status_page', 'consent_archive']);

@@ -4,4 +4,6 @@ export interface CrowdChoice {
   optIn: boolean;
   /** A service address typed on the options page (normal form); `null` = the build's own, if it has one. */
   serviceUrl: string | null;
+  /** The visitor answered the question (either way): the popup does not offer it again. Absent = not yet. */
+  decided?: true;
 }

@@ -4,8 +4,12 @@ import { t, uiLanguage } from '../platform/i18n';
 import * as store from '../platform/store';
 import { consentItem, settingsItem } from '../core/settings/stored';
 import { SENDS_SITE, validateConsent, withConsent, withoutSiteSources } from '../core/settings/consent';
-import { requestSiteDataPermission } from '../platform/data-collection';
+import { hasSiteDataPermission, requestSiteDataPermission } from '../platform/data-collection';
 import { openExtensionPage } from '../platform/pages';
+import { builtInServiceUrl } from '../platform/crowd-build';
+import { crowdChoiceItem } from '../core/crowd/stored';
+import { SERVICE_URL_PROBLEM_KEYS, serviceHost, withOptIn, withServiceAddress } from '../core/crowd/opt-in';
+import type { CrowdChoice } from '../model/crowd';
 import { h, localize } from '../ui/dom';
 
 /**
@@ -54,6 +58,63 @@ const updateConsent = (change: (stored: Consent) => Consent, asked: Promise<bool
     const next = granted ? wanted : withoutSiteSources(wanted);
     await store.write(consentItem, next);
     fillConsent(next);
+    say(t('options_saved'));
+  });
+
+/** The crowd service this build comes with (DOWNCHECK_CROWD_URL), if any. */
+const BUILT_IN = builtInServiceUrl();
+const all$ = (selector: string): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(selector)];
+
+/**
+ * The crowd switch (here and on the first-run page), its one-sentence disclosure naming the service's host, and the
+ * address field. Without any service the switch is disabled and says why; the first-run page does not offer it.
+ */
+function fillCrowd(choice: CrowdChoice): void {
+  const host = serviceHost(choice, BUILT_IN);
+  for (const box of all$('[data-crowd-switch]') as HTMLInputElement[]) {
+    box.checked = choice.optIn;
+    box.disabled = host === null;
+  }
+  for (const detail of all$('[data-crowd-detail]')) {
+    detail.textContent = host === null ? '' : t('crowdOptInDetail', [host]);
+    detail.hidden = host === null;
+  }
+  $('crowd-no-service').hidden = host !== null;
+  $('welcome-crowd').hidden = host === null;
+  const field = $<HTMLInputElement>('crowd-url');
+  if (document.activeElement !== field) field.value = choice.serviceUrl ?? '';
+  field.placeholder = BUILT_IN ?? 'https://';
+  $('crowd-url-hint').textContent = BUILT_IN ? t('crowdUrlHintBuiltIn', [new URL(BUILT_IN).host]) : t('crowdUrlHintNone');
+}
+
+/** `asked`: Firefox's answer to its "browsing activity" permission, requested in the click itself; refused, it stays off. */
+const updateCrowdOptIn = (on: boolean, asked: Promise<boolean>): Promise<void> =>
+  inTurn(async () => {
+    const granted = await asked;
+    const next = withOptIn(await store.read(crowdChoiceItem), on, granted, BUILT_IN);
+    await store.write(crowdChoiceItem, next);
+    for (const note of all$('[data-crowd-refused]')) note.hidden = !on || granted;
+    fillCrowd(next);
+    say(t('options_saved'));
+  });
+
+/** A typed service address: saved in its normal form, or refused with its problem in words (nothing is stored then). */
+const updateCrowdAddress = (text: string): Promise<void> =>
+  inTurn(async () => {
+    const field = $<HTMLInputElement>('crowd-url');
+    const change = withServiceAddress(await store.read(crowdChoiceItem), text, BUILT_IN);
+    const error = $('crowd-url-error');
+    field.setAttribute('aria-invalid', String(!change.ok));
+    error.hidden = change.ok;
+    if (!change.ok) {
+      error.textContent = t(SERVICE_URL_PROBLEM_KEYS[change.problem]);
+      say('');
+      return;
+    }
+    error.textContent = '';
+    await store.write(crowdChoiceItem, change.choice);
+    field.value = change.choice.serviceUrl ?? '';
+    fillCrowd(change.choice);
     say(t('options_saved'));
   });
 
@@ -152,6 +213,18 @@ function bind(): void {
       run(() => updateConsent((c) => withConsent(c, source, agreed), asked));
     });
   }
+  for (const box of all$('[data-crowd-switch]') as HTMLInputElement[]) {
+    box.addEventListener('change', () => {
+      const on = box.checked;
+      // Firefox shows its permission prompt only from the visitor's action: asked now, in this event.
+      const asked = on ? requestSiteDataPermission() : Promise.resolve(true);
+      run(() => updateCrowdOptIn(on, asked));
+    });
+  }
+  $('crowd-url').addEventListener('change', () => {
+    const text = $<HTMLInputElement>('crowd-url').value;
+    run(() => updateCrowdAddress(text));
+  });
   $('undo').addEventListener('click', () => {
     const last = undo;
     if (!last) return;
@@ -189,6 +262,11 @@ async function main(): Promise<void> {
   if (new URLSearchParams(location.search).has('welcome')) $('welcome').hidden = false;
   fill(await store.read(settingsItem));
   fillConsent(await store.read(consentItem));
+  const crowd = await store.read(crowdChoiceItem);
+  // Firefox: "browsing activity" withdrawn in its add-on settings since: nothing is shared, so the switch says so.
+  const withdrawn = crowd.optIn && !(await hasSiteDataPermission());
+  fillCrowd(withdrawn ? { ...crowd, optIn: false } : crowd);
+  for (const note of all$('[data-crowd-refused]')) note.hidden = !withdrawn;
   bind();
   $('app').setAttribute('aria-busy', 'false');
 }

@@ -205,8 +205,4 @@ export function clearCrowdCache(): void {
   providers.clear();
 }
 
-/** The service address this build was made with (DOWNCHECK_CROWD_URL), or undefined: then the feature is not offered. */
-export function builtInServiceUrl(): string | undefined {
-  const service = parseServiceUrl(import.meta.env.CROWD_URL ?? '');
-  return service.ok ? service.url : undefined;
-}
+export { builtInServiceUrl } from './crowd-build';

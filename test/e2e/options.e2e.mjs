@@ -2,7 +2,9 @@
 // built extension: every change applies at once (no Save button) and says "Saved"; the first-run
 // buttons save the moment they are clicked; the sites where the panel is hidden survive every
 // other change, and a removal can be undone; everything works by keyboard; axe finds nothing.
-// Chromium saves screenshots (settings, first run; light and dark) for the README.
+// The crowd opt-in: not offered without a service (the e2e build has none), a typed address checked, the switch
+// stored, and in Firefox its "browsing activity" permission asked in the click (a script's click is refused).
+// Chromium saves screenshots (settings, first run, the crowd opt-in; light and dark) for the README.
 //
 // Run: flock /tmp/downcheck-browser.lock env E2E_REBUILD=1 npm run test:e2e -- test/e2e/options.e2e.mjs
 import assert from 'node:assert/strict';
@@ -198,6 +200,121 @@ for (const name of BROWSERS) {
           await page.screenshot({ path: join(SCREENSHOTS, `settings-${theme}.png`), fullPage: true, animations: 'disabled' });
         }
       }
+      await page.close();
+    });
+
+    it('the crowd opt-in: offered only with a service, its address checked, the switch stored', { timeout: 30_000 }, async () => {
+      const crowd = () => local(browser, 'crowd');
+      const page = await openOptions(browser, '?welcome=1');
+      const shown = () =>
+        page.evaluate(() => {
+          const visible = (id) => !document.getElementById(id).hidden;
+          const box = document.getElementById('crowd-opt-in');
+          return {
+            disabled: box.disabled,
+            checked: box.checked,
+            reason: visible('crowd-no-service'),
+            welcome: visible('welcome-crowd'),
+            detail: document.getElementById('crowd-detail').textContent,
+            refused: visible('crowd-refused'),
+            error: visible('crowd-url-error') ? document.getElementById('crowd-url-error').textContent : null,
+            field: document.getElementById('crowd-url').value,
+          };
+        });
+      // This build comes with no service: the switch is disabled and says why; the first run does not offer it.
+      assert.deepEqual(await shown(), {
+        disabled: true,
+        checked: false,
+        reason: true,
+        welcome: false,
+        detail: '',
+        refused: false,
+        error: null,
+        field: '',
+      });
+      const typeAddress = async (text) => {
+        await page.bringToFront();
+        await page.focus('#crowd-url');
+        await page.evaluate(() => document.getElementById('crowd-url').select());
+        await page.keyboard.type(text);
+        await page.evaluate(() => document.getElementById('crowd-url').blur()); // leaving the field applies it
+      };
+      // A bad address: its problem in words, nothing stored.
+      await typeAddress('http://crowd.example');
+      await poll(async () => ((await shown()).error === MESSAGES.crowdUrlInsecure.message ? true : undefined), {
+        what: 'the insecure-address error',
+      });
+      assert.equal(await crowd(), undefined, 'a bad address stores nothing');
+      // A good one (this computer's service), kept in its normal form: now the switch is offered, off.
+      await typeAddress('http://127.0.0.1:8787/');
+      await poll(async () => ((await crowd())?.serviceUrl === 'http://127.0.0.1:8787' ? true : undefined), { what: 'the address saved' });
+      await poll(async () => ((await shown()).disabled === false ? true : undefined), { what: 'the switch offered' });
+      assert.deepEqual(await shown(), {
+        disabled: false,
+        checked: false,
+        reason: false,
+        welcome: true,
+        detail: MESSAGES.crowdOptInDetail.message.replace('$1', '127.0.0.1:8787'),
+        refused: false,
+        error: null,
+        field: 'http://127.0.0.1:8787',
+      });
+      assert.deepEqual(await crowd(), { optIn: false, serviceUrl: 'http://127.0.0.1:8787' });
+      assert.deepEqual(await axe(page), [], 'axe, crowd opt-in');
+      if (name === 'chromium') {
+        for (const theme of ['light', 'dark']) {
+          await page.emulateMedia({ colorScheme: theme });
+          assert.deepEqual(await axe(page), [], `axe, crowd opt-in, ${theme}`);
+          for (const [id, file] of [
+            ['crowd', 'settings-crowd'],
+            ['welcome', 'first-run-crowd'],
+          ])
+            await (
+              await page.$(`[data-testid=${id}]`)
+            ).screenshot({ path: join(SCREENSHOTS, `${file}-${theme}.png`), animations: 'disabled' });
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
+      if (name === 'firefox') {
+        // Firefox: "browsing activity" is asked for in the visitor's own click; a script's click is refused by
+        // Firefox, and then the switch stays off and says why.
+        const permitted = () => browser.extEval(() => globalThis.browser.permissions.contains({ data_collection: ['browsingActivity'] }));
+        await browser.extEval(() => globalThis.browser.permissions.remove({ data_collection: ['browsingActivity'] }));
+        assert.equal(await permitted(), false, 'no permission before the click');
+        await page.evaluate(() => document.getElementById('crowd-opt-in').click());
+        await poll(async () => ((await shown()).refused ? true : undefined), { what: 'the refusal said' });
+        assert.equal((await shown()).checked, false, 'refused: the switch stays off');
+        assert.deepEqual(await crowd(), { optIn: false, serviceUrl: 'http://127.0.0.1:8787', decided: true });
+        await pressOn(page, '#crowd-opt-in', 'Space');
+        await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in saved' });
+        assert.equal(await permitted(), true, 'the permission was asked for in the key press');
+        // Withdrawn later in Firefox's add-on settings: the page shows the switch off and says why.
+        await browser.extEval(() => globalThis.browser.permissions.remove({ data_collection: ['browsingActivity'] }));
+        const again = await openOptions(browser);
+        const withdrawn = await again.evaluate(() => ({
+          checked: document.getElementById('crowd-opt-in').checked,
+          refused: !document.getElementById('crowd-refused').hidden,
+        }));
+        assert.deepEqual(withdrawn, { checked: false, refused: true }, 'a withdrawn permission shows as off');
+        await again.close();
+        await pressOn(page, '#crowd-opt-in', 'Space'); // the switch still shows on here: off, then on again asks anew
+        await poll(async () => ((await crowd())?.optIn === false ? true : undefined), { what: 'the opt-in off' });
+        await pressOn(page, '#crowd-opt-in', 'Space');
+        await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in on again' });
+        assert.equal(await permitted(), true, 'asked for again in the key press');
+      } else {
+        await pressOn(page, '#crowd-opt-in', 'Space');
+        await poll(async () => ((await crowd())?.optIn === true ? true : undefined), { what: 'the opt-in saved' });
+      }
+      assert.deepEqual(await crowd(), { optIn: true, serviceUrl: 'http://127.0.0.1:8787', decided: true });
+      assert.equal((await shown()).refused, false);
+      // Another service: the opt-in was given for this one, so it goes off until given again.
+      await typeAddress('https://crowd.example');
+      await poll(async () => ((await crowd())?.serviceUrl === 'https://crowd.example' ? true : undefined), {
+        what: 'the new address saved',
+      });
+      assert.deepEqual(await crowd(), { optIn: false, serviceUrl: 'https://crowd.example', decided: true });
+      assert.equal((await shown()).checked, false);
       await page.close();
     });
   });

@@ -239,6 +239,21 @@ for (const name of BROWSERS) {
         },
       });
 
+      // The same question with a crowd service set (the e2e build has none, so it is typed in, as on the settings page):
+      // the crowd opt-in is offered beside it, one box with its one line.
+      states.push({
+        name: 'consent-crowd',
+        tabId: consent.tabId,
+        expect: null,
+        consent: true,
+        crowd: true,
+        local: { crowd: { optIn: false, serviceUrl: 'http://127.0.0.1:8787' } },
+        seed: {
+          [`incident:${consent.tabId}`]: { ...k.incident, host: 'shop.example', url: 'https://shop.example/' },
+          [`diagnosis:${consent.tabId}`]: { ...k.d, host: 'shop.example' },
+        },
+      });
+
       // A DNS failure (a name that does not exist) and a refused connection: network error pages.
       const dns = await openTab(browser, unique(site.urls.dns));
       const dd = await finishedDiagnosis(browser, dns.tabId);
@@ -291,6 +306,7 @@ for (const name of BROWSERS) {
         const problems = [];
         for (const s of states) {
           if (s.seed) for (const [key, value] of Object.entries(s.seed)) await setSession(browser, key, value);
+          if (s.local) await browser.extEval((items) => (globalThis.browser ?? globalThis.chrome).storage.local.set(items), s.local);
           const popup = await openPopup(browser, s.tabId);
           if (s.consent)
             await poll(
@@ -322,6 +338,8 @@ for (const name of BROWSERS) {
               'the question names each source',
             );
             assert.equal(consent.ticked, 0, 'nothing pre-ticked');
+            const offer = await popup.evaluate(() => document.querySelector('[data-testid=crowd-offer] [data-crowd]')?.checked ?? null);
+            assert.equal(offer, s.crowd ? false : null, s.crowd ? 'the crowd opt-in offered, off' : 'no crowd opt-in without a service');
             // A redraw while the visitor answers (the auto-retry and the checks write all the time)
             // keeps the question as it is: the tick, the keyboard focus, the very box under the pointer.
             await popup.focus('[data-consent=dns]');
@@ -356,6 +374,38 @@ for (const name of BROWSERS) {
               await popup.screenshot({ path: join(SCREENSHOTS, `popup-${s.name}-${theme}.png`), fullPage: true, animations: 'disabled' });
             }
           }
+          if (s.crowd) {
+            // One line; its sentence of what is sent, naming the service's host, one key press away.
+            await popup.focus('[data-testid=crowd-offer] button[aria-controls=crowd-note]');
+            await popup.keyboard.press('Enter');
+            const note = await popup.evaluate(() => {
+              const el = document.getElementById('crowd-note');
+              return {
+                hidden: el.hidden,
+                names: el.textContent.includes('127.0.0.1:8787'),
+                described: el.id === document.getElementById('crowd-opt-in').getAttribute('aria-describedby'),
+              };
+            });
+            assert.deepEqual(note, { hidden: false, names: true, described: true }, 'the disclosure, shown on request');
+            if (name === 'chromium')
+              for (const theme of ['light', 'dark']) {
+                await setColorScheme(browser, popup, theme);
+                await popup.evaluate(() => document.activeElement?.blur());
+                const path = join(SCREENSHOTS, `popup-consent-crowd-detail-${theme}.png`);
+                await popup.screenshot({ path, fullPage: true, animations: 'disabled' });
+              }
+            // Its own choice: the box alone stores the opt-in (Firefox grants "browsing activity" in this key press).
+            await popup.focus('#crowd-opt-in');
+            await popup.keyboard.press(' ');
+            const stored = () =>
+              browser.extEval(async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('crowd')).crowd);
+            await poll(async () => ((await stored())?.optIn === true ? true : undefined), {
+              what: 'the crowd opt-in stored from the popup',
+            });
+            assert.deepEqual(await stored(), { optIn: true, serviceUrl: 'http://127.0.0.1:8787', decided: true });
+          }
+          if (s.local)
+            await browser.extEval((keys) => (globalThis.browser ?? globalThis.chrome).storage.local.remove(keys), Object.keys(s.local));
           await popup.close();
         }
         console.log(`popup height at ${POPUP_WIDTH} px wide, folds closed (${name}):\n  ${table.join('\n  ')}`);

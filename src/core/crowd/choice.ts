@@ -8,7 +8,8 @@ export const DEFAULT_CROWD_CHOICE: Readonly<CrowdChoice> = Object.freeze({ optIn
 export function validateCrowdChoice(raw: unknown): CrowdChoice {
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
   const url = r.serviceUrl === null || r.serviceUrl === undefined ? undefined : parseServiceUrl(r.serviceUrl);
-  return { optIn: r.optIn === true, serviceUrl: url?.ok ? url.url : null };
+  const choice: CrowdChoice = { optIn: r.optIn === true, serviceUrl: url?.ok ? url.url : null };
+  return r.decided === true ? { ...choice, decided: true } : choice;
 }
 
 /**

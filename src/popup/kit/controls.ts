@@ -4,7 +4,7 @@ import { h } from '../../ui/dom';
 import { page, type Actions } from './state';
 
 /** A small line icon, drawn in the text colour. */
-function icon(paths: string[]): SVGSVGElement {
+export function icon(paths: string[]): SVGSVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   for (const [k, v] of Object.entries({
     viewBox: '0 0 24 24',
@@ -25,6 +25,8 @@ function icon(paths: string[]): SVGSVGElement {
   return svg;
 }
 
+/** "What is sent?": an i in a circle. */
+export const INFO = ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18', 'M12 11v6', 'M12 7.5v.5'];
 const CLOCK = ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18', 'M12 7v5l3 2'];
 const GEAR = [
   'M12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6',

@@ -3,6 +3,8 @@ import { describeUrl } from '../../core/net/url';
 import { request } from '../../platform/message-client';
 import { activeTab, getTab, inPrivateWindow, type TabInfo } from '../../platform/tab-info';
 import { platformOs } from '../../platform/browser-info';
+import { crowdChoiceItem } from '../../core/crowd/stored';
+import type { CrowdChoice } from '../../model/crowd';
 
 /** What the popup shows: the worker's answer (PopupState) and the tab's own facts. */
 export interface State extends PopupState {
@@ -11,6 +13,8 @@ export interface State extends PopupState {
   isWeb: boolean;
   /** The tab is in a private window (some steps are not offered there). */
   incognito?: boolean;
+  /** The crowd opt-in as stored (read here: the popup offers it and writes the answer itself). */
+  crowd: CrowdChoice;
 }
 
 /**
@@ -55,11 +59,13 @@ export async function load(): Promise<State> {
   const info = tab?.url ? describeUrl(tab.url) : undefined;
   const isWeb = info ? info.ok && info.isWeb : true;
   page.inPrivate = tab ? tab.incognito : await inPrivateWindow();
-  const [os, stored] = await Promise.all([
+  const [os, crowd, stored] = await Promise.all([
     platformOs(),
+    // Storage's owner knows every record: asked for beside the worker's answer, it stays out of the first script.
+    import('../../platform/store').then((store) => store.read(crowdChoiceItem)),
     request('popup-state', { ...(tab ? { tabId: tab.id } : {}), checked: page.checkedInput, private: page.inPrivate }),
   ]);
-  return { ...stored, os, isWeb, ...(tab ? { tabId: tab.id, incognito: tab.incognito } : {}) };
+  return { ...stored, os, isWeb, crowd, ...(tab ? { tabId: tab.id, incognito: tab.incognito } : {}) };
 }
 
 /** A web page without an incident may still be an error page the title did not give away (Chrome builds). */

@@ -6,6 +6,10 @@ import { requestSiteDataPermission } from '../../platform/data-collection';
 import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
+import { builtInServiceUrl } from '../../platform/crowd-build';
+import { crowdChoiceItem } from '../../core/crowd/stored';
+import { withOptIn } from '../../core/crowd/opt-in';
+import { icon, INFO, showError } from '../kit/controls';
 
 /** The verdict's name with how sure it is, and its first reason. */
 /** `shownElsewhere`: a sentence already on screen (the incident's explanation), not repeated as the reason. */
@@ -44,10 +48,61 @@ export const CONSENT_SHORT_KEYS: Record<ConsentSource, string> = {
 };
 
 /**
+ * The crowd opt-in, its own choice beside the question (not part of "Allow all"): saved when ticked. One line, and
+ * its sentence of what is sent to `host` one press away (shown in full on the settings and first-run pages). Firefox asks
+ * for "browsing activity" in this click; refused, the box stays off and the line says why.
+ */
+function crowdRow(host: string): HTMLElement {
+  const box = h('input', { type: 'checkbox', id: 'crowd-opt-in', 'data-crowd': '', 'data-focus-key': 'crowd-opt-in' });
+  box.setAttribute('aria-describedby', 'crowd-note');
+  const detail = t('crowdOptInDetail', [host]);
+  const note = h('p', { class: 'crowd-note', id: 'crowd-note', 'data-testid': 'crowd-note' }, detail);
+  note.hidden = true;
+  // An icon, so the box and its label stay one line: the popup must still fit 600 px with the question open.
+  const what = h('button', {
+    type: 'button',
+    class: 'info-button',
+    'aria-expanded': 'false',
+    'aria-controls': 'crowd-note',
+    'data-focus-key': 'crowd-what',
+    title: t('crowdWhatIsSent'),
+  });
+  what.setAttribute('aria-label', t('crowdWhatIsSent'));
+  what.append(icon(INFO));
+  what.addEventListener('click', () => {
+    note.hidden = !note.hidden;
+    what.setAttribute('aria-expanded', String(!note.hidden));
+  });
+  box.addEventListener('change', () => {
+    const on = box.checked;
+    const asked = on ? requestSiteDataPermission() : Promise.resolve(true);
+    void asked
+      .then(async (granted) => {
+        const store = await import('../../platform/store');
+        await store.update(crowdChoiceItem, (choice) => withOptIn(choice, on, granted, builtInServiceUrl()));
+        box.checked = on && granted;
+        note.textContent = on && !granted ? t('crowdRefused') : detail;
+        if (on && !granted) note.hidden = false;
+      })
+      .catch((error: unknown) => {
+        box.checked = false;
+        showError(error);
+      });
+  });
+  return h(
+    'div',
+    { class: 'crowd-offer', 'data-testid': 'crowd-offer' },
+    h('p', { class: 'consent-row crowd-row' }, box, h('span', {}, h('label', { for: 'crowd-opt-in' }, t('crowdOptInPopup')), ' ', what)),
+    note,
+  );
+}
+
+/**
  * "Is it down for everyone?": asked inline, naming each source and what it receives. "Allow all"
  * or the ticked ones are saved at once and the checks start; nothing is pre-ticked.
+ * `crowdHost`: the crowd service's host when its opt-in is offered too (a service is set and the visitor has not answered).
  */
-export function consentView(run: () => void, notNow: () => void): HTMLElement {
+export function consentView(run: () => void, notNow: () => void, crowdHost: string | null = null): HTMLElement {
   const save = (pick: (source: ConsentSource) => boolean): void => {
     let next = validateConsent({});
     for (const source of CONSENT_SOURCES) next = withConsent(next, source, pick(source));
@@ -80,5 +135,6 @@ export function consentView(run: () => void, notNow: () => void): HTMLElement {
     h('p', { class: 'consent-intro' }, t('consent_intro_short')),
     h('ul', { class: 'consent-list' }, ...rows),
     h('p', { class: 'actions' }, all, chosen, later),
+    crowdHost === null ? null : crowdRow(crowdHost),
   );
 }

@@ -17,6 +17,8 @@ import { page } from '../kit/state';
 import type { View } from './view';
 import { checkSiteForm } from './check-site';
 import { consentView, verdictView } from './diagnosis';
+import { serviceHost, shouldOfferCrowd } from '../../core/crowd/opt-in';
+import { builtInServiceUrl } from '../../platform/crowd-build';
 import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
 import { currentRetryView, retrySection } from './retry';
 
@@ -97,7 +99,11 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
       !isPrivate && !d?.outside && !anyConsent && !state.consentDeclined
         ? keep(
             `consent:${tabId}:${incident.time}`,
-            consentView(runOutside, () => safely(() => request('consent-not-now', { tabId, incidentTime: incident.time }))),
+            consentView(
+              runOutside,
+              () => safely(() => request('consent-not-now', { tabId, incidentTime: incident.time })),
+              shouldOfferCrowd(state.crowd, builtInServiceUrl()) ? serviceHost(state.crowd, builtInServiceUrl()) : null,
+            ),
           )
         : null,
       outsideOffer,

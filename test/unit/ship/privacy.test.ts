@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { ALL_ITEMS } from '../../../src/core/items';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings/settings';
 import { DEFAULT_ENDPOINTS } from '../../../src/checks/kit/endpoints';
+import { bucketPath, PROVIDERS_PATH } from '../../../src/core/crowd/read';
+import { parseServiceUrl } from '../../../src/core/crowd/service-url';
 
 const PRIVACY = readFileSync(new URL('../../../PRIVACY.md', import.meta.url), 'utf8');
 
@@ -57,6 +59,15 @@ describe('PRIVACY.md matches the code', () => {
     expect(hosts.filter((host) => !PRIVACY.includes(host))).toEqual([]);
     expect(new URL(String(DEFAULT_ENDPOINTS.statusPageDiscovery).replace('{domain}', 'x.example')).hostname).toBe('status.x.example');
     expect(PRIVACY).toContain('`status.<domain>`');
+  });
+
+  it('names what goes to the crowd service (each request), and the service a build is made with', () => {
+    const bucket = bucketPath('abc'.padEnd(64, '0')).replace(/abc$/, '<prefix>');
+    for (const request of ['`POST /v1/reports`', `\`GET ${bucket}\``, `\`GET ${PROVIDERS_PATH}\``, '`DOWNCHECK_CROWD_URL`'])
+      expect(PRIVACY).toContain(request);
+    // A release build names its public service: the policy must name that host too (a local one needs no mention).
+    const built = parseServiceUrl(process.env.DOWNCHECK_CROWD_URL ?? '');
+    if (built.ok && !/^http:/.test(built.url)) expect(PRIVACY).toContain(new URL(built.url).host);
   });
 
   it('the checks find what is missing', () => {

@@ -33,7 +33,7 @@ describe('store listing', () => {
     const own = (lang: string): Record<string, { message: string }> =>
       JSON.parse(readFileSync(new URL(`../../../store/messages/${lang}.json`, import.meta.url), 'utf8'));
     const keys = Object.keys(own('en')).sort();
-    expect(keys).toEqual(['store_listing_outside', 'store_listing_privacy', 'store_listing_retry']);
+    expect(keys).toEqual(['store_listing_crowd', 'store_listing_outside', 'store_listing_privacy', 'store_listing_retry']);
     for (const lang of LANGUAGES) {
       expect(Object.keys(own(lang)).sort(), lang).toEqual(keys);
       for (const key of keys) expect(own(lang)[key]!.message, `${lang} ${key}`).not.toBe(lang === 'en' ? '' : own('en')[key]!.message);
@@ -51,6 +51,15 @@ describe('store listing', () => {
     for (const lang of LANGUAGES) {
       const name = messagesOf(lang).consent_connectivity!.message.split('(')[0]!.trim(); // "Connectivity test"
       expect(listing(messagesOf(lang)).long, lang).toContain(`• ${name} (`);
+    }
+  });
+
+  it('discloses the crowd opt-in in every language, with the Chrome Web Store Limited Use wording', () => {
+    for (const lang of LANGUAGES) {
+      const long = listing(messagesOf(lang)).long;
+      expect(long, lang).toContain(messagesOf(lang).store_listing_crowd!.message);
+      expect(long, lang).toMatch(/Limited Use/);
+      expect(long, lang).toMatch(/24/);
     }
   });
 
