@@ -12,7 +12,8 @@ import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tab
 import { migrateStore } from '../platform/store-migrate';
 import { consentItem } from '../core/settings/stored';
 import { onItemChanged } from '../platform/store-changes';
-import { consentChanged, tabLookedAt } from './diagnosis/consent-trigger';
+import { consentChanged, crowdChanged, tabLookedAt } from './diagnosis/consent-trigger';
+import { crowdChoiceItem } from '../core/crowd/stored';
 import { handleTabRemoved, resumeTabs } from './incident/resume';
 import { detection } from './detect/detection';
 import { handleMessage } from './pages/message-handlers';
@@ -72,6 +73,8 @@ onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox'
 onCheckMenuClicked((url) => void checkFromEntryPoint(url).catch(report('menu')));
 // Consent just given: the checks run by themselves for the incident in the active tab.
 onItemChanged(consentItem, (before, after) => void consentChanged(before, after).catch(report('consent')));
+// The crowd opt-in just given: the active tab's incident gets its crowd row.
+onItemChanged(crowdChoiceItem, (before, after) => void crowdChanged(before, after).catch(report('crowd')));
 onInstalled((reason) => {
   void installCheckMenu().catch(report('menu'));
   // The first-run page asks, in plain words and per source, which outside services may be asked.

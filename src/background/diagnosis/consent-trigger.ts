@@ -1,5 +1,6 @@
 import { sendsSite } from '../../core/settings/consent';
 import { CONSENT_SOURCES, type Consent } from '../../model/settings';
+import type { CrowdChoice } from '../../model/crowd';
 import { sleep } from '../../core/async/timers';
 import { failedOnDns } from '../../core/net/intranet';
 import { isPrivateHost } from '../../core/net/url';
@@ -29,6 +30,25 @@ export async function consentChanged(before: Consent | undefined, after: Consent
   if (!tab) return false;
   const incident = await store.read(incidentItem, tab.id);
   return incident ? diagnoseOutsideOnce(tab.id, incident) : false;
+}
+
+/**
+ * The crowd opt-in just given (its own choice, apart from the consents): the incident in the active tab is looked at
+ * again so its crowd row is there when the popup or the panel opens. Only if its diagnosis has no crowd row yet; the
+ * diagnosis leaves the crowd out by itself in a private window or without a service.
+ */
+export async function crowdChanged(before: CrowdChoice | undefined, after: CrowdChoice): Promise<boolean> {
+  if (!after.optIn || before?.optIn) return false;
+  await sleep(SETTLE_MS);
+  const tab = await activeTab();
+  if (!tab) return false;
+  const incident = await store.read(incidentItem, tab.id);
+  if (!incident) return false;
+  const diagnosis = await store.read(diagnosisItem, tab.id);
+  const current = diagnosis?.incidentTime === incident.time ? diagnosis : undefined;
+  if (current?.evidence.some((e) => e.check === 'crowd')) return false;
+  await diagnoseTab(tab.id, incident, { outside: current?.outside ?? false });
+  return true;
 }
 
 /** The outside checks for `incident`, unless they already ran for it (the popup asked, say). `true` if they run now. */

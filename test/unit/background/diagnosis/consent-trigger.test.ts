@@ -18,7 +18,8 @@ vi.mock('../../../../src/platform/tab-info', () => ({
   getTab: async (id: number) => ({ url: 'https://shop.example/', incognito: incognito.has(id) }),
 }));
 
-const { consentChanged, diagnoseNewIncident, tabLookedAt } = await import('../../../../src/background/diagnosis/consent-trigger');
+const { consentChanged, crowdChanged, diagnoseNewIncident, tabLookedAt } =
+  await import('../../../../src/background/diagnosis/consent-trigger');
 const store = await import('../../../../src/platform/store');
 const { classify } = await import('../../../../src/core/incident/classify');
 
@@ -143,5 +144,45 @@ describe('once a source that asks about the site is allowed, checks run by thems
     active = { id: 9, url: intranet.url };
     expect(await consentChanged(none, { ...none, vantage: true })).toBe(false);
     expect(diagnoseTab).not.toHaveBeenCalledWith(9, intranet, { outside: true });
+  });
+});
+
+describe('the crowd opt-in just given', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    diagnoseTab.mockClear();
+  });
+  const off = { optIn: false, serviceUrl: null };
+  const on = { optIn: true, serviceUrl: null };
+
+  it('looks again at the active tab’s incident, keeping whether it spoke from outside', async () => {
+    const tab = (active = { id: 21, url: 'https://shop.example/' });
+    await store.write(incidentItem, incident, tab.id);
+    expect(await crowdChanged(off, on)).toBe(true);
+    expect(diagnoseTab).toHaveBeenCalledWith(tab.id, incident, { outside: false });
+  });
+
+  it('does nothing when it was already on, is turned off, without an incident, or when the row is already there', async () => {
+    const tab = (active = { id: 22, url: 'https://shop.example/' });
+    expect(await crowdChanged(off, on)).toBe(false); // no incident
+    await store.write(incidentItem, incident, tab.id);
+    expect(await crowdChanged(on, on)).toBe(false);
+    expect(await crowdChanged(on, off)).toBe(false);
+    const summary = { key: 'crowdTooFew' };
+    await store.write(
+      diagnosisItem,
+      {
+        host: 'shop.example',
+        incidentTime: 1000,
+        startedAt: 1000,
+        outside: true,
+        evidence: [{ check: 'crowd', outcome: { kind: 'none', reason: 'network' }, summary, ms: 1 }],
+        verdict: { kind: 'cant-tell', confidence: 'low', reasons: [] },
+        done: true,
+      },
+      tab.id,
+    );
+    expect(await crowdChanged(off, on)).toBe(false);
+    expect(diagnoseTab).not.toHaveBeenCalled();
   });
 });
