@@ -157,9 +157,17 @@ export const loadExtensionArgs = (dirs) => [`--disable-extensions-except=${dirs.
  * `profileDir`: use (and keep) this profile instead of a fresh temporary one (the upgrade test).
  * `loadUnpacked`: no command-line flag; the folder is loaded as the "Load unpacked" button of
  * chrome://extensions does (DevTools `Extensions.loadUnpacked`), in a profile that allows extensions.
- * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean }} options
+ * `allowPrivate`: "Allow in Incognito" switched on in chrome://extensions (the extension reloads).
+ * @param {{ extensionDir: string, headless?: boolean, args?: string[], profileDir?: string, loadUnpacked?: boolean, allowPrivate?: boolean }} options
  */
-export async function launchChromium({ extensionDir, headless = true, args = [], profileDir: ownProfile, loadUnpacked = false }) {
+export async function launchChromium({
+  extensionDir,
+  headless = true,
+  args = [],
+  profileDir: ownProfile,
+  loadUnpacked = false,
+  allowPrivate = false,
+}) {
   const dir = resolve(extensionDir);
   const profileDir = ownProfile ?? mkdtempSync(join(tmpdir(), 'downcheck-chromium-'));
   const keepProfile = ownProfile !== undefined;
@@ -202,6 +210,15 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
   } catch (error) {
     await shutDown(profileDir, () => context.close(), { keepProfile });
     throw new Error(`The extension's service worker did not start (is ${dir} a Chrome build?): ${error.message}`);
+  }
+  if (allowPrivate) {
+    try {
+      await allowInIncognito(context, extensionId, stale);
+      await poll(() => (liveWorker() ? true : undefined), { timeoutMs: 10_000, what: 'the worker after "Allow in Incognito"' });
+    } catch (error) {
+      await shutDown(profileDir, () => context.close(), { keepProfile });
+      throw error;
+    }
   }
 
   // After stopWorker() Playwright may not get a handle on the restarted worker; an extension page
@@ -308,6 +325,27 @@ export async function launchChromium({ extensionDir, headless = true, args = [],
   };
 }
 
+/**
+ * Switches on "Allow in Incognito" as its toggle in chrome://extensions does (that page's developerPrivate API). The
+ * toggle reloads the extension, which Chromium allows for an extension loaded from the command line in developer mode only.
+ */
+async function allowInIncognito(context, extensionId, stale) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`chrome://extensions/?id=${extensionId}`);
+    for (const w of context.serviceWorkers()) stale.add(w); // the reload ends this worker
+    const access = await page.evaluate(async (id) => {
+      const api = globalThis.chrome.developerPrivate;
+      await api.updateProfileConfiguration({ inDeveloperMode: true });
+      await api.updateExtensionConfiguration({ extensionId: id, incognitoAccess: true });
+      return (await api.getExtensionInfo(id)).incognitoAccess;
+    }, extensionId);
+    if (!access?.isActive) throw new Error(`"Allow in Incognito" did not take: ${JSON.stringify(access)}`);
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
 let firefoxTemplate;
 /**
  * An empty Firefox profile that has been started once (no add-on, no page visited, no pref of
@@ -348,9 +386,18 @@ function firefoxProfileTemplate(headless) {
  * preferences for this launch (e.g. `network.dns.localDomains`, names that resolve to the loopback).
  * `acceptInsecureCerts`: every certificate is accepted, by the pages and the extension alike (WebDriver's
  * capability; Firefox's counterpart of Chromium's --ignore-certificate-errors, for local stand-ins).
- * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean, prefs?: Record<string, unknown>, acceptInsecureCerts?: boolean }} options
+ * `allowPrivate`: the add-on may run in private windows, as about:addons' "Run in Private Windows" grants it.
+ * @param {{ extensionDir: string, headless?: boolean, emptyProfile?: boolean, prefs?: Record<string, unknown>, acceptInsecureCerts?: boolean,
+ *   allowPrivate?: boolean }} options
  */
-export async function launchFirefox({ extensionDir, headless = true, emptyProfile = false, prefs = {}, acceptInsecureCerts = false }) {
+export async function launchFirefox({
+  extensionDir,
+  headless = true,
+  emptyProfile = false,
+  prefs = {},
+  acceptInsecureCerts = false,
+  allowPrivate = false,
+}) {
   const dir = resolve(extensionDir);
   const profileDir = mkdtempSync(join(tmpdir(), 'downcheck-firefox-'));
   if (!emptyProfile) cpSync(await firefoxProfileTemplate(headless), profileDir, { recursive: true });
@@ -374,6 +421,7 @@ export async function launchFirefox({ extensionDir, headless = true, emptyProfil
       },
     });
     await browser.installExtension(dir);
+    if (allowPrivate) await allowInPrivateWindows(browser);
   } catch (error) {
     await cleanUp();
     throw error;
@@ -436,6 +484,29 @@ export async function launchFirefox({ extensionDir, headless = true, emptyProfil
     tabIdOf: (page) => tabIdOf(extEval, page.url()),
     close: cleanUp,
   };
+}
+
+/**
+ * Grants the add-on's hidden `internal:privateBrowsingAllowed` permission as about:addons does, in the browser's own
+ * (privileged) window over WebDriver BiDi, which `--remote-allow-system-access` opens to the driver.
+ */
+async function allowInPrivateWindows(browser) {
+  const { result } = await browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const chromeWindow = result.contexts[0]?.context;
+  if (!chromeWindow) throw new Error('no privileged Firefox window to grant private-window access from');
+  const { result: answer } = await browser.connection.send('script.evaluate', {
+    expression: `(async (id) => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+      const policy = WebExtensionPolicy.getByID(id);
+      await ExtensionPermissions.add(id, { permissions: ['internal:privateBrowsingAllowed'], origins: [] }, policy?.extension);
+      return WebExtensionPolicy.getByID(id)?.privateBrowsingAllowed === true;
+    })(${JSON.stringify(GECKO_ID)})`,
+    target: { context: chromeWindow },
+    awaitPromise: true,
+  });
+  if (answer.type !== 'success' || answer.result.value !== true) {
+    throw new Error(`private-window access not granted: ${JSON.stringify(answer.exceptionDetails?.text ?? answer.result)}`);
+  }
 }
 
 /**

@@ -109,11 +109,12 @@ export async function startRecordingProxy({ routes, tunnels }) {
  * A browser whose outside names all reach the stand-in. Chromium: `hostRules` first, then every other
  * name → `servicesPort` (loopback excluded), its certificate accepted by flag. Firefox: everything
  * through `proxy` but loopback and `direct` (read from the environment at start-up, restored at once).
+ * `allowPrivate`: the extension may run in private windows (launchChromium, launchFirefox).
  */
-export async function launchWithOutsideServices(name, { extensionDir, servicesPort, hostRules = [], proxy, direct = [] }) {
+export async function launchWithOutsideServices(name, { extensionDir, servicesPort, hostRules = [], proxy, direct = [], allowPrivate }) {
   if (name === 'chromium') {
     const rules = [...hostRules, `MAP * 127.0.0.1:${servicesPort}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
-    return launchBrowser(name, { extensionDir, args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
+    return launchBrowser(name, { extensionDir, allowPrivate, args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'] });
   }
   const bypass = ['localhost', '127.0.0.1', ...direct].join(',');
   // Firefox reads these at start-up ("use system proxy settings", its default).
@@ -128,7 +129,7 @@ export async function launchWithOutsideServices(name, { extensionDir, servicesPo
     NO_PROXY: bypass,
   });
   try {
-    return await launchBrowser(name, { extensionDir, acceptInsecureCerts: true });
+    return await launchBrowser(name, { extensionDir, allowPrivate, acceptInsecureCerts: true });
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
