@@ -108,7 +108,7 @@ for (const name of BROWSERS) {
         const api = globalThis.browser ?? globalThis.chrome;
         const window = await api.windows.create({ incognito: true, url });
         const [tab] = await api.tabs.query({ windowId: window.id });
-        return { id: tab.id, incognito: tab.incognito && window.incognito };
+        return { id: tab.id, windowId: window.id, incognito: tab.incognito && window.incognito };
       }, `http://${HOST}/checkout?visit=private`);
       assert.equal(privateTab.incognito, true, 'the tab is in a private window');
       const incident = await incidentOf(browser, privateTab.id);
@@ -122,8 +122,15 @@ for (const name of BROWSERS) {
       );
 
       // The same host in a normal window: one report, and a history entry (the service and the history are live).
+      // The private window goes first: Firefox's driver opens a new tab in the last window, which would be private.
+      await browser.extEval((id) => (globalThis.browser ?? globalThis.chrome).windows.remove(id), privateTab.windowId);
       const page = await browser.openPage(`http://${HOST}/checkout?visit=normal`);
       const normalTab = await browser.tabIdOf(page);
+      const normal = await browser.extEval(
+        async (id) => (await (globalThis.browser ?? globalThis.chrome).tabs.get(id)).incognito,
+        normalTab,
+      );
+      assert.equal(normal, false, 'the second tab is in a normal window');
       assert.equal((await incidentOf(browser, normalTab)).host, HOST);
       await poll(() => (crowd.reportsFor(HOST).length === 1 ? true : undefined), { timeoutMs: 10_000, what: 'the report to be stored' });
       assert.equal(posts().length, 1, 'one report sent for the normal tab');
