@@ -8,7 +8,8 @@ import { startCrowdForTest } from './crowd-service.mjs';
 import { startFailingSite } from './failing-site.mjs';
 import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
 
-const HOST = 'secret-shop.example';
+/** One public-looking name per browser: both share the service, which keeps what the first one reported. */
+const HOSTS = { chromium: 'secret-shop.example', firefox: 'secret-store.example' };
 
 let crowd;
 let site;
@@ -17,7 +18,7 @@ let proxy;
 before(async () => {
   crowd = await startCrowdForTest();
   site = await startFailingSite();
-  if (BROWSERS.includes('firefox')) proxy = await startRecordingProxy({ routes: { [HOST]: site.port }, tunnels: {} });
+  if (BROWSERS.includes('firefox')) proxy = await startRecordingProxy({ routes: { [HOSTS.firefox]: site.port }, tunnels: {} });
 });
 after(async () => {
   await Promise.all([crowd?.stop(), site?.stop(), proxy?.stop()]);
@@ -25,7 +26,7 @@ after(async () => {
 
 function launch(name) {
   if (name === 'chromium') {
-    const rules = [`MAP ${HOST} 127.0.0.1:${site.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
+    const rules = [`MAP ${HOSTS.chromium} 127.0.0.1:${site.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
     return launchBrowser(name, {
       extensionDir: EXTENSION_DIRS[name],
       allowPrivate: true,
@@ -87,6 +88,7 @@ const quiet = () => new Promise((r) => setTimeout(r, 1500));
 
 for (const name of BROWSERS) {
   describe(`a private window in ${name}`, { concurrency: false }, () => {
+    const HOST = HOSTS[name];
     let browser;
     before(async () => {
       browser = await launch(name);
