@@ -339,7 +339,7 @@ for (const name of BROWSERS) {
           timeoutMs: 5000,
           what: 'the crowd row in the popup',
         });
-        assert.match(text, /Other Downcheck users: 5\+ Downcheck users on [34] networks see popular\.example failing/);
+        assert.match(text, /Shared reports: 5\+ Downcheck users on [34] networks see popular\.example failing/);
         assert.match(text, /\(as of (just now|\d+ min ago)\)/);
         const open = await popup.evaluate(() => {
           const app = document.getElementById('app');
