@@ -5,8 +5,8 @@
 //  - Firefox: a recording proxy serves the names from nginx (loopback, the crowd service included, goes direct).
 // Checked on the service's side: what reached it (its request log) and what it stored (its data files).
 // One browser per browser for the whole file; each scenario uses its own host, so no cached read carries over.
-// The crowd row's scenario also runs axe-core on the popup and the panel (light and dark) and, in Chromium, saves
-// their screenshots (test/e2e/__screenshots__/{popup,panel}-crowd-row-<theme>.png).
+// The crowd row's scenario also runs axe-core on the popup and the panel (light, and dark in Chromium) and, in
+// Chromium, saves their screenshots (test/e2e/__screenshots__/{popup,panel}-crowd-row-<theme>.png).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -182,7 +182,7 @@ async function panelViolations(page, cdp) {
         await Promise.all(root.getAnimations().map((a) => a.finished.catch(() => undefined)));
         const options = { rules: { 'color-contrast': { enabled: false } } };
         const { violations, passes } = await globalThis.axe.run(this, options);
-        // A node inside a shadow root has a target of more than one selector: axe did look in.
+        // A node inside a shadow root has a nested target (the host's selector, then its own): axe did look in.
         return { violations, lookedIn: passes.some((p) => p.nodes.some((n) => n.target.some(Array.isArray))) };
       } finally {
         delete this.shadowRoot;
