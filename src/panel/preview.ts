@@ -2,7 +2,7 @@
  * The panel as it appears on an error page, drawn from a sample incident in an OPEN shadow root:
  * the real panel's root is closed, which also hides it from accessibility checkers and
  * screenshot tools. Used by the end-to-end accessibility check and the store screenshots.
- * `?incident=522|502|post` picks the sample.
+ * `?incident=522|502|post` picks the sample; `&crowd=1` adds the crowd's row (5+ users on 3 networks, just now).
  */
 import { classify } from '../core/incident/classify';
 import type { PanelState } from '../protocol/messages';
@@ -59,6 +59,16 @@ const state: PanelState = {
           lastProbe: { at: now - 4000, status: Number(which) },
         },
       }),
+  ...(new URLSearchParams(location.search).has('crowd')
+    ? {
+        diagnosis: {
+          verdict: 'down-for-everyone',
+          done: true,
+          outside: false,
+          crowd: { row: { key: 'crowdHostFailing', subs: ['5', '3', 'shop.example'] }, asOf: now },
+        },
+      }
+    : {}),
   hidden: false,
   os: 'linux',
   browser: 'chrome',

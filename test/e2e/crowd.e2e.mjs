@@ -5,13 +5,16 @@
 //  - Firefox: a recording proxy serves the names from nginx (loopback, the crowd service included, goes direct).
 // Checked on the service's side: what reached it (its request log) and what it stored (its data files).
 // One browser per browser for the whole file; each scenario uses its own host, so no cached read carries over.
+// The crowd row's scenario also runs axe-core on the popup and the panel (light, and dark in Chromium) and, in
+// Chromium, saves their screenshots (test/e2e/__screenshots__/{popup,panel}-crowd-row-<theme>.png).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 import { startCrowdForTest } from './crowd-service.mjs';
@@ -22,6 +25,9 @@ import { resetBrowser } from './shared-browser.mjs';
 const HOSTS = { optedOut: 'quiet.example', reported: 'shop.example', seeded: 'popular.example', later: 'later.example' };
 const SECRET = 'tok-9f2c41d7';
 const POPUP = { width: 390, height: 600 };
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCREENSHOTS = join(ROOT, 'test/e2e/__screenshots__');
+const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let crowd;
 let site;
@@ -140,6 +146,65 @@ async function shadowText(cdp) {
   return texts.join(' ');
 }
 
+const printable = (violations) => violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+
+/** axe-core's violations in an extension page (the popup, the panel preview), its colours as drawn. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const roots = [document, ...[...document.querySelectorAll('*')].map((el) => el.shadowRoot).filter(Boolean)];
+    await Promise.all(roots.flatMap((root) => root.getAnimations()).map((a) => a.finished.catch(() => undefined)));
+    return (await globalThis.axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return printable(violations);
+}
+
+/**
+ * axe-core's violations in the real panel (Chromium): DevTools hands the page its closed shadow root, lent to axe as the
+ * host's `shadowRoot` for this one run, and axe checks the panel alone (nginx's own error page is no part of it).
+ * Colour contrast axe cannot measure in the real panel (it says "unable to determine"): the panel preview's run checks it.
+ */
+async function panelViolations(page, cdp) {
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const find = (node) =>
+    node.shadowRoots?.some((r) => r.shadowRootType === 'closed') ? node : (node.children ?? []).map(find).find(Boolean);
+  const host = find(root);
+  assert.ok(host, 'the panel host in the page');
+  const resolve = async (node) => (await cdp.send('DOM.resolveNode', { backendNodeId: node.backendNodeId })).object.objectId;
+  const shadow = host.shadowRoots.find((r) => r.shadowRootType === 'closed');
+  const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: await resolve(host),
+    arguments: [{ objectId: await resolve(shadow) }],
+    functionDeclaration: `async function (root) {
+      Object.defineProperty(this, 'shadowRoot', { value: root, configurable: true });
+      try {
+        await Promise.all(root.getAnimations().map((a) => a.finished.catch(() => undefined)));
+        const options = { rules: { 'color-contrast': { enabled: false } } };
+        const { violations, passes } = await globalThis.axe.run(this, options);
+        // A node inside a shadow root has a nested target (the host's selector, then its own): axe did look in.
+        return { violations, lookedIn: passes.some((p) => p.nodes.some((n) => n.target.some(Array.isArray))) };
+      } finally {
+        delete this.shadowRoot;
+      }
+    }`,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  assert.equal(exceptionDetails, undefined, JSON.stringify(exceptionDetails));
+  assert.ok(result.value.lookedIn, 'axe checked the inside of the panel');
+  return printable(result.value.violations);
+}
+
+/** The themes a browser's driver can switch to: Firefox's (WebDriver BiDi) cannot emulate a colour scheme. */
+const themesOf = (browser) => (browser.name === 'chromium' ? ['light', 'dark'] : ['light']);
+
+async function setColorScheme(browser, page, colorScheme) {
+  if (browser.name === 'chromium') await page.emulateMedia({ colorScheme });
+  const applied = await page.evaluate((c) => matchMedia(`(prefers-color-scheme: ${c})`).matches, colorScheme);
+  assert.ok(applied, `prefers-color-scheme: ${colorScheme} in ${browser.name}`);
+}
+
 const setChoice = (browser, choice) =>
   browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ crowd: c }), choice);
 
@@ -249,6 +314,12 @@ for (const name of BROWSERS) {
           { timeoutMs: 8000, intervalMs: 100, what: 'the crowd row in the panel' },
         );
         assert.match(panel, /5\+ Downcheck users on [34] networks see popular\.example failing.*\(as of (just now|\d+ min ago)\)/);
+        await page.setViewportSize({ width: 1280, height: 800 });
+        for (const theme of themesOf(browser)) {
+          await setColorScheme(browser, page, theme);
+          assert.deepEqual(await panelViolations(page, cdp), [], `axe, the panel with the crowd row, ${theme}`);
+          await page.screenshot({ path: join(SCREENSHOTS, `panel-crowd-row-${theme}.png`), animations: 'disabled' });
+        }
         await cdp.detach();
       }
       assert.equal(row?.outcome.kind, 'listed', JSON.stringify(row));
@@ -262,17 +333,50 @@ for (const name of BROWSERS) {
         });
         console.log(`popup height with the crowd row, folds closed (${name}): ${closedHeight} px`);
         assert.ok(closedHeight <= POPUP.height, `the popup fits ${POPUP.height} px: ${closedHeight}`);
-        await popup.evaluate(() => {
-          for (const f of document.querySelectorAll('details.fold')) f.open = true;
-        });
+        // The row is a line of the evidence, in the "details" fold: open that fold alone, as a visitor would.
+        await popup.evaluate(() => (document.querySelector('details[data-fold=details]').open = true));
         const text = await poll(() => popup.evaluate(() => document.querySelector('li[data-check="crowd"]')?.textContent ?? undefined), {
           timeoutMs: 5000,
           what: 'the crowd row in the popup',
         });
-        assert.match(text, /Other Downcheck users: 5\+ Downcheck users on [34] networks see popular\.example failing/);
+        assert.match(text, /Shared reports: 5\+ Downcheck users on [34] networks see popular\.example failing/);
         assert.match(text, /\(as of (just now|\d+ min ago)\)/);
+        const open = await popup.evaluate(() => {
+          const app = document.getElementById('app');
+          const bottom = (el) => Math.ceil(el.getBoundingClientRect().bottom + scrollY);
+          return {
+            height: Math.ceil(bottom(app) + parseFloat(getComputedStyle(document.body).marginBottom)),
+            row: bottom(document.querySelector('li[data-check="crowd"]')),
+          };
+        });
+        console.log(`popup with the crowd row's fold open (${name}): ${open.height} px tall, the row ends at ${open.row} px`);
+        for (const theme of themesOf(browser)) {
+          await setColorScheme(browser, popup, theme);
+          assert.deepEqual(await axeViolations(popup), [], `axe, the popup with the crowd row, ${theme}`);
+          if (name === 'chromium') {
+            await popup.evaluate(() => document.activeElement?.blur());
+            await popup.screenshot({ path: join(SCREENSHOTS, `popup-crowd-row-${theme}.png`), fullPage: true, animations: 'disabled' });
+          }
+        }
       } finally {
         await popup.close().catch(() => undefined);
+      }
+      // The panel's colours with the row, in both browsers: on the panel preview, whose shadow root is open to axe.
+      const preview = await openExtensionPage(browser, '/test-pages/src/panel/preview.html?incident=502&crowd=1', {
+        ready: () => document.documentElement.dataset.ready === 'true',
+        what: 'the panel preview with the crowd row',
+      });
+      try {
+        const previewRow = await preview.evaluate(
+          () => document.querySelector('body > div').shadowRoot.querySelector('[data-testid=panel-crowd]')?.textContent,
+        );
+        assert.match(previewRow, /5\+ Downcheck users on 3 networks see shop\.example failing right now \(as of just now\)/);
+        for (const theme of themesOf(browser)) {
+          await setColorScheme(browser, preview, theme);
+          assert.deepEqual(await axeViolations(preview), [], `axe, the panel preview with the crowd row, ${theme}`);
+        }
+      } finally {
+        await preview.close().catch(() => undefined);
       }
     });
 
