@@ -21,8 +21,16 @@ import { startCrowdForTest } from './crowd-service.mjs';
 import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
 import { resetBrowser } from './shared-browser.mjs';
 
-/** One public-looking name per scenario, all served by the failing nginx. */
-const HOSTS = { optedOut: 'quiet.example', reported: 'shop.example', seeded: 'popular.example', later: 'later.example' };
+/**
+ * One public-looking name per scenario and browser, all served by the failing nginx: the browsers share the service,
+ * and each has a reporter of its own, so a name reported or seeded in one must not be seen again in the other.
+ */
+const hostsOf = (name) => {
+  const b = name[0]; // short names: the popup's headline names the host, and must fit as a real one would
+  return { optedOut: `quiet-${b}.example`, reported: `shop-${b}.example`, seeded: `popular-${b}.example`, later: `later-${b}.example` };
+};
+const ALL_HOSTS = BROWSERS.flatMap((name) => Object.values(hostsOf(name)));
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SECRET = 'tok-9f2c41d7';
 const POPUP = { width: 390, height: 600 };
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,7 +45,7 @@ before(async () => {
   crowd = await startCrowdForTest();
   site = await startFailingSite();
   if (BROWSERS.includes('firefox')) {
-    proxy = await startRecordingProxy({ routes: Object.fromEntries(Object.values(HOSTS).map((h) => [h, site.port])), tunnels: {} });
+    proxy = await startRecordingProxy({ routes: Object.fromEntries(ALL_HOSTS.map((h) => [h, site.port])), tunnels: {} });
   }
 });
 after(async () => {
@@ -97,7 +105,7 @@ http {
 
 function launch(name) {
   if (name === 'chromium') {
-    const rules = [...Object.values(HOSTS).map((h) => `MAP ${h} 127.0.0.1:${site.port}`), 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
+    const rules = [...ALL_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${site.port}`), 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
     return launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args: [`--host-resolver-rules=${rules.join(', ')}`] });
   }
   return launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], proxy });
@@ -241,6 +249,7 @@ const quiet = () => new Promise((r) => setTimeout(r, 1000));
 
 for (const name of BROWSERS) {
   describe(`the crowd in ${name}`, { concurrency: false }, () => {
+    const HOSTS = hostsOf(name);
     let browser;
     before(async () => {
       browser = await launch(name);
@@ -313,7 +322,10 @@ for (const name of BROWSERS) {
           },
           { timeoutMs: 8000, intervalMs: 100, what: 'the crowd row in the panel' },
         );
-        assert.match(panel, /5\+ Downcheck users on [34] networks see popular\.example failing.*\(as of (just now|\d+ min ago)\)/);
+        assert.match(
+          panel,
+          new RegExp(`5\\+ Downcheck users on [34] networks see ${escaped(HOSTS.seeded)} failing.*\\(as of (just now|\\d+ min ago)\\)`),
+        );
         await page.setViewportSize({ width: 1280, height: 800 });
         for (const theme of themesOf(browser)) {
           await setColorScheme(browser, page, theme);
@@ -333,13 +345,21 @@ for (const name of BROWSERS) {
         });
         console.log(`popup height with the crowd row, folds closed (${name}): ${closedHeight} px`);
         assert.ok(closedHeight <= POPUP.height, `the popup fits ${POPUP.height} px: ${closedHeight}`);
+        // Under the answer, with the folds closed: the crowd's line, with its age, in view.
+        const line = await popup.evaluate(() => {
+          const el = document.querySelector('[data-testid=crowd-line]');
+          return el && { text: el.textContent, bottom: el.getBoundingClientRect().bottom };
+        });
+        assert.ok(line, 'the crowd line under the answer');
+        assert.match(line.text, /^5\+ Downcheck users on [34] networks see it failing too \(as of (just now|\d+ min ago)\)$/);
+        assert.ok(line.bottom <= POPUP.height, `the crowd line is in view: ${line.bottom}`);
         // The row is a line of the evidence, in the "details" fold: open that fold alone, as a visitor would.
         await popup.evaluate(() => (document.querySelector('details[data-fold=details]').open = true));
         const text = await poll(() => popup.evaluate(() => document.querySelector('li[data-check="crowd"]')?.textContent ?? undefined), {
           timeoutMs: 5000,
           what: 'the crowd row in the popup',
         });
-        assert.match(text, /Shared reports: 5\+ Downcheck users on [34] networks see popular\.example failing/);
+        assert.match(text, new RegExp(`Shared reports: 5\\+ Downcheck users on [34] networks see ${escaped(HOSTS.seeded)} failing`));
         assert.match(text, /\(as of (just now|\d+ min ago)\)/);
         const open = await popup.evaluate(() => {
           const app = document.getElementById('app');

@@ -21,6 +21,7 @@ import { serviceHost, shouldOfferCrowd } from '../../core/crowd/opt-in';
 import { builtInServiceUrl } from '../../platform/crowd-build';
 import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
 import { currentRetryView, retrySection } from './retry';
+import { crowdAge } from '../../core/crowd/evidence';
 
 /** A failing tab: the answer, its one action, the consent question, and the folds (guide, details, check any site). */
 export function incidentView(v: View, incident: Incident, tabId: number): HTMLElement[] {
@@ -46,6 +47,7 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
         since: state.retry?.tabs.includes(tabId) ? state.retry.schedule.startedAt : undefined,
         now: Date.now(),
       });
+  const crowd = crowdLine(d);
   const isPrivate = isPrivateHost(incident.host);
   const anyConsent = CONSENT_SOURCES.some((s) => state.consent[s]);
   const runOutside = (): void => void request('diagnose', { tabId }).catch(showError);
@@ -79,7 +81,9 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
       t(answer.headline),
       d?.done === false || !d ? h('span', { class: 'spinner', role: 'img', 'aria-label': t('diagnosis_running') }) : null,
     ),
-    answer.sub ? h('p', { class: 'sub' }, t(answer.sub)) : null,
+    // While a retry runs, its "will reload it" line gives way to the crowd's: the retry bar right below says it too.
+    answer.sub && !(crowd && retrying) ? h('p', { class: 'sub' }, t(answer.sub)) : null,
+    crowd,
     waiting ? h('p', { class: 'sub wait-note', 'data-testid': 'wait-note' }, waiting.map((msg) => t(msg)).join(' ')) : null,
   );
   const outsideOffer =
@@ -134,6 +138,27 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
       fold('check', t('popup_check_site'), checkSiteForm(state, actions)),
     ),
   ];
+}
+
+/**
+ * What other Downcheck users see, under the answer, when the service lists the site (or its platform) as failing:
+ * the strongest sign that it is not just you. "Too few reports" stays in the evidence, where it weighs nothing.
+ */
+function crowdLine(d: DiagnosisRecord | undefined): HTMLElement | null {
+  const e = d?.evidence.find((x) => x.check === 'crowd');
+  if (e?.check !== 'crowd' || e.outcome.kind === 'none' || e.outcome.weight !== 'supports-everyone') return null;
+  const { asOf, provider } = e.outcome;
+  // The headline names the site already: the line says the counts only (the evidence keeps the full row).
+  const [reporters, networks] = e.summary.subs ?? [];
+  const listed = e.outcome.kind === 'listed' && reporters && networks ? t({ key: 'crowdLine', subs: [reporters, networks] }) : '';
+  const words = [listed, provider ? t(provider) : ''].filter(Boolean).join('. ');
+  if (!words) return null;
+  return h(
+    'p',
+    { class: 'sub crowd-line', 'data-testid': 'crowd-line' },
+    words,
+    asOf !== undefined ? ` (${t(crowdAge(asOf, Date.now()))})` : '',
+  );
 }
 
 /**
