@@ -4,7 +4,8 @@
 // and the failing site served by a real nginx under a public-looking name (`shop.example`).
 // We read the verdict where the user sees it (the popup's data-verdict) and where the worker keeps
 // it (`diagnosis:<tabId>` in storage.session), and we prove what was — and was not — sent, from
-// the logs of everything that could have received it. Each scenario gets a fresh browser profile.
+// the logs of everything that could have received it. A scenario about a fresh profile, or reaching the site
+// otherwise, gets a browser of its own; the others share one, reset between them (useServedBrowser).
 //
 // The site: a small nginx of our own that answers 502 on every path, its root included. (The demo
 // site's root is healthy, and the re-probe asks the failing origin's root, never the path, so there
@@ -59,6 +60,7 @@ import { portOutsideBucketOf } from '../fixtures/reachability-bucket.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
 import { EXTENSION_DIRS, openExtensionPage, poll } from './browsers.mjs';
 import { launchWithOutsideServices, selfSignedCertificate, startRecordingProxy } from './outside-network.mjs';
+import { resetBrowser } from './shared-browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -211,27 +213,58 @@ http {
 // ── browsers ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A fresh browser for one scenario, always closed afterwards. `reach`: how the browser reaches
+ * A browser with the extension. `reach`: how the browser reaches
  * shop.example: 'served' (nginx), 'refused' (a port where nothing listens) or 'unresolvable'
  * (its name lookup fails). Chromium: every other name → the stand-in (loopback excluded).
  * Firefox: everything through the proxy (shop.example direct when 'unresolvable').
  */
-async function withBrowser(name, { reach = 'served', extensionDir = EXTENSION_DIRS[name] } = {}, scenario) {
+function launchReaching(name, { reach = 'served', extensionDir = EXTENSION_DIRS[name] } = {}) {
   if (name === 'firefox') proxy.routes[SITE] = reach === 'refused' ? site.refusedPort : site.port;
   const siteRule =
     reach === 'unresolvable' ? `MAP ${SITE} ~NOTFOUND` : `MAP ${SITE} 127.0.0.1:${reach === 'refused' ? site.refusedPort : site.port}`;
-  const browser = await launchWithOutsideServices(name, {
+  return launchWithOutsideServices(name, {
     extensionDir,
     servicesPort: services.port,
     hostRules: [siteRule],
     proxy,
     direct: reach === 'unresolvable' ? [SITE] : [],
   });
+}
+
+/** A fresh browser (and profile) for one scenario, always closed afterwards; options as launchReaching's. */
+async function withBrowser(name, options, scenario) {
+  const browser = await launchReaching(name, options);
   try {
     await scenario(browser);
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * For the scenarios that reach the site as served and need no fresh profile: one browser, launched at the first
+ * and closed after the suite. After each scenario its tabs, schedules, alarms and storage.session are cleared (so
+ * nothing of it runs on beside the next scenario, which may have a browser of its own), and its background starts
+ * afresh, since it keeps the services' budgets and evidence (a minute per host, and every scenario asks about
+ * shop.example) in memory: Chromium's worker is stopped; Firefox, where nothing stops a background page, gets the
+ * same build installed again. Call inside a suite's `describe`.
+ */
+function useServedBrowser(name) {
+  let browser;
+  after(async () => {
+    await browser?.close();
+  });
+  return async (scenario) => {
+    if (name === 'firefox') proxy.routes[SITE] = site.port; // a scenario of its own may have changed it
+    browser ??= await launchReaching(name);
+    try {
+      await scenario(browser);
+    } finally {
+      await resetBrowser(browser);
+      if (name === 'chromium') await browser.stopWorker();
+      else await browser.installExtension(EXTENSION_DIRS[name]);
+    }
+  };
 }
 
 /**
@@ -442,6 +475,7 @@ const DROPPED = { chromium: 'refused', firefox: 'reset' };
 
 for (const name of BROWSERS) {
   describe(`${name}: diagnosis with outside services stood in`, () => {
+    const inServedBrowser = useServedBrowser(name);
     if (name === 'chromium') {
       // The control for every "nothing outside" assertion below: what Chromium contacts by itself,
       // with the same flags, the same pages and an extension that does nothing.
@@ -509,7 +543,7 @@ for (const name of BROWSERS) {
       services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
       let afterRerender;
       let reprobe;
-      await withBrowser(name, {}, async (browser) => {
+      await inServedBrowser(async (browser) => {
         const { tabId } = await openFailingTab(browser, `http://${SITE}/cart?session=${SECRET}&visit=${visits + 1}`);
         const local = await diagnosisDone(browser, tabId, { outside: false });
         reprobe = evidenceOf(local, 'reprobe')?.outcome;
@@ -617,7 +651,7 @@ for (const name of BROWSERS) {
           statusPage: { pages: { [SITE_STATUS]: { indicator: 'major', description: 'Checkout is down', name: 'Shop' } } },
         }),
       );
-      return withBrowser(name, {}, async (browser) => {
+      return inServedBrowser(async (browser) => {
         await setConsent(browser, ALL_CONSENT);
         // Consent given before: the outside checks run by themselves for the failing tab the visitor
         // is looking at, so the verdict is ready when the popup opens (no click).
@@ -701,7 +735,7 @@ for (const name of BROWSERS) {
         clearLogs();
         // The defaults: public DNS says 93.184.216.34 / 2606:2800:…; the browser reached the site at 127.0.0.1.
         services.setBehaviour(behaviour(PROMPT));
-        return withBrowser(name, {}, async (browser) => {
+        return inServedBrowser(async (browser) => {
           await setConsent(browser, ALL_CONSENT);
           const { tabId } = await openFailingTab(browser, `http://${SITE}/login?visit=${visits + 1}`);
           const record = await diagnosisDone(browser, tabId, { outside: true }); // by itself: consent was given before
@@ -732,7 +766,7 @@ for (const name of BROWSERS) {
     it('private host (127.0.0.1): no outside request at all, even with every consent given', { timeout: 60_000 }, () => {
       clearLogs();
       services.setBehaviour(behaviour(PROMPT));
-      return withBrowser(name, {}, async (browser) => {
+      return inServedBrowser(async (browser) => {
         await setConsent(browser, ALL_CONSENT);
         const { tabId } = await openFailingTab(browser, `${site.origin}/admin?visit=${visits + 1}`);
         await diagnosisDone(browser, tabId, { outside: false });
@@ -760,7 +794,7 @@ for (const name of BROWSERS) {
     it('private address: a public name whose public DNS answer is private is asked about nowhere else', { timeout: 60_000 }, () => {
       clearLogs();
       services.setBehaviour(behaviour(PROMPT, DNS_PRIVATE));
-      return withBrowser(name, {}, async (browser) => {
+      return inServedBrowser(async (browser) => {
         await setConsent(browser, ALL_CONSENT);
         const { tabId } = await openFailingTab(browser, `http://${SITE}/?visit=${visits + 1}`);
         const record = await diagnosisDone(browser, tabId, { outside: true }); // by itself: consent was given before
@@ -786,7 +820,7 @@ for (const name of BROWSERS) {
     it('only the hostname is sent: no path, query or token reaches any outside service', { timeout: 60_000 }, () => {
       clearLogs();
       services.setBehaviour(behaviour(PROMPT, DNS_AGREES));
-      return withBrowser(name, {}, async (browser) => {
+      return inServedBrowser(async (browser) => {
         await setConsent(browser, ALL_CONSENT);
         const failing = `http://${SITE}/account/orders/8841?session=${SECRET}&visit=${visits + 1}#${SECRET}`;
         const { page, tabId } = await openFailingTab(browser, failing);
@@ -846,7 +880,7 @@ for (const name of BROWSERS) {
         }),
       );
       const en = JSON.parse(readFileSync(`${ROOT}public/_locales/en/messages.json`, 'utf8'));
-      return withBrowser(name, {}, async (browser) => {
+      return inServedBrowser(async (browser) => {
         await setConsent(browser, ALL_CONSENT);
         const started = Date.now();
         const { tabId } = await openFailingTab(browser, `http://${SITE}/basket?visit=${visits + 1}`);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isBackground, isPageLoad, startMisbehavingSites } from '../fixtures/misbehaving-sites.mjs';
 import { alarmsInPage } from './alarms-in-page.mjs';
-import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, poll } from './browsers.mjs';
+import { useSharedBrowser } from './shared-browser.mjs';
 
 /** MAX_RECOVERIES (src/core/retry/schedule.ts) + the first failed load: what a cookie-gated page may cost. */
 const GATED_MAX_LOADS = 5;
@@ -41,11 +42,16 @@ async function openFailing(browser, origin, path, start = '/start') {
 
 for (const name of BROWSERS) {
   describe(`${name}: misbehaving sites`, () => {
+    // One browser for the four (a Firefox launch costs ~6 s): each scenario has sites of its own, and
+    // before each the tabs, schedules, alarms and notifications of the last are cleared.
+    const shared = useSharedBrowser(name);
+    const inSharedBrowser = (scenario) => scenario(shared());
+
     it(
       "a page that fails only with the visitor's cookies while anonymous probes get a cached 200 does not loop",
       { timeout: 120_000 },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           const { origin, log } = sites.gated;
           const since = Date.now();
           visits += 1;
@@ -95,7 +101,7 @@ for (const name of BROWSERS) {
     );
 
     it('a probe redirected to another origin is not followed: 0 requests arrive there', { timeout: 90_000 }, () =>
-      withBrowser(name, async (browser) => {
+      inSharedBrowser(async (browser) => {
         const since = Date.now();
         const page = await openFailing(browser, sites.redirecting.origin, '/page');
         await poll(async () => ((await retryRecord(browser, sites.redirecting.origin))?.probes >= 2 ? true : undefined), {
@@ -122,7 +128,7 @@ for (const name of BROWSERS) {
         timeout: 240_000,
       },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           const { many } = sites;
           many.fail();
           const pages = [];
@@ -168,7 +174,7 @@ for (const name of BROWSERS) {
       'a page that floods its address with 60 KB URLs under an error title leaves storage bounded, and a later 502 is still detected',
       { timeout: 180_000 },
       () =>
-        withBrowser(name, async (browser) => {
+        inSharedBrowser(async (browser) => {
           const { origin } = sites.flood;
           const spa = await openFailing(browser, origin, `/spa?times=${FLOOD_PUSHES}&every=500`);
           await poll(async () => ((await spa.evaluate(() => window.__pushed ?? 0).catch(() => 0)) >= FLOOD_PUSHES ? true : undefined), {

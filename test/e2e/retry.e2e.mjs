@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { freePort } from '../fixtures/demo-site.mjs';
 import { useDemoSite } from './demo.mjs';
 import { alarmsInPage } from './alarms-in-page.mjs';
-import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, poll } from './browsers.mjs';
 import { useSharedBrowser } from './shared-browser.mjs';
 
 const OUTAGE_MS = 8000;
@@ -137,8 +137,8 @@ for (const name of BROWSERS) {
         res.end('<!doctype html><title>Back</title><h1>Back online</h1>');
       });
       try {
-        // A browser of its own (Chromium's own auto-reload of error pages is off for every test: CHROMIUM_ARGS).
-        await withBrowser(name, async (browser) => {
+        // The suite's browser: Chromium's own auto-reload of error pages, which raced the extension's, is off (CHROMIUM_ARGS).
+        await inSharedBrowser(async (browser) => {
           visits += 1;
           const page = await browser.openPage(`${site.urls.start}?visit=${visits}`);
           const tabId = await browser.tabIdOf(page);
