@@ -4,8 +4,8 @@
 // and the failing site served by a real nginx under a public-looking name (`shop.example`).
 // We read the verdict where the user sees it (the popup's data-verdict) and where the worker keeps
 // it (`diagnosis:<tabId>` in storage.session), and we prove what was — and was not — sent, from
-// the logs of everything that could have received it. A scenario about a fresh profile, or reaching the site
-// otherwise, gets a browser of its own; the others share one, reset between them (useServedBrowser).
+// the logs of everything that could have received it. Each scenario gets a fresh browser profile, but in
+// Chromium those reaching the site as served share one, reset and its worker stopped between them (useServedBrowser).
 //
 // The site: a small nginx of our own that answers 502 on every path, its root included. (The demo
 // site's root is healthy, and the re-probe asks the failing origin's root, never the path, so there
@@ -242,28 +242,26 @@ async function withBrowser(name, options, scenario) {
 }
 
 /**
- * For the scenarios that reach the site as served and need no fresh profile: one browser, launched at the first
- * and closed after the suite. After each scenario its tabs, schedules, alarms and storage.session are cleared (so
- * nothing of it runs on beside the next scenario, which may have a browser of its own), and its background starts
- * afresh, since it keeps the services' budgets and evidence (a minute per host, and every scenario asks about
- * shop.example) in memory: Chromium's worker is stopped; Firefox, where nothing stops a background page, gets the
- * same build installed again. Call inside a suite's `describe`.
+ * For the scenarios that reach the site as served and need no fresh profile. Chromium: one browser, launched at
+ * the first and closed after the suite; before each later one its tabs, schedules, alarms and storage.session are
+ * cleared and its worker is stopped, since the worker keeps the services' budgets and evidence (a minute per host,
+ * and every scenario asks about shop.example) in memory. Firefox: a fresh browser each time (nothing stops its
+ * background page). Call inside a suite's `describe`.
  */
 function useServedBrowser(name) {
+  if (name !== 'chromium') return (scenario) => withBrowser(name, {}, scenario);
   let browser;
   after(async () => {
     await browser?.close();
   });
   return async (scenario) => {
-    if (name === 'firefox') proxy.routes[SITE] = site.port; // a scenario of its own may have changed it
-    browser ??= await launchReaching(name);
-    try {
-      await scenario(browser);
-    } finally {
+    if (browser) {
       await resetBrowser(browser);
-      if (name === 'chromium') await browser.stopWorker();
-      else await browser.installExtension(EXTENSION_DIRS[name]);
+      await browser.stopWorker();
+    } else {
+      browser = await launchReaching(name);
     }
+    await scenario(browser);
   };
 }
 
