@@ -8,16 +8,14 @@
 // The crowd row's scenario also runs axe-core on the popup and the panel (light, and dark in Chromium) and, in
 // Chromium, saves their screenshots (test/e2e/__screenshots__/{popup,panel}-crowd-row-<theme>.png).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 import { startCrowdForTest } from './crowd-service.mjs';
+import { grantBrowsingActivity } from './data-collection.mjs';
+import { startFailingSite } from './failing-site.mjs';
 import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
 import { resetBrowser } from './shared-browser.mjs';
 
@@ -52,92 +50,12 @@ after(async () => {
   await Promise.all([crowd?.stop(), site?.stop(), proxy?.stop()]);
 });
 
-/** nginx answering its own 502 on every path (its upstream port is closed). */
-async function startFailingSite() {
-  const dir = mkdtempSync(join(tmpdir(), 'downcheck-crowd-site-'));
-  const [port, deadPort] = [await freePort(), await freePort()];
-  mkdirSync(join(dir, 'tmp'));
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp/${t};`).join('\n  ');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-master_process off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-${process.getuid?.() === 0 ? 'user root;' : ''}
-events { worker_connections 64; }
-http {
-  access_log off;
-  ${temp}
-  default_type text/html;
-  server {
-    listen 127.0.0.1:${port};
-    location = /favicon.ico { return 204; }
-    location / { proxy_pass http://127.0.0.1:${deadPort}; }
-  }
-}
-`,
-  );
-  const nginx = spawn(findNginx(), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-  const killOnExit = () => nginx.exitCode === null && nginx.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  await poll(
-    () =>
-      new Promise((resolve) => {
-        const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket.destroy() ?? true));
-        socket.on('error', () => resolve(undefined));
-      }),
-    { timeoutMs: 5000, intervalMs: 50, what: 'nginx to listen' },
-  );
-  return {
-    port,
-    stop: async () => {
-      process.removeListener('exit', killOnExit);
-      if (nginx.exitCode === null) {
-        const exited = new Promise((r) => nginx.once('exit', r));
-        nginx.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 function launch(name) {
   if (name === 'chromium') {
     const rules = [...ALL_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${site.port}`), 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
     return launchBrowser(name, { extensionDir: EXTENSION_DIRS[name], args: [`--host-resolver-rules=${rules.join(', ')}`] });
   }
   return launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], proxy });
-}
-
-/** Firefox: "browsing activity" granted in a real click, as the opt-in asks for it (Chromium has no such permission). */
-async function grantBrowsingActivity(browser) {
-  if (browser.name !== 'firefox') return;
-  const page = await browser.openPage();
-  page.goto(browser.extensionUrl('/icons/icon-128.png')).catch(() => undefined); // never settles for moz-extension://
-  try {
-    await poll(() => page.evaluate(() => (typeof globalThis.browser?.permissions === 'object' ? true : undefined)), {
-      timeoutMs: 10_000,
-      what: 'an extension page to ask from',
-    });
-    await page.evaluate(() => {
-      const button = document.body.appendChild(document.createElement('button'));
-      button.id = 'grant';
-      button.textContent = 'grant';
-      button.onclick = () => void globalThis.browser.permissions.request({ data_collection: ['browsingActivity'] });
-    });
-    await page.click('#grant');
-    await poll(
-      () =>
-        page.evaluate(async () =>
-          (await globalThis.browser.permissions.contains({ data_collection: ['browsingActivity'] })) ? true : undefined,
-        ),
-      { timeoutMs: 5000, what: 'Firefox to grant "browsing activity"' },
-    );
-  } finally {
-    await page.close().catch(() => undefined);
-  }
 }
 
 /** Every text in the page's closed shadow roots (the panel's), through the DevTools protocol (Chromium). */

@@ -59,6 +59,7 @@ import { findNginx, freePort } from '../fixtures/demo-site.mjs';
 import { portOutsideBucketOf } from '../fixtures/reachability-bucket.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
 import { EXTENSION_DIRS, openExtensionPage, poll } from './browsers.mjs';
+import { grantBrowsingActivity } from './data-collection.mjs';
 import { launchWithOutsideServices, selfSignedCertificate, startRecordingProxy } from './outside-network.mjs';
 import { resetBrowser } from './shared-browser.mjs';
 
@@ -300,38 +301,6 @@ const setConsent = async (browser, consent) => {
   await browser.extEval((c) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ consent: c }), consent);
   await new Promise((r) => setTimeout(r, 800));
 };
-
-/**
- * Firefox: its "browsing activity" data collection permission, granted as a visitor grants it, in a
- * real click (the options page and the popup ask for it in their consent click; Firefox refuses a
- * request from a script's click()). Chromium has no such permission.
- */
-async function grantBrowsingActivity(browser) {
-  const page = await browser.openPage();
-  page.goto(browser.extensionUrl('/icons/icon-128.png')).catch(() => undefined); // never settles for moz-extension://
-  try {
-    await poll(() => page.evaluate(() => (typeof globalThis.browser?.permissions === 'object' ? true : undefined)), {
-      timeoutMs: 10_000,
-      what: 'an extension page to ask from',
-    });
-    await page.evaluate(() => {
-      const button = document.body.appendChild(document.createElement('button'));
-      button.id = 'grant';
-      button.textContent = 'grant';
-      button.onclick = () => void globalThis.browser.permissions.request({ data_collection: ['browsingActivity'] });
-    });
-    await page.click('#grant');
-    await poll(
-      () =>
-        page.evaluate(async () =>
-          (await globalThis.browser.permissions.contains({ data_collection: ['browsingActivity'] })) ? true : undefined,
-        ),
-      { timeoutMs: 5000, what: 'Firefox to grant "browsing activity"' },
-    );
-  } finally {
-    await page.close().catch(() => undefined);
-  }
-}
 
 /** Waits for the tab's diagnosis to finish (`outside`: the consented run, `false` the automatic local one, undefined either). */
 async function diagnosisDone(browser, tabId, { outside }) {

@@ -1,4 +1,4 @@
-// A real nginx answering its own 502 on every path (its upstream port is closed), for the crowd scenarios.
+// A real nginx answering its own 502 on every path (its upstream port is closed), for the crowd and private-window scenarios.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
 import { startCrowdForTest } from './crowd-service.mjs';
+import { grantBrowsingActivity } from './data-collection.mjs';
 import { startFailingSite } from './failing-site.mjs';
 import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
 
@@ -34,35 +35,6 @@ function launch(name) {
     });
   }
   return launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], proxy, allowPrivate: true });
-}
-
-/** Firefox: "browsing activity" granted in a real click, as the opt-in asks for it (Chromium has no such permission). */
-async function grantBrowsingActivity(browser) {
-  if (browser.name !== 'firefox') return;
-  const page = await browser.openPage();
-  page.goto(browser.extensionUrl('/icons/icon-128.png')).catch(() => undefined); // never settles for moz-extension://
-  try {
-    await poll(() => page.evaluate(() => (typeof globalThis.browser?.permissions === 'object' ? true : undefined)), {
-      timeoutMs: 10_000,
-      what: 'an extension page to ask from',
-    });
-    await page.evaluate(() => {
-      const button = document.body.appendChild(document.createElement('button'));
-      button.id = 'grant';
-      button.textContent = 'grant';
-      button.onclick = () => void globalThis.browser.permissions.request({ data_collection: ['browsingActivity'] });
-    });
-    await page.click('#grant');
-    await poll(
-      () =>
-        page.evaluate(async () =>
-          (await globalThis.browser.permissions.contains({ data_collection: ['browsingActivity'] })) ? true : undefined,
-        ),
-      { timeoutMs: 5000, what: 'Firefox to grant "browsing activity"' },
-    );
-  } finally {
-    await page.close().catch(() => undefined);
-  }
 }
 
 /** The tab's 502 incident as the worker keeps it in storage.session. */
