@@ -271,6 +271,13 @@ for (const name of BROWSERS) {
         assert.ok(line, 'the crowd line under the answer');
         assert.match(line.text, /^5\+ Downcheck users on [34] networks see it failing too \(as of (just now|\d+ min ago)\)$/);
         assert.ok(line.bottom <= POPUP.height, `the crowd line is in view: ${line.bottom}`);
+        // The pictures: the popup as it opens (folds closed), the crowd's line under the answer.
+        if (name === 'chromium')
+          for (const theme of themesOf(browser)) {
+            await setColorScheme(browser, popup, theme);
+            await popup.evaluate(() => document.activeElement?.blur());
+            await popup.screenshot({ path: join(SCREENSHOTS, `popup-crowd-row-${theme}.png`), fullPage: true, animations: 'disabled' });
+          }
         // The row is a line of the evidence, in the "details" fold: open that fold alone, as a visitor would.
         await popup.evaluate(() => (document.querySelector('details[data-fold=details]').open = true));
         const text = await poll(() => popup.evaluate(() => document.querySelector('li[data-check="crowd"]')?.textContent ?? undefined), {
@@ -291,10 +298,6 @@ for (const name of BROWSERS) {
         for (const theme of themesOf(browser)) {
           await setColorScheme(browser, popup, theme);
           assert.deepEqual(await axeViolations(popup), [], `axe, the popup with the crowd row, ${theme}`);
-          if (name === 'chromium') {
-            await popup.evaluate(() => document.activeElement?.blur());
-            await popup.screenshot({ path: join(SCREENSHOTS, `popup-crowd-row-${theme}.png`), fullPage: true, animations: 'disabled' });
-          }
         }
       } finally {
         await popup.close().catch(() => undefined);
