@@ -19,7 +19,7 @@ export class SqliteStore implements CrowdStore {
   readonly db: Database.Database;
   private readonly store: SqlStore;
 
-  constructor(file: string, { synchronous = 'NORMAL' }: { synchronous?: 'NORMAL' | 'FULL' } = {}) {
+  constructor(file: string, { synchronous = 'NORMAL', maxPending }: { synchronous?: 'NORMAL' | 'FULL'; maxPending?: number } = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
@@ -38,7 +38,7 @@ export class SqliteStore implements CrowdStore {
       },
       transaction: <T>(fn: () => T): T => (this.db.inTransaction ? fn() : this.db.transaction(fn)()),
     };
-    this.store = new SqlStore(sql);
+    this.store = new SqlStore(sql, maxPending === undefined ? {} : { maxPending });
   }
 
   private queue: { report: StoredReport; resolve: (counted: boolean) => void; reject: (error: unknown) => void }[] = [];
@@ -60,6 +60,7 @@ export class SqliteStore implements CrowdStore {
     try {
       results = this.db.transaction(() => batch.map((item) => this.store.add(item.report)))();
     } catch (error) {
+      this.store.forgetPending();
       for (const item of batch) item.reject(error);
       return;
     }
@@ -82,7 +83,9 @@ export class SqliteStore implements CrowdStore {
   prune = async (now: number) => this.store.prune(now);
   nextPruneAt = () => this.store.nextPruneAt();
 
+  /** Writes the history still held in memory first, so the next start has none to rebuild. */
   close(): void {
+    if (this.db.open) this.store.flushAll();
     this.db.close();
   }
 }

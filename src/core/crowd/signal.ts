@@ -113,6 +113,29 @@ export function nextRunStart(previous: { runStart: number; lastAt: number } | un
   return previous && at - previous.lastAt < WINDOW_MS ? previous.runStart : at;
 }
 
+/** A run as kept: where it started and its last report. */
+export interface Run {
+  runStart: number;
+  lastAt: number;
+}
+/** The later part of a host's reports, kept apart: its first report too, to know whether it continues `earlier`. */
+export interface LaterRun extends Run {
+  firstAt: number;
+}
+
+/**
+ * One run from an earlier part of a host's reports and a later one, as if each report had gone through
+ * {@link nextRunStart} in turn: the later part continues the earlier run only when it had no gap of its own and
+ * began within a window of the earlier part's last report.
+ */
+export function joinRuns(earlier: Run | undefined, later: LaterRun): Run {
+  const continues = earlier !== undefined && later.runStart === later.firstAt && later.firstAt - earlier.lastAt < WINDOW_MS;
+  return {
+    runStart: continues ? earlier.runStart : later.runStart,
+    lastAt: Math.max(earlier?.lastAt ?? later.lastAt, later.lastAt),
+  };
+}
+
 /** What a bucket needs of one host that the window could list: its distinct counts now, one step before, its first report. */
 export interface HostCounts extends Distinct {
   hostKey: string;

@@ -5,7 +5,17 @@ import { describe, expect } from 'vitest';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { SqlStore, type SqlValue } from '../../../server/sql-store';
-import { hostCounts, MINUTE_MS, viaCounts, windowOf } from '../../../src/core/crowd/signal';
+import {
+  HOUR_MS,
+  hostCounts,
+  hourOf,
+  MINUTE_MS,
+  nextRunStart,
+  viaCounts,
+  WINDOW_MS,
+  windowOf,
+  type Run,
+} from '../../../src/core/crowd/signal';
 import { isPrefix, parseReport, PLATFORMS, REPORT_KINDS } from '../../../src/core/crowd/report';
 import { anyString, anyValue, fuzz, mostly, reaches } from './fuzz';
 
@@ -129,17 +139,18 @@ const stored = fc.record({
   offset,
 });
 
-function memoryStore(): { store: SqlStore; close: () => void } {
+function memoryStore(options?: { maxPending?: number }): { store: SqlStore; reopen: () => SqlStore; close: () => void } {
   const db = new Database(':memory:');
   const statements = new Map<string, Database.Statement>();
   const prepared = (query: string) => statements.get(query) ?? statements.set(query, db.prepare(query)).get(query)!;
-  const store = new SqlStore({
+  const sql = {
     all: <T>(query: string, ...params: SqlValue[]) => prepared(query).all(...params) as T[],
     run: (query: string, ...params: SqlValue[]) =>
       void (/^\s*(CREATE|DROP)/i.test(query) ? db.exec(query) : prepared(query).run(...params)),
     transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)()),
-  });
-  return { store, close: () => db.close() };
+  };
+  // A second store on the same database is what a process killed and started again (or an evicted object) sees.
+  return { store: new SqlStore(sql, options), reopen: () => new SqlStore(sql, options), close: () => db.close() };
 }
 const byKey = <T extends { hostKey?: string; via?: string }>(list: T[]) =>
   [...list].sort((a, b) => ((a.hostKey ?? a.via)! < (b.hostKey ?? b.via)! ? -1 : 1));
@@ -175,6 +186,65 @@ describe('fuzz: crowd counts in SQL', () => {
       }
     },
     // A fresh in-memory database a case: about 6 ms each at 100,000 cases on a busy machine.
+    20,
+  );
+});
+
+const step = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      add: fc.integer({ min: 0, max: 3 }),
+      gap: fc.oneof(fc.nat(2 * MINUTE_MS), fc.nat(3 * HOUR_MS), fc.constant(WINDOW_MS)),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom({ reopen: true as const }, { flushAll: true as const }) },
+);
+
+describe('fuzz: crowd history kept in memory and written once an hour', () => {
+  fuzz(
+    'run starts and hourly counts read back equal the rules over every report, across hourly writes and restarts',
+    [fc.array(step, { maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 4 })],
+    (steps, maxPending) => {
+      const memory = memoryStore({ maxPending });
+      let store = memory.store;
+      let at = T_NOW - 2 * 24 * HOUR_MS;
+      const runs = new Map<string, Run>();
+      const hourly = new Map<string, Map<number, number>>();
+      try {
+        steps.forEach((s, i) => {
+          if ('reopen' in s) store = memory.reopen();
+          else if ('flushAll' in s) store.flushAll();
+          else {
+            at += s.gap;
+            const hostKey = `abc${s.add.toString(16).padStart(61, '0')}`;
+            store.add({
+              hostKey,
+              prefix: 'abc',
+              reporter: i.toString(16).padStart(32, '0'),
+              network: 'n',
+              window: windowOf(at),
+              kind: 'http5xx',
+              status: 502,
+              via: null,
+              at,
+            });
+            const run = runs.get(hostKey);
+            runs.set(hostKey, { runStart: nextRunStart(run, at), lastAt: at });
+            const hours = hourly.get(hostKey) ?? new Map<number, number>();
+            hourly.set(hostKey, hours.set(hourOf(at), (hours.get(hourOf(at)) ?? 0) + 1));
+          }
+        });
+        const hostKeys = [...runs.keys()];
+        const hours = [...new Set([...hourly.values()].flatMap((h) => [...h.keys()]))];
+        for (const h of store.histories(hostKeys, hours)) {
+          expect(h.runStart).toBe(runs.get(h.hostKey)!.runStart);
+          expect(h.counts).toEqual(Object.fromEntries(hourly.get(h.hostKey)!));
+        }
+      } finally {
+        memory.close();
+      }
+    },
     20,
   );
 });

@@ -1,4 +1,7 @@
 // The store's SQL (shared by both engines) on an in-memory SQLite, driven with simulated time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOT_PREFIX_REPORTERS, HOT_REUSE_MS, SqliteStore } from '../../../server/node/sqlite-store';
 import type { StoredReport } from '../../../server/store';
@@ -72,8 +75,48 @@ describe('SqlStore', () => {
     await store.prune(T0);
     expect((await store.rows('abc', 0)).map((r) => r.reporter)).toEqual([(3).toString(16).padStart(32, '0')]);
     expect((await store.viaRows(0)).length).toBe(1);
-    const hours = store.db.prepare('SELECT hour FROM hourly ORDER BY hour').all() as { hour: number }[];
-    expect(hours.map((h) => h.hour)).toEqual([Math.floor((T0 - 25 * HOUR_MS) / HOUR_MS), Math.floor((T0 - 23 * HOUR_MS) / HOUR_MS)]);
+    const hours = [T0 - 5 * 7 * DAY_MS, T0 - 25 * HOUR_MS, T0 - 23 * HOUR_MS].map((at) => Math.floor(at / HOUR_MS));
+    const [history] = await store.histories([key(1)], hours);
+    expect(history!.counts).toEqual({ [hours[1]!]: 1, [hours[2]!]: 1 });
+  });
+
+  it('writes a host’s history once its first pending report is an hour old, and loses none of it to a kill', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'downcheck-store-'));
+    const file = join(dir, 'crowd.sqlite');
+    const written = () => store.db.prepare('SELECT host_key AS hostKey, hour, count FROM hourly ORDER BY host_key, hour').all();
+    try {
+      store = new SqliteStore(file);
+      await store.add(row(key(1), 1, T0));
+      await store.add(row(key(2), 2, T0 + MINUTE_MS));
+      await store.add(row(key(1), 3, T0 + 2 * MINUTE_MS));
+      expect(written()).toEqual([]); // per report, nothing but the report is written
+      await store.add(row(key(2), 4, T0 + HOUR_MS));
+      // key(1)'s first pending report is now an hour old: its two reports are written; key(2) is still pending.
+      expect(written()).toEqual([{ hostKey: key(1), hour: Math.floor(T0 / HOUR_MS), count: 2 }]);
+      const hours = historyHours(T0 + HOUR_MS);
+      const before = await store.histories([key(1), key(2)], hours);
+      expect(before.map((h) => h.counts)).toEqual([{ [hours[1]!]: 2 }, { [hours[1]!]: 1, [hours[0]!]: 1 }]);
+      expect(before.map((h) => h.runStart)).toEqual([T0, T0 + HOUR_MS]); // key(2): a gap of 59 minutes, a new run
+
+      const killed = store; // not closed: a second store on the file is what a restart after kill -9 finds
+      store = new SqliteStore(file);
+      expect(await store.histories([key(1), key(2)], hours)).toEqual(before);
+      killed.db.close();
+      store.close(); // a clean stop writes what is pending
+      store = new SqliteStore(file);
+      expect(written()).toHaveLength(3);
+      expect(await store.histories([key(1), key(2)], hours)).toEqual(before);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('holds at most maxPending hosts in memory: the oldest is written first', async () => {
+    store = new SqliteStore(':memory:', { maxPending: 2 });
+    for (let n = 1; n <= 3; n += 1) await store.add(row(key(n), n, T0 + n));
+    const hosts = store.db.prepare('SELECT host_key AS hostKey FROM hosts').all();
+    expect(hosts).toEqual([{ hostKey: key(1) }]);
   });
 
   it('knows when the oldest thing kept falls due: a report at 24 h, then an hourly count after 4 weeks', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   baselineHours,
@@ -6,6 +7,7 @@ import {
   distinctBy,
   HOUR_MS,
   hourOf,
+  joinRuns,
   levelOf,
   MINUTE_MS,
   nextRunStart,
@@ -14,6 +16,9 @@ import {
   ratioOf,
   roundDown5,
   windowOf,
+  WINDOW_MS,
+  type LaterRun,
+  type Run,
   type SignalRow,
   type ViaRow,
 } from '../../../../src/core/crowd/signal';
@@ -109,6 +114,38 @@ describe('since: the start of the run of reports', () => {
     expect(nextRunStart(undefined, T0)).toBe(T0);
     expect(nextRunStart({ runStart: T0, lastAt: T0 + 5 * MINUTE_MS }, T0 + 14 * MINUTE_MS)).toBe(T0);
     expect(nextRunStart({ runStart: T0, lastAt: T0 }, T0 + 10 * MINUTE_MS)).toBe(T0 + 10 * MINUTE_MS);
+  });
+  it('joins an earlier and a later part of the reports into the run that all of them in turn give', () => {
+    const fold = (times: number[], start?: Run): Run | undefined =>
+      times.reduce<Run | undefined>((run, at) => ({ runStart: nextRunStart(run, at), lastAt: at }), start);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 * WINDOW_MS }), { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        fc.boolean(),
+        (gaps, cut, noEarlier) => {
+          const times = gaps.reduce<number[]>((ts, gap) => [...ts, (ts.at(-1) ?? T0) + gap], []);
+          const split = noEarlier ? 0 : cut % times.length;
+          const earlier = fold(times.slice(0, split));
+          const laterRun = fold(times.slice(split))!;
+          const later: LaterRun = { ...laterRun, firstAt: times[split]! };
+          expect(joinRuns(earlier, later)).toEqual(fold(times));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+  it('a later part with a gap of its own keeps its own start; one a window after the earlier part starts anew', () => {
+    const earlier = { runStart: T0, lastAt: T0 + MINUTE_MS };
+    expect(joinRuns(earlier, { firstAt: T0 + 2 * MINUTE_MS, runStart: T0 + 2 * MINUTE_MS, lastAt: T0 + 3 * MINUTE_MS })).toEqual({
+      runStart: T0,
+      lastAt: T0 + 3 * MINUTE_MS,
+    });
+    const gapped = { firstAt: T0 + 2 * MINUTE_MS, runStart: T0 + 20 * MINUTE_MS, lastAt: T0 + 20 * MINUTE_MS };
+    expect(joinRuns(earlier, gapped).runStart).toBe(T0 + 20 * MINUTE_MS);
+    const late = { firstAt: T0 + 11 * MINUTE_MS, runStart: T0 + 11 * MINUTE_MS, lastAt: T0 + 11 * MINUTE_MS };
+    expect(joinRuns(earlier, late).runStart).toBe(T0 + 11 * MINUTE_MS);
+    expect(joinRuns(undefined, late)).toEqual({ runStart: T0 + 11 * MINUTE_MS, lastAt: T0 + 11 * MINUTE_MS });
   });
   it('is the run start, or the first report in the window when the store has none', () => {
     const rows = crowd(key(1), 5, 3, T0 + MINUTE_MS);
