@@ -194,22 +194,30 @@ export class SqlStore {
    * the window to JavaScript: distinct reporters and networks in (now - 10 min, now], and a step before when needed.
    */
   hostCounts(prefix: string, now: number): HostCounts[] {
+    return this.countWindow(prefix, now).counts;
+  }
+
+  /** {@link hostCounts}, and how many reports of the window it went through, listed or not (what it cost). */
+  countWindow(prefix: string, now: number): { counts: HostCounts[]; reports: number } {
     const window = (end: number) =>
-      this.sql.all<Distinct & { hostKey: string; first: number }>(
-        `SELECT host_key AS hostKey, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks, min(at) AS first
-           FROM reports WHERE prefix = ? AND at > ? AND at <= ? GROUP BY host_key`,
+      this.sql.all<Distinct & { hostKey: string; first: number; n: number }>(
+        `SELECT host_key AS hostKey, count(DISTINCT reporter) AS reporters, count(DISTINCT network) AS networks, min(at) AS first,
+           count(*) AS n FROM reports WHERE prefix = ? AND at > ? AND at <= ? GROUP BY host_key`,
         prefix,
         end - WINDOW_MS,
         end,
       );
-    const current = window(now).filter(isListed);
-    if (!current.some(needsBefore)) return current;
+    const all = window(now);
+    const reports = all.reduce((sum, d) => sum + d.n, 0);
+    const current = all.filter(isListed).map(({ n: _n, ...c }) => c);
+    if (!current.some(needsBefore)) return { counts: current, reports };
     const before = new Map(window(now - STEP_MS).map((d) => [d.hostKey, d]));
-    return current.map((c) => {
+    const counts = current.map((c) => {
       if (!needsBefore(c)) return c;
       const b = before.get(c.hostKey);
       return { ...c, before: { reporters: b?.reporters ?? 0, networks: b?.networks ?? 0 } };
     });
+    return { counts, reports };
   }
 
   /** Distinct hosts, reporters and networks per platform in (now - 10 min, now], counted in SQL one platform at a time. */

@@ -1,5 +1,6 @@
 // The embedded engine: the app under @hono/node-server with the SQLite store. startCrowd() serves tests,
 // `npm start` and main.ts alike.
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { clientOfAddress, DailyHasher, forwardedAddress, randomSecret } from '..
 import { MINUTE_MS } from '../../src/core/crowd/signal.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SERVICE_VERSION } from '../version.ts';
+
+const hmacSha256 = (key: Uint8Array, data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', key).update(data).digest());
 
 export interface CrowdOptions {
   host?: string;
@@ -39,7 +42,7 @@ export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
   const now = options.now ?? Date.now;
   const app = createApp({
     store,
-    hasher: new DailyHasher(options.secret || randomSecret()),
+    hasher: new DailyHasher(options.secret || randomSecret(), hmacSha256),
     limiter: new RateLimiter(options.rateLimit ?? REPORTS_PER_MINUTE),
     version: SERVICE_VERSION,
     now,

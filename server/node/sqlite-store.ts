@@ -8,11 +8,12 @@ import type { HostCounts } from '../../src/core/crowd/signal.ts';
 
 /**
  * Counting a prefix's window costs about a microsecond per report in it (distinct reporters and networks), so a
- * prefix whose listed hosts hold this many reporters (a big outage) is counted at most once per HOT_REUSE_MS and the
- * count shared by the reads meanwhile: an answer then lags the reports by under a second, where clients and caches
- * keep it for 15 s anyway. Smaller prefixes are counted on every read, exactly.
+ * prefix with this many reports in its window (a big outage, or one network flooding a host, listed or not) is
+ * counted at most once per HOT_REUSE_MS and the count shared by the reads meanwhile: an answer then lags the
+ * reports by under a second, where clients and caches keep it for 15 s anyway. Smaller prefixes are counted on
+ * every read, exactly.
  */
-export const HOT_PREFIX_REPORTERS = 1000;
+export const HOT_PREFIX_REPORTS = 1000;
 export const HOT_REUSE_MS = 1000;
 
 export class SqliteStore implements CrowdStore {
@@ -72,8 +73,8 @@ export class SqliteStore implements CrowdStore {
   hostCounts = async (prefix: string, now: number): Promise<HostCounts[]> => {
     const known = this.hot.get(prefix);
     if (known && now >= known.at && now - known.at < HOT_REUSE_MS) return known.counts;
-    const counts = this.store.hostCounts(prefix, now);
-    if (counts.reduce((sum, c) => sum + c.reporters, 0) >= HOT_PREFIX_REPORTERS) this.hot.set(prefix, { at: now, counts });
+    const { counts, reports } = this.store.countWindow(prefix, now);
+    if (reports >= HOT_PREFIX_REPORTS) this.hot.set(prefix, { at: now, counts });
     else this.hot.delete(prefix);
     return counts;
   };

@@ -27,6 +27,14 @@ const randomHex = (n) => {
       .padStart(8, '0');
   return s.slice(0, n);
 };
+// Reporters on many networks, as in a real outage: the Node service trusts the bench's X-Forwarded-For (the
+// configured-proxy path), so each report comes from one of NETWORKS /24 blocks. wrangler dev ignores the header.
+const NETWORKS = 2000;
+const blocks = Array.from(
+  { length: NETWORKS },
+  () => `${11 + Math.floor(Math.random() * 180)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`,
+);
+const forwardedFor = () => `${blocks[Math.floor(Math.random() * NETWORKS)]}.${1 + Math.floor(Math.random() * 254)}`;
 const body = (hostKey) => JSON.stringify({ v: 1, hostKey, reporter: randomHex(32), kind: 'http5xx', status: 502, via: 'cloudflare' });
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
@@ -60,7 +68,9 @@ async function phase(url, hostOf, readers) {
     pipelining: 1,
     duration: SECONDS,
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: body(hostOf()) }) }],
+    requests: [
+      { setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': forwardedFor() }, body: body(hostOf()) }) },
+    ],
   });
   stop.done = true;
   const readResults = await Promise.all(reads);
@@ -153,7 +163,10 @@ try {
   const db = join(dataDir, 'node', 'crowd.sqlite');
   const profile = process.env.CROWD_BENCH_PROFILE;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const crowd = startCrowdProcess({ CROWD_PORT: '0', CROWD_DB: db, CROWD_RATE_LIMIT: '0' }, { nodeArgs });
+  const crowd = startCrowdProcess(
+    { CROWD_PORT: '0', CROWD_DB: db, CROWD_RATE_LIMIT: '0', CROWD_TRUSTED_PROXIES: '127.0.0.1' },
+    { nodeArgs },
+  );
   const url = await crowd.url;
   console.log(`Node: ${url}, ${SECONDS} s per phase…`);
   const node = await run('Node + SQLite (1 process)', url);
@@ -180,7 +193,9 @@ console.log(
   `${cpus().length} cores, load average ${loadAtStart.map((n) => n.toFixed(1)).join(' ')} at the start and ` +
     `${loadavg()
       .map((n) => n.toFixed(1))
-      .join(' ')} at the end; the load generator shares the cores; reads time out after 10 s.\n`,
+      .join(
+        ' ',
+      )} at the end; the load generator shares the cores; reads time out after 10 s; reports come from ${NETWORKS.toLocaleString('en-US')} networks (Node; one under wrangler dev).\n`,
 );
 console.log('| engine | load | reports/s | errors | bucket reads p50 / p99 (ms) | hot-prefix reads p50 / p99 (ms) |');
 console.log('|---|---|---:|---:|---:|---:|');

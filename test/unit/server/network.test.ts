@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { clientOfAddress, DailyHasher, forwardedAddress, ipv6Groups } from '../../../server/network';
 import { RateLimiter } from '../../../server/limiter';
@@ -38,6 +39,20 @@ describe('daily keyed hashes', () => {
     expect(await a.hash('v4:203.0.113', t + DAY)).not.toBe(h);
     expect(await new DailyHasher('secret-b').hash('v4:203.0.113', t)).not.toBe(h);
     expect(h).not.toContain('203');
+  });
+  it('are the same from Node’s synchronous HMAC as from WebCrypto, so both engines count one network once', async () => {
+    const hmac = (key: Uint8Array, data: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(data).digest());
+    const t = Date.UTC(2026, 0, 1, 10);
+    for (const [value, at] of [
+      ['v4:203.0.113', t],
+      ['v6:2001:db8:1', t],
+      ['v4:203.0.113', t + DAY],
+    ] as const) {
+      const sync = new DailyHasher('secret-a', hmac);
+      expect(await sync.hash(value, at)).toBe(await new DailyHasher('secret-a').hash(value, at));
+    }
+    const sync = new DailyHasher('secret-a', hmac);
+    expect(await sync.hash('v4:203.0.113', t + DAY)).not.toBe(await sync.hash('v4:203.0.113', t));
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOT_PREFIX_REPORTERS, HOT_REUSE_MS, SqliteStore } from '../../../server/node/sqlite-store';
+import { HOT_PREFIX_REPORTS, HOT_REUSE_MS, SqliteStore } from '../../../server/node/sqlite-store';
 import type { StoredReport } from '../../../server/store';
 import {
   bucketHosts,
@@ -140,11 +140,23 @@ describe('SqlStore', () => {
     await store.add(row(key(1), 5, T0 - MINUTE_MS));
     expect(await reporters(key(1), T0)).toBe(6); // same instant, one more report: seen at once
 
-    for (let r = 0; r < HOT_PREFIX_REPORTERS; r += 1) await store.add(row(key(2), r, T0 - 2 * MINUTE_MS));
-    expect(await reporters(key(2), T0)).toBe(HOT_PREFIX_REPORTERS);
-    await store.add(row(key(2), HOT_PREFIX_REPORTERS, T0 - MINUTE_MS));
-    expect(await reporters(key(2), T0 + HOT_REUSE_MS - 1)).toBe(HOT_PREFIX_REPORTERS); // shared for under a second
-    expect(await reporters(key(2), T0 + HOT_REUSE_MS)).toBe(HOT_PREFIX_REPORTERS + 1);
-    expect(await reporters(key(2), T0 - 1)).toBe(HOT_PREFIX_REPORTERS + 1); // a clock set back is counted again
+    for (let r = 0; r < HOT_PREFIX_REPORTS; r += 1) await store.add(row(key(2), r, T0 - 2 * MINUTE_MS));
+    expect(await reporters(key(2), T0)).toBe(HOT_PREFIX_REPORTS);
+    await store.add(row(key(2), HOT_PREFIX_REPORTS, T0 - MINUTE_MS));
+    expect(await reporters(key(2), T0 + HOT_REUSE_MS - 1)).toBe(HOT_PREFIX_REPORTS); // shared for under a second
+    expect(await reporters(key(2), T0 + HOT_REUSE_MS)).toBe(HOT_PREFIX_REPORTS + 1);
+    expect(await reporters(key(2), T0 - 1)).toBe(HOT_PREFIX_REPORTS + 1); // a clock set back is counted again
+  });
+
+  it('counts a prefix flooded from one network (a host it does not list) at most once a second too', async () => {
+    store = new SqliteStore(':memory:');
+    const flood = (r: number): StoredReport => ({ ...row(key(3), r, T0 - MINUTE_MS), network: 'one-network' });
+    for (let r = 0; r < HOT_PREFIX_REPORTS; r += 1) await store.add(flood(r));
+    for (let r = 0; r < 5; r += 1) await store.add(row(key(1), r, T0 - MINUTE_MS));
+    const listed = async (now: number) => (await store.hostCounts('abc', now)).map((c) => [c.hostKey, c.reporters]);
+    expect(await listed(T0)).toEqual([[key(1), 5]]); // the flooded host is not listed: one network
+    await store.add(row(key(1), 5, T0 - MINUTE_MS));
+    expect(await listed(T0 + HOT_REUSE_MS - 1)).toEqual([[key(1), 5]]); // shared: the flood made the prefix hot
+    expect(await listed(T0 + HOT_REUSE_MS)).toEqual([[key(1), 6]]);
   });
 });

@@ -1,0 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { startCrowd } from '/work/main/server/node/server.ts';
+const orig = crypto.subtle.sign.bind(crypto.subtle); let n = 0;
+(crypto.subtle as any).sign = (...a: any[]) => { n++; return orig(...a); };
+const crowd = await startCrowd({ db: '/tmp/x-hot.sqlite', port: 0, rateLimit: 0, trustedProxies: ['127.0.0.1'] });
+const blocks = Array.from({ length: 2000 }, () => `${11 + Math.floor(Math.random() * 180)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`);
+const keys = Array.from({ length: 100000 }, (_, i) => createHash('sha256').update(`h${i}`).digest('hex'));
+const r = await autocannon({ url: `${crowd.url}/v1/reports`, method: 'POST', connections: 32, duration: 5, headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': `${blocks[Math.floor(Math.random() * 2000)]}.${1 + Math.floor(Math.random() * 254)}` }, body: JSON.stringify({ v: 1, hostKey: keys[Math.floor(Math.random() * keys.length)], reporter: randomBytes(16).toString('hex'), kind: 'http5xx', status: 502, via: 'cloudflare' }) }) }] });
+console.log('reports/s', r.requests.total / 5, 'signs', n, 'non2xx', r.non2xx);
+await crowd.stop(); process.exit(0);
