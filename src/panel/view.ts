@@ -4,7 +4,7 @@
  * screenshots). Actions go through `handlers`; only trusted (real user) events trigger them.
  */
 import type { PanelCrowdRow, PanelState } from '../protocol/messages';
-import { crowdAge } from '../core/crowd/evidence';
+import { crowdRowAge } from '../core/present/crowd';
 import { decisionFor } from '../core/retry/policy';
 import { retryView } from '../core/present/retry-view';
 import { headlineFor } from '../core/present/verdict-text';
@@ -108,12 +108,13 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
 
 /** What other Downcheck users see, and how old that is: "310+ Downcheck users … failing right now (as of 3 min ago)". */
 function crowdLine(crowd: PanelCrowdRow, now: number): HTMLElement {
+  const age = crowdRowAge(crowd, now);
   return h(
     'p',
     { class: 'crowd', 'data-testid': 'panel-crowd' },
     t(crowd.row),
     crowd.provider ? `. ${t(crowd.provider)}` : '',
-    crowd.asOf !== undefined ? ` (${t(crowdAge(crowd.asOf, now))})` : '',
+    age ? ` (${t(age)})` : '',
   );
 }
 

@@ -2,6 +2,7 @@ import type { Incident } from '../../model/incident';
 import type { PanelCrowdRow, PanelMessage, PanelState } from '../../protocol/messages';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import { originOf } from '../../core/net/url';
+import { crowdRow } from '../../core/present/crowd';
 import { injectPanel, openGuide, stylePanelHost } from '../../platform/panel';
 import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
@@ -53,11 +54,9 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
 }
 
 /** The crowd's row when the crowd check said something (it runs only with the opt-in). */
-function crowdRowOf(record: DiagnosisRecord): { crowd?: PanelCrowdRow } {
-  const e = record.evidence.find((x) => x.check === 'crowd');
-  if (e?.check !== 'crowd' || e.outcome.kind === 'none') return {};
-  const { provider, asOf } = e.outcome;
-  return { crowd: { row: e.summary, ...(provider ? { provider } : {}), ...(asOf !== undefined ? { asOf } : {}) } };
+function crowdOf(record: DiagnosisRecord): { crowd?: PanelCrowdRow } {
+  const crowd = crowdRow(record.evidence);
+  return crowd ? { crowd } : {};
 }
 
 async function panelState(tabId: number): Promise<PanelState> {
@@ -78,8 +77,6 @@ async function panelState(tabId: number): Promise<PanelState> {
     hidden: incident ? panelHiddenOn(settings, incident.host) : false,
     os,
     browser: BROWSER_KIND,
-    ...(current
-      ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside, ...crowdRowOf(current) } }
-      : {}),
+    ...(current ? { diagnosis: { verdict: current.verdict.kind, done: current.done, outside: current.outside, ...crowdOf(current) } } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { t } from '../../platform/i18n';
 import { request } from '../../platform/message-client';
 import { h } from '../../ui/dom';
 import { formatTime } from './format-time';
-import { crowdAge } from '../../core/crowd/evidence';
+import { crowdRow, crowdRowAge } from '../../core/present/crowd';
 
 /** The popup's details fold beyond the verdict line: what each check found, the code and who answered. */
 export interface DetailsContext {
@@ -49,11 +49,12 @@ function evidenceLine(e: Evidence): HTMLElement {
 
 /** The crowd row says how old the service's answer is, and names a platform failing for many sites. */
 function crowdExtras(e: Evidence): Array<HTMLElement | string> {
-  if (e.check !== 'crowd' || e.outcome.kind === 'none') return [];
-  const { asOf, provider } = e.outcome;
+  const said = e.check === 'crowd' ? crowdRow([e]) : undefined;
+  if (!said) return [];
+  const age = crowdRowAge(said, Date.now());
   return [
-    ...(provider ? ['. ', h('span', { class: 'crowd-provider' }, t(provider))] : []),
-    ...(asOf !== undefined ? [' (', h('span', { class: 'crowd-age' }, t(crowdAge(asOf, Date.now()))), ')'] : []),
+    ...(said.provider ? ['. ', h('span', { class: 'crowd-provider' }, t(said.provider))] : []),
+    ...(age ? [' (', h('span', { class: 'crowd-age' }, t(age)), ')'] : []),
   ];
 }
 

@@ -21,7 +21,7 @@ import { serviceHost, shouldOfferCrowd } from '../../core/crowd/opt-in';
 import { builtInServiceUrl } from '../../platform/crowd-build';
 import { guidePlan, type GuideContext, type GuidePlan } from './guide-plan';
 import { currentRetryView, retrySection } from './retry';
-import { crowdAge } from '../../core/crowd/evidence';
+import { crowdHeadline } from '../../core/present/crowd';
 
 /** A failing tab: the answer, its one action, the consent question, and the folds (guide, details, check any site). */
 export function incidentView(v: View, incident: Incident, tabId: number): HTMLElement[] {
@@ -140,24 +140,15 @@ export function incidentView(v: View, incident: Incident, tabId: number): HTMLEl
   ];
 }
 
-/**
- * What other Downcheck users see, under the answer, when the service lists the site (or its platform) as failing:
- * the strongest sign that it is not just you. "Too few reports" stays in the evidence, where it weighs nothing.
- */
+/** What other Downcheck users see, under the answer, when it supports "down for everyone": the strongest sign it is not just you. */
 function crowdLine(d: DiagnosisRecord | undefined): HTMLElement | null {
-  const e = d?.evidence.find((x) => x.check === 'crowd');
-  if (e?.check !== 'crowd' || e.outcome.kind === 'none' || e.outcome.weight !== 'supports-everyone') return null;
-  const { asOf, provider } = e.outcome;
-  // The headline names the site already: the line says the counts only (the evidence keeps the full row).
-  const [reporters, networks] = e.summary.subs ?? [];
-  const listed = e.outcome.kind === 'listed' && reporters && networks ? t({ key: 'crowdLine', subs: [reporters, networks] }) : '';
-  const words = [listed, provider ? t(provider) : ''].filter(Boolean).join('. ');
-  if (!words) return null;
+  const said = d && crowdHeadline(d.evidence, Date.now());
+  if (!said) return null;
   return h(
     'p',
     { class: 'sub crowd-line', 'data-testid': 'crowd-line' },
-    words,
-    asOf !== undefined ? ` (${t(crowdAge(asOf, Date.now()))})` : '',
+    said.words.map((w) => t(w)).join('. '),
+    said.age ? ` (${t(said.age)})` : '',
   );
 }
 
