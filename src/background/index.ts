@@ -11,7 +11,7 @@ import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStore } from '../platform/store-migrate';
 import { consentItem } from '../core/settings/stored';
-import { onItemChanged } from '../platform/store-changes';
+import { onItemsChanged, watchItem } from '../platform/store-changes';
 import { consentChanged, crowdChanged, tabLookedAt } from './diagnosis/consent-trigger';
 import { crowdChoiceItem } from '../core/crowd/stored';
 import { handleTabRemoved, resumeTabs } from './incident/resume';
@@ -71,10 +71,12 @@ serveMessages({
 // Check any site: `down example.com` in the address bar, or "Is this site down?" on a page or link.
 onOmniboxEntered((text) => void checkFromEntryPoint(text).catch(report('omnibox')));
 onCheckMenuClicked((url) => void checkFromEntryPoint(url).catch(report('menu')));
-// Consent just given: the checks run by themselves for the incident in the active tab.
-onItemChanged(consentItem, (before, after) => void consentChanged(before, after).catch(report('consent')));
-// The crowd opt-in just given: the active tab's incident gets its crowd row.
-onItemChanged(crowdChoiceItem, (before, after) => void crowdChanged(before, after).catch(report('crowd')));
+onItemsChanged([
+  // Consent just given: the checks run by themselves for the incident in the active tab.
+  watchItem(consentItem, (before, after) => void consentChanged(before, after).catch(report('consent'))),
+  // The crowd opt-in just given: the active tab's incident gets its crowd row.
+  watchItem(crowdChoiceItem, (before, after) => void crowdChanged(before, after).catch(report('crowd'))),
+]);
 onInstalled((reason) => {
   void installCheckMenu().catch(report('menu'));
   // The first-run page asks, in plain words and per source, which outside services may be asked.

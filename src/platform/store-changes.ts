@@ -24,16 +24,40 @@ export function onKeysChanged(keys: () => readonly string[] | undefined, listene
   return () => browser.storage.onChanged.removeListener(handler);
 }
 
+/** An item and what to do when it changes, for {@link onItemsChanged}. */
+export interface ItemWatch {
+  key: string;
+  area: string;
+  changed(oldValue: unknown, newValue: unknown): void;
+}
+
+/** `listener` on changes of `item`: its old value (`undefined` when there was none) and its new one, both validated. */
+export function watchItem<T>(item: Item<T> & { fallback: T }, listener: (before: T | undefined, after: T) => void): ItemWatch;
+export function watchItem<T>(item: Item<T>, listener: (before: T | undefined, after: T | undefined) => void): ItemWatch;
+export function watchItem<T>(item: Item<T>, listener: (before: T | undefined, after: T | undefined) => void): ItemWatch {
+  const valid = (raw: unknown): T | undefined => item.parse(raw) ?? item.fallback;
+  return {
+    key: item.key,
+    area: item.area,
+    changed: (oldValue, newValue) => listener(oldValue === undefined ? undefined : valid(oldValue), valid(newValue)),
+  };
+}
+
+/** Several items' changes through one storage listener: the worker wakes one listener per change, not one per item. */
+export function onItemsChanged(watches: readonly ItemWatch[]): () => void {
+  const handler = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, areaName: string): void => {
+    for (const w of watches) {
+      const change = changes[w.key];
+      if (areaName === w.area && change) w.changed(change.oldValue, change.newValue);
+    }
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
+}
+
 /** One item changed: its old value (`undefined` when there was none) and its new one, both validated. */
 export function onItemChanged<T>(item: Item<T> & { fallback: T }, listener: (before: T | undefined, after: T) => void): () => void;
 export function onItemChanged<T>(item: Item<T>, listener: (before: T | undefined, after: T | undefined) => void): () => void;
 export function onItemChanged<T>(item: Item<T>, listener: (before: T | undefined, after: T | undefined) => void): () => void {
-  const valid = (raw: unknown): T | undefined => item.parse(raw) ?? item.fallback;
-  const handler = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, areaName: string): void => {
-    const change = changes[item.key];
-    if (areaName !== item.area || !change) return;
-    listener(change.oldValue === undefined ? undefined : valid(change.oldValue), valid(change.newValue));
-  };
-  browser.storage.onChanged.addListener(handler);
-  return () => browser.storage.onChanged.removeListener(handler);
+  return onItemsChanged([watchItem(item, listener)]);
 }

@@ -24,12 +24,8 @@ const SETTLE_MS = 500;
 export async function consentChanged(before: Consent | undefined, after: Consent): Promise<boolean> {
   const newlyAllowed = CONSENT_SOURCES.some((s) => after[s] && !before?.[s]);
   if (!newlyAllowed) return false;
-  // The popup that asked usually starts the checks itself: give it a moment, then only fill the gap.
-  await sleep(SETTLE_MS);
-  const tab = await activeTab();
-  if (!tab) return false;
-  const incident = await store.read(incidentItem, tab.id);
-  return incident ? diagnoseOutsideOnce(tab.id, incident) : false;
+  const active = await activeIncident();
+  return active ? diagnoseOutsideOnce(active.tabId, active.incident) : false;
 }
 
 /**
@@ -39,16 +35,22 @@ export async function consentChanged(before: Consent | undefined, after: Consent
  */
 export async function crowdChanged(before: CrowdChoice | undefined, after: CrowdChoice): Promise<boolean> {
   if (!after.optIn || before?.optIn) return false;
-  await sleep(SETTLE_MS);
-  const tab = await activeTab();
-  if (!tab) return false;
-  const incident = await store.read(incidentItem, tab.id);
-  if (!incident) return false;
-  const diagnosis = await store.read(diagnosisItem, tab.id);
+  const active = await activeIncident();
+  if (!active) return false;
+  const { tabId, incident } = active;
+  const diagnosis = await store.read(diagnosisItem, tabId);
   const current = diagnosis?.incidentTime === incident.time ? diagnosis : undefined;
   if (current?.evidence.some((e) => e.check === 'crowd')) return false;
-  await diagnoseTab(tab.id, incident, { outside: current?.outside ?? false });
+  await diagnoseTab(tabId, incident, { outside: current?.outside ?? false });
   return true;
+}
+
+/** The incident in the tab the visitor is looking at, once the popup that asked has had a moment to start the checks itself. */
+async function activeIncident(): Promise<{ tabId: number; incident: Incident } | undefined> {
+  await sleep(SETTLE_MS);
+  const tab = await activeTab();
+  const incident = tab && (await store.read(incidentItem, tab.id));
+  return tab && incident ? { tabId: tab.id, incident } : undefined;
 }
 
 /** The outside checks for `incident`, unless they already ran for it (the popup asked, say). `true` if they run now. */

@@ -4,13 +4,14 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import { incidentItem } from '../../../src/core/incident/stored';
 import { diagnosisItem, evidenceCacheItem, limitsItem } from '../../../src/core/diagnosis/stored';
 import { consentItem } from '../../../src/core/settings/stored';
+import { crowdChoiceItem } from '../../../src/core/crowd/stored';
 import { DEFAULT_CONSENT } from '../../../src/core/settings/consent';
 import { classify } from '../../../src/core/incident/classify';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
 const store = await import('../../../src/platform/store');
-const { onItemChanged, onKeysChanged } = await import('../../../src/platform/store-changes');
+const { onItemChanged, onItemsChanged, onKeysChanged, watchItem } = await import('../../../src/platform/store-changes');
 
 const incidentAt = (i: number) =>
   classify({ kind: 'http', url: `https://s${i}.example/`, status: 502, method: 'GET', headers: [], time: 1_000_000 + i })!;
@@ -43,5 +44,24 @@ describe('store-changes', () => {
     stop();
     expect(seen.at(-1)).toEqual([true, false]);
     expect(seen).toHaveLength(2);
+  });
+
+  it('onItemsChanged hears several items through one storage listener, each with its own values', async () => {
+    const added = vi.spyOn(fakeBrowser.storage.onChanged, 'addListener');
+    const seen: unknown[] = [];
+    const stop = onItemsChanged([
+      watchItem(consentItem, (_before, after) => seen.push(['consent', after.dns])),
+      watchItem(crowdChoiceItem, (_before, after) => seen.push(['crowd', after.optIn])),
+    ]);
+    expect(added).toHaveBeenCalledTimes(1);
+    await store.write(consentItem, { ...DEFAULT_CONSENT, dns: true });
+    await store.write(crowdChoiceItem, { ...crowdChoiceItem.fallback, optIn: true });
+    await store.write(incidentItem, incidentAt(1), 1);
+    stop();
+    await store.write(consentItem, DEFAULT_CONSENT);
+    expect(seen).toEqual([
+      ['consent', true],
+      ['crowd', true],
+    ]);
   });
 });
