@@ -140,6 +140,16 @@ describe('reads against the real service', () => {
     expect(listed.value.hosts[0]).toMatchObject({ hostKey: key, reporters: 5, networks: 3, level: 'possible' });
   });
 
+  it('forgetting the answers (the opt-in withdrawn) asks the service again', async () => {
+    const clock = { now: () => Date.now() };
+    expect((await readBucket(crowd.url, 'c22', clock)).outcome === 'ok').toBe(true);
+    const again = await readBucket(crowd.url, 'c22', clock);
+    expect(again.outcome === 'ok' && again.cached).toBe(true);
+    clearCrowdCache();
+    const asked = await readBucket(crowd.url, 'c22', clock);
+    expect(asked.outcome === 'ok' && asked.cached).toBe(false);
+  });
+
   it('4 reporters on 3 networks, or 5 on 2, are not listed', async () => {
     await seed(hostKey('c21', 1), 22, 4, 3);
     await seed(hostKey('c21', 2), 23, 5, 2);

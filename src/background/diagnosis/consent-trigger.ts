@@ -12,6 +12,7 @@ import { incidentItem } from '../../core/incident/stored';
 import { activeTab, getTab } from '../../platform/tab-info';
 import { isTabActive } from '../../platform/tabs';
 import { diagnoseTab } from './diagnose';
+import { clearCrowdCache } from '../../platform/crowd-client';
 
 /**
  * Once the visitor allows a source (in the popup, the first-run page or the settings), the checks
@@ -34,6 +35,8 @@ export async function consentChanged(before: Consent | undefined, after: Consent
  * diagnosis leaves the crowd out by itself in a private window or without a service.
  */
 export async function crowdChanged(before: CrowdChoice | undefined, after: CrowdChoice): Promise<boolean> {
+  // Withdrawn, or given for another address: nothing the service said is kept in memory.
+  if (!after.optIn || after.serviceUrl !== before?.serviceUrl) clearCrowdCache();
   if (!after.optIn || before?.optIn) return false;
   const active = await activeIncident();
   if (!active) return false;

@@ -7,6 +7,8 @@ import { diagnosisItem } from '../../../../src/core/diagnosis/stored';
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 const diagnoseTab = vi.fn(async () => undefined);
 vi.mock('../../../../src/background/diagnosis/diagnose', () => ({ diagnoseTab }));
+const clearCrowdCache = vi.fn();
+vi.mock('../../../../src/platform/crowd-client', () => ({ clearCrowdCache }));
 /** The tab the visitor is looking at. */
 let active: { id: number; url: string } | undefined;
 /** Tabs shown in their window, and private (incognito) ones. */
@@ -154,6 +156,16 @@ describe('the crowd opt-in just given', () => {
   });
   const off = { optIn: false, serviceUrl: null };
   const on = { optIn: true, serviceUrl: null };
+
+  it('forgets the service’s answers held in memory when withdrawn or given for another address, not otherwise', async () => {
+    clearCrowdCache.mockClear();
+    await crowdChanged(on, off);
+    expect(clearCrowdCache).toHaveBeenCalledTimes(1);
+    await crowdChanged(on, { optIn: true, serviceUrl: 'https://crowd.example/' });
+    expect(clearCrowdCache).toHaveBeenCalledTimes(2);
+    await crowdChanged(on, on);
+    expect(clearCrowdCache).toHaveBeenCalledTimes(2);
+  });
 
   it('looks again at the active tab’s incident, keeping whether it spoke from outside', async () => {
     const tab = (active = { id: 21, url: 'https://shop.example/' });
