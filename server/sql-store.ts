@@ -42,7 +42,9 @@ export const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS reports_prefix_at_network ON reports (prefix, at, network)`,
   `CREATE INDEX IF NOT EXISTS reports_via_at_network ON reports (via, at, network) WHERE via IS NOT NULL`,
   `CREATE INDEX IF NOT EXISTS reports_at ON reports (at)`,
-  `CREATE TABLE IF NOT EXISTS hosts (host_key TEXT PRIMARY KEY, run_start INTEGER NOT NULL, last_at INTEGER NOT NULL) WITHOUT ROWID`,
+  // last_count: how many of the host's reports at last_at its written history holds (null: all of them).
+  `CREATE TABLE IF NOT EXISTS hosts (host_key TEXT PRIMARY KEY, run_start INTEGER NOT NULL, last_at INTEGER NOT NULL,
+     last_count INTEGER) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS hourly (host_key TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL,
      PRIMARY KEY (host_key, hour)) WITHOUT ROWID`,
   // `history` = 1 once this store keeps per-host history (every Node store; on Workers the prefix objects only).
@@ -52,6 +54,8 @@ export const SCHEMA = [
 /** What a host's reports since its history was last written add to it, held in memory (see {@link SqlStore}). */
 interface Pending extends LaterRun {
   hours: Map<number, number>;
+  /** How many of the pending reports came at lastAt. */
+  atLast: number;
 }
 
 /** A host's pending history is written once its first report is this old... */
@@ -81,6 +85,12 @@ export class SqlStore {
   ) {
     this.maxPending = maxPending;
     for (const statement of SCHEMA) sql.run(statement);
+    // A hosts table from before last_count: its rows hold all of their reports (null), as that version wrote them.
+    try {
+      sql.all('SELECT last_count FROM hosts LIMIT 0');
+    } catch {
+      sql.run('ALTER TABLE hosts ADD COLUMN last_count INTEGER');
+    }
     this.keepsHistory = sql.all<{ value: number }>("SELECT value FROM meta WHERE key = 'history'").length > 0;
   }
 
@@ -130,11 +140,22 @@ export class SqlStore {
     if (this.pending) return this.pending;
     const pending = new Map<string, Pending>();
     if (this.keepsHistory) {
-      const unwritten = this.sql.all<{ hostKey: string; at: number }>(
-        `SELECT r.host_key AS hostKey, r.at AS at FROM reports r LEFT JOIN hosts h ON h.host_key = r.host_key
-           WHERE h.last_at IS NULL OR r.at > h.last_at ORDER BY r.at`,
+      // Reports in the same millisecond are alike to the history: of those at a host's last_at, the first
+      // last_count are the written ones.
+      const unwritten = this.sql.all<{ hostKey: string; at: number; lastAt: number | null; lastCount: number | null }>(
+        `SELECT r.host_key AS hostKey, r.at AS at, h.last_at AS lastAt, h.last_count AS lastCount
+           FROM reports r LEFT JOIN hosts h ON h.host_key = r.host_key
+           WHERE h.last_at IS NULL OR r.at > h.last_at OR (r.at = h.last_at AND h.last_count IS NOT NULL) ORDER BY r.at`,
       );
-      for (const { hostKey, at } of unwritten) note(pending, hostKey, at);
+      const skipped = new Map<string, number>();
+      for (const { hostKey, at, lastAt, lastCount } of unwritten) {
+        if (at === lastAt && lastCount !== null) {
+          const n = skipped.get(hostKey) ?? 0;
+          skipped.set(hostKey, n + 1);
+          if (n < lastCount) continue;
+        }
+        note(pending, hostKey, at);
+      }
     }
     return (this.pending = pending);
   }
@@ -149,14 +170,20 @@ export class SqlStore {
     for (const [hostKey, p] of pending) {
       if (written >= limit) break;
       if (p.firstAt > now - PENDING_FLUSH_AGE_MS && pending.size <= this.maxPending) break;
-      const [row] = this.sql.all<Run>('SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?', hostKey);
+      const [row] = this.sql.all<Run & { lastCount: number | null }>(
+        'SELECT run_start AS runStart, last_at AS lastAt, last_count AS lastCount FROM hosts WHERE host_key = ?',
+        hostKey,
+      );
       const run = joinRuns(row, p);
+      const lastCount = lastCountAfter(row, p);
       this.sql.run(
-        `INSERT INTO hosts (host_key, run_start, last_at) VALUES (?, ?, ?)
-           ON CONFLICT (host_key) DO UPDATE SET run_start = excluded.run_start, last_at = excluded.last_at`,
+        `INSERT INTO hosts (host_key, run_start, last_at, last_count) VALUES (?, ?, ?, ?)
+           ON CONFLICT (host_key) DO UPDATE SET run_start = excluded.run_start, last_at = excluded.last_at,
+             last_count = excluded.last_count`,
         hostKey,
         run.runStart,
         run.lastAt,
+        lastCount,
       );
       for (const [hour, count] of p.hours)
         this.sql.run(
@@ -288,10 +315,18 @@ function note(pending: Map<string, Pending>, hostKey: string, at: number): void 
   const hour = hourOf(at);
   const p = pending.get(hostKey);
   if (!p) {
-    pending.set(hostKey, { firstAt: at, runStart: at, lastAt: at, hours: new Map([[hour, 1]]) });
+    pending.set(hostKey, { firstAt: at, runStart: at, lastAt: at, atLast: 1, hours: new Map([[hour, 1]]) });
     return;
   }
   p.runStart = nextRunStart(p, at);
-  p.lastAt = Math.max(p.lastAt, at);
+  if (at === p.lastAt) p.atLast += 1;
+  else if (at > p.lastAt) [p.lastAt, p.atLast] = [at, 1];
   p.hours.set(hour, (p.hours.get(hour) ?? 0) + 1);
+}
+
+/** The written history's count of reports at its last_at, once `p` is written over `row`. */
+function lastCountAfter(row: { lastAt: number; lastCount: number | null } | undefined, p: Pending): number | null {
+  if (!row || p.lastAt > row.lastAt) return p.atLast;
+  if (p.lastAt < row.lastAt) return row.lastCount;
+  return row.lastCount === null ? null : row.lastCount + p.atLast;
 }

@@ -195,7 +195,7 @@ const step = fc.oneof(
     weight: 8,
     arbitrary: fc.record({
       add: fc.integer({ min: 0, max: 3 }),
-      gap: fc.oneof(fc.nat(2 * MINUTE_MS), fc.nat(3 * HOUR_MS), fc.constant(WINDOW_MS)),
+      gap: fc.oneof(fc.constant(0), fc.nat(2 * MINUTE_MS), fc.nat(3 * HOUR_MS), fc.constant(WINDOW_MS)),
     }),
   },
   { weight: 1, arbitrary: fc.constantFrom({ reopen: true as const }, { flushAll: true as const }) },

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOT_PREFIX_REPORTS, HOT_REUSE_MS, SqliteStore } from '../../../server/node/sqlite-store';
 import type { StoredReport } from '../../../server/store';
@@ -106,6 +107,27 @@ describe('SqlStore', () => {
       store = new SqliteStore(file);
       expect(written()).toHaveLength(3);
       expect(await store.histories([key(1), key(2)], hours)).toEqual(before);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a database whose hosts table predates last_count, and treats its rows as holding all their reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'downcheck-store-'));
+    const file = join(dir, 'crowd.sqlite');
+    try {
+      store = new SqliteStore(file);
+      await store.add(row(key(1), 1, T0));
+      store.close();
+      const old = new Database(file);
+      old.exec('CREATE TABLE h2 (host_key TEXT PRIMARY KEY, run_start INTEGER NOT NULL, last_at INTEGER NOT NULL) WITHOUT ROWID');
+      old.exec('INSERT INTO h2 SELECT host_key, run_start, last_at FROM hosts; DROP TABLE hosts; ALTER TABLE h2 RENAME TO hosts');
+      old.close();
+      store = new SqliteStore(file);
+      await store.add(row(key(1), 2, T0 + MINUTE_MS));
+      const [history] = await store.histories([key(1)], [Math.floor(T0 / HOUR_MS)]);
+      expect(history).toEqual({ hostKey: key(1), runStart: T0, counts: { [Math.floor(T0 / HOUR_MS)]: 2 } });
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });
