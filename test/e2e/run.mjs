@@ -8,16 +8,17 @@
 //   E2E_PARALLEL=0                  with both browsers: their processes one after the other, not at once
 //
 // With both browsers, each has a `node --test` of its own, both at once (the suites mostly wait on timers): their
-// lines come under the browser's name, then one `ℹ pass N` / `ℹ fail N` summary adds both up (parallel.mjs). Tests
-// that need no browser run in the first only (E2E_BROWSER_FREE); each picks free ports in its own E2E_PORT_RANGE.
+// lines come under the browser's name (and unmixed in .tmp/e2e-<browser>.log), then one `ℹ pass N` / `ℹ fail N`
+// summary adds both up (parallel.mjs). Tests that need no browser run in the first only (E2E_BROWSER_FREE); each
+// picks free ports in its own E2E_PORT_RANGE.
 //
 // What is tested is what ships: the browsers load the store packages from artifacts/, unzipped
 // afresh into .tmp/e2e-packages/<chrome|firefox> (EXTENSION_DIRS in browsers.mjs), not dist/.
 // Beside them, in a folder of its own, test-pages/ holds the test-only pages (npm run build:test-pages,
 // dist/test-pages/<chrome|firefox>): the panel preview the accessibility checks use. No package holds it.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT_RANGE, findNginx } from '../fixtures/demo-site.mjs';
 import { packageNames } from '../../scripts/package.mjs';
@@ -118,11 +119,16 @@ function runBrowser(browser, i) {
   const out = linePrefixer(prefix, (text) => process.stdout.write(text));
   const err = linePrefixer(prefix, (text) => process.stderr.write(text));
   let report = '';
+  let log = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
     report += chunk;
+    log += chunk;
     out.push(chunk);
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => err.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    log += chunk;
+    err.push(chunk);
+  });
   return new Promise((resolve) => {
     child.once('error', (error) => {
       console.error(`e2e: ${browser}: ${error.message}`);
@@ -131,7 +137,13 @@ function runBrowser(browser, i) {
       children.delete(child);
       out.end();
       err.end();
-      console.error(`e2e: ${browser} ended (${signal ?? `exit ${status}`}) in ${seconds(since)}`);
+      // The same lines unmixed, to read one browser's run from start to end.
+      const file = join(ROOT, '.tmp', `e2e-${browser}.log`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, log);
+      console.error(
+        `e2e: ${browser} ended (${signal ?? `exit ${status}`}) in ${seconds(since)}; its output alone: ${relative(ROOT, file)}`,
+      );
       resolve({ name: browser, report, status: signal ? null : status });
     });
   });
