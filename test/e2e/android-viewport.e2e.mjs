@@ -135,6 +135,9 @@ async function check(page, what, shot, { root, answer }) {
   return { problems, seen: `${what}: ${counted[0]} controls, ${counted[1]} with every fold open` };
 }
 
+// Without Firefox one skipped suite stands for them (a file without tests would count as a passing test).
+if (!BROWSERS.includes('firefox'))
+  describe(`firefox at 360 × 640 with a coarse pointer (Firefox for Android's screen)`, { skip: 'Firefox only' }, () => {});
 // WebDriver BiDi cannot emulate the colour scheme: one browser per theme, started with it.
 for (const theme of BROWSERS.includes('firefox') ? THEMES : []) {
   describe(`firefox at 360 × 640 with a coarse pointer (Firefox for Android's screen), ${theme}`, () => {

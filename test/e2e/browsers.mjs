@@ -578,6 +578,12 @@ export const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .map((s) => s.trim())
   .filter(Boolean);
 
+/**
+ * Whether this process runs the tests that need no browser (install.e2e.mjs's README check): run.mjs runs the
+ * browsers in processes of their own and sets E2E_BROWSER_FREE=0 in all but the first, so each runs once.
+ */
+export const BROWSER_FREE = process.env.E2E_BROWSER_FREE !== '0';
+
 /** One value of the extension's storage.session, read in its own context. */
 export const session = (browser, key) =>
   browser.extEval(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.session.get(k))[k], key);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { pngSize } from '../../scripts/chrome-store-check.mjs';
 import { packageNames } from '../../scripts/package.mjs';
 import { unzipTo } from '../../scripts/zip.mjs';
-import { BROWSERS, launchChromium, launchFirefox, openExtensionPage, poll } from './browsers.mjs';
+import { BROWSER_FREE, BROWSERS, launchChromium, launchFirefox, openExtensionPage, poll } from './browsers.mjs';
 import { useDemoSite } from './demo.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -187,23 +187,26 @@ async function storeScreenshots(browser) {
 }
 
 describe('README "Install", followed in a fresh profile', () => {
-  it('names the packages and the steps this test follows', () => {
-    const section = installSection();
-    for (const words of [
-      'downcheck-<version>-chrome.zip',
-      'Load unpacked',
-      'Developer mode',
-      'downcheck-<version>-firefox.zip',
-      'about:debugging',
-    ]) {
-      assert.ok(section.includes(words), `README Install section mentions "${words}"`);
-    }
-    assert.match(
-      section,
-      /web-ext sign[^`]*--channel[= ]unlisted[^`]*--api-key[^`]*--api-secret/,
-      'README documents the web-ext sign command',
-    );
-  });
+  // No browser: run once, by one of the processes run.mjs starts (BROWSER_FREE).
+  if (BROWSER_FREE) {
+    it('names the packages and the steps this test follows', () => {
+      const section = installSection();
+      for (const words of [
+        'downcheck-<version>-chrome.zip',
+        'Load unpacked',
+        'Developer mode',
+        'downcheck-<version>-firefox.zip',
+        'about:debugging',
+      ]) {
+        assert.ok(section.includes(words), `README Install section mentions "${words}"`);
+      }
+      assert.match(
+        section,
+        /web-ext sign[^`]*--channel[= ]unlisted[^`]*--api-key[^`]*--api-secret/,
+        'README documents the web-ext sign command',
+      );
+    });
+  }
 
   if (BROWSERS.includes('chromium')) {
     it('chromium: unzip the Chrome zip, Load unpacked the folder, a 502 shows its badge', { timeout: 60_000 }, async () => {

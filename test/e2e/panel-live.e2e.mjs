@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { BROWSERS, poll, withBrowser } from './browsers.mjs';
 import { useDemoSite } from './demo.mjs';
 
-const site = useDemoSite();
+// Without Chromium the suite is skipped (not left out: a file without tests counts as a passing test), and no site starts.
+const site = BROWSERS.includes('chromium') ? useDemoSite() : undefined;
 /** How long after the diagnosis is stored as done the panel may still say "Checking". */
 const ANSWER_WITHIN_MS = 2500;
 
@@ -28,8 +29,8 @@ async function shadowText(cdp) {
   return texts.join(' ');
 }
 
-for (const name of BROWSERS.filter((b) => b === 'chromium')) {
-  describe(`${name}: the panel keeps up with the diagnosis`, () => {
+for (const name of ['chromium']) {
+  describe(`${name}: the panel keeps up with the diagnosis`, { skip: !BROWSERS.includes(name) && 'Chromium only' }, () => {
     it('the panel says the answer within 2.5 s of the diagnosis being done', { timeout: 60_000 }, () =>
       withBrowser(name, async (browser) => {
         const page = await browser.openPage(`${site.urls.start}?panel-live`);

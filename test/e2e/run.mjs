@@ -5,19 +5,26 @@
 //   E2E_REBUILD=1                   rebuild and repackage (npm run package) even if artifacts/ has the packages
 //   npm run test:e2e -- <file>      only the given test files
 //   E2E_GREP=<regexp>               only the tests whose name matches (node --test-name-pattern)
+//   E2E_PARALLEL=0                  with both browsers: their processes one after the other, not at once
+//
+// With both browsers, each has a `node --test` of its own, both at once (the suites mostly wait on timers): their
+// lines come under the browser's name (and unmixed in .tmp/e2e-<browser>.log), then one `ℹ pass N` / `ℹ fail N`
+// summary adds both up (parallel.mjs). Tests that need no browser run in the first only (E2E_BROWSER_FREE); each
+// picks free ports in its own E2E_PORT_RANGE.
 //
 // What is tested is what ships: the browsers load the store packages from artifacts/, unzipped
 // afresh into .tmp/e2e-packages/<chrome|firefox> (EXTENSION_DIRS in browsers.mjs), not dist/.
 // Beside them, in a folder of its own, test-pages/ holds the test-only pages (npm run build:test-pages,
 // dist/test-pages/<chrome|firefox>): the panel preview the accessibility checks use. No package holds it.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findNginx } from '../fixtures/demo-site.mjs';
+import { DEFAULT_PORT_RANGE, findNginx } from '../fixtures/demo-site.mjs';
 import { packageNames } from '../../scripts/package.mjs';
 import { unzipTo } from '../../scripts/zip.mjs';
 import { EXTENSION_DIRS } from './browsers.mjs';
+import { combinedSummary, linePrefixer, portRanges } from './parallel.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -84,11 +91,81 @@ const files = requested.length
 if (files.length === 0) fail('no test/e2e/*.e2e.mjs files');
 
 const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const grep = process.env.E2E_GREP ? [`--test-name-pattern=${process.env.E2E_GREP}`] : [];
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...grep, ...files], {
-  cwd: ROOT,
-  stdio: 'inherit',
-  env: { ...process.env, E2E_BROWSERS: browsers.join(',') },
-});
-console.error(`e2e: ${browsers.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(result.status ?? 1);
+const nodeTest = [process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...grep, ...files]];
+
+if (browsers.length === 1) {
+  const result = spawnSync(...nodeTest, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, E2E_BROWSERS: browsers[0] } });
+  console.error(`e2e: ${browsers[0]} in ${seconds(started)}`);
+  process.exit(result.status ?? 1);
+}
+
+const together = process.env.E2E_PARALLEL !== '0';
+const ports = portRanges(process.env.E2E_PORT_RANGE ?? DEFAULT_PORT_RANGE, browsers.length);
+const width = Math.max(...browsers.map((b) => b.length));
+const children = new Set();
+
+/** One browser's `node --test`: its lines, under its name, to this process's stdout and stderr; resolves when it ends. */
+function runBrowser(browser, i) {
+  const since = Date.now();
+  const child = spawn(...nodeTest, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, E2E_BROWSERS: browser, E2E_BROWSER_FREE: i === 0 ? '1' : '0', E2E_PORT_RANGE: ports[i] },
+  });
+  children.add(child);
+  const prefix = `[${browser}]`.padEnd(width + 3);
+  const out = linePrefixer(prefix, (text) => process.stdout.write(text));
+  const err = linePrefixer(prefix, (text) => process.stderr.write(text));
+  let report = '';
+  let log = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    report += chunk;
+    log += chunk;
+    out.push(chunk);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    log += chunk;
+    err.push(chunk);
+  });
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      console.error(`e2e: ${browser}: ${error.message}`);
+    });
+    child.once('close', (status, signal) => {
+      children.delete(child);
+      out.end();
+      err.end();
+      // The same lines unmixed, to read one browser's run from start to end.
+      const file = join(ROOT, '.tmp', `e2e-${browser}.log`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, log);
+      console.error(
+        `e2e: ${browser} ended (${signal ?? `exit ${status}`}) in ${seconds(since)}; its output alone: ${relative(ROOT, file)}`,
+      );
+      resolve({ name: browser, report, status: signal ? null : status });
+    });
+  });
+}
+
+// Ended from outside (Ctrl-C, a CI timeout): the browsers' processes end with this one.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    interrupted = true;
+    for (const child of children) child.kill(signal);
+  });
+}
+
+console.error(`e2e: ${browsers.join(' and ')} ${together ? 'at once' : 'one after the other'}, each in a node --test of its own`);
+const runs = [];
+if (together) runs.push(...(await Promise.all(browsers.map(runBrowser))));
+else for (const [i, browser] of browsers.entries()) if (!interrupted) runs.push(await runBrowser(browser, i));
+
+const { lines, notes } = combinedSummary(runs);
+for (const note of notes) console.error(`e2e: ${note}`);
+// The only unprefixed summary: what scripts/test-all.mjs counts.
+process.stdout.write(`${[...lines, `ℹ duration_ms ${Date.now() - started}`].join('\n')}\n`);
+console.error(`e2e: ${browsers.join(', ')} in ${seconds(started)}`);
+process.exitCode = !interrupted && runs.every((r) => r.status === 0) ? 0 : 1;

@@ -12,7 +12,7 @@
 // ~5 s), cached in .tmp/releases/<commit>/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -34,12 +34,28 @@ after(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
-/** dist/{chrome,firefox} of `commit`, built once and kept in .tmp/releases/<commit>. */
+/**
+ * dist/{chrome,firefox} of `commit`, built once and kept in .tmp/releases/<commit>. Built in a folder of its own and
+ * renamed into place, as the e2e processes of both browsers may build it at once (test/e2e/run.mjs).
+ */
 function buildRelease(commit) {
   const dir = join(ROOT, '.tmp', 'releases', commit);
-  if (existsSync(join(dir, 'dist', 'chrome', 'manifest.json')) && existsSync(join(dir, 'dist', 'firefox', 'manifest.json'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const built = () => existsSync(join(dir, 'dist', 'chrome', 'manifest.json')) && existsSync(join(dir, 'dist', 'firefox', 'manifest.json'));
+  if (built()) return dir;
+  mkdirSync(join(ROOT, '.tmp', 'releases'), { recursive: true });
+  const building = mkdtempSync(join(ROOT, '.tmp', 'releases', `${commit}-building-`));
+  try {
+    buildReleaseIn(building, commit);
+    if (existsSync(dir) && !built()) rmSync(dir, { recursive: true, force: true }); // half a build made in place, as builds once were
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    if (!built()) throw error; // else the other process's build is in place
+  }
+  return dir;
+}
+
+function buildReleaseIn(dir, commit) {
   const sh = (cmd, args) => {
     const r = spawnSync(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${dir} failed:\n${r.stdout}\n${r.stderr}`);
@@ -50,14 +66,13 @@ function buildRelease(commit) {
     const stored = join(ROOT, 'test', 'fixtures', 'releases', 'downcheck-0.1.0-dist.tar.gz');
     if (commit !== RELEASE_0_1_0 || !existsSync(stored)) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
     sh('tar', ['-xzf', stored, '-C', dir]);
-    return dir;
+    return;
   }
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   sh('npx', ['--no-install', 'vite', 'build', '--mode', 'chrome', '--logLevel', 'error']);
   sh('npx', ['--no-install', 'vite', 'build', '--mode', 'firefox', '--logLevel', 'error']);
-  return dir;
 }
 
 const CHOICES = {

@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../fixtures/demo-site.mjs';
 import { alarmsInPage } from './alarms-in-page.mjs';
 import { BROWSERS, EXTENSION_DIRS, launchBrowser, openExtensionPage, poll } from './browsers.mjs';
 
@@ -31,15 +32,6 @@ async function screenshots(browser, page, state) {
     await page.screenshot({ path: join(SCREENSHOTS, `popup-${state}-${theme}.png`), fullPage: true, animations: 'disabled' });
   }
   await page.emulateMedia({ colorScheme: null });
-}
-
-/** A port nothing listens on (yet): asked for, then let go. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** The site, brought up on `port`: counts the requests it gets. */

@@ -7,6 +7,7 @@
 //     (a network error: refused);
 //   - flaky sites for the chaos run: 502 (or refused) while failing, 200 once recovered.
 import { createServer } from 'node:http';
+import { freePort } from '../fixtures/demo-site.mjs';
 import { CORPUS, startCorpusServer } from '../fixtures/error-corpus.mjs';
 
 const page = (title, body, head = '') =>
@@ -39,14 +40,6 @@ async function listen(handler) {
   return { ...site, origin: `http://127.0.0.1:${site.server.address().port}` };
 }
 
-/** A port that was free a moment ago and that nothing listens on: connections to it are refused. */
-async function closedPort() {
-  const { server, stop } = await listen(() => undefined);
-  const { port } = server.address();
-  await stop();
-  return port;
-}
-
 export const SPA_STEPS = 30;
 
 /** The healthy site: `/ok/…` pages, `/spa/…` apps (SPA_STEPS pushStates), `/soft/…` soft errors. */
@@ -66,7 +59,7 @@ export async function startSoakSites() {
   const corpus = [await startCorpusServer(), await startCorpusServer()];
   const healthy = await startHealthySite();
   const reset = await listen((req) => req.socket.destroy());
-  const refusedOrigin = `http://127.0.0.1:${await closedPort()}`;
+  const refusedOrigin = `http://127.0.0.1:${await freePort()}`;
   const errors = CORPUS.filter((e) => e.kind === 'error');
   const healthyCorpus = CORPUS.filter((e) => e.kind === 'healthy');
   return {
@@ -101,9 +94,10 @@ export async function startFlakySite(mode = 'http') {
     }
     res.writeHead(200, headers).end(page('Back', `<h1>Back online</h1><p>${path}</p>`));
   };
-  let site = await listen(handler);
-  const port = site.server.address().port;
-  const origin = site.origin;
+  // Refused: the port stays closed while failing, so it is one no `listen(0)` of another process can be given meanwhile.
+  const port = mode === 'refused' ? await freePort() : 0;
+  let site = await listenOn(port, handler);
+  const origin = `http://127.0.0.1:${site.server.address().port}`;
   if (mode === 'refused') await site.stop();
   return {
     origin,
