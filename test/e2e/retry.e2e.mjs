@@ -22,7 +22,7 @@ const BACK_WITHIN_MS = 40_000;
  * about 9 s. Watching 15 s covers that with room, while the schedule list is checked throughout.
  */
 const POST_WATCH_MS = 15_000;
-/** Issue 11 item 3, shortened: a 30 s outage becomes 12 s. */
+/** The many-tabs outage scenario, shortened: a 30 s outage becomes 12 s. */
 const EIGHT_TABS_OUTAGE_MS = 12_000;
 /**
  * Every tab must be back this soon after the schedule's first probe that can find the site
@@ -206,7 +206,7 @@ for (const name of BROWSERS) {
 
     it('eight tabs opened one after another during an outage all come back, active or in the background', { timeout: 240_000 }, () =>
       inSharedBrowser(async (browser) => {
-        // Issue 11 item 3 with shorter timings: tabs join the schedule at every stage of its backoff.
+        // The many-tabs outage scenario with shorter timings: tabs join the schedule at every stage of its backoff.
         await armFlaky(EIGHT_TABS_OUTAGE_MS);
         const armedAt = Date.now();
         const tabs = [];
@@ -285,7 +285,7 @@ for (const name of BROWSERS) {
       { timeout: 90_000 },
       () =>
         inSharedBrowser(async (browser) => {
-          // Issue 11 item 7: the form's answer is the tab's current incident; nothing may load it again by itself.
+          // The form's answer is the tab's current incident; nothing may load it again by itself.
           await armFlaky(OUTAGE_MS);
           const since = Date.now();
           // Another tab of the site waits on the same schedule: its coming back shows the site's recovery happened.

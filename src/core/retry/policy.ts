@@ -123,7 +123,7 @@ export interface RetryOptions extends BackoffOptions {
  *   about as long as pressing reload would.
  * - Windows 3, 6, 12, 24, 48, 96 s, then capped at 3 min: 12 probes (median) in a 10-minute
  *   outage, with the page back about 50 s after recovery. The cap is the knob: 2 min gives ~35 s
- *   for ~14 probes, 1 min ~19 s for ~23. Issue 3 also asks for the page back within 10 % of any
+ *   for ~14 probes, 1 min ~19 s for ~23. The brief also asks for the page back within 10 % of any
  *   outage; that needs probes every ~20 % of the time elapsed (~27 per 10 minutes, e.g. 3 s ×1.2
  *   capped at 90 s), so it cannot be had together with the 12-probe budget. We keep the budget:
  *   short outages get their page back a few seconds later instead (3.8 s after a 10 s outage,
