@@ -68,7 +68,12 @@ for (const name of BROWSERS) {
           `a request within 5 s of the 503: ${table}`,
         );
         const headersSeenAt = headersSeen(ours);
-        const early = ours.filter((ms) => ms > headersSeenAt + 300 && ms < headersSeenAt + RETRY_AFTER_S * 1000);
+        // One request sent with the first, before its answer could be read (the retry's probe and the diagnosis's
+        // go out together), may arrive up to a second and a half after it on a loaded machine; any other request
+        // before the Retry-After ended is early.
+        const between = ours.filter((ms) => ms > headersSeenAt + 300 && ms < headersSeenAt + RETRY_AFTER_S * 1000);
+        const companion = between.length > 0 && between[0] <= headersSeenAt + 1_500 ? 1 : 0;
+        const early = between.slice(companion);
         assert.deepEqual(early, [], `requests before the Retry-After (${RETRY_AFTER_S} s after ${headersSeenAt} ms) ended: ${table}`);
       }),
     );
