@@ -10,6 +10,7 @@ import { clearNotification, onNotificationClicked } from '../platform/notify';
 import { noteSiteAnswered, onSiteAnswered } from '../platform/reachability';
 import { focusTab, onTabActivated, onTabRemoved, openTab } from '../platform/tabs';
 import { migrateStore } from '../platform/store-migrate';
+import { storeOwnReads } from '../platform/store';
 import { consentItem } from '../core/settings/stored';
 import { onItemsChanged, watchItem } from '../platform/store-changes';
 import { consentChanged, crowdChanged, tabLookedAt } from './diagnosis/consent-trigger';
@@ -34,6 +35,8 @@ import { connectivityChanged, resumeRetries } from './retry/controls';
 
 const report = (where: string) => (error: unknown) => console.error(`Downcheck ${where}:`, error);
 
+// Only the worker writes the tabs' incidents: it reads them from memory once known (platform/store.ts).
+storeOwnReads();
 detection.start(report);
 // "Am I online?" without asking anyone: when other sites last answered (by bucket, never by name).
 onSiteAnswered((url) => void noteSiteAnswered(url).catch(report('reachability')));

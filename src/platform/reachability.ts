@@ -9,6 +9,7 @@ import { read, update } from './store';
 import { reachabilityItem } from '../core/diagnosis/stored';
 import { bucketOf, noteAnswered, otherSiteAnsweredAgo, REWRITE_AFTER_MS } from '../core/diagnosis/reachability';
 import { originOf } from '../core/net/url';
+import { onPageAnswered } from './web-request';
 
 const WEB_ONLY = { url: [{ schemes: ['http', 'https'] }] };
 
@@ -44,12 +45,7 @@ export async function otherSiteAnsweredAgoMs(failingOrigin: string, now = Date.n
  */
 export function onSiteAnswered(listener: (url: string) => void): void {
   if (DETECTION === 'webRequest') {
-    browser.webRequest.onResponseStarted.addListener(
-      (d) => {
-        if (!d.fromCache) listener(d.url);
-      },
-      { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
-    );
+    onPageAnswered(listener);
     return;
   }
   browser.webNavigation.onCompleted.addListener((d) => {

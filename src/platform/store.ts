@@ -19,13 +19,80 @@ export function isQuotaError(error: unknown): boolean {
 
 /** Writes `items` to an area; when it is full, trims it (each item's `onQuota`) and tries once more. */
 export async function setInArea(name: Area, items: Record<string, unknown>): Promise<void> {
+  const kept = keepOwn(name, Object.entries(items)); // before the write leaves: a read issued now sees it
   try {
-    await area(name).set(items);
+    try {
+      await area(name).set(items);
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      await trim(name);
+      await area(name).set(items);
+    }
   } catch (error) {
-    if (!isQuotaError(error)) throw error;
-    await trim(name);
-    await area(name).set(items);
+    forgetOwn(kept); // stored or not: storage knows, memory does not
+    throw error;
   }
+}
+
+/** Removes `keys` from an area (the worker's own records: from its memory too). */
+async function removeInArea(name: Area, keys: string[]): Promise<void> {
+  const kept = keepOwn(
+    name,
+    keys.map((key) => [key, ABSENT]),
+  );
+  try {
+    await area(name).remove(keys);
+  } catch (error) {
+    forgetOwn(kept);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker's own records (items marked `workerOwned`) in its memory: a healthy page load reads its
+// tab's incident several times (each response and tab update), and nothing else ever writes it.
+
+const ABSENT = Symbol('absent');
+/** Last written or read value per key, in the worker only (`undefined`: off, as in pages and the popup). */
+let own: Map<string, unknown> | undefined;
+/** Counts writes of owned keys: a storage read overtaken by one is not kept (it may hold the older value). */
+let ownWrites = 0;
+/** Beyond this many keys the memory starts again (closed tabs leave their keys behind). */
+const OWN_KEPT = 4096;
+
+/** The worker (background entry) calls this once: its own records are read from memory once known. `false`: off again (tests). */
+export function storeOwnReads(on = true): void {
+  own = on ? new Map() : undefined;
+}
+
+const isOwnKey = (name: Area, key: string): boolean => itemOfKey(name, key)?.workerOwned === true;
+
+/** Notes values written (or removed: ABSENT) under owned keys; gives the keys noted. */
+function keepOwn(name: Area, entries: ReadonlyArray<[string, unknown]>): string[] {
+  if (!own) return [];
+  const kept: string[] = [];
+  for (const [key, value] of entries) {
+    if (!isOwnKey(name, key)) continue;
+    ownWrites += 1;
+    if (remember(own, key, value)) kept.push(key);
+  }
+  return kept;
+}
+
+function remember(memory: Map<string, unknown>, key: string, value: unknown): boolean {
+  if (memory.size >= OWN_KEPT) memory.clear();
+  try {
+    memory.set(key, value === ABSENT ? ABSENT : structuredClone(value));
+    return true;
+  } catch {
+    memory.delete(key); // not cloneable: storage will say (its write fails the same way)
+    return false;
+  }
+}
+
+function forgetOwn(keys: readonly string[]): void {
+  ownWrites += 1;
+  for (const key of keys) own?.delete(key);
 }
 
 /** The item a stored key belongs to, if any. */
@@ -33,6 +100,8 @@ const itemOfKey = (name: Area, key: string): AnyItem | undefined =>
   ALL_ITEMS.find((item) => item.area === name && (isKeyed(item) ? item.keyOf(key) !== undefined : item.key === key));
 
 async function trim(name: Area): Promise<void> {
+  ownWrites += 1;
+  own?.clear(); // the trim drops and shrinks records below the memory's knowledge
   const drop: string[] = [];
   const shrunk: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(await area(name).get(null))) {
@@ -50,7 +119,15 @@ export const locked = keyedLock<string>();
 const keyOf = (item: AnyItem, k: unknown): string => (isKeyed(item) ? item.key(k) : item.key);
 
 async function rawOf(name: Area, key: string): Promise<unknown> {
-  return (await area(name).get(key))[key];
+  const known = own && isOwnKey(name, key) ? own : undefined;
+  if (known?.has(key)) {
+    const value = known.get(key);
+    return value === ABSENT ? undefined : structuredClone(value); // a caller may change what it reads
+  }
+  const writes = ownWrites;
+  const raw = (await area(name).get(key))[key];
+  if (known && own === known && writes === ownWrites) remember(known, key, raw === undefined ? ABSENT : raw);
+  return raw;
 }
 
 async function syncedRaw(key: string): Promise<unknown> {
@@ -109,7 +186,7 @@ export function remove<T>(item: Item<T>): Promise<void>;
 export function remove<T, K>(item: KeyedItem<T, K>, k: K): Promise<void>;
 export function remove(item: AnyItem, k?: unknown): Promise<void> {
   const key = keyOf(item, k);
-  return locked(key, () => area(item.area).remove(key));
+  return locked(key, () => removeInArea(item.area, [key]));
 }
 
 /** How a failed update ends, when the caller must know (a visitor's own action): overrides the item's `onWriteFailure`. */
@@ -196,5 +273,8 @@ export async function keysByFamily(items: readonly AnyKeyedItem[] = TAB_ITEMS): 
 
 /** Everything kept about a closed tab. */
 export async function forgetTab(tabId: number): Promise<void> {
-  await browser.storage.session.remove(TAB_ITEMS.map((item) => item.key(tabId as never)));
+  await removeInArea(
+    'session',
+    TAB_ITEMS.map((item) => item.key(tabId as never)),
+  );
 }

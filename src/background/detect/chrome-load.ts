@@ -39,7 +39,7 @@ export async function handlePageLoaded(load: PageLoad): Promise<void> {
   }
   if (await store.read(incidentItem, load.tabId))
     await withTabLock(load.tabId, async () => {
-      if (answer.status < 400) await rememberResponse(load.tabId, load.url, answer.status);
+      if (answer.status < 400) rememberResponse(load.tabId, load.url, answer.status);
       await endIncidentUnlessSoft(load.tabId, load.url);
     });
   if (answer.status < 400) await considerTabTitle(load.tabId, load.url, answer.title);

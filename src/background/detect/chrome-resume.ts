@@ -100,7 +100,7 @@ async function reconcileIncident(tab: WebTab, incident: Incident): Promise<void>
     const current = await store.read(incidentItem, tab.id);
     if (!current || current.time !== incident.time) return; // recorded anew meanwhile
     if (moved || (status !== undefined && !isServerError(status))) {
-      if (status !== undefined && status < 400) await rememberResponse(tab.id, tab.url, status);
+      if (status !== undefined && status < 400) rememberResponse(tab.id, tab.url, status);
       await endIncidentUnlessSoft(tab.id, tab.url);
       return;
     }

@@ -10,6 +10,7 @@ import { sleep } from '../../core/async/timers';
 import { getTab } from '../../platform/tab-info';
 import * as store from '../../platform/store';
 import { incidentItem, responseItem, softTimesItem } from '../../core/incident/stored';
+import type { ResponseNote } from '../../model/tab';
 import { withTabLock } from '../tab/locks';
 import { recordIncident } from './chain';
 
@@ -41,6 +42,7 @@ export function softCandidate(url: string, title: string): SoftCandidate | undef
 
 export async function judgeSoftCandidate(tabId: number, candidate: SoftCandidate | undefined, servedStatus: ServedStatus): Promise<void> {
   if (!candidate) return;
+  await keepResponse(tabId);
   // Firefox reports the page's response up to ~100 ms AFTER its title; Chrome before. Decide once
   // both have had time to arrive, so an error page's title is never mistaken for a soft error.
   await sleep(SOFT_SETTLE_MS);
@@ -51,13 +53,34 @@ export async function judgeSoftCandidate(tabId: number, candidate: SoftCandidate
 export const SOFT_SETTLE_MS = 400;
 /** A response older than this belongs to an earlier navigation. */
 const RESPONSE_FRESH_MS = 30_000;
-export async function rememberResponse(tabId: number, url: string, status: number): Promise<void> {
-  await store.write(responseItem, { url, status, at: Date.now() }, tabId);
+/** Tabs whose last healthy response is held (the oldest is dropped past this). */
+const RESPONSES_KEPT = 512;
+
+/**
+ * Each tab's last healthy response, in the worker's memory only: every healthy load gives one, and
+ * only a page titled like an error page needs it, so it is stored (for a worker stopped during the
+ * title's settle) only then, by {@link keepResponse}. A worker that stopped reads the stored one.
+ */
+const responses = new Map<number, ResponseNote>();
+
+export function rememberResponse(tabId: number, url: string, status: number): void {
+  responses.delete(tabId); // re-inserted last: the map is in order of age
+  responses.set(tabId, { url, status, at: Date.now() });
+  if (responses.size > RESPONSES_KEPT) responses.delete(responses.keys().next().value!);
+}
+
+export function forgetResponse(tabId: number): void {
+  responses.delete(tabId);
+}
+
+async function keepResponse(tabId: number): Promise<void> {
+  const response = responses.get(tabId);
+  if (response) await store.write(responseItem, response, tabId);
 }
 
 /** The status of the page's response as a strategy remembered it, if it is this page's and recent. */
 export async function rememberedStatus(tabId: number, url: string, seenAt: number): Promise<number | undefined> {
-  const response = await store.read(responseItem, tabId);
+  const response = responses.get(tabId) ?? (await store.read(responseItem, tabId));
   if (response && samePage(response.url, url) && seenAt - response.at <= RESPONSE_FRESH_MS) return response.status;
   return undefined;
 }

@@ -37,7 +37,7 @@ export function recordHttpAnswer(a: HttpAnswer): Promise<void> {
   if (!isTab(a.tabId)) return Promise.resolve();
   return withTabLock(a.tabId, async () => {
     // Kept so a soft-error title can be checked against its page's own response (see judge-soft-error.ts).
-    if (a.frame === 'main' && a.status < 400 && (await getTab(a.tabId))) await rememberResponse(a.tabId, a.url, a.status);
+    if (a.frame === 'main' && a.status < 400) rememberResponse(a.tabId, a.url, a.status);
     const { tabId: _tabId, frame: _frame, ...observation } = a;
     const incident = classify(observation);
     if (a.frame === 'sub') {

@@ -10,10 +10,12 @@ import { withTabLock } from '../tab/locks';
 import { leaveSchedule } from '../retry/join';
 import { diagnoseTab } from '../diagnosis/diagnose';
 import { runEffects } from './chain';
+import { forgetResponse } from './judge-soft-error';
 
 export function handleTabRemoved(tabId: number): Promise<void> {
   return withTabLock(tabId, async () => {
     const incident = await store.read(incidentItem, tabId);
+    forgetResponse(tabId);
     await store.forgetTab(tabId);
     await leaveSchedule(tabId, originOf(incident?.url));
   });

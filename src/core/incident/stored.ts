@@ -176,7 +176,7 @@ export const parseSoftTimes = (value: unknown): number[] =>
 // ── the items ──────────────────────────────────────────────────────────────────────────────────
 
 /** The tab's incident: what detection, retry, the badge, the popup and the panel run on. */
-export const incidentItem = defineTabItem('incident', { parse: parseIncident, version: 2, onWriteFailure: 'throw' });
+export const incidentItem = defineTabItem('incident', { parse: parseIncident, version: 2, onWriteFailure: 'throw', workerOwned: true });
 
 /**
  * The time of an incident being recorded (history, retry, badge), written with the incident in one write

@@ -33,6 +33,11 @@ interface ItemBase<T> {
   fallback?: T;
   /** Settings only: a best-effort copy in `storage.sync`; `pick` chooses the newer copy, `stamp` marks what is written. */
   sync?: { pick(local: unknown, synced: unknown): T; stamp(value: T): unknown };
+  /**
+   * Written by the worker alone (never a page, never the popup): in the worker, platform/store.ts serves its
+   * reads from memory once known (storeOwnReads), so a healthy load reads nothing from storage.
+   */
+  workerOwned?: true;
 }
 
 /** One key: `history`, `limits`. */

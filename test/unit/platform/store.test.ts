@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import v010 from '../../fixtures/storage/0.1.0.json';
 import { appendEntry, guideMarksItem, HISTORY_URL_MAX, historyItem, withoutEntry } from '../../../src/core/present/stored';
@@ -300,5 +300,77 @@ describe('onKeysChanged before the first read', () => {
     stop();
     await store.remove(incidentItem, 3);
     expect(seen).toEqual([['incident:3']]);
+  });
+});
+
+describe('the worker’s own records in memory (storeOwnReads)', () => {
+  const incident = incidentAt(1, 'https://shop.example/cart');
+  const gets = () => vi.spyOn(fakeBrowser.storage.session, 'get');
+
+  beforeEach(() => store.storeOwnReads());
+  afterEach(() => store.storeOwnReads(false));
+
+  it('reads an incident from storage once; writes and removals are then read from memory', async () => {
+    const get = gets();
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(1);
+    await store.write(incidentItem, incident, 7);
+    expect(await store.read(incidentItem, 7)).toEqual(incident);
+    await store.remove(incidentItem, 7);
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    await store.writeTogether([store.at(incidentItem, incident, 7)]);
+    expect(await store.read(incidentItem, 7)).toEqual(incident);
+    await store.forgetTab(7);
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(1);
+    // …and storage holds what memory says.
+    expect(await fakeBrowser.storage.session.get('incident:7')).toEqual({});
+  });
+
+  it('a storage read overtaken by a write does not bring the older value back', async () => {
+    await fakeBrowser.storage.session.set({ 'incident:7': incidentAt(2, 'https://old.example/') });
+    let answer: (v: Record<string, unknown>) => void = () => undefined;
+    const held = new Promise<Record<string, unknown>>((resolve) => (answer = resolve));
+    const original = fakeBrowser.storage.session.get.bind(fakeBrowser.storage.session);
+    vi.spyOn(fakeBrowser.storage.session, 'get').mockImplementationOnce((async (keys: string) => {
+      const before = await original(keys); // what storage held when the read left
+      await held;
+      return before;
+    }) as never);
+    const slowRead = store.read(incidentItem, 7);
+    await store.write(incidentItem, incident, 7);
+    answer({});
+    expect((await slowRead)?.url).toBe('https://old.example/'); // as storage answered it
+    expect(await store.read(incidentItem, 7)).toEqual(incident);
+  });
+
+  it('a write that fails is not remembered: the next read asks storage', async () => {
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValueOnce(new Error('storage is gone'));
+    await expect(store.write(incidentItem, incident, 7)).rejects.toThrow('storage is gone');
+    const get = gets();
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(1);
+  });
+
+  it('a full area trimmed by the quota rule is read from storage again', async () => {
+    await store.write(incidentItem, incident, 7);
+    limitArea('session', 1);
+    await expect(store.write(incidentItem, incidentAt(3), 8)).rejects.toThrow(/quota/i);
+    const get = gets();
+    expect(await store.read(incidentItem, 7)).toEqual(incident);
+    expect(get).toHaveBeenCalled();
+  });
+
+  it('records others write (the popup, pages) are always read from storage, and so is everything with it off', async () => {
+    const get = gets();
+    await store.read(responseItem, 7);
+    await store.read(responseItem, 7);
+    expect(get).toHaveBeenCalledTimes(2);
+    store.storeOwnReads(false);
+    await store.read(incidentItem, 7);
+    await store.read(incidentItem, 7);
+    expect(get).toHaveBeenCalledTimes(4);
   });
 });
