@@ -170,10 +170,7 @@ export class SqlStore {
     for (const [hostKey, p] of pending) {
       if (written >= limit) break;
       if (p.firstAt > now - PENDING_FLUSH_AGE_MS && pending.size <= this.maxPending) break;
-      const [row] = this.sql.all<Run & { lastCount: number | null }>(
-        'SELECT run_start AS runStart, last_at AS lastAt, last_count AS lastCount FROM hosts WHERE host_key = ?',
-        hostKey,
-      );
+      const row = this.writtenRun(hostKey);
       const run = joinRuns(row, p);
       const lastCount = lastCountAfter(row, p);
       this.sql.run(
@@ -195,6 +192,15 @@ export class SqlStore {
       pending.delete(hostKey);
       written += 1;
     }
+  }
+
+  /** The host's written history: its run and how many of its reports at last_at that holds. */
+  private writtenRun(hostKey: string): (Run & { lastCount: number | null }) | undefined {
+    const [row] = this.sql.all<Run & { lastCount: number | null }>(
+      'SELECT run_start AS runStart, last_at AS lastAt, last_count AS lastCount FROM hosts WHERE host_key = ?',
+      hostKey,
+    );
+    return row;
   }
 
   /** Writes all pending history (a clean shutdown), so the next start has nothing to rebuild. */
@@ -264,7 +270,7 @@ export class SqlStore {
   histories(hostKeys: string[], hours: number[]): HostHistory[] {
     const pending = this.pendingHistory();
     return hostKeys.map((hostKey) => {
-      const [row] = this.sql.all<Run>('SELECT run_start AS runStart, last_at AS lastAt FROM hosts WHERE host_key = ?', hostKey);
+      const row = this.writtenRun(hostKey);
       const p = pending.get(hostKey);
       const counts: Record<number, number> = {};
       for (const hour of hours) {

@@ -37,7 +37,7 @@ export interface RunningCrowd {
 
 export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
   mkdirSync(dirname(options.db), { recursive: true });
-  const store = new SqliteStore(options.db, { synchronous: options.synchronous ?? 'NORMAL' });
+  const store = new SqliteStore(options.db, { synchronous: options.synchronous ?? 'NORMAL', checkpointThread: true });
   const trusted = options.trustedProxies ?? [];
   const now = options.now ?? Date.now;
   const app = createApp({
@@ -55,6 +55,7 @@ export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 8787 }, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => {
+      void store.stopCheckpoints();
       store.close();
       reject(new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8787} (${error.code ?? error.message})`));
     });
@@ -75,6 +76,7 @@ export async function startCrowd(options: CrowdOptions): Promise<RunningCrowd> {
       clearInterval(pruning);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeAllConnections' in server) server.closeAllConnections();
+      await store.stopCheckpoints();
       store.close();
     },
   };

@@ -3,6 +3,7 @@
 // CROWD_SYNC=full also waits for the disk, for power loss.
 import Database from 'better-sqlite3';
 import { SqlStore, type Sql, type SqlValue } from '../sql-store.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import type { CrowdStore, StoredReport } from '../store.ts';
 import type { HostCounts } from '../../src/core/crowd/signal.ts';
 
@@ -20,7 +21,17 @@ export class SqliteStore implements CrowdStore {
   readonly db: Database.Database;
   private readonly store: SqlStore;
 
-  constructor(file: string, { synchronous = 'NORMAL', maxPending }: { synchronous?: 'NORMAL' | 'FULL'; maxPending?: number } = {}) {
+  private readonly checkpointer: Checkpointer | undefined;
+
+  /** `checkpointThread`: the WAL is copied back by a thread of its own (the service); else by the committing one (tests, tools). */
+  constructor(
+    file: string,
+    {
+      synchronous = 'NORMAL',
+      maxPending,
+      checkpointThread = false,
+    }: { synchronous?: 'NORMAL' | 'FULL'; maxPending?: number; checkpointThread?: boolean } = {},
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
@@ -30,7 +41,10 @@ export class SqliteStore implements CrowdStore {
     // dirtied many times between two. A commit is durable in the WAL either way.
     this.db.pragma('cache_size = -65536');
     this.db.pragma('mmap_size = 268435456');
-    this.db.pragma('wal_autocheckpoint = 10000');
+    // With the thread, the committing one checkpoints only if the WAL reaches ~400 MB (the thread stopped or lags).
+    const threaded = checkpointThread && file !== ':memory:';
+    this.db.pragma(`wal_autocheckpoint = ${threaded ? 100_000 : 10_000}`);
+    this.checkpointer = threaded ? startCheckpointer(file) : undefined;
     const statements = new Map<string, Database.Statement>();
     const prepared = (query: string): Database.Statement => {
       let statement = statements.get(query);
@@ -89,6 +103,11 @@ export class SqliteStore implements CrowdStore {
   viaRows = async (since: number) => this.store.viaRows(since);
   prune = async (now: number) => this.store.prune(now);
   nextPruneAt = () => this.store.nextPruneAt();
+
+  /** Stops the checkpoint thread, before {@link close}. */
+  async stopCheckpoints(): Promise<void> {
+    await this.checkpointer?.stop();
+  }
 
   /** Writes the history still held in memory first, so the next start has none to rebuild. */
   close(): void {

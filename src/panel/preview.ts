@@ -65,7 +65,7 @@ const state: PanelState = {
           verdict: 'down-for-everyone',
           done: true,
           outside: false,
-          crowd: { row: { key: 'crowdHostFailing', subs: ['5', '3', 'shop.example'] }, asOf: now },
+          crowd: { words: [{ key: 'crowdLine', subs: ['5', '3'] }], asOf: now },
         },
       }
     : {}),

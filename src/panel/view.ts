@@ -4,7 +4,7 @@
  * screenshots). Actions go through `handlers`; only trusted (real user) events trigger them.
  */
 import type { PanelCrowdRow, PanelState } from '../protocol/messages';
-import { crowdRowAge } from '../core/present/crowd';
+import { crowdAge } from '../core/crowd/evidence';
 import { decisionFor } from '../core/retry/policy';
 import { retryView } from '../core/present/retry-view';
 import { headlineFor } from '../core/present/verdict-text';
@@ -106,16 +106,10 @@ export function renderPanel(frame: HTMLElement, state: PanelState, handlers: Pan
   frame.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
-/** What other Downcheck users see, and how old that is: "310+ Downcheck users … failing right now (as of 3 min ago)". */
+/** What other Downcheck users see, and how old that is: "310+ Downcheck users on 12 networks see it failing too (as of 3 min ago)". */
 function crowdLine(crowd: PanelCrowdRow, now: number): HTMLElement {
-  const age = crowdRowAge(crowd, now);
-  return h(
-    'p',
-    { class: 'crowd', 'data-testid': 'panel-crowd' },
-    t(crowd.row),
-    crowd.provider ? `. ${t(crowd.provider)}` : '',
-    age ? ` (${t(age)})` : '',
-  );
+  const age = crowd.asOf !== undefined ? crowdAge(crowd.asOf, now) : undefined;
+  return h('p', { class: 'crowd', 'data-testid': 'panel-crowd' }, crowd.words.map((w) => t(w)).join('. '), age ? ` (${t(age)})` : '');
 }
 
 /**

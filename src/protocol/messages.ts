@@ -13,10 +13,9 @@ import type { Incident } from '../model/incident';
 import type { Msg } from '../model/message-text';
 import type { Recovery, RetryRecord, WatchRecord } from '../model/retry';
 
-/** What other Downcheck users see, as the panel shows it: the row, a failing platform's, and how old the answer is. */
+/** What other Downcheck users see, as the panel shows it: the popup's short line (core/present/crowd.ts crowdShort). */
 export interface PanelCrowdRow {
-  row: Msg;
-  provider?: Msg;
+  words: Msg[];
   asOf?: number;
 }
 

@@ -600,6 +600,20 @@ export const finishedDiagnosis = (browser, tabId) =>
     { timeoutMs: 15_000, what: `the finished local diagnosis of tab ${tabId}` },
   );
 
+/** Every text in the page's closed shadow roots (the panel's), through the DevTools protocol (Chromium only). */
+export async function shadowText(cdp) {
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const texts = [];
+  const walk = (node, inShadow) => {
+    if (inShadow && node.nodeType === 3 && node.nodeValue.trim()) texts.push(node.nodeValue.trim());
+    if (node.nodeName === 'STYLE') return;
+    for (const child of node.children ?? []) walk(child, inShadow);
+    for (const shadow of node.shadowRoots ?? []) walk(shadow, inShadow || shadow.shadowRootType === 'closed');
+  };
+  walk(root, false);
+  return texts.join(' ');
+}
+
 /** A fresh browser (and profile) with the built extension for one scenario, always closed afterwards. */
 export async function withBrowser(name, scenario) {
   const browser = await launchBrowser(name, { extensionDir: EXTENSION_DIRS[name] });

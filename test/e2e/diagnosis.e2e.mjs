@@ -48,19 +48,18 @@
 // Run: `node --test --test-reporter=spec test/e2e/diagnosis.e2e.mjs` (E2E_BROWSERS=chromium,firefox
 // by default) or through `npm run test:e2e`. Needs dist/ built, nginx and openssl.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { findNginx, freePort } from '../fixtures/demo-site.mjs';
+import { freePort } from '../fixtures/demo-site.mjs';
 import { portOutsideBucketOf } from '../fixtures/reachability-bucket.mjs';
 import { DEFAULT_BEHAVIOUR, REAL_HOSTS, startOutsideServices } from '../fixtures/outside-services.mjs';
 import { EXTENSION_DIRS, openExtensionPage, poll } from './browsers.mjs';
 import { grantBrowsingActivity } from './data-collection.mjs';
 import { launchWithOutsideServices, selfSignedCertificate, startRecordingProxy } from './outside-network.mjs';
+import { startFailingSite } from './failing-site.mjs';
 import { resetBrowser } from './shared-browser.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -132,7 +131,10 @@ before(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'downcheck-cert-'));
   const tls = selfSignedCertificate(certDir, [SITE_STATUS]);
   services = await startOutsideServices({ tls });
-  site = await startFailingSite();
+  // A real nginx failing on every path but `/start` (the re-probe asks the origin's root, so the demo site, healthy
+  // at its root, would rightly say "back up"). Its start page must count as "another site" for shop.example's
+  // incidents: one random port in 64 shares its reachability bucket, and the "online" check then rightly can't say.
+  site = await startFailingSite({ port: await portOutsideBucketOf(`http://${SITE}`, freePort), startPage: true });
   if (BROWSERS.includes('firefox')) {
     const tunnels = Object.fromEntries([...REAL_HOSTS, SITE_STATUS].map((h) => [h, services.port]));
     proxy = await startRecordingProxy({ routes: { [SITE]: site.port }, tunnels });
@@ -144,72 +146,6 @@ after(async () => {
 });
 
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────────
-
-/**
- * A real nginx that fails on every path but `/start` (its upstream port is closed: nginx answers
- * its own 502). The demo site's root page is healthy, and the re-probe asks the origin's root, so
- * it would (rightly) say "back up": this site fails at the root too. `refusedPort`: nothing listens.
- */
-async function startFailingSite() {
-  const dir = mkdtempSync(join(tmpdir(), 'downcheck-failing-site-'));
-  // The start page (this port) must count as "another site" for shop.example's incidents; one
-  // random port in 64 shares its reachability bucket, and the "online" check then rightly can't say.
-  const port = await portOutsideBucketOf(`http://${SITE}`, freePort);
-  const [deadPort, refusedPort] = [await freePort(), await freePort()];
-  mkdirSync(join(dir, 'tmp'));
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp/${t};`).join('\n  ');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-master_process off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-${process.getuid?.() === 0 ? 'user root;' : ''}
-events { worker_connections 64; }
-http {
-  access_log ${dir}/access.log;
-  ${temp}
-  default_type text/html;
-  server {
-    listen 127.0.0.1:${port};
-    location = /start { return 200 '<!doctype html><title>Start</title><h1>Start</h1>'; }
-    location = /favicon.ico { return 204; }
-    location / { proxy_pass http://127.0.0.1:${deadPort}; }
-  }
-}
-`,
-  );
-  const nginx = spawn(findNginx(), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-  const killOnExit = () => nginx.exitCode === null && nginx.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (nginx.exitCode === null && nginx.signalCode === null) {
-      const exited = new Promise((r) => nginx.once('exit', r));
-      nginx.kill('SIGTERM');
-      const timer = setTimeout(() => nginx.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await poll(
-      () =>
-        new Promise((resolve, reject) => {
-          if (nginx.exitCode !== null)
-            reject(new Error(`nginx exited: ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`));
-          const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket.destroy() ?? true));
-          socket.on('error', () => resolve(undefined));
-        }),
-      { timeoutMs: 5000, intervalMs: 50, what: 'nginx to listen' },
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { port, refusedPort, origin: `http://127.0.0.1:${port}`, stop };
-}
 
 // ── browsers ─────────────────────────────────────────────────────────────────────────────────
 

@@ -137,3 +137,24 @@ export async function launchWithOutsideServices(name, { extensionDir, servicesPo
     }
   }
 }
+
+/**
+ * Public-looking names, all served by one local site (127.0.0.1 and localhost are private hosts, which Downcheck never
+ * reports): Chromium maps them with `--host-resolver-rules` (every other name resolves as usual); Firefox reaches them
+ * through a recording proxy (loopback, a local crowd service included, goes direct).
+ */
+export async function servePublicNames(hosts, port, browsers) {
+  const proxy = browsers.includes('firefox')
+    ? await startRecordingProxy({ routes: Object.fromEntries(hosts.map((h) => [h, port])), tunnels: {} })
+    : undefined;
+  return {
+    launch(name, { extensionDir, allowPrivate }) {
+      if (name === 'chromium') {
+        const rules = [...hosts.map((h) => `MAP ${h} 127.0.0.1:${port}`), 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
+        return launchBrowser(name, { extensionDir, allowPrivate, args: [`--host-resolver-rules=${rules.join(', ')}`] });
+      }
+      return launchWithOutsideServices(name, { extensionDir, proxy, allowPrivate });
+    },
+    stop: async () => proxy?.stop(),
+  };
+}

@@ -7,27 +7,13 @@
 // Chromium only: no protocol Firefox speaks reads a closed shadow root.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BROWSERS, poll, withBrowser } from './browsers.mjs';
+import { BROWSERS, poll, shadowText, withBrowser } from './browsers.mjs';
 import { useDemoSite } from './demo.mjs';
 
 // Without Chromium the suite is skipped (not left out: a file without tests counts as a passing test), and no site starts.
 const site = BROWSERS.includes('chromium') ? useDemoSite() : undefined;
 /** How long after the diagnosis is stored as done the panel may still say "Checking". */
 const ANSWER_WITHIN_MS = 2500;
-
-/** Every text in the page's closed shadow roots (the panel's), through the DevTools protocol. */
-async function shadowText(cdp) {
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  const texts = [];
-  const walk = (node, inShadow) => {
-    if (inShadow && node.nodeType === 3 && node.nodeValue.trim()) texts.push(node.nodeValue.trim());
-    if (node.nodeName === 'STYLE') return;
-    for (const child of node.children ?? []) walk(child, inShadow);
-    for (const shadow of node.shadowRoots ?? []) walk(shadow, inShadow || shadow.shadowRootType === 'closed');
-  };
-  walk(root, false);
-  return texts.join(' ');
-}
 
 for (const name of ['chromium']) {
   describe(`${name}: the panel keeps up with the diagnosis`, { skip: !BROWSERS.includes(name) && 'Chromium only' }, () => {

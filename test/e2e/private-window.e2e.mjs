@@ -3,39 +3,33 @@
 // normal window afterwards is reported once (the service path is live). Names and routing as in crowd.e2e.mjs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BROWSERS, EXTENSION_DIRS, launchBrowser, poll } from './browsers.mjs';
+import { BROWSERS, EXTENSION_DIRS, poll } from './browsers.mjs';
 import { startCrowdForTest } from './crowd-service.mjs';
 import { grantBrowsingActivity } from './data-collection.mjs';
 import { startFailingSite } from './failing-site.mjs';
-import { launchWithOutsideServices, startRecordingProxy } from './outside-network.mjs';
+import { servePublicNames } from './outside-network.mjs';
 
 /** One public-looking name per browser: both share the service, which keeps what the first one reported. */
 const HOSTS = { chromium: 'secret-shop.example', firefox: 'secret-store.example' };
 
 let crowd;
 let site;
-let proxy;
+let names;
 
 before(async () => {
   crowd = await startCrowdForTest();
   site = await startFailingSite();
-  if (BROWSERS.includes('firefox')) proxy = await startRecordingProxy({ routes: { [HOSTS.firefox]: site.port }, tunnels: {} });
+  names = await servePublicNames(
+    BROWSERS.map((name) => HOSTS[name]),
+    site.port,
+    BROWSERS,
+  );
 });
 after(async () => {
-  await Promise.all([crowd?.stop(), site?.stop(), proxy?.stop()]);
+  await Promise.all([crowd?.stop(), site?.stop(), names?.stop()]);
 });
 
-function launch(name) {
-  if (name === 'chromium') {
-    const rules = [`MAP ${HOSTS.chromium} 127.0.0.1:${site.port}`, 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'];
-    return launchBrowser(name, {
-      extensionDir: EXTENSION_DIRS[name],
-      allowPrivate: true,
-      args: [`--host-resolver-rules=${rules.join(', ')}`],
-    });
-  }
-  return launchWithOutsideServices(name, { extensionDir: EXTENSION_DIRS[name], proxy, allowPrivate: true });
-}
+const launch = (name) => names.launch(name, { extensionDir: EXTENSION_DIRS[name], allowPrivate: true });
 
 /** The tab's 502 incident as the worker keeps it in storage.session. */
 const incidentOf = (browser, tabId) =>

@@ -2,7 +2,7 @@ import type { Incident } from '../../model/incident';
 import type { PanelCrowdRow, PanelMessage, PanelState } from '../../protocol/messages';
 import type { DiagnosisRecord } from '../../model/diagnosis';
 import { originOf } from '../../core/net/url';
-import { crowdRow } from '../../core/present/crowd';
+import { crowdShort } from '../../core/present/crowd';
 import { injectPanel, openGuide, stylePanelHost } from '../../platform/panel';
 import { BROWSER_KIND, platformOs } from '../../platform/browser-info';
 import { panelHiddenOn, withPanelHidden } from '../../core/settings/settings';
@@ -53,9 +53,9 @@ export async function handlePanelRequest(message: PanelMessage, tabId: number): 
   }
 }
 
-/** The crowd's row when the crowd check said something (it runs only with the opt-in). */
+/** The crowd's short line when the crowd supports "down for everyone" (the check runs only with the opt-in). */
 function crowdOf(record: DiagnosisRecord): { crowd?: PanelCrowdRow } {
-  const crowd = crowdRow(record.evidence);
+  const crowd = crowdShort(record.evidence);
   return crowd ? { crowd } : {};
 }
 

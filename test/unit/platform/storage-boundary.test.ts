@@ -59,3 +59,25 @@ describe('browser storage is touched by the store only', () => {
     expect("export const ALARM_PREFIX = 'retry:';".replace(NOT_KEYS, '')).not.toMatch(KEY_LITERAL);
   });
 });
+
+describe('the worker’s own records (workerOwned) are written by the worker alone', () => {
+  // The worker reads them from memory once known (platform/store.ts storeOwnReads): a write from a page or the popup
+  // would not reach that memory. Only the background entry calls storeOwnReads.
+  const OWNED = ALL_ITEMS.filter((item) => item.workerOwned).map((item) => `${item.name}Item`);
+  const WRITES = (name: string) => new RegExp(`\\b(?:write|update|remove|at)\\(\\s*${name}\\b`);
+
+  it('names the items it guards, and the pattern finds a write', () => {
+    expect(OWNED).toContain('incidentItem');
+    expect(WRITES('incidentItem').test('await store.write(incidentItem, x, tabId)')).toBe(true);
+    expect(WRITES('incidentItem').test('await store.read(incidentItem, tabId)')).toBe(false);
+  });
+
+  it('no module outside src/background writes them, and only the background entry turns the memory on', () => {
+    const writers = files().filter(
+      (file) => !file.startsWith('background/') && OWNED.some((name) => WRITES(name).test(code(readFileSync(join(SRC, file), 'utf8')))),
+    );
+    expect(writers).toEqual([]);
+    const callers = files().filter((file) => /\bstoreOwnReads\(/.test(code(readFileSync(join(SRC, file), 'utf8'))));
+    expect(callers.sort()).toEqual(['background/index.ts', 'platform/store.ts']);
+  });
+});

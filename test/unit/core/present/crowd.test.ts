@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crowdHeadline, crowdRow, crowdRowAge } from '../../../../src/core/present/crowd';
+import { crowdHeadline, crowdRow, crowdRowAge, crowdShort } from '../../../../src/core/present/crowd';
 import type { CrowdOutcome, Evidence } from '../../../../src/model/evidence';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -37,5 +37,12 @@ describe('the crowd as the views show it', () => {
     expect(crowdHeadline([crowd({ kind: 'unread', weight: 'none' })], NOW)).toBeUndefined();
     // A listed row without its counts (an older record) leaves only what it can say.
     expect(crowdHeadline([crowd({ kind: 'listed', weight: 'supports-everyone' }, [])], NOW)).toBeUndefined();
+  });
+
+  it('gives the panel the same short line with the answer time, so the panel ages it as it redraws', () => {
+    const listed = crowd({ kind: 'listed', weight: 'supports-everyone', asOf: NOW - 60_000 });
+    expect(crowdShort([other, listed])).toEqual({ words: [{ key: 'crowdLine', subs: ['5', '3'] }], asOf: NOW - 60_000 });
+    expect(crowdShort([crowd({ kind: 'unlisted', weight: 'none', asOf: NOW })])).toBeUndefined();
+    expect(crowdShort([other])).toBeUndefined();
   });
 });
