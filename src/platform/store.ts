@@ -63,7 +63,27 @@ const OWN_KEPT = 4096;
 /** The worker (background entry) calls this once: its own records are read from memory once known. `false`: off again (tests). */
 export function storeOwnReads(on = true): void {
   own = on ? new Map() : undefined;
+  browser.storage.onChanged.removeListener(readAgain);
+  if (on) browser.storage.onChanged.addListener(readAgain);
 }
+
+/**
+ * An owned key changed to something other than what the worker holds (someone else wrote it: a test seeding a state,
+ * a tool) is read from storage again. Forgetting is always safe; the worker's own writes match and are kept.
+ */
+function readAgain(changes: Record<string, { newValue?: unknown }>, name: string): void {
+  const memory = own;
+  if (!memory || (name !== 'session' && name !== 'local')) return;
+  const stale = Object.entries(changes).filter(([key, change]) => isOwnKey(name, key) && !holds(memory, key, change.newValue));
+  if (stale.length) forgetOwn(stale.map(([key]) => key));
+}
+
+const holds = (memory: Map<string, unknown>, key: string, value: unknown): boolean => {
+  if (!memory.has(key)) return true; // nothing to forget
+  const known = memory.get(key);
+  const gone = value === undefined || value === null; // a removal: no newValue (some implementations say null)
+  return known === ABSENT ? gone : !gone && JSON.stringify(known) === JSON.stringify(value);
+};
 
 const isOwnKey = (name: Area, key: string): boolean => itemOfKey(name, key)?.workerOwned === true;
 

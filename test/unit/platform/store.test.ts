@@ -363,6 +363,17 @@ describe('the worker’s own records in memory (storeOwnReads)', () => {
     expect(get).toHaveBeenCalled();
   });
 
+  it('a record written by someone else (a test seeding a state) is read from storage once storage says it changed', async () => {
+    expect(await store.read(incidentItem, 7)).toBeUndefined(); // known absent
+    await fakeBrowser.storage.session.set({ 'incident:7': incident });
+    expect(await store.read(incidentItem, 7)).toEqual(incident);
+    await fakeBrowser.storage.session.remove('incident:7');
+    expect(await store.read(incidentItem, 7)).toBeUndefined();
+    // Turned off, it listens no more.
+    store.storeOwnReads(false);
+    expect(fakeBrowser.storage.onChanged.hasListeners()).toBe(false);
+  });
+
   it('records others write (the popup, pages) are always read from storage, and so is everything with it off', async () => {
     const get = gets();
     await store.read(responseItem, 7);
